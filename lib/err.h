@@ -1,0 +1,45 @@
+/*
+ * err - the MOIM_ERROR domain and helpers for failing with a GError
+ *
+ * SYNOPSIS
+ *	#define MOIM_ERROR moim_error_quark()
+ *	enum moim_err { MOIM_ERR_TEMP, MOIM_ERR_INPUT, ... };
+ *	bool moim_fail(GError **err, enum moim_err code, const char *fmt, ...);
+ *	bool moim_is_temp(const GError *e);
+ * DESCRIPTION
+ *	Every module of moim reports failure through one GError domain whose
+ *	code is the class of the failure, because the class is what a caller
+ *	needs to decide what the peer is told: TEMP (retry may work: busy
+ *	database, I/O, relay down), INPUT (malformed; retry will not help),
+ *	POLICY (well formed, refused), CONFIG, INTERNAL (a bug we caught).
+ *
+ *	moim_fail() sets *err (when err is not NULL) and returns false, so a
+ *	validator can read "return moim_fail(err, MOIM_ERR_INPUT, ...)".
+ *	moim_is_temp() tells whether a retry may help: TEMP, INTERNAL and
+ *	foreign domains count as temporary, so nothing unjudged is refused.
+ * THREADS
+ *	No shared state.
+ */
+#ifndef MOIM_ERR_H
+#define MOIM_ERR_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#define MOIM_ERROR moim_error_quark()
+
+enum moim_err {
+	MOIM_ERR_TEMP,
+	MOIM_ERR_INPUT,
+	MOIM_ERR_POLICY,
+	MOIM_ERR_CONFIG,
+	MOIM_ERR_INTERNAL,
+	MOIM_ERR_NOTFOUND,
+};
+
+GQuark moim_error_quark(void);
+bool moim_fail(GError **err, enum moim_err code, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+bool moim_is_temp(const GError *e);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# deps.sh - install the Debian packages moim needs to build and test.
+#
+# Installs only what is missing, so a second run is quick. Preseeds
+# Postfix with "No configuration" so that the system instance is neither
+# configured nor started: tests and the demo run private instances.
+set -eu
+
+PKGS="build-essential autoconf automake libtool pkg-config
+libglib2.0-dev libgmime-3.0-dev libical-dev libsqlite3-dev libmilter-dev
+sqlite3 postfix miltertest swaks clang libclang-rt-14-dev clang-format
+cppcheck iproute2 util-linux procps"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+echo "postfix postfix/main_mailer_type select No configuration" |
+	debconf-set-selections
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null
