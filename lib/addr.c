@@ -1,0 +1,6 @@
+/*
+ * addr - (not yet written)
+ */
+#include "config.h"
+
+#include "addr.h"

@@ -1,0 +1,6 @@
+/*
+ * addr - (not yet written)
+ */
+#ifndef MOIM_ADDR_H
+#define MOIM_ADDR_H
+#endif

@@ -1,0 +1,6 @@
+/*
+ * config - (not yet written)
+ */
+#include "config.h"
+
+#include "config.h"

@@ -1,0 +1,6 @@
+/*
+ * lmtp - (not yet written)
+ */
+#include "config.h"
+
+#include "lmtp.h"

@@ -1,0 +1,6 @@
+/*
+ * lmtp - (not yet written)
+ */
+#ifndef MOIM_LMTP_H
+#define MOIM_LMTP_H
+#endif

@@ -1,0 +1,6 @@
+/*
+ * mime - (not yet written)
+ */
+#include "config.h"
+
+#include "mime.h"

@@ -1,0 +1,6 @@
+/*
+ * mime - (not yet written)
+ */
+#ifndef MOIM_MIME_H
+#define MOIM_MIME_H
+#endif

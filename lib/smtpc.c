@@ -1,0 +1,6 @@
+/*
+ * smtpc - (not yet written)
+ */
+#include "config.h"
+
+#include "smtpc.h"

@@ -1,0 +1,6 @@
+/*
+ * smtpc - (not yet written)
+ */
+#ifndef MOIM_SMTPC_H
+#define MOIM_SMTPC_H
+#endif

@@ -1,0 +1,6 @@
+/*
+ * store - (not yet written)
+ */
+#include "config.h"
+
+#include "store.h"

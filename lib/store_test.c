@@ -1,0 +1,13 @@
+/*
+ * store_test - (not yet written)
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+int
+main(void)
+{
+	puts("1..0 # SKIP not yet written");
+	return 0;
+}

@@ -1,0 +1,6 @@
+/*
+ * token - (not yet written)
+ */
+#include "config.h"
+
+#include "token.h"

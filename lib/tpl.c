@@ -1,0 +1,6 @@
+/*
+ * tpl - (not yet written)
+ */
+#include "config.h"
+
+#include "tpl.h"

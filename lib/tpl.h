@@ -1,0 +1,6 @@
+/*
+ * tpl - (not yet written)
+ */
+#ifndef MOIM_TPL_H
+#define MOIM_TPL_H
+#endif
