@@ -1,8 +1,6 @@
 /*
  * err - the MOIM_ERROR domain and helpers for failing with a GError
  */
-#include "config.h"
-
 #include <stdarg.h>
 
 #include "err.h"

@@ -1,8 +1,6 @@
 /*
  * err_test - unit tests for the err module
  */
-#include "config.h"
-
 #include "err.h"
 
 static void

@@ -1,8 +1,6 @@
 /*
  * log - one line per event, to syslog (mail facility) or stderr
  */
-#include "config.h"
-
 #include <glib.h>
 #include <stdarg.h>
 #include <stdio.h>

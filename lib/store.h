@@ -1,6 +1,277 @@
 /*
- * store - (not yet written)
+ * store - the SQLite database: lists, members, queues, archive, events
+ *
+ * SYNOPSIS
+ *	struct store *store_open(const char *path, enum store_access acc,
+ *	    GError **err);
+ *	void store_close(struct store *s);
+ *	bool store_begin(struct store *s, GError **err);
+ *	bool store_commit(struct store *s, GError **err);
+ *	void store_rollback(struct store *s);
+ *	(and one function per operation below)
+ * DESCRIPTION
+ *	The store is the only module that speaks SQL, and its interface
+ *	carries no SQLite types, so that another backend can be added for
+ *	sites that outgrow one machine. One database file in WAL mode with a
+ *	busy timeout and foreign keys; the schema is created and upgraded by
+ *	numbered migrations recorded in PRAGMA user_version.
+ *
+ *	Each function is atomic on its own. To make several one unit (take an
+ *	inbound message and create its copies), wrap them in store_begin() /
+ *	store_commit(); functions that write several rows use savepoints, so
+ *	they nest inside such a transaction.
+ *
+ *	Lookups that find nothing succeed with *x_out = NULL.
+ * OWNERSHIP
+ *	Structs returned through _out belong to the caller and are freed with
+ *	their _free function; arrays own their elements.
+ * INPUT AND LIMITS
+ *	Addresses passed in must already be canonical (addr_canonical()).
+ *	Every value reaches SQL through bound parameters.
+ * THREADS
+ *	One struct store per thread; never share one between threads.
+ *	Several processes and threads may open the same file: readers never
+ *	block the writer (WAL), writers wait up to the busy timeout.
+ * ERRORS
+ *	MOIM_ERR_TEMP for busy/locked/I/O, MOIM_ERR_INPUT for a constraint
+ *	the caller broke (duplicate list), MOIM_ERR_INTERNAL otherwise; the
+ *	message carries SQLite's text.
  */
 #ifndef MOIM_STORE_H
 #define MOIM_STORE_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "listset.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+enum store_access {
+	STORE_RW, /* create and migrate if needed; writer */
+	STORE_RO, /* read-only (the milter) */
+	STORE_RW_SYNC, /* writer that fsyncs every commit (LMTP ingress) */
+};
+
+enum store_role { STORE_ROLE_MEMBER, STORE_ROLE_MODERATOR, STORE_ROLE_OWNER };
+enum store_mode { STORE_MODE_REGULAR, STORE_MODE_DIGEST, STORE_MODE_NOMAIL };
+
+struct store;
+
+struct store *store_open(const char *path, enum store_access acc, GError **err);
+void store_close(struct store *s);
+int store_schema_version(struct store *s);
+bool store_begin(struct store *s, GError **err);
+bool store_commit(struct store *s, GError **err);
+void store_rollback(struct store *s);
+bool store_migrate_to(struct store *s, int version, GError **err);
+
+/* Lists. */
+struct store_list {
+	gint64 id;
+	char *local; /* "ai-friends" */
+	char *domain; /* "lists.example.org" */
+	char *address; /* "ai-friends@lists.example.org" */
+	gint64 created;
+	struct listset set;
+};
+bool store_list_create(struct store *s, const char *local, const char *domain,
+    const char *name, gint64 now, gint64 *id_out, GError **err);
+bool store_list_get(struct store *s, const char *local, const char *domain,
+    struct store_list **l_out, GError **err);
+bool store_list_get_id(
+    struct store *s, gint64 id, struct store_list **l_out, GError **err);
+GPtrArray *store_list_all(struct store *s, GError **err);
+GPtrArray *store_list_by_local(
+    struct store *s, const char *local, GError **err);
+bool store_list_set(struct store *s, gint64 list_id, const char *key,
+    const char *value, GError **err);
+bool store_list_delete(struct store *s, gint64 list_id, GError **err);
+void store_list_free(struct store_list *l);
+
+/* Members. */
+struct store_member {
+	gint64 id;
+	gint64 list_id;
+	char *address; /* canonical */
+	char *display_name; /* UTF-8 or NULL */
+	enum store_role role;
+	enum store_mode mode;
+	bool enabled;
+	double bounce_score;
+	gint64 created;
+};
+bool store_member_add(struct store *s, gint64 list_id, const char *address,
+    const char *display_name, enum store_role role, enum store_mode mode,
+    gint64 now, bool *added_out, GError **err);
+bool store_member_get(struct store *s, gint64 list_id, const char *address,
+    struct store_member **m_out, GError **err);
+bool store_member_get_id(
+    struct store *s, gint64 id, struct store_member **m_out, GError **err);
+bool store_member_remove(struct store *s, gint64 list_id, const char *address,
+    bool *removed_out, GError **err);
+bool store_member_set_role(
+    struct store *s, gint64 member_id, enum store_role role, GError **err);
+bool store_member_set_mode(
+    struct store *s, gint64 member_id, enum store_mode mode, GError **err);
+bool store_member_set_enabled(
+    struct store *s, gint64 member_id, bool enabled, GError **err);
+/* role < 0: every role. */
+GPtrArray *store_member_list(
+    struct store *s, gint64 list_id, int role, GError **err);
+/* Members who get normal fan-out: regular mode, enabled. */
+GPtrArray *store_member_recipients(
+    struct store *s, gint64 list_id, GError **err);
+gint64 store_member_count(struct store *s, gint64 list_id, GError **err);
+void store_member_free(struct store_member *m);
+const char *store_role_name(enum store_role r);
+const char *store_mode_name(enum store_mode m);
+bool store_role_parse(const char *s, enum store_role *r_out);
+bool store_mode_parse(const char *s, enum store_mode *m_out);
+
+/* Pending confirmations (double opt-in, probes, moderation tokens). */
+enum store_pending_kind {
+	STORE_PENDING_SUBSCRIBE,
+	STORE_PENDING_UNSUBSCRIBE,
+	STORE_PENDING_PROBE,
+};
+struct store_pending {
+	gint64 id;
+	gint64 list_id;
+	enum store_pending_kind kind;
+	char *address;
+	char *display_name;
+	gint64 created;
+	gint64 expires;
+	bool used;
+};
+bool store_pending_add(struct store *s, gint64 list_id,
+    enum store_pending_kind kind, const char *address, const char *display_name,
+    gint64 now, gint64 expires, gint64 *id_out, GError **err);
+bool store_pending_get(
+    struct store *s, gint64 id, struct store_pending **p_out, GError **err);
+/* Marks the row used; *consumed_out is false if it already was. */
+bool store_pending_consume(
+    struct store *s, gint64 id, bool *consumed_out, GError **err);
+bool store_pending_expire(struct store *s, gint64 now, GError **err);
+void store_pending_free(struct store_pending *p);
+const char *store_pending_kind_name(enum store_pending_kind k);
+
+/* Inbound queue: what LMTP accepted, one job per recipient. */
+struct store_inbound {
+	gint64 id; /* job id */
+	gint64 msg_id; /* the stored message */
+	char *mail_from;
+	char *rcpt;
+	int tries;
+	gint64 received;
+};
+bool store_inbound_add(struct store *s, const char *mail_from,
+    const char *const *rcpts, size_t nrcpt, const char *raw, size_t len,
+    gint64 now, gint64 *msg_id_out, GError **err);
+GPtrArray *store_inbound_due(
+    struct store *s, gint64 now, int limit, GError **err);
+bool store_inbound_raw(
+    struct store *s, gint64 msg_id, GBytes **raw_out, GError **err);
+bool store_inbound_done(
+    struct store *s, gint64 job_id, const char *result, GError **err);
+bool store_inbound_retry(struct store *s, gint64 job_id, gint64 next_try,
+    const char *error, GError **err);
+gint64 store_inbound_pending_count(struct store *s, GError **err);
+void store_inbound_free(struct store_inbound *j);
+
+/* Outbound copies and their per-recipient deliveries. */
+enum store_out_kind {
+	STORE_OUT_POST, /* personalised per member at send time */
+	STORE_OUT_NOTICE, /* complete message to one or more addresses */
+	STORE_OUT_BATCH, /* one copy, many recipients, XVERP */
+};
+struct store_rcpt {
+	const char *address;
+	gint64 member_id; /* 0 if not a member */
+};
+struct store_outbound {
+	gint64 id;
+	gint64 list_id;
+	enum store_out_kind kind;
+	char *envelope_from; /* NOTICE: as is; POST/BATCH: NULL (VERP) */
+	char *message_id;
+	GBytes *raw;
+};
+bool store_outbound_add(struct store *s, gint64 list_id,
+    enum store_out_kind kind, const char *envelope_from, const char *message_id,
+    const char *raw, size_t len, const struct store_rcpt *rcpts, size_t nrcpt,
+    gint64 now, gint64 *id_out, GError **err);
+bool store_outbound_get(
+    struct store *s, gint64 id, struct store_outbound **o_out, GError **err);
+void store_outbound_free(struct store_outbound *o);
+
+enum store_dstate {
+	STORE_D_PENDING,
+	STORE_D_SENDING,
+	STORE_D_SENT,
+	STORE_D_FAILED,
+};
+struct store_delivery {
+	gint64 id;
+	gint64 outbound_id;
+	char *rcpt;
+	gint64 member_id;
+	int tries;
+};
+/* Claims up to limit due deliveries (marks them SENDING), ordered by
+ * outbound copy so a caller can batch recipients of one copy. */
+GPtrArray *store_delivery_claim(
+    struct store *s, gint64 now, int limit, GError **err);
+/* After a crash, SENDING rows go back to PENDING. */
+bool store_delivery_reset_claims(struct store *s, GError **err);
+bool store_delivery_done(struct store *s, const gint64 *ids, size_t n,
+    enum store_dstate state, int code, const char *text, GError **err);
+bool store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
+    const char *text, GError **err);
+gint64 store_delivery_count(
+    struct store *s, enum store_dstate state, GError **err);
+gint64 store_delivery_next_due(struct store *s, GError **err);
+void store_delivery_free(struct store_delivery *d);
+
+/* Moderation queue. */
+struct store_held {
+	gint64 id;
+	gint64 list_id;
+	char *sender;
+	char *subject;
+	char *reason;
+	gint64 created;
+	gint64 expires;
+	GBytes *raw; /* NULL in listings */
+};
+bool store_held_add(struct store *s, gint64 list_id, const char *sender,
+    const char *subject, const char *reason, const char *raw, size_t len,
+    gint64 now, gint64 expires, gint64 *id_out, GError **err);
+GPtrArray *store_held_list(struct store *s, gint64 list_id, GError **err);
+bool store_held_get(
+    struct store *s, gint64 id, struct store_held **h_out, GError **err);
+bool store_held_decide(struct store *s, gint64 id, const char *state,
+    const char *by, const char *reason, bool *changed_out, GError **err);
+void store_held_free(struct store_held *h);
+
+/* Archive. */
+struct store_archived {
+	gint64 list_id;
+	const char *message_id;
+	const char *parent_id; /* In-Reply-To or last of References */
+	const char *subject;
+	const char *from_addr;
+	const char *from_name;
+	gint64 date;
+	const char *body_text;
+	const char *raw;
+	size_t len;
+};
+bool store_archive_add(struct store *s, const struct store_archived *a,
+    gint64 now, bool *added_out, GError **err);
+gint64 store_archive_count(struct store *s, gint64 list_id, GError **err);
+bool store_archive_has(struct store *s, gint64 list_id, const char *message_id,
+    bool *has_out, GError **err);
+
 #endif

@@ -1,0 +1,258 @@
+/*
+ * listset - the settings of one list: keys, defaults and validation
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "listset.h"
+
+enum ls_type { LS_TEXT, LS_ENUM, LS_BOOL, LS_SIZE };
+
+struct ls_key {
+	const char *key;
+	enum ls_type type;
+	size_t offset;
+	const char *const *choices; /* LS_ENUM: index = enum value */
+	const char *doc;
+};
+
+static const char *const policies[] = {
+    "open", "members", "moderated", "announce", NULL};
+static const char *const reply_tos[] = {"sender", "list", NULL};
+static const char *const dmarcs[] = {"auto", "munge", "never", NULL};
+static const char *const deliveries[] = {"personal", "batched", NULL};
+static const char *const nonmembers[] = {"refuse", "hold", NULL};
+static const char *const languages[] = {"ko", "en", NULL};
+
+#define OFF(f) offsetof(struct listset, f)
+
+/* The one table of list settings; SPEC "List settings". */
+static const struct ls_key ls_keys[] = {
+    {"name", LS_TEXT, OFF(name), NULL, "display name"},
+    {"policy", LS_ENUM, OFF(policy), policies, "who may post"},
+    {"language", LS_TEXT, OFF(language), languages, "template language"},
+    {"subject_prefix", LS_TEXT, OFF(subject_prefix), NULL,
+	"subject prefix, default [name]"},
+    {"reply_to", LS_ENUM, OFF(reply_to), reply_tos, "where replies go"},
+    {"max_size", LS_SIZE, OFF(max_size), NULL, "largest post, bytes"},
+    {"dmarc", LS_ENUM, OFF(dmarc), dmarcs, "From munging"},
+    {"footer", LS_BOOL, OFF(footer), NULL, "append the footer"},
+    {"rsvp_distribute", LS_BOOL, OFF(rsvp_distribute), NULL,
+	"send RSVP-only replies to the list"},
+    {"delivery", LS_ENUM, OFF(delivery), deliveries,
+	"one copy per member or batched with XVERP"},
+    {"nonmember", LS_ENUM, OFF(nonmember), nonmembers,
+	"members policy: refuse or hold non-member posts"},
+    {"description", LS_TEXT, OFF(description), NULL, "one-line description"},
+};
+
+/* listset_defaults - fill ls with the defaults for a list called name */
+void
+listset_defaults(struct listset *ls, const char *name)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->name = g_strdup(name);
+	ls->policy = LISTSET_POLICY_MEMBERS;
+	ls->language = g_strdup("ko");
+	ls->subject_prefix = NULL;
+	ls->reply_to = LISTSET_REPLY_SENDER;
+	ls->max_size = 10 * 1024 * 1024;
+	ls->dmarc = LISTSET_DMARC_AUTO;
+	ls->footer = true;
+	ls->rsvp_distribute = false;
+	ls->delivery = LISTSET_DELIVERY_PERSONAL;
+	ls->nonmember = LISTSET_NONMEMBER_REFUSE;
+	ls->description = g_strdup("");
+}
+
+static const struct ls_key *
+ls_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(ls_keys); i++)
+		if (strcmp(ls_keys[i].key, key) == 0)
+			return &ls_keys[i];
+	return NULL;
+}
+
+static int
+ls_choice(const char *const *choices, const char *value)
+{
+	int i;
+
+	for (i = 0; choices[i] != NULL; i++)
+		if (g_ascii_strcasecmp(choices[i], value) == 0)
+			return i;
+	return -1;
+}
+
+static bool
+ls_parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"yes", "on", "true", "1", NULL};
+	static const char *const no[] = {"no", "off", "false", "0", NULL};
+
+	if (ls_choice(yes, v) >= 0)
+		*out = true;
+	else if (ls_choice(no, v) >= 0)
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+static bool
+ls_parse_size(const char *v, gint64 *out)
+{
+	char *end;
+	guint64 n;
+
+	if (!g_ascii_isdigit(*v))
+		return false;
+	n = g_ascii_strtoull(v, &end, 10);
+	if (g_ascii_strcasecmp(end, "k") == 0 ||
+	    g_ascii_strcasecmp(end, "kb") == 0)
+		n *= 1024;
+	else if (g_ascii_strcasecmp(end, "m") == 0 ||
+	    g_ascii_strcasecmp(end, "mb") == 0)
+		n *= 1024 * 1024;
+	else if (*end != '\0')
+		return false;
+	if (n < 1024 || n > 100 * 1024 * 1024)
+		return false;
+	*out = (gint64)n;
+	return true;
+}
+
+/* ls_text_ok - refuse control characters in a text setting */
+static bool
+ls_text_ok(const char *v)
+{
+	const char *p;
+
+	if (!g_utf8_validate(v, -1, NULL) || strlen(v) > 200)
+		return false;
+	for (p = v; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* listset_apply - validate value and set key in ls */
+bool
+listset_apply(
+    struct listset *ls, const char *key, const char *value, GError **err)
+{
+	const struct ls_key *k = ls_find(key);
+	char *base = (char *)ls;
+	int c;
+
+	if (k == NULL)
+		return moim_fail(
+		    err, MOIM_ERR_INPUT, "%s: unknown setting", key);
+	if (k->type == LS_TEXT) {
+		char **slot = (char **)(void *)(base + k->offset);
+
+		if (!ls_text_ok(value) ||
+		    (k->choices != NULL && ls_choice(k->choices, value) < 0) ||
+		    (strcmp(key, "name") == 0 && *value == '\0'))
+			goto bad;
+		g_free(*slot);
+		*slot = g_strdup(value);
+		return true;
+	}
+	if (k->type == LS_ENUM) {
+		c = ls_choice(k->choices, value);
+		if (c < 0)
+			goto bad;
+		*(int *)(void *)(base + k->offset) = c;
+		return true;
+	}
+	if (k->type == LS_BOOL) {
+		if (!ls_parse_bool(value, (bool *)(void *)(base + k->offset)))
+			goto bad;
+		return true;
+	}
+	if (!ls_parse_size(value, (gint64 *)(void *)(base + k->offset)))
+		goto bad;
+	return true;
+bad:
+	return moim_fail(
+	    err, MOIM_ERR_INPUT, "%s: bad value \"%s\"", key, value);
+}
+
+/* listset_value - the value of key as "list set" would take it */
+char *
+listset_value(const struct listset *ls, const char *key)
+{
+	const struct ls_key *k = ls_find(key);
+	const char *base = (const char *)ls;
+
+	if (k == NULL)
+		return NULL;
+	switch (k->type) {
+	case LS_TEXT: {
+		const char *v =
+		    *(char *const *)(const void *)(base + k->offset);
+
+		if (v == NULL && strcmp(key, "subject_prefix") == 0)
+			return listset_prefix(ls);
+		return g_strdup(v ? v : "");
+	}
+	case LS_ENUM:
+		return g_strdup(
+		    k->choices[*(const int *)(const void *)(base + k->offset)]);
+	case LS_BOOL:
+		return g_strdup(*(const bool *)(const void *)(base + k->offset)
+			? "yes"
+			: "no");
+	case LS_SIZE:
+		return g_strdup_printf("%" G_GINT64_FORMAT,
+		    *(const gint64 *)(const void *)(base + k->offset));
+	}
+	return NULL;
+}
+
+/* listset_keys - the NULL-terminated list of setting names */
+const char *const *
+listset_keys(void)
+{
+	static const char *names[G_N_ELEMENTS(ls_keys) + 1];
+	static gsize once;
+	size_t i;
+
+	if (g_once_init_enter(&once)) {
+		for (i = 0; i < G_N_ELEMENTS(ls_keys); i++)
+			names[i] = ls_keys[i].key;
+		g_once_init_leave(&once, 1);
+	}
+	return names;
+}
+
+/* listset_prefix - the subject prefix in force: "[name]" unless set */
+char *
+listset_prefix(const struct listset *ls)
+{
+	if (ls->subject_prefix != NULL)
+		return g_strdup(ls->subject_prefix);
+	return g_strdup_printf("[%s]", ls->name);
+}
+
+/* listset_policy_name - the SPEC name of a policy */
+const char *
+listset_policy_name(enum listset_policy p)
+{
+	return policies[p];
+}
+
+/* listset_clear - free the strings of ls */
+void
+listset_clear(struct listset *ls)
+{
+	g_clear_pointer(&ls->name, g_free);
+	g_clear_pointer(&ls->language, g_free);
+	g_clear_pointer(&ls->subject_prefix, g_free);
+	g_clear_pointer(&ls->description, g_free);
+}

@@ -1,0 +1,73 @@
+/*
+ * listset - the settings of one list: keys, defaults and validation
+ *
+ * SYNOPSIS
+ *	void listset_defaults(struct listset *ls, const char *name);
+ *	bool listset_apply(struct listset *ls, const char *key,
+ *	    const char *value, GError **err);
+ *	char *listset_value(const struct listset *ls, const char *key);
+ *	const char *const *listset_keys(void);
+ *	void listset_clear(struct listset *ls);
+ * DESCRIPTION
+ *	One table holds every key of "moimctl list set" (SPEC "List
+ *	settings"): its type, allowed values and default. The store keeps
+ *	settings as key=value strings and builds a struct listset from them,
+ *	so adding a setting needs no schema change.
+ *
+ *	listset_apply() validates and sets one key; listset_value() gives the
+ *	value of a key as the text "list set" would take.
+ * OWNERSHIP
+ *	struct listset owns its strings; listset_clear() frees them.
+ * INPUT AND LIMITS
+ *	key and value come from an administrator (trusted, but validated):
+ *	an unknown key or a bad value is MOIM_ERR_INPUT naming both.
+ * THREADS
+ *	No shared state.
+ */
+#ifndef MOIM_LISTSET_H
+#define MOIM_LISTSET_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+enum listset_policy {
+	LISTSET_POLICY_OPEN,
+	LISTSET_POLICY_MEMBERS,
+	LISTSET_POLICY_MODERATED,
+	LISTSET_POLICY_ANNOUNCE,
+};
+
+enum listset_reply_to { LISTSET_REPLY_SENDER, LISTSET_REPLY_LIST };
+enum listset_dmarc {
+	LISTSET_DMARC_AUTO,
+	LISTSET_DMARC_MUNGE,
+	LISTSET_DMARC_NEVER
+};
+enum listset_delivery { LISTSET_DELIVERY_PERSONAL, LISTSET_DELIVERY_BATCHED };
+enum listset_nonmember { LISTSET_NONMEMBER_REFUSE, LISTSET_NONMEMBER_HOLD };
+
+struct listset {
+	char *name; /* display name, UTF-8 */
+	enum listset_policy policy;
+	char *language; /* ko | en */
+	char *subject_prefix; /* "" = none; NULL = "[name]" */
+	enum listset_reply_to reply_to;
+	gint64 max_size; /* bytes */
+	enum listset_dmarc dmarc;
+	bool footer;
+	bool rsvp_distribute;
+	enum listset_delivery delivery;
+	enum listset_nonmember nonmember; /* members policy: refuse or hold */
+	char *description;
+};
+
+void listset_defaults(struct listset *ls, const char *name);
+bool listset_apply(
+    struct listset *ls, const char *key, const char *value, GError **err);
+char *listset_value(const struct listset *ls, const char *key);
+const char *const *listset_keys(void);
+char *listset_prefix(const struct listset *ls);
+void listset_clear(struct listset *ls);
+const char *listset_policy_name(enum listset_policy p);
+
+#endif
