@@ -31,7 +31,7 @@ log_set_verbose(bool verbose)
 }
 
 /* log_emit - write one line at the given syslog priority */
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_emit(int prio, const char *fmt, va_list ap)
 {
 	char line[2048];

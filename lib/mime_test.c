@@ -1,13 +1,922 @@
 /*
- * mime_test - (not yet written)
+ * mime_test - unit tests of the mime module
  */
 #include "config.h"
 
-#include <stdio.h>
+#include <string.h>
 
-int
-main(void)
+#include "err.h"
+#include "limits.h"
+#include "mime.h"
+
+/* corpus_dir - the shared corpus directory, or NULL when there is none */
+static char *
+corpus_dir(void)
 {
-	puts("1..0 # SKIP not yet written");
-	return 0;
+	const char *env = g_getenv("MOIM_CORPUS");
+	const char *top = g_getenv("top_srcdir");
+	char *d;
+
+	if (env != NULL && g_file_test(env, G_FILE_TEST_IS_DIR))
+		return g_strdup(env);
+	if (top != NULL) {
+		d = g_build_filename(top, "..", "shared", "corpus", NULL);
+		if (g_file_test(d, G_FILE_TEST_IS_DIR))
+			return d;
+		g_free(d);
+	}
+	if (g_file_test("/work/shared/corpus", G_FILE_TEST_IS_DIR))
+		return g_strdup("/work/shared/corpus");
+	return NULL;
+}
+
+/* corpus_file - contents of a corpus file, or NULL (test skipped) */
+static char *
+corpus_file(const char *rel, gsize *len_out)
+{
+	g_autofree char *dir = corpus_dir();
+	g_autofree char *path = NULL;
+	char *buf = NULL;
+
+	if (dir == NULL) {
+		g_test_skip("no corpus");
+		return NULL;
+	}
+	path = g_build_filename(dir, rel, NULL);
+	g_assert_true(g_file_get_contents(path, &buf, len_out, NULL));
+	return buf;
+}
+
+/* parse_ok - parse s, which must succeed */
+static GMimeMessage *
+parse_ok(const char *s)
+{
+	GError *err = NULL;
+	GMimeMessage *m = mime_parse(s, strlen(s), &err);
+
+	g_assert_no_error(err);
+	g_assert_nonnull(m);
+	return m;
+}
+
+/* reparse - serialise m, check LF line ends and parse the result again */
+static GMimeMessage *
+reparse(GMimeMessage *m, char **text_out)
+{
+	GBytes *b = mime_to_bytes(GMIME_OBJECT(m));
+	gsize n = 0;
+	const char *d = g_bytes_get_data(b, &n);
+	GMimeMessage *m2;
+
+	g_assert_null(memchr(d, '\r', n));
+	*text_out = g_strndup(d, n);
+	g_bytes_unref(b);
+	m2 = parse_ok(*text_out);
+	return m2;
+}
+
+/* is_ascii_headers - whether the header block of text is 7-bit */
+static bool
+is_ascii_headers(const char *text)
+{
+	const char *end = strstr(text, "\n\n");
+	size_t n = end != NULL ? (size_t)(end - text) : strlen(text);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)text[i] > 127)
+			return false;
+	return true;
+}
+
+struct corpus_count {
+	unsigned parsed;
+	unsigned refused;
+};
+
+/* exercise - everything listd does to a post, on one corpus file */
+static void
+exercise(const char *buf, gsize len, struct corpus_count *c)
+{
+	GError *err = NULL;
+	GMimeMessage *m = mime_parse(buf, len, &err);
+	char *s;
+
+	if (m == NULL) {
+		g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+		g_clear_error(&err);
+		c->refused++;
+		return;
+	}
+	c->parsed++;
+	s = mime_body_text(m, 4096);
+	g_assert_true(g_utf8_validate(s, -1, NULL));
+	g_assert_cmpuint(strlen(s), <=, 4096);
+	g_free(s);
+	s = mime_header_text(GMIME_OBJECT(m), "Subject");
+	g_assert_true(s == NULL || g_utf8_validate(s, -1, NULL));
+	g_free(s);
+	(void)mime_is_auto_submitted(m);
+	g_assert_true(mime_add_footer(m, "-- \n모임 footer", &err));
+	g_assert_no_error(err);
+	g_bytes_unref(mime_to_bytes(GMIME_OBJECT(m)));
+	g_object_unref(m);
+}
+
+/* walk_dir - exercise every regular file under dir */
+static void
+walk_dir(const char *dir, struct corpus_count *c)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	g_assert_nonnull(d);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *p = g_build_filename(dir, name, NULL);
+		g_autofree char *buf = NULL;
+		gsize len = 0;
+
+		if (g_file_test(p, G_FILE_TEST_IS_DIR)) {
+			walk_dir(p, c);
+			continue;
+		}
+		g_assert_true(g_file_get_contents(p, &buf, &len, NULL));
+		exercise(buf, len, c);
+	}
+	g_dir_close(d);
+}
+
+/* test_corpus - every real file parses or is refused with INPUT */
+static void
+test_corpus(void)
+{
+	g_autofree char *dir = corpus_dir();
+	struct corpus_count c = {0, 0};
+	const char *sub[] = {"mime", "i18n"};
+
+	if (dir == NULL) {
+		g_test_skip("no corpus");
+		return;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(sub); i++) {
+		g_autofree char *p = g_build_filename(dir, sub[i], NULL);
+
+		walk_dir(p, &c);
+	}
+	g_test_message("corpus: %u parsed, %u refused", c.parsed, c.refused);
+	g_assert_cmpuint(c.parsed, >, 300);
+}
+
+/* test_deep_bomb - MimeKit's deep-nesting bomb is refused, not a crash */
+static void
+test_deep_bomb(void)
+{
+	gsize len = 0;
+	g_autofree char *buf =
+	    corpus_file("mime/mimekit/stack-overflow.txt", &len);
+	GError *err = NULL;
+	GMimeMessage *m;
+
+	if (buf == NULL)
+		return;
+	m = mime_parse(buf, len, &err);
+	g_assert_null(m);
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&err);
+}
+
+/* wrap_text - a message around a bare text file in a charset */
+static char *
+wrap_text(const char *text, gsize len, const char *charset, bool is_base64)
+{
+	g_autofree char *body = is_base64
+	    ? g_base64_encode((const guchar *)text, len)
+	    : g_strndup(text, len);
+
+	return g_strdup_printf("From: a@example.org\nSubject: t\n"
+			       "MIME-Version: 1.0\n"
+			       "Content-Type: text/plain; charset=%s\n"
+			       "Content-Transfer-Encoding: %s\n\n%s\n",
+	    charset, is_base64 ? "base64" : "8bit", body);
+}
+
+struct legacy_case {
+	const char *file;
+	const char *charset; /* NULL: the file is a whole message */
+	bool is_base64;
+	const char *word;
+};
+
+/* test_korean_legacy - EUC-KR, CP949 and ISO-2022-KR bodies as UTF-8 */
+static void
+test_korean_legacy(void)
+{
+	static const struct legacy_case cases[] = {
+	    {"i18n/ruby-mail/ks_c_5601-1987.eml", NULL, false, "스티해"},
+	    {"i18n/charset-vectors/chardet_EUC-KR__ude_euc1.txt", "EUC-KR",
+		false, "역사적 예수 연구자들은"},
+	    {"i18n/charset-vectors/chardet_EUC-KR__ude_euc2.txt", "euc-kr",
+		true, "공화국(共和國)"},
+	    {"i18n/charset-vectors/chardet_EUC-KR__ude_euc1.txt",
+		"ks_c_5601-1987", true, "크로산"},
+	    {"i18n/charset-vectors/chardet_iso-2022-kr__ude_iso1.txt",
+		"ISO-2022-KR", false, "역사적 예수 연구자들은"},
+	    {"i18n/charset-vectors/chardet_iso-2022-kr__ude_iso2.txt",
+		"iso-2022-kr", false, "‘북한(北韓)’"},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		gsize len = 0;
+		g_autofree char *buf = corpus_file(cases[i].file, &len);
+		g_autofree char *msg = NULL;
+		g_autofree char *text = NULL;
+		GMimeMessage *m;
+
+		if (buf == NULL)
+			return;
+		msg = cases[i].charset == NULL
+		    ? g_strndup(buf, len)
+		    : wrap_text(buf, len, cases[i].charset, cases[i].is_base64);
+		m = parse_ok(msg);
+		text = mime_body_text(m, 1 << 20);
+		g_assert_nonnull(strstr(text, cases[i].word));
+		g_object_unref(m);
+	}
+}
+
+/* test_encoded_word_ko - a ks_c_5601-1987 encoded word in a header */
+static void
+test_encoded_word_ko(void)
+{
+	GMimeMessage *m =
+	    parse_ok("From: =?ks_c_5601-1987?B?seggx/bB+A==?= "
+		     "<a@b.org>\nSubject: "
+		     "=?UTF-8?B?7JWI64WV?= =?UTF-8?Q?_x?=\n\nhi\n");
+	g_autofree char *from = mime_header_text(GMIME_OBJECT(m), "From");
+	g_autofree char *subj = mime_header_text(GMIME_OBJECT(m), "Subject");
+	g_autofree char *none = mime_header_text(GMIME_OBJECT(m), "X-None");
+
+	g_assert_nonnull(strstr(from, "김 현진"));
+	g_assert_cmpstr(subj, ==, "안녕 x");
+	g_assert_null(none);
+	g_object_unref(m);
+}
+
+struct prefix_case {
+	const char *subject;
+	const char *prefix;
+	const char *want;
+};
+
+/* test_subject_prefix - the prefix comes first and is never doubled */
+static void
+test_subject_prefix(void)
+{
+	static const struct prefix_case cases[] = {
+	    {"hello", "[P]", "[P] hello"},
+	    {"Re: [P] hello", "[P]", "Re: [P] hello"},
+	    {"[P] hello", "[P]", "[P] hello"},
+	    {"RE: Re: hello", "[P]", "[P] RE: Re: hello"},
+	    {"Fwd: [P] hello", "[P]", "Fwd: [P] hello"},
+	    {"FW: RE: [p] hello", "[P]", "FW: RE: [p] hello"},
+	    {"AW: [P] hallo", "[P]", "AW: [P] hallo"},
+	    {"Re[2]: [P] hi", "[P]", "Re[2]: [P] hi"},
+	    {"답장: [AI 스터디] 모임 안내", "[AI 스터디]",
+		"답장: [AI 스터디] 모임 안내"},
+	    {"회신: 전달: [AI 스터디] 포럼", "[AI 스터디]",
+		"회신: 전달: [AI 스터디] 포럼"},
+	    {"전달: 포럼 안내", "[AI 스터디]", "[AI 스터디] 전달: 포럼 안내"},
+	    {"RE: 세미나 일정", "[모임]", "[모임] RE: 세미나 일정"},
+	    {"Re： [모임] 전각 콜론", "[모임]", "Re： [모임] 전각 콜론"},
+	    {"", "[P]", "[P]"},
+	    {NULL, "[P]", "[P]"},
+	    {"   ", "[P]", "[P]"},
+	    {"hello", "", "hello"},
+	    {"hello", NULL, "hello"},
+	    {"  hello  ", "[P] ", "[P] hello"},
+	    {"line\r\nbreak", "[P]", "[P] line  break"},
+	    {"Report: x", "[P]", "[P] Report: x"},
+	    {"[Other] hello", "[P]", "[P] [Other] hello"},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got =
+		    mime_subject_prefixed(cases[i].subject, cases[i].prefix);
+
+		g_assert_cmpstr(got, ==, cases[i].want);
+	}
+}
+
+/* test_set_headers - set, encode, refuse CR/LF, remove all */
+static void
+test_set_headers(void)
+{
+	GMimeMessage *m = parse_ok("From: a@example.org\nSubject: old\n"
+				   "X-Moim: 1\nX-Moim: 2\n\nbody\n");
+	GError *err = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *subj = NULL;
+	g_autofree char *h = NULL;
+	GMimeMessage *m2;
+
+	g_assert_true(mime_set_subject(m, "[모임] 새 제목 안내", &err));
+	g_assert_true(mime_set_header(GMIME_OBJECT(m), "List-Id",
+	    "AI 스터디 <ai.lists.example.org>", &err));
+	g_assert_no_error(err);
+	g_assert_false(mime_set_header(
+	    GMIME_OBJECT(m), "X-Evil", "a\r\nBcc: x@example.org", &err));
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&err);
+	g_assert_false(mime_set_subject(m, "a\nb", &err));
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&err);
+	g_assert_false(mime_set_header(GMIME_OBJECT(m), "Bad Name", "v", &err));
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&err);
+	mime_remove_header(GMIME_OBJECT(m), "X-Moim");
+	m2 = reparse(m, &text);
+	g_assert_null(strstr(text, "X-Moim"));
+	g_assert_null(strstr(text, "Bcc"));
+	g_assert_nonnull(strstr(text, "Subject: =?"));
+	g_assert_true(is_ascii_headers(text));
+	subj = mime_header_text(GMIME_OBJECT(m2), "Subject");
+	g_assert_cmpstr(subj, ==, "[모임] 새 제목 안내");
+	h = mime_header_text(GMIME_OBJECT(m2), "List-Id");
+	g_assert_cmpstr(h, ==, "AI 스터디 <ai.lists.example.org>");
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+/* body_param - a Content-Type parameter of o */
+static const char *
+body_param(GMimeObject *o, const char *param)
+{
+	return g_mime_object_get_content_type_parameter(o, param);
+}
+
+/* test_footer_7bit - ASCII footer on 7-bit text stays 7-bit, appended */
+static void
+test_footer_7bit(void)
+{
+	GMimeMessage *m =
+	    parse_ok("From: a@example.org\nSubject: s\n"
+		     "MIME-Version: 1.0\n"
+		     "Content-Type: text/plain; charset=us-ascii\n"
+		     "Content-Transfer-Encoding: 7bit\n\n"
+		     "Hello list\nsecond line");
+	GError *err = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *body = NULL;
+	GMimeMessage *m2;
+
+	g_assert_true(mime_add_footer(m, "-- \nai-study list\n", &err));
+	g_assert_no_error(err);
+	m2 = reparse(m, &text);
+	g_assert_nonnull(strstr(text, "Content-Transfer-Encoding: 7bit"));
+	g_assert_nonnull(strstr(
+	    text, "\n\nHello list\nsecond line\n\n-- \nai-study list\n"));
+	g_assert_true(GMIME_IS_PART(g_mime_message_get_mime_part(m2)));
+	body = mime_body_text(m2, 1000);
+	g_assert_cmpstr(
+	    body, ==, "Hello list\nsecond line\n\n-- \nai-study list\n");
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+/* test_footer_7bit_korean - a Korean footer makes 7-bit text UTF-8 QP */
+static void
+test_footer_7bit_korean(void)
+{
+	GMimeMessage *m = parse_ok("From: a@example.org\nSubject: s\n\nHi\n");
+	GError *err = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *body = NULL;
+	GMimeMessage *m2;
+	GMimeObject *b;
+
+	g_assert_true(mime_add_footer(m, "탈퇴: 구독취소", &err));
+	m2 = reparse(m, &text);
+	b = g_mime_message_get_mime_part(m2);
+	g_assert_cmpstr(body_param(b, "charset"), ==, "utf-8");
+	g_assert_cmpint(g_mime_part_get_content_encoding(GMIME_PART(b)), ==,
+	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	body = mime_body_text(m2, 1000);
+	g_assert_cmpstr(body, ==, "Hi\n\n탈퇴: 구독취소\n");
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+/* euckr_message - a base64 EUC-KR text/plain message of text */
+static char *
+euckr_message(const char *utf8)
+{
+	gsize n = 0;
+	g_autofree char *euc =
+	    g_convert(utf8, -1, "EUC-KR", "UTF-8", NULL, &n, NULL);
+	g_autofree char *b64 = NULL;
+
+	g_assert_nonnull(euc);
+	b64 = g_base64_encode((const guchar *)euc, n);
+	return g_strdup_printf("From: a@example.org\nSubject: s\n"
+			       "MIME-Version: 1.0\n"
+			       "Content-Type: text/plain; charset=EUC-KR\n"
+			       "Content-Transfer-Encoding: base64\n\n%s\n",
+	    b64);
+}
+
+struct euckr_case {
+	const char *footer;
+	const char *charset; /* expected after the footer */
+};
+
+/* test_footer_euckr - base64 kept; EUC-KR kept only if the footer fits */
+static void
+test_footer_euckr(void)
+{
+	static const struct euckr_case cases[] = {
+	    {"모임 목록 안내: 구독취소는 ai-request@example.org", "EUC-KR"},
+	    {"똠방각하 모임 🙂", "utf-8"}, /* 똠 is not in KS X 1001 */
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *src = euckr_message("안녕하세요 여러분.\n");
+		g_autofree char *text = NULL;
+		g_autofree char *body = NULL;
+		g_autofree char *want = NULL;
+		GMimeMessage *m = parse_ok(src);
+		GError *err = NULL;
+		GMimeMessage *m2;
+		GMimeObject *b;
+
+		g_assert_true(mime_add_footer(m, cases[i].footer, &err));
+		m2 = reparse(m, &text);
+		b = g_mime_message_get_mime_part(m2);
+		g_assert_cmpstr(body_param(b, "charset"), ==, cases[i].charset);
+		g_assert_cmpint(g_mime_part_get_content_encoding(GMIME_PART(b)),
+		    ==, GMIME_CONTENT_ENCODING_BASE64);
+		body = mime_body_text(m2, 1000);
+		want = g_strdup_printf(
+		    "안녕하세요 여러분.\n\n%s\n", cases[i].footer);
+		g_assert_cmpstr(body, ==, want);
+		g_object_unref(m2);
+		g_object_unref(m);
+	}
+}
+
+/* test_footer_qp - quoted-printable stays quoted-printable */
+static void
+test_footer_qp(void)
+{
+	GMimeMessage *m =
+	    parse_ok("From: a@example.org\nSubject: s\n"
+		     "MIME-Version: 1.0\n"
+		     "Content-Type: text/plain; charset=utf-8\n"
+		     "Content-Transfer-Encoding: quoted-printable\n"
+		     "\ncaf=C3=A9 au lait=\n soft\n");
+	GError *err = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *body = NULL;
+	GMimeMessage *m2;
+	GMimeObject *b;
+
+	g_assert_true(mime_add_footer(m, "모임 footer", &err));
+	m2 = reparse(m, &text);
+	b = g_mime_message_get_mime_part(m2);
+	g_assert_cmpint(g_mime_part_get_content_encoding(GMIME_PART(b)), ==,
+	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	g_assert_null(strstr(text, "모임")); /* encoded, not raw 8-bit */
+	body = mime_body_text(m2, 1000);
+	g_assert_cmpstr(body, ==, "café au lait soft\n\n모임 footer\n");
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+/* test_footer_flowed - format=flowed text stays valid flowed text */
+static void
+test_footer_flowed(void)
+{
+	GMimeMessage *m = parse_ok(
+	    "From: a@example.org\nSubject: s\nMIME-Version: 1.0\n"
+	    "Content-Type: text/plain; charset=us-ascii; format=flowed\n\n"
+	    "a long paragraph \nthat flows \n");
+	GError *err = NULL;
+	g_autofree char *text = NULL;
+	GMimeMessage *m2;
+
+	g_assert_true(mime_add_footer(m, "> not a quote \nFrom here", &err));
+	m2 = reparse(m, &text);
+	g_assert_nonnull(strstr(text, "format=flowed"));
+	/* The last body line no longer ends in a space, so the footer does
+	 * not flow into it; footer lines are space-stuffed and fixed. */
+	g_assert_nonnull(strstr(text,
+	    "a long paragraph \nthat flows\n\n > not a quote\n From here\n"));
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+/* test_footer_alternative - multipart/alternative is wrapped in mixed */
+static void
+test_footer_alternative(void)
+{
+	GMimeMessage *m = parse_ok(
+	    "From: a@example.org\nSubject: s\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/alternative; boundary=\"alt\"\n\n"
+	    "--alt\nContent-Type: text/plain\n\nplain text\n"
+	    "--alt\nContent-Type: text/html\n\n<p>html &amp; text</p>\n"
+	    "--alt--\n");
+	GError *err = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *body = NULL;
+	GMimeMessage *m2;
+	GMimeObject *top, *alt, *foot;
+
+	g_assert_true(mime_add_footer(m, "목록 footer", &err));
+	m2 = reparse(m, &text);
+	top = g_mime_message_get_mime_part(m2);
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(top), "multipart", "mixed"));
+	g_assert_cmpint(
+	    g_mime_multipart_get_count(GMIME_MULTIPART(top)), ==, 2);
+	alt = g_mime_multipart_get_part(GMIME_MULTIPART(top), 0);
+	foot = g_mime_multipart_get_part(GMIME_MULTIPART(top), 1);
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(alt), "multipart", "alternative"));
+	g_assert_cmpstr(g_mime_object_get_disposition(foot), ==, "inline");
+	g_assert_cmpstr(body_param(foot, "charset"), ==, "utf-8");
+	body = mime_body_text(m2, 1000);
+	g_assert_cmpstr(body, ==, "plain text");
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+#define SIGNED_PART                                                            \
+	"Content-Type: text/plain; charset=us-ascii\n"                         \
+	"Content-Transfer-Encoding: quoted-printable\n\n"                      \
+	"Signed  text,  odd spacing =20\nand=3D a line.\n"
+
+/* test_footer_signed - a signed body is wrapped with its bytes intact */
+static void
+test_footer_signed(void)
+{
+	GMimeMessage *m = parse_ok(
+	    "From: a@example.org\nSubject: s\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/signed; micalg=pgp-sha256;\n"
+	    " protocol=\"application/pgp-signature\"; boundary=\"sig\"\n\n"
+	    "--sig\n" SIGNED_PART "--sig\n"
+	    "Content-Type: application/pgp-signature\n\n"
+	    "-----BEGIN PGP SIGNATURE-----\niQEzBAEBCAAd\n"
+	    "-----END PGP SIGNATURE-----\n--sig--\n");
+	GError *err = NULL;
+	g_autofree char *text = NULL;
+	GMimeMessage *m2;
+	GMimeObject *top;
+
+	g_assert_true(mime_add_footer(m, "footer", &err));
+	m2 = reparse(m, &text);
+	g_assert_nonnull(strstr(text, "\n--sig\n" SIGNED_PART "--sig\n"));
+	top = g_mime_message_get_mime_part(m2);
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(top), "multipart", "mixed"));
+	g_assert_true(GMIME_IS_MULTIPART_SIGNED(
+	    g_mime_multipart_get_part(GMIME_MULTIPART(top), 0)));
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+/* test_footer_bad_charset - undecodable text is wrapped, not re-encoded */
+static void
+test_footer_bad_charset(void)
+{
+	GMimeMessage *m = parse_ok("From: a@example.org\nSubject: s\n"
+				   "Content-Type: text/plain; charset=utf-8\n"
+				   "Content-Transfer-Encoding: 8bit\n\n"
+				   "caf\xe9 latin-1 lying as utf-8\n");
+	GError *err = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *body = NULL;
+	GMimeMessage *m2;
+
+	g_assert_true(mime_add_footer(m, "footer", &err));
+	m2 = reparse(m, &text);
+	g_assert_true(GMIME_IS_MULTIPART(g_mime_message_get_mime_part(m2)));
+	g_assert_nonnull(strstr(text, "caf\xe9 latin-1"));
+	body = mime_body_text(m2, 1000);
+	g_assert_cmpstr(body, ==, "café latin-1 lying as utf-8\n");
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+struct body_case {
+	const char *msg;
+	size_t max;
+	const char *want;
+};
+
+/* test_body_text - charsets, fallbacks, HTML and truncation */
+static void
+test_body_text(void)
+{
+	static const struct body_case cases[] = {
+	    {"Subject: a\n\nplain\r\ntext\r\n", 100, "plain\ntext\n"},
+	    {"Subject: a\nContent-Type: text/plain; charset=x-unknown\n\n"
+	     "\xea\xb0\x80 ok\n",
+		100, "가 ok\n"},
+	    {"Subject: a\nContent-Type: text/plain; charset=iso-8859-1\n\n"
+	     "caf\xe9\n",
+		100, "café\n"},
+	    {"Subject: a\n\n\xeb\xaa\xa8\xec\x9e\x84 \xff ok\n", 100,
+		"모임 \xef\xbf\xbd ok\n"},
+	    {"Subject: a\nContent-Type: text/html\n\n<html><head><style>p{}"
+	     "</style></head><body><p>A &amp; B&#44;&#x20;&lt;C&gt;<br>"
+	     "D&bogus;</p><script>x()</script></body></html>",
+		100, "\nA & B, <C>\nD&bogus;\n"},
+	    {"Subject: a\n\n모임 안내", 4, "모"},
+	    {"Subject: a\n\n모임 안내", 6, "모임"},
+	    {"Subject: a\n\n모임 안내", 2, ""},
+	    {"Subject: a\nContent-Type: image/png\n\nxx", 100, ""},
+	    {"Subject: a\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+	     "Content-Type: text/plain\nContent-Disposition: attachment\n\n"
+	     "att\n--b\nContent-Type: text/plain\n\nwritten\n--b--\n",
+		100, "written"},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GMimeMessage *m = parse_ok(cases[i].msg);
+		g_autofree char *got = mime_body_text(m, cases[i].max);
+
+		g_assert_cmpstr(got, ==, cases[i].want);
+		g_object_unref(m);
+	}
+	g_autofree char *none = mime_body_text(NULL, 10);
+	g_assert_cmpstr(none, ==, "");
+}
+
+/* test_notice - a Korean notice round-trips through the parser */
+static void
+test_notice(void)
+{
+	static const char *const extra[] = {
+	    "List-Id", "AI 스터디 <ai.lists.example.org>", NULL};
+	const char *body = "안녕하세요, 홍길동 님.\n\n아래 주소로 답장하시면 "
+			   "구독이 확인됩니다. 이 줄은 일부러 아주 길게 써서 "
+			   "일흔여섯 바이트를 넘깁니다.\nconfirm abc\n";
+	struct mime_notice n = {
+	    .from = "\"AI 스터디\" <ai-request@lists.example.org>",
+	    .to = "홍길동 <hong@example.org>",
+	    .subject = "[AI 스터디] 구독 확인 요청",
+	    .body = body,
+	    .message_id_domain = "lists.example.org",
+	    .in_reply_to = "<orig.1@example.org>",
+	    .extra_headers = extra,
+	};
+	GError *err = NULL;
+	g_autofree char *out = mime_build_notice(&n, &err);
+	g_autofree char *subj = NULL, *text = NULL, *from = NULL, *id = NULL;
+	g_auto(GStrv) lines = NULL;
+	GMimeMessage *m;
+
+	g_assert_no_error(err);
+	g_assert_null(strchr(out, '\r'));
+	g_assert_true(is_ascii_headers(out));
+	lines = g_strsplit(out, "\n", -1);
+	for (int i = 0; lines[i] != NULL; i++)
+		g_assert_cmpuint(strlen(lines[i]), <=, 78);
+	g_assert_nonnull(strstr(out, "\nAuto-Submitted: auto-replied\n"));
+	g_assert_nonnull(strstr(out, "\nMIME-Version: 1.0\n"));
+	g_assert_nonnull(strstr(out, "\nIn-Reply-To: <orig.1@example.org>\n"));
+	g_assert_nonnull(strstr(out, "\nReferences: <orig.1@example.org>\n"));
+	g_assert_nonnull(strstr(out, "charset=utf-8"));
+	g_assert_nonnull(strstr(out, "\nFrom: "));
+	g_assert_true(
+	    g_str_has_prefix(out, "Date: ") || strstr(out, "\nDate: ") != NULL);
+	m = parse_ok(out);
+	subj = mime_header_text(GMIME_OBJECT(m), "Subject");
+	g_assert_cmpstr(subj, ==, n.subject);
+	text = mime_body_text(m, 10000);
+	g_assert_cmpstr(text, ==, body);
+	from = mime_header_text(GMIME_OBJECT(m), "From");
+	g_assert_nonnull(strstr(from, "AI 스터디"));
+	id = mime_header_text(GMIME_OBJECT(m), "Message-ID");
+	g_assert_true(g_str_has_suffix(id, "@lists.example.org>"));
+	g_assert_true(mime_is_auto_submitted(m));
+	g_object_unref(m);
+}
+
+struct bad_notice_case {
+	const char *subject;
+	const char *domain;
+	const char *in_reply_to;
+};
+
+/* test_notice_refused - CR/LF or a bad id part is refused with INPUT */
+static void
+test_notice_refused(void)
+{
+	static const struct bad_notice_case cases[] = {
+	    {"a\r\nBcc: x@example.org", "example.org", NULL},
+	    {"ok", "exa mple.org", NULL},
+	    {"ok", "example.org", "<a@b>\nBcc: x"},
+	    {"ok", "example.org", "no-brackets@b"},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct mime_notice n = {.from = "a@example.org",
+		    .to = "b@example.org",
+		    .subject = cases[i].subject,
+		    .body = "x\n",
+		    .message_id_domain = cases[i].domain,
+		    .in_reply_to = cases[i].in_reply_to};
+		GError *err = NULL;
+		char *out = mime_build_notice(&n, &err);
+
+		g_assert_null(out);
+		g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+		g_clear_error(&err);
+	}
+}
+
+/* nested - n multiparts nested in each other around one text part */
+static char *
+nested(int n)
+{
+	GString *s = g_string_new("From: a@example.org\nSubject: deep\n");
+
+	for (int i = 0; i < n; i++)
+		g_string_append_printf(s,
+		    "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n",
+		    i, i);
+	g_string_append(s, "Content-Type: text/plain\n\ndeep text\n");
+	for (int i = n - 1; i >= 0; i--)
+		g_string_append_printf(s, "--b%d--\n", i);
+	return g_string_free(s, FALSE);
+}
+
+/* many_fields - a message with n extra header fields */
+static char *
+many_fields(int n)
+{
+	GString *s = g_string_new("From: a@example.org\n");
+
+	for (int i = 0; i < n; i++)
+		g_string_append_printf(s, "X-F%d: v\n", i);
+	g_string_append(s, "\nbody\n");
+	return g_string_free(s, FALSE);
+}
+
+/* long_field - a message with one header field of n bytes of value */
+static char *
+long_field(size_t n)
+{
+	GString *s = g_string_new("From: a@example.org\nX-Long: ");
+
+	for (size_t i = 0; i < n; i++)
+		g_string_append_c(s, i % 60 == 59 ? ' ' : 'a');
+	g_string_append(s, "\n\nbody\n");
+	return g_string_free(s, FALSE);
+}
+
+/* test_limits - just under each limit parses; over it is INPUT */
+static void
+test_limits(void)
+{
+	char *over[] = {long_field(70 * 1024), many_fields(3000), nested(40),
+	    many_fields(MOIM_MAX_HEADER_FIELDS + 1),
+	    nested(MOIM_MAX_MIME_DEPTH + 1)};
+	char *under[] = {long_field(60 * 1024), many_fields(1990), nested(30),
+	    nested(MOIM_MAX_MIME_DEPTH - 1)};
+	GError *err = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(over); i++) {
+		GMimeMessage *m = mime_parse(over[i], strlen(over[i]), &err);
+
+		g_assert_null(m);
+		g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+		g_test_message("over %zu: %s", i, err->message);
+		g_clear_error(&err);
+		g_free(over[i]);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(under); i++) {
+		GMimeMessage *m = parse_ok(under[i]);
+		g_autofree char *t = mime_body_text(m, 100);
+
+		g_assert_true(*t != '\0');
+		g_object_unref(m);
+		g_free(under[i]);
+	}
+}
+
+/* test_garbage - random and degenerate bytes never crash */
+static void
+test_garbage(void)
+{
+	static const char *const fixed[] = {"", "\n", "\n\n", ":", "a",
+	    "Content-Type: multipart/mixed\n\n--\n--\n", "\0\0\0"};
+	GRand *r = g_rand_new_with_seed(42);
+	char buf[512];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++) {
+		GMimeMessage *m = mime_parse(fixed[i], strlen(fixed[i]), NULL);
+
+		g_clear_object(&m);
+	}
+	for (int i = 0; i < 2000; i++) {
+		size_t n = g_rand_int_range(r, 0, sizeof buf);
+		GMimeMessage *m;
+
+		for (size_t j = 0; j < n; j++)
+			buf[j] = "ab:\n =?-\r\x80\xff<>\"Content-Type"
+			    [g_rand_int_range(r, 0, 25)];
+		m = mime_parse(buf, n, NULL);
+		if (m != NULL) {
+			g_free(mime_body_text(m, 100));
+			(void)mime_add_footer(m, "f", NULL);
+			g_object_unref(m);
+		}
+	}
+	g_rand_free(r);
+}
+
+struct auto_case {
+	const char *headers;
+	bool is_auto;
+};
+
+/* test_auto_submitted - RFC 3834 and common practice */
+static void
+test_auto_submitted(void)
+{
+	static const struct auto_case cases[] = {
+	    {"", false},
+	    {"Auto-Submitted: no\n", false},
+	    {"Auto-Submitted: No (comment)\n", false},
+	    {"Auto-Submitted: auto-replied\n", true},
+	    {"Auto-Submitted: auto-generated (failure)\n", true},
+	    {"Auto-submitted: Auto-Notified\n", true},
+	    {"Precedence: bulk\n", true},
+	    {"Precedence: junk\n", true},
+	    {"Precedence: list\n", true},
+	    {"Precedence:bulk\n", true},
+	    {"Precedence: first-class\n", false},
+	    {"X-Autoreply: yes\n", true},
+	    {"X-Autorespond: vacation\n", true},
+	    {"X-Auto-Response-Suppress: All\n", true},
+	    {"X-Auto-Response-Suppress: OOF, AutoReply\n", false},
+	    {"X-Auto-Response-Suppress: DR, all\n", true},
+	    {"List-Id: <x.example.org>\n", false},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *s = g_strdup_printf(
+		    "From: a@example.org\n%sSubject: x\n\nbody\n",
+		    cases[i].headers);
+		GMimeMessage *m = parse_ok(s);
+
+		g_assert_cmpint(
+		    mime_is_auto_submitted(m), ==, cases[i].is_auto);
+		g_object_unref(m);
+	}
+}
+
+/* test_critical_warning - GMime's critical warnings are recorded */
+static void
+test_critical_warning(void)
+{
+	GMimeMessage *ok = parse_ok("From: a@example.org\nSubject: x\n\nb\n");
+	GMimeMessage *crit =
+	    parse_ok("From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
+		     "Content-Type: multipart/mixed\n\nno boundary\n");
+
+	g_assert_false(mime_has_critical_warning(ok));
+	g_assert_true(mime_has_critical_warning(crit));
+	g_object_unref(ok);
+	g_object_unref(crit);
+}
+
+/* main - register and run the tests */
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	mime_init();
+	g_test_add_func("/mime/corpus", test_corpus);
+	g_test_add_func("/mime/deep-bomb", test_deep_bomb);
+	g_test_add_func("/mime/korean-legacy", test_korean_legacy);
+	g_test_add_func("/mime/encoded-word-ko", test_encoded_word_ko);
+	g_test_add_func("/mime/subject-prefix", test_subject_prefix);
+	g_test_add_func("/mime/set-headers", test_set_headers);
+	g_test_add_func("/mime/footer/7bit", test_footer_7bit);
+	g_test_add_func("/mime/footer/7bit-korean", test_footer_7bit_korean);
+	g_test_add_func("/mime/footer/euc-kr-base64", test_footer_euckr);
+	g_test_add_func("/mime/footer/qp", test_footer_qp);
+	g_test_add_func("/mime/footer/flowed", test_footer_flowed);
+	g_test_add_func("/mime/footer/alternative", test_footer_alternative);
+	g_test_add_func("/mime/footer/signed", test_footer_signed);
+	g_test_add_func("/mime/footer/bad-charset", test_footer_bad_charset);
+	g_test_add_func("/mime/body-text", test_body_text);
+	g_test_add_func("/mime/notice", test_notice);
+	g_test_add_func("/mime/notice-refused", test_notice_refused);
+	g_test_add_func("/mime/limits", test_limits);
+	g_test_add_func("/mime/garbage", test_garbage);
+	g_test_add_func("/mime/auto-submitted", test_auto_submitted);
+	g_test_add_func("/mime/critical-warning", test_critical_warning);
+	return g_test_run();
 }

@@ -9,7 +9,13 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libglib2.0-dev libgmime-3.0-dev libical-dev libsqlite3-dev libmilter-dev
 sqlite3 postfix miltertest swaks clang libclang-rt-14-dev clang-format
-cppcheck iproute2 util-linux procps"
+cppcheck iproute2 util-linux procps jq python3"
+
+# Daemons and moimctl run as this user when started as root.
+if [ "$(id -u)" = 0 ] && ! id moim >/dev/null 2>&1; then
+	useradd --system --no-create-home --home-dir /nonexistent \
+		--shell /usr/sbin/nologin moim
+fi
 
 missing=""
 for p in $PKGS; do
