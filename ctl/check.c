@@ -1,0 +1,161 @@
+/*
+ * check - moimctl check: config, database, secret, templates, lists
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ctl.h"
+#include "err.h"
+
+/* The template languages and the files each must have: keep in step with
+ * templates/templates.am, which installs them, and what listd renders. */
+static const char *const template_langs[] = {"ko", "en"};
+static const char *const template_files[] = {
+    "already-member.txt",
+    "confirm-subscribe.txt",
+    "confirm-unsubscribe.txt",
+    "footer.txt",
+    "goodbye.txt",
+    "help.txt",
+    "not-member.txt",
+    "post-held.txt",
+    "post-refused.txt",
+    "results.txt",
+    "welcome.txt",
+};
+
+/* report - print "ok ..." or "FAIL ..." and return ok */
+static bool G_GNUC_PRINTF(2, 3) report(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(ok ? "ok " : "FAIL ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return ok;
+}
+
+/* check_secret - the HMAC key: 0600 regular file, or creatable */
+static bool
+check_secret(const char *path)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	struct stat st;
+
+	if (stat(path, &st) != 0 && errno == ENOENT)
+		return g_file_test(dir, G_FILE_TEST_IS_DIR)
+		    ? report(
+			  true, "secret %s absent; will be created 0600", path)
+		    : report(
+			  false, "secret %s: directory %s missing", path, dir);
+	if (stat(path, &st) != 0)
+		return report(false, "secret %s: %s", path, g_strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return report(false, "secret %s: not a regular file", path);
+	if ((st.st_mode & 077) != 0)
+		return report(false, "secret %s has mode %04o, want 0600", path,
+		    (unsigned)(st.st_mode & 07777));
+	return report(true, "secret %s (mode %04o)", path,
+	    (unsigned)(st.st_mode & 07777));
+}
+
+/* check_lang - one language directory of the templates */
+static bool
+check_lang(const char *base, const char *lang)
+{
+	g_autofree char *dir = g_build_filename(base, lang, NULL);
+	g_autoptr(GString) missing = g_string_new(NULL);
+
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return report(false, "templates %s: missing directory", dir);
+	for (size_t i = 0; i < G_N_ELEMENTS(template_files); i++) {
+		g_autofree char *p =
+		    g_build_filename(dir, template_files[i], NULL);
+
+		if (!g_file_test(p, G_FILE_TEST_IS_REGULAR))
+			g_string_append_printf(missing, "%s%s",
+			    missing->len ? ", " : "", template_files[i]);
+	}
+	if (missing->len > 0)
+		return report(
+		    false, "templates %s: missing %s", dir, missing->str);
+	return report(true, "templates %s", dir);
+}
+
+/* check_templates - the template directory has every language */
+static bool
+check_templates(const char *base)
+{
+	bool ok = true;
+
+	if (!g_file_test(base, G_FILE_TEST_IS_DIR))
+		return report(false, "templates %s: missing directory", base);
+	for (size_t i = 0; i < G_N_ELEMENTS(template_langs); i++)
+		ok = check_lang(base, template_langs[i]) && ok;
+	return ok;
+}
+
+/* check_lists - each list's domain is a list domain of the config */
+static bool
+check_lists(struct ctl *c)
+{
+	GError *e = NULL;
+	g_autoptr(GPtrArray) all = store_list_all(c->store, &e);
+	bool ok = true;
+
+	if (all == NULL) {
+		report(false, "lists: %s", e->message);
+		g_error_free(e);
+		return false;
+	}
+	for (guint i = 0; i < all->len; i++) {
+		const struct store_list *l = g_ptr_array_index(all, i);
+
+		if (config_is_list_domain(c->cfg, l->domain))
+			report(true, "list %s", l->address);
+		else
+			ok = report(false,
+			    "list %s: %s is not in [moim] domains "
+			    "of %s",
+			    l->address, l->domain, c->cfg->path);
+	}
+	return ok;
+}
+
+/* check_database - open (create, migrate) the database, keep it open */
+static bool
+check_database(struct ctl *c)
+{
+	GError *e = NULL;
+
+	c->store = store_open(c->cfg->database, STORE_RW, &e);
+	if (c->store == NULL) {
+		report(false, "database %s: %s", c->cfg->database, e->message);
+		g_error_free(e);
+		return false;
+	}
+	return report(true, "database %s (schema %d)", c->cfg->database,
+	    store_schema_version(c->store));
+}
+
+/* ctl_check - check: one line per check, exit 1 if any failed */
+int
+ctl_check(struct ctl *c, struct ctl_args *a)
+{
+	bool ok = report(true, "config %s", c->cfg->path);
+
+	if (c->cfg->domains == NULL || c->cfg->domains[0] == NULL)
+		ok = report(false, "config %s: no list domains", c->cfg->path);
+	if (check_database(c))
+		ok = check_lists(c) && ok;
+	else
+		ok = false;
+	ok = check_secret(c->cfg->secret_file) && ok;
+	ok = check_templates(c->cfg->templates) && ok;
+	return ok ? CTL_OK : CTL_USER;
+}

@@ -1,0 +1,87 @@
+/*
+ * ctl - what the files of moimctl share: context, arguments, helpers
+ *
+ * SYNOPSIS
+ *	void ctl_err(const char *fmt, ...);
+ *	const char *ctl_opt(const struct ctl_args *a, const char *name);
+ *	bool ctl_list_find(struct ctl *c, const char *spec,
+ *	    struct store_list **l_out, GError **err);
+ *	bool ctl_addr_parse(const char *text, struct addr **a_out,
+ *	    GError **err);
+ *	char *ctl_printable(const char *s);
+ *	gint64 ctl_now(void);
+ *	char *ctl_time(gint64 t);
+ *	int ctl_list_create(struct ctl *c, struct ctl_args *a);
+ *	(and one handler per verb, each int f(struct ctl *, struct ctl_args *))
+ * DESCRIPTION
+ *	moimctl.c parses the global options, finds the verb in its table,
+ *	checks the verb's options and argument count, loads the config and
+ *	opens the store, then calls the handler. A handler returns the exit
+ *	status (CTL_OK, CTL_USER, CTL_USAGE) and prints its own messages to
+ *	stderr through ctl_err(), which adds the "moimctl: " prefix.
+ *
+ *	ctl_list_find() takes "L@D" or, when only one list is called L,
+ *	"L"; an unknown list is MOIM_ERR_NOTFOUND ("no such list: L"), an
+ *	ambiguous one MOIM_ERR_INPUT naming the candidates.
+ *	ctl_addr_parse() is addr_parse() plus addr_is_valid_mailbox() on the
+ *	result: what an operator types must be a plain mailbox.
+ *	ctl_printable() replaces control characters and invalid UTF-8 with
+ *	'?' for text output of values that may have come by mail.
+ * OWNERSHIP
+ *	struct ctl owns its config and store. ctl_args holds pointers into
+ *	argv. *l_out, *a_out, ctl_time() and ctl_printable() belong to the
+ *caller. INPUT AND LIMITS Arguments come from the operator: trusted, but every
+ *address goes through addr, every setting through listset. THREADS One thread.
+ * ERRORS
+ *	GError from the lib modules; the handler prints and maps them.
+ */
+#ifndef MOIM_CTL_H
+#define MOIM_CTL_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "addr.h"
+#include "config.h"
+#include "store.h"
+
+enum ctl_exit { CTL_OK = 0, CTL_USER = 1, CTL_USAGE = 2 };
+
+struct ctl {
+	const char *config_path;
+	struct moim_config *cfg;
+	struct store *store;
+	const char *verb; /* "member add", for messages */
+};
+
+struct ctl_args {
+	GPtrArray *pos; /* positional arguments (borrowed from argv) */
+	GHashTable *opts; /* option name -> value ("" for a flag) */
+};
+
+void ctl_err(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+const char *ctl_opt(const struct ctl_args *a, const char *name);
+const char *ctl_arg(const struct ctl_args *a, guint i);
+bool ctl_list_find(
+    struct ctl *c, const char *spec, struct store_list **l_out, GError **err);
+bool ctl_addr_parse(const char *text, struct addr **a_out, GError **err);
+char *ctl_printable(const char *s);
+int ctl_fail_list(struct ctl *c, const char *spec, GError *e);
+gint64 ctl_now(void);
+char *ctl_time(gint64 t);
+
+/* Verb handlers. */
+int ctl_list_create(struct ctl *c, struct ctl_args *a);
+int ctl_list_ls(struct ctl *c, struct ctl_args *a);
+int ctl_list_show(struct ctl *c, struct ctl_args *a);
+int ctl_list_set(struct ctl *c, struct ctl_args *a);
+int ctl_list_delete(struct ctl *c, struct ctl_args *a);
+int ctl_member_add(struct ctl *c, struct ctl_args *a);
+int ctl_member_rm(struct ctl *c, struct ctl_args *a);
+int ctl_member_ls(struct ctl *c, struct ctl_args *a);
+int ctl_member_import(struct ctl *c, struct ctl_args *a);
+int ctl_mod_ls(struct ctl *c, struct ctl_args *a);
+int ctl_postfix_config(struct ctl *c, struct ctl_args *a);
+int ctl_check(struct ctl *c, struct ctl_args *a);
+
+#endif
