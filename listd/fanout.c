@@ -1,0 +1,273 @@
+/*
+ * fanout - moim-listd's senders: copies from the database to the relay
+ *
+ * [listd] connections threads each keep one SMTP session to the relay.
+ * A thread claims a handful of due deliveries, sends them, and records
+ * each result at once: an acceptance is committed before the next copy
+ * goes out, so a crash resends at most the copy in flight on each
+ * connection. 4xx replies are retried with back-off; 5xx are final and
+ * recorded for bounce handling.
+ *
+ * A post is personalised per member as it goes: the VERP return path
+ * L-bounces+TOKEN@D and a List-Unsubscribe header naming
+ * L-unsubscribe+TOKEN@D, both tokens naming the member. Batched copies
+ * go to up to 100 recipients at once with XVERP.
+ */
+#include <string.h>
+
+#include "err.h"
+#include "limits.h"
+#include "listd.h"
+#include "log.h"
+#include "smtpc.h"
+#include "store.h"
+
+#define FANOUT_CLAIM 32
+#define FANOUT_BATCH 100
+#define FANOUT_TOKEN_DAYS 90
+
+struct sender {
+	struct listd *d;
+	struct store *s;
+	struct smtpc *c;
+	struct store_outbound *out; /* the copy being sent, cached */
+	struct store_list *list; /* its list, cached */
+	int n;
+};
+
+/* backoff - seconds until the next try of a deferred copy */
+static gint64
+backoff(int tries)
+{
+	return MIN((gint64)60 << MIN(tries, 6), 3600);
+}
+
+/* sender_load - cache the copy (and its list) a delivery belongs to */
+static bool
+sender_load(struct sender *sn, gint64 outbound_id, GError **err)
+{
+	if (sn->out != NULL && sn->out->id == outbound_id)
+		return true;
+	g_clear_pointer(&sn->out, store_outbound_free);
+	g_clear_pointer(&sn->list, store_list_free);
+	if (!store_outbound_get(sn->s, outbound_id, &sn->out, err))
+		return false;
+	if (sn->out == NULL)
+		return moim_fail(err, MOIM_ERR_INTERNAL,
+		    "copy %" G_GINT64_FORMAT " vanished", outbound_id);
+	if (sn->out->list_id != 0 &&
+	    !store_list_get_id(sn->s, sn->out->list_id, &sn->list, err))
+		return false;
+	return true;
+}
+
+/* sender_connect - an SMTP session to the relay, reusing a good one */
+static bool
+sender_connect(struct sender *sn, GError **err)
+{
+	if (sn->c != NULL && !smtpc_is_broken(sn->c))
+		return true;
+	g_clear_pointer(&sn->c, smtpc_close);
+	sn->c = smtpc_connect(sn->d->relay_host, sn->d->relay_port,
+	    sn->d->cfg->hostname, MOIM_SMTP_REPLY_TIMEOUT, err);
+	return sn->c != NULL;
+}
+
+/* personal_copy - the envelope sender and bytes of one member's copy */
+static char *
+personal_copy(struct sender *sn, const struct store_delivery *dv, GString *msg)
+{
+	const struct store_list *l = sn->list;
+	gint64 exp =
+	    g_get_real_time() / G_USEC_PER_SEC + FANOUT_TOKEN_DAYS * 86400;
+	g_autofree char *btok = token_make(sn->d->key, "bounce", l->address,
+	    dv->rcpt, (guint64)dv->member_id, exp);
+	g_autofree char *utok = token_make(sn->d->key, "unsub", l->address,
+	    dv->rcpt, (guint64)dv->member_id, exp);
+	gsize len;
+	const char *raw = g_bytes_get_data(sn->out->raw, &len);
+
+	g_string_truncate(msg, 0);
+	g_string_append_printf(msg,
+	    "List-Unsubscribe: <mailto:%s-unsubscribe+%s@%s>\n", l->local, utok,
+	    l->domain);
+	g_string_append_len(msg, raw, (gssize)len);
+	return g_strdup_printf("%s-bounces+%s@%s", l->local, btok, l->domain);
+}
+
+/* record - store the outcome of one recipient at once */
+static bool
+record(struct sender *sn, const struct store_delivery *dv, int code,
+    const char *text, GError **err)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+
+	if (code >= 200 && code < 300)
+		return store_delivery_done(
+		    sn->s, &dv->id, 1, STORE_D_SENT, code, text, err);
+	if (code >= 500) {
+		log_warn("fanout: rcpt=%s refused: %d %s", dv->rcpt, code,
+		    text ? text : "");
+		return store_delivery_done(
+		    sn->s, &dv->id, 1, STORE_D_FAILED, code, text, err);
+	}
+	if (dv->tries > 0 && backoff(dv->tries) >= 3600 &&
+	    dv->tries > sn->d->cfg->retry_max_age / 3600)
+		return store_delivery_done(
+		    sn->s, &dv->id, 1, STORE_D_FAILED, code, text, err);
+	return store_delivery_defer(
+	    sn->s, dv->id, now + backoff(dv->tries), code, text, err);
+}
+
+/* rcpt_code - the code that decides a recipient's fate in a result */
+static int
+rcpt_code(const struct smtpc_result *r, size_t i, const char **text_out)
+{
+	if (r->rcpt[i].code < 200 || r->rcpt[i].code >= 300) {
+		*text_out = r->rcpt[i].text;
+		return r->rcpt[i].code ? r->rcpt[i].code : r->mail_code;
+	}
+	*text_out = r->data_text;
+	return r->data_code ? r->data_code : 451;
+}
+
+/* send_one - one transaction to one recipient */
+static bool
+send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
+    GError **err)
+{
+	struct smtpc_result r = {0};
+	g_autofree char *from = NULL;
+	const char *rcpts[] = {dv->rcpt}, *text;
+	gsize len;
+	int code;
+	bool ok;
+
+	if (sn->out->kind == STORE_OUT_POST && sn->list != NULL) {
+		from = personal_copy(sn, dv, msg);
+	} else {
+		const char *raw = g_bytes_get_data(sn->out->raw, &len);
+
+		from = g_strdup(
+		    sn->out->envelope_from ? sn->out->envelope_from : "");
+		g_string_truncate(msg, 0);
+		g_string_append_len(msg, raw, (gssize)len);
+	}
+	if (!sender_connect(sn, err))
+		return false;
+	if (!smtpc_send(
+		sn->c, from, false, rcpts, 1, msg->str, msg->len, &r, err))
+		return false;
+	code = rcpt_code(&r, 0, &text);
+	ok = record(sn, dv, code, text, err);
+	smtpc_result_clear(&r);
+	return ok;
+}
+
+/* send_batch - one XVERP transaction to up to FANOUT_BATCH recipients */
+static bool
+send_batch(
+    struct sender *sn, GPtrArray *dvs, guint from_i, guint to_i, GError **err)
+{
+	struct smtpc_result r = {0};
+	const char **rcpts = g_new0(const char *, to_i - from_i);
+	g_autofree char *from =
+	    g_strdup_printf("%s-bounces@%s", sn->list->local, sn->list->domain);
+	gsize len;
+	const char *raw = g_bytes_get_data(sn->out->raw, &len), *text = NULL;
+	guint i;
+	bool ok = sender_connect(sn, err);
+
+	for (i = from_i; i < to_i; i++)
+		rcpts[i - from_i] =
+		    ((struct store_delivery *)dvs->pdata[i])->rcpt;
+	ok = ok &&
+	    smtpc_send(sn->c, from, smtpc_has_xverp(sn->c), rcpts,
+		to_i - from_i, raw, len, &r, err);
+	for (i = from_i; ok && i < to_i; i++) {
+		int code = rcpt_code(&r, i - from_i, &text);
+
+		ok = record(sn, dvs->pdata[i], code, text, err);
+	}
+	smtpc_result_clear(&r);
+	g_free(rcpts);
+	return ok;
+}
+
+/* sender_run - send what was claimed; false when the relay failed */
+static bool
+sender_run(struct sender *sn, GPtrArray *dvs, GError **err)
+{
+	GString *msg = g_string_new(NULL);
+	guint i = 0, j;
+	bool ok = true;
+
+	while (ok && i < dvs->len) {
+		struct store_delivery *dv = dvs->pdata[i];
+
+		ok = sender_load(sn, dv->outbound_id, err);
+		if (ok && sn->out->kind == STORE_OUT_BATCH && sn->list) {
+			for (j = i; j < dvs->len && j - i < FANOUT_BATCH &&
+			     ((struct store_delivery *)dvs->pdata[j])
+				     ->outbound_id == dv->outbound_id;
+			     j++)
+				;
+			ok = send_batch(sn, dvs, i, j, err);
+			i = j;
+		} else if (ok) {
+			ok = send_one(sn, dv, msg, err);
+			i++;
+		}
+		sn->n++;
+	}
+	g_string_free(msg, TRUE);
+	/* Whatever was claimed and not recorded goes back for later. */
+	for (; !ok && i < dvs->len; i++) {
+		struct store_delivery *dv = dvs->pdata[i];
+
+		(void)store_delivery_defer(sn->s, dv->id,
+		    g_get_real_time() / G_USEC_PER_SEC + 5, 0, "relay failed",
+		    NULL);
+	}
+	return ok;
+}
+
+/* fanout_thread - one sender: claim, send, record, until stopped */
+gpointer
+fanout_thread(gpointer data)
+{
+	struct sender sn = {.d = data};
+	GError *e = NULL;
+	guint64 gen = 0;
+
+	sn.s = store_open(sn.d->cfg->database, STORE_RW, &e);
+	if (sn.s == NULL) {
+		log_error("fanout: %s", e->message);
+		g_clear_error(&e);
+		return NULL;
+	}
+	while (!listd_stopping(sn.d)) {
+		GPtrArray *dvs = store_delivery_claim(
+		    sn.s, g_get_real_time() / G_USEC_PER_SEC, FANOUT_CLAIM, &e);
+
+		if (dvs != NULL && dvs->len > 0 && !sender_run(&sn, dvs, &e)) {
+			log_warn("fanout: relay %s:%d: %s", sn.d->relay_host,
+			    sn.d->relay_port, e ? e->message : "failed");
+			g_clear_pointer(&sn.c, smtpc_close);
+			g_clear_error(&e);
+			(void)listd_wait(sn.d, &gen, 1000);
+		} else if (dvs == NULL || dvs->len == 0) {
+			if (e != NULL)
+				log_error("fanout: %s", e->message);
+			g_clear_error(&e);
+			(void)listd_wait(sn.d, &gen, 1000);
+		}
+		if (dvs != NULL)
+			g_ptr_array_unref(dvs);
+	}
+	g_clear_pointer(&sn.c, smtpc_close);
+	g_clear_pointer(&sn.out, store_outbound_free);
+	g_clear_pointer(&sn.list, store_list_free);
+	store_close(sn.s);
+	return NULL;
+}

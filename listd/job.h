@@ -1,0 +1,57 @@
+/*
+ * job - one inbound message for one list address, as the processor sees it
+ *
+ * SYNOPSIS
+ *	bool post_handle(struct job *j, GError **err);
+ *	bool request_handle(struct job *j, GError **err);
+ *	bool notice_queue(struct job *j, const char *tpl, const char *to,
+ *	    GHashTable *vars, const char *reply_to, GError **err);
+ *	GHashTable *notice_vars(struct job *j, const char *to);
+ * DESCRIPTION
+ *	The processor (process.c) parses the message once, resolves the
+ *	recipient to a list and a kind, and calls the handler for that kind
+ *	inside one database transaction, together with marking the inbound
+ *	job done: whatever a handler queues goes out exactly once.
+ *	Handlers never answer an auto-reply, a bounce or our own list mail
+ *	(j->is_auto).
+ * OWNERSHIP
+ *	Everything in a job belongs to the processor.
+ */
+#ifndef MOIM_JOB_H
+#define MOIM_JOB_H
+
+#include <gmime/gmime.h>
+
+#include "addr.h"
+#include "listd.h"
+#include "rcpt.h"
+#include "store.h"
+
+struct job {
+	struct listd *d;
+	struct store *s;
+	gint64 now;
+	const struct store_inbound *in;
+	GBytes *raw;
+	GMimeMessage *msg; /* NULL when the bytes are not a message */
+	struct rcpt_target t; /* t.list is set */
+	struct addr *from; /* From: header, NULL if none or bad */
+	struct addr *envelope; /* MAIL FROM, NULL for the null sender */
+	bool is_auto; /* auto-reply, bounce, or null sender */
+	bool is_loop; /* carries our own List-Id */
+	char *message_id; /* "<...>" or NULL */
+	char *subject; /* decoded UTF-8 or NULL */
+	const char *result; /* one word for the log and the queue */
+};
+
+bool post_handle(struct job *j, GError **err);
+bool request_handle(struct job *j, GError **err);
+bool owner_handle(struct job *j, GError **err);
+bool bounce_handle(struct job *j, GError **err);
+
+GHashTable *notice_vars(struct job *j, const char *to);
+bool notice_queue(struct job *j, const char *tpl, const char *to,
+    GHashTable *vars, const char *reply_to, GError **err);
+char *list_id_value(const struct store_list *l);
+
+#endif

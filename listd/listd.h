@@ -1,0 +1,55 @@
+/*
+ * listd - moim-listd's shared state and the entry points of its parts
+ *
+ * SYNOPSIS
+ *	ingress: bool ingress_start(struct listd *d, GError **err);
+ *	process: gpointer process_thread(gpointer d);
+ *	fanout:  gpointer fanout_thread(gpointer d);
+ *	notice:  bool notice_queue(...);
+ * DESCRIPTION
+ *	moim-listd takes list mail from Postfix over LMTP (ingress), keeps it
+ *	in the database before answering 250, works through it in one
+ *	processor thread (process: posts, commands, confirmations, bounces),
+ *	and sends the resulting copies through the relay over [listd]
+ *	connections parallel SMTP sessions (fanout). Threads share only this
+ *	struct; each has its own database connection.
+ *
+ *	listd_kick() wakes the processor and senders when new work was
+ *	committed; they also wake every second for retries and timers.
+ * THREADS
+ *	Fields are written before the threads start, except those under
+ *	lock.
+ */
+#ifndef MOIM_LISTD_H
+#define MOIM_LISTD_H
+
+#include <gio/gio.h>
+#include <glib.h>
+#include <stdbool.h>
+
+#include "config.h"
+#include "token.h"
+
+struct listd {
+	struct moim_config *cfg;
+	struct token_key *key;
+	GSocketService *service;
+	char *relay_host;
+	int relay_port;
+
+	GMutex lock;
+	GCond cond;
+	guint64 gen; /* bumped by listd_kick() */
+	bool stopping; /* SIGTERM: finish what is in hand and exit */
+};
+
+void listd_kick(struct listd *d);
+bool listd_wait(struct listd *d, guint64 *seen_gen, int max_ms);
+bool listd_stopping(struct listd *d);
+
+bool ingress_start(struct listd *d, GError **err);
+void ingress_stop(struct listd *d);
+gpointer process_thread(gpointer data);
+gpointer fanout_thread(gpointer data);
+
+#endif

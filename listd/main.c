@@ -1,0 +1,167 @@
+/*
+ * moim-listd - the list daemon: LMTP in, lists processed, SMTP out
+ *
+ * SYNOPSIS
+ *	moim-listd [-c FILE] [-f] [-v]
+ * DESCRIPTION
+ *	Postfix delivers mail for the list domains to moim-listd over LMTP
+ *	([listd] lmtp). moim-listd keeps each message in the database before
+ *	it answers 250, processes posts, commands, confirmations and
+ *	bounces, and sends the copies back through Postfix's relay port
+ *	([listd] relay) over [listd] connections parallel SMTP sessions.
+ *	-f stays in the foreground and logs to stderr; -v logs debug lines.
+ *	SIGTERM and SIGINT finish the copies in flight and exit.
+ *
+ *	Start-up runs these steps in order: load config (fatal, one line,
+ *	on error) -> pre_drop_init() (bind the LMTP socket, open the database
+ *	and the secret) -> drop_privileges() -> post_drop_init() -> serve.
+ * SEE ALSO
+ *	RFC 2033 (LMTP), RFC 5321, ../shared/SPEC.md
+ */
+#include <glib-unix.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "err.h"
+#include "listd.h"
+#include "log.h"
+#include "mime.h"
+#include "privs.h"
+#include "store.h"
+
+/* listd_kick - wake the threads waiting for work */
+void
+listd_kick(struct listd *d)
+{
+	g_mutex_lock(&d->lock);
+	d->gen++;
+	g_cond_broadcast(&d->cond);
+	g_mutex_unlock(&d->lock);
+}
+
+/* listd_wait - wait up to max_ms for a kick newer than *seen_gen */
+bool
+listd_wait(struct listd *d, guint64 *seen_gen, int max_ms)
+{
+	gint64 until =
+	    g_get_monotonic_time() + max_ms * G_TIME_SPAN_MILLISECOND;
+	bool kicked;
+
+	g_mutex_lock(&d->lock);
+	while (d->gen == *seen_gen && !d->stopping)
+		if (!g_cond_wait_until(&d->cond, &d->lock, until))
+			break;
+	kicked = d->gen != *seen_gen;
+	*seen_gen = d->gen;
+	g_mutex_unlock(&d->lock);
+	return kicked;
+}
+
+/* listd_stopping - whether SIGTERM asked us to finish */
+bool
+listd_stopping(struct listd *d)
+{
+	bool s;
+
+	g_mutex_lock(&d->lock);
+	s = d->stopping;
+	g_mutex_unlock(&d->lock);
+	return s;
+}
+
+static gboolean
+on_signal(gpointer data)
+{
+	struct listd *d = data;
+
+	log_info("stopping");
+	g_mutex_lock(&d->lock);
+	d->stopping = true;
+	g_cond_broadcast(&d->cond);
+	g_mutex_unlock(&d->lock);
+	return G_SOURCE_CONTINUE;
+}
+
+/* pre_drop_init - what needs the privileges we start with */
+static bool
+pre_drop_init(struct listd *d, GError **err)
+{
+	struct store *s;
+	g_autofree char *path = NULL;
+
+	d->key = token_key_load(d->cfg->secret_file, err);
+	if (d->key == NULL)
+		return false;
+	if (!config_parse_endpoint(
+		d->cfg->relay, &d->relay_host, &d->relay_port, &path, err))
+		return false;
+	/* Create or migrate the schema, and take back claims a crash left. */
+	s = store_open(d->cfg->database, STORE_RW, err);
+	if (s == NULL || !store_delivery_reset_claims(s, err)) {
+		store_close(s);
+		return false;
+	}
+	store_close(s);
+	return ingress_start(d, err);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: moim-listd [-c FILE] [-f] [-v]\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct listd d = {0};
+	const char *conf = config_default_path();
+	bool fg = false, verbose = false;
+	GThread **senders;
+	GThread *proc;
+	GError *e = NULL;
+	int c, i;
+
+	while ((c = getopt(argc, argv, "c:fv")) != -1) {
+		if (c == 'c')
+			conf = optarg;
+		else if (c == 'f')
+			fg = true;
+		else if (c == 'v')
+			verbose = true;
+		else
+			usage();
+	}
+	log_open("moim-listd", fg);
+	log_set_verbose(verbose);
+	mime_init();
+	g_mutex_init(&d.lock);
+	g_cond_init(&d.cond);
+	d.cfg = config_load(conf, &e);
+	if (d.cfg == NULL || !pre_drop_init(&d, &e) ||
+	    !privs_drop(d.cfg->user, d.cfg->group, &e)) {
+		fprintf(stderr, "moim-listd: %s\n", e->message);
+		log_error("fatal: %s", e->message);
+		return 1;
+	}
+	g_unix_signal_add(SIGTERM, on_signal, &d);
+	g_unix_signal_add(SIGINT, on_signal, &d);
+	proc = g_thread_new("process", process_thread, &d);
+	senders = g_new0(GThread *, d.cfg->connections);
+	for (i = 0; i < d.cfg->connections; i++)
+		senders[i] = g_thread_new("fanout", fanout_thread, &d);
+	log_info("ready: lmtp=%s relay=%s connections=%d", d.cfg->lmtp,
+	    d.cfg->relay, d.cfg->connections);
+	while (!listd_stopping(&d))
+		g_main_context_iteration(NULL, TRUE);
+	ingress_stop(&d);
+	g_thread_join(proc);
+	for (i = 0; i < d.cfg->connections; i++)
+		g_thread_join(senders[i]);
+	g_free(senders);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,104 @@
+/*
+ * notice - mails moim-listd writes itself: confirmations, welcome, replies
+ *
+ * A notice is a template (templates/LANG/NAME.txt, in the list's
+ * language) rendered with the job's variables, built into a complete
+ * text/plain message by lib/mime, and queued as one outbound copy whose
+ * return path is L-bounces@D. It is queued in the job's transaction, so it
+ * goes out exactly when the job's other effects are committed.
+ */
+#include <string.h>
+
+#include "err.h"
+#include "job.h"
+#include "log.h"
+#include "mime.h"
+#include "tpl.h"
+
+/* list_id_value - the List-Id of a list: "Name" <local.domain> */
+char *
+list_id_value(const struct store_list *l)
+{
+	g_autofree char *id = g_strdup_printf("%s.%s", l->local, l->domain);
+	GString *q = g_string_new("\"");
+	const char *p;
+
+	for (p = l->set.name; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(q, '\\');
+		g_string_append_c(q, *p);
+	}
+	g_string_append_printf(q, "\" <%s>", id);
+	return g_string_free(q, FALSE);
+}
+
+/* list_addr - "local-suffix@domain" of the job's list */
+static char *
+list_addr(const struct store_list *l, const char *suffix)
+{
+	return g_strdup_printf("%s%s@%s", l->local, suffix, l->domain);
+}
+
+/* notice_vars - the variables every template may use */
+GHashTable *
+notice_vars(struct job *j, const char *to)
+{
+	const struct store_list *l = j->t.list;
+	GHashTable *v =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+
+	g_hash_table_insert(v, "list_name", g_strdup(l->set.name));
+	g_hash_table_insert(v, "list_address", g_strdup(l->address));
+	g_hash_table_insert(v, "request_address", list_addr(l, "-request"));
+	g_hash_table_insert(v, "owner_address", list_addr(l, "-owner"));
+	g_hash_table_insert(v, "address", g_strdup(to));
+	return v;
+}
+
+/* notice_from - "List Name" <L-request@D>, formatted for a header */
+static char *
+notice_from(const struct store_list *l)
+{
+	g_autofree char *req = list_addr(l, "-request");
+	struct addr *a = addr_new(l->set.name, req, NULL);
+	char *s;
+
+	if (a == NULL)
+		return g_steal_pointer(&req);
+	s = addr_format(a);
+	addr_free(a);
+	return s;
+}
+
+/* notice_queue - render tpl for to and queue it in the job's transaction */
+bool
+notice_queue(struct job *j, const char *tpl, const char *to, GHashTable *vars,
+    const char *reply_to, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	g_autofree char *subject = NULL, *body = NULL, *from = NULL,
+			*raw = NULL, *list_id = list_id_value(l),
+			*bounces = list_addr(l, "-bounces");
+	const char *extra[] = {
+	    "List-Id", list_id, reply_to ? "Reply-To" : NULL, reply_to, NULL};
+	struct mime_notice n = {0};
+	struct store_rcpt r = {to, 0};
+
+	if (!tpl_render(j->d->cfg->templates, l->set.language, tpl, vars,
+		&subject, &body, err))
+		return false;
+	from = notice_from(l);
+	n.from = from;
+	n.to = to;
+	n.subject = subject;
+	n.body = body;
+	n.message_id_domain = l->domain;
+	n.in_reply_to = j->message_id;
+	n.extra_headers = extra;
+	raw = mime_build_notice(&n, err);
+	if (raw == NULL)
+		return false;
+	log_info("notice: list=%s template=%s to=%s", l->address, tpl, to);
+	return store_outbound_add(j->s, l->id, STORE_OUT_NOTICE, bounces, NULL,
+	    raw, strlen(raw), &r, 1, j->now, NULL, err);
+}

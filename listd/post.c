@@ -1,0 +1,319 @@
+/*
+ * post - a post to L@D: policy, preparation for fan-out, archive
+ *
+ * The policy of the list decides (open, members, moderated, announce);
+ * a post that may go is prepared once (internal and foreign list headers
+ * removed, subject prefix, footer, List-* headers, DMARC munging when the
+ * list says so) and queued as one outbound copy with a delivery per
+ * member who gets normal mail; the senders personalise each copy.
+ */
+#include <string.h>
+
+#include "err.h"
+#include "job.h"
+#include "log.h"
+#include "mime.h"
+#include "tpl.h"
+
+#define HOLD_DAYS 14
+
+/* Headers that we set, or that another list or moim itself set. */
+static const char *const strip_headers[] = {"List-Id", "List-Post", "List-Help",
+    "List-Subscribe", "List-Unsubscribe", "List-Unsubscribe-Post",
+    "List-Archive", "List-Owner", "Precedence", "Return-Path", "X-Moim-Verdict",
+    "X-Moim-Hold", "X-Moim-List", "X-Loop", NULL};
+
+/* sender_role - the poster's membership: -1 if not a member */
+static bool
+sender_role(struct job *j, int *role_out, GError **err)
+{
+	const struct addr *cand[] = {j->from, j->envelope};
+	size_t i;
+
+	*role_out = -1;
+	for (i = 0; i < G_N_ELEMENTS(cand); i++) {
+		struct store_member *m = NULL;
+
+		if (cand[i] == NULL)
+			continue;
+		if (!store_member_get(
+			j->s, j->t.list->id, addr_canonical(cand[i]), &m, err))
+			return false;
+		if (m != NULL) {
+			*role_out = MAX(*role_out, (int)m->role);
+			store_member_free(m);
+		}
+	}
+	return true;
+}
+
+enum verdict { V_ACCEPT, V_HOLD, V_REFUSE };
+
+/* decide - the list's policy for a poster with this role */
+static enum verdict
+decide(const struct listset *ls, int role, const char **why_out)
+{
+	bool privileged = role >= (int)STORE_ROLE_MODERATOR;
+
+	*why_out = NULL;
+	switch (ls->policy) {
+	case LISTSET_POLICY_OPEN:
+		return V_ACCEPT;
+	case LISTSET_POLICY_MEMBERS:
+		if (role >= 0)
+			return V_ACCEPT;
+		*why_out = "only members may post to this list";
+		return ls->nonmember == LISTSET_NONMEMBER_HOLD ? V_HOLD
+							       : V_REFUSE;
+	case LISTSET_POLICY_MODERATED:
+		*why_out = "every post to this list is moderated";
+		return privileged ? V_ACCEPT : V_HOLD;
+	case LISTSET_POLICY_ANNOUNCE:
+		*why_out = "only the owners and moderators post to this list";
+		return privileged ? V_ACCEPT : V_REFUSE;
+	}
+	return V_HOLD;
+}
+
+/* tell_author - a notice to the poster, never to an auto-reply */
+static bool
+tell_author(struct job *j, const char *tpl, const char *why, GError **err)
+{
+	const struct addr *to = j->envelope ? j->envelope : j->from;
+	GHashTable *v;
+	bool ok;
+
+	if (j->is_auto || to == NULL)
+		return true;
+	v = notice_vars(j, addr_canonical(to));
+	g_hash_table_insert(v, "reason", g_strdup(why));
+	ok = notice_queue(j, tpl, addr_canonical(to), v, NULL, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
+/* hold - keep the post for the moderators */
+static bool
+hold(struct job *j, const char *why, GError **err)
+{
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+	const struct addr *who = j->from ? j->from : j->envelope;
+
+	j->result = "held";
+	log_info("post: list=%s message-id=%s held: %s", j->t.list->address,
+	    j->message_id ? j->message_id : "-", why);
+	return store_held_add(j->s, j->t.list->id,
+		   who ? addr_canonical(who) : "", j->subject, why, raw, len,
+		   j->now, j->now + HOLD_DAYS * 86400, NULL, err) &&
+	    tell_author(j, "post-held", why, err);
+}
+
+/* munge_from - From becomes "Author via List" <L@D>, author in Reply-To */
+static bool
+munge_from(struct job *j, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	const char *name = addr_display_name(j->from);
+	g_autofree char *disp = g_strdup_printf("%s via %s",
+	    name && *name ? name : addr_canonical(j->from), l->set.name);
+	g_autofree char *author = addr_format(j->from), *nf = NULL;
+	struct addr *a = addr_new(disp, l->address, err);
+
+	if (a == NULL)
+		return false;
+	nf = addr_format(a);
+	addr_free(a);
+	return mime_set_header(GMIME_OBJECT(j->msg), "From", nf, err) &&
+	    mime_set_header(GMIME_OBJECT(j->msg), "Reply-To", author, err);
+}
+
+/* list_headers - the RFC 2369/2919 headers every copy carries */
+static bool
+list_headers(struct job *j, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	GMimeObject *o = GMIME_OBJECT(j->msg);
+	g_autofree char *id = list_id_value(l),
+			*post = g_strdup_printf("<mailto:%s>", l->address),
+			*help = g_strdup_printf(
+			    "<mailto:%s-request@%s?subject=help>", l->local,
+			    l->domain),
+			*sub = g_strdup_printf(
+			    "<mailto:%s-subscribe@%s>", l->local, l->domain);
+	bool ok = mime_set_header(o, "List-Id", id, err) &&
+	    mime_set_header(o, "List-Post", post, err) &&
+	    mime_set_header(o, "List-Help", help, err) &&
+	    mime_set_header(o, "List-Subscribe", sub, err) &&
+	    mime_set_header(o, "Precedence", "list", err);
+
+	if (ok && *j->d->cfg->archive_url != '\0') {
+		g_autofree char *arch = g_strdup_printf(
+		    "<%s/%s>", j->d->cfg->archive_url, l->local);
+
+		ok = mime_set_header(o, "List-Archive", arch, err);
+	}
+	if (ok && l->set.reply_to == LISTSET_REPLY_LIST)
+		ok = mime_set_header(o, "Reply-To", l->address, err);
+	return ok;
+}
+
+/* footer_text - the list's footer from its template */
+static char *
+footer_text(struct job *j, GError **err)
+{
+	GHashTable *v = notice_vars(j, "");
+	char *subject = NULL, *body = NULL;
+
+	if (!tpl_render(j->d->cfg->templates, j->t.list->set.language, "footer",
+		v, &subject, &body, err))
+		body = NULL;
+	g_free(subject);
+	g_hash_table_unref(v);
+	return body;
+}
+
+/* prepare - turn the post into the copy every member gets */
+static bool
+prepare(struct job *j, GError **err)
+{
+	const struct listset *ls = &j->t.list->set;
+	g_autofree char *prefix = listset_prefix(ls), *subj = NULL,
+			*foot = NULL;
+	size_t i;
+
+	for (i = 0; strip_headers[i] != NULL; i++)
+		mime_remove_header(GMIME_OBJECT(j->msg), strip_headers[i]);
+	if (*prefix != '\0') {
+		subj = mime_subject_prefixed(j->subject, prefix);
+		if (!mime_set_subject(j->msg, subj, err))
+			return false;
+	}
+	if (ls->footer) {
+		foot = footer_text(j, err);
+		if (foot == NULL || !mime_add_footer(j->msg, foot, err))
+			return false;
+	}
+	if (ls->dmarc == LISTSET_DMARC_MUNGE && j->from != NULL &&
+	    !munge_from(j, err))
+		return false;
+	return list_headers(j, err);
+}
+
+/* recipients - the members who get this post now */
+static struct store_rcpt *
+recipients(struct job *j, GPtrArray **members_out, size_t *n_out, GError **err)
+{
+	GPtrArray *m = store_member_recipients(j->s, j->t.list->id, err);
+	struct store_rcpt *r;
+	guint i;
+
+	if (m == NULL)
+		return NULL;
+	r = g_new0(struct store_rcpt, m->len + 1);
+	for (i = 0; i < m->len; i++) {
+		struct store_member *x = m->pdata[i];
+
+		r[i].address = x->address;
+		r[i].member_id = x->id;
+	}
+	*members_out = m;
+	*n_out = m->len;
+	return r;
+}
+
+/* archive - keep the post as received */
+static bool
+archive(struct job *j, GError **err)
+{
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+	g_autofree char *text = mime_body_text(j->msg, 1024 * 1024);
+	g_autofree char *parent =
+	    mime_header_text(GMIME_OBJECT(j->msg), "In-Reply-To");
+	GDateTime *dt = g_mime_message_get_date(j->msg);
+	struct store_archived a = {
+	    .list_id = j->t.list->id,
+	    .message_id = j->message_id,
+	    .parent_id = parent,
+	    .subject = j->subject,
+	    .from_addr = j->from ? addr_canonical(j->from) : NULL,
+	    .from_name = j->from ? addr_display_name(j->from) : NULL,
+	    .date = dt ? g_date_time_to_unix(dt) : j->now,
+	    .body_text = text,
+	    .raw = raw,
+	    .len = len,
+	};
+
+	return store_archive_add(j->s, &a, j->now, NULL, err);
+}
+
+/* distribute - queue the prepared post for every member */
+static bool
+distribute(struct job *j, GError **err)
+{
+	GPtrArray *members = NULL;
+	GBytes *b;
+	size_t n = 0;
+	struct store_rcpt *r;
+	bool ok;
+	enum store_out_kind kind =
+	    j->t.list->set.delivery == LISTSET_DELIVERY_BATCHED
+	    ? STORE_OUT_BATCH
+	    : STORE_OUT_POST;
+
+	if (!prepare(j, err))
+		return false;
+	r = recipients(j, &members, &n, err);
+	if (r == NULL)
+		return false;
+	b = mime_to_bytes(GMIME_OBJECT(j->msg));
+	ok = store_outbound_add(j->s, j->t.list->id, kind, NULL, j->message_id,
+		 g_bytes_get_data(b, NULL), g_bytes_get_size(b), r, n, j->now,
+		 NULL, err) &&
+	    archive(j, err);
+	log_info("post: list=%s message-id=%s recipients=%zu",
+	    j->t.list->address, j->message_id ? j->message_id : "-", n);
+	j->result = "distributed";
+	g_bytes_unref(b);
+	g_free(r);
+	g_ptr_array_unref(members);
+	return ok;
+}
+
+/* post_handle - apply the list's policy to a post and act on it */
+bool
+post_handle(struct job *j, GError **err)
+{
+	const char *why;
+	int role;
+
+	if (j->is_loop) {
+		j->result = "loop dropped";
+		log_warn("post: list=%s message-id=%s carries our List-Id:"
+			 " dropped",
+		    j->t.list->address, j->message_id ? j->message_id : "-");
+		return true;
+	}
+	if (j->msg == NULL)
+		return hold(j, "the message could not be read as MIME", err);
+	if (j->is_auto) {
+		j->result = "auto-reply dropped";
+		return true;
+	}
+	if (!sender_role(j, &role, err))
+		return false;
+	switch (decide(&j->t.list->set, role, &why)) {
+	case V_ACCEPT:
+		return distribute(j, err);
+	case V_HOLD:
+		return hold(j, why, err);
+	case V_REFUSE:
+		j->result = "refused";
+		log_info("post: list=%s message-id=%s refused: %s",
+		    j->t.list->address, j->message_id ? j->message_id : "-",
+		    why);
+		return tell_author(j, "post-refused", why, err);
+	}
+	return true;
+}

@@ -1,0 +1,181 @@
+/*
+ * process - moim-listd's processor: inbound jobs to effects, exactly once
+ *
+ * One thread takes the jobs the LMTP ingress queued, oldest first. For
+ * each: parse the message once (bounded, lib/mime), resolve the
+ * recipient to a list and a kind, note the facts every handler needs
+ * (From, auto-reply, loop), and run the handler inside one transaction
+ * that also marks the job done. A temporary failure (database busy)
+ * rolls back and retries the job later; a message that cannot be read
+ * is still handled (held or ignored), never lost.
+ */
+#include <string.h>
+
+#include "err.h"
+#include "job.h"
+#include "log.h"
+#include "mime.h"
+
+#define PROCESS_BATCH 16
+
+/* job_facts - the facts about a message that every handler uses */
+static void
+job_facts(struct job *j)
+{
+	const char *from = j->in->mail_from;
+	g_autofree char *hfrom = NULL, *list_id = NULL, *ours = NULL;
+
+	(void)addr_parse_path(from, strlen(from), &j->envelope, NULL);
+	j->is_auto = j->envelope == NULL;
+	if (j->msg == NULL)
+		return;
+	hfrom = mime_header_text(GMIME_OBJECT(j->msg), "From");
+	if (hfrom != NULL)
+		(void)addr_parse(hfrom, strlen(hfrom), &j->from, NULL);
+	j->is_auto = j->is_auto || mime_is_auto_submitted(j->msg);
+	j->subject = mime_header_text(GMIME_OBJECT(j->msg), "Subject");
+	j->message_id = mime_header_text(GMIME_OBJECT(j->msg), "Message-ID");
+	list_id = mime_header_text(GMIME_OBJECT(j->msg), "List-Id");
+	ours = g_strdup_printf("<%s.%s>", j->t.list->local, j->t.list->domain);
+	j->is_loop = list_id != NULL && strstr(list_id, ours) != NULL;
+	if (j->message_id != NULL && strlen(j->message_id) > 998)
+		g_clear_pointer(&j->message_id, g_free);
+}
+
+/* job_dispatch - the handler for the recipient's kind */
+static bool
+job_dispatch(struct job *j, GError **err)
+{
+	switch (j->t.kind) {
+	case RCPT_POST:
+		return post_handle(j, err);
+	case RCPT_OWNER:
+		return owner_handle(j, err);
+	case RCPT_BOUNCES:
+		return bounce_handle(j, err);
+	case RCPT_RSVP:
+		j->result = "rsvp not yet handled";
+		return true;
+	default:
+		return request_handle(j, err);
+	}
+}
+
+/* job_run - resolve and handle one job inside a transaction */
+static bool
+job_run(struct job *j, GError **err)
+{
+	struct addr *rcpt = NULL;
+	GError *perr = NULL;
+	gsize len;
+	const char *raw;
+	bool ok;
+
+	if (!store_inbound_raw(j->s, j->in->msg_id, &j->raw, err))
+		return false;
+	if (j->raw == NULL ||
+	    !addr_parse_path(j->in->rcpt, strlen(j->in->rcpt), &rcpt, NULL) ||
+	    rcpt == NULL) {
+		j->result = "nothing to do";
+		addr_free(rcpt);
+		return store_inbound_done(j->s, j->in->id, j->result, err);
+	}
+	ok =
+	    rcpt_resolve(j->s, addr_local(rcpt), addr_domain(rcpt), &j->t, err);
+	addr_free(rcpt);
+	if (!ok)
+		return false;
+	if (j->t.list == NULL) {
+		j->result = "list gone";
+		return store_inbound_done(j->s, j->in->id, j->result, err);
+	}
+	raw = g_bytes_get_data(j->raw, &len);
+	j->msg = mime_parse(raw, len, &perr);
+	if (j->msg == NULL)
+		log_warn("process: id=%" G_GINT64_FORMAT " unreadable: %s",
+		    j->in->msg_id, perr->message);
+	g_clear_error(&perr);
+	job_facts(j);
+	if (!store_begin(j->s, err))
+		return false;
+	ok = job_dispatch(j, err) &&
+	    store_inbound_done(j->s, j->in->id, j->result, err) &&
+	    store_commit(j->s, err);
+	if (!ok)
+		store_rollback(j->s);
+	return ok;
+}
+
+static void
+job_clear(struct job *j)
+{
+	rcpt_target_clear(&j->t);
+	g_clear_pointer(&j->raw, g_bytes_unref);
+	g_clear_object(&j->msg);
+	g_clear_pointer(&j->from, addr_free);
+	g_clear_pointer(&j->envelope, addr_free);
+	g_clear_pointer(&j->message_id, g_free);
+	g_clear_pointer(&j->subject, g_free);
+}
+
+/* process_one - run a job; on failure retry it later or give up */
+static void
+process_one(struct listd *d, struct store *s, const struct store_inbound *in)
+{
+	struct job j = {.d = d, .s = s, .in = in, .result = "done"};
+	GError *e = NULL;
+
+	j.now = g_get_real_time() / G_USEC_PER_SEC;
+	if (job_run(&j, &e)) {
+		log_info("process: id=%" G_GINT64_FORMAT " rcpt=%s kind=%s"
+			 " message-id=%s result=%s",
+		    in->msg_id, in->rcpt, rcpt_kind_name(j.t.kind),
+		    j.message_id ? j.message_id : "-", j.result);
+		listd_kick(d);
+	} else {
+		log_warn("process: id=%" G_GINT64_FORMAT
+			 " rcpt=%s: %s (try %d)",
+		    in->msg_id, in->rcpt, e->message, in->tries + 1);
+		(void)store_inbound_retry(s, in->id,
+		    j.now + MIN(30 << MIN(in->tries, 6), 3600), e->message,
+		    NULL);
+	}
+	g_clear_error(&e);
+	job_clear(&j);
+}
+
+/* process_thread - take inbound jobs until stopped */
+gpointer
+process_thread(gpointer data)
+{
+	struct listd *d = data;
+	GError *e = NULL;
+	struct store *s = store_open(d->cfg->database, STORE_RW, &e);
+	guint64 gen = 0;
+
+	if (s == NULL) {
+		log_error("process: %s", e->message);
+		g_clear_error(&e);
+		return NULL;
+	}
+	while (!listd_stopping(d)) {
+		gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+		GPtrArray *due = store_inbound_due(s, now, PROCESS_BATCH, &e);
+		guint i;
+
+		for (i = 0; due != NULL && i < due->len; i++)
+			process_one(d, s, due->pdata[i]);
+		if (due == NULL) {
+			log_error("process: %s", e->message);
+			g_clear_error(&e);
+		}
+		if (due == NULL || due->len < PROCESS_BATCH) {
+			(void)store_pending_expire(s, now, NULL);
+			(void)listd_wait(d, &gen, 1000);
+		}
+		if (due != NULL)
+			g_ptr_array_unref(due);
+	}
+	store_close(s);
+	return NULL;
+}

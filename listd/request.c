@@ -1,0 +1,325 @@
+/*
+ * request - commands, subscriptions and confirmations by mail
+ *
+ * Handles L-request@D (commands in Subject or body), L-subscribe@D,
+ * L-unsubscribe@D (and its per-member form L-unsubscribe+TOKEN@D from
+ * List-Unsubscribe) and L-confirm+TOKEN@D. A subscription or an
+ * unsubscription never takes effect without the address owner answering
+ * a token mailed to that address (double opt-in): From: is only a claim.
+ */
+#include <string.h>
+
+#include "commands.h"
+#include "err.h"
+#include "job.h"
+#include "log.h"
+#include "mime.h"
+
+#define CONFIRM_DAYS 7
+
+/* requester - the address a request speaks for: From, else envelope */
+static const struct addr *
+requester(const struct job *j)
+{
+	return j->from != NULL ? j->from : j->envelope;
+}
+
+/* ask_confirm - record a pending change and mail its token to addr */
+static bool
+ask_confirm(struct job *j, enum store_pending_kind kind, const char *addr,
+    const char *name, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	gint64 id, exp = j->now + CONFIRM_DAYS * 86400;
+	g_autofree char *tok = NULL, *caddr = NULL;
+	GHashTable *v;
+	bool ok;
+
+	if (!store_pending_add(
+		j->s, l->id, kind, addr, name, j->now, exp, &id, err))
+		return false;
+	tok = token_make(
+	    j->d->key, "confirm", l->address, addr, (guint64)id, exp);
+	caddr = g_strdup_printf("%s-confirm+%s@%s", l->local, tok, l->domain);
+	v = notice_vars(j, addr);
+	g_hash_table_insert(v, "token", g_strdup(tok));
+	g_hash_table_insert(v, "confirm_address", g_strdup(caddr));
+	ok = notice_queue(j,
+	    kind == STORE_PENDING_SUBSCRIBE ? "confirm-subscribe"
+					    : "confirm-unsubscribe",
+	    addr, v, caddr, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
+/* simple_notice - a template with only the common variables */
+static bool
+simple_notice(struct job *j, const char *tpl, const char *to, GError **err)
+{
+	GHashTable *v = notice_vars(j, to);
+	bool ok = notice_queue(j, tpl, to, v, NULL, err);
+
+	g_hash_table_unref(v);
+	return ok;
+}
+
+/* do_subscribe - start a subscription of addr; *result_out says what */
+static bool
+do_subscribe(
+    struct job *j, const struct addr *a, const char **result_out, GError **err)
+{
+	struct store_member *m = NULL;
+	const char *addr = addr_canonical(a);
+	bool ok;
+
+	if (!store_member_get(j->s, j->t.list->id, addr, &m, err))
+		return false;
+	if (m != NULL) {
+		store_member_free(m);
+		*result_out = "already a member";
+		return simple_notice(j, "already-member", addr, err);
+	}
+	*result_out = "confirmation sent";
+	ok = ask_confirm(
+	    j, STORE_PENDING_SUBSCRIBE, addr, addr_display_name(a), err);
+	return ok;
+}
+
+/* do_unsubscribe - start an unsubscription of addr */
+static bool
+do_unsubscribe(
+    struct job *j, const char *addr, const char **result_out, GError **err)
+{
+	struct store_member *m = NULL;
+
+	if (!store_member_get(j->s, j->t.list->id, addr, &m, err))
+		return false;
+	if (m == NULL) {
+		*result_out = "not a member";
+		return simple_notice(j, "not-member", addr, err);
+	}
+	store_member_free(m);
+	*result_out = "confirmation sent";
+	return ask_confirm(j, STORE_PENDING_UNSUBSCRIBE, addr, NULL, err);
+}
+
+/* apply_pending - carry out a confirmed change */
+static bool
+apply_pending(struct job *j, const struct store_pending *p,
+    const char **result_out, GError **err)
+{
+	bool changed = false;
+
+	if (p->kind == STORE_PENDING_SUBSCRIBE) {
+		if (!store_member_add(j->s, p->list_id, p->address,
+			p->display_name, STORE_ROLE_MEMBER, STORE_MODE_REGULAR,
+			j->now, &changed, err))
+			return false;
+		*result_out = changed ? "subscribed" : "already a member";
+		log_info(
+		    "list=%s subscribed %s", j->t.list->address, p->address);
+		return !changed || simple_notice(j, "welcome", p->address, err);
+	}
+	if (p->kind == STORE_PENDING_UNSUBSCRIBE) {
+		if (!store_member_remove(
+			j->s, p->list_id, p->address, &changed, err))
+			return false;
+		*result_out = changed ? "unsubscribed" : "not a member";
+		log_info(
+		    "list=%s unsubscribed %s", j->t.list->address, p->address);
+		return !changed || simple_notice(j, "goodbye", p->address, err);
+	}
+	*result_out = "nothing to confirm";
+	return true;
+}
+
+/* do_confirm - check a confirmation token and apply it once */
+static bool
+do_confirm(
+    struct job *j, const char *tok, const char **result_out, GError **err)
+{
+	struct store_pending *p = NULL;
+	guint64 id;
+	gint64 exp;
+	bool consumed, ok = true;
+
+	*result_out = "invalid or expired token";
+	if (!token_decode(tok, &id, &exp, NULL) || id > G_MAXINT64)
+		return true;
+	if (!store_pending_get(j->s, (gint64)id, &p, err))
+		return false;
+	if (p == NULL || p->list_id != j->t.list->id ||
+	    !token_verify(j->d->key, "confirm", j->t.list->address, p->address,
+		tok, j->now, NULL))
+		goto out;
+	if (!store_pending_consume(j->s, p->id, &consumed, err)) {
+		ok = false;
+		goto out;
+	}
+	if (!consumed) {
+		*result_out = "already confirmed";
+		goto out;
+	}
+	ok = apply_pending(j, p, result_out, err);
+out:
+	store_pending_free(p);
+	return ok;
+}
+
+/* do_mode - digest on|off, nomail on|off for the requester */
+static bool
+do_mode(
+    struct job *j, const struct cmd *c, const char **result_out, GError **err)
+{
+	struct store_member *m = NULL;
+	bool on = strcmp(c->arg, "on") == 0 || strcmp(c->arg, "켜기") == 0;
+	enum store_mode mode = STORE_MODE_REGULAR;
+	bool ok;
+
+	if (!store_member_get(
+		j->s, j->t.list->id, addr_canonical(requester(j)), &m, err))
+		return false;
+	if (m == NULL) {
+		*result_out = "not a member";
+		return true;
+	}
+	if (on)
+		mode = c->verb == CMD_DIGEST ? STORE_MODE_DIGEST
+					     : STORE_MODE_NOMAIL;
+	ok = store_member_set_mode(j->s, m->id, mode, err);
+	*result_out = on ? "on" : "off";
+	store_member_free(m);
+	return ok;
+}
+
+/* run_cmd - execute one command, with a one-line result */
+static bool
+run_cmd(
+    struct job *j, const struct cmd *c, const char **result_out, GError **err)
+{
+	const struct addr *who = requester(j);
+
+	if (c->verb == CMD_UNKNOWN) {
+		*result_out = "unknown command (send \"help\")";
+		return true;
+	}
+	if (c->bad_args) {
+		*result_out = "bad arguments (send \"help\")";
+		return true;
+	}
+	switch (c->verb) {
+	case CMD_SUBSCRIBE:
+		return do_subscribe(j, who, result_out, err);
+	case CMD_UNSUBSCRIBE:
+		return do_unsubscribe(j, addr_canonical(who), result_out, err);
+	case CMD_CONFIRM:
+		return do_confirm(j, c->arg, result_out, err);
+	case CMD_HELP:
+		*result_out = "help sent";
+		return simple_notice(j, "help", addr_canonical(who), err);
+	case CMD_DIGEST:
+	case CMD_NOMAIL:
+		return do_mode(j, c, result_out, err);
+	default:
+		*result_out = "no events are open on this list";
+		return true;
+	}
+}
+
+/* run_commands - the commands of a request mail and one reply */
+static bool
+run_commands(struct job *j, GError **err)
+{
+	g_autofree char *body = mime_body_text(j->msg, 64 * 1024);
+	GPtrArray *cmds = cmd_parse(j->subject, body);
+	GString *results = g_string_new(NULL);
+	GHashTable *v;
+	guint i;
+	bool ok = true, only_quiet = true;
+
+	for (i = 0; ok && i < cmds->len; i++) {
+		struct cmd *c = cmds->pdata[i];
+		const char *res = "";
+
+		ok = run_cmd(j, c, &res, err);
+		g_string_append_printf(results, "> %s\n  %s\n\n", c->line, res);
+		/* These answer with their own mail. */
+		if (c->verb != CMD_SUBSCRIBE && c->verb != CMD_UNSUBSCRIBE &&
+		    c->verb != CMD_HELP && c->verb != CMD_CONFIRM)
+			only_quiet = false;
+	}
+	if (ok && cmds->len == 0) {
+		j->result = "no commands";
+		ok =
+		    simple_notice(j, "help", addr_canonical(requester(j)), err);
+	} else if (ok && !only_quiet) {
+		v = notice_vars(j, addr_canonical(requester(j)));
+		g_hash_table_insert(v, "results", g_strdup(results->str));
+		ok = notice_queue(
+		    j, "results", addr_canonical(requester(j)), v, NULL, err);
+		g_hash_table_unref(v);
+	}
+	g_string_free(results, TRUE);
+	g_ptr_array_unref(cmds);
+	return ok;
+}
+
+/* unsubscribe_by_token - L-unsubscribe+TOKEN@D from List-Unsubscribe */
+static bool
+unsubscribe_by_token(struct job *j, GError **err)
+{
+	struct store_member *m = NULL;
+	const char *res;
+	guint64 id;
+	gint64 exp;
+	bool ok = true;
+
+	j->result = "bad unsubscribe token";
+	if (!token_decode(j->t.ext, &id, &exp, NULL) || id > G_MAXINT64)
+		return true;
+	if (!store_member_get_id(j->s, (gint64)id, &m, err))
+		return false;
+	if (m != NULL && m->list_id == j->t.list->id &&
+	    token_verify(j->d->key, "unsub", j->t.list->address, m->address,
+		j->t.ext, j->now, NULL)) {
+		ok = do_unsubscribe(j, m->address, &res, err);
+		j->result = res;
+	}
+	store_member_free(m);
+	return ok;
+}
+
+/* request_handle - everything addressed to the list's command addresses */
+bool
+request_handle(struct job *j, GError **err)
+{
+	const char *res = "";
+	bool ok;
+
+	if (j->is_auto || j->is_loop) {
+		j->result = "auto-reply ignored";
+		return true;
+	}
+	if (requester(j) == NULL || j->msg == NULL) {
+		j->result = "no sender";
+		return true;
+	}
+	switch (j->t.kind) {
+	case RCPT_SUBSCRIBE:
+		ok = do_subscribe(j, requester(j), &res, err);
+		break;
+	case RCPT_UNSUBSCRIBE:
+		if (j->t.ext[0] != '\0')
+			return unsubscribe_by_token(j, err);
+		ok = do_unsubscribe(j, addr_canonical(requester(j)), &res, err);
+		break;
+	case RCPT_CONFIRM:
+		ok = do_confirm(j, j->t.ext, &res, err);
+		break;
+	default:
+		j->result = "commands";
+		return run_commands(j, err);
+	}
+	j->result = res;
+	return ok;
+}

@@ -1,0 +1,126 @@
+#!/bin/bash
+# listd_test.sh - a community list end to end through a real Postfix:
+# subscribe by mail with double opt-in, posts in UTF-8 and EUC-KR,
+# a refused non-member post, unsubscribe.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/moim.sh"
+
+e2e_init listd
+moim_setup
+pf_start || bail_out "postfix did not start"
+L=ai-friends
+LA=$L@$E2E_LIST_DOMAIN
+moimctl list create "$LA" --name "AI 프렌즈" --owner owner@example.net \
+	>/dev/null || bail_out "list create failed"
+listd_start || bail_out "moim-listd did not start"
+
+# confirm_via_reply ADDR: reply to the newest confirmation in ADDR's box
+confirm_via_reply()
+{
+	local f to
+	f=$(maildir_last "$1")
+	to=$(header_of "$f" Reply-To | sed 's/.*<\(.*\)>.*/\1/')
+	case $to in
+	"$L"-confirm+*@"$E2E_LIST_DOMAIN") ;;
+	*) diag "no confirm address in Reply-To: '$to'"; return 1 ;;
+	esac
+	send_mail_text "$1" "$to" "Re: confirm" "네, 확인합니다."
+}
+
+# 1. subscribe -> confirm by reply -> welcome
+send_mail_text alice@example.net "$L-request@$E2E_LIST_DOMAIN" subscribe ""
+t_ok "alice gets a confirmation" maildir_wait alice@example.net 1 30
+t_is "$(moimctl member ls $L --json | jq 'map(select(.address=="alice@example.net"))|length')" 0 \
+	"alice is not a member before confirming"
+t_ok "alice confirms by replying" confirm_via_reply alice@example.net
+t_ok "alice gets a welcome" maildir_wait alice@example.net 2 30
+t_is "$(moimctl member ls $L --json | jq 'map(select(.address=="alice@example.net"))|length')" 1 \
+	"alice is a member after confirming"
+t_like "$(header_of "$(maildir_last alice@example.net)" Subject)" "AI 프렌즈" \
+	"the welcome's Korean subject decodes"
+
+# 2. a subscribe for someone else changes nothing until they confirm;
+#    subscribing by the -subscribe address works the same way
+mail_text mallory@example.com "$L-subscribe@$E2E_LIST_DOMAIN" "subscribe" "" |
+	sed 's/^From: .*/From: Carol <carol@example.net>/' >"$E2E_DIR/forged.eml"
+send_mail mallory@example.com "$L-subscribe@$E2E_LIST_DOMAIN" "$E2E_DIR/forged.eml"
+t_ok "carol (not mallory) gets the confirmation" maildir_wait carol@example.net 1 30
+t_is "$(maildir_count mallory@example.com)" 0 "mallory gets nothing"
+t_is "$(moimctl member ls $L --json | jq 'map(select(.address=="carol@example.net"))|length')" 0 \
+	"carol is not subscribed without her confirmation"
+
+# 3. posts reach every member with list headers and an intact body
+for u in bob dave erin frank; do
+	moimctl member add $L "$u@example.com" >/dev/null
+done
+MEMBERS="alice@example.net bob@example.com dave@example.com erin@example.com frank@example.com owner@example.net"
+send_mail_text alice@example.net "$LA" "다음 주 세미나 안내" \
+	"안녕하세요, 다음 주 수요일 오후 2시에 트랜스포머 세미나가 있습니다.
+Line starting with a dot:
+.
+..two dots
+끝."
+for m in $MEMBERS; do
+	t_ok "$m gets the UTF-8 post" e2e_poll 30 '[ "$(maildir_grep "$m" List-Id '\''ai-friends\.lists\.example\.org'\'')" -ge 1 ]'
+done
+f=$(for x in $(maildir_files bob@example.com); do
+	header_of "$x" List-Id | grep -q ai-friends && echo "$x"
+done | tail -n 1)
+t_is "$(header_of "$f" Subject)" "[AI 프렌즈] 다음 주 세미나 안내" "subject has the prefix once"
+t_like "$(header_of "$f" List-Unsubscribe)" "mailto:$L-unsubscribe\\+[a-z2-7]+@" \
+	"List-Unsubscribe names a per-recipient address"
+t_like "$(header_of "$f" List-Post)" "mailto:$LA" "List-Post"
+t_like "$(header_of "$f" Return-Path)" "$L-bounces\\+[a-z2-7]+@$E2E_LIST_DOMAIN" \
+	"VERP return path"
+t_is "$(header_of "$f" Precedence)" list "Precedence: list"
+body=$(body_of "$f")
+t_like "$body" "트랜스포머 세미나" "Korean body intact"
+t_like "$body" $'\n\\.\n\\.\\.two dots' "dot lines intact"
+t_like "$body" "ai-friends-request@" "footer appended"
+
+# a reply keeps a single prefix
+mail_text bob@example.com "$LA" "Re: [AI 프렌즈] 다음 주 세미나 안내" "참석합니다" \
+	>"$E2E_DIR/reply.eml"
+send_mail bob@example.com "$LA" "$E2E_DIR/reply.eml"
+t_ok "the reply reaches alice" e2e_poll 30 '[ "$(maildir_grep alice@example.net Subject '\''^Re: \[AI 프렌즈\] 다음'\'')" -ge 1 ]'
+t_is "$(maildir_grep alice@example.net Subject '\[AI 프렌즈\].*\[AI 프렌즈\]')" 0 \
+	"the prefix is not doubled"
+
+# EUC-KR post
+{
+	printf 'From: Dave <dave@example.com>\nTo: %s\n' "$LA"
+	printf 'Subject: =?EUC-KR?B?%s?=\n' "$(printf '데이터 모임' | iconv -f UTF-8 -t EUC-KR | base64 -w0)"
+	printf 'Message-ID: <euckr.%s@e2e.test>\nMIME-Version: 1.0\n' "$RANDOM"
+	printf 'Content-Type: text/plain; charset=EUC-KR\nContent-Transfer-Encoding: 8bit\n\n'
+	printf '이번 모임은 대덕에서 합니다.\n' | iconv -f UTF-8 -t EUC-KR
+} >"$E2E_DIR/euckr.eml"
+send_mail dave@example.com "$LA" "$E2E_DIR/euckr.eml"
+t_ok "the EUC-KR post reaches erin" e2e_poll 30 '[ "$(maildir_grep erin@example.com Subject '\''데이터 모임'\'')" -ge 1 ]'
+f=$(for x in $(maildir_files erin@example.com); do
+	header_of "$x" Subject | grep -q '데이터 모임' && echo "$x"
+done | tail -n 1)
+t_like "$(body_of "$f")" "대덕에서 합니다" "the EUC-KR body decodes to the same text"
+
+# 4. a non-member's post is refused and reaches nobody
+before=$(maildir_count frank@example.com)
+send_mail_text stranger@example.net "$LA" "spam" "buy now"
+t_ok "the non-member is told" maildir_wait stranger@example.net 1 30
+pf_wait_queue_empty 30
+t_is "$(maildir_count frank@example.com)" "$before" "members get nothing from a non-member"
+
+# 5. unsubscribe -> confirm -> goodbye, then no more mail
+n=$(maildir_count frank@example.com)
+send_mail_text frank@example.com "$L-request@$E2E_LIST_DOMAIN" "탈퇴" ""
+t_ok "frank gets an unsubscribe confirmation" maildir_wait frank@example.com $((n + 1)) 30
+t_ok "frank confirms" confirm_via_reply frank@example.com
+t_ok "frank gets a goodbye" maildir_wait frank@example.com $((n + 2)) 30
+t_is "$(moimctl member ls $L --json | jq 'map(select(.address=="frank@example.com"))|length')" 0 \
+	"frank is no longer a member"
+send_mail_text alice@example.net "$LA" "after frank left" "hello"
+t_ok "alice still gets posts" e2e_poll 30 '[ "$(maildir_grep alice@example.net Subject '\''after frank left'\'')" -ge 1 ]'
+pf_wait_queue_empty 30
+t_is "$(maildir_grep frank@example.com Subject 'after frank left')" 0 \
+	"frank gets no post after leaving"
+
+t_done

@@ -1,0 +1,103 @@
+#!/bin/bash
+# moim.sh - start moim next to the private Postfix of lib.sh.
+#
+# SYNOPSIS
+#	. "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/moim.sh"
+#	e2e_init NAME; moim_setup; pf_start; listd_start
+#	moimctl list create ai-friends@lists.example.org --name "AI 프렌즈"
+# DESCRIPTION
+#	moim_setup writes $E2E_DIR/etc/moim.conf: the database in
+#	$E2E_DIR/db (owned by the moim user the programs drop to when run as
+#	root), the source tree's templates, LMTP on $E2E_LMTP_PORT and the
+#	relay on $E2E_RELAY_PORT. moimctl runs the built moimctl with it;
+#	listd_start / listd_stop / listd_kill9 run moim-listd as daemon
+#	"listd". Extra "[section] key = value" lines can be passed to
+#	moim_setup as arguments ("listd.connections=2").
+
+MOIM_CONF=
+MOIMCTL=${top_builddir}/ctl/moimctl
+MOIM_LISTD=${top_builddir}/listd/moim-listd
+
+moim_setup()
+{
+	local kv
+	MOIM_CONF=$E2E_DIR/etc/moim.conf
+	mkdir -p "$E2E_DIR/etc" "$E2E_DIR/db"
+	chmod 755 "$E2E_DIR"
+	chown moim:moim "$E2E_DIR/db" 2>/dev/null
+	{
+		printf '[moim]\n'
+		printf 'database = %s/db/moim.db\n' "$E2E_DIR"
+		printf 'domains = %s\n' "$E2E_LIST_DOMAIN"
+		printf 'secret_file = %s/etc/secret\n' "$E2E_DIR"
+		printf 'templates = %s/templates\n' "$top_srcdir"
+		printf 'language = ko\n'
+		printf '[listd]\n'
+		printf 'lmtp = 127.0.0.1:%s\n' "$E2E_LMTP_PORT"
+		printf 'relay = 127.0.0.1:%s\n' "$E2E_RELAY_PORT"
+		printf 'hostname = lists.example.org\n'
+	} >"$MOIM_CONF"
+	for kv in "$@"; do
+		# section.key=value -> appended under its section
+		printf '[%s]\n%s = %s\n' "${kv%%.*}" "$(echo "${kv#*.}" |
+			cut -d= -f1)" "${kv#*=}" >>"$MOIM_CONF"
+	done
+	export MOIM_CONF
+}
+
+moimctl()
+{
+	"$MOIMCTL" -c "$MOIM_CONF" "$@"
+}
+
+listd_start()
+{
+	e2e_daemon_start listd "$MOIM_LISTD" -f -c "$MOIM_CONF" &&
+		e2e_wait_port "$E2E_LMTP_PORT" 10
+}
+
+listd_stop()
+{
+	e2e_daemon_stop listd
+}
+
+listd_kill9()
+{
+	e2e_daemon_kill9 listd
+}
+
+# header_of FILE NAME - the first NAME: header of a stored message,
+# unfolded and with RFC 2047 words decoded (through python3's email).
+header_of()
+{
+	python3 - "$1" "$2" <<'PY'
+import sys, email, email.policy
+with open(sys.argv[1], 'rb') as f:
+    m = email.message_from_binary_file(f, policy=email.policy.default)
+v = m.get(sys.argv[2])
+print('' if v is None else str(v))
+PY
+}
+
+# body_of FILE - the decoded text of the first text/plain part
+body_of()
+{
+	python3 - "$1" <<'PY'
+import sys, email, email.policy
+with open(sys.argv[1], 'rb') as f:
+    m = email.message_from_binary_file(f, policy=email.policy.default)
+p = m.get_body(preferencelist=('plain',))
+print(p.get_content() if p is not None else '')
+PY
+}
+
+# maildir_grep ADDR HEADER REGEX - count messages of ADDR whose HEADER
+# matches REGEX (extended)
+maildir_grep()
+{
+	local f n=0
+	for f in $(maildir_files "$1"); do
+		header_of "$f" "$2" | grep -Eq -- "$3" && n=$((n + 1))
+	done
+	echo "$n"
+}

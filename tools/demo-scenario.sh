@@ -1,0 +1,109 @@
+#!/bin/bash
+# demo-scenario.sh - the README demo: a Korean study community's list.
+#
+# Run by demo.sh with top_srcdir and top_builddir set. Uses the
+# end-to-end harness (tests/e2e/lib.sh and moim.sh) for the private
+# Postfix, then narrates what each step did and what every member got.
+set -u
+. "$top_srcdir/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/moim.sh"
+
+say() { printf '\n== %s\n' "$*"; }
+step() { printf '   %s\n' "$*"; }
+
+E2E_QUIET=1
+e2e_init demo >/dev/null
+moim_setup
+pf_start >/dev/null || { e2e_dump; echo "demo: postfix did not start"; exit 1; }
+L=ai-friends
+D=$E2E_LIST_DOMAIN
+moimctl list create "$L@$D" --name "AI 프렌즈" \
+	--owner "jihyun@example.net" >/dev/null
+listd_start >/dev/null || { e2e_dump; echo "demo: moim-listd did not start"; exit 1; }
+
+say "A list \"AI 프렌즈\" <$L@$D> with owner jihyun@example.net"
+step "Postfix on 127.0.0.1:$E2E_SMTP_PORT, relay :$E2E_RELAY_PORT, moim-listd LMTP :$E2E_LMTP_PORT"
+
+# join NAME ADDR WORD: subscribe by mail and confirm by replying
+join()
+{
+	local n before to
+	before=$(maildir_count "$2")
+	mail_text "$2" "$L-request@$D" "$3" "" |
+		sed "s/^From: .*/From: $1 <$2>/" >"$E2E_DIR/join.eml"
+	send_mail "$2" "$L-request@$D" "$E2E_DIR/join.eml"
+	maildir_wait "$2" $((before + 1)) 30 >/dev/null ||
+		{ step "$2: no confirmation arrived"; return 1; }
+	to=$(header_of "$(maildir_last "$2")" Reply-To | sed 's/.*<\(.*\)>.*/\1/')
+	step "$1 <$2> sent \"$3\" to $L-request@$D; confirmation came back"
+	send_mail_text "$2" "$to" "Re: confirm" "확인합니다"
+	maildir_wait "$2" $((before + 2)) 30 >/dev/null
+	step "   ...replied to ${to%%+*}+<token>@$D; now: $(header_of "$(maildir_last "$2")" Subject)"
+}
+
+say "Members subscribe by mail (double opt-in)"
+join "박민수" minsu@example.com "subscribe"
+join "이서연" seoyeon@example.net "구독"
+join "Alex Kim" alex@example.com "subscribe"
+
+say "The owner announces a study session"
+n=$(maildir_count alex@example.com)
+send_mail_text jihyun@example.net "$L@$D" "12월 트랜스포머 스터디 안내" \
+"안녕하세요, AI 프렌즈 여러분.
+12월 16일 (수) 오후 2시, 대덕 연구단지 4층 세미나실에서
+트랜스포머 논문 읽기 모임을 합니다. 노트북을 가져오세요."
+maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
+step "sent to $L@$D; every member got a personal copy"
+
+say "A member replies to the list"
+n=$(maildir_count alex@example.com)
+f=$(maildir_last minsu@example.com)
+mid=$(header_of "$f" Message-ID)
+{
+	printf 'From: =?UTF-8?B?%s?= <minsu@example.com>\n' "$(printf '박민수' | base64)"
+	printf 'To: %s@%s\n' "$L" "$D"
+	printf 'Subject: =?UTF-8?B?%s?=\n' "$(printf 'Re: [AI 프렌즈] 12월 트랜스포머 스터디 안내' | base64 -w0)"
+	printf 'In-Reply-To: %s\nReferences: %s\n' "$mid" "$mid"
+	printf 'Message-ID: <reply.%s@example.com>\nMIME-Version: 1.0\n' "$RANDOM"
+	printf 'Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n'
+	printf '참석합니다! 발표 자료도 준비해 갈게요.\n\n> 12월 16일 (수) 오후 2시\n'
+} >"$E2E_DIR/reply.eml"
+send_mail minsu@example.com "$L@$D" "$E2E_DIR/reply.eml"
+maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
+step "박민수 answered; the subject keeps one [AI 프렌즈] prefix"
+
+say "Someone who is not a member tries to post"
+send_mail_text stranger@example.com "$L@$D" "광고" "buy now"
+maildir_wait stranger@example.com 1 30 >/dev/null
+step "refused; stranger@example.com was told why: $(header_of "$(maildir_last stranger@example.com)" Subject)"
+
+say "Alex leaves the list"
+n=$(maildir_count alex@example.com)
+send_mail_text alex@example.com "$L-request@$D" "unsubscribe" ""
+maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
+to=$(header_of "$(maildir_last alex@example.com)" Reply-To | sed 's/.*<\(.*\)>.*/\1/')
+send_mail_text alex@example.com "$to" "Re: confirm" "yes"
+maildir_wait alex@example.com $((n + 2)) 30 >/dev/null
+step "alex@example.com confirmed: $(header_of "$(maildir_last alex@example.com)" Subject)"
+send_mail_text jihyun@example.net "$L@$D" "장소 변경: 3층 대회의실" "장소가 3층 대회의실로 바뀌었습니다."
+maildir_wait seoyeon@example.net 5 30 >/dev/null
+pf_wait_queue_empty 30 >/dev/null
+
+say "What every member received"
+for m in jihyun@example.net minsu@example.com seoyeon@example.net alex@example.com; do
+	printf '\n-- %s (%s messages)\n' "$m" "$(maildir_count "$m")"
+	for f in $(maildir_files "$m"); do
+		printf '   %-44s  from %s\n' "$(header_of "$f" Subject | cut -c1-44)" \
+			"$(header_of "$f" From | sed 's/.*<\(.*\)>.*/\1/')"
+	done
+done
+f=$(for x in $(maildir_files seoyeon@example.net); do
+	header_of "$x" Subject | grep -q '트랜스포머' && echo "$x"; done | head -n 1)
+printf '\n-- one copy as seoyeon@example.net received it (headers moim set):\n'
+for h in Return-Path List-Id List-Post List-Help List-Subscribe List-Unsubscribe Precedence Subject; do
+	printf '   %s: %s\n' "$h" "$(header_of "$f" "$h")"
+done
+printf '\n-- its body:\n'
+body_of "$f" | sed 's/^/   | /'
+echo
+echo "demo: done; Postfix and moim-listd stopped, nothing left running."
