@@ -93,8 +93,9 @@ say "What every member received"
 for m in jihyun@example.net minsu@example.com seoyeon@example.net alex@example.com; do
 	printf '\n-- %s (%s messages)\n' "$m" "$(maildir_count "$m")"
 	for f in $(maildir_files "$m"); do
-		printf '   %-44s  from %s\n' "$(header_of "$f" Subject | cut -c1-44)" \
-			"$(header_of "$f" From | sed 's/.*<\(.*\)>.*/\1/')"
+		printf '   %-40s %s\n' \
+			"from $(header_of "$f" From | sed 's/.*<\(.*\)>.*/\1/'):" \
+			"$(header_of "$f" Subject)"
 	done
 done
 f=$(for x in $(maildir_files seoyeon@example.net); do
