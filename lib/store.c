@@ -7,14 +7,9 @@
 
 #include "err.h"
 #include "store.h"
+#include "store_int.h"
 
 #define STORE_BUSY_TIMEOUT_MS 10000
-
-struct store {
-	sqlite3 *db;
-	GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt */
-	int savepoints;
-};
 
 /*
  * Migrations: migrations[i] takes the schema from version i to i + 1.
@@ -183,8 +178,8 @@ static const char *const migrations[] = {
 };
 
 /* store_errf - convert the connection's SQLite error into a GError */
-static bool
-store_errf(struct store *s, GError **err, const char *what)
+bool
+sq_err(struct store *s, GError **err, const char *what)
 {
 	int rc = sqlite3_extended_errcode(s->db);
 	int prim = rc & 0xff;
@@ -205,7 +200,7 @@ static bool
 store_exec(struct store *s, const char *sql, GError **err)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return store_errf(s, err, "exec");
+		return sq_err(s, err, "exec");
 	return true;
 }
 
@@ -214,8 +209,8 @@ store_exec(struct store *s, const char *sql, GError **err)
  * from fmt: 'i' gint64, 't' text (NULL binds NULL), 'b' blob (ptr, size_t),
  * 'd' double. sql must be a string literal: its address is the cache key.
  */
-static sqlite3_stmt *
-stmt(struct store *s, GError **err, const char *sql, const char *fmt, ...)
+sqlite3_stmt *
+sq_stmt(struct store *s, GError **err, const char *sql, const char *fmt, ...)
 {
 	sqlite3_stmt *st = g_hash_table_lookup(s->stmts, sql);
 	va_list ap;
@@ -224,7 +219,7 @@ stmt(struct store *s, GError **err, const char *sql, const char *fmt, ...)
 	if (st == NULL) {
 		if (sqlite3_prepare_v3(s->db, sql, -1,
 			SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-			store_errf(s, err, "prepare");
+			sq_err(s, err, "prepare");
 			return NULL;
 		}
 		g_hash_table_insert(s->stmts, (gpointer)sql, st);
@@ -250,15 +245,15 @@ stmt(struct store *s, GError **err, const char *sql, const char *fmt, ...)
 	}
 	va_end(ap);
 	if (rc != SQLITE_OK) {
-		store_errf(s, err, "bind");
+		sq_err(s, err, "bind");
 		return NULL;
 	}
 	return st;
 }
 
 /* step_done - step a statement that returns no rows */
-static bool
-step_done(struct store *s, sqlite3_stmt *st, GError **err)
+bool
+sq_done(struct store *s, sqlite3_stmt *st, GError **err)
 {
 	int rc;
 
@@ -267,13 +262,13 @@ step_done(struct store *s, sqlite3_stmt *st, GError **err)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return store_errf(s, err, "step");
+		return sq_err(s, err, "step");
 	return true;
 }
 
 /* step_row - step once; *has_row_out tells whether a row came */
-static bool
-step_row(struct store *s, sqlite3_stmt *st, bool *has_row_out, GError **err)
+bool
+sq_row(struct store *s, sqlite3_stmt *st, bool *has_row_out, GError **err)
 {
 	int rc;
 
@@ -287,20 +282,20 @@ step_row(struct store *s, sqlite3_stmt *st, bool *has_row_out, GError **err)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return store_errf(s, err, "step");
+		return sq_err(s, err, "step");
 	return true;
 }
 
-static char *
-col_text(sqlite3_stmt *st, int i)
+char *
+sq_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
 	return t ? g_strdup((const char *)t) : NULL;
 }
 
-static GBytes *
-col_blob(sqlite3_stmt *st, int i)
+GBytes *
+sq_blob(sqlite3_stmt *st, int i)
 {
 	const void *p = sqlite3_column_blob(st, i);
 	int n = sqlite3_column_bytes(st, i);
@@ -309,13 +304,13 @@ col_blob(sqlite3_stmt *st, int i)
 }
 
 /* query_int - a single integer result, or dflt when there is no row */
-static gint64
-query_int(struct store *s, sqlite3_stmt *st, gint64 dflt, GError **err)
+gint64
+sq_int(struct store *s, sqlite3_stmt *st, gint64 dflt, GError **err)
 {
 	bool row;
 	gint64 v = dflt;
 
-	if (!step_row(s, st, &row, err))
+	if (!sq_row(s, st, &row, err))
 		return -1;
 	if (row) {
 		v = sqlite3_column_int64(st, 0);
@@ -325,14 +320,14 @@ query_int(struct store *s, sqlite3_stmt *st, gint64 dflt, GError **err)
 }
 
 /* Savepoints let multi-row writes nest inside a caller's transaction. */
-static bool
-sp_begin(struct store *s, GError **err)
+bool
+sq_begin(struct store *s, GError **err)
 {
 	return store_exec(s, "SAVEPOINT w", err);
 }
 
-static bool
-sp_end(struct store *s, bool ok, GError **err)
+bool
+sq_end(struct store *s, bool ok, GError **err)
 {
 	if (ok)
 		return store_exec(s, "RELEASE w", err);
@@ -347,7 +342,7 @@ store_migrate_to(struct store *s, int version, GError **err)
 	int v = store_schema_version(s);
 
 	if (v < 0)
-		return store_errf(s, err, "user_version");
+		return sq_err(s, err, "user_version");
 	if (v > (int)G_N_ELEMENTS(migrations))
 		return moim_fail(err, MOIM_ERR_CONFIG,
 		    "database schema %d is newer than this moim (%d)", v,
@@ -488,12 +483,12 @@ store_list_create(struct store *s, const char *local, const char *domain,
 	sqlite3_stmt *st;
 	bool ok;
 
-	if (!sp_begin(s, err))
+	if (!sq_begin(s, err))
 		return false;
-	st = stmt(s, err,
+	st = sq_stmt(s, err,
 	    "INSERT INTO lists (local, domain, created) VALUES (?, ?, ?)",
 	    "tti", local, domain, now);
-	ok = step_done(s, st, err);
+	ok = sq_done(s, st, err);
 	if (ok) {
 		*id_out = sqlite3_last_insert_rowid(s->db);
 		ok = store_list_set(s, *id_out, "name", name, err);
@@ -504,21 +499,21 @@ store_list_create(struct store *s, const char *local, const char *domain,
 		moim_fail(
 		    err, MOIM_ERR_INPUT, "%s@%s: list exists", local, domain);
 	}
-	return sp_end(s, ok, err);
+	return sq_end(s, ok, err);
 }
 
 /* list_load_settings - apply the stored settings over the defaults */
 static bool
 list_load_settings(struct store *s, struct store_list *l, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err,
+	sqlite3_stmt *st = sq_stmt(s, err,
 	    "SELECT key, value FROM list_settings WHERE list_id = ?", "i",
 	    l->id);
 	bool row;
 
 	listset_defaults(&l->set, l->local);
 	for (;;) {
-		if (!step_row(s, st, &row, err))
+		if (!sq_row(s, st, &row, err))
 			return false;
 		if (!row)
 			return true;
@@ -535,8 +530,8 @@ list_from_row(sqlite3_stmt *st)
 	struct store_list *l = g_new0(struct store_list, 1);
 
 	l->id = sqlite3_column_int64(st, 0);
-	l->local = col_text(st, 1);
-	l->domain = col_text(st, 2);
+	l->local = sq_text(st, 1);
+	l->domain = sq_text(st, 2);
 	l->created = sqlite3_column_int64(st, 3);
 	l->address = g_strdup_printf("%s@%s", l->local, l->domain);
 	return l;
@@ -552,7 +547,7 @@ lists_collect(struct store *s, sqlite3_stmt *st, GError **err)
 	guint i;
 
 	for (;;) {
-		if (!step_row(s, st, &row, err))
+		if (!sq_row(s, st, &row, err))
 			goto fail;
 		if (!row)
 			break;
@@ -594,7 +589,7 @@ store_list_get(struct store *s, const char *local, const char *domain,
     struct store_list **l_out, GError **err)
 {
 	return list_one(s,
-	    stmt(s, err, LIST_COLS "WHERE local = ? AND domain = ?", "tt",
+	    sq_stmt(s, err, LIST_COLS "WHERE local = ? AND domain = ?", "tt",
 		local, domain),
 	    l_out, err);
 }
@@ -605,14 +600,15 @@ store_list_get_id(
     struct store *s, gint64 id, struct store_list **l_out, GError **err)
 {
 	return list_one(
-	    s, stmt(s, err, LIST_COLS "WHERE id = ?", "i", id), l_out, err);
+	    s, sq_stmt(s, err, LIST_COLS "WHERE id = ?", "i", id), l_out, err);
 }
 
 /* store_list_all - every list, by address */
 GPtrArray *
 store_list_all(struct store *s, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err, LIST_COLS "ORDER BY domain, local", "");
+	sqlite3_stmt *st =
+	    sq_stmt(s, err, LIST_COLS "ORDER BY domain, local", "");
 
 	return st ? lists_collect(s, st, err) : NULL;
 }
@@ -621,7 +617,7 @@ store_list_all(struct store *s, GError **err)
 GPtrArray *
 store_list_by_local(struct store *s, const char *local, GError **err)
 {
-	sqlite3_stmt *st = stmt(
+	sqlite3_stmt *st = sq_stmt(
 	    s, err, LIST_COLS "WHERE local = ? ORDER BY domain", "t", local);
 
 	return st ? lists_collect(s, st, err) : NULL;
@@ -640,8 +636,8 @@ store_list_set(struct store *s, gint64 list_id, const char *key,
 	listset_clear(&check);
 	if (!ok)
 		return false;
-	return step_done(s,
-	    stmt(s, err,
+	return sq_done(s,
+	    sq_stmt(s, err,
 		"INSERT INTO list_settings (list_id, key, value) VALUES (?, ?, ?)"
 		" ON CONFLICT (list_id, key) DO UPDATE SET value = excluded.value",
 		"itt", list_id, key, value),
@@ -652,8 +648,9 @@ store_list_set(struct store *s, gint64 list_id, const char *key,
 bool
 store_list_delete(struct store *s, gint64 list_id, GError **err)
 {
-	return step_done(s,
-	    stmt(s, err, "DELETE FROM lists WHERE id = ?", "i", list_id), err);
+	return sq_done(s,
+	    sq_stmt(s, err, "DELETE FROM lists WHERE id = ?", "i", list_id),
+	    err);
 }
 
 /* store_list_free - free l; NULL is fine */
@@ -727,14 +724,14 @@ store_member_add(struct store *s, gint64 list_id, const char *address,
     const char *display_name, enum store_role role, enum store_mode mode,
     gint64 now, bool *added_out, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err,
+	sqlite3_stmt *st = sq_stmt(s, err,
 	    "INSERT INTO members (list_id, address, display_name, role, mode,"
 	    " created) VALUES (?, ?, ?, ?, ?, ?)"
 	    " ON CONFLICT (list_id, address) DO NOTHING",
 	    "ittiii", list_id, address, display_name, (gint64)role,
 	    (gint64)mode, now);
 
-	if (!step_done(s, st, err))
+	if (!sq_done(s, st, err))
 		return false;
 	if (added_out != NULL)
 		*added_out = sqlite3_changes(s->db) > 0;
@@ -752,8 +749,8 @@ member_from_row(sqlite3_stmt *st)
 
 	m->id = sqlite3_column_int64(st, 0);
 	m->list_id = sqlite3_column_int64(st, 1);
-	m->address = col_text(st, 2);
-	m->display_name = col_text(st, 3);
+	m->address = sq_text(st, 2);
+	m->display_name = sq_text(st, 3);
 	m->role = (enum store_role)CLAMP(sqlite3_column_int(st, 4), 0, 2);
 	m->mode = (enum store_mode)CLAMP(sqlite3_column_int(st, 5), 0, 2);
 	m->enabled = sqlite3_column_int(st, 6) != 0;
@@ -772,7 +769,7 @@ members_collect(struct store *s, sqlite3_stmt *st, GError **err)
 		return NULL;
 	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_member_free);
 	for (;;) {
-		if (!step_row(s, st, &row, err)) {
+		if (!sq_row(s, st, &row, err)) {
 			g_ptr_array_unref(a);
 			return NULL;
 		}
@@ -803,8 +800,8 @@ store_member_get(struct store *s, gint64 list_id, const char *address,
     struct store_member **m_out, GError **err)
 {
 	return member_one(s,
-	    stmt(s, err, MEMBER_COLS "WHERE list_id = ? AND address = ?", "it",
-		list_id, address),
+	    sq_stmt(s, err, MEMBER_COLS "WHERE list_id = ? AND address = ?",
+		"it", list_id, address),
 	    m_out, err);
 }
 
@@ -813,8 +810,8 @@ bool
 store_member_get_id(
     struct store *s, gint64 id, struct store_member **m_out, GError **err)
 {
-	return member_one(
-	    s, stmt(s, err, MEMBER_COLS "WHERE id = ?", "i", id), m_out, err);
+	return member_one(s,
+	    sq_stmt(s, err, MEMBER_COLS "WHERE id = ?", "i", id), m_out, err);
 }
 
 /* store_member_remove - remove; *removed_out is false if not a member */
@@ -822,8 +819,8 @@ bool
 store_member_remove(struct store *s, gint64 list_id, const char *address,
     bool *removed_out, GError **err)
 {
-	if (!step_done(s,
-		stmt(s, err,
+	if (!sq_done(s,
+		sq_stmt(s, err,
 		    "DELETE FROM members WHERE list_id = ? AND address = ?",
 		    "it", list_id, address),
 		err))
@@ -837,8 +834,8 @@ bool
 store_member_set_role(
     struct store *s, gint64 member_id, enum store_role role, GError **err)
 {
-	return step_done(s,
-	    stmt(s, err, "UPDATE members SET role = ? WHERE id = ?", "ii",
+	return sq_done(s,
+	    sq_stmt(s, err, "UPDATE members SET role = ? WHERE id = ?", "ii",
 		(gint64)role, member_id),
 	    err);
 }
@@ -847,8 +844,8 @@ bool
 store_member_set_mode(
     struct store *s, gint64 member_id, enum store_mode mode, GError **err)
 {
-	return step_done(s,
-	    stmt(s, err, "UPDATE members SET mode = ? WHERE id = ?", "ii",
+	return sq_done(s,
+	    sq_stmt(s, err, "UPDATE members SET mode = ? WHERE id = ?", "ii",
 		(gint64)mode, member_id),
 	    err);
 }
@@ -857,8 +854,8 @@ bool
 store_member_set_enabled(
     struct store *s, gint64 member_id, bool enabled, GError **err)
 {
-	return step_done(s,
-	    stmt(s, err, "UPDATE members SET enabled = ? WHERE id = ?", "ii",
+	return sq_done(s,
+	    sq_stmt(s, err, "UPDATE members SET enabled = ? WHERE id = ?", "ii",
 		(gint64)enabled, member_id),
 	    err);
 }
@@ -869,12 +866,12 @@ store_member_list(struct store *s, gint64 list_id, int role, GError **err)
 {
 	if (role < 0)
 		return members_collect(s,
-		    stmt(s, err,
+		    sq_stmt(s, err,
 			MEMBER_COLS "WHERE list_id = ? ORDER BY address", "i",
 			list_id),
 		    err);
 	return members_collect(s,
-	    stmt(s, err,
+	    sq_stmt(s, err,
 		MEMBER_COLS "WHERE list_id = ? AND role = ? ORDER BY address",
 		"ii", list_id, (gint64)role),
 	    err);
@@ -885,7 +882,7 @@ GPtrArray *
 store_member_recipients(struct store *s, gint64 list_id, GError **err)
 {
 	return members_collect(s,
-	    stmt(s, err,
+	    sq_stmt(s, err,
 		MEMBER_COLS "WHERE list_id = ? AND mode = 0 AND enabled = 1"
 			    " ORDER BY id",
 		"i", list_id),
@@ -896,9 +893,9 @@ store_member_recipients(struct store *s, gint64 list_id, GError **err)
 gint64
 store_member_count(struct store *s, gint64 list_id, GError **err)
 {
-	return query_int(s,
-	    stmt(s, err, "SELECT count(*) FROM members WHERE list_id = ?", "i",
-		list_id),
+	return sq_int(s,
+	    sq_stmt(s, err, "SELECT count(*) FROM members WHERE list_id = ?",
+		"i", list_id),
 	    0, err);
 }
 
@@ -929,8 +926,8 @@ store_pending_add(struct store *s, gint64 list_id, enum store_pending_kind kind,
     const char *address, const char *display_name, gint64 now, gint64 expires,
     gint64 *id_out, GError **err)
 {
-	if (!step_done(s,
-		stmt(s, err,
+	if (!sq_done(s,
+		sq_stmt(s, err,
 		    "INSERT INTO pending (list_id, kind, address, display_name,"
 		    " created, expires) VALUES (?, ?, ?, ?, ?, ?)",
 		    "iittii", list_id, (gint64)kind, address, display_name, now,
@@ -946,7 +943,7 @@ bool
 store_pending_get(
     struct store *s, gint64 id, struct store_pending **p_out, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err,
+	sqlite3_stmt *st = sq_stmt(s, err,
 	    "SELECT id, list_id, kind, address, display_name, created, expires,"
 	    " used FROM pending WHERE id = ?",
 	    "i", id);
@@ -954,7 +951,7 @@ store_pending_get(
 	bool row;
 
 	*p_out = NULL;
-	if (!step_row(s, st, &row, err))
+	if (!sq_row(s, st, &row, err))
 		return false;
 	if (!row)
 		return true;
@@ -963,8 +960,8 @@ store_pending_get(
 	p->list_id = sqlite3_column_int64(st, 1);
 	p->kind =
 	    (enum store_pending_kind)CLAMP(sqlite3_column_int(st, 2), 0, 2);
-	p->address = col_text(st, 3);
-	p->display_name = col_text(st, 4);
+	p->address = sq_text(st, 3);
+	p->display_name = sq_text(st, 4);
 	p->created = sqlite3_column_int64(st, 5);
 	p->expires = sqlite3_column_int64(st, 6);
 	p->used = sqlite3_column_int(st, 7) != 0;
@@ -978,8 +975,8 @@ bool
 store_pending_consume(
     struct store *s, gint64 id, bool *consumed_out, GError **err)
 {
-	if (!step_done(s,
-		stmt(s, err,
+	if (!sq_done(s,
+		sq_stmt(s, err,
 		    "UPDATE pending SET used = 1 WHERE id = ? AND used = 0",
 		    "i", id),
 		err))
@@ -992,8 +989,8 @@ store_pending_consume(
 bool
 store_pending_expire(struct store *s, gint64 now, GError **err)
 {
-	return step_done(s,
-	    stmt(s, err, "DELETE FROM pending WHERE expires < ?", "i", now),
+	return sq_done(s,
+	    sq_stmt(s, err, "DELETE FROM pending WHERE expires < ?", "i", now),
 	    err);
 }
 
@@ -1019,31 +1016,31 @@ store_inbound_add(struct store *s, const char *mail_from,
 	size_t i;
 	gint64 msg_id;
 
-	if (!sp_begin(s, err))
+	if (!sq_begin(s, err))
 		return false;
-	ok = step_done(s,
-	    stmt(s, err,
+	ok = sq_done(s,
+	    sq_stmt(s, err,
 		"INSERT INTO inbound_msgs (received, mail_from, raw)"
 		" VALUES (?, ?, ?)",
 		"itb", now, mail_from, raw, len),
 	    err);
 	msg_id = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; ok && i < nrcpt; i++)
-		ok = step_done(s,
-		    stmt(s, err,
+		ok = sq_done(s,
+		    sq_stmt(s, err,
 			"INSERT INTO inbound (msg_id, rcpt) VALUES (?, ?)",
 			"it", msg_id, rcpts[i]),
 		    err);
 	if (ok && msg_id_out != NULL)
 		*msg_id_out = msg_id;
-	return sp_end(s, ok, err);
+	return sq_end(s, ok, err);
 }
 
 /* store_inbound_due - jobs waiting to be processed, oldest first */
 GPtrArray *
 store_inbound_due(struct store *s, gint64 now, int limit, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err,
+	sqlite3_stmt *st = sq_stmt(s, err,
 	    "SELECT i.id, i.msg_id, m.mail_from, i.rcpt, i.tries, m.received"
 	    " FROM inbound i JOIN inbound_msgs m ON m.id = i.msg_id"
 	    " WHERE i.state = 0 AND i.next_try <= ? ORDER BY i.id LIMIT ?",
@@ -1057,7 +1054,7 @@ store_inbound_due(struct store *s, gint64 now, int limit, GError **err)
 	for (;;) {
 		struct store_inbound *j;
 
-		if (!step_row(s, st, &row, err)) {
+		if (!sq_row(s, st, &row, err)) {
 			g_ptr_array_unref(a);
 			return NULL;
 		}
@@ -1066,8 +1063,8 @@ store_inbound_due(struct store *s, gint64 now, int limit, GError **err)
 		j = g_new0(struct store_inbound, 1);
 		j->id = sqlite3_column_int64(st, 0);
 		j->msg_id = sqlite3_column_int64(st, 1);
-		j->mail_from = col_text(st, 2);
-		j->rcpt = col_text(st, 3);
+		j->mail_from = sq_text(st, 2);
+		j->rcpt = sq_text(st, 3);
 		j->tries = sqlite3_column_int(st, 4);
 		j->received = sqlite3_column_int64(st, 5);
 		g_ptr_array_add(a, j);
@@ -1079,16 +1076,16 @@ bool
 store_inbound_raw(
     struct store *s, gint64 msg_id, GBytes **raw_out, GError **err)
 {
-	sqlite3_stmt *st = stmt(
+	sqlite3_stmt *st = sq_stmt(
 	    s, err, "SELECT raw FROM inbound_msgs WHERE id = ?", "i", msg_id);
 	bool row;
 
 	*raw_out = NULL;
-	if (!step_row(s, st, &row, err))
+	if (!sq_row(s, st, &row, err))
 		return false;
 	if (!row)
 		return true;
-	*raw_out = col_blob(st, 0);
+	*raw_out = sq_blob(st, 0);
 	sqlite3_reset(st);
 	return true;
 }
@@ -1103,22 +1100,22 @@ store_inbound_done(
 {
 	bool ok;
 
-	if (!sp_begin(s, err))
+	if (!sq_begin(s, err))
 		return false;
-	ok = step_done(s,
-		 stmt(s, err,
+	ok = sq_done(s,
+		 sq_stmt(s, err,
 		     "UPDATE inbound SET state = 1, result = ? WHERE id = ?",
 		     "ti", result, job_id),
 		 err) &&
-	    step_done(s,
-		stmt(s, err,
+	    sq_done(s,
+		sq_stmt(s, err,
 		    "DELETE FROM inbound_msgs WHERE id ="
 		    " (SELECT msg_id FROM inbound WHERE id = ?) AND NOT EXISTS"
 		    " (SELECT 1 FROM inbound WHERE msg_id = inbound_msgs.id"
 		    "  AND state = 0)",
 		    "i", job_id),
 		err);
-	return sp_end(s, ok, err);
+	return sq_end(s, ok, err);
 }
 
 /* store_inbound_retry - try a job again later (a temporary failure) */
@@ -1126,8 +1123,8 @@ bool
 store_inbound_retry(struct store *s, gint64 job_id, gint64 next_try,
     const char *error, GError **err)
 {
-	return step_done(s,
-	    stmt(s, err,
+	return sq_done(s,
+	    sq_stmt(s, err,
 		"UPDATE inbound SET tries = tries + 1, next_try = ?, result = ?"
 		" WHERE id = ?",
 		"iti", next_try, error, job_id),
@@ -1138,9 +1135,9 @@ store_inbound_retry(struct store *s, gint64 job_id, gint64 next_try,
 gint64
 store_inbound_pending_count(struct store *s, GError **err)
 {
-	return query_int(s,
-	    stmt(s, err, "SELECT count(*) FROM inbound WHERE state = 0", ""), 0,
-	    err);
+	return sq_int(s,
+	    sq_stmt(s, err, "SELECT count(*) FROM inbound WHERE state = 0", ""),
+	    0, err);
 }
 
 void
@@ -1166,10 +1163,10 @@ store_outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
 	size_t i;
 	bool ok;
 
-	if (!sp_begin(s, err))
+	if (!sq_begin(s, err))
 		return false;
-	ok = step_done(s,
-	    stmt(s, err,
+	ok = sq_done(s,
+	    sq_stmt(s, err,
 		"INSERT INTO outbound (list_id, kind, envelope_from, message_id,"
 		" raw, created) VALUES (nullif(?, 0), ?, ?, ?, ?, ?)",
 		"iittbi", list_id, (gint64)kind, envelope_from, message_id, raw,
@@ -1177,15 +1174,15 @@ store_outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
 	    err);
 	id = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; ok && i < nrcpt; i++)
-		ok = step_done(s,
-		    stmt(s, err,
+		ok = sq_done(s,
+		    sq_stmt(s, err,
 			"INSERT INTO deliveries (outbound_id, rcpt, member_id)"
 			" VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 			"iti", id, rcpts[i].address, rcpts[i].member_id),
 		    err);
 	if (ok && id_out != NULL)
 		*id_out = id;
-	return sp_end(s, ok, err);
+	return sq_end(s, ok, err);
 }
 
 /* store_outbound_get - a copy with its bytes, or *o_out = NULL */
@@ -1193,7 +1190,7 @@ bool
 store_outbound_get(
     struct store *s, gint64 id, struct store_outbound **o_out, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err,
+	sqlite3_stmt *st = sq_stmt(s, err,
 	    "SELECT id, ifnull(list_id, 0), kind, envelope_from, message_id, raw"
 	    " FROM outbound WHERE id = ?",
 	    "i", id);
@@ -1201,7 +1198,7 @@ store_outbound_get(
 	bool row;
 
 	*o_out = NULL;
-	if (!step_row(s, st, &row, err))
+	if (!sq_row(s, st, &row, err))
 		return false;
 	if (!row)
 		return true;
@@ -1209,9 +1206,9 @@ store_outbound_get(
 	o->id = sqlite3_column_int64(st, 0);
 	o->list_id = sqlite3_column_int64(st, 1);
 	o->kind = (enum store_out_kind)CLAMP(sqlite3_column_int(st, 2), 0, 2);
-	o->envelope_from = col_text(st, 3);
-	o->message_id = col_text(st, 4);
-	o->raw = col_blob(st, 5);
+	o->envelope_from = sq_text(st, 3);
+	o->message_id = sq_text(st, 4);
+	o->raw = sq_blob(st, 5);
 	sqlite3_reset(st);
 	*o_out = o;
 	return true;
@@ -1234,7 +1231,7 @@ store_outbound_free(struct store_outbound *o)
 GPtrArray *
 store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err,
+	sqlite3_stmt *st = sq_stmt(s, err,
 	    "UPDATE deliveries SET state = 1 WHERE id IN (SELECT id FROM"
 	    " deliveries WHERE state = 0 AND next_try <= ?"
 	    " ORDER BY outbound_id, id LIMIT ?)"
@@ -1249,7 +1246,7 @@ store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
 	for (;;) {
 		struct store_delivery *d;
 
-		if (!step_row(s, st, &row, err)) {
+		if (!sq_row(s, st, &row, err)) {
 			g_ptr_array_unref(a);
 			return NULL;
 		}
@@ -1258,7 +1255,7 @@ store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
 		d = g_new0(struct store_delivery, 1);
 		d->id = sqlite3_column_int64(st, 0);
 		d->outbound_id = sqlite3_column_int64(st, 1);
-		d->rcpt = col_text(st, 2);
+		d->rcpt = sq_text(st, 2);
 		d->member_id = sqlite3_column_int64(st, 3);
 		d->tries = sqlite3_column_int(st, 4);
 		g_ptr_array_add(a, d);
@@ -1270,8 +1267,9 @@ store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
 bool
 store_delivery_reset_claims(struct store *s, GError **err)
 {
-	return step_done(s,
-	    stmt(s, err, "UPDATE deliveries SET state = 0 WHERE state = 1", ""),
+	return sq_done(s,
+	    sq_stmt(
+		s, err, "UPDATE deliveries SET state = 0 WHERE state = 1", ""),
 	    err);
 }
 
@@ -1283,16 +1281,16 @@ store_delivery_done(struct store *s, const gint64 *ids, size_t n,
 	size_t i;
 	bool ok;
 
-	if (!sp_begin(s, err))
+	if (!sq_begin(s, err))
 		return false;
 	for (i = 0, ok = true; ok && i < n; i++)
-		ok = step_done(s,
-		    stmt(s, err,
+		ok = sq_done(s,
+		    sq_stmt(s, err,
 			"UPDATE deliveries SET state = ?, code = ?, text = ?,"
 			" tries = tries + 1 WHERE id = ?",
 			"iiti", (gint64)state, (gint64)code, text, ids[i]),
 		    err);
-	return sp_end(s, ok, err);
+	return sq_end(s, ok, err);
 }
 
 /* store_delivery_defer - a temporary failure: due again at next_try */
@@ -1300,8 +1298,8 @@ bool
 store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
     const char *text, GError **err)
 {
-	return step_done(s,
-	    stmt(s, err,
+	return sq_done(s,
+	    sq_stmt(s, err,
 		"UPDATE deliveries SET state = 0, next_try = ?, code = ?,"
 		" text = ?, tries = tries + 1 WHERE id = ?",
 		"iiti", next_try, (gint64)code, text, id),
@@ -1312,9 +1310,9 @@ store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
 gint64
 store_delivery_count(struct store *s, enum store_dstate state, GError **err)
 {
-	return query_int(s,
-	    stmt(s, err, "SELECT count(*) FROM deliveries WHERE state = ?", "i",
-		(gint64)state),
+	return sq_int(s,
+	    sq_stmt(s, err, "SELECT count(*) FROM deliveries WHERE state = ?",
+		"i", (gint64)state),
 	    0, err);
 }
 
@@ -1323,8 +1321,8 @@ store_delivery_count(struct store *s, enum store_dstate state, GError **err)
 gint64
 store_delivery_next_due(struct store *s, GError **err)
 {
-	return query_int(s,
-	    stmt(s, err,
+	return sq_int(s,
+	    sq_stmt(s, err,
 		"SELECT ifnull(min(next_try), 0) FROM deliveries WHERE state = 0",
 		""),
 	    0, err);
@@ -1347,8 +1345,8 @@ store_held_add(struct store *s, gint64 list_id, const char *sender,
     const char *subject, const char *reason, const char *raw, size_t len,
     gint64 now, gint64 expires, gint64 *id_out, GError **err)
 {
-	if (!step_done(s,
-		stmt(s, err,
+	if (!sq_done(s,
+		sq_stmt(s, err,
 		    "INSERT INTO held (list_id, sender, subject, reason, raw,"
 		    " created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
 		    "itttbii", list_id, sender, subject, reason, raw, len, now,
@@ -1367,13 +1365,13 @@ held_from_row(sqlite3_stmt *st, bool with_raw)
 
 	h->id = sqlite3_column_int64(st, 0);
 	h->list_id = sqlite3_column_int64(st, 1);
-	h->sender = col_text(st, 2);
-	h->subject = col_text(st, 3);
-	h->reason = col_text(st, 4);
+	h->sender = sq_text(st, 2);
+	h->subject = sq_text(st, 3);
+	h->reason = sq_text(st, 4);
 	h->created = sqlite3_column_int64(st, 5);
 	h->expires = sqlite3_column_int64(st, 6);
 	if (with_raw)
-		h->raw = col_blob(st, 7);
+		h->raw = sq_blob(st, 7);
 	return h;
 }
 
@@ -1381,7 +1379,7 @@ held_from_row(sqlite3_stmt *st, bool with_raw)
 GPtrArray *
 store_held_list(struct store *s, gint64 list_id, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err,
+	sqlite3_stmt *st = sq_stmt(s, err,
 	    "SELECT id, list_id, sender, subject, reason, created, expires"
 	    " FROM held WHERE list_id = ? AND state = 'held' ORDER BY id",
 	    "i", list_id);
@@ -1392,7 +1390,7 @@ store_held_list(struct store *s, gint64 list_id, GError **err)
 		return NULL;
 	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_held_free);
 	for (;;) {
-		if (!step_row(s, st, &row, err)) {
+		if (!sq_row(s, st, &row, err)) {
 			g_ptr_array_unref(a);
 			return NULL;
 		}
@@ -1407,14 +1405,14 @@ bool
 store_held_get(
     struct store *s, gint64 id, struct store_held **h_out, GError **err)
 {
-	sqlite3_stmt *st = stmt(s, err,
+	sqlite3_stmt *st = sq_stmt(s, err,
 	    "SELECT id, list_id, sender, subject, reason, created, expires, raw"
 	    " FROM held WHERE id = ? AND state = 'held'",
 	    "i", id);
 	bool row;
 
 	*h_out = NULL;
-	if (!step_row(s, st, &row, err))
+	if (!sq_row(s, st, &row, err))
 		return false;
 	if (row) {
 		*h_out = held_from_row(st, true);
@@ -1429,8 +1427,8 @@ bool
 store_held_decide(struct store *s, gint64 id, const char *state, const char *by,
     const char *reason, bool *changed_out, GError **err)
 {
-	if (!step_done(s,
-		stmt(s, err,
+	if (!sq_done(s,
+		sq_stmt(s, err,
 		    "UPDATE held SET state = ?, decided_by = ?,"
 		    " decision_reason = ? WHERE id = ? AND state = 'held'",
 		    "ttti", state, by, reason, id),
@@ -1451,59 +1449,4 @@ store_held_free(struct store_held *h)
 	if (h->raw != NULL)
 		g_bytes_unref(h->raw);
 	g_free(h);
-}
-
-/* -------------------------------------------------------------- archive */
-
-/*
- * store_archive_add - keep a distributed post; a Message-ID already in the
- * list's archive is not added twice. Threading is by parent only here;
- * the archive module refines threads.
- */
-bool
-store_archive_add(struct store *s, const struct store_archived *a, gint64 now,
-    bool *added_out, GError **err)
-{
-	if (!step_done(s,
-		stmt(s, err,
-		    "INSERT INTO messages (list_id, message_id, parent_id,"
-		    " subject, from_addr, from_name, date, body_text, raw,"
-		    " received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		    " ON CONFLICT (list_id, message_id) DO NOTHING",
-		    "itttttitbi", a->list_id, a->message_id, a->parent_id,
-		    a->subject, a->from_addr, a->from_name, a->date,
-		    a->body_text, a->raw, a->len, now),
-		err))
-		return false;
-	if (added_out != NULL)
-		*added_out = sqlite3_changes(s->db) > 0;
-	return true;
-}
-
-/* store_archive_count - messages archived for a list, -1 on error */
-gint64
-store_archive_count(struct store *s, gint64 list_id, GError **err)
-{
-	return query_int(s,
-	    stmt(s, err, "SELECT count(*) FROM messages WHERE list_id = ?", "i",
-		list_id),
-	    0, err);
-}
-
-/* store_archive_has - whether the list's archive has this Message-ID */
-bool
-store_archive_has(struct store *s, gint64 list_id, const char *message_id,
-    bool *has_out, GError **err)
-{
-	gint64 n = query_int(s,
-	    stmt(s, err,
-		"SELECT count(*) FROM messages WHERE list_id = ? AND"
-		" message_id = ?",
-		"it", list_id, message_id),
-	    0, err);
-
-	if (n < 0)
-		return false;
-	*has_out = n > 0;
-	return true;
 }
