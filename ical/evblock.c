@@ -1,0 +1,4 @@
+/*
+ * evblock - (not yet written)
+ */
+#include "evblock.h"

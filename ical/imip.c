@@ -1,0 +1,4 @@
+/*
+ * imip - (not yet written)
+ */
+#include "imip.h"

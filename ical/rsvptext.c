@@ -1,0 +1,4 @@
+/*
+ * rsvptext - (not yet written)
+ */
+#include "rsvptext.h"

@@ -1,0 +1,4 @@
+/*
+ * archive - (not yet written)
+ */
+#include "archive.h"

@@ -1,0 +1,4 @@
+/*
+ * dsn - (not yet written)
+ */
+#include "dsn.h"
