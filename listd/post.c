@@ -281,10 +281,22 @@ distribute(struct job *j, GError **err)
 	return ok;
 }
 
+/* hold_reason - a known reason for a milter hold, never the raw text */
+static const char *
+hold_reason(const char *h)
+{
+	if (g_str_has_prefix(h, "dmarc"))
+		return "the author's domain failed DMARC authentication";
+	if (g_str_has_prefix(h, "nonmember"))
+		return "only members may post without moderation";
+	return "held by the SMTP-time filter";
+}
+
 /* post_handle - apply the list's policy to a post and act on it */
 bool
 post_handle(struct job *j, GError **err)
 {
+	g_autofree char *hold_why = NULL;
 	const char *why;
 	int role;
 
@@ -301,6 +313,11 @@ post_handle(struct job *j, GError **err)
 		j->result = "auto-reply dropped";
 		return true;
 	}
+	/* The milter asks for a hold; a forged one can only hold, never
+	 * let a post through, so it is safe to honour. */
+	hold_why = mime_header_text(GMIME_OBJECT(j->msg), "X-Moim-Hold");
+	if (hold_why != NULL)
+		return hold(j, hold_reason(hold_why), err);
 	if (!sender_role(j, &role, err))
 		return false;
 	switch (decide(&j->t.list->set, role, &why)) {
