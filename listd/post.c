@@ -153,6 +153,14 @@ list_headers(struct job *j, GError **err)
 
 		ok = mime_set_header(o, "List-Archive", arch, err);
 	}
+	/* Personal copies get a per-member List-Unsubscribe as they go out;
+	 * a batched copy serves many members and names the list's address. */
+	if (ok && l->set.delivery == LISTSET_DELIVERY_BATCHED) {
+		g_autofree char *unsub = g_strdup_printf(
+		    "<mailto:%s-unsubscribe@%s>", l->local, l->domain);
+
+		ok = mime_set_header(o, "List-Unsubscribe", unsub, err);
+	}
 	if (ok && l->set.reply_to == LISTSET_REPLY_LIST)
 		ok = mime_set_header(o, "Reply-To", l->address, err);
 	return ok;

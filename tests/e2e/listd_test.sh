@@ -123,4 +123,21 @@ pf_wait_queue_empty 30
 t_is "$(maildir_grep frank@example.com Subject 'after frank left')" 0 \
 	"frank gets no post after leaving"
 
+# 6. batched delivery: one copy per 100 recipients with XVERP, so each
+#    member still gets a per-recipient return path
+moimctl list set $L delivery=batched >/dev/null
+send_mail_text alice@example.net "$LA" "batched post" "one copy, many recipients"
+for m in alice@example.net bob@example.com erin@example.com; do
+	t_ok "$m gets the batched post" e2e_poll 30 '[ "$(maildir_grep '"$m"' Subject "batched post")" -ge 1 ]'
+done
+f=$(for x in $(maildir_files bob@example.com); do
+	header_of "$x" Subject | grep -q 'batched post' && echo "$x"
+done | tail -n 1)
+t_is "$(header_of "$f" Return-Path)" "<$L-bounces+bob=example.com@$E2E_LIST_DOMAIN>" \
+	"XVERP return path names the member"
+t_like "$(header_of "$f" List-Unsubscribe)" "^<mailto:$L-unsubscribe@$E2E_LIST_DOMAIN>$" \
+	"batched copies point List-Unsubscribe to the list address"
+pf_wait_queue_empty 30
+t_is "$(maildir_grep bob@example.com Subject 'batched post')" 1 "exactly one batched copy each"
+
 t_done
