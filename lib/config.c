@@ -217,7 +217,7 @@ parse_port(const char *s, int *port_out, GError **err)
 	int port = 0;
 	size_t i;
 
-	for (i = 0; g_ascii_isdigit(s[i]) && i < 5; i++)
+	for (i = 0; i < 5 && g_ascii_isdigit(s[i]); i++)
 		port = port * 10 + (s[i] - '0');
 	if (i == 0 || s[i] != '\0' || port < 1 || port > 65535)
 		return moim_fail(err, MOIM_ERR_CONFIG,
