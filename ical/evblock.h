@@ -1,6 +1,114 @@
 /*
- * evblock - (not yet written)
+ * evblock - parse the event block at the start of an organizer's post
+ *
+ * SYNOPSIS
+ *	bool evblock_parse(const char *text_utf8, const char *default_tz,
+ *	    gint64 now, struct evblock **ev_out,
+ *	    struct evblock_error *err_out);
+ *	void evblock_free(struct evblock *ev);
+ * DESCRIPTION
+ *	evblock_parse() reads the "Key: value" lines at the top of a post
+ *	(SPEC "Events and RSVP"), English or Korean keys in any order:
+ *	Event/Title/행사/행사명/제목, When/Date/일시/날짜/일정,
+ *	Where/Location/Place/Venue/장소, Capacity/Seats/정원,
+ *	RSVP-By/Deadline/마감/신청 마감, Description/내용/설명. A line that
+ *	starts with a space or tab continues the value above it; the block
+ *	ends at the first blank line or the first line that is not a key.
+ *
+ *	When takes a date, an optional time or time range and an optional
+ *	zone: 2026-12-16 14:00-17:00, 2026.12.16 14:00~17:00, 12/16 14:00,
+ *	Dec 16 2pm, 2026년 12월 16일 (수) 오후 2시~5시, 12월 16일 오후 2시
+ *	30분, 16일 14시, 12/16~12/18; a weekday in the text must match the
+ *	date. A date without a year is the next such date (today counts), a
+ *	day alone the next such day of a month. A date alone is an all-day
+ *	event; a missing end time is start + 2 hours; an end hour without
+ *	오전/오후/am/pm takes the start's when that keeps it after the start.
+ *	The zone is default_tz unless one is named: KST, JST, UTC, GMT,
+ *	an IANA name such as Asia/Seoul, or an offset such as +09:00.
+ *	Capacity is 80, 80명, 80 seats, or unlimited/무제한 (0). RSVP-By is
+ *	a date with an optional time; a date alone closes at the end of that
+ *	day, or at the start when it is the event's own day.
+ *
+ *	A post with no block, or a block with neither an Event nor a When
+ *	key, is success with *ev_out = NULL. A block that cannot be used
+ *	fails and fills *err_out with the 1-based line number (0 when the
+ *	fault is default_tz), a reason code and a sentence in English and
+ *	Korean for the organizer.
+ * OWNERSHIP
+ *	*ev_out belongs to the caller (evblock_free() accepts NULL). The
+ *	msg_en and msg_ko of struct evblock_error are static strings.
+ * INPUT AND LIMITS
+ *	text_utf8 is untrusted. Only the block is read: at most
+ *	EVBLOCK_MAX_LINES lines, each at most EVBLOCK_MAX_LINE bytes and
+ *	valid UTF-8, else EVBLOCK_BAD_TEXT. Capacity is 1..EVBLOCK_MAX_CAPACITY;
+ *	a start more than EVBLOCK_MAX_YEARS years after now is refused.
+ *	Times are UTC unix seconds, computed from now (never time()).
+ * THREADS
+ *	No shared state.
+ * ERRORS
+ *	false only for a block that cannot be used; err_out says why.
+ * SEE ALSO
+ *	RFC 5545 (DTSTART/DTEND, VALUE=DATE), ical/rsvptext.h.
  */
 #ifndef MOIM_EVBLOCK_H
 #define MOIM_EVBLOCK_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A block is a handful of lines; a longer run of "Key:" lines is prose. */
+#define EVBLOCK_MAX_LINES 30
+/* Same bound as a command line (MOIM_MAX_COMMAND_LINE). */
+#define EVBLOCK_MAX_LINE 1000
+/* The largest hall a list organizes for; more is a typo. */
+#define EVBLOCK_MAX_CAPACITY 100000
+/* An event further ahead than this is a typo in the year. */
+#define EVBLOCK_MAX_YEARS 5
+
+enum evblock_reason {
+	EVBLOCK_OK,
+	EVBLOCK_BAD_TEXT,	/* not UTF-8, or a line too long */
+	EVBLOCK_NO_TITLE,	/* When without Event */
+	EVBLOCK_NO_WHEN,	/* Event without When */
+	EVBLOCK_DUPLICATE_KEY,
+	EVBLOCK_EMPTY_VALUE,
+	EVBLOCK_BAD_DATE,	/* a date or time we cannot read */
+	EVBLOCK_NO_SUCH_DATE,	/* 2026-02-30, 25:00 */
+	EVBLOCK_WEEKDAY_MISMATCH, /* (목) beside a Wednesday */
+	EVBLOCK_BAD_ZONE,
+	EVBLOCK_END_BEFORE_START,
+	EVBLOCK_PAST,
+	EVBLOCK_TOO_FAR,
+	EVBLOCK_BAD_CAPACITY,
+	EVBLOCK_BAD_DEADLINE,
+	EVBLOCK_DEADLINE_PAST,
+	EVBLOCK_DEADLINE_AFTER_START,
+};
+
+struct evblock {
+	char *title;
+	char *location;	   /* NULL when not given */
+	char *description; /* NULL when not given */
+	char *tzid;	   /* "Asia/Seoul", "UTC" or "+09:00" */
+	gint64 start;	   /* UTC unix seconds */
+	gint64 end;	   /* exclusive; all-day: the next local midnight */
+	bool is_all_day;
+	int capacity;	   /* 0 = no limit */
+	bool has_rsvp_by;
+	gint64 rsvp_by;	   /* RSVPs are open while now < rsvp_by */
+	size_t body_offset; /* byte offset of the text after the block */
+};
+
+struct evblock_error {
+	unsigned line; /* 1-based; 0 = default_tz */
+	enum evblock_reason reason;
+	const char *msg_en;
+	const char *msg_ko;
+};
+
+bool evblock_parse(const char *text_utf8, const char *default_tz, gint64 now,
+    struct evblock **ev_out, struct evblock_error *err_out);
+void evblock_free(struct evblock *ev);
+
 #endif

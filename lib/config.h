@@ -81,6 +81,8 @@ struct moim_config {
 	char *archive_url; /* base URL for List-Archive; "" = no header */
 	/* [milter] */
 	char *milter_socket; /* "unix:/PATH" or "inet:PORT@HOST" */
+	char *milter_socket_group; /* group of the unix socket (0660) */
+	char **trusted_authserv_ids; /* Authentication-Results we believe */
 	/* [listd] */
 	char *lmtp; /* "unix:/PATH", "HOST:PORT" or "[IPV6]:PORT" */
 	char *relay; /* "HOST:PORT" or "[IPV6]:PORT" */

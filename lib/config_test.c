@@ -40,6 +40,7 @@ field_text(const struct moim_config *c, const char *group, const char *key)
 	    {"moim", "group", c->group, 0},
 	    {"moim", "archive_url", c->archive_url, 0},
 	    {"milter", "socket", c->milter_socket, 0},
+	    {"milter", "socket_group", c->milter_socket_group, 0},
 	    {"listd", "lmtp", c->lmtp, 0},
 	    {"listd", "relay", c->relay, 0},
 	    {"listd", "hostname", c->hostname, 0},
@@ -50,6 +51,8 @@ field_text(const struct moim_config *c, const char *group, const char *key)
 
 	if (strcmp(key, "domains") == 0)
 		return g_strjoinv(";", c->domains);
+	if (strcmp(key, "trusted_authserv_ids") == 0)
+		return g_strjoinv(";", c->trusted_authserv_ids);
 	for (size_t i = 0; i < G_N_ELEMENTS(f); i++)
 		if (strcmp(f[i].group, group) == 0 &&
 		    strcmp(f[i].key, key) == 0)
@@ -110,6 +113,9 @@ static const struct {
     {"moim", "group", "mail", NULL},
     {"moim", "archive_url", "https://lists.example.org/archive/", NULL},
     {"milter", "socket", "inet:8891@127.0.0.1", NULL},
+    {"milter", "socket_group", "mail", NULL},
+    {"milter", "trusted_authserv_ids", "mx.example.org; MX2.Example.org",
+	"mx.example.org;mx2.example.org"},
     {"listd", "lmtp", "[::1]:2424", NULL},
     {"listd", "relay", "localhost:10025", NULL},
     {"listd", "connections", "64", NULL},

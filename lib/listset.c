@@ -7,7 +7,10 @@
 #include "err.h"
 #include "listset.h"
 
-enum ls_type { LS_TEXT, LS_ENUM, LS_BOOL, LS_SIZE };
+enum ls_type { LS_TEXT, LS_ENUM, LS_BOOL, LS_SIZE, LS_COUNT };
+
+/* LS_COUNT: a whole number 0..LS_MAX_COUNT (rate_limit). */
+#define LS_MAX_COUNT 100000
 
 struct ls_key {
 	const char *key;
@@ -45,6 +48,10 @@ static const struct ls_key ls_keys[] = {
     {"nonmember", LS_ENUM, OFF(nonmember), nonmembers,
 	"members policy: refuse or hold non-member posts"},
     {"description", LS_TEXT, OFF(description), NULL, "one-line description"},
+    {"require_auth", LS_BOOL, OFF(require_auth), NULL,
+	"hold posts whose From domain fails DMARC"},
+    {"rate_limit", LS_COUNT, OFF(rate_limit), NULL,
+	"posts per sender per hour, 0 = no limit"},
 };
 
 /* listset_defaults - fill ls with the defaults for a list called name */
@@ -64,6 +71,8 @@ listset_defaults(struct listset *ls, const char *name)
 	ls->delivery = LISTSET_DELIVERY_PERSONAL;
 	ls->nonmember = LISTSET_NONMEMBER_REFUSE;
 	ls->description = g_strdup("");
+	ls->require_auth = false;
+	ls->rate_limit = 30;
 }
 
 static const struct ls_key *
@@ -126,6 +135,18 @@ ls_parse_size(const char *v, gint64 *out)
 	return true;
 }
 
+/* ls_parse_count - a whole number 0..LS_MAX_COUNT, digits only */
+static bool
+ls_parse_count(const char *v, int *out)
+{
+	guint64 n;
+
+	if (!g_ascii_string_to_unsigned(v, 10, 0, LS_MAX_COUNT, &n, NULL))
+		return false;
+	*out = (int)n;
+	return true;
+}
+
 /* ls_text_ok - refuse control characters in a text setting */
 static bool
 ls_text_ok(const char *v)
@@ -175,6 +196,11 @@ listset_apply(
 			goto bad;
 		return true;
 	}
+	if (k->type == LS_COUNT) {
+		if (!ls_parse_count(value, (int *)(void *)(base + k->offset)))
+			goto bad;
+		return true;
+	}
 	if (!ls_parse_size(value, (gint64 *)(void *)(base + k->offset)))
 		goto bad;
 	return true;
@@ -211,6 +237,9 @@ listset_value(const struct listset *ls, const char *key)
 	case LS_SIZE:
 		return g_strdup_printf("%" G_GINT64_FORMAT,
 		    *(const gint64 *)(const void *)(base + k->offset));
+	case LS_COUNT:
+		return g_strdup_printf(
+		    "%d", *(const int *)(const void *)(base + k->offset));
 	}
 	return NULL;
 }

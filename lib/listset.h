@@ -58,6 +58,8 @@ struct listset {
 	bool rsvp_distribute;
 	enum listset_delivery delivery;
 	enum listset_nonmember nonmember; /* members policy: refuse or hold */
+	bool require_auth; /* hold posts whose From fails DMARC (milter) */
+	int rate_limit; /* posts per sender per hour; 0 = no limit */
 	char *description;
 };
 

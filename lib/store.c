@@ -175,6 +175,46 @@ static const char *const migrations[] = {
     "  kind TEXT NOT NULL," /* permanent, temporary, policy */
     "  status TEXT,"
     "  diagnostic TEXT);",
+    /* 1 -> 2: archive threads, references and full-text search. */
+    "ALTER TABLE messages ADD COLUMN refs TEXT;"
+    "ALTER TABLE messages ADD COLUMN attachments TEXT;"
+    "CREATE INDEX messages_thread ON messages (thread_id, date);"
+    "CREATE INDEX threads_subject ON threads (list_id, subject);"
+    "CREATE TABLE message_refs ("
+    "  list_id INTEGER NOT NULL,"
+    "  ref_id TEXT NOT NULL,"
+    "  message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE);"
+    "CREATE INDEX message_refs_ref ON message_refs (list_id, ref_id);"
+    "CREATE INDEX message_refs_msg ON message_refs (message);"
+    "INSERT INTO threads (list_id, root_message_id, subject, first_date,"
+    "  last_date, count) SELECT list_id, message_id, subject, date, date, 1"
+    "  FROM messages WHERE thread_id IS NULL;"
+    "UPDATE messages SET thread_id = (SELECT max(t.id) FROM threads t"
+    "  WHERE t.list_id = messages.list_id"
+    "  AND t.root_message_id = messages.message_id) WHERE thread_id IS NULL;"
+    "UPDATE messages SET refs = parent_id;"
+    "INSERT INTO message_refs SELECT list_id, parent_id, id FROM messages"
+    "  WHERE parent_id IS NOT NULL;"
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(subject, from_name,"
+    "  body_text, attachments, content='messages', content_rowid='id',"
+    "  tokenize='moim');"
+    "CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
+    "  INSERT INTO messages_fts (rowid, subject, from_name, body_text,"
+    "  attachments) VALUES (new.id, new.subject, new.from_name,"
+    "  new.body_text, new.attachments); END;"
+    "CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
+    "  INSERT INTO messages_fts (messages_fts, rowid, subject, from_name,"
+    "  body_text, attachments) VALUES ('delete', old.id, old.subject,"
+    "  old.from_name, old.body_text, old.attachments); END;"
+    "CREATE TRIGGER messages_fts_au AFTER UPDATE OF subject, from_name,"
+    "  body_text, attachments ON messages BEGIN"
+    "  INSERT INTO messages_fts (messages_fts, rowid, subject, from_name,"
+    "  body_text, attachments) VALUES ('delete', old.id, old.subject,"
+    "  old.from_name, old.body_text, old.attachments);"
+    "  INSERT INTO messages_fts (rowid, subject, from_name, body_text,"
+    "  attachments) VALUES (new.id, new.subject, new.from_name,"
+    "  new.body_text, new.attachments); END;"
+    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
 };
 
 /* store_errf - convert the connection's SQLite error into a GError */
@@ -395,7 +435,8 @@ store_open(const char *path, enum store_access acc, GError **err)
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
-	if (!store_exec(s, "PRAGMA foreign_keys = ON", err))
+	if (!sq_archive_tokenizer(s, err) ||
+	    !store_exec(s, "PRAGMA foreign_keys = ON", err))
 		goto fail;
 	if (acc == STORE_RO) {
 		if (store_schema_version(s) != STORE_SCHEMA_VERSION) {

@@ -45,7 +45,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -270,6 +270,61 @@ struct store_archived {
 };
 bool store_archive_add(struct store *s, const struct store_archived *a,
     gint64 now, bool *added_out, GError **err);
+/* Schema 2: the thread, all references and attachment lines. Threading
+ * decisions are the archive module's; these are its lookups. */
+struct store_archived2 {
+	struct store_archived a;
+	gint64 thread_id;
+	const char *const *refs; /* oldest first */
+	size_t nrefs;
+	const char *attachments; /* or NULL */
+};
+bool store_archive_add2(struct store *s, const struct store_archived2 *a,
+    gint64 now, bool *added_out, GError **err);
+/* *tid_out = 0 when the message is not archived. */
+bool store_archive_thread_of(struct store *s, gint64 list_id,
+    const char *message_id, gint64 *tid_out, GError **err);
+/* Threads of archived messages that list message_id as a reference. */
+GArray *store_archive_threads_citing(
+    struct store *s, gint64 list_id, const char *message_id, GError **err);
+bool store_archive_thread_by_subject(struct store *s, gint64 list_id,
+    const char *base_subject, gint64 *tid_out, GError **err);
+bool store_archive_thread_new(struct store *s, gint64 list_id,
+    const char *root_message_id, const char *base_subject, gint64 date,
+    gint64 *tid_out, GError **err);
+bool store_archive_thread_merge(
+    struct store *s, gint64 from_tid, gint64 into_tid, GError **err);
+
+struct store_archive_entry {
+	gint64 id;
+	gint64 list_id;
+	char *message_id;
+	char *parent_id;
+	char *refs; /* space-separated message-ids, oldest first, or NULL */
+	gint64 thread_id;
+	char *subject;
+	char *from_addr;
+	char *from_name;
+	gint64 date;
+	char *snippet; /* search only */
+	GBytes *raw; /* store_archive_each() only */
+};
+/* The list's newest message with this Message-ID (list_id 0: any). */
+bool store_archive_get(struct store *s, gint64 list_id, const char *message_id,
+    struct store_archive_entry **e_out, GError **err);
+GPtrArray *store_archive_thread_entries(
+    struct store *s, gint64 thread_id, GError **err);
+/* match must come from archive_fts_query(); limit <= 0 means all. Best
+ * first; *total_out (may be NULL) counts every match. */
+GPtrArray *store_archive_search(struct store *s, gint64 list_id,
+    const char *match, int limit, gint64 *total_out, GError **err);
+/* Calls fn for each message of the list in arrival order, raw included;
+ * fn returns false to stop (with *err set, which is returned). */
+bool store_archive_each(struct store *s, gint64 list_id,
+    bool (*fn)(const struct store_archive_entry *e, void *data,
+	GError **err),
+    void *data, GError **err);
+void store_archive_entry_free(struct store_archive_entry *e);
 gint64 store_archive_count(struct store *s, gint64 list_id, GError **err);
 bool store_archive_has(struct store *s, gint64 list_id, const char *message_id,
     bool *has_out, GError **err);

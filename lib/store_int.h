@@ -14,6 +14,8 @@
  *	bool sq_begin(struct store *s, GError **err);
  *	bool sq_end(struct store *s, bool ok, GError **err);
  *	bool sq_err(struct store *s, GError **err, const char *what);
+bool sq_archive_tokenizer(struct store *s, GError **err);
+ *	bool sq_archive_tokenizer(struct store *s, GError **err);
  * DESCRIPTION
  *	The store is split by subject (store.c: connection, migrations,
  *	lists, members, queues; store_archive.c and others: their tables),
@@ -25,7 +27,9 @@
  *	once; sq_int() reads one integer (dflt without a row, -1 on error).
  *	sq_begin()/sq_end() wrap several writes in a savepoint, so they nest
  *	inside a caller's transaction. sq_err() turns the connection's error
- *	into a MOIM_ERROR of the right class.
+ *	into a MOIM_ERROR of the right class. sq_archive_tokenizer()
+ *	registers the archive's FTS5 tokenizer "moim" (store_archive.c) on
+ *	the connection; store_open() calls it before migrating.
  */
 #ifndef MOIM_STORE_INT_H
 #define MOIM_STORE_INT_H
@@ -49,5 +53,6 @@ GBytes *sq_blob(sqlite3_stmt *st, int i);
 bool sq_begin(struct store *s, GError **err);
 bool sq_end(struct store *s, bool ok, GError **err);
 bool sq_err(struct store *s, GError **err, const char *what);
+bool sq_archive_tokenizer(struct store *s, GError **err);
 
 #endif
