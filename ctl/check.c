@@ -8,24 +8,12 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
+#include "tpl.h"
 #include "err.h"
 
 /* The template languages and the files each must have: keep in step with
  * templates/templates.am, which installs them, and what listd renders. */
 static const char *const template_langs[] = {"ko", "en"};
-static const char *const template_files[] = {
-    "already-member.txt",
-    "confirm-subscribe.txt",
-    "confirm-unsubscribe.txt",
-    "footer.txt",
-    "goodbye.txt",
-    "help.txt",
-    "not-member.txt",
-    "post-held.txt",
-    "post-refused.txt",
-    "results.txt",
-    "welcome.txt",
-};
 
 /* report - print "ok ..." or "FAIL ..." and return ok */
 static bool G_GNUC_PRINTF(2, 3) report(bool ok, const char *fmt, ...)
@@ -70,16 +58,17 @@ check_lang(const char *base, const char *lang)
 {
 	g_autofree char *dir = g_build_filename(base, lang, NULL);
 	g_autoptr(GString) missing = g_string_new(NULL);
+	const char *const *names = tpl_names();
 
 	if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
 		return report(false, "templates %s: missing directory", dir);
-	for (size_t i = 0; i < G_N_ELEMENTS(template_files); i++) {
+	for (size_t i = 0; names[i] != NULL; i++) {
 		g_autofree char *p =
-		    g_build_filename(dir, template_files[i], NULL);
+		    g_strdup_printf("%s/%s.txt", dir, names[i]);
 
 		if (!g_file_test(p, G_FILE_TEST_IS_REGULAR))
 			g_string_append_printf(missing, "%s%s",
-			    missing->len ? ", " : "", template_files[i]);
+			    missing->len ? ", " : "", names[i]);
 	}
 	if (missing->len > 0)
 		return report(

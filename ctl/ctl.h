@@ -81,6 +81,8 @@ int ctl_member_rm(struct ctl *c, struct ctl_args *a);
 int ctl_member_ls(struct ctl *c, struct ctl_args *a);
 int ctl_member_import(struct ctl *c, struct ctl_args *a);
 int ctl_mod_ls(struct ctl *c, struct ctl_args *a);
+int ctl_mod_approve(struct ctl *c, struct ctl_args *a);
+int ctl_mod_reject(struct ctl *c, struct ctl_args *a);
 int ctl_postfix_config(struct ctl *c, struct ctl_args *a);
 int ctl_check(struct ctl *c, struct ctl_args *a);
 

@@ -353,3 +353,46 @@ ctl_mod_ls(struct ctl *c, struct ctl_args *a)
 	g_ptr_array_unref(held);
 	return CTL_OK;
 }
+
+/* mod_decide - record a moderator's decision; moim-listd carries it out */
+static int
+mod_decide(struct ctl *c, struct ctl_args *a, const char *state)
+{
+	const char *arg = ctl_arg(a, 0), *reason = ctl_opt(a, "reason");
+	GError *e = NULL;
+	bool changed = false;
+	char *end;
+	gint64 id = g_ascii_strtoll(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || id <= 0) {
+		ctl_err("%s: %s: not a held post number", c->verb, arg);
+		return CTL_USER;
+	}
+	if (!store_held_decide(
+		c->store, id, state, "moimctl", reason, &changed, &e)) {
+		ctl_err("%s: %s", c->verb, e->message);
+		g_error_free(e);
+		return CTL_USER;
+	}
+	if (!changed) {
+		ctl_err(
+		    "%s: %s: no post waiting with this number", c->verb, arg);
+		return CTL_USER;
+	}
+	printf("%s %s\n", state, arg);
+	return CTL_OK;
+}
+
+/* ctl_mod_approve - mod approve ID: the post goes to the list */
+int
+ctl_mod_approve(struct ctl *c, struct ctl_args *a)
+{
+	return mod_decide(c, a, "approved");
+}
+
+/* ctl_mod_reject - mod reject ID [--reason TEXT]: the author is told */
+int
+ctl_mod_reject(struct ctl *c, struct ctl_args *a)
+{
+	return mod_decide(c, a, "rejected");
+}

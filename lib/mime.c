@@ -1067,6 +1067,21 @@ notice_body(GMimeMessage *m, const char *body)
 	g_free(text);
 }
 
+/* notice_attach - make the body multipart/mixed [text, message/rfc822] */
+static void
+notice_attach(GMimeMessage *m, GMimeMessage *orig)
+{
+	GMimeMultipart *mp = g_mime_multipart_new_with_subtype("mixed");
+	GMimeMessagePart *mpart =
+	    g_mime_message_part_new_with_message("rfc822", orig);
+
+	g_mime_multipart_add(mp, g_mime_message_get_mime_part(m));
+	g_mime_multipart_add(mp, GMIME_OBJECT(mpart));
+	g_mime_message_set_mime_part(m, GMIME_OBJECT(mp));
+	g_object_unref(mpart);
+	g_object_unref(mp);
+}
+
 /* mime_build_notice - a complete text/plain message from moim, LF ends */
 char *
 mime_build_notice(const struct mime_notice *n, GError **err)
@@ -1085,6 +1100,8 @@ mime_build_notice(const struct mime_notice *n, GError **err)
 		return NULL;
 	}
 	notice_body(m, n->body);
+	if (n->attach != NULL)
+		notice_attach(m, n->attach);
 	b = mime_to_bytes(GMIME_OBJECT(m));
 	g_object_unref(m);
 	data = g_bytes_unref_to_data(b, &len);

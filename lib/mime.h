@@ -102,6 +102,8 @@ struct mime_notice {
 	const char *message_id_domain; /* Message-ID: <random@domain> */
 	const char *in_reply_to; /* optional <id>; also References */
 	const char *const *extra_headers; /* optional name, value, ..., NULL */
+	GMimeMessage
+	    *attach; /* optional, borrowed: attached as message/rfc822 */
 };
 
 void mime_init(void);

@@ -1411,8 +1411,12 @@ held_from_row(sqlite3_stmt *st, bool with_raw)
 	h->reason = sq_text(st, 4);
 	h->created = sqlite3_column_int64(st, 5);
 	h->expires = sqlite3_column_int64(st, 6);
-	if (with_raw)
+	if (with_raw) {
 		h->raw = sq_blob(st, 7);
+		h->state = sq_text(st, 8);
+		h->decided_by = sq_text(st, 9);
+		h->decision_reason = sq_text(st, 10);
+	}
 	return h;
 }
 
@@ -1447,7 +1451,8 @@ store_held_get(
     struct store *s, gint64 id, struct store_held **h_out, GError **err)
 {
 	sqlite3_stmt *st = sq_stmt(s, err,
-	    "SELECT id, list_id, sender, subject, reason, created, expires, raw"
+	    "SELECT id, list_id, sender, subject, reason, created, expires, raw,"
+	    " state, decided_by, decision_reason"
 	    " FROM held WHERE id = ? AND state = 'held'",
 	    "i", id);
 	bool row;
@@ -1479,11 +1484,56 @@ store_held_decide(struct store *s, gint64 id, const char *state, const char *by,
 	return true;
 }
 
+/* store_held_due - decided posts to act on, and expired ones */
+GPtrArray *
+store_held_due(struct store *s, gint64 now, int limit, GError **err)
+{
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    "SELECT id, list_id, sender, subject, reason, created, expires, raw,"
+	    " state, decided_by, decision_reason FROM held"
+	    " WHERE state IN ('approved', 'rejected')"
+	    " OR (state = 'held' AND expires < ?) ORDER BY id LIMIT ?",
+	    "ii", now, (gint64)limit);
+	GPtrArray *a;
+	bool row;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_held_free);
+	for (;;) {
+		if (!sq_row(s, st, &row, err)) {
+			g_ptr_array_unref(a);
+			return NULL;
+		}
+		if (!row)
+			return a;
+		g_ptr_array_add(a, held_from_row(st, true));
+	}
+}
+
+/* store_held_finish - move a post from one state to the next, once */
+bool
+store_held_finish(struct store *s, gint64 id, const char *from, const char *to,
+    bool *changed_out, GError **err)
+{
+	if (!sq_done(s,
+		sq_stmt(s, err,
+		    "UPDATE held SET state = ? WHERE id = ? AND state = ?",
+		    "tit", to, id, from),
+		err))
+		return false;
+	*changed_out = sqlite3_changes(s->db) > 0;
+	return true;
+}
+
 void
 store_held_free(struct store_held *h)
 {
 	if (h == NULL)
 		return;
+	g_free(h->state);
+	g_free(h->decided_by);
+	g_free(h->decision_reason);
 	g_free(h->sender);
 	g_free(h->subject);
 	g_free(h->reason);

@@ -244,6 +244,9 @@ struct store_held {
 	gint64 created;
 	gint64 expires;
 	GBytes *raw; /* NULL in listings */
+	char *state; /* held, approved, rejected, then distributed, ... */
+	char *decided_by;
+	char *decision_reason;
 };
 bool store_held_add(struct store *s, gint64 list_id, const char *sender,
     const char *subject, const char *reason, const char *raw, size_t len,
@@ -253,6 +256,13 @@ bool store_held_get(
     struct store *s, gint64 id, struct store_held **h_out, GError **err);
 bool store_held_decide(struct store *s, gint64 id, const char *state,
     const char *by, const char *reason, bool *changed_out, GError **err);
+/* Decided posts whose effect is still due (approved, rejected) and held
+ * posts past their expiry, with their bytes. */
+GPtrArray *store_held_due(struct store *s, gint64 now, int limit, GError **err);
+/* Moves a post from state from to state to; *changed_out false if it was
+ * no longer in state from. */
+bool store_held_finish(struct store *s, gint64 id, const char *from,
+    const char *to, bool *changed_out, GError **err);
 void store_held_free(struct store_held *h);
 
 /* Archive. */
@@ -321,8 +331,7 @@ GPtrArray *store_archive_search(struct store *s, gint64 list_id,
 /* Calls fn for each message of the list in arrival order, raw included;
  * fn returns false to stop (with *err set, which is returned). */
 bool store_archive_each(struct store *s, gint64 list_id,
-    bool (*fn)(const struct store_archive_entry *e, void *data,
-	GError **err),
+    bool (*fn)(const struct store_archive_entry *e, void *data, GError **err),
     void *data, GError **err);
 void store_archive_entry_free(struct store_archive_entry *e);
 gint64 store_archive_count(struct store *s, gint64 list_id, GError **err);

@@ -207,3 +207,16 @@ tpl_render(const char *dir, const char *lang, const char *name,
 	*body_out = body;
 	return true;
 }
+
+/* Every template moim renders; "moimctl check" and the tests use it. */
+static const char *const names[] = {"already-member", "confirm-subscribe",
+    "confirm-unsubscribe", "footer", "goodbye", "help", "mod-request",
+    "not-member", "post-expired", "post-held", "post-refused", "post-rejected",
+    "results", "welcome", NULL};
+
+/* tpl_names - the templates moim renders, NULL-terminated */
+const char *const *
+tpl_names(void)
+{
+	return names;
+}

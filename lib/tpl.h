@@ -2,6 +2,7 @@
  * tpl - render message templates (templates/LANG/NAME.txt)
  *
  * SYNOPSIS
+ *	const char *const *tpl_names(void);
  *	bool tpl_render(const char *dir, const char *lang, const char *name,
  *	    GHashTable *vars, char **subject_out, char **body_out,
  *	    GError **err);
@@ -39,5 +40,8 @@
 
 bool tpl_render(const char *dir, const char *lang, const char *name,
     GHashTable *vars, char **subject_out, char **body_out, GError **err);
+
+/* The templates moim renders, NULL-terminated: each exists per language. */
+const char *const *tpl_names(void);
 
 #endif

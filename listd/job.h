@@ -7,6 +7,9 @@
  *	bool notice_queue(struct job *j, const char *tpl, const char *to,
  *	    GHashTable *vars, const char *reply_to, GError **err);
  *	GHashTable *notice_vars(struct job *j, const char *to);
+ *	bool moderate_notify(struct job *j, gint64 held_id, const char *why,
+ *	    GError **err);
+ *	void moderate_timer(struct listd *d, struct store *s, gint64 now);
  * DESCRIPTION
  *	The processor (process.c) parses the message once, resolves the
  *	recipient to a list and a kind, and calls the handler for that kind
@@ -52,6 +55,19 @@ bool bounce_handle(struct job *j, GError **err);
 GHashTable *notice_vars(struct job *j, const char *to);
 bool notice_queue(struct job *j, const char *tpl, const char *to,
     GHashTable *vars, const char *reply_to, GError **err);
+bool notice_queue_attach(struct job *j, const char *tpl, const char *to,
+    GHashTable *vars, const char *reply_to, GMimeMessage *attach, GError **err);
 char *list_id_value(const struct store_list *l);
+
+void job_facts(struct job *j, const char *mail_from);
+void job_clear(struct job *j);
+bool post_distribute(struct job *j, GError **err);
+bool post_tell_author(
+    struct job *j, const char *tpl, const char *why, GError **err);
+bool moderate_notify(
+    struct job *j, gint64 held_id, const char *why, GError **err);
+bool moderate_reply(
+    struct job *j, const char *tok, const char **result_out, GError **err);
+void moderate_timer(struct listd *d, struct store *s, gint64 now);
 
 #endif

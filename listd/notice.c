@@ -75,6 +75,14 @@ bool
 notice_queue(struct job *j, const char *tpl, const char *to, GHashTable *vars,
     const char *reply_to, GError **err)
 {
+	return notice_queue_attach(j, tpl, to, vars, reply_to, NULL, err);
+}
+
+/* notice_queue_attach - the same, with a message attached (or NULL) */
+bool
+notice_queue_attach(struct job *j, const char *tpl, const char *to,
+    GHashTable *vars, const char *reply_to, GMimeMessage *attach, GError **err)
+{
 	const struct store_list *l = j->t.list;
 	g_autofree char *subject = NULL, *body = NULL, *from = NULL,
 			*raw = NULL, *list_id = list_id_value(l),
@@ -95,6 +103,7 @@ notice_queue(struct job *j, const char *tpl, const char *to, GHashTable *vars,
 	n.message_id_domain = l->domain;
 	n.in_reply_to = j->message_id;
 	n.extra_headers = extra;
+	n.attach = attach;
 	raw = mime_build_notice(&n, err);
 	if (raw == NULL)
 		return false;

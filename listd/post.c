@@ -75,9 +75,9 @@ decide(const struct listset *ls, int role, const char **why_out)
 	return V_HOLD;
 }
 
-/* tell_author - a notice to the poster, never to an auto-reply */
-static bool
-tell_author(struct job *j, const char *tpl, const char *why, GError **err)
+/* post_tell_author - a notice to the poster, never to an auto-reply */
+bool
+post_tell_author(struct job *j, const char *tpl, const char *why, GError **err)
 {
 	const struct addr *to = j->envelope ? j->envelope : j->from;
 	GHashTable *v;
@@ -99,14 +99,16 @@ hold(struct job *j, const char *why, GError **err)
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
 	const struct addr *who = j->from ? j->from : j->envelope;
+	gint64 id;
 
 	j->result = "held";
 	log_info("post: list=%s message-id=%s held: %s", j->t.list->address,
 	    j->message_id ? j->message_id : "-", why);
 	return store_held_add(j->s, j->t.list->id,
 		   who ? addr_canonical(who) : "", j->subject, why, raw, len,
-		   j->now, j->now + HOLD_DAYS * 86400, NULL, err) &&
-	    tell_author(j, "post-held", why, err);
+		   j->now, j->now + HOLD_DAYS * 86400, &id, err) &&
+	    moderate_notify(j, id, why, err) &&
+	    post_tell_author(j, "post-held", why, err);
 }
 
 /* munge_from - From becomes "Author via List" <L@D>, author in Reply-To */
@@ -256,9 +258,9 @@ archive(struct job *j, GError **err)
 	return store_archive_add(j->s, &a, j->now, NULL, err);
 }
 
-/* distribute - queue the prepared post for every member */
-static bool
-distribute(struct job *j, GError **err)
+/* post_distribute - queue the prepared post for every member */
+bool
+post_distribute(struct job *j, GError **err)
 {
 	GPtrArray *members = NULL;
 	GBytes *b;
@@ -330,7 +332,7 @@ post_handle(struct job *j, GError **err)
 		return false;
 	switch (decide(&j->t.list->set, role, &why)) {
 	case V_ACCEPT:
-		return distribute(j, err);
+		return post_distribute(j, err);
 	case V_HOLD:
 		return hold(j, why, err);
 	case V_REFUSE:
@@ -338,7 +340,7 @@ post_handle(struct job *j, GError **err)
 		log_info("post: list=%s message-id=%s refused: %s",
 		    j->t.list->address, j->message_id ? j->message_id : "-",
 		    why);
-		return tell_author(j, "post-refused", why, err);
+		return post_tell_author(j, "post-refused", why, err);
 	}
 	return true;
 }

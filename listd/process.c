@@ -19,10 +19,9 @@
 #define PROCESS_BATCH 16
 
 /* job_facts - the facts about a message that every handler uses */
-static void
-job_facts(struct job *j)
+void
+job_facts(struct job *j, const char *from)
 {
-	const char *from = j->in->mail_from;
 	g_autofree char *hfrom = NULL, *list_id = NULL, *ours = NULL;
 
 	(void)addr_parse_path(from, strlen(from), &j->envelope, NULL);
@@ -95,7 +94,7 @@ job_run(struct job *j, GError **err)
 		log_warn("process: id=%" G_GINT64_FORMAT " unreadable: %s",
 		    j->in->msg_id, perr->message);
 	g_clear_error(&perr);
-	job_facts(j);
+	job_facts(j, j->in->mail_from);
 	if (!store_begin(j->s, err))
 		return false;
 	ok = job_dispatch(j, err) &&
@@ -106,7 +105,8 @@ job_run(struct job *j, GError **err)
 	return ok;
 }
 
-static void
+/* job_clear - free what a job holds */
+void
 job_clear(struct job *j)
 {
 	rcpt_target_clear(&j->t);
@@ -171,6 +171,7 @@ process_thread(gpointer data)
 		}
 		if (due == NULL || due->len < PROCESS_BATCH) {
 			(void)store_pending_expire(s, now, NULL);
+			moderate_timer(d, s, now);
 			(void)listd_wait(d, &gen, 1000);
 		}
 		if (due != NULL)

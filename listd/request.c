@@ -150,8 +150,15 @@ do_confirm(
 		return false;
 	if (p == NULL || p->list_id != j->t.list->id ||
 	    !token_verify(j->d->key, "confirm", j->t.list->address, p->address,
-		tok, j->now, NULL))
+		tok, j->now, NULL)) {
+		/* Not a subscription token: perhaps a moderator's answer. */
+		const char *res = NULL;
+
+		ok = moderate_reply(j, tok, &res, err);
+		if (res != NULL)
+			*result_out = res;
 		goto out;
+	}
 	if (!store_pending_consume(j->s, p->id, &consumed, err)) {
 		ok = false;
 		goto out;

@@ -101,3 +101,22 @@ maildir_grep()
 	done
 	echo "$n"
 }
+
+# moim_idle - true when moim-listd has nothing left to do: no inbound job
+# waiting and no copy waiting to be sent (read from the database)
+moim_idle()
+{
+	local n
+	n=$(sqlite3 -readonly "$E2E_DIR/db/moim.db" \
+		"SELECT (SELECT count(*) FROM inbound WHERE state = 0) +
+		 (SELECT count(*) FROM deliveries WHERE state IN (0, 1))" \
+		2>/dev/null) || return 1
+	[ "$n" = 0 ]
+}
+
+# moim_settle SECS - wait until Postfix's queue and moim-listd are idle
+moim_settle()
+{
+	pf_wait_queue_empty "${1:-30}" && e2e_poll "${1:-30}" moim_idle &&
+		pf_wait_queue_empty "${1:-30}"
+}
