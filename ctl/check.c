@@ -67,7 +67,7 @@ check_lang(const char *base, const char *lang)
 		    g_strdup_printf("%s/%s.txt", dir, names[i]);
 
 		if (!g_file_test(p, G_FILE_TEST_IS_REGULAR))
-			g_string_append_printf(missing, "%s%s",
+			g_string_append_printf(missing, "%s%s.txt",
 			    missing->len ? ", " : "", names[i]);
 	}
 	if (missing->len > 0)
