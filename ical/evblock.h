@@ -35,8 +35,9 @@
  *	fault is default_tz), a reason code and a sentence in English and
  *	Korean for the organizer.
  * OWNERSHIP
- *	*ev_out belongs to the caller (evblock_free() accepts NULL). The
- *	msg_en and msg_ko of struct evblock_error are static strings.
+ *	*ev_out belongs to the caller (evblock_free() accepts NULL); err_out
+ *	must not be NULL. msg_en and msg_ko of struct evblock_error are
+ *	static strings.
  * INPUT AND LIMITS
  *	text_utf8 is untrusted. Only the block is read: at most
  *	EVBLOCK_MAX_LINES lines, each at most EVBLOCK_MAX_LINE bytes and
@@ -68,13 +69,13 @@
 
 enum evblock_reason {
 	EVBLOCK_OK,
-	EVBLOCK_BAD_TEXT,	/* not UTF-8, or a line too long */
-	EVBLOCK_NO_TITLE,	/* When without Event */
-	EVBLOCK_NO_WHEN,	/* Event without When */
+	EVBLOCK_BAD_TEXT, /* not UTF-8, or a line too long */
+	EVBLOCK_NO_TITLE, /* When without Event */
+	EVBLOCK_NO_WHEN, /* Event without When */
 	EVBLOCK_DUPLICATE_KEY,
 	EVBLOCK_EMPTY_VALUE,
-	EVBLOCK_BAD_DATE,	/* a date or time we cannot read */
-	EVBLOCK_NO_SUCH_DATE,	/* 2026-02-30, 25:00 */
+	EVBLOCK_BAD_DATE, /* a date or time we cannot read */
+	EVBLOCK_NO_SUCH_DATE, /* 2026-02-30, 25:00 */
 	EVBLOCK_WEEKDAY_MISMATCH, /* (목) beside a Wednesday */
 	EVBLOCK_BAD_ZONE,
 	EVBLOCK_END_BEFORE_START,
@@ -88,15 +89,15 @@ enum evblock_reason {
 
 struct evblock {
 	char *title;
-	char *location;	   /* NULL when not given */
+	char *location; /* NULL when not given */
 	char *description; /* NULL when not given */
-	char *tzid;	   /* "Asia/Seoul", "UTC" or "+09:00" */
-	gint64 start;	   /* UTC unix seconds */
-	gint64 end;	   /* exclusive; all-day: the next local midnight */
+	char *tzid; /* "Asia/Seoul", "UTC" or "+09:00" */
+	gint64 start; /* UTC unix seconds */
+	gint64 end; /* exclusive; all-day: the next local midnight */
 	bool is_all_day;
-	int capacity;	   /* 0 = no limit */
+	int capacity; /* 0 = no limit */
 	bool has_rsvp_by;
-	gint64 rsvp_by;	   /* RSVPs are open while now < rsvp_by */
+	gint64 rsvp_by; /* RSVPs are open while now < rsvp_by */
 	size_t body_offset; /* byte offset of the text after the block */
 };
 

@@ -1,11 +1,945 @@
 /*
- * imip_test - (not yet written)
+ * imip_test - unit tests of the imip module
  */
-#include <stdio.h>
+#include "config.h"
+
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "err.h"
+#include "imip.h"
+#include "mime.h"
+
+/* 2026-12-16 14:00 and 17:00 in Asia/Seoul (UTC+9, no DST). */
+#define FORUM_START INT64_C(1797397200)
+#define FORUM_END (FORUM_START + 3 * 3600)
+#define FORUM_TITLE                                                                                  \
+	"제1회 공개기술포럼: 인공지능과 우주항공의 만남, 대덕연구단지의 " \
+	"연구자와 학생, 기업이 함께 배우는 자리"
+#define MEMBER "kim.minsu@kari.example.kr"
+
+/* forum_event - the event of most tests: Korean texts, Asia/Seoul */
+static struct imip_event
+forum_event(void)
+{
+	struct imip_event ev = {
+	    .uid = "42.ai@lists.example.org",
+	    .sequence = 0,
+	    .summary = FORUM_TITLE,
+	    .location = "한국항공우주연구원 4층 시청각실; 대전",
+	    .description = "발표 세 편과 토론.\n주차는 정문에서.",
+	    .start = FORUM_START,
+	    .end = FORUM_END,
+	    .tzid = "Asia/Seoul",
+	    .is_all_day = false,
+	    .organizer_addr = "ai-rsvp+42@lists.example.org",
+	    .organizer_name = "대덕 AI 모임",
+	    .dtstamp = INT64_C(1790000000),
+	};
+
+	return ev;
+}
+
+/* corpus_dir - the shared corpus directory, or NULL when there is none */
+static char *
+corpus_dir(void)
+{
+	const char *env = g_getenv("MOIM_CORPUS");
+	const char *top = g_getenv("top_srcdir");
+	char *d;
+
+	if (env != NULL && g_file_test(env, G_FILE_TEST_IS_DIR))
+		return g_strdup(env);
+	if (top != NULL) {
+		d = g_build_filename(top, "..", "shared", "corpus", NULL);
+		if (g_file_test(d, G_FILE_TEST_IS_DIR))
+			return d;
+		g_free(d);
+	}
+	if (g_file_test("/work/shared/corpus", G_FILE_TEST_IS_DIR))
+		return g_strdup("/work/shared/corpus");
+	return NULL;
+}
+
+/* imip_dir - corpus/imip, or NULL with the test marked skipped */
+static char *
+imip_dir(void)
+{
+	g_autofree char *dir = corpus_dir();
+
+	if (dir == NULL) {
+		g_test_skip("no corpus (set MOIM_CORPUS)");
+		return NULL;
+	}
+	return g_build_filename(dir, "imip", NULL);
+}
+
+/* read_rel - imip_read() of a corpus file; false (with err) if refused */
+static bool
+read_rel(const char *dir, const char *rel, struct imip_reply **r, GError **err)
+{
+	g_autofree char *path = g_build_filename(dir, rel, NULL);
+	g_autofree char *buf = NULL;
+	gsize len;
+
+	if (!g_file_get_contents(path, &buf, &len, NULL))
+		g_error("cannot read %s", path);
+	return imip_read(buf, len, r, err);
+}
+
+/* parse_back - libical's own reading of text, which must be clean */
+static icalcomponent *
+parse_back(const char *text)
+{
+	icalcomponent *c = icalparser_parse_string(text);
+
+	g_assert_nonnull(c);
+	g_assert_cmpint(icalcomponent_count_errors(c), ==, 0);
+	return c;
+}
+
+/* check_lines - CRLF line ends and at most 75 octets a line */
+static void
+check_lines(const char *text)
+{
+	const char *p = text, *nl;
+
+	while ((nl = strchr(p, '\n')) != NULL) {
+		g_assert_true(nl > p && nl[-1] == '\r');
+		g_assert_cmpint(nl - 1 - p, <=, 75);
+		g_assert_null(memchr(p, '\r', (size_t)(nl - 1 - p)));
+		p = nl + 1;
+	}
+	g_assert_cmpstr(p, ==, "");
+}
+
+/* check_people - the one ATTENDEE and the ORGANIZER of our REQUEST */
+static void
+check_people(icalcomponent *ve)
+{
+	icalproperty *p;
+
+	p = icalcomponent_get_first_property(ve, ICAL_ATTENDEE_PROPERTY);
+	g_assert_cmpstr(icalproperty_get_attendee(p), ==, "mailto:" MEMBER);
+	g_assert_null(
+	    icalcomponent_get_next_property(ve, ICAL_ATTENDEE_PROPERTY));
+	g_assert_cmpint(
+	    icalparameter_get_partstat(
+		icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER)),
+	    ==, ICAL_PARTSTAT_NEEDSACTION);
+	g_assert_cmpint(icalparameter_get_rsvp(icalproperty_get_first_parameter(
+			    p, ICAL_RSVP_PARAMETER)),
+	    ==, ICAL_RSVP_TRUE);
+	g_assert_cmpint(icalparameter_get_role(icalproperty_get_first_parameter(
+			    p, ICAL_ROLE_PARAMETER)),
+	    ==, ICAL_ROLE_REQPARTICIPANT);
+	g_assert_cmpstr(icalparameter_get_cn(icalproperty_get_first_parameter(
+			    p, ICAL_CN_PARAMETER)),
+	    ==, "김민수");
+	p = icalcomponent_get_first_property(ve, ICAL_ORGANIZER_PROPERTY);
+	g_assert_cmpstr(icalproperty_get_organizer(p), ==,
+	    "mailto:ai-rsvp+42@lists.example.org");
+	g_assert_cmpstr(icalparameter_get_cn(icalproperty_get_first_parameter(
+			    p, ICAL_CN_PARAMETER)),
+	    ==, "대덕 AI 모임");
+}
+
+/* test_request_parsed_back - libical reads our REQUEST as we meant it */
+static void
+test_request_parsed_back(void)
+{
+	struct imip_event ev = forum_event();
+	g_autofree char *ics = imip_request(&ev, MEMBER, "김민수", NULL);
+	icalcomponent *cal, *ve, *vtz;
+	struct icaltimetype tt;
+
+	g_assert_nonnull(ics);
+	check_lines(ics);
+	g_assert_nonnull(
+	    strstr(ics, "\r\nDTSTART;TZID=Asia/Seoul:20261216T140000\r\n"));
+	g_assert_nonnull(
+	    strstr(ics, "\r\nDTEND;TZID=Asia/Seoul:20261216T170000\r\n"));
+	cal = parse_back(ics);
+	g_assert_cmpint(icalcomponent_get_method(cal), ==, ICAL_METHOD_REQUEST);
+	vtz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
+	g_assert_nonnull(vtz);
+	g_assert_cmpstr(icalproperty_get_tzid(icalcomponent_get_first_property(
+			    vtz, ICAL_TZID_PROPERTY)),
+	    ==, "Asia/Seoul");
+	ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	g_assert_cmpstr(icalcomponent_get_uid(ve), ==, ev.uid);
+	g_assert_cmpstr(icalcomponent_get_summary(ve), ==, FORUM_TITLE);
+	g_assert_cmpstr(icalcomponent_get_location(ve), ==, ev.location);
+	g_assert_cmpstr(icalcomponent_get_description(ve), ==, ev.description);
+	g_assert_cmpint(icalcomponent_get_sequence(ve), ==, 0);
+	tt = icalcomponent_get_dtstart(ve);
+	g_assert_cmpint(tt.hour, ==, 14);
+	g_assert_cmpint(
+	    icaltime_as_timet_with_zone(tt, tt.zone), ==, FORUM_START);
+	tt = icalcomponent_get_dtend(ve);
+	g_assert_cmpint(
+	    icaltime_as_timet_with_zone(tt, tt.zone), ==, FORUM_END);
+	check_people(ve);
+	g_assert_nonnull(
+	    icalcomponent_get_first_property(ve, ICAL_DTSTAMP_PROPERTY));
+	icalcomponent_free(cal);
+}
+
+/* test_request_read_back - imip_parse() gives back what was built */
+static void
+test_request_read_back(void)
+{
+	struct imip_event ev = forum_event();
+	g_autofree char *ics = NULL;
+	struct imip_reply *r = NULL;
+
+	ev.sequence = 3;
+	ics = imip_request(&ev, MEMBER, NULL, NULL);
+	g_assert_true(imip_parse(ics, strlen(ics), "REQUEST", &r, NULL));
+	g_assert_cmpint(r->method, ==, IMIP_METHOD_REQUEST);
+	g_assert_cmpstr(r->uid, ==, ev.uid);
+	g_assert_cmpint(r->sequence, ==, 3);
+	g_assert_true(r->has_time);
+	g_assert_false(r->is_floating);
+	g_assert_cmpint(r->event.start, ==, FORUM_START);
+	g_assert_cmpint(r->event.end, ==, FORUM_END);
+	g_assert_cmpstr(r->event.tzid, ==, "Asia/Seoul");
+	g_assert_cmpstr(r->event.summary, ==, FORUM_TITLE);
+	g_assert_cmpstr(r->event.organizer_addr, ==, ev.organizer_addr);
+	g_assert_cmpstr(r->event.organizer_name, ==, ev.organizer_name);
+	g_assert_cmpuint(r->n_attendees, ==, 1);
+	g_assert_cmpstr(r->attendees[0].canonical, ==, MEMBER);
+	g_assert_null(r->attendees[0].cn);
+	g_assert_cmpint(
+	    r->attendees[0].partstat, ==, IMIP_PARTSTAT_NEEDS_ACTION);
+	imip_reply_free(r);
+}
+
+/* test_request_all_day_and_utc - DATE values; UTC without VTIMEZONE */
+static void
+test_request_all_day_and_utc(void)
+{
+	struct imip_event ev = forum_event();
+	g_autofree char *day = NULL, *utc = NULL;
+
+	/* 23:30 UTC on the 15th is already the 16th in Seoul. */
+	ev.is_all_day = true;
+	ev.start = FORUM_START - 5 * 3600 - 1800;
+	ev.end = ev.start;
+	day = imip_request(&ev, MEMBER, NULL, NULL);
+	g_assert_nonnull(strstr(day, "\r\nDTSTART;VALUE=DATE:20261216\r\n"));
+	g_assert_nonnull(strstr(day, "\r\nDTEND;VALUE=DATE:20261217\r\n"));
+	check_lines(day);
+	icalcomponent_free(parse_back(day));
+	ev = forum_event();
+	ev.tzid = NULL;
+	utc = imip_request(&ev, MEMBER, NULL, NULL);
+	g_assert_nonnull(strstr(utc, "\r\nDTSTART:20261216T050000Z\r\n"));
+	g_assert_null(strstr(utc, "VTIMEZONE"));
+	icalcomponent_free(parse_back(utc));
+}
+
+/* test_request_neutralised - controls in texts and names stay inside
+ * their values */
+static void
+test_request_neutralised(void)
+{
+	struct imip_event ev = forum_event();
+	g_autofree char *ics = NULL;
+	struct imip_reply *r = NULL;
+
+	ev.summary = "Forum\r\nATTENDEE:mailto:evil@example.com\x01";
+	ev.description = "line 1\r\nline 2\rline 3";
+	ev.organizer_name = "Kim \"the\" organizer\r\nX-EVIL:1";
+	ics = imip_request(&ev, MEMBER, "Lee; \"Jr\", PhD:\n", NULL);
+	check_lines(ics);
+	g_assert_true(imip_parse(ics, strlen(ics), NULL, &r, NULL));
+	g_assert_cmpuint(r->n_attendees, ==, 1);
+	g_assert_cmpstr(r->attendees[0].cn, ==, "Lee; \"Jr\", PhD:");
+	g_assert_cmpstr(
+	    r->event.summary, ==, "Forum\nATTENDEE:mailto:evil@example.com");
+	g_assert_cmpstr(r->event.description, ==, "line 1\nline 2\nline 3");
+	g_assert_cmpstr(
+	    r->event.organizer_name, ==, "Kim \"the\" organizer X-EVIL:1");
+	imip_reply_free(r);
+}
+
+/* test_cancel - METHOD:CANCEL, STATUS:CANCELLED, the caller's SEQUENCE */
+static void
+test_cancel(void)
+{
+	struct imip_event ev = forum_event();
+	g_autofree char *ics = NULL;
+	icalcomponent *cal, *ve;
+
+	ev.sequence = 2;
+	ics = imip_cancel(&ev, MEMBER, NULL, NULL);
+	cal = parse_back(ics);
+	g_assert_cmpint(icalcomponent_get_method(cal), ==, ICAL_METHOD_CANCEL);
+	ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	g_assert_cmpint(
+	    icalcomponent_get_status(ve), ==, ICAL_STATUS_CANCELLED);
+	g_assert_cmpint(icalcomponent_get_sequence(ve), ==, 2);
+	g_assert_cmpstr(icalcomponent_get_uid(ve), ==, ev.uid);
+	g_assert_null(strstr(ics, "RSVP"));
+	icalcomponent_free(cal);
+}
+
+/* test_request_refused - events that cannot make an invitation */
+static void
+test_request_refused(void)
+{
+	static const struct {
+		const char *what;
+		int field;
+		const char *value;
+	} cases[] = {
+	    {"no uid", 0, NULL},
+	    {"empty summary", 1, ""},
+	    {"unknown zone", 2, "Asia/Daedeok"},
+	    {"organizer with CRLF", 3, "a@b.example\r\nX: y"},
+	    {"organizer without domain", 3, "ai-rsvp"},
+	    {"attendee with space", 4, "kim minsu@example.com"},
+	    {"attendee NULL", 4, NULL},
+	    {"summary not UTF-8", 1, "caf\xe9"},
+	    {"ends before start", 5, NULL},
+	    {"negative sequence", 6, NULL},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct imip_event ev = forum_event();
+		const char *att = MEMBER;
+		GError *e = NULL;
+		char *ics;
+
+		switch (cases[i].field) {
+		case 0:
+			ev.uid = cases[i].value;
+			break;
+		case 1:
+			ev.summary = cases[i].value;
+			break;
+		case 2:
+			ev.tzid = cases[i].value;
+			break;
+		case 3:
+			ev.organizer_addr = cases[i].value;
+			break;
+		case 4:
+			att = cases[i].value;
+			break;
+		case 5:
+			ev.end = ev.start - 60;
+			break;
+		default:
+			ev.sequence = -1;
+			break;
+		}
+		ics = imip_request(&ev, att, NULL, &e);
+		if (ics != NULL)
+			g_error("%s: built", cases[i].what);
+		g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+		g_clear_error(&e);
+	}
+}
+
+/* find_part - the first leaf part of type/subtype under o */
+static GMimeObject *
+find_part(GMimeObject *o, const char *type, const char *subtype)
+{
+	if (GMIME_IS_MULTIPART(o)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(o);
+
+		for (int i = 0; i < g_mime_multipart_get_count(mp); i++) {
+			GMimeObject *f = find_part(
+			    g_mime_multipart_get_part(mp, i), type, subtype);
+
+			if (f != NULL)
+				return f;
+		}
+		return NULL;
+	}
+	return g_mime_content_type_is_type(
+		   g_mime_object_get_content_type(o), type, subtype)
+	    ? o
+	    : NULL;
+}
+
+/* part_bytes - the decoded content of a leaf part */
+static char *
+part_bytes(GMimeObject *o)
+{
+	GMimeStream *s = g_mime_stream_mem_new();
+	GByteArray *ba;
+	char *text;
+
+	g_mime_data_wrapper_write_to_stream(
+	    g_mime_part_get_content(GMIME_PART(o)), s);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
+	text = g_strndup((const char *)ba->data, ba->len);
+	g_object_unref(s);
+	return text;
+}
+
+/* invitation_message - a whole message around imip_mime_new()'s body */
+static GBytes *
+invitation_message(const char *ics)
+{
+	GMimeMessage *m = g_mime_message_new(TRUE);
+	GMimeObject *body = imip_mime_new(
+	    ics, IMIP_METHOD_REQUEST, "초대합니다.\n12월 16일 오후 2시", NULL);
+	GBytes *b;
+
+	g_assert_nonnull(body);
+	g_mime_message_add_mailbox(
+	    m, GMIME_ADDRESS_TYPE_FROM, NULL, "ai-rsvp+42@lists.example.org");
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, MEMBER);
+	g_mime_message_set_subject(m, "[ai] 공개기술포럼", "UTF-8");
+	g_mime_message_set_mime_part(m, body);
+	g_object_unref(body);
+	b = mime_to_bytes(GMIME_OBJECT(m));
+	g_object_unref(m);
+	return b;
+}
+
+/* check_structure - mixed [ alternative [ plain, calendar ], invite.ics ] */
+static void
+check_structure(GMimeObject *top, GMimeObject **txt_out, GMimeObject **cal_out,
+    GMimeObject **att_out)
+{
+	GMimeObject *alt, *txt, *cal, *att;
+
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(top), "multipart", "mixed"));
+	alt = g_mime_multipart_get_part(GMIME_MULTIPART(top), 0);
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(alt), "multipart", "alternative"));
+	txt = g_mime_multipart_get_part(GMIME_MULTIPART(alt), 0);
+	cal = g_mime_multipart_get_part(GMIME_MULTIPART(alt), 1);
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(txt), "text", "plain"));
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(cal), "text", "calendar"));
+	g_assert_cmpstr(g_mime_object_get_content_type_parameter(cal, "method"),
+	    ==, "REQUEST");
+	g_assert_cmpstr(
+	    g_mime_object_get_content_type_parameter(cal, "charset"), ==,
+	    "UTF-8");
+	att = g_mime_multipart_get_part(GMIME_MULTIPART(top), 1);
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(att), "application", "ics"));
+	g_assert_cmpstr(
+	    g_mime_part_get_filename(GMIME_PART(att)), ==, "invite.ics");
+	g_assert_true(g_mime_part_is_attachment(GMIME_PART(att)));
+	*txt_out = txt;
+	*cal_out = cal;
+	*att_out = att;
+}
+
+/* test_mime_round_trip - the RFC 6047 structure survives GMime */
+static void
+test_mime_round_trip(void)
+{
+	struct imip_event ev = forum_event();
+	g_autofree char *ics = imip_request(&ev, MEMBER, "김민수", NULL);
+	GBytes *b = invitation_message(ics);
+	gsize len;
+	const char *raw = g_bytes_get_data(b, &len);
+	GMimeMessage *m = mime_parse(raw, len, NULL);
+	GMimeObject *top, *cal, *att, *txt;
+	g_autofree char *cal_text = NULL, *att_text = NULL, *txt_text = NULL;
+	struct imip_reply *r = NULL;
+
+	g_assert_nonnull(m);
+	g_assert_false(mime_has_critical_warning(m));
+	top = g_mime_message_get_mime_part(m);
+	check_structure(top, &txt, &cal, &att);
+	cal_text = part_bytes(cal);
+	att_text = part_bytes(att);
+	txt_text = part_bytes(txt);
+	g_assert_cmpstr(cal_text, ==, ics);
+	g_assert_cmpstr(att_text, ==, ics);
+	g_assert_nonnull(strstr(txt_text, "오후 2시"));
+	g_assert_null(find_part(top, "text", "html"));
+	g_assert_true(imip_read(raw, len, &r, NULL));
+	g_assert_cmpint(r->method, ==, IMIP_METHOD_REQUEST);
+	g_assert_cmpstr(r->attendees[0].canonical, ==, MEMBER);
+	g_assert_cmpint(r->event.start, ==, FORUM_START);
+	imip_reply_free(r);
+	g_object_unref(m);
+	g_bytes_unref(b);
+}
+
+/* test_mime_refused - a body needs a method and UTF-8 */
+static void
+test_mime_refused(void)
+{
+	GError *e = NULL;
+
+	g_assert_null(
+	    imip_mime_new("BEGIN:VCALENDAR\r\n", IMIP_METHOD_NONE, "x", &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&e);
+	g_assert_null(imip_mime_new("caf\xe9", IMIP_METHOD_REQUEST, "x", &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&e);
+}
+
+/* test_corpus_replies - every REPLY of the corpus, as the README says */
+static void
+test_corpus_replies(void)
+{
+	static const struct {
+		const char *file;
+		const char *attendee; /* canonical, NULL: none */
+		enum imip_partstat partstat;
+		const char *uid;
+		int32_t sequence;
+	} cases[] = {
+	    {"google/nylas_invite_w_rsvps2.ics", "test1@example.com",
+		IMIP_PARTSTAT_TENTATIVE, "cccc@nylas.com", 0},
+	    {"google/nylas_invite_w_rsvps3.ics", "karim@example.com",
+		IMIP_PARTSTAT_ACCEPTED, "cccc@nylas.com", 0},
+	    {"google/nylas_invite_w_rsvps_4.ics", "karim@example.com",
+		IMIP_PARTSTAT_DECLINED, "cccc@nylas.com", 0},
+	    {"google/nylas_invalid_rsvp.ics", "karim@example.com",
+		IMIP_PARTSTAT_DECLINED, "234252$cccc@nylas.com", 0},
+	    {"google/nylas_invalid_rsvp2.ics", "karim@example.com",
+		IMIP_PARTSTAT_DECLINED, "234252cccc@google.com", 0},
+	    {"apple/calendarserver_good_reply.eml", "xyzzy@example.com",
+		IMIP_PARTSTAT_ACCEPTED, "1E71F9C8-AEDA-48EB-98D0-76E898F6BB5C",
+		7},
+	    {"apple/calendarserver_good_reply_future.eml", "xyzzy@example.com",
+		IMIP_PARTSTAT_ACCEPTED, "1E71F9C8-AEDA-48EB-98D0-76E898F6BB5C",
+		7},
+	    {"apple/calendarserver_good_reply_past.eml", "xyzzy@example.com",
+		IMIP_PARTSTAT_ACCEPTED, "1E71F9C8-AEDA-48EB-98D0-76E898F6BB5C",
+		7},
+	    /* ccs fills in organizer and attendee from the token. */
+	    {"apple/calendarserver_reply_missing_organizer.eml", NULL,
+		IMIP_PARTSTAT_NONE, "1E71F9C8-AEDA-48EB-98D0-76E898F6BB5C", 7},
+	    {"apple/calendarserver_reply_missing_attendee.eml", NULL,
+		IMIP_PARTSTAT_NONE, "1E71F9C8-AEDA-48EB-98D0-76E898F6BB5C", 7},
+	    {"blackberry-rim/z-push_meeting_reply_rim.ics", "user1@domain1.tld",
+		IMIP_PARTSTAT_ACCEPTED, "f503ce50-49c6-11e5-9533-693764eab43f",
+		0},
+	};
+	g_autofree char *dir = imip_dir();
+
+	if (dir == NULL)
+		return;
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct imip_reply *r = NULL;
+		GError *e = NULL;
+
+		if (!read_rel(dir, cases[i].file, &r, &e))
+			g_error("%s: %s", cases[i].file, e->message);
+		g_assert_nonnull(r);
+		g_assert_cmpint(r->method, ==, IMIP_METHOD_REPLY);
+		g_assert_false(r->is_from_subject);
+		g_assert_cmpstr(r->uid, ==, cases[i].uid);
+		g_assert_cmpint(r->sequence, ==, cases[i].sequence);
+		if (cases[i].attendee == NULL) {
+			g_assert_cmpuint(r->n_attendees, ==, 0);
+		} else {
+			g_assert_cmpuint(r->n_attendees, ==, 1);
+			g_assert_cmpstr(
+			    r->attendees[0].canonical, ==, cases[i].attendee);
+			g_assert_cmpint(
+			    r->attendees[0].partstat, ==, cases[i].partstat);
+		}
+		imip_reply_free(r);
+	}
+}
+
+/* test_corpus_details - fields the README's other assertions name */
+static void
+test_corpus_details(void)
+{
+	g_autofree char *dir = imip_dir();
+	struct imip_reply *r = NULL;
+
+	if (dir == NULL)
+		return;
+	g_assert_true(
+	    read_rel(dir, "google/nylas_bogus_sequence_number.ics", &r, NULL));
+	g_assert_cmpint(r->sequence, ==, G_MAXINT32);
+	g_clear_pointer(&r, imip_reply_free);
+	g_assert_true(
+	    read_rel(dir, "apple/nylas_event_without_sequence.ics", &r, NULL));
+	g_assert_cmpint(r->sequence, ==, 0);
+	g_clear_pointer(&r, imip_reply_free);
+	g_assert_true(
+	    read_rel(dir, "google/nylas_google_cancelled2.ics", &r, NULL));
+	g_assert_cmpint(r->method, ==, IMIP_METHOD_CANCEL);
+	g_assert_cmpint(r->sequence, ==, 1);
+	g_clear_pointer(&r, imip_reply_free);
+	g_assert_true(read_rel(dir,
+	    "unknown-client/thunderbird-tests_exception-major.eml", &r, NULL));
+	g_assert_cmpstr(r->recurrence_id, ==, "20220317T110000Z");
+	g_assert_cmpint(r->sequence, ==, 2);
+	g_clear_pointer(&r, imip_reply_free);
+	g_assert_true(read_rel(
+	    dir, "outlook-exchange/nylas_windows_event.ics", &r, NULL));
+	g_assert_cmpint(r->method, ==, IMIP_METHOD_REQUEST);
+	g_assert_cmpstr(r->event.organizer_addr, ==,
+	    "inbox.apptest2@inboxapp.onmicrosoft.com");
+	g_assert_cmpint(r->sequence, ==, 4);
+	g_assert_true(r->has_time);
+	g_clear_pointer(&r, imip_reply_free);
+	/* A person's reply without a calendar and without an Outlook
+	 * subject is no answer. */
+	g_assert_true(read_rel(dir,
+	    "apple/calendarserver_reply_missing_attachment.eml", &r, NULL));
+	g_assert_null(r);
+}
+
+/* test_corpus_index - every message and file INDEX.tsv describes gives
+ * its METHOD and UID, or is refused as input */
+static void
+test_corpus_index(void)
+{
+	g_autofree char *dir = imip_dir();
+	g_autofree char *index = NULL, *path = NULL;
+	g_auto(GStrv) lines = NULL;
+	unsigned n_ok = 0, n_refused = 0;
+
+	if (dir == NULL)
+		return;
+	path = g_build_filename(dir, "INDEX.tsv", NULL);
+	g_assert_true(g_file_get_contents(path, &index, NULL, NULL));
+	lines = g_strsplit(index, "\n", -1);
+	for (size_t i = 1; lines[i] != NULL; i++) {
+		g_auto(GStrv) col = g_strsplit(lines[i], "\t", -1);
+		struct imip_reply *r = NULL;
+		GError *e = NULL;
+
+		if (g_strv_length(col) < 6)
+			continue;
+		if (!read_rel(dir, col[0], &r, &e)) {
+			g_test_message("refused %s: %s", col[0], e->message);
+			g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+			g_clear_error(&e);
+			n_refused++;
+			continue;
+		}
+		n_ok++;
+		if (strcmp(col[3], "-") != 0 && *col[3] != '\0') {
+			g_assert_nonnull(r);
+			g_assert_cmpstr(
+			    imip_method_name(r->method), ==, col[3]);
+			/* INDEX.tsv cuts the 64-character UID of
+			 * nylas_iphone_through_exchange.ics at 60. */
+			if (!g_str_has_prefix(r->uid, col[5]) ||
+			    strlen(col[5]) < 8)
+				g_error("%s: UID %s", col[0], r->uid);
+		}
+		imip_reply_free(r);
+	}
+	g_test_message("INDEX: %u read, %u refused", n_ok, n_refused);
+	g_assert_cmpuint(n_ok, >=, 50);
+}
+
+/* walk - imip_read() on every file under path: read or MOIM_ERR_INPUT */
+static void
+walk(const char *path, unsigned *n_ok, unsigned *n_refused)
+{
+	GDir *d = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	g_assert_nonnull(d);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *p = g_build_filename(path, name, NULL);
+		g_autofree char *buf = NULL;
+		struct imip_reply *r = NULL;
+		GError *e = NULL;
+		gsize len;
+
+		if (g_file_test(p, G_FILE_TEST_IS_DIR)) {
+			walk(p, n_ok, n_refused);
+			continue;
+		}
+		g_assert_true(g_file_get_contents(p, &buf, &len, NULL));
+		if (imip_read(buf, len, &r, &e)) {
+			(*n_ok)++;
+			imip_reply_free(r);
+			continue;
+		}
+		if (!g_error_matches(e, MOIM_ERROR, MOIM_ERR_INPUT))
+			g_error("%s: %s", p, e->message);
+		g_clear_error(&e);
+		(*n_refused)++;
+	}
+	g_dir_close(d);
+}
+
+/* test_corpus_all - nothing in imip/ or imip/bare-ics/ crashes */
+static void
+test_corpus_all(void)
+{
+	g_autofree char *dir = imip_dir();
+	unsigned n_ok = 0, n_refused = 0;
+
+	if (dir == NULL)
+		return;
+	walk(dir, &n_ok, &n_refused);
+	g_test_message("corpus: %u read, %u refused", n_ok, n_refused);
+	g_assert_cmpuint(n_ok + n_refused, >=, 400);
+	g_assert_cmpuint(n_ok, >=, 200);
+}
+
+/* test_subject_fallback - Outlook answer subjects without a calendar */
+static void
+test_subject_fallback(void)
+{
+	static const struct {
+		const char *subject; /* raw header value */
+		bool is_answer;
+		enum imip_partstat partstat;
+	} cases[] = {
+	    {"Accepted: Forum", true, IMIP_PARTSTAT_ACCEPTED},
+	    {"accepted: Forum", true, IMIP_PARTSTAT_ACCEPTED},
+	    {"Declined: Forum", true, IMIP_PARTSTAT_DECLINED},
+	    {"Tentative: Forum", true, IMIP_PARTSTAT_TENTATIVE},
+	    {"=?UTF-8?B?7IiY6529OiDtj6zrn7w=?=", true, IMIP_PARTSTAT_ACCEPTED},
+	    {"=?UTF-8?B?6rGw7KCIOiDtj6zrn7w=?=", true, IMIP_PARTSTAT_DECLINED},
+	    {"=?UTF-8?B?66+47KCVOiDtj6zrn7w=?=", true, IMIP_PARTSTAT_TENTATIVE},
+	    {"Re: Accepted: Forum", false, IMIP_PARTSTAT_NONE},
+	    {"Accepted Forum", false, IMIP_PARTSTAT_NONE},
+	    {"Forum accepted: yes", false, IMIP_PARTSTAT_NONE},
+	    {"", false, IMIP_PARTSTAT_NONE},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *msg = g_strdup_printf(
+		    "From: a@example.com\r\nTo: ai-rsvp+42@example.org\r\n"
+		    "Subject: %s\r\nMIME-Version: 1.0\r\n"
+		    "Content-Type: text/plain\r\n\r\nok\r\n",
+		    cases[i].subject);
+		struct imip_reply *r = NULL;
+
+		g_assert_true(imip_read(msg, strlen(msg), &r, NULL));
+		if (!cases[i].is_answer) {
+			if (r != NULL)
+				g_error("%s: answer", cases[i].subject);
+			continue;
+		}
+		g_assert_nonnull(r);
+		g_assert_true(r->is_from_subject);
+		g_assert_cmpint(r->method, ==, IMIP_METHOD_REPLY);
+		g_assert_cmpint(r->subject_partstat, ==, cases[i].partstat);
+		g_assert_null(r->uid);
+		imip_reply_free(r);
+	}
+}
+
+#define CAL_HEAD "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+#define EV_HEAD                                                                \
+	"BEGIN:VEVENT\r\nUID:u1@example.org\r\nDTSTAMP:20260101T000000Z\r\n"
+#define EV_TAIL "END:VEVENT\r\nEND:VCALENDAR\r\n"
+
+/* test_parse_table - small calendars: what is read and what is refused */
+static void
+test_parse_table(void)
+{
+	static const struct {
+		const char *what;
+		const char *ics;
+		const char *method_param;
+		bool is_ok;
+		int32_t sequence;
+		enum imip_method method;
+	} cases[] = {
+	    {"plain reply",
+		CAL_HEAD "METHOD:REPLY\r\n" EV_HEAD "SEQUENCE:5\r\n" EV_TAIL,
+		NULL, true, 5, IMIP_METHOD_REPLY},
+	    {"method from param", CAL_HEAD EV_HEAD EV_TAIL, "reply", true, 0,
+		IMIP_METHOD_REPLY},
+	    {"no method at all", CAL_HEAD EV_HEAD EV_TAIL, NULL, true, 0,
+		IMIP_METHOD_NONE},
+	    {"method conflict", CAL_HEAD "METHOD:REPLY\r\n" EV_HEAD EV_TAIL,
+		"REQUEST", false, 0, 0},
+	    {"negative sequence", CAL_HEAD EV_HEAD "SEQUENCE:-7\r\n" EV_TAIL,
+		NULL, true, 0, IMIP_METHOD_NONE},
+	    {"huge sequence",
+		CAL_HEAD EV_HEAD "SEQUENCE:99999999999999999999999\r\n" EV_TAIL,
+		NULL, true, G_MAXINT32, IMIP_METHOD_NONE},
+	    {"sequence 2^31",
+		CAL_HEAD EV_HEAD "SEQUENCE:2147483648\r\n" EV_TAIL, NULL, true,
+		G_MAXINT32, IMIP_METHOD_NONE},
+	    {"empty location is fine", CAL_HEAD EV_HEAD "LOCATION:\r\n" EV_TAIL,
+		NULL, true, 0, IMIP_METHOD_NONE},
+	    {"no VEVENT", CAL_HEAD "END:VCALENDAR\r\n", NULL, false, 0, 0},
+	    {"no UID", CAL_HEAD "BEGIN:VEVENT\r\n" EV_TAIL, NULL, false, 0, 0},
+	    {"no END", CAL_HEAD EV_HEAD, NULL, false, 0, 0},
+	    {"two calendars", CAL_HEAD EV_HEAD EV_TAIL CAL_HEAD EV_HEAD EV_TAIL,
+		NULL, false, 0, 0},
+	    {"bad date",
+		CAL_HEAD EV_HEAD "DTSTART:2026XX01T000000Z\r\n" EV_TAIL, NULL,
+		false, 0, 0},
+	    {"garbage line", CAL_HEAD EV_HEAD "=3DTENTATIVE\r\n" EV_TAIL, NULL,
+		false, 0, 0},
+	    {"VEVENT alone", EV_HEAD "END:VEVENT\r\n", NULL, false, 0, 0},
+	    {"secondly zone",
+		CAL_HEAD
+		"BEGIN:VTIMEZONE\r\nTZID:X\r\n"
+		"BEGIN:STANDARD\r\nDTSTART:00010101T000000\r\n"
+		"RRULE:FREQ=SECONDLY\r\nTZOFFSETFROM:+0000\r\n"
+		"TZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n" EV_HEAD
+		"DTSTART;TZID=X:20260101T000000\r\n" EV_TAIL,
+		NULL, false, 0, 0},
+	    {"empty", "", NULL, false, 0, 0},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct imip_reply *r = NULL;
+		GError *e = NULL;
+		bool ok = imip_parse(cases[i].ics, strlen(cases[i].ics),
+		    cases[i].method_param, &r, &e);
+
+		if (ok != cases[i].is_ok)
+			g_error(
+			    "%s: %s", cases[i].what, ok ? "read" : e->message);
+		if (!ok) {
+			g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+			g_assert_null(r);
+			g_clear_error(&e);
+			continue;
+		}
+		g_assert_cmpint(r->sequence, ==, cases[i].sequence);
+		g_assert_cmpint(r->method, ==, cases[i].method);
+		imip_reply_free(r);
+	}
+}
+
+/* test_parse_limits - size, NUL, component count and nesting */
+static void
+test_parse_limits(void)
+{
+	GString *g = g_string_new(CAL_HEAD EV_HEAD);
+	struct imip_reply *r = NULL;
+	GError *e = NULL;
+	char *big;
+
+	for (int i = 0; i < IMIP_MAX_COMPONENTS; i++)
+		g_string_append(g, "BEGIN:VALARM\r\nEND:VALARM\r\n");
+	g_string_append(g, EV_TAIL);
+	g_assert_false(imip_parse(g->str, g->len, NULL, &r, &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&e);
+	g_string_assign(g, CAL_HEAD EV_HEAD);
+	for (int i = 0; i < IMIP_MAX_DEPTH; i++)
+		g_string_append(g, "BEGIN:X-DEEP\r\n");
+	g_assert_false(imip_parse(g->str, g->len, NULL, &r, &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&e);
+	g_string_free(g, TRUE);
+	big = g_malloc(IMIP_MAX_ICAL + 2);
+	memset(big, 'x', IMIP_MAX_ICAL + 1);
+	big[IMIP_MAX_ICAL + 1] = '\0';
+	g_assert_false(imip_parse(big, IMIP_MAX_ICAL + 1, NULL, &r, &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&e);
+	g_free(big);
+	g_assert_false(imip_parse(CAL_HEAD "\0" EV_HEAD EV_TAIL,
+	    sizeof(CAL_HEAD "\0" EV_HEAD EV_TAIL) - 1, NULL, &r, &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&e);
+	g_assert_null(r);
+}
+
+#define MSG_HEAD                                                               \
+	"From: Kim <kim@example.com>\r\nTo: ai-rsvp+42@lists.example.org\r\n"  \
+	"Subject: Accepted: Forum\r\nMIME-Version: 1.0\r\n"
+
+/* test_message_parts - which part is read, and how it is decoded */
+static void
+test_message_parts(void)
+{
+	static const char *const msgs[] = {
+	    /* application/ics first, the method= part wins */
+	    MSG_HEAD
+	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+	    "--b\r\nContent-Type: application/ics; name=x.ics\r\n\r\n" CAL_HEAD
+	    "METHOD:REQUEST\r\n"
+	    "BEGIN:VEVENT\r\nUID:wrong\r\n" EV_TAIL
+	    "--b\r\nContent-Type: text/calendar; method=REPLY; "
+	    "charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+	    "QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVQTFkNCkJFR0lOOlZFVkVOVA0KVUlE"
+	    "OnUxQGV4YW1wbGUub3JnDQpTVU1NQVJZOuuqqOyehA0KQVRURU5ERUU7UEFSVFNU"
+	    "QVQ9QUNDRVBURUQ6bWFpbHRvOktpbUBFeGFtcGxlLkNPTQ0KRU5EOlZFVkVOVA0K"
+	    "RU5EOlZDQUxFTkRBUg0K\r\n--b--\r\n",
+	    /* Latin-1 in quoted-printable, nested two deep */
+	    MSG_HEAD
+	    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+	    "--b\r\nContent-Type: multipart/alternative; boundary=c\r\n\r\n"
+	    "--c\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+	    "--c\r\nContent-Type: text/calendar; charset=ISO-8859-1\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+	    "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+	    "UID:u1@example.org\r\nSUMMARY:caf=E9 =\r\nm=F6im\r\n"
+	    "ATTENDEE;PARTSTAT=3DACCEPTED:MAILTO:Kim@Example.COM\r\n" EV_TAIL
+	    "--c--\r\n--b--\r\n",
+	};
+	static const char *const summaries[] = {"모임", "café möim"};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(msgs); i++) {
+		struct imip_reply *r = NULL;
+		GError *e = NULL;
+
+		if (!imip_read(msgs[i], strlen(msgs[i]), &r, &e))
+			g_error("message %zu: %s", i, e->message);
+		g_assert_nonnull(r);
+		g_assert_false(r->is_from_subject);
+		g_assert_cmpint(r->method, ==, IMIP_METHOD_REPLY);
+		g_assert_cmpstr(r->uid, ==, "u1@example.org");
+		g_assert_cmpstr(r->event.summary, ==, summaries[i]);
+		g_assert_cmpuint(r->n_attendees, ==, 1);
+		g_assert_cmpstr(r->attendees[0].addr, ==, "Kim@Example.COM");
+		g_assert_cmpstr(
+		    r->attendees[0].canonical, ==, "kim@example.com");
+		g_assert_cmpint(
+		    r->attendees[0].partstat, ==, IMIP_PARTSTAT_ACCEPTED);
+		imip_reply_free(r);
+	}
+}
+
+/* test_names - the names of methods and answers */
+static void
+test_names(void)
+{
+	g_assert_cmpstr(imip_method_name(IMIP_METHOD_REPLY), ==, "REPLY");
+	g_assert_cmpstr(
+	    imip_method_name(IMIP_METHOD_DECLINECOUNTER), ==, "DECLINECOUNTER");
+	g_assert_cmpstr(imip_method_name(IMIP_METHOD_NONE), ==, "NONE");
+	g_assert_cmpstr(
+	    imip_partstat_name(IMIP_PARTSTAT_NEEDS_ACTION), ==, "NEEDS-ACTION");
+	g_assert_cmpstr(imip_partstat_name(IMIP_PARTSTAT_OTHER), ==, "OTHER");
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	puts("1..0 # SKIP not yet written");
-	return 0;
+	g_test_init(&argc, &argv, NULL);
+	imip_init();
+	g_test_add_func("/imip/request_parsed_back", test_request_parsed_back);
+	g_test_add_func("/imip/request_read_back", test_request_read_back);
+	g_test_add_func(
+	    "/imip/request_all_day_and_utc", test_request_all_day_and_utc);
+	g_test_add_func("/imip/request_neutralised", test_request_neutralised);
+	g_test_add_func("/imip/cancel", test_cancel);
+	g_test_add_func("/imip/request_refused", test_request_refused);
+	g_test_add_func("/imip/mime_round_trip", test_mime_round_trip);
+	g_test_add_func("/imip/mime_refused", test_mime_refused);
+	g_test_add_func("/imip/corpus_replies", test_corpus_replies);
+	g_test_add_func("/imip/corpus_details", test_corpus_details);
+	g_test_add_func("/imip/corpus_index", test_corpus_index);
+	g_test_add_func("/imip/corpus_all", test_corpus_all);
+	g_test_add_func("/imip/subject_fallback", test_subject_fallback);
+	g_test_add_func("/imip/parse_table", test_parse_table);
+	g_test_add_func("/imip/parse_limits", test_parse_limits);
+	g_test_add_func("/imip/message_parts", test_message_parts);
+	g_test_add_func("/imip/names", test_names);
+	return g_test_run();
 }
