@@ -1,0 +1,146 @@
+/*
+ * moim-milter - the SMTP-time gatekeeper of the list domains
+ *
+ * SYNOPSIS
+ *	moim-milter [-c FILE] [-f] [-v]
+ * DESCRIPTION
+ *	Postfix's smtpd calls moim-milter ([milter] socket) for every SMTP
+ *	transaction. Mail for domains that are not list domains passes
+ *	without a database access; list mail is judged while the client is
+ *	still connected (unknown addresses, posting rights, size, rate,
+ *	loops, DMARC holds; see policy.h and moim-milter(8)), so moim never
+ *	sends backscatter. The database is read only, through one read-only
+ *	SQLite connection per thread, and changes by moimctl and moim-listd
+ *	are seen at once. Like moim-listd it never detaches (a service
+ *	manager runs it); -f logs to stderr instead of syslog, -v logs debug
+ *	lines. SIGTERM and SIGINT stop it (libmilter's handler).
+ *
+ *	Start-up runs these steps in order: load config (fatal, one line,
+ *	on error) -> pre_drop_init() (bind the socket: mode 0660, group
+ *	[milter] socket_group, a stale socket file removed) ->
+ *	privs_drop() -> post_drop_init() -> smfi_main().
+ * OWNERSHIP
+ *	main() owns the config; milter_init() takes its own reference.
+ * INPUT AND LIMITS
+ *	Everything from the MTA is untrusted except what Postfix vouches for
+ *	(SASL login); bounds are in lib/limits.h.
+ * THREADS
+ *	libmilter runs the callbacks on its threads; see callbacks.c.
+ * ERRORS
+ *	Before serving, any error is fatal with one line on stderr and
+ *	exit 1; while serving, any error answers 451 4.3.0.
+ * SEE ALSO
+ *	moim-milter(8), moim.conf(5), policy.h, milter.h
+ */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "milter.h"
+#include "privs.h"
+
+/* socket_perms - mode 0660 and [milter] socket_group for a unix socket;
+ * a developer not running as root keeps their own group (with a warning) */
+static bool
+socket_perms(const struct moim_config *cfg, const char *path, GError **err)
+{
+	struct group *gr = getgrnam(cfg->milter_socket_group);
+
+	if (chmod(path, 0660) != 0)
+		return moim_fail(err, MOIM_ERR_CONFIG, "chmod %s: %s", path,
+		    g_strerror(errno));
+	if (gr == NULL)
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "[milter] socket_group: no group '%s'",
+		    cfg->milter_socket_group);
+	if (chown(path, (uid_t)-1, gr->gr_gid) == 0)
+		return true;
+	if (geteuid() == 0)
+		return moim_fail(err, MOIM_ERR_CONFIG, "chown %s: %s", path,
+		    g_strerror(errno));
+	log_warn("socket %s: not given to group %s: %s", path,
+	    cfg->milter_socket_group, g_strerror(errno));
+	return true;
+}
+
+/* pre_drop_init - bind the socket while we may still be root */
+static bool
+pre_drop_init(struct moim_config *cfg, GError **err)
+{
+	g_autofree char *path = NULL;
+
+	if (!config_parse_endpoint(cfg->milter_socket, NULL, NULL, &path, err))
+		return false;
+	if (smfi_setconn(cfg->milter_socket) != MI_SUCCESS ||
+	    smfi_register(*milter_desc()) != MI_SUCCESS)
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "[milter] socket %s: libmilter refused it",
+		    cfg->milter_socket);
+	(void)smfi_setbacklog(128); /* the default is small for a busy MX */
+	/* true: remove a stale unix socket file first */
+	if (smfi_opensocket(true) != MI_SUCCESS)
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "[milter] socket %s: cannot listen (in use, or no "
+		    "permission)",
+		    cfg->milter_socket);
+	return path == NULL || socket_perms(cfg, path, err);
+}
+
+/* post_drop_init - what runs as the unprivileged user */
+static bool
+post_drop_init(struct moim_config *cfg, GError **err)
+{
+	return milter_init(cfg, err);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: moim-milter [-c FILE] [-f] [-v]\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *conf = config_default_path();
+	struct moim_config *cfg;
+	bool fg = false, verbose = false;
+	GError *e = NULL;
+	int c, rc;
+
+	while ((c = getopt(argc, argv, "c:fv")) != -1) {
+		if (c == 'c')
+			conf = optarg;
+		else if (c == 'f')
+			fg = true;
+		else if (c == 'v')
+			verbose = true;
+		else
+			usage();
+	}
+	if (optind != argc)
+		usage();
+	log_open("moim-milter", fg);
+	log_set_verbose(verbose);
+	cfg = config_load(conf, &e);
+	if (cfg == NULL || !pre_drop_init(cfg, &e) ||
+	    !privs_drop(cfg->user, cfg->group, &e) ||
+	    !post_drop_init(cfg, &e)) {
+		fprintf(stderr, "moim-milter: %s\n", e->message);
+		log_error("fatal: %s", e->message);
+		return 1;
+	}
+	log_info("ready: socket=%s", cfg->milter_socket);
+	rc = smfi_main();
+	milter_shutdown();
+	config_unref(cfg);
+	log_info("stopped");
+	return rc == MI_SUCCESS ? 0 : 1;
+}
