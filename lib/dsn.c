@@ -34,9 +34,16 @@ struct facts {
 	bool has_dsn_part;
 	char *subject_lc; /* lower-cased Subject, never NULL */
 	char *from_lc; /* lower-cased From field, never NULL */
-	bool is_auto_header; /* mime_is_auto_submitted() */
+	bool is_auto_header; /* auto_headers() */
 	char *failed_hdr; /* X-Failed-Recipients or NULL */
-	GPtrArray *exclude; /* canonical addresses of the bounce's own headers */
+	GPtrArray
+	    *exclude; /* canonical addresses of the bounce's own headers */
+};
+
+/* What the delivery-status fields said: recipients seen, failed. */
+struct counts {
+	int seen;
+	int failed;
 };
 
 /* One recipient being read from the delivery-status fields. */
@@ -51,45 +58,70 @@ struct pending {
 static const char *const full_words[] = {"mailbox full", "mailbox is full",
     "mailbox was full", "over quota", "quota exceeded", "exceeded storage",
     "exceeds the quota", "exceed the quota", "quota", "insufficient storage",
-    "mailbox size limit", "full mailbox", "not enough storage",
-    "storage space", "메일함이 가득", "용량 초과", "용량이 초과", NULL};
+    "mailbox size limit", "full mailbox", "not enough storage", "storage space",
+    "too many messages", "folder is full", "exceeds allowed size",
+    "메일함이 가득", "용량 초과", "용량이 초과", NULL};
+
+/* Refusals of us (the sending host or the envelope sender), not of the
+ * recipient's mailbox: policy, whatever the code. */
+static const char *const sender_words[] = {"after mail from", "sender address",
+    "domain of sender", "sender domain", "unroutable sender",
+    "initial connection", "greeting", "rdns", "ptr record", "reverse dns",
+    "client ip", "client host", "your ip", "sending ip", "mismatches", "helo",
+    "ehlo", NULL};
+
+/* Failures that end in a bounce but say nothing against the mailbox:
+ * queue expiry, unreachable hosts, rate limits. */
+static const char *const transient_words[] = {"message expired",
+    "envelope expired", "retry timeout", "retry time", "failing for a long",
+    "too long in queue", "did not accept our requests to connect", "attempts",
+    "timed out", "timeout", "connection refused", "dns query failed",
+    "socket error", "unable to connect", "could not connect", "temporarily",
+    "too many recipients", "too many connections", "rate limit", "at a rate",
+    "try later", "network", NULL};
+
+/* Wording that names a dead mailbox even under a policy status code. */
+static const char *const strong_dead_words[] = {"user unknown", "unknown user",
+    "no such user", "no such mailbox", "mailbox not found", "user not found",
+    "does not exist", "account disabled", NULL};
 
 static const char *const dead_words[] = {"user unknown", "unknown user",
-    "no such user", "no such mailbox", "no such recipient",
-    "unknown recipient", "recipient unknown", "does not exist",
-    "doesn't exist", "not exist", "invalid recipient", "invalid mailbox",
-    "mailbox unavailable", "mailbox not found", "user not found",
-    "address unknown", "unknown address", "not a valid user",
-    "not a valid mailbox", "no mailbox", "account disabled",
+    "no such user", "no such mailbox", "no such recipient", "unknown recipient",
+    "recipient unknown", "does not exist", "doesn't exist", "not exist",
+    "invalid recipient", "invalid mailbox", "mailbox unavailable",
+    "mailbox not found", "user not found", "address unknown", "unknown address",
+    "not a valid user", "not a valid mailbox", "no mailbox", "account disabled",
     "account has been disabled", "account is disabled", "deactivated",
     "inactive", "suspended", "unknown local part", "unrouteable",
     "no such domain", "host not found", "host unknown", "domain not found",
     "unknown or illegal alias", "recipient not found", "invalid address",
     "user doesn't", "user does not", "mailbox disabled", "not our customer",
-    "address rejected", "not listed in", "수신자를 찾을 수 없", "존재하지 않",
+    "address rejected", "not listed in", "doesn't receive email",
+    "does not receive email", "not accepting", "does not accept mail",
+    "host or domain name not found", "수신자를 찾을 수 없", "존재하지 않",
     "없는 사용자", "계정이 없", NULL};
 
 static const char *const policy_words[] = {"spam", "blocked", "block list",
-    "blocklist", "blacklist", "black list", "dmarc", "dkim", "spf",
-    "policy", "reputation", "virus", "malware", "banned", "prohibited",
-    "not allowed", "denied", "rbl", "spamhaus", "junk", "abuse", "content",
-    "too large", "too big", "size limit", "exceeds size", "authentication",
-    "unsolicited", "relay", NULL};
+    "blocklist", "blacklist", "black list", "dmarc", "dkim", "spf", "policy",
+    "reputation", "virus", "malware", "banned", "prohibited", "not allowed",
+    "denied", "rbl", "spamhaus", "junk", "abuse", "content", "too large",
+    "too big", "size limit", "exceeds size", "authentication", "unsolicited",
+    "relay", NULL};
 
-static const char *const challenge_words[] = {"pre-approved",
-    "guest list", "whitelist", "allowed list", "requires confirmation",
-    "confirm this mail server", "waitlisted", "challenge",
-    "/verification/", "verify your", "approved senders", NULL};
+static const char *const challenge_words[] = {"pre-approved", "guest list",
+    "whitelist", "allowed list", "requires confirmation",
+    "confirm this mail server", "waitlisted", "challenge", "/verification/",
+    "verify your", "approved senders", NULL};
 
 static const char *const bounce_subjects[] = {"undeliver", "undelivered",
     "delivery fail", "delivery status notification", "failure notice",
     "returned mail", "mail delivery failed", "delivery failure",
     "could not be delivered", "not delivered", "non remis", "unzustellbar",
     "nondeliverable", "non-deliverable", "delivery has failed",
-    "returned to sender", "mail system error", "delivery problem",
-    "rejected", "bounce", "mail failure", "delivery notification",
-    "failed delivery", "delayed mail", "delivery delay", "warning: could",
-    "반송", "전달 실패", "배달 실패", "전송 실패", NULL};
+    "returned to sender", "mail system error", "delivery problem", "rejected",
+    "bounce", "mail failure", "delivery notification", "failed delivery",
+    "delayed mail", "delivery delay", "warning: could", "반송", "전달 실패",
+    "배달 실패", "전송 실패", NULL};
 
 static const char *const bounce_senders[] = {"mailer-daemon", "postmaster",
     "mail delivery", "mail-daemon", "mailerdaemon", "mail administrator",
@@ -102,8 +134,10 @@ static const char *const failure_words[] = {"permanent error",
     "delivery to the following", "following address", "rejected",
     "returned to sender", "fatal error", "user unknown", "unknown user",
     "does not exist", "no such user", "mailbox full", "over quota",
-    "delivery failure", "undelivered", "failed to deliver",
-    "전달되지 못", "전송하지 못", "배달되지", NULL};
+    "delivery failure", "undelivered", "failed to deliver", "error delivering",
+    "could not deliver", "couldn't deliver", "exceeds", "not deliverable",
+    "failed recipient", "전달되지 못", "전송하지 못", "배달되지", "전달하지 못",
+    NULL};
 
 static const char *const vacation_words[] = {"out of office",
     "out of the office", "automatic reply", "auto reply", "autoreply",
@@ -113,8 +147,14 @@ static const char *const vacation_words[] = {"out of office",
 
 /* Lines that start the copy of the original message in a text bounce. */
 static const char *const original_marks[] = {"copy of the message",
-    "original message", "unsent message", "message header",
-    "returned message", "headers of the original", "original mail", NULL};
+    "original message", "unsent message", "message header", "returned message",
+    "headers of the original", "original mail", NULL};
+
+/* The same, recognised anywhere on a line. */
+static const char *const loose_marks[] = {
+    "below this line is a copy of the message", "original message follows",
+    "message headers follow", "unsent message follows",
+    "the original message headers", NULL};
 
 static const char *const local_skip[] = {"postmaster", "mailer-daemon",
     "mail-daemon", "abuse", "hostmaster", "root", "noreply", "no-reply",
@@ -146,7 +186,7 @@ sanitise(const char *s, size_t len)
 	bool space = true;
 
 	for (const char *p = valid; *p != '\0' && out->len < DSN_MAX_DIAGNOSTIC;
-	    p = g_utf8_next_char(p)) {
+	     p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 
 		if (g_unichar_iscntrl(c) || g_unichar_isspace(c)) {
@@ -160,9 +200,8 @@ sanitise(const char *s, size_t len)
 	}
 	while (out->len > 0 && out->str[out->len - 1] == ' ')
 		g_string_truncate(out, out->len - 1);
-	if (out->len == 0)
-		return g_string_free(out, TRUE), NULL;
-	return g_string_free(out, FALSE);
+	/* An empty diagnostic is no diagnostic. */
+	return g_string_free(out, out->len == 0);
 }
 
 /* digits - length of the run of 1..max digits at s, 0 if none or longer */
@@ -253,6 +292,18 @@ classify(const char *status, const char *diag, bool delayed)
 	if ((status != NULL && strstr(status, ".2.2") == status + 1) ||
 	    has_any(lc, full_words))
 		return DSN_TEMPORARY;
+	if ((status != NULL &&
+		(g_str_has_prefix(status + 1, ".1.7") ||
+		    g_str_has_prefix(status + 1, ".1.8"))) ||
+	    has_any(lc, sender_words))
+		return DSN_POLICY;
+	if (has_any(lc, transient_words))
+		return DSN_TEMPORARY;
+	/* An explicit 5.7.x is a policy refusal whatever generic wording
+	 * ("Recipient address rejected: ...") comes with it. */
+	if (status != NULL && g_str_has_prefix(status + 1, ".7.") &&
+	    !has_any(lc, strong_dead_words))
+		return DSN_POLICY;
 	if (has_any(lc, dead_words))
 		return DSN_PERMANENT;
 	if (status != NULL &&
@@ -284,7 +335,8 @@ canon_path(const char *s, size_t len)
 static bool
 is_local_char(char c)
 {
-	return g_ascii_isalnum(c) || (c != '\0' && strchr(".!#$%&'*+/=?^_`{|}~-", c));
+	return g_ascii_isalnum(c) ||
+	    (c != '\0' && strchr(".!#$%&'*+/=?^_`{|}~-", c));
 }
 
 /* next_token - the next "local@domain" candidate in s from *pos */
@@ -394,13 +446,15 @@ after_type(const char *v)
 
 /* pending_flush - turn the fields read so far into a recipient */
 static void
-pending_flush(struct pending *p, struct dsn_result *res, int *failed)
+pending_flush(struct pending *p, struct dsn_result *res, struct counts *n)
 {
 	const char *who = p->final != NULL ? p->final : p->original;
 	g_autofree char *alc = lower(p->action);
 	char *address = NULL;
 	bool delayed = strstr(alc, "delay") != NULL;
 
+	if (who != NULL)
+		n->seen++;
 	if (who == NULL || strstr(alc, "deliver") != NULL ||
 	    strstr(alc, "relay") != NULL || strstr(alc, "expand") != NULL ||
 	    (p->action == NULL && p->status != NULL && p->status[0] == '2')) {
@@ -408,7 +462,7 @@ pending_flush(struct pending *p, struct dsn_result *res, int *failed)
 		return;
 	}
 	if (!delayed)
-		(*failed)++;
+		n->failed++;
 	address = canon_path(after_type(who), strlen(after_type(who)));
 	if (address == NULL)
 		address = first_address(who);
@@ -420,13 +474,13 @@ pending_flush(struct pending *p, struct dsn_result *res, int *failed)
 /* field_set - keep one delivery-status field of the current recipient */
 static void
 field_set(struct pending *p, const char *name, const char *value,
-    struct dsn_result *res, int *failed)
+    struct dsn_result *res, struct counts *n)
 {
 	char **slot = NULL;
 
 	if (g_ascii_strcasecmp(name, "final-recipient") == 0) {
 		if (p->final != NULL)
-			pending_flush(p, res, failed);
+			pending_flush(p, res, n);
 		slot = &p->final;
 	} else if (g_ascii_strcasecmp(name, "original-recipient") == 0)
 		slot = &p->original;
@@ -446,7 +500,7 @@ field_set(struct pending *p, const char *name, const char *value,
 /* field_line - handle one unfolded "Name: value" line */
 static void
 field_line(const char *line, struct pending *p, struct dsn_result *res,
-    int *failed)
+    struct counts *n)
 {
 	const char *colon = strchr(line, ':');
 	g_autofree char *name = NULL;
@@ -458,17 +512,16 @@ field_line(const char *line, struct pending *p, struct dsn_result *res,
 	colon++;
 	while (*colon == ' ' || *colon == '\t')
 		colon++;
-	field_set(p, name, colon, res, failed);
+	field_set(p, name, colon, res, n);
 }
 
-/* parse_fields - read RFC 3464 per-recipient groups; count failures */
-static int
-parse_fields(const char *text, struct dsn_result *res)
+/* parse_fields - read RFC 3464 per-recipient groups into res and n */
+static void
+parse_fields(const char *text, struct dsn_result *res, struct counts *n)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	struct pending p = {0};
 	GString *cur = g_string_new(NULL);
-	int failed = 0;
 
 	for (size_t i = 0; lines[i] != NULL; i++) {
 		char *l = lines[i];
@@ -476,22 +529,22 @@ parse_fields(const char *text, struct dsn_result *res)
 		g_strchomp(l);
 		if (l[0] == ' ' || l[0] == '\t') {
 			if (cur->len < MOIM_MAX_HEADER_FIELD)
-				g_string_append_printf(cur, " %s", g_strstrip(l));
+				g_string_append_printf(
+				    cur, " %s", g_strstrip(l));
 			continue;
 		}
 		if (cur->len > 0)
-			field_line(cur->str, &p, res, &failed);
+			field_line(cur->str, &p, res, n);
 		g_string_truncate(cur, 0);
 		if (l[0] == '\0')
-			pending_flush(&p, res, &failed);
+			pending_flush(&p, res, n);
 		else
 			g_string_append(cur, l);
 	}
 	if (cur->len > 0)
-		field_line(cur->str, &p, res, &failed);
-	pending_flush(&p, res, &failed);
+		field_line(cur->str, &p, res, n);
+	pending_flush(&p, res, n);
 	g_string_free(cur, TRUE);
-	return failed;
 }
 
 /* append_bounded - append text to a buffer kept under DSN_MAX_TEXT */
@@ -517,8 +570,8 @@ append_part_bytes(GMimePart *part, GString *to)
 	if (w == NULL)
 		return;
 	s = g_mime_stream_mem_new();
-	if (g_mime_data_wrapper_write_to_stream(w, s) >= 0) {
-		ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
+	if (g_mime_data_wrapper_write_to_stream(w, s) >= 0 && ba->len > 0) {
 		g_autofree char *v =
 		    g_utf8_make_valid((const char *)ba->data, (gssize)ba->len);
 		append_bounded(to, v, strlen(v));
@@ -532,19 +585,24 @@ leaf(GMimeObject *o, struct facts *f)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(o);
 	const char *disp = g_mime_object_get_disposition(o);
-	bool attached = disp != NULL && g_ascii_strcasecmp(disp, "attachment") == 0;
+	bool attached =
+	    disp != NULL && g_ascii_strcasecmp(disp, "attachment") == 0;
 
 	if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
-	    g_mime_content_type_is_type(ct, "message", "global-delivery-status")) {
+	    g_mime_content_type_is_type(
+		ct, "message", "global-delivery-status")) {
 		f->has_dsn_part = true;
 		append_part_bytes(GMIME_PART(o), f->dsn);
-	} else if (g_mime_content_type_is_type(ct, "message", "feedback-report"))
+	} else if (g_mime_content_type_is_type(
+		       ct, "message", "feedback-report"))
 		f->is_arf = true;
-	else if (g_mime_content_type_is_type(ct, "message", "disposition-notification"))
+	else if (g_mime_content_type_is_type(
+		     ct, "message", "disposition-notification"))
 		f->is_mdn = true;
-	else if (g_mime_content_type_is_type(ct, "text", "plain") && !attached &&
-	    GMIME_IS_TEXT_PART(o)) {
-		g_autofree char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(o));
+	else if (g_mime_content_type_is_type(ct, "text", "plain") &&
+	    !attached && GMIME_IS_TEXT_PART(o)) {
+		g_autofree char *t =
+		    g_mime_text_part_get_text(GMIME_TEXT_PART(o));
 
 		if (t != NULL) {
 			g_autofree char *v = g_utf8_make_valid(t, -1);
@@ -564,6 +622,11 @@ walk(GMimeObject *o, int depth, struct facts *f)
 		GMimeMultipart *mp = GMIME_MULTIPART(o);
 		int n = g_mime_multipart_get_count(mp);
 
+		const char *pro = g_mime_multipart_get_prologue(mp);
+
+		/* A boundary that never occurs leaves the whole body here. */
+		if (n == 0 && pro != NULL)
+			append_bounded(f->text, pro, strlen(pro));
 		for (int i = 0; i < n && i < MOIM_MAX_MIME_PARTS; i++)
 			walk(g_mime_multipart_get_part(mp, i), depth + 1, f);
 	} else if (GMIME_IS_PART(o))
@@ -591,15 +654,18 @@ exclude_header(GMimeMessage *m, const char *name, GPtrArray *ex)
 static bool
 auto_headers(GMimeMessage *m)
 {
-	g_autofree char *as = mime_header_text(GMIME_OBJECT(m), "Auto-Submitted");
+	g_autofree char *as =
+	    mime_header_text(GMIME_OBJECT(m), "Auto-Submitted");
 	g_autofree char *prec = mime_header_text(GMIME_OBJECT(m), "Precedence");
 	g_autofree char *xa = mime_header_text(GMIME_OBJECT(m), "X-Autoreply");
-	g_autofree char *xr = mime_header_text(GMIME_OBJECT(m), "X-Autorespond");
+	g_autofree char *xr =
+	    mime_header_text(GMIME_OBJECT(m), "X-Autorespond");
 
 	if (as != NULL && g_ascii_strncasecmp(g_strstrip(as), "no", 2) != 0)
 		return true;
-	if (prec != NULL && (g_ascii_strncasecmp(g_strstrip(prec), "bulk", 4) == 0 ||
-				g_ascii_strncasecmp(prec, "junk", 4) == 0))
+	if (prec != NULL &&
+	    (g_ascii_strncasecmp(g_strstrip(prec), "bulk", 4) == 0 ||
+		g_ascii_strncasecmp(prec, "junk", 4) == 0))
 		return true;
 	return xa != NULL || xr != NULL;
 }
@@ -616,9 +682,9 @@ facts_gather(GMimeMessage *m, struct facts *f)
 	    g_mime_message_get_mime_part(m) != NULL
 		? g_mime_message_get_mime_part(m)
 		: GMIME_OBJECT(m));
-	const char *rt = ct != NULL ? g_mime_content_type_get_parameter(
-					  ct, "report-type")
-				    : NULL;
+	const char *rt = ct != NULL
+	    ? g_mime_content_type_get_parameter(ct, "report-type")
+	    : NULL;
 
 	f->dsn = g_string_new(NULL);
 	f->text = g_string_new(NULL);
@@ -626,12 +692,14 @@ facts_gather(GMimeMessage *m, struct facts *f)
 	f->subject_lc = lower(subject);
 	f->from_lc = lower(from);
 	f->is_auto_header = auto_headers(m);
-	f->failed_hdr = mime_header_text(GMIME_OBJECT(m), "X-Failed-Recipients");
+	f->failed_hdr =
+	    mime_header_text(GMIME_OBJECT(m), "X-Failed-Recipients");
 	for (size_t i = 0; own[i] != NULL; i++)
 		exclude_header(m, own[i], f->exclude);
 	if (rt != NULL && g_ascii_strcasecmp(rt, "feedback-report") == 0)
 		f->is_arf = true;
-	if (rt != NULL && g_ascii_strcasecmp(rt, "disposition-notification") == 0)
+	if (rt != NULL &&
+	    g_ascii_strcasecmp(rt, "disposition-notification") == 0)
 		f->is_mdn = true;
 	walk(g_mime_message_get_mime_part(m), 0, f);
 	if (f->text->len == 0) {
@@ -666,7 +734,7 @@ is_original_mark(const char *lc)
 
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (strstr(lc, "below this line is a copy of the message") != NULL)
+	if (has_any(p, loose_marks))
 		return true;
 	if (*p != '-' && *p != '=' && *p != '_' && *p != '*')
 		return false;
@@ -690,24 +758,24 @@ is_excluded(const char *canon, const struct facts *f)
 	return false;
 }
 
-/* is_strong_line - whether an address at st..st+n is what the line names */
+/* is_strong_line - whether the address at st is what the line is about */
 static bool
-is_strong_line(const char *line, const char *lc, size_t st, size_t n)
+is_strong_line(const char *line, const char *lc, size_t st)
 {
 	const char *p = line;
 	const char *before;
 
-	while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"')
+	while (*p != '\0' && strchr(" \t<\"*-", *p) != NULL)
 		p++;
 	if ((size_t)(p - line) == st)
 		return true; /* "<a@b>: ...", "  a@b", "a@b on <date>" */
 	before = lc + (st >= 12 ? st - 12 : 0);
-	if (strstr(before, "rcpt to:") != NULL || strstr(before, "to:<") != NULL)
+	if (strstr(before, "rcpt to:") != NULL ||
+	    strstr(before, "to:<") != NULL)
 		return true;
 	if (has_any(lc, failure_words) || find_reply(lc) / 100 == 5 ||
 	    find_reply(lc) / 100 == 4)
 		return true;
-	(void)n;
 	return strstr(lc, "recipient") != NULL || strstr(lc, "address") != NULL;
 }
 
@@ -735,8 +803,8 @@ context_of(char **lines, size_t i)
 {
 	GString *s = g_string_new(lines[i]);
 
-	for (size_t k = i + 1; lines[k] != NULL && k <= i + DSN_CONTEXT_LINES;
-	    k++) {
+	for (size_t k = i + 1; k <= i + DSN_CONTEXT_LINES && lines[k] != NULL;
+	     k++) {
 		if (is_blank(lines[k]) || s->len > DSN_MAX_DIAGNOSTIC)
 			break;
 		g_string_append_printf(s, " %s", lines[k]);
@@ -746,7 +814,7 @@ context_of(char **lines, size_t i)
 
 /* scan_line - add the failed recipients one text line names */
 static void
-scan_line(char **lines, size_t i, const struct facts *f,
+scan_line(char **lines, size_t i, const struct facts *f, bool loose,
     struct dsn_result *res)
 {
 	const char *line = lines[i];
@@ -758,7 +826,7 @@ scan_line(char **lines, size_t i, const struct facts *f,
 
 		if (c == NULL || is_excluded(c, f) ||
 		    is_sender_mention(lc, st) ||
-		    !is_strong_line(line, lc, st, n)) {
+		    (!loose && !is_strong_line(line, lc, st))) {
 			g_free(c);
 			continue;
 		}
@@ -767,7 +835,9 @@ scan_line(char **lines, size_t i, const struct facts *f,
 	}
 }
 
-/* scan_text - failed recipients named in the text of a bounce */
+/* scan_text - failed recipients named in the text of a bounce; when no
+ * line names one the way MTAs do, any address that is not the bounce's
+ * own (the text is already cut before the returned original) */
 static void
 scan_text(const char *head, const struct facts *f, struct dsn_result *res)
 {
@@ -776,7 +846,9 @@ scan_text(const char *head, const struct facts *f, struct dsn_result *res)
 	for (size_t i = 0; lines[i] != NULL; i++)
 		g_strchomp(lines[i]);
 	for (size_t i = 0; lines[i] != NULL; i++)
-		scan_line(lines, i, f, res);
+		scan_line(lines, i, f, false, res);
+	for (size_t i = 0; lines[i] != NULL && res->rcpts->len == 0; i++)
+		scan_line(lines, i, f, true, res);
 }
 
 /* cut_original - the text before the copy of the returned original */
@@ -799,8 +871,8 @@ cut_original(const char *text)
 
 /* add_failed_header - recipients of Exim's X-Failed-Recipients */
 static void
-add_failed_header(const struct facts *f, const char *head,
-    struct dsn_result *res)
+add_failed_header(
+    const struct facts *f, const char *head, struct dsn_result *res)
 {
 	g_auto(GStrv) parts = NULL;
 
@@ -910,38 +982,37 @@ decide(const struct facts *f, struct dsn_result *res)
 	g_autofree char *head_lc = lower(head);
 	bool looks = has_any(f->from_lc, bounce_senders) ||
 	    has_any(f->subject_lc, bounce_subjects) || f->failed_hdr != NULL;
-	int failed = 0;
+	struct counts n = {0, 0};
 
 	if (f->is_arf || f->is_mdn) {
 		res->is_auto_reply = true;
 		return;
 	}
 	if (f->dsn->len > 0)
-		failed = parse_fields(f->dsn->str, res);
-	else if (looks && has_inline_fields(head_lc))
-		failed = parse_fields(head, res);
-	if (failed > 0 && res->rcpts->len == 0)
-		scan_text(head, f, res);
-	else if (res->rcpts->len == 0 && !f->has_dsn_part && looks)
-		failed = text_bounce(f, head, head_lc, res);
-	if (failed > 0 && !f->has_dsn_part && is_delay_text(f, head_lc)) {
+		parse_fields(f->dsn->str, res, &n);
+	if (n.seen == 0 && looks && has_inline_fields(head_lc))
+		parse_fields(head, res, &n);
+	/* No usable fields (or no address in them): read the text. */
+	if (res->rcpts->len == 0 && (n.failed > 0 || (n.seen == 0 && looks)))
+		n.failed += text_bounce(f, head, head_lc, res);
+	if (n.failed > 0 && n.seen == 0 && is_delay_text(f, head_lc)) {
 		mark_delayed(res);
-		failed = 0;
-	} else if (failed == 0 && res->rcpts->len > 0)
+		n.failed = 0;
+	} else if (n.failed == 0 && res->rcpts->len > 0)
 		res->is_delay = true;
-	if (failed > 0 && is_challenge(res, head_lc))
-		failed = 0;
-	res->is_bounce = failed > 0;
+	if (n.failed > 0 && is_challenge(res, head_lc))
+		n.failed = 0;
+	res->is_bounce = n.failed > 0;
 	res->is_auto_reply =
 	    !res->is_bounce && !res->is_delay && is_auto_reply(f, head_lc);
 	if (res->is_bounce || res->is_delay)
-		res->kind = res->is_bounce ? summarise(res, head) : DSN_TEMPORARY;
+		res->kind =
+		    res->is_bounce ? summarise(res, head) : DSN_TEMPORARY;
 }
 
 /* dsn_parse - read one message and tell whether and how it bounced */
 bool
-dsn_parse(const char *buf, size_t len, struct dsn_result *res_out,
-    GError **err)
+dsn_parse(const char *buf, size_t len, struct dsn_result *res_out, GError **err)
 {
 	struct facts f = {0};
 	GMimeMessage *m;
@@ -983,4 +1054,21 @@ dsn_kind_name(enum dsn_kind kind)
 		break;
 	}
 	return "none";
+}
+
+/* dsn_classify_reply - the kind of a relay's refusal "CODE TEXT" */
+enum dsn_kind
+dsn_classify_reply(int code, const char *text, char **status_out)
+{
+	g_autofree char *diag =
+	    g_strdup_printf("%d %s", code, text != NULL ? text : "");
+	char *status = effective_status(NULL, diag);
+	enum dsn_kind k =
+	    code < 400 ? DSN_NOT_BOUNCE : classify(status, diag, false);
+
+	if (status_out != NULL)
+		*status_out = status;
+	else
+		g_free(status);
+	return k;
 }

@@ -6,7 +6,13 @@
  *	    GError **err);
  *	void dsn_result_clear(struct dsn_result *res);
  *	const char *dsn_kind_name(enum dsn_kind kind);
+ *	enum dsn_kind dsn_classify_reply(int code, const char *text,
+ *	    char **status_out);
  * DESCRIPTION
+ *	dsn_classify_reply() applies the same rules to a refusal that the
+ *	relay gave at SMTP time (code 5xx and its text), and gives the
+ *	enhanced status code found in it (or NULL) through status_out.
+ *
  *	dsn_parse() reads one message and says whether it reports a failed
  *	delivery, which recipients failed, how, and why. It reads RFC 3464
  *	multipart/report DSNs (message/delivery-status and
@@ -104,7 +110,7 @@ struct dsn_result {
 	bool is_bounce; /* at least one recipient failed */
 	bool is_delay; /* a delay warning only; not a bounce */
 	bool is_auto_reply; /* vacation, ARF, MDN, challenge: never a bounce */
-	enum dsn_kind kind; /* summary; DSN_NOT_BOUNCE unless is_bounce */
+	enum dsn_kind kind; /* summary; DSN_NOT_BOUNCE unless bounce or delay */
 	GPtrArray *rcpts; /* struct dsn_rcpt *, never NULL after parse */
 };
 
@@ -112,5 +118,6 @@ bool dsn_parse(
     const char *buf, size_t len, struct dsn_result *res_out, GError **err);
 void dsn_result_clear(struct dsn_result *res);
 const char *dsn_kind_name(enum dsn_kind kind);
+enum dsn_kind dsn_classify_reply(int code, const char *text, char **status_out);
 
 #endif

@@ -940,6 +940,75 @@ store_member_count(struct store *s, gint64 list_id, GError **err)
 	    0, err);
 }
 
+/* store_member_bounce - decay a member's score and add one failure */
+bool
+store_member_bounce(struct store *s, gint64 member_id, bool policy, gint64 now,
+    gint64 half_life, double *score_out, GError **err)
+{
+	sqlite3_stmt *st;
+	bool row;
+
+	/* exp2 is not in every SQLite: decay by halving whole periods. */
+	st = policy
+	    ? sq_stmt(s, err,
+		  "UPDATE members SET policy_score = policy_score /"
+		  " (1 << min(62, max(0, (? - bounce_updated) / ?))) + 1,"
+		  " bounce_updated = ? WHERE id = ? RETURNING policy_score",
+		  "iiii", now, half_life, now, member_id)
+	    : sq_stmt(s, err,
+		  "UPDATE members SET bounce_score = bounce_score /"
+		  " (1 << min(62, max(0, (? - bounce_updated) / ?))) + 1,"
+		  " bounce_updated = ? WHERE id = ? RETURNING bounce_score",
+		  "iiii", now, half_life, now, member_id);
+	if (!sq_row(s, st, &row, err))
+		return false;
+	*score_out = 0;
+	if (row) {
+		*score_out = sqlite3_column_double(st, 0);
+		sqlite3_reset(st);
+	}
+	return true;
+}
+
+/* store_member_bounce_reset - forget a member's failures */
+bool
+store_member_bounce_reset(struct store *s, gint64 member_id, GError **err)
+{
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"UPDATE members SET bounce_score = 0, policy_score = 0"
+		" WHERE id = ?",
+		"i", member_id),
+	    err);
+}
+
+/* store_bounce_add - keep one bounce for the owners' reports */
+bool
+store_bounce_add(struct store *s, gint64 list_id, gint64 member_id,
+    const char *address, const char *kind, const char *status,
+    const char *diagnostic, gint64 now, GError **err)
+{
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"INSERT INTO bounces (list_id, member_id, address, received,"
+		" kind, status, diagnostic) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		"iitittt", list_id, member_id, address, now, kind, status,
+		diagnostic),
+	    err);
+}
+
+/* store_bounce_count - bounces of a kind recorded for a list */
+gint64
+store_bounce_count(
+    struct store *s, gint64 list_id, const char *kind, GError **err)
+{
+	return sq_int(s,
+	    sq_stmt(s, err,
+		"SELECT count(*) FROM bounces WHERE list_id = ? AND kind = ?",
+		"it", list_id, kind),
+	    0, err);
+}
+
 void
 store_member_free(struct store_member *m)
 {

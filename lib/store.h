@@ -123,6 +123,17 @@ GPtrArray *store_member_list(
 GPtrArray *store_member_recipients(
     struct store *s, gint64 list_id, GError **err);
 gint64 store_member_count(struct store *s, gint64 list_id, GError **err);
+/* Adds one failure to a member's score after decaying it by half every
+ * half_life seconds since the last one; policy failures keep their own
+ * score. *score_out is the new score of that kind. */
+bool store_member_bounce(struct store *s, gint64 member_id, bool policy,
+    gint64 now, gint64 half_life, double *score_out, GError **err);
+bool store_member_bounce_reset(struct store *s, gint64 member_id, GError **err);
+bool store_bounce_add(struct store *s, gint64 list_id, gint64 member_id,
+    const char *address, const char *kind, const char *status,
+    const char *diagnostic, gint64 now, GError **err);
+gint64 store_bounce_count(
+    struct store *s, gint64 list_id, const char *kind, GError **err);
 void store_member_free(struct store_member *m);
 const char *store_role_name(enum store_role r);
 const char *store_mode_name(enum store_mode m);

@@ -209,10 +209,11 @@ tpl_render(const char *dir, const char *lang, const char *name,
 }
 
 /* Every template moim renders; "moimctl check" and the tests use it. */
-static const char *const names[] = {"already-member", "confirm-subscribe",
-    "confirm-unsubscribe", "footer", "goodbye", "help", "mod-request",
-    "not-member", "post-expired", "post-held", "post-refused", "post-rejected",
-    "results", "welcome", NULL};
+static const char *const names[] = {"already-member", "bounce-disabled",
+    "bounce-policy", "bounce-probe", "confirm-subscribe", "confirm-unsubscribe",
+    "footer", "goodbye", "help", "mod-request", "not-member", "post-expired",
+    "post-held", "post-refused", "post-rejected", "reenabled", "results",
+    "welcome", NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

@@ -48,6 +48,7 @@ all_vars(void)
 	g_hash_table_insert(v, "sender", "kim@example.org");
 	g_hash_table_insert(v, "subject", "세미나 안내");
 	g_hash_table_insert(v, "id", "42");
+	g_hash_table_insert(v, "member", "park@example.org");
 	return v;
 }
 

@@ -15,7 +15,9 @@
  */
 #include <string.h>
 
+#include "dsn.h"
 #include "err.h"
+#include "job.h"
 #include "limits.h"
 #include "listd.h"
 #include "log.h"
@@ -95,6 +97,38 @@ personal_copy(struct sender *sn, const struct store_delivery *dv, GString *msg)
 	return g_strdup_printf("%s-bounces+%s@%s", l->local, btok, l->domain);
 }
 
+/* record_refusal - a 5xx from the relay is a bounce known at once: the
+ * delivery fails and the member's bounce score sees it, in one commit */
+static bool
+record_refusal(struct sender *sn, const struct store_delivery *dv, int code,
+    const char *text, GError **err)
+{
+	struct job j = {.d = sn->d, .s = sn->s, .result = "refused"};
+	struct store_member *m = NULL;
+	g_autofree char *status = NULL;
+	enum dsn_kind kind = dsn_classify_reply(code, text, &status);
+	bool ok;
+
+	j.now = g_get_real_time() / G_USEC_PER_SEC;
+	if (!store_begin(sn->s, err))
+		return false;
+	ok = store_delivery_done(
+	    sn->s, &dv->id, 1, STORE_D_FAILED, code, text, err);
+	if (ok && sn->list != NULL && dv->member_id > 0 &&
+	    sn->out->kind != STORE_OUT_NOTICE)
+		ok = store_member_get_id(sn->s, dv->member_id, &m, err);
+	if (ok && m != NULL && m->list_id == sn->list->id) {
+		/* The job borrows the cached list; nothing here frees it. */
+		j.t.list = sn->list;
+		ok = bounce_apply(&j, m, kind, status, text, err);
+	}
+	ok = ok && store_commit(sn->s, err);
+	if (!ok)
+		store_rollback(sn->s);
+	store_member_free(m);
+	return ok;
+}
+
 /* record - store the outcome of one recipient at once */
 static bool
 record(struct sender *sn, const struct store_delivery *dv, int code,
@@ -108,8 +142,7 @@ record(struct sender *sn, const struct store_delivery *dv, int code,
 	if (code >= 500) {
 		log_warn("fanout: rcpt=%s refused: %d %s", dv->rcpt, code,
 		    text ? text : "");
-		return store_delivery_done(
-		    sn->s, &dv->id, 1, STORE_D_FAILED, code, text, err);
+		return record_refusal(sn, dv, code, text, err);
 	}
 	if (dv->tries > 0 && backoff(dv->tries) >= 3600 &&
 	    dv->tries > sn->d->cfg->retry_max_age / 3600)

@@ -44,6 +44,9 @@ on_mail(void *ctx, const char *from, guint64 size, struct lmtp_reply *r)
 	struct addr *a = NULL;
 	GError *e = NULL;
 
+	/* The null sender: bounces come back to L-bounces+TOKEN this way. */
+	if (*from == '\0')
+		return true;
 	if (!addr_parse_path(from, strlen(from), &a, &e)) {
 		g_clear_error(&e);
 		lmtp_reply_set(r, 501, "5.1.7 Bad sender address syntax");

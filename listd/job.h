@@ -26,6 +26,7 @@
 #include <gmime/gmime.h>
 
 #include "addr.h"
+#include "dsn.h"
 #include "listd.h"
 #include "rcpt.h"
 #include "store.h"
@@ -51,6 +52,8 @@ bool post_handle(struct job *j, GError **err);
 bool request_handle(struct job *j, GError **err);
 bool owner_handle(struct job *j, GError **err);
 bool bounce_handle(struct job *j, GError **err);
+bool bounce_apply(struct job *j, const struct store_member *m,
+    enum dsn_kind kind, const char *status, const char *diag, GError **err);
 
 GHashTable *notice_vars(struct job *j, const char *to);
 bool notice_queue(struct job *j, const char *tpl, const char *to,

@@ -1,11 +1,8 @@
 /*
- * owner - L-owner@D and L-bounces@D: the mail people send to the owners,
- * and the bounces that come back
+ * owner - L-owner@D: the mail people send to the list's owners
  *
- * Mail to L-owner@D is passed on unchanged to every owner (never an
- * auto-reply loop: our own list mail and auto-replies are dropped).
- * Bounces at L-bounces+TOKEN@D are mapped to the member by the token
- * alone and recorded; scoring and disabling come with bounce processing.
+ * Mail to L-owner@D is passed on unchanged to every owner (never a loop:
+ * our own list mail is dropped).
  */
 #include <string.h>
 
@@ -43,31 +40,5 @@ owner_handle(struct job *j, GError **err)
 	j->result = owners->len ? "forwarded to owners" : "no owners";
 	g_free(r);
 	g_ptr_array_unref(owners);
-	return ok;
-}
-
-/* bounce_handle - record a bounce against the member its token names */
-bool
-bounce_handle(struct job *j, GError **err)
-{
-	struct store_member *m = NULL;
-	guint64 id;
-	gint64 exp;
-	bool ok = true;
-
-	j->result = "bounce without a valid token";
-	if (j->t.ext[0] == '\0' || !token_decode(j->t.ext, &id, &exp, NULL) ||
-	    id > G_MAXINT64)
-		return true;
-	if (!store_member_get_id(j->s, (gint64)id, &m, err))
-		return false;
-	if (m != NULL && m->list_id == j->t.list->id &&
-	    token_verify(j->d->key, "bounce", j->t.list->address, m->address,
-		j->t.ext, j->now, NULL)) {
-		j->result = "bounce recorded";
-		log_info("bounce: list=%s member=%s", j->t.list->address,
-		    m->address);
-	}
-	store_member_free(m);
 	return ok;
 }

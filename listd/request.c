@@ -129,6 +129,22 @@ apply_pending(struct job *j, const struct store_pending *p,
 		    "list=%s unsubscribed %s", j->t.list->address, p->address);
 		return !changed || simple_notice(j, "goodbye", p->address, err);
 	}
+	if (p->kind == STORE_PENDING_PROBE) {
+		struct store_member *m = NULL;
+		bool ok;
+
+		if (!store_member_get(j->s, p->list_id, p->address, &m, err))
+			return false;
+		*result_out = "not a member";
+		if (m == NULL)
+			return true;
+		ok = store_member_set_enabled(j->s, m->id, true, err) &&
+		    store_member_bounce_reset(j->s, m->id, err) &&
+		    simple_notice(j, "reenabled", p->address, err);
+		store_member_free(m);
+		*result_out = "delivery enabled again";
+		return ok;
+	}
 	*result_out = "nothing to confirm";
 	return true;
 }
