@@ -83,6 +83,10 @@ int ctl_member_import(struct ctl *c, struct ctl_args *a);
 int ctl_mod_ls(struct ctl *c, struct ctl_args *a);
 int ctl_mod_approve(struct ctl *c, struct ctl_args *a);
 int ctl_mod_reject(struct ctl *c, struct ctl_args *a);
+int ctl_archive_search(struct ctl *c, struct ctl_args *a);
+int ctl_archive_thread(struct ctl *c, struct ctl_args *a);
+int ctl_archive_export(struct ctl *c, struct ctl_args *a);
+int ctl_archive_import(struct ctl *c, struct ctl_args *a);
 int ctl_postfix_config(struct ctl *c, struct ctl_args *a);
 int ctl_check(struct ctl *c, struct ctl_args *a);
 

@@ -10,14 +10,17 @@
  *	moimctl [-c FILE] member rm L ADDR... | ls L [--role R] [--json] |
  *	    import L FILE
  *	moimctl [-c FILE] mod ls L [--json]
+ *	moimctl [-c FILE] archive search L QUERY [--json] [--limit N] |
+ *	    thread MSGID | export L [FILE] | import L MBOX|DIR
  *	moimctl [-c FILE] postfix-config
  *	moimctl [-c FILE] check
  * DESCRIPTION
  *	main() reads the global options, finds the verb in one table, checks
  *	the verb's options and argument count against the table, loads the
  *	config, opens the store when the verb needs it and calls the verb's
- *	handler (list.c, member.c, import.c, postfix.c, check.c). The table
- *	is the only place that knows which verb takes which option.
+ *	handler (list.c, member.c, import.c, postfix.c, check.c,
+ *	archive.c). The table is the only place that knows which verb takes
+ *	which option.
  * OWNERSHIP
  *	main() owns the struct ctl (config and store) and frees it on exit.
  * INPUT AND LIMITS
@@ -78,6 +81,14 @@ static const struct ctl_verb verbs[] = {
     {"postfix-config", NULL, ctl_postfix_config, 0, 0, "", false,
 	"postfix-config"},
     {"check", NULL, ctl_check, 0, 0, "", false, "check"},
+    {"archive", "search", ctl_archive_search, 2, 2, "json limit=", true,
+	"archive search L QUERY [--json] [--limit N]"},
+    {"archive", "thread", ctl_archive_thread, 1, 1, "", true,
+	"archive thread MSGID"},
+    {"archive", "export", ctl_archive_export, 1, 2, "", true,
+	"archive export L [FILE]"},
+    {"archive", "import", ctl_archive_import, 2, 2, "", true,
+	"archive import L MBOX|DIR"},
 };
 
 /* ctl_err - print "moimctl: MESSAGE" on stderr */

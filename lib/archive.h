@@ -9,6 +9,12 @@
  *	void archive_doc_free(struct archive_doc *d);
  *	char *archive_base_subject(const char *subject);
  *	char *archive_fts_query(const char *query, GError **err);
+GPtrArray *archive_search(struct store *s, gint64 list_id, const char *query,
+    int limit, gint64 *total_out, GError **err);
+char *archive_snippet(const char *text, const char *query);
+ *	GPtrArray *archive_search(struct store *s, gint64 list_id,
+ *	    const char *query, int limit, gint64 *total_out, GError **err);
+ *	char *archive_snippet(const char *text, const char *query);
  *	bool archive_add(struct store *s, gint64 list_id, GMimeMessage *m,
  *	    const char *raw, size_t len, gint64 now, bool *added_out,
  *	    GError **err);
@@ -42,6 +48,14 @@
  *	input is FTS5 syntax; a lone Hangul (or other CJK) syllable becomes
  *	a prefix query, because the index holds syllable bigrams.
  *
+ *	archive_search() runs what a person typed against a list's index:
+ *	the best limit matches (all when limit <= 0; bm25, subject weighted
+ *	over sender over body, among the newest 2,000 matches so that a
+ *	common word stays fast), each with a snippet, and the number of all
+ *	matches in *total_out (may be NULL). archive_snippet() is up to
+ *	about 200 bytes of text around the first word of the query found in
+ *	it (ASCII case ignored), the word in [brackets], on one line.
+ *
  *	archive_add() keeps a post: the raw bytes, the extracted document
  *	and a thread. The thread is that of the nearest archived message
  *	the post refers to; else that of archived replies which name the
@@ -65,7 +79,8 @@
  *	">*From " lines escaped, a final newline if missing and an empty
  *	line, so that export, import and export give identical bytes.
  * OWNERSHIP
- *	Returned structs and strings are the caller's; *msg_out is a new
+ *	Returned structs and strings are the caller's (archive_search():
+ *	a GPtrArray of struct store_archive_entry); *msg_out is a new
  *	GBytes. archive_doc_new() borrows m and raw. Nodes of a forest
  *	point into the forest and into msgs, which must outlive it.
  * INPUT AND LIMITS
@@ -150,14 +165,16 @@ struct archive_doc *archive_doc_new(
 void archive_doc_free(struct archive_doc *d);
 char *archive_base_subject(const char *subject);
 char *archive_fts_query(const char *query, GError **err);
+GPtrArray *archive_search(struct store *s, gint64 list_id, const char *query,
+    int limit, gint64 *total_out, GError **err);
+char *archive_snippet(const char *text, const char *query);
 bool archive_add(struct store *s, gint64 list_id, GMimeMessage *m,
     const char *raw, size_t len, gint64 now, bool *added_out, GError **err);
 struct archive_forest *archive_thread(
     const struct archive_tmsg *msgs, size_t n);
 void archive_forest_free(struct archive_forest *f);
 struct archive_mbox *archive_mbox_new(FILE *f);
-bool archive_mbox_next(
-    struct archive_mbox *mb, GBytes **msg_out, GError **err);
+bool archive_mbox_next(struct archive_mbox *mb, GBytes **msg_out, GError **err);
 void archive_mbox_free(struct archive_mbox *mb);
 void archive_mbox_append(GString *out, const char *from_addr, gint64 date,
     const char *raw, size_t len);

@@ -327,7 +327,8 @@ struct store_archive_entry {
 	char *from_addr;
 	char *from_name;
 	gint64 date;
-	char *snippet; /* search only */
+	char *text; /* search only: the decoded body */
+	char *snippet; /* search only, made by archive_search() */
 	GBytes *raw; /* store_archive_each() only */
 };
 /* The list's newest message with this Message-ID (list_id 0: any). */
@@ -336,7 +337,9 @@ bool store_archive_get(struct store *s, gint64 list_id, const char *message_id,
 GPtrArray *store_archive_thread_entries(
     struct store *s, gint64 thread_id, GError **err);
 /* match must come from archive_fts_query(); limit <= 0 means all. Best
- * first; *total_out (may be NULL) counts every match. */
+ * first (bm25 over the newest 2,000 matches, which bounds the time a
+ * common word takes), with their text; *total_out (may be NULL) counts
+ * every match. */
 GPtrArray *store_archive_search(struct store *s, gint64 list_id,
     const char *match, int limit, gint64 *total_out, GError **err);
 /* Calls fn for each message of the list in arrival order, raw included;

@@ -96,13 +96,26 @@ thread_touch(struct store *s, gint64 tid, gint64 date, GError **err)
 	    err);
 }
 
+/* join_refs - the references as one space-separated string, or NULL */
+static char *
+join_refs(const char *const *refs, size_t n)
+{
+	GString *out;
+
+	if (n == 0)
+		return NULL;
+	out = g_string_new(NULL);
+	for (size_t i = 0; i < n; i++)
+		g_string_append_printf(out, "%s%s", i ? " " : "", refs[i]);
+	return g_string_free(out, FALSE);
+}
+
 /* store_archive_add2 - keep a post with its thread and references */
 bool
-store_archive_add2(struct store *s, const struct store_archived2 *a,
-    gint64 now, bool *added_out, GError **err)
+store_archive_add2(struct store *s, const struct store_archived2 *a, gint64 now,
+    bool *added_out, GError **err)
 {
-	g_autofree char *refs =
-	    a->nrefs ? g_strjoinv(" ", (char **)a->refs) : NULL;
+	g_autofree char *refs = join_refs(a->refs, a->nrefs);
 	const struct store_archived *b = &a->a;
 	bool added, ok;
 
@@ -117,8 +130,8 @@ store_archive_add2(struct store *s, const struct store_archived2 *a,
 		" ON CONFLICT (list_id, message_id) DO NOTHING",
 		"itttttitbiitt", b->list_id, b->message_id, b->parent_id,
 		b->subject, b->from_addr, b->from_name, b->date, b->body_text,
-		b->raw, b->len, now, a->thread_id > 0 ? a->thread_id : 0,
-		refs, a->attachments),
+		b->raw, b->len, now, a->thread_id > 0 ? a->thread_id : 0, refs,
+		a->attachments),
 	    err);
 	added = ok && sqlite3_changes(s->db) > 0;
 	if (added)
@@ -135,8 +148,8 @@ store_archive_add2(struct store *s, const struct store_archived2 *a,
 
 /* store_archive_thread_of - the thread of an archived message, or 0 */
 bool
-store_archive_thread_of(struct store *s, gint64 list_id,
-    const char *message_id, gint64 *tid_out, GError **err)
+store_archive_thread_of(struct store *s, gint64 list_id, const char *message_id,
+    gint64 *tid_out, GError **err)
 {
 	gint64 t = sq_int(s,
 	    sq_stmt(s, err,
@@ -206,7 +219,8 @@ store_archive_thread_new(struct store *s, gint64 list_id,
 		sq_stmt(s, err,
 		    "INSERT INTO threads (list_id, root_message_id, subject,"
 		    " first_date, last_date, count) VALUES (?, ?, ?, ?, ?, 0)",
-		    "ittii", list_id, root_message_id, base_subject, date, date),
+		    "ittii", list_id, root_message_id, base_subject, date,
+		    date),
 		err))
 		return false;
 	*tid_out = sqlite3_last_insert_rowid(s->db);
@@ -239,15 +253,15 @@ store_archive_thread_merge(
 		    "ii", into_tid, from_tid),
 		err) &&
 	    sq_done(s,
-		sq_stmt(s, err, "DELETE FROM threads WHERE id = ?", "i",
-		    from_tid),
+		sq_stmt(
+		    s, err, "DELETE FROM threads WHERE id = ?", "i", from_tid),
 		err);
 	return sq_end(s, ok, err);
 }
 
 /* entry_read - a struct store_archive_entry from the columns of st:
  * id, list_id, message_id, parent_id, refs, thread_id, subject,
- * from_addr, from_name, date, then extra (snippet or raw) */
+ * from_addr, from_name, date, then extra (text or raw) */
 static struct store_archive_entry *
 entry_read(sqlite3_stmt *st, int extra)
 {
@@ -264,7 +278,7 @@ entry_read(sqlite3_stmt *st, int extra)
 	e->from_name = sq_text(st, 8);
 	e->date = sqlite3_column_int64(st, 9);
 	if (extra == 1)
-		e->snippet = sq_text(st, 10);
+		e->text = sq_text(st, 10);
 	else if (extra == 2)
 		e->raw = sq_blob(st, 10);
 	return e;
@@ -327,29 +341,92 @@ store_archive_thread_entries(struct store *s, gint64 thread_id, GError **err)
 	    0, err);
 }
 
+/* Matches ranked by relevance when a search asks for the best few. */
+#define STORE_ARCHIVE_RANKED 2000
+
+/* rank_ids - the best limit matches (rowids), best first */
+static GArray *
+rank_ids(struct store *s, const char *match, int limit, GError **err)
+{
+	/* Ranking costs a few microseconds a match: a word in every third
+	 * post of a big archive would cost tens of milliseconds, so only the
+	 * newest STORE_ARCHIVE_RANKED matches are ranked (FTS5 reads them
+	 * newest first and stops there). */
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    "SELECT id FROM (SELECT rowid AS id, bm25(messages_fts, 4.0, 2.0,"
+	    " 1.0, 1.0, 0.0) AS score FROM messages_fts"
+	    " WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+	    " ORDER BY score, id DESC LIMIT ?",
+	    "tii", match, (gint64)(limit > 0 ? STORE_ARCHIVE_RANKED : -1),
+	    (gint64)(limit > 0 ? limit : -1));
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	bool row = true;
+
+	while (row) {
+		if (!sq_row(s, st, &row, err)) {
+			g_array_unref(ids);
+			return NULL;
+		}
+		if (row) {
+			gint64 id = sqlite3_column_int64(st, 0);
+
+			g_array_append_val(ids, id);
+		}
+	}
+	return ids;
+}
+
+/* entry_text - the entry of message id with its body text, or NULL */
+static struct store_archive_entry *
+entry_text(struct store *s, gint64 id, GError **err)
+{
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    "SELECT " ENTRY_COLS ", m.body_text FROM messages m WHERE m.id = ?",
+	    "i", id);
+	struct store_archive_entry *e;
+	bool row;
+
+	if (!sq_row(s, st, &row, err) || !row)
+		return NULL;
+	e = entry_read(st, 1);
+	sqlite3_reset(st);
+	return e;
+}
+
 /* store_archive_search - ranked full-text matches in a list */
 GPtrArray *
 store_archive_search(struct store *s, gint64 list_id, const char *match,
     int limit, gint64 *total_out, GError **err)
 {
-	GPtrArray *a = read_entries(s,
-	    sq_stmt(s, err,
-		"SELECT " ENTRY_COLS ", snippet(messages_fts, 2, '[', ']',"
-		" '...', 16) FROM messages_fts JOIN messages m"
-		" ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?"
-		" AND m.list_id = ? ORDER BY bm25(messages_fts, 4.0, 2.0,"
-		" 1.0, 1.0), m.date DESC LIMIT ?",
-		"tii", match, list_id, (gint64)(limit > 0 ? limit : -1)),
-	    1, err);
+	/* The list is a token of the index: one intersection, no rows read. */
+	g_autofree char *m = g_strdup_printf(
+	    "list_tag : \"l%" G_GINT64_FORMAT "\" AND (%s)", list_id, match);
+	GArray *ids = rank_ids(s, m, limit, err);
+	GPtrArray *a = NULL;
 
+	if (ids == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_archive_entry_free);
+	for (guint i = 0; i < ids->len && a != NULL; i++) {
+		GError *e = NULL;
+		struct store_archive_entry *x =
+		    entry_text(s, g_array_index(ids, gint64, i), &e);
+
+		if (x != NULL)
+			g_ptr_array_add(a, x);
+		else if (e != NULL) {
+			g_propagate_error(err, e);
+			g_clear_pointer(&a, g_ptr_array_unref);
+		}
+	}
+	g_array_unref(ids);
 	if (a == NULL || total_out == NULL)
 		return a;
 	*total_out = sq_int(s,
 	    sq_stmt(s, err,
-		"SELECT count(*) FROM messages_fts JOIN messages m"
-		" ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?"
-		" AND m.list_id = ?",
-		"ti", match, list_id),
+		"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?",
+		"t", m),
 	    0, err);
 	if (*total_out < 0)
 		g_clear_pointer(&a, g_ptr_array_unref);
@@ -359,8 +436,7 @@ store_archive_search(struct store *s, gint64 list_id, const char *match,
 /* store_archive_each - every message of a list, raw included, by id */
 bool
 store_archive_each(struct store *s, gint64 list_id,
-    bool (*fn)(const struct store_archive_entry *e, void *data,
-	GError **err),
+    bool (*fn)(const struct store_archive_entry *e, void *data, GError **err),
     void *data, GError **err)
 {
 	sqlite3_stmt *st = sq_stmt(s, err,
@@ -397,6 +473,7 @@ store_archive_entry_free(struct store_archive_entry *e)
 	g_free(e->subject);
 	g_free(e->from_addr);
 	g_free(e->from_name);
+	g_free(e->text);
 	g_free(e->snippet);
 	if (e->raw != NULL)
 		g_bytes_unref(e->raw);
@@ -464,6 +541,8 @@ tok_next(const char *text, int len, int *pos, struct tok_char *c)
 
 struct tok_ctx {
 	void *ctx;
+	bool is_query; /* a query needs no run-end unigrams: they would be
+			* synonyms of the bigram at that position */
 	int (*emit)(void *, int, const char *, int, int, int);
 };
 
@@ -488,8 +567,7 @@ tok_word(struct tok_ctx *t, const char *text, int start, int end)
 
 /* tok_cjk - emit the bigrams of a CJK run and its last character */
 static int
-tok_cjk(struct tok_ctx *t, const char *text, const struct tok_char *run,
-    int n)
+tok_cjk(struct tok_ctx *t, const char *text, const struct tok_char *run, int n)
 {
 	int rc = SQLITE_OK;
 
@@ -497,7 +575,7 @@ tok_cjk(struct tok_ctx *t, const char *text, const struct tok_char *run,
 		rc = t->emit(t->ctx, 0, text + run[i].start,
 		    run[i + 1].end - run[i].start, run[i].start,
 		    run[i + 1].end);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK && (n == 1 || !t->is_query))
 		rc = t->emit(t->ctx, n > 1 ? FTS5_TOKEN_COLOCATED : 0,
 		    text + run[n - 1].start, run[n - 1].end - run[n - 1].start,
 		    run[n - 1].start, run[n - 1].end);
@@ -560,14 +638,13 @@ tok_delete(Fts5Tokenizer *t)
 
 /* tok_tokenize - FTS5 xTokenize */
 static int
-tok_tokenize(Fts5Tokenizer *tk, void *ctx, int flags, const char *text,
-    int len, int (*emit)(void *, int, const char *, int, int, int))
+tok_tokenize(Fts5Tokenizer *tk, void *ctx, int flags, const char *text, int len,
+    int (*emit)(void *, int, const char *, int, int, int))
 {
-	struct tok_ctx t = {ctx, emit};
+	struct tok_ctx t = {ctx, (flags & FTS5_TOKENIZE_QUERY) != 0, emit};
 	int pos = 0, rc = SQLITE_OK;
 
 	(void)tk;
-	(void)flags;
 	while (pos < len && rc == SQLITE_OK) {
 		struct tok_char c;
 

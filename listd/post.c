@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "archive.h"
 #include "err.h"
 #include "job.h"
 #include "log.h"
@@ -232,30 +233,17 @@ recipients(struct job *j, GPtrArray **members_out, size_t *n_out, GError **err)
 	return r;
 }
 
-/* archive - keep the post as received */
+/* archive - keep the post as received, threaded and indexed; the raw
+ * bytes are parsed again so the index holds what the author wrote, not
+ * the prepared copy */
 static bool
 archive(struct job *j, GError **err)
 {
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
-	g_autofree char *text = mime_body_text(j->msg, 1024 * 1024);
-	g_autofree char *parent =
-	    mime_header_text(GMIME_OBJECT(j->msg), "In-Reply-To");
-	GDateTime *dt = g_mime_message_get_date(j->msg);
-	struct store_archived a = {
-	    .list_id = j->t.list->id,
-	    .message_id = j->message_id,
-	    .parent_id = parent,
-	    .subject = j->subject,
-	    .from_addr = j->from ? addr_canonical(j->from) : NULL,
-	    .from_name = j->from ? addr_display_name(j->from) : NULL,
-	    .date = dt ? g_date_time_to_unix(dt) : j->now,
-	    .body_text = text,
-	    .raw = raw,
-	    .len = len,
-	};
 
-	return store_archive_add(j->s, &a, j->now, NULL, err);
+	return archive_add(
+	    j->s, j->t.list->id, NULL, raw, len, j->now, NULL, err);
 }
 
 /* post_distribute - queue the prepared post for every member */

@@ -1,0 +1,140 @@
+#!/bin/bash
+# archive_test.sh - moimctl archive verbs end to end on a temporary database.
+#
+# Imports a small mbox (mboxrd escapes, a Korean EUC-KR message, a broken
+# message, a reply threaded by In-Reply-To and one by subject), searches
+# it in Korean and English (text and --json), prints a thread, and checks
+# that export -> import -> export gives identical bytes. Prints TAP.
+# Needs jq. The binary is $top_builddir/ctl/moimctl, or the first argument
+# names the build directory.
+set -u
+
+builddir=${top_builddir:-${1:-.}}
+M=$builddir/ctl/moimctl
+T=$(mktemp -d /tmp/moimctl-archive.XXXXXX)
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T"
+	chown moim:moim "$T"
+fi
+trap 'rm -rf "$T"' EXIT
+n=0
+failed=0
+
+ok() { # ok DESC COMMAND...
+	local d=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $d"
+	else
+		echo "not ok $n - $d"
+		failed=$((failed + 1))
+	fi
+}
+
+run() { # run RC ARGS...: stdout in $T/out, stderr in $T/err
+	local want=$1
+	shift
+	"$M" -c "$T/t.conf" "$@" >"$T/out" 2>"$T/err"
+	local rc=$?
+	if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/err"; then
+		sed 's/^/#   /' "$T/err" >&2
+		return 1
+	fi
+	[ "$rc" = "$want" ] && return 0
+	echo "# moimctl $*: exit $rc, want $want; stderr:" >&2
+	sed 's/^/#   /' "$T/err" >&2
+	return 1
+}
+err_has() { grep -q -- "$1" "$T/err"; }
+out_has() { grep -q -- "$1" "$T/out"; }
+
+if ! command -v jq >/dev/null; then
+	echo "1..0 # SKIP jq not installed (tools/deps.sh)"
+	exit 0
+fi
+echo "1..14"
+
+srcdir=${top_srcdir:-$(dirname "$0")/../..}
+mkdir -p "$T/tpl"
+cp -r "$srcdir/templates/ko" "$srcdir/templates/en" "$T/tpl/"
+cat >"$T/t.conf" <<EOF
+[moim]
+database = $T/moim.db
+domains = lists.example.org
+secret_file = $T/secret
+templates = $T/tpl
+[listd]
+lmtp = 127.0.0.1:10024
+EOF
+L=ai-friends@lists.example.org
+
+# An mbox as Mailman writes it: mboxo escapes, pipermail-style From_.
+{
+	printf 'From alice at example.org  Mon Jan  6 10:00:00 2020\n'
+	printf 'From: Alice <alice@example.org>\nSubject: [ai] 모임 안내\n'
+	printf 'Message-ID: <a1@example.org>\nDate: Mon, 6 Jan 2020 10:00:00 +0000\n'
+	printf 'Content-Type: text/plain; charset=utf-8\n\n'
+	printf '다음 모임을 알립니다.\n>From the archive\n\n'
+	printf 'From bob@example.org Mon Jan  6 11:00:00 2020\n'
+	printf 'From: Bob <bob@example.org>\nSubject: Re: [ai] 모임 안내\n'
+	printf 'Message-ID: <b1@example.org>\nIn-Reply-To: <a1@example.org>\n'
+	printf 'Date: Mon, 6 Jan 2020 11:00:00 +0000\n'
+	printf 'Content-Type: text/plain; charset=euc-kr\n\n'
+	printf '\xc2\xfc\xbc\xae\xc7\xd5\xb4\xcf\xb4\xd9 database\n\n'
+	printf 'From mallory@example.org Mon Jan  6 11:30:00 2020\n'
+	printf 'Subject: broken\nX-Big: %s\nMessage-ID: <x@example.org>\n\nx\n\n' \
+		"$(head -c 70000 /dev/zero | tr '\0' x)"
+	printf 'From carol@example.org Mon Jan  6 12:00:00 2020\n'
+	printf 'From: Carol <carol@example.org>\nSubject: 답장: 모임 안내\n'
+	printf 'Message-ID: <c1@example.org>\nReferences: <lost@example.org>\n'
+	printf 'Date: Mon, 6 Jan 2020 12:00:00 +0000\n\nHello World\n'
+} >"$T/in.mbox"
+[ "$(id -u)" = 0 ] && chown moim:moim "$T/in.mbox"
+
+ok "list create" run 0 list create $L
+ok "import: 3 added, the broken one reported and skipped" \
+	eval 'run 0 archive import ai-friends "$T/in.mbox" &&
+	out_has "4 messages read, 3 added, 0 duplicates skipped, 1 broken" &&
+	err_has "message 3 skipped"'
+ok "import again: duplicates by Message-ID skipped" \
+	eval 'run 0 archive import ai-friends "$T/in.mbox" &&
+	out_has "0 added, 3 duplicates skipped"'
+ok "search a two-syllable Korean word with a particle attached" \
+	eval 'run 0 archive search ai-friends 모임 --json &&
+	[ "$(jq .total "$T/out")" = 3 ]'
+ok "search decoded EUC-KR text" \
+	eval 'run 0 archive search ai-friends 참석 --json &&
+	[ "$(jq -r ".hits[0].message_id" "$T/out")" = b1@example.org ]'
+ok "search English, case-folded, with a snippet" \
+	eval 'run 0 archive search ai-friends hello --json &&
+	[ "$(jq -r ".hits[0].from" "$T/out")" = carol@example.org ] &&
+	jq -r ".hits[0].snippet" "$T/out" | grep -q "\[Hello\]"'
+ok "search text output" \
+	eval 'run 0 archive search ai-friends DATABASE && out_has "<b1@example.org>" &&
+	out_has "1 messages"'
+ok "FTS5 syntax in a query is only text" \
+	eval 'run 0 archive search ai-friends "NEAR(a OR" --json &&
+	[ "$(jq .total "$T/out")" = 0 ]'
+ok "thread: reply by In-Reply-To and by subject in one tree" \
+	eval 'run 0 archive thread "<a1@example.org>" &&
+	[ "$(grep -c "@example.org>" "$T/out")" = 4 ] &&
+	grep -q "^  .*<b1@example.org>" "$T/out" &&
+	out_has "(missing) <lost@example.org>"'
+ok "thread of an unknown message fails" \
+	eval 'run 1 archive thread nope@x && err_has "no such message"'
+ok "export to a file" \
+	eval 'run 0 archive export ai-friends "$T/out1.mbox" &&
+	grep -q "^>From the archive" "$T/out1.mbox" &&
+	[ "$(grep -c "^From " "$T/out1.mbox")" = 3 ]'
+ok "export -> import into a new list -> export: identical bytes" \
+	eval 'run 0 list create copy@lists.example.org &&
+	run 0 archive import copy "$T/out1.mbox" &&
+	run 0 archive export copy "$T/out2.mbox" &&
+	cmp "$T/out1.mbox" "$T/out2.mbox"'
+ok "export to stdout equals the file" \
+	eval 'run 0 archive export copy && cmp "$T/out" "$T/out2.mbox"'
+ok "unknown list" eval 'run 1 archive search nolist x && err_has "no such list"'
+
+echo "# $((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
