@@ -1,0 +1,422 @@
+#!/bin/bash
+# fanout.sh - fan-out benchmark: moim-listd against mlmmj and smtp-source
+#
+# SYNOPSIS
+#	top_builddir=_build bench/fanout.sh		(as root)
+#	BENCH_MEMBERS=2000 BENCH_PERF=/tmp/perf bench/fanout.sh
+# DESCRIPTION
+#	Starts one private Postfix (tests/e2e/lib.sh) whose relay port sends
+#	all non-list mail to Postfix's smtp-sink on loopback, then measures,
+#	one after the other on that same instance, the time from injecting
+#	one 5 KB post until the sink has accepted every recipient's copy:
+#	  moim_personal  a BENCH_MEMBERS-member moim list, delivery=personal
+#	  moim_batched   the same size, delivery=batched (XVERP)
+#	  mlmmj          mlmmj's default (one transaction per recipient) on
+#	                 BENCH_MLMMJ_MEMBERS members, scaled (it is slow)
+#	  mlmmj_xverp    mlmmj with control/verp = postfix, BENCH_MEMBERS
+#	  ceiling        smtp-source -d -N -s 4 -m BENCH_MEMBERS -r 1: ideal
+#	                 single-recipient messages into the relay port
+#	Each phase uses its own recipient domain (P.bench.test). A recipient
+#	counts when the maillog has its "status=sent" line with relay= the
+#	sink: Postfix writes it after the sink's 250 to the end of DATA, one
+#	line per recipient, so the count is exact. The maillog's time stamps
+#	have whole seconds, so a phase ends at the first poll (every 0.05 s)
+#	that sees every recipient; it starts just before the injection. The
+#	queue is empty before the next phase starts; recipients seen more
+#	than once are reported. For moim phases the time until moim-listd
+#	has committed the copies and until it has handed the last one to the
+#	relay (deliveries table) is reported too. The last line is
+#	  bench fanout: moim_personal_rps=N moim_batched_rps=N mlmmj_rps=N
+#	  mlmmj_xverp_rps=N ceiling_rps=N ratio_personal_ceiling=X
+#	  ratio_batched_xverp=X
+#	(one line); other lines start with "# ".
+#
+#	Environment: top_builddir (default _build, relative to the source
+#	tree) holds the built listd/moim-listd and ctl/moimctl; nothing is
+#	built here. BENCH_MEMBERS (10000), BENCH_MLMMJ_MEMBERS (300),
+#	BENCH_CONNECTIONS ([listd] connections, default the config's),
+#	BENCH_TIMEOUT (seconds per phase, 600), BENCH_PERF=DIR records
+#	`perf record -g` of moim-listd during each moim phase into DIR,
+#	E2E_KEEP=1 keeps the work directory.
+# INPUT AND LIMITS
+#	Needs root. Installs missing Debian packages (postfix preseeded with
+#	"No configuration", postfix-sqlite, swaks, mlmmj, iproute2,
+#	util-linux, procps, bc, sqlite3; linux-perf with BENCH_PERF).
+#	Touches no system Postfix configuration; every daemon listens on
+#	127.0.0.1 only.
+# ERRORS
+#	Exits 1 when a phase does not complete (its rate is then 0; the
+#	work directory is kept), 77 when packages are missing and cannot be
+#	installed; prints "1..0 # SKIP why" and exits 0 when the programs
+#	are not built or the machine cannot run a private Postfix.
+# SEE ALSO
+#	tests/e2e/lib.sh, tests/e2e/moim.sh, smtp-source(1), smtp-sink(1),
+#	mlmmj TUNABLES (verp, relayhost, smtpport), issue 3 (Benchmark)
+# shellcheck source-path=SCRIPTDIR/..
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+
+BENCH_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
+: "${top_srcdir:=$BENCH_SRCDIR}"
+: "${top_builddir:=_build}"
+case $top_builddir in
+/*) ;;
+*) top_builddir=$top_srcdir/$top_builddir ;;
+esac
+export top_srcdir top_builddir
+
+BENCH_MEMBERS=${BENCH_MEMBERS:-10000}
+BENCH_MLMMJ_MEMBERS=${BENCH_MLMMJ_MEMBERS:-300}
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
+
+# bench_deps - install the Debian packages the benchmark needs, if missing
+bench_deps()
+{
+	local p missing="" pkgs="postfix postfix-sqlite swaks mlmmj iproute2
+	    util-linux procps bc sqlite3"
+	[ -n "${BENCH_PERF:-}" ] && pkgs="$pkgs linux-perf"
+	for p in $pkgs; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "# needs root to install:$missing"
+		return 1
+	fi
+	echo "# installing$missing"
+	echo "postfix postfix/main_mailer_type select No configuration" |
+		debconf-set-selections
+	# shellcheck disable=SC2086 # one word per package
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $missing >/dev/null ||
+		{ apt-get update -q >/dev/null &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+				--no-install-recommends $missing >/dev/null; }
+}
+
+bench_deps || exit 77
+# shellcheck source=tests/e2e/lib.sh
+. "$top_srcdir/tests/e2e/lib.sh"
+# shellcheck source=tests/e2e/moim.sh
+. "$top_srcdir/tests/e2e/moim.sh"
+
+# ------------------------------------------------------------ counting
+
+# sent_lines - the status=sent lines to DOMAIN after byte OFFSET
+sent_lines()
+{
+	tail -c "+$(($2 + 1))" "$E2E_PF_LOG" 2>/dev/null |
+		grep -F "@$1>, relay=127.0.0.1[127.0.0.1]:$E2E_SINK_PORT," |
+		grep -F 'status=sent'
+}
+
+# sent_count - how many recipients at DOMAIN the sink accepted after OFFSET
+sent_count()
+{
+	sent_lines "$1" "$2" | wc -l
+}
+
+# log_size - the maillog's size in bytes: where a phase starts reading
+log_size()
+{
+	stat -c %s "$E2E_PF_LOG" 2>/dev/null || echo 0
+}
+
+# sent_follow - copy the status=sent lines to DOMAIN after OFFSET to FILE
+#	as they are logged, in the background; $_bench_follow is the pid to
+#	kill when done. One tail(1) follows the log instead of a grep of it
+#	per poll, which would take CPU from Postfix on a small machine.
+sent_follow()
+{
+	local d="@$1>, relay=127.0.0.1[127.0.0.1]:$E2E_SINK_PORT,"
+	# Line-buffered all the way: mawk would wait for a full input block.
+	# The subshell execs tail, so $! is tail's pid; nothing keeps the
+	# caller's stdout open.
+	(exec tail -c "+$(($2 + 1))" -F "$E2E_PF_LOG" > >(
+		grep --line-buffered -F "$d" |
+			grep --line-buffered -F 'status=sent' >"$3")) \
+		>/dev/null 2>&1 &
+	_bench_follow=$!
+}
+
+# wait_sent - wait for N recipients at DOMAIN after OFFSET; print the time
+#	the count was first seen complete (polled every 0.05 s: the
+#	maillog's time stamps have whole seconds only), nothing on timeout.
+#	A moim phase ($4 = list name) also notes when moim-listd committed
+#	the post's copies (T_QUEUED) and when it had recorded the last copy
+#	as handed to the relay (T_HANDED), on stderr.
+wait_sent()
+{
+	local dom=$1 n=$3 name=${4:-} t tq="" th="" f rc=1
+	f=$(mktemp "$E2E_DIR/sent.XXXXXX")
+	sent_follow "$dom" "$2" "$f"
+	for _ in $(seq 1 $((BENCH_TIMEOUT * 20))); do
+		t=$EPOCHREALTIME
+		if [ -n "$name" ] && [ -z "$tq" ] &&
+			grep -aq "rcpt=$name@.*result=distributed" \
+				"$E2E_DIR/log/listd.log"; then
+			tq=$t
+			echo "T_QUEUED=$tq" >&2
+		fi
+		if [ -n "$tq" ] && [ -z "$th" ] && [ "$(db_unsent)" = 0 ]; then
+			th=$t
+			echo "T_HANDED=$th" >&2
+		fi
+		if [ "$(wc -l <"$f")" -ge "$n" ]; then
+			echo "$t"
+			rc=0
+			break
+		fi
+		sleep 0.05
+	done
+	kill "$_bench_follow" 2>/dev/null
+	return $rc
+}
+
+# db_unsent - deliveries moim-listd has not yet handed to the relay
+db_unsent()
+{
+	sqlite3 -readonly -cmd '.timeout 2000' "$E2E_DIR/db/moim.db" \
+		"SELECT count(*) FROM deliveries WHERE state < 2" 2>/dev/null ||
+		echo unknown
+}
+
+# phase_end - report one phase, print its rate; $1=name $2=domain
+#	$3=maillog offset $4=recipients $5=start time $6=end time or ""
+phase_end()
+{
+	local name=$1 dom=$2 off=$3 n=$4 t0=$5 t1=$6 got uniq secs rps fmt
+	pf_wait_queue_empty 120 >&2 || diag "$name: queue not empty" >&2
+	got=$(sent_count "$dom" "$off")
+	uniq=$(sent_lines "$dom" "$off" | sed 's/.* to=<\([^>]*\)>.*/\1/' |
+		sort -u | wc -l)
+	if [ -z "$t1" ]; then
+		diag "$name: FAILED: $got of $n recipients" \
+			"in ${BENCH_TIMEOUT}s" >&2
+		: >"$E2E_DIR/failed"
+		echo 0
+		return 0
+	fi
+	secs=$(echo "$t1 - $t0" | bc -l)
+	rps=$(printf '%.0f' "$(echo "$n / $secs" | bc -l)")
+	fmt='%-9s %6d rcpts %7.2f s %5d rcpt/s (%d sent, %d distinct)'
+	# shellcheck disable=SC2059 # the format is ours
+	diag "$(printf "$fmt" "$name" "$n" "$secs" "$rps" "$got" "$uniq")" >&2
+	[ "$got" = "$uniq" ] ||
+		diag "$name: $((got - uniq)) duplicate copies" >&2
+	[ "$uniq" -ge "$n" ] || : >"$E2E_DIR/failed"
+	echo "$rps"
+}
+
+# ------------------------------------------------------------- set-up
+
+# members_file - write N addresses mNNNNNN@DOMAIN to FILE
+members_file()
+{
+	seq -f "m%06g@$2" 1 "$1" >"$3"
+}
+
+# post_file - a ~5 KB plain-text post FROM to TO with mlmmj's pipe headers
+post_file()
+{
+	local line
+	line=$(printf 'The quick brown fox jumps over the lazy dog %.0s' 1 2)
+	printf 'Return-Path: <%s>\nX-Original-To: %s\nDelivered-To: %s\n' \
+		"$1" "$2" "$2"
+	printf 'From: Bench <%s>\nTo: <%s>\nSubject: fan-out benchmark\n' \
+		"$1" "$2"
+	printf 'Date: %s\nMessage-ID: <%s.%s@bench.test>\n' "$(date -R)" \
+		"$(date +%s%N)" "$RANDOM"
+	printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n'
+	for _ in $(seq 1 58); do printf '%s\n' "${line% }"; done
+}
+
+# moim_list - create list NAME on the list domain with N members at DOM
+moim_list()
+{
+	local name=$1 n=$2 dom=$3 f=$E2E_DIR/$1.members
+	members_file "$n" "$dom" "$f"
+	chmod 644 "$f"
+	moimctl list create "$name@$E2E_LIST_DOMAIN" --name "$name" \
+		--policy open >/dev/null || return 1
+	moimctl member import "$name" "$f" >"$E2E_DIR/log/import-$name.out" 2>&1
+}
+
+# mlmmj_list - an mlmmj list directory NAME with N members at DOM
+#	$4 = control/verp contents, or "-" for none (the default mode)
+mlmmj_list()
+{
+	local dir=$E2E_DIR/mlmmj/$1 d
+	for d in incoming queue queue/discarded archive text subconf \
+		unsubconf bounce control moderation subscribers.d \
+		digesters.d requeue nomailsubs.d; do
+		mkdir -p "$dir/$d" || return 1
+	done
+	: >"$dir/index"
+	cp /usr/share/mlmmj/text.skel/en/* "$dir/text/" 2>/dev/null
+	echo "$1@$3" >"$dir/control/listaddress"
+	echo "owner@example.net" >"$dir/control/owner"
+	echo 127.0.0.1 >"$dir/control/relayhost"
+	echo "$E2E_RELAY_PORT" >"$dir/control/smtpport"
+	[ "$4" = - ] || echo "$4" >"$dir/control/verp"
+	members_file "$2" "$3" "$dir/subscribers.d/m"
+}
+
+# ------------------------------------------------------------- phases
+
+# run_moim - post to moim list NAME (N members at DOM); print the rate
+run_moim()
+{
+	local name=$1 n=$2 dom=$3 off t0 t1 cpu hz f=$E2E_DIR/msg/$1.eml
+	post_file poster@example.net "$name@$E2E_LIST_DOMAIN" >"$f"
+	perf_start "$name"
+	cpu=$(listd_cpu)
+	off=$(log_size)
+	t0=$EPOCHREALTIME
+	send_mail poster@example.net "$name@$E2E_LIST_DOMAIN" "$f" ||
+		diag "$name: the post was not accepted" >&2
+	t1=$(wait_sent "$dom" "$off" "$n" "$name" 2>"$E2E_DIR/$name.t")
+	cpu=$(($(listd_cpu) - cpu))
+	perf_stop
+	moim_breakdown "$name" "$n" "$t0" "$E2E_DIR/$name.t" >&2
+	hz=$(getconf CLK_TCK)
+	diag "$(printf '%s: moim-listd used %.2f s of CPU (%.0f us/recipient)' \
+		"$name" "$(echo "$cpu / $hz" | bc -l)" \
+		"$(echo "$cpu * 1000000 / $hz / $n" | bc -l)")" >&2
+	phase_end "$name" "$dom" "$off" "$n" "$t0" "$t1"
+}
+
+# run_mlmmj - post to mlmmj list NAME (N members at DOM); print the rate
+run_mlmmj()
+{
+	local name=$1 n=$2 dom=$3 off t0 t1 dir=$E2E_DIR/mlmmj/$1
+	post_file poster@example.net "$name@$dom" >"$E2E_DIR/msg/$name.eml"
+	off=$(log_size)
+	t0=$EPOCHREALTIME
+	/usr/bin/mlmmj-receive -F -L "$dir" <"$E2E_DIR/msg/$name.eml" \
+		>>"$E2E_DIR/log/mlmmj.log" 2>&1 ||
+		diag "$name: mlmmj-receive failed" >&2
+	t1=$(wait_sent "$dom" "$off" "$n")
+	phase_end "$name" "$dom" "$off" "$n" "$t0" "$t1"
+}
+
+# run_ceiling - smtp-source's single-recipient messages; print the rate
+run_ceiling()
+{
+	local n=$1 dom=ceiling.bench.test off t0 t1
+	off=$(log_size)
+	t0=$EPOCHREALTIME
+	smtp-source -d -N -s 4 -m "$n" -r 1 -l 5120 -f poster@example.net \
+		-t "sink@$dom" "127.0.0.1:$E2E_RELAY_PORT" \
+		>>"$E2E_DIR/log/smtp-source.log" 2>&1 ||
+		diag "ceiling: smtp-source failed" >&2
+	t1=$(wait_sent "$dom" "$off" "$n")
+	phase_end ceiling "$dom" "$off" "$n" "$t0" "$t1"
+}
+
+# listd_cpu - user and system CPU ticks moim-listd has used so far
+listd_cpu()
+{
+	awk '{ print $14 + $15 }' "/proc/$(e2e_daemon_pid listd)/stat" \
+		2>/dev/null || echo 0
+}
+
+# moim_breakdown - how long listd took to queue, and to hand over, a post
+moim_breakdown()
+{
+	local name=$1 n=$2 t0=$3 T_QUEUED="" T_HANDED=""
+	eval "$(grep '^T_[A-Z]*=' "$4")"
+	[ -n "$T_QUEUED" ] || return 0
+	if [ -z "$T_HANDED" ]; then
+		# The sink saw the last copy before listd recorded it.
+		diag "$(printf '%s: copies queued in the database after %.2f s' \
+			"$name" "$(echo "$T_QUEUED - $t0" | bc -l)")"
+		return 0
+	fi
+	local fmt='%s: copies queued in the database after %.2f s; all %d'
+	fmt="$fmt handed to the relay after %.2f s (%.0f rcpt/s after queueing)"
+	# shellcheck disable=SC2059 # the format is ours
+	diag "$(printf "$fmt" "$name" "$(echo "$T_QUEUED - $t0" | bc -l)" \
+		"$n" "$(echo "$T_HANDED - $t0" | bc -l)" \
+		"$(echo "$n / ($T_HANDED - $T_QUEUED)" | bc -l)")"
+}
+
+# perf_start - perf record moim-listd into BENCH_PERF/NAME.data, if asked
+perf_start()
+{
+	[ -n "${BENCH_PERF:-}" ] || return 0
+	mkdir -p "$BENCH_PERF"
+	perf record -g -o "$BENCH_PERF/$1.data" -p "$(e2e_daemon_pid listd)" \
+		>"$BENCH_PERF/$1.log" 2>&1 &
+	_bench_perf=$!
+}
+
+# perf_stop - stop the recording perf_start began
+perf_stop()
+{
+	[ -n "${_bench_perf:-}" ] || return 0
+	kill -INT "$_bench_perf" 2>/dev/null
+	wait "$_bench_perf" 2>/dev/null
+	_bench_perf=
+}
+
+# ratio - A / B with two decimals, 0 when B is 0
+ratio()
+{
+	[ "$2" = 0 ] && { echo 0; return; }
+	printf '%.2f' "$(echo "$1 / $2" | bc -l)"
+}
+
+# bench_setup - Postfix with the sink, moim-listd, two moim and two mlmmj lists
+bench_setup()
+{
+	local conf=()
+	e2e_init fanout-bench
+	e2e_require listd/moim-listd ctl/moimctl
+	[ -x /usr/bin/mlmmj-receive ] || skip_all "mlmmj not installed"
+	command -v bc >/dev/null || skip_all "bc not installed"
+	e2e_pick_port BENCH_SINK_PORT || bail_out "no free port"
+	[ -n "${BENCH_CONNECTIONS:-}" ] &&
+		conf+=("listd.connections=$BENCH_CONNECTIONS")
+	moim_setup "${conf[@]}"
+	pf_start --sink "$BENCH_SINK_PORT" || bail_out "postfix did not start"
+	e2e_sink_start "$BENCH_SINK_PORT" || bail_out "smtp-sink did not start"
+	if ! moim_list personal "$BENCH_MEMBERS" personal.bench.test ||
+		! moim_list batched "$BENCH_MEMBERS" batched.bench.test ||
+		! moimctl list set batched delivery=batched >/dev/null; then
+		bail_out "moim lists"
+	fi
+	if ! mlmmj_list mlmmj "$BENCH_MLMMJ_MEMBERS" mlmmj.bench.test - ||
+		! mlmmj_list xverp "$BENCH_MEMBERS" xverp.bench.test \
+			postfix; then
+		bail_out "mlmmj lists"
+	fi
+	listd_start || bail_out "moim-listd did not start"
+}
+
+# main - every phase on the same Postfix, then the summary line
+main()
+{
+	local p b m x c
+	bench_setup
+	local mm="mlmmj_default_members=$BENCH_MLMMJ_MEMBERS"
+	diag "members=$BENCH_MEMBERS $mm" \
+		"counted: maillog status=sent lines relayed to smtp-sink" \
+		"(one per recipient, after the sink's 250)"
+	c=$(run_ceiling "$BENCH_MEMBERS")
+	p=$(run_moim personal "$BENCH_MEMBERS" personal.bench.test)
+	b=$(run_moim batched "$BENCH_MEMBERS" batched.bench.test)
+	x=$(run_mlmmj xverp "$BENCH_MEMBERS" xverp.bench.test)
+	m=$(run_mlmmj mlmmj "$BENCH_MLMMJ_MEMBERS" mlmmj.bench.test)
+	# The work dir is removed on exit unless something failed.
+	[ -e "$E2E_DIR/failed" ] && _t_failed=1
+	echo "bench fanout: moim_personal_rps=$p moim_batched_rps=$b" \
+		"mlmmj_rps=$m mlmmj_xverp_rps=$x ceiling_rps=$c" \
+		"ratio_personal_ceiling=$(ratio "$p" "$c")" \
+		"ratio_batched_xverp=$(ratio "$b" "$x")"
+	[ "$_t_failed" = 0 ] && exit 0
+	exit 1
+}
+
+main "$@"
