@@ -45,7 +45,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */

@@ -24,7 +24,8 @@
 #include "smtpc.h"
 #include "store.h"
 
-#define FANOUT_CLAIM 32
+/* A claim covers one full batch, so batched copies go 100 at a time. */
+#define FANOUT_CLAIM 100
 #define FANOUT_BATCH 100
 #define FANOUT_TOKEN_DAYS 90
 
@@ -208,6 +209,7 @@ send_batch(
 	    g_strdup_printf("%s-bounces@%s", sn->list->local, sn->list->domain);
 	gsize len;
 	const char *raw = g_bytes_get_data(sn->out->raw, &len), *text = NULL;
+	GArray *sent = g_array_new(FALSE, FALSE, sizeof(gint64));
 	guint i;
 	bool ok = sender_connect(sn, err);
 
@@ -217,12 +219,23 @@ send_batch(
 	ok = ok &&
 	    smtpc_send(sn->c, from, smtpc_has_xverp(sn->c), rcpts,
 		to_i - from_i, raw, len, &r, err);
+	/* The relay answered for all recipients at once: the accepted ones
+	 * are recorded in one commit, the others one by one. */
 	for (i = from_i; ok && i < to_i; i++) {
+		const struct store_delivery *dv = dvs->pdata[i];
 		int code = rcpt_code(&r, i - from_i, &text);
 
-		ok = record(sn, dvs->pdata[i], code, text, err);
+		if (code >= 200 && code < 300)
+			g_array_append_val(sent, dv->id);
+		else
+			ok = record(sn, dv, code, text, err);
 	}
+	if (ok && sent->len > 0)
+		ok = store_delivery_done(sn->s,
+		    (const gint64 *)(void *)sent->data, sent->len, STORE_D_SENT,
+		    r.data_code, r.data_text, err);
 	smtpc_result_clear(&r);
+	g_array_unref(sent);
 	g_free(rcpts);
 	return ok;
 }
