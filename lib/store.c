@@ -445,6 +445,22 @@ finalize_stmt(gpointer p)
 	sqlite3_finalize(p);
 }
 
+/*
+ * busy_wait - SQLite's busy handler: wait for another writer in short
+ * steps. SQLite's own busy timeout sleeps up to 100 ms at a time, which
+ * several threads committing each delivery turn into most of their time.
+ */
+static int
+busy_wait(void *data, int count)
+{
+	/* Each step is at most 2 ms, so count steps wait at most 2 * count
+	 * ms: give up once that could exceed the timeout. */
+	if ((gint64)count * 2 >= STORE_BUSY_TIMEOUT_MS)
+		return 0;
+	g_usleep(MIN(50 << MIN(count, 6), 2000));
+	return 1;
+}
+
 /* store_open - open (and in RW modes create and migrate) the database */
 struct store *
 store_open(const char *path, enum store_access acc, GError **err)
@@ -462,7 +478,7 @@ store_open(const char *path, enum store_access acc, GError **err)
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(s->db, busy_wait, NULL);
 	sqlite3_extended_result_codes(s->db, 1);
 	if (!sq_archive_tokenizer(s, err) ||
 	    !store_exec(s, "PRAGMA foreign_keys = ON", err))
@@ -1344,7 +1360,8 @@ store_outbound_get(
 	o = g_new0(struct store_outbound, 1);
 	o->id = sqlite3_column_int64(st, 0);
 	o->list_id = sqlite3_column_int64(st, 1);
-	o->kind = (enum store_out_kind)CLAMP(sqlite3_column_int(st, 2), 0, 2);
+	o->kind = (enum store_out_kind)CLAMP(
+	    sqlite3_column_int(st, 2), 0, STORE_OUT_EVENT);
 	o->envelope_from = sq_text(st, 3);
 	o->message_id = sq_text(st, 4);
 	o->raw = sq_blob(st, 5);
