@@ -1,0 +1,88 @@
+#!/bin/sh
+# run.sh - build every libFuzzer target with clang and run each for a
+# bounded time on a seed corpus; TAP, one test per target.
+#
+# Each tests/fuzz/fuzz_X.c is linked against the library sources built
+# with -fsanitize=fuzzer-no-link,address,undefined, seeded from the
+# shared corpus (../shared/corpus next to the source tree, or
+# MOIM_CORPUS), and run for FUZZ_SECONDS (default 15) seconds. A crash,
+# a leak, a timeout or any sanitizer report fails that target; the input
+# that caused it is kept in the work directory and named in the output.
+# "make fuzz" runs the same with FUZZ_SECONDS=60. The seed is fixed
+# (FUZZ_SEED, default 1) so that a run explores the same inputs each time.
+top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${top_builddir:-$top}/tests/fuzz/build
+secs=${FUZZ_SECONDS:-15}
+corpus=${MOIM_CORPUS:-$top/../shared/corpus}
+[ -d "$corpus" ] || corpus=/work/shared/corpus
+
+targets=$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/\.c$//')
+if ! command -v clang >/dev/null 2>&1; then
+	echo "1..0 # SKIP clang not installed"
+	exit 0
+fi
+echo "1..$(echo "$targets" | wc -w)"
+
+pkgs="glib-2.0 gmime-3.0 libical sqlite3"
+cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -DMOIM_SYSCONFDIR=\"/etc\" -DMOIM_LOCALSTATEDIR=\"/var\" -DMOIM_DATADIR=\"/usr/share/moim\" -iquote $top/lib -iquote $top/ical $(pkg-config --cflags $pkgs)"
+libs="$(pkg-config --libs $pkgs) -lm"
+san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+mkdir -p "$build/obj" || exit 1
+
+# The library once, instrumented for coverage but without libFuzzer's main.
+objs=""
+for src in "$top"/lib/*.c "$top"/ical/*.c; do
+	case $src in *_test.c) continue ;; esac
+	o=$build/obj/$(echo "$src" | sed "s|$top/||; s|/|_|g; s|\.c$|.o|")
+	objs="$objs $o"
+	[ "$o" -nt "$src" ] && continue
+	# shellcheck disable=SC2086
+	clang $cflags $san -fsanitize=fuzzer-no-link -c "$src" -o "$o" \
+		2>"$build/build.log" || { cat "$build/build.log"; exit 1; }
+done
+
+seeds_for()
+{
+	case $1 in
+	fuzz_mime | fuzz_text) echo "$corpus/mime $corpus/i18n" ;;
+	fuzz_dsn) echo "$corpus/bounces" ;;
+	fuzz_imip) echo "$corpus/imip" ;;
+	fuzz_rsvptext) echo "$corpus/replies" ;;
+	*) echo "$build/seed-$1" ;;
+	esac
+}
+
+# Targets without a corpus of their own start from a few written inputs.
+mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock"
+printf 'LHLO x\r\nMAIL FROM:<a@b> SIZE=10\r\nRCPT TO:<l@d>\r\nDATA\r\nSubject: x\r\n\r\n..body\r\n.\r\nQUIT\r\n' \
+	>"$build/seed-fuzz_lmtp/session"
+printf '행사: 제1회 공개기술포럼\n일시: 2026년 12월 16일 (수) 오후 2시~5시\n장소: 4층\n정원: 80명\n\n본문\n' \
+	>"$build/seed-fuzz_evblock/ko"
+printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nRSVP-By: 2026-12-14\n' \
+	>"$build/seed-fuzz_evblock/en"
+
+n=0
+for t in $targets; do
+	n=$((n + 1))
+	bin=$build/$t
+	# shellcheck disable=SC2086
+	if ! clang $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/$t.c" \
+		$objs $libs -o "$bin" 2>"$build/$t.build.log"; then
+		echo "not ok $n - $t builds"
+		sed 's/^/# /' "$build/$t.build.log" | head -20
+		continue
+	fi
+	work=$build/$t.work
+	rm -rf "$work" && mkdir -p "$work/new"
+	# shellcheck disable=SC2046
+	if (cd "$work" && "$bin" -max_total_time="$secs" -timeout=20 \
+		-seed="${FUZZ_SEED:-1}" \
+		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+		new $(seeds_for "$t") >run.log 2>&1); then
+		echo "ok $n - $t: $(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$work/run.log" | grep -o '[0-9]*$') runs in $secs s"
+	else
+		echo "not ok $n - $t"
+		grep -E 'ERROR|SUMMARY|Test unit written|crash-|leak-|timeout-' \
+			"$work/run.log" | head -10 | sed 's/^/# /'
+	fi
+done
