@@ -89,6 +89,15 @@ static const struct ctl_verb verbs[] = {
 	"archive export L [FILE]"},
     {"archive", "import", ctl_archive_import, 2, 2, "", true,
 	"archive import L MBOX|DIR"},
+    {"event", "ls", ctl_event_ls, 1, 1, "", true, "event ls L"},
+    {"event", "show", ctl_event_show, 1, 1, "", true, "event show EVENT"},
+    {"event", "rsvps", ctl_event_rsvps, 1, 1, "csv", true,
+	"event rsvps EVENT [--csv]"},
+    {"event", "update", ctl_event_update, 2, MANY, "", true,
+	"event update EVENT KEY=VALUE..."},
+    {"event", "cancel", ctl_event_cancel, 1, 1, "", true, "event cancel EVENT"},
+    {"event", "promote", ctl_event_promote, 2, 2, "", true,
+	"event promote EVENT ADDR"},
 };
 
 /* ctl_err - print "moimctl: MESSAGE" on stderr */

@@ -52,6 +52,8 @@ static const struct ls_key ls_keys[] = {
 	"hold posts whose From domain fails DMARC"},
     {"rate_limit", LS_COUNT, OFF(rate_limit), NULL,
 	"posts per sender per hour, 0 = no limit"},
+    {"reminder_hours", LS_COUNT, OFF(reminder_hours), NULL,
+	"event reminder this many hours before, 0 = none"},
 };
 
 /* listset_defaults - fill ls with the defaults for a list called name */
@@ -73,6 +75,7 @@ listset_defaults(struct listset *ls, const char *name)
 	ls->description = g_strdup("");
 	ls->require_auth = false;
 	ls->rate_limit = 30;
+	ls->reminder_hours = 24;
 }
 
 static const struct ls_key *

@@ -60,6 +60,7 @@ struct listset {
 	enum listset_nonmember nonmember; /* members policy: refuse or hold */
 	bool require_auth; /* hold posts whose From fails DMARC (milter) */
 	int rate_limit; /* posts per sender per hour; 0 = no limit */
+	int reminder_hours; /* event reminder this long before; 0 = none */
 	char *description;
 };
 

@@ -196,6 +196,8 @@ enum store_out_kind {
 	STORE_OUT_POST, /* personalised per member at send time */
 	STORE_OUT_NOTICE, /* complete message to one or more addresses */
 	STORE_OUT_BATCH, /* one copy, many recipients, XVERP */
+	STORE_OUT_EVENT, /* one member's own copy (invitation), sent with
+			  * that member's VERP and List-Unsubscribe */
 };
 struct store_rcpt {
 	const char *address;
@@ -351,5 +353,77 @@ void store_archive_entry_free(struct store_archive_entry *e);
 gint64 store_archive_count(struct store *s, gint64 list_id, GError **err);
 bool store_archive_has(struct store *s, gint64 list_id, const char *message_id,
     bool *has_out, GError **err);
+
+/* Events: an event belongs to the lists in event_lists; list_id is the
+ * first. rsvp_by 0 = none, capacity 0 = no limit. */
+struct store_event {
+	gint64 id;
+	gint64 list_id;
+	char *uid;
+	char *title;
+	gint64 starts;
+	gint64 ends;
+	bool is_all_day;
+	char *tzid;
+	char *location; /* or NULL */
+	char *description; /* or NULL */
+	int capacity;
+	gint64 rsvp_by;
+	int sequence;
+	char *organizer; /* canonical address of the member who announced */
+	char *organizer_name; /* or NULL */
+	char *state; /* active, cancelled */
+	char *message_id; /* the announcement's, or NULL */
+	gint64 created;
+};
+bool store_event_add(struct store *s, const struct store_event *ev, gint64 now,
+    gint64 *id_out, GError **err);
+bool store_event_update(
+    struct store *s, const struct store_event *ev, GError **err);
+bool store_event_get(
+    struct store *s, gint64 id, struct store_event **ev_out, GError **err);
+bool store_event_by_message_id(struct store *s, gint64 list_id,
+    const char *message_id, struct store_event **ev_out, GError **err);
+GPtrArray *store_event_list(struct store *s, gint64 list_id, GError **err);
+/* Every event, of any list and state, that has not ended by now. */
+GPtrArray *store_event_current(struct store *s, gint64 now, GError **err);
+void store_event_free(struct store_event *ev);
+/* Things done once per event ("reminder", "cancel"): *marked_out is false
+ * when kind was already recorded. */
+bool store_event_mark(struct store *s, gint64 event_id, const char *kind,
+    gint64 now, bool *marked_out, GError **err);
+bool store_event_marked(struct store *s, gint64 event_id, const char *kind,
+    bool *marked_out, GError **err);
+
+struct store_invitation {
+	char *address;
+	int sequence; /* the last SEQUENCE sent to address */
+	gint64 sent;
+};
+bool store_invitation_put(struct store *s, gint64 event_id, const char *address,
+    int sequence, gint64 now, GError **err);
+GPtrArray *store_invitation_list(
+    struct store *s, gint64 event_id, GError **err);
+void store_invitation_free(struct store_invitation *iv);
+
+/* One answer per address and event; the last one wins. */
+struct store_rsvp {
+	gint64 id;
+	gint64 event_id;
+	char *address;
+	char *display_name; /* or NULL */
+	char *answer; /* accepted, declined, tentative */
+	int headcount;
+	char *status; /* attending, waitlist, declined, tentative, promoted */
+	char *source; /* imip, text, command, moimctl */
+	gint64 updated;
+	gint64 queued; /* queue order of a yes (waitlist position) */
+};
+bool store_rsvp_get(struct store *s, gint64 event_id, const char *address,
+    struct store_rsvp **r_out, GError **err);
+bool store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err);
+/* In queue order (queued, then id). */
+GPtrArray *store_rsvp_list(struct store *s, gint64 event_id, GError **err);
+void store_rsvp_free(struct store_rsvp *r);
 
 #endif

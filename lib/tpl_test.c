@@ -49,6 +49,12 @@ all_vars(void)
 	g_hash_table_insert(v, "subject", "세미나 안내");
 	g_hash_table_insert(v, "id", "42");
 	g_hash_table_insert(v, "member", "park@example.org");
+	g_hash_table_insert(v, "event", "제1회 공개기술포럼");
+	g_hash_table_insert(v, "when", "2026-12-16 14:00-17:00 (Asia/Seoul)");
+	g_hash_table_insert(v, "where", "4층 시청각실");
+	g_hash_table_insert(v, "rsvp_address", "ai-rsvp+3@lists.example.org");
+	g_hash_table_insert(v, "status", "참석으로 등록되었습니다 (1명).");
+	g_hash_table_insert(v, "line", "2");
 	return v;
 }
 

@@ -177,13 +177,20 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 	int code;
 	bool ok;
 
-	if (sn->out->kind == STORE_OUT_POST && sn->list != NULL) {
+	/* An invitation is already one member's copy; it gets that member's
+	 * VERP and List-Unsubscribe as a post does. */
+	if (sn->list != NULL &&
+	    (sn->out->kind == STORE_OUT_POST ||
+		(sn->out->kind == STORE_OUT_EVENT && dv->member_id > 0))) {
 		from = personal_copy(sn, dv, msg);
 	} else {
 		const char *raw = g_bytes_get_data(sn->out->raw, &len);
 
-		from = g_strdup(
-		    sn->out->envelope_from ? sn->out->envelope_from : "");
+		from = sn->out->envelope_from != NULL
+		    ? g_strdup(sn->out->envelope_from)
+		    : sn->list != NULL ? g_strdup_printf("%s-bounces@%s",
+					     sn->list->local, sn->list->domain)
+				       : g_strdup("");
 		g_string_truncate(msg, 0);
 		g_string_append_len(msg, raw, (gssize)len);
 	}

@@ -10,6 +10,10 @@
  *	bool moderate_notify(struct job *j, gint64 held_id, const char *why,
  *	    GError **err);
  *	void moderate_timer(struct listd *d, struct store *s, gint64 now);
+ *	bool event_post(struct job *j, bool *handled_out, GError **err);
+ *	void event_timer(struct listd *d, struct store *s, gint64 now);
+ *	bool rsvp_handle(struct job *j, GError **err);
+ *	bool rsvp_reply(struct job *j, bool *handled_out, GError **err);
  * DESCRIPTION
  *	The processor (process.c) parses the message once, resolves the
  *	recipient to a list and a kind, and calls the handler for that kind
@@ -26,7 +30,9 @@
 #include <gmime/gmime.h>
 
 #include "addr.h"
+#include "commands.h"
 #include "dsn.h"
+#include "imip.h"
 #include "listd.h"
 #include "rcpt.h"
 #include "store.h"
@@ -46,6 +52,7 @@ struct job {
 	char *message_id; /* "<...>" or NULL */
 	char *subject; /* decoded UTF-8 or NULL */
 	const char *result; /* one word for the log and the queue */
+	char *reply; /* a command's answer built at run time, or NULL */
 };
 
 bool post_handle(struct job *j, GError **err);
@@ -72,5 +79,28 @@ bool moderate_notify(
 bool moderate_reply(
     struct job *j, const char *tok, const char **result_out, GError **err);
 void moderate_timer(struct listd *d, struct store *s, gint64 now);
+
+bool notice_queue_imip(struct job *j, const char *tpl,
+    const struct store_rcpt *to, GHashTable *vars, const char *ics,
+    enum imip_method method, GError **err);
+bool post_prepare(struct job *j, GError **err);
+bool post_archive(struct job *j, GError **err);
+
+/* event.c: announcements become events; the events timer. */
+bool event_post(struct job *j, bool *handled_out, GError **err);
+void event_timer(struct listd *d, struct store *s, gint64 now);
+char *event_rsvp_address(const struct store_list *l, gint64 event_id);
+void event_imip(const struct store_event *ev, const char *organizer_addr,
+    gint64 now, struct imip_event *out);
+GHashTable *event_vars(
+    struct job *j, const struct store_event *ev, const char *to);
+
+/* rsvp.c: answers by iMIP, by reply, by command; seats. */
+bool rsvp_handle(struct job *j, GError **err);
+bool rsvp_reply(struct job *j, bool *handled_out, GError **err);
+bool rsvp_command(
+    struct job *j, const struct cmd *c, const char **result_out, GError **err);
+bool rsvp_tell_promoted(struct job *j, const struct store_event *ev,
+    const struct store_rsvp *r, GError **err);
 
 #endif

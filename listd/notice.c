@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "imip.h"
 #include "job.h"
 #include "log.h"
 #include "mime.h"
@@ -110,4 +111,65 @@ notice_queue_attach(struct job *j, const char *tpl, const char *to,
 	log_info("notice: list=%s template=%s to=%s", l->address, tpl, to);
 	return store_outbound_add(j->s, l->id, STORE_OUT_NOTICE, bounces, NULL,
 	    raw, strlen(raw), &r, 1, j->now, NULL, err);
+}
+
+/* imip_copy - the notice n with its body replaced by an iMIP part */
+static char *
+imip_copy(const struct mime_notice *n, const char *ics, enum imip_method method,
+    GError **err)
+{
+	g_autofree char *raw = mime_build_notice(n, err);
+	GMimeMessage *m;
+	GMimeObject *part;
+	GBytes *b;
+	char *out;
+
+	if (raw == NULL)
+		return NULL;
+	m = mime_parse(raw, strlen(raw), err);
+	if (m == NULL)
+		return NULL;
+	part = imip_mime_new(ics, method, n->body, err);
+	if (part == NULL) {
+		g_object_unref(m);
+		return NULL;
+	}
+	g_mime_message_set_mime_part(m, part);
+	g_object_unref(part);
+	b = mime_to_bytes(GMIME_OBJECT(m));
+	out = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+	g_bytes_unref(b);
+	g_object_unref(m);
+	return out;
+}
+
+/* notice_queue_imip - a template as the text of an iMIP message (ics,
+ * method) for one member, queued as that member's own copy */
+bool
+notice_queue_imip(struct job *j, const char *tpl, const struct store_rcpt *to,
+    GHashTable *vars, const char *ics, enum imip_method method, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	g_autofree char *subject = NULL, *body = NULL, *from = NULL,
+			*raw = NULL, *list_id = list_id_value(l);
+	const char *extra[] = {"List-Id", list_id, NULL};
+	struct mime_notice n = {0};
+
+	if (!tpl_render(j->d->cfg->templates, l->set.language, tpl, vars,
+		&subject, &body, err))
+		return false;
+	from = notice_from(l);
+	n.from = from;
+	n.to = to->address;
+	n.subject = subject;
+	n.body = body;
+	n.message_id_domain = l->domain;
+	n.extra_headers = extra;
+	raw = imip_copy(&n, ics, method, err);
+	if (raw == NULL)
+		return false;
+	log_info("notice: list=%s template=%s to=%s method=%s", l->address, tpl,
+	    to->address, imip_method_name(method));
+	return store_outbound_add(j->s, l->id, STORE_OUT_EVENT, NULL, NULL, raw,
+	    strlen(raw), to, 1, j->now, NULL, err);
 }

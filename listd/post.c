@@ -184,9 +184,9 @@ footer_text(struct job *j, GError **err)
 	return body;
 }
 
-/* prepare - turn the post into the copy every member gets */
-static bool
-prepare(struct job *j, GError **err)
+/* post_prepare - turn the post into the copy every member gets */
+bool
+post_prepare(struct job *j, GError **err)
 {
 	const struct listset *ls = &j->t.list->set;
 	g_autofree char *prefix = listset_prefix(ls), *subj = NULL,
@@ -233,11 +233,11 @@ recipients(struct job *j, GPtrArray **members_out, size_t *n_out, GError **err)
 	return r;
 }
 
-/* archive - keep the post as received, threaded and indexed; the raw
+/* post_archive - keep the post as received, threaded and indexed; the raw
  * bytes are parsed again so the index holds what the author wrote, not
  * the prepared copy */
-static bool
-archive(struct job *j, GError **err)
+bool
+post_archive(struct job *j, GError **err)
 {
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
@@ -260,7 +260,7 @@ post_distribute(struct job *j, GError **err)
 	    ? STORE_OUT_BATCH
 	    : STORE_OUT_POST;
 
-	if (!prepare(j, err))
+	if (!post_prepare(j, err))
 		return false;
 	r = recipients(j, &members, &n, err);
 	if (r == NULL)
@@ -269,7 +269,7 @@ post_distribute(struct job *j, GError **err)
 	ok = store_outbound_add(j->s, j->t.list->id, kind, NULL, j->message_id,
 		 g_bytes_get_data(b, NULL), g_bytes_get_size(b), r, n, j->now,
 		 NULL, err) &&
-	    archive(j, err);
+	    post_archive(j, err);
 	log_info("post: list=%s message-id=%s recipients=%zu",
 	    j->t.list->address, j->message_id ? j->message_id : "-", n);
 	j->result = "distributed";
@@ -297,6 +297,7 @@ post_handle(struct job *j, GError **err)
 	g_autofree char *hold_why = NULL;
 	const char *why;
 	int role;
+	bool handled = false;
 
 	if (j->is_loop) {
 		j->result = "loop dropped";
@@ -316,11 +317,19 @@ post_handle(struct job *j, GError **err)
 	hold_why = mime_header_text(GMIME_OBJECT(j->msg), "X-Moim-Hold");
 	if (hold_why != NULL)
 		return hold(j, hold_reason(hold_why), err);
+	if (!rsvp_reply(j, &handled, err))
+		return false;
+	if (handled)
+		return true;
 	if (!sender_role(j, &role, err))
 		return false;
 	switch (decide(&j->t.list->set, role, &why)) {
 	case V_ACCEPT:
-		return post_distribute(j, err);
+		/* An organizer's announcement with an event block. */
+		if (role >= (int)STORE_ROLE_MODERATOR &&
+		    !event_post(j, &handled, err))
+			return false;
+		return handled || post_distribute(j, err);
 	case V_HOLD:
 		return hold(j, why, err);
 	case V_REFUSE:

@@ -53,8 +53,7 @@ job_dispatch(struct job *j, GError **err)
 	case RCPT_BOUNCES:
 		return bounce_handle(j, err);
 	case RCPT_RSVP:
-		j->result = "rsvp not yet handled";
-		return true;
+		return rsvp_handle(j, err);
 	default:
 		return request_handle(j, err);
 	}
@@ -116,6 +115,7 @@ job_clear(struct job *j)
 	g_clear_pointer(&j->envelope, addr_free);
 	g_clear_pointer(&j->message_id, g_free);
 	g_clear_pointer(&j->subject, g_free);
+	g_clear_pointer(&j->reply, g_free);
 }
 
 /* process_one - run a job; on failure retry it later or give up */
@@ -172,6 +172,7 @@ process_thread(gpointer data)
 		if (due == NULL || due->len < PROCESS_BATCH) {
 			(void)store_pending_expire(s, now, NULL);
 			moderate_timer(d, s, now);
+			event_timer(d, s, now);
 			(void)listd_wait(d, &gen, 1000);
 		}
 		if (due != NULL)

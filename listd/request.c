@@ -243,8 +243,11 @@ run_cmd(
 	case CMD_DIGEST:
 	case CMD_NOMAIL:
 		return do_mode(j, c, result_out, err);
+	case CMD_EVENTS:
+	case CMD_RSVP:
+		return rsvp_command(j, c, result_out, err);
 	default:
-		*result_out = "no events are open on this list";
+		*result_out = "unknown command (send \"help\")";
 		return true;
 	}
 }

@@ -1,0 +1,397 @@
+/*
+ * store_events - the store's event tables: events, invitations, RSVPs
+ *
+ * DESCRIPTION
+ *	The events half of lib/store.h (see there). Tables of schema 1:
+ *	events, event_lists, invitations, rsvps, reminders. The reminders
+ *	table keeps one row per thing sent once for an event (a reminder,
+ *	the cancellation), so a restart never sends it again.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "err.h"
+#include "store.h"
+#include "store_int.h"
+
+#define EVENT_COLS                                                             \
+	"SELECT e.id, (SELECT min(list_id) FROM event_lists x"                 \
+	" WHERE x.event_id = e.id), uid, title, starts, ends, all_day, tzid,"  \
+	" location, description, capacity, rsvp_by, sequence, organizer,"      \
+	" organizer_name, state, message_id, created FROM events e "
+
+/* event_from_row - a struct store_event from an EVENT_COLS row */
+static struct store_event *
+event_from_row(sqlite3_stmt *st)
+{
+	struct store_event *ev = g_new0(struct store_event, 1);
+
+	ev->id = sqlite3_column_int64(st, 0);
+	ev->list_id = sqlite3_column_int64(st, 1);
+	ev->uid = sq_text(st, 2);
+	ev->title = sq_text(st, 3);
+	ev->starts = sqlite3_column_int64(st, 4);
+	ev->ends = sqlite3_column_int64(st, 5);
+	ev->is_all_day = sqlite3_column_int(st, 6) != 0;
+	ev->tzid = sq_text(st, 7);
+	ev->location = sq_text(st, 8);
+	ev->description = sq_text(st, 9);
+	ev->capacity = sqlite3_column_int(st, 10);
+	ev->rsvp_by = sqlite3_column_int64(st, 11);
+	ev->sequence = sqlite3_column_int(st, 12);
+	ev->organizer = sq_text(st, 13);
+	ev->organizer_name = sq_text(st, 14);
+	ev->state = sq_text(st, 15);
+	ev->message_id = sq_text(st, 16);
+	ev->created = sqlite3_column_int64(st, 17);
+	return ev;
+}
+
+/* events_collect - every row of st as an event; NULL on error */
+static GPtrArray *
+events_collect(struct store *s, sqlite3_stmt *st, GError **err)
+{
+	GPtrArray *a;
+	bool row;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_event_free);
+	for (;;) {
+		if (!sq_row(s, st, &row, err)) {
+			g_ptr_array_unref(a);
+			return NULL;
+		}
+		if (!row)
+			return a;
+		g_ptr_array_add(a, event_from_row(st));
+	}
+}
+
+/* event_one - the first row of st, or NULL */
+static bool
+event_one(struct store *s, sqlite3_stmt *st, struct store_event **ev_out,
+    GError **err)
+{
+	bool row;
+
+	*ev_out = NULL;
+	if (!sq_row(s, st, &row, err))
+		return false;
+	if (row) {
+		*ev_out = event_from_row(st);
+		sqlite3_reset(st);
+	}
+	return true;
+}
+
+/* store_event_add - a new event on ev->list_id; ev->id is ignored */
+bool
+store_event_add(struct store *s, const struct store_event *ev, gint64 now,
+    gint64 *id_out, GError **err)
+{
+	gint64 id;
+	bool ok;
+
+	if (!sq_begin(s, err))
+		return false;
+	ok = sq_done(s,
+	    sq_stmt(s, err,
+		"INSERT INTO events (uid, title, starts, ends, all_day, tzid,"
+		" location, description, capacity, rsvp_by, sequence,"
+		" organizer, organizer_name, state, message_id, created)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?,"
+		" ?)",
+		"ttiiitttiiittti", ev->uid, ev->title, ev->starts, ev->ends,
+		(gint64)ev->is_all_day, ev->tzid, ev->location, ev->description,
+		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
+		ev->organizer, ev->organizer_name, ev->message_id, now),
+	    err);
+	id = sqlite3_last_insert_rowid(s->db);
+	ok = ok &&
+	    sq_done(s,
+		sq_stmt(s, err,
+		    "INSERT INTO event_lists (event_id, list_id) VALUES (?, ?)",
+		    "ii", id, ev->list_id),
+		err);
+	if (ok && id_out != NULL)
+		*id_out = id;
+	return sq_end(s, ok, err);
+}
+
+/* store_event_update - write the changeable fields of ev back */
+bool
+store_event_update(struct store *s, const struct store_event *ev, GError **err)
+{
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"UPDATE events SET title = ?, starts = ?, ends = ?,"
+		" all_day = ?, tzid = ?, location = ?, description = ?,"
+		" capacity = ?, rsvp_by = ?, sequence = ?, state = ?"
+		" WHERE id = ?",
+		"tiiitttiiiti", ev->title, ev->starts, ev->ends,
+		(gint64)ev->is_all_day, ev->tzid, ev->location, ev->description,
+		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
+		ev->state, ev->id),
+	    err);
+}
+
+/* store_event_get - the event with this id, or NULL */
+bool
+store_event_get(
+    struct store *s, gint64 id, struct store_event **ev_out, GError **err)
+{
+	return event_one(s, sq_stmt(s, err, EVENT_COLS "WHERE id = ?", "i", id),
+	    ev_out, err);
+}
+
+/* store_event_by_message_id - the event a list's announcement created */
+bool
+store_event_by_message_id(struct store *s, gint64 list_id,
+    const char *message_id, struct store_event **ev_out, GError **err)
+{
+	return event_one(s,
+	    sq_stmt(s, err,
+		EVENT_COLS "WHERE message_id = ? AND EXISTS (SELECT 1 FROM"
+			   " event_lists x WHERE x.event_id = e.id"
+			   " AND x.list_id = ?) ORDER BY id DESC LIMIT 1",
+		"ti", message_id, list_id),
+	    ev_out, err);
+}
+
+/* store_event_list - the events of a list, newest start first */
+GPtrArray *
+store_event_list(struct store *s, gint64 list_id, GError **err)
+{
+	return events_collect(s,
+	    sq_stmt(s, err,
+		EVENT_COLS "WHERE EXISTS (SELECT 1 FROM event_lists x"
+			   " WHERE x.event_id = e.id AND x.list_id = ?)"
+			   " ORDER BY starts DESC, id DESC",
+		"i", list_id),
+	    err);
+}
+
+/* store_event_current - every event that has not ended by now */
+GPtrArray *
+store_event_current(struct store *s, gint64 now, GError **err)
+{
+	return events_collect(s,
+	    sq_stmt(
+		s, err, EVENT_COLS "WHERE ends > ? ORDER BY starts", "i", now),
+	    err);
+}
+
+/* store_event_free - release an event */
+void
+store_event_free(struct store_event *ev)
+{
+	if (ev == NULL)
+		return;
+	g_free(ev->uid);
+	g_free(ev->title);
+	g_free(ev->tzid);
+	g_free(ev->location);
+	g_free(ev->description);
+	g_free(ev->organizer);
+	g_free(ev->organizer_name);
+	g_free(ev->state);
+	g_free(ev->message_id);
+	g_free(ev);
+}
+
+/* store_event_mark - record that kind was done for the event, once;
+ * *marked_out is false when it already was */
+bool
+store_event_mark(struct store *s, gint64 event_id, const char *kind, gint64 now,
+    bool *marked_out, GError **err)
+{
+	if (!sq_done(s,
+		sq_stmt(s, err,
+		    "INSERT OR IGNORE INTO reminders (event_id, kind, sent)"
+		    " VALUES (?, ?, ?)",
+		    "iti", event_id, kind, now),
+		err))
+		return false;
+	*marked_out = sqlite3_changes(s->db) > 0;
+	return true;
+}
+
+/* store_event_marked - whether kind was done for the event */
+bool
+store_event_marked(struct store *s, gint64 event_id, const char *kind,
+    bool *marked_out, GError **err)
+{
+	gint64 n = sq_int(s,
+	    sq_stmt(s, err,
+		"SELECT count(*) FROM reminders WHERE event_id = ?"
+		" AND kind = ?",
+		"it", event_id, kind),
+	    0, err);
+
+	if (n < 0)
+		return false;
+	*marked_out = n > 0;
+	return true;
+}
+
+/* ------------------------------------------------------------ invitations */
+
+/* store_invitation_put - address was sent sequence of the event */
+bool
+store_invitation_put(struct store *s, gint64 event_id, const char *address,
+    int sequence, gint64 now, GError **err)
+{
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"INSERT INTO invitations (event_id, address, sequence, sent)"
+		" VALUES (?, ?, ?, ?) ON CONFLICT (event_id, address) DO"
+		" UPDATE SET sequence = excluded.sequence, sent = excluded.sent",
+		"itii", event_id, address, (gint64)sequence, now),
+	    err);
+}
+
+/* store_invitation_list - everyone invited to the event, by address */
+GPtrArray *
+store_invitation_list(struct store *s, gint64 event_id, GError **err)
+{
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    "SELECT address, sequence, sent FROM invitations"
+	    " WHERE event_id = ? ORDER BY address",
+	    "i", event_id);
+	GPtrArray *a;
+	bool row;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_invitation_free);
+	for (;;) {
+		struct store_invitation *iv;
+
+		if (!sq_row(s, st, &row, err)) {
+			g_ptr_array_unref(a);
+			return NULL;
+		}
+		if (!row)
+			return a;
+		iv = g_new0(struct store_invitation, 1);
+		iv->address = sq_text(st, 0);
+		iv->sequence = sqlite3_column_int(st, 1);
+		iv->sent = sqlite3_column_int64(st, 2);
+		g_ptr_array_add(a, iv);
+	}
+}
+
+/* store_invitation_free - release an invitation */
+void
+store_invitation_free(struct store_invitation *iv)
+{
+	if (iv == NULL)
+		return;
+	g_free(iv->address);
+	g_free(iv);
+}
+
+/* ------------------------------------------------------------------ rsvps */
+
+#define RSVP_COLS                                                              \
+	"SELECT id, event_id, address, display_name, answer, headcount,"       \
+	" status, source, updated, waitlisted FROM rsvps "
+
+/* rsvp_from_row - a struct store_rsvp from an RSVP_COLS row */
+static struct store_rsvp *
+rsvp_from_row(sqlite3_stmt *st)
+{
+	struct store_rsvp *r = g_new0(struct store_rsvp, 1);
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->event_id = sqlite3_column_int64(st, 1);
+	r->address = sq_text(st, 2);
+	r->display_name = sq_text(st, 3);
+	r->answer = sq_text(st, 4);
+	r->headcount = sqlite3_column_int(st, 5);
+	r->status = sq_text(st, 6);
+	r->source = sq_text(st, 7);
+	r->updated = sqlite3_column_int64(st, 8);
+	r->queued = sqlite3_column_int64(st, 9);
+	return r;
+}
+
+/* store_rsvp_get - a member's answer to an event, or NULL */
+bool
+store_rsvp_get(struct store *s, gint64 event_id, const char *address,
+    struct store_rsvp **r_out, GError **err)
+{
+	sqlite3_stmt *st =
+	    sq_stmt(s, err, RSVP_COLS "WHERE event_id = ? AND address = ?",
+		"it", event_id, address);
+	bool row;
+
+	*r_out = NULL;
+	if (!sq_row(s, st, &row, err))
+		return false;
+	if (row) {
+		*r_out = rsvp_from_row(st);
+		sqlite3_reset(st);
+	}
+	return true;
+}
+
+/* store_rsvp_put - record an answer; the last one of an address wins */
+bool
+store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err)
+{
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"INSERT INTO rsvps (event_id, address, display_name, answer,"
+		" headcount, status, source, updated, waitlisted)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (event_id, address) DO UPDATE SET"
+		" display_name = ifnull(excluded.display_name, display_name),"
+		" answer = excluded.answer, headcount = excluded.headcount,"
+		" status = excluded.status, source = excluded.source,"
+		" updated = excluded.updated, waitlisted = excluded.waitlisted",
+		"itttittii", r->event_id, r->address, r->display_name,
+		r->answer, (gint64)r->headcount, r->status, r->source,
+		r->updated, r->queued),
+	    err);
+}
+
+/* store_rsvp_list - the answers to an event in queue order */
+GPtrArray *
+store_rsvp_list(struct store *s, gint64 event_id, GError **err)
+{
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    RSVP_COLS "WHERE event_id = ? ORDER BY waitlisted, id", "i",
+	    event_id);
+	GPtrArray *a;
+	bool row;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_rsvp_free);
+	for (;;) {
+		if (!sq_row(s, st, &row, err)) {
+			g_ptr_array_unref(a);
+			return NULL;
+		}
+		if (!row)
+			return a;
+		g_ptr_array_add(a, rsvp_from_row(st));
+	}
+}
+
+/* store_rsvp_free - release an answer */
+void
+store_rsvp_free(struct store_rsvp *r)
+{
+	if (r == NULL)
+		return;
+	g_free(r->address);
+	g_free(r->display_name);
+	g_free(r->answer);
+	g_free(r->status);
+	g_free(r->source);
+	g_free(r);
+}

@@ -1,0 +1,444 @@
+/*
+ * event - announcements with an event block become events; event timers
+ *
+ * An owner's or moderator's post whose text starts with an event block
+ * (ical/evblock) is stored as an event, and every member gets a copy of
+ * the post of its own: multipart/alternative text and an iTIP REQUEST
+ * naming that member as ATTENDEE and L-rsvp+EVENT@D as ORGANIZER, plus
+ * invite.ics (ical/imip). A block that cannot be used holds the post and
+ * tells the organizer which line failed and why.
+ *
+ * The timer does, once each and in the transaction that queues the
+ * mails, what moimctl asked for or time brought: METHOD:CANCEL to
+ * everyone invited to a cancelled event, the REQUEST again with the new
+ * SEQUENCE after an update, the reminder to attendees reminder_hours
+ * before the start (the reminders table remembers it across restarts),
+ * and the notice to a member promoted by hand.
+ */
+#include <string.h>
+
+#include "err.h"
+#include "evblock.h"
+#include "job.h"
+#include "log.h"
+#include "mime.h"
+
+#define EVENT_TEXT_MAX (64 * 1024)
+#define EVENT_HOLD_DAYS 14
+
+/* event_rsvp_address - L-rsvp+EVENT@D */
+char *
+event_rsvp_address(const struct store_list *l, gint64 event_id)
+{
+	return g_strdup_printf(
+	    "%s-rsvp+%" G_GINT64_FORMAT "@%s", l->local, event_id, l->domain);
+}
+
+/* event_imip - the iTIP view of a stored event */
+void
+event_imip(const struct store_event *ev, const char *organizer_addr, gint64 now,
+    struct imip_event *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->uid = ev->uid;
+	out->sequence = ev->sequence;
+	out->summary = ev->title;
+	out->location = ev->location;
+	out->description = ev->description;
+	out->start = ev->starts;
+	out->end = ev->ends;
+	out->tzid = ev->tzid;
+	out->is_all_day = ev->is_all_day;
+	out->organizer_addr = organizer_addr;
+	out->organizer_name = ev->organizer_name;
+	out->dtstamp = now;
+}
+
+/* when_text - "2026-12-16 14:00-17:00 (Asia/Seoul)" */
+static char *
+when_text(const struct store_event *ev)
+{
+	GTimeZone *tz = g_time_zone_new_identifier(ev->tzid);
+	GDateTime *u1 = g_date_time_new_from_unix_utc(ev->starts);
+	GDateTime *u2 = g_date_time_new_from_unix_utc(ev->ends);
+	GDateTime *a, *b;
+	g_autofree char *s1 = NULL, *s2 = NULL;
+	char *out;
+
+	if (tz == NULL)
+		tz = g_time_zone_new_utc();
+	a = g_date_time_to_timezone(u1, tz);
+	b = g_date_time_to_timezone(u2, tz);
+	if (ev->is_all_day) {
+		s1 = g_date_time_format(a, "%Y-%m-%d");
+		s2 = g_strdup("");
+	} else {
+		s1 = g_date_time_format(a, "%Y-%m-%d %H:%M");
+		s2 = g_date_time_format(b,
+		    g_date_time_get_day_of_year(a) ==
+			    g_date_time_get_day_of_year(b)
+			? "-%H:%M"
+			: " - %Y-%m-%d %H:%M");
+	}
+	out = g_strdup_printf("%s%s (%s)", s1, s2, ev->tzid);
+	g_date_time_unref(a);
+	g_date_time_unref(b);
+	g_date_time_unref(u1);
+	g_date_time_unref(u2);
+	g_time_zone_unref(tz);
+	return out;
+}
+
+/* event_vars - the template variables of a notice about an event */
+GHashTable *
+event_vars(struct job *j, const struct store_event *ev, const char *to)
+{
+	GHashTable *v = notice_vars(j, to);
+
+	g_hash_table_insert(v, "event", g_strdup(ev->title));
+	g_hash_table_insert(v, "when", when_text(ev));
+	g_hash_table_insert(
+	    v, "where", g_strdup(ev->location ? ev->location : "-"));
+	g_hash_table_insert(
+	    v, "rsvp_address", event_rsvp_address(j->t.list, ev->id));
+	g_hash_table_insert(
+	    v, "id", g_strdup_printf("%" G_GINT64_FORMAT, ev->id));
+	return v;
+}
+
+/* block_error - hold the post; tell the organizer the line and reason */
+static bool
+block_error(struct job *j, const struct evblock_error *e, GError **err)
+{
+	const struct addr *to = j->envelope ? j->envelope : j->from;
+	bool is_ko = strcmp(j->t.list->set.language, "ko") == 0;
+	g_autofree char *why =
+	    g_strdup_printf("event block, line %u: %s", e->line, e->msg_en);
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+	GHashTable *v;
+	gint64 id;
+	bool ok;
+
+	j->result = "held: bad event block";
+	log_info("event: list=%s message-id=%s held: %s", j->t.list->address,
+	    j->message_id ? j->message_id : "-", why);
+	if (!store_held_add(j->s, j->t.list->id, to ? addr_canonical(to) : "",
+		j->subject, why, raw, len, j->now,
+		j->now + EVENT_HOLD_DAYS * 86400, &id, err))
+		return false;
+	if (to == NULL)
+		return true;
+	v = notice_vars(j, addr_canonical(to));
+	g_hash_table_insert(v, "line", g_strdup_printf("%u", e->line));
+	g_hash_table_insert(
+	    v, "reason", g_strdup(is_ko ? e->msg_ko : e->msg_en));
+	g_hash_table_insert(
+	    v, "subject", g_utf8_make_valid(j->subject ? j->subject : "", -1));
+	ok = notice_queue(j, "event-held", addr_canonical(to), v, NULL, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
+/* event_create - store the event a block describes */
+static bool
+event_create(struct job *j, const struct evblock *b,
+    struct store_event **ev_out, GError **err)
+{
+	const struct addr *org = j->from ? j->from : j->envelope;
+	const char *name = addr_display_name(org);
+	g_autofree char *uuid = g_uuid_string_random();
+	struct store_event ev = {
+	    .list_id = j->t.list->id,
+	    .uid = g_strdup_printf("%s@%s", uuid, j->t.list->domain),
+	    .title = b->title,
+	    .starts = b->start,
+	    .ends = b->end,
+	    .is_all_day = b->is_all_day,
+	    .tzid = b->tzid,
+	    .location = b->location,
+	    .description = b->description,
+	    .capacity = b->capacity,
+	    .rsvp_by = b->has_rsvp_by ? b->rsvp_by : 0,
+	    .organizer = (char *)addr_canonical(org),
+	    .organizer_name =
+		(char *)(name && *name ? name : j->t.list->set.name),
+	    .message_id = j->message_id,
+	};
+	gint64 id;
+	bool ok = store_event_add(j->s, &ev, j->now, &id, err) &&
+	    store_event_get(j->s, id, ev_out, err);
+
+	g_free(ev.uid);
+	if (ok && *ev_out == NULL)
+		return moim_fail(err, MOIM_ERR_INTERNAL, "event vanished");
+	return ok;
+}
+
+/* invite_one - one member's copy of the announcement with its REQUEST */
+static bool
+invite_one(struct job *j, const struct store_event *ev,
+    const struct imip_event *iev, const char *text,
+    const struct store_member *m, GError **err)
+{
+	g_autofree char *ics =
+	    imip_request(iev, m->address, m->display_name, err);
+	struct store_rcpt r = {m->address, m->id};
+	GMimeObject *part;
+	GBytes *b;
+	bool ok;
+
+	if (ics == NULL)
+		return false;
+	part = imip_mime_new(ics, IMIP_METHOD_REQUEST, text, err);
+	if (part == NULL)
+		return false;
+	g_mime_message_set_mime_part(j->msg, part);
+	g_object_unref(part);
+	b = mime_to_bytes(GMIME_OBJECT(j->msg));
+	ok = store_outbound_add(j->s, j->t.list->id, STORE_OUT_EVENT, NULL,
+		 j->message_id, g_bytes_get_data(b, NULL), g_bytes_get_size(b),
+		 &r, 1, j->now, NULL, err) &&
+	    store_invitation_put(
+		j->s, ev->id, m->address, ev->sequence, j->now, err);
+	g_bytes_unref(b);
+	return ok;
+}
+
+/* invite_all - the personal copies of an announcement */
+static bool
+invite_all(struct job *j, const struct store_event *ev, GError **err)
+{
+	g_autofree char *org = event_rsvp_address(j->t.list, ev->id);
+	g_autofree char *text = mime_body_text(j->msg, EVENT_TEXT_MAX);
+	GPtrArray *m = store_member_recipients(j->s, j->t.list->id, err);
+	struct imip_event iev;
+	guint i;
+	bool ok = m != NULL;
+
+	event_imip(ev, org, j->now, &iev);
+	for (i = 0; ok && i < m->len; i++)
+		ok = invite_one(j, ev, &iev, text, m->pdata[i], err);
+	if (ok)
+		log_info("event: list=%s event=%" G_GINT64_FORMAT
+			 " message-id=%s invitations=%u",
+		    j->t.list->address, ev->id,
+		    j->message_id ? j->message_id : "-", m->len);
+	if (m != NULL)
+		g_ptr_array_unref(m);
+	return ok;
+}
+
+/* event_post - an organizer's post: an event when it has a block;
+ * *handled_out false when it has none (an ordinary post) */
+bool
+event_post(struct job *j, bool *handled_out, GError **err)
+{
+	g_autofree char *body = mime_body_text(j->msg, EVENT_TEXT_MAX);
+	struct evblock *b = NULL;
+	struct evblock_error e = {0};
+	struct store_event *ev = NULL;
+	bool ok;
+
+	*handled_out = false;
+	if (!evblock_parse(body, j->d->cfg->timezone, j->now, &b, &e)) {
+		*handled_out = true;
+		return block_error(j, &e, err);
+	}
+	if (b == NULL)
+		return true;
+	*handled_out = true;
+	ok = event_create(j, b, &ev, err) && post_prepare(j, err) &&
+	    invite_all(j, ev, err) && post_archive(j, err);
+	j->result = "event announced";
+	store_event_free(ev);
+	evblock_free(b);
+	return ok;
+}
+
+/* member_rcpt - the member behind an invited address (id 0 if none) */
+static bool
+member_rcpt(
+    struct job *j, const char *address, struct store_rcpt *r_out, GError **err)
+{
+	struct store_member *m = NULL;
+
+	r_out->address = address;
+	r_out->member_id = 0;
+	if (!store_member_get(j->s, j->t.list->id, address, &m, err))
+		return false;
+	if (m != NULL)
+		r_out->member_id = m->id;
+	store_member_free(m);
+	return true;
+}
+
+/* to_invited - a REQUEST (tpl "event-update") or CANCEL (tpl
+ * "event-cancel") to each invited address; for a REQUEST only those who
+ * have not seen this SEQUENCE yet */
+static bool
+to_invited(struct job *j, const struct store_event *ev, bool cancel,
+    bool *sent_out, GError **err)
+{
+	g_autofree char *org = event_rsvp_address(j->t.list, ev->id);
+	GPtrArray *inv = store_invitation_list(j->s, ev->id, err);
+	struct imip_event iev;
+	guint i;
+	bool ok = inv != NULL;
+
+	event_imip(ev, org, j->now, &iev);
+	for (i = 0; ok && i < inv->len; i++) {
+		const struct store_invitation *iv = inv->pdata[i];
+		g_autofree char *ics = NULL;
+		struct store_rcpt r;
+		GHashTable *v;
+
+		if (!cancel && iv->sequence >= ev->sequence)
+			continue;
+		ics = cancel ? imip_cancel(&iev, iv->address, NULL, err)
+			     : imip_request(&iev, iv->address, NULL, err);
+		ok = ics != NULL && member_rcpt(j, iv->address, &r, err);
+		if (!ok)
+			break;
+		v = event_vars(j, ev, iv->address);
+		ok = notice_queue_imip(j,
+			 cancel ? "event-cancel" : "event-update", &r, v, ics,
+			 cancel ? IMIP_METHOD_CANCEL : IMIP_METHOD_REQUEST,
+			 err) &&
+		    store_invitation_put(
+			j->s, ev->id, iv->address, ev->sequence, j->now, err);
+		g_hash_table_unref(v);
+		*sent_out = true;
+	}
+	if (inv != NULL)
+		g_ptr_array_unref(inv);
+	return ok;
+}
+
+/* tick_cancel - METHOD:CANCEL to everyone invited, once */
+static bool
+tick_cancel(
+    struct job *j, const struct store_event *ev, bool *sent_out, GError **err)
+{
+	bool marked;
+
+	if (strcmp(ev->state, "cancelled") != 0)
+		return true;
+	if (!store_event_marked(j->s, ev->id, "cancel", &marked, err))
+		return false;
+	if (marked)
+		return true;
+	return store_event_mark(j->s, ev->id, "cancel", j->now, &marked, err) &&
+	    to_invited(j, ev, true, sent_out, err);
+}
+
+/* tick_reminder - the reminder to attendees, once */
+static bool
+tick_reminder(
+    struct job *j, const struct store_event *ev, bool *sent_out, GError **err)
+{
+	gint64 h = j->t.list->set.reminder_hours;
+	GPtrArray *rs;
+	bool marked, ok;
+	guint i;
+
+	if (strcmp(ev->state, "active") != 0 || h <= 0 ||
+	    j->now < ev->starts - h * 3600 || j->now >= ev->starts)
+		return true;
+	if (!store_event_marked(j->s, ev->id, "reminder", &marked, err))
+		return false;
+	if (marked)
+		return true;
+	rs = store_rsvp_list(j->s, ev->id, err);
+	ok = rs != NULL &&
+	    store_event_mark(j->s, ev->id, "reminder", j->now, &marked, err);
+	for (i = 0; ok && i < rs->len; i++) {
+		const struct store_rsvp *r = rs->pdata[i];
+		GHashTable *v;
+
+		if (strcmp(r->status, "attending") != 0 &&
+		    strcmp(r->status, "promoted") != 0)
+			continue;
+		v = event_vars(j, ev, r->address);
+		ok =
+		    notice_queue(j, "event-reminder", r->address, v, NULL, err);
+		g_hash_table_unref(v);
+		*sent_out = true;
+	}
+	if (rs != NULL)
+		g_ptr_array_unref(rs);
+	log_info("event: event=%" G_GINT64_FORMAT " reminder sent", ev->id);
+	return ok;
+}
+
+/* tick_promoted - tell members promoted by hand (moimctl) */
+static bool
+tick_promoted(
+    struct job *j, const struct store_event *ev, bool *sent_out, GError **err)
+{
+	GPtrArray *rs = store_rsvp_list(j->s, ev->id, err);
+	bool ok = rs != NULL;
+	guint i;
+
+	for (i = 0; ok && i < rs->len; i++) {
+		struct store_rsvp *r = rs->pdata[i];
+
+		if (strcmp(r->status, "promoted") != 0)
+			continue;
+		g_free(r->status);
+		r->status = g_strdup("attending");
+		ok = store_rsvp_put(j->s, r, err) &&
+		    rsvp_tell_promoted(j, ev, r, err);
+		*sent_out = true;
+	}
+	if (rs != NULL)
+		g_ptr_array_unref(rs);
+	return ok;
+}
+
+/* event_tick - what is due for one event, in one transaction */
+static void
+event_tick(
+    struct listd *d, struct store *s, const struct store_event *ev, gint64 now)
+{
+	struct job j = {.d = d, .s = s, .now = now, .result = "event timer"};
+	GError *e = NULL;
+	bool sent = false, ok;
+
+	if (!store_list_get_id(s, ev->list_id, &j.t.list, &e) ||
+	    j.t.list == NULL)
+		goto out;
+	ok = store_begin(s, &e) && tick_cancel(&j, ev, &sent, &e) &&
+	    (strcmp(ev->state, "active") != 0 ||
+		to_invited(&j, ev, false, &sent, &e)) &&
+	    tick_reminder(&j, ev, &sent, &e) &&
+	    tick_promoted(&j, ev, &sent, &e) && store_commit(s, &e);
+	if (!ok)
+		store_rollback(s);
+	else if (sent)
+		listd_kick(d);
+out:
+	if (e != NULL)
+		log_warn("event: event=%" G_GINT64_FORMAT ": %s", ev->id,
+		    e->message);
+	g_clear_error(&e);
+	job_clear(&j);
+}
+
+/* event_timer - cancellations, updates, reminders and promotions due */
+void
+event_timer(struct listd *d, struct store *s, gint64 now)
+{
+	GError *e = NULL;
+	GPtrArray *evs = store_event_current(s, now, &e);
+	guint i;
+
+	if (evs == NULL) {
+		log_error("event: %s", e->message);
+		g_clear_error(&e);
+		return;
+	}
+	for (i = 0; i < evs->len; i++)
+		event_tick(d, s, evs->pdata[i], now);
+	g_ptr_array_unref(evs);
+}

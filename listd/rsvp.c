@@ -1,0 +1,497 @@
+/*
+ * rsvp - answers to events: iMIP REPLY, plain replies, the rsvp command
+ *
+ * An answer reaches us as an iMIP REPLY or a plain reply sent to
+ * L-rsvp+EVENT@D, as a plain reply to the announcement on the list
+ * (matched by In-Reply-To/References), or as the command "rsvp EVENT
+ * yes|no|maybe [+N]" to L-request@D. The last answer of an address
+ * wins. After each answer every seat is decided again (seats.c): a yes
+ * beyond the capacity waits, and a decline promotes whoever waited
+ * first, who is told. Each answer is confirmed by mail with its status,
+ * never to an auto-reply.
+ */
+#include <string.h>
+
+#include "err.h"
+#include "imip.h"
+#include "job.h"
+#include "log.h"
+#include "mime.h"
+#include "rsvptext.h"
+#include "seats.h"
+
+#define RSVP_TEXT_MAX (64 * 1024)
+
+static const char *const answer_words[] = {[SEATS_YES] = "accepted",
+    [SEATS_NO] = "declined",
+    [SEATS_MAYBE] = "tentative"};
+static const char *const status_words[] = {[SEATS_ATTENDING] = "attending",
+    [SEATS_WAITLIST] = "waitlist",
+    [SEATS_DECLINED] = "declined",
+    [SEATS_TENTATIVE] = "tentative"};
+
+/* answer_of - the seats answer of a stored answer word */
+static enum seats_answer
+answer_of(const char *w)
+{
+	if (strcmp(w, "accepted") == 0)
+		return SEATS_YES;
+	return strcmp(w, "declined") == 0 ? SEATS_NO : SEATS_MAYBE;
+}
+
+/* status_text - the sentence of a confirmation, in the list's language */
+static char *
+status_text(const char *lang, const char *status, int headcount, int pos)
+{
+	bool ko = strcmp(lang, "ko") == 0;
+
+	if (strcmp(status, "attending") == 0 || strcmp(status, "promoted") == 0)
+		return ko ? g_strdup_printf(
+				"참석으로 등록되었습니다 (%d명).", headcount)
+			  : g_strdup_printf("You are registered as attending"
+					    " (%d people).",
+				headcount);
+	if (strcmp(status, "waitlist") == 0)
+		return ko
+		    ? g_strdup_printf("정원이 다 찼습니다. 대기자 명단 %d번"
+				      "째로 등록되었습니다.",
+			  pos)
+		    : g_strdup_printf("The event is full. You are number"
+				      " %d on the waiting list.",
+			  pos);
+	if (strcmp(status, "declined") == 0)
+		return g_strdup(ko ? "불참으로 등록되었습니다."
+				   : "You are registered as not attending.");
+	if (strcmp(status, "closed") == 0)
+		return g_strdup(ko ? "이 행사는 참석 응답을 더 받지 않습니다."
+				   : "This event no longer takes answers.");
+	return g_strdup(ko ? "미정으로 등록되었습니다."
+			   : "You are registered as maybe attending.");
+}
+
+/* confirm - the confirmation of an answer to the member */
+static bool
+confirm(struct job *j, const struct store_event *ev, const char *to,
+    const char *status, int headcount, int pos, GError **err)
+{
+	GHashTable *v = event_vars(j, ev, to);
+	bool ok;
+
+	g_hash_table_insert(v, "status",
+	    status_text(j->t.list->set.language, status, headcount, pos));
+	ok = notice_queue(j, "rsvp-confirm", to, v, NULL, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
+/* rsvp_tell_promoted - a member who waited now has a seat */
+bool
+rsvp_tell_promoted(struct job *j, const struct store_event *ev,
+    const struct store_rsvp *r, GError **err)
+{
+	GHashTable *v = event_vars(j, ev, r->address);
+	bool ok;
+
+	log_info(
+	    "rsvp: event=%" G_GINT64_FORMAT " promoted %s", ev->id, r->address);
+	ok = notice_queue(j, "rsvp-promoted", r->address, v, NULL, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
+/* reseat - decide every seat again; store changes, tell the promoted;
+ * *status_out and *pos_out are those of who */
+static bool
+reseat(struct job *j, const struct store_event *ev, const char *who,
+    const char **status_out, int *pos_out, GError **err)
+{
+	GPtrArray *rs = store_rsvp_list(j->s, ev->id, err);
+	struct seats_entry *e;
+	guint i;
+	bool ok = rs != NULL;
+
+	if (!ok)
+		return false;
+	e = g_new0(struct seats_entry, rs->len + 1);
+	for (i = 0; i < rs->len; i++) {
+		const struct store_rsvp *r = rs->pdata[i];
+
+		e[i].answer = answer_of(r->answer);
+		e[i].headcount = r->headcount;
+		e[i].had_seat = strcmp(r->status, "attending") == 0 ||
+		    strcmp(r->status, "promoted") == 0;
+		e[i].is_forced = strcmp(r->source, "moimctl") == 0;
+	}
+	seats_assign(e, rs->len, ev->capacity);
+	for (i = 0; ok && i < rs->len; i++) {
+		struct store_rsvp *r = rs->pdata[i];
+		const char *now_st = status_words[e[i].status];
+		bool was_waiting = strcmp(r->status, "waitlist") == 0;
+
+		if (strcmp(r->address, who) == 0) {
+			*status_out = now_st;
+			*pos_out = e[i].position;
+		}
+		if (strcmp(r->status, now_st) == 0 ||
+		    (e[i].had_seat && e[i].status == SEATS_ATTENDING))
+			continue;
+		g_free(r->status);
+		r->status = g_strdup(now_st);
+		ok = store_rsvp_put(j->s, r, err);
+		if (ok && was_waiting && e[i].status == SEATS_ATTENDING &&
+		    strcmp(r->address, who) != 0)
+			ok = rsvp_tell_promoted(j, ev, r, err);
+	}
+	g_free(e);
+	g_ptr_array_unref(rs);
+	return ok;
+}
+
+/* next_queued - a queue position after every answer so far */
+static bool
+next_queued(struct job *j, gint64 event_id, gint64 *q_out, GError **err)
+{
+	GPtrArray *rs = store_rsvp_list(j->s, event_id, err);
+	guint i;
+
+	if (rs == NULL)
+		return false;
+	*q_out = 1;
+	for (i = 0; i < rs->len; i++)
+		*q_out = MAX(
+		    *q_out, ((struct store_rsvp *)rs->pdata[i])->queued + 1);
+	g_ptr_array_unref(rs);
+	return true;
+}
+
+/* is_open - whether the event still takes answers */
+static bool
+is_open(const struct store_event *ev, gint64 now)
+{
+	return strcmp(ev->state, "active") == 0 && now < ev->ends &&
+	    (ev->rsvp_by == 0 || now < ev->rsvp_by);
+}
+
+/* rsvp_record - take addr's answer, reseat, and confirm it */
+static bool
+rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
+    const char *name, enum seats_answer a, int headcount, const char *source,
+    GError **err)
+{
+	struct store_rsvp *old = NULL;
+	struct store_rsvp r = {.event_id = ev->id,
+	    .address = (char *)addr,
+	    .display_name = (char *)name,
+	    .answer = (char *)answer_words[a],
+	    .headcount = a == SEATS_NO ? 0 : MAX(headcount, 1),
+	    .status = "waitlist",
+	    .source = (char *)source,
+	    .updated = j->now};
+	const char *status = "closed";
+	int pos = 0;
+	bool ok;
+
+	if (!is_open(ev, j->now)) {
+		j->result = "rsvp closed";
+		return confirm(j, ev, addr, status, 0, 0, err);
+	}
+	if (!store_rsvp_get(j->s, ev->id, addr, &old, err))
+		return false;
+	if (old != NULL) {
+		r.status = old->status;
+		r.queued = old->queued;
+	}
+	ok = true;
+	if (a == SEATS_YES &&
+	    (old == NULL || strcmp(old->answer, "accepted") != 0 ||
+		old->headcount != r.headcount))
+		ok = next_queued(j, ev->id, &r.queued, err);
+	ok = ok && store_rsvp_put(j->s, &r, err) &&
+	    reseat(j, ev, addr, &status, &pos, err) &&
+	    confirm(j, ev, addr, status, r.headcount, pos, err);
+	log_info("rsvp: event=%" G_GINT64_FORMAT " addr=%s answer=%s"
+		 " headcount=%d source=%s status=%s",
+	    ev->id, addr, r.answer, r.headcount, source, status);
+	j->result = "rsvp recorded";
+	store_rsvp_free(old);
+	return ok;
+}
+
+/* answer_of_partstat - an iMIP PARTSTAT as an answer; false if none */
+static bool
+answer_of_partstat(enum imip_partstat p, enum seats_answer *a_out)
+{
+	if (p == IMIP_PARTSTAT_ACCEPTED)
+		*a_out = SEATS_YES;
+	else if (p == IMIP_PARTSTAT_DECLINED)
+		*a_out = SEATS_NO;
+	else if (p == IMIP_PARTSTAT_TENTATIVE)
+		*a_out = SEATS_MAYBE;
+	else
+		return false;
+	return true;
+}
+
+/* answer_of_text - a free-text answer; false if none */
+static bool
+answer_of_text(const struct rsvptext *t, enum seats_answer *a_out)
+{
+	if (t->answer == RSVPTEXT_YES)
+		*a_out = SEATS_YES;
+	else if (t->answer == RSVPTEXT_NO)
+		*a_out = SEATS_NO;
+	else if (t->answer == RSVPTEXT_MAYBE)
+		*a_out = SEATS_MAYBE;
+	else
+		return false;
+	return true;
+}
+
+/* sender - the address an answer speaks for: From, else envelope */
+static const struct addr *
+sender(const struct job *j)
+{
+	return j->from != NULL ? j->from : j->envelope;
+}
+
+/* imip_attendee_of - the attendee of a REPLY who answers: the sender if
+ * listed, else the only one (a forwarded invitation: accepted) */
+static const struct imip_attendee *
+imip_attendee_of(const struct imip_reply *r, const char *who)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_attendees; i++)
+		if (r->attendees[i].canonical != NULL &&
+		    strcmp(r->attendees[i].canonical, who) == 0)
+			return &r->attendees[i];
+	if (r->n_attendees == 1 && r->attendees[0].canonical != NULL)
+		return &r->attendees[0];
+	return NULL;
+}
+
+/* by_imip - an iMIP REPLY to L-rsvp+EVENT@D; *taken_out false if the
+ * message carries no REPLY for this event */
+static bool
+by_imip(
+    struct job *j, const struct store_event *ev, bool *taken_out, GError **err)
+{
+	struct imip_reply *r = NULL;
+	const struct imip_attendee *at;
+	const char *who = addr_canonical(sender(j));
+	enum seats_answer a;
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+	bool ok = true;
+
+	*taken_out = false;
+	if (!imip_read(raw, len, &r, NULL) || r == NULL ||
+	    r->method != IMIP_METHOD_REPLY)
+		goto out;
+	*taken_out = true;
+	if (r->is_from_subject) {
+		if (answer_of_partstat(r->subject_partstat, &a))
+			ok = rsvp_record(j, ev, who, NULL, a, 1, "imip", err);
+		goto out;
+	}
+	at = imip_attendee_of(r, who);
+	if (r->uid == NULL || strcmp(r->uid, ev->uid) != 0 || at == NULL ||
+	    !answer_of_partstat(at->partstat, &a)) {
+		j->result = "reply for no known event or attendee";
+		goto out;
+	}
+	ok = rsvp_record(j, ev, at->canonical, at->cn, a, 1, "imip", err);
+out:
+	imip_reply_free(r);
+	return ok;
+}
+
+/* by_text - the new text of a reply; *t_out says what it held */
+static bool
+by_text(struct job *j, const struct store_event *ev, struct rsvptext *t_out,
+    GError **err)
+{
+	g_autofree char *body = mime_body_text(j->msg, RSVP_TEXT_MAX);
+	enum seats_answer a;
+
+	if (!rsvptext_read(body, t_out) || !answer_of_text(t_out, &a))
+		return true;
+	return rsvp_record(j, ev, addr_canonical(sender(j)),
+	    addr_display_name(sender(j)), a, t_out->headcount, "text", err);
+}
+
+/* event_of_list - the event id names, if it is one of the job's list */
+static bool
+event_of_list(
+    struct job *j, const char *id, struct store_event **ev_out, GError **err)
+{
+	gint64 n;
+
+	*ev_out = NULL;
+	if (id == NULL ||
+	    !g_ascii_string_to_signed(id, 10, 1, G_MAXINT64, &n, NULL))
+		return true;
+	if (!store_event_get(j->s, n, ev_out, err))
+		return false;
+	if (*ev_out != NULL && (*ev_out)->list_id != j->t.list->id)
+		g_clear_pointer(ev_out, store_event_free);
+	return true;
+}
+
+/* rsvp_handle - mail to L-rsvp+EVENT@D */
+bool
+rsvp_handle(struct job *j, GError **err)
+{
+	struct store_event *ev = NULL;
+	struct rsvptext t = {0};
+	bool taken = false, ok;
+
+	if (j->is_auto || j->is_loop || j->msg == NULL || sender(j) == NULL) {
+		j->result = "auto-reply ignored";
+		return true;
+	}
+	if (!event_of_list(j, j->t.ext, &ev, err))
+		return false;
+	if (ev == NULL) {
+		j->result = "no such event";
+		return true;
+	}
+	j->result = "no answer";
+	ok = by_imip(j, ev, &taken, err) && (taken || by_text(j, ev, &t, err));
+	store_event_free(ev);
+	return ok;
+}
+
+/* replied_event - the event whose announcement this post answers */
+static bool
+replied_event(struct job *j, struct store_event **ev_out, GError **err)
+{
+	g_autofree char *irt =
+	    mime_header_text(GMIME_OBJECT(j->msg), "In-Reply-To");
+	g_autofree char *refs =
+	    mime_header_text(GMIME_OBJECT(j->msg), "References");
+	g_autofree char *all =
+	    g_strdup_printf("%s %s", irt ? irt : "", refs ? refs : "");
+	g_auto(GStrv) ids = g_strsplit_set(all, " \t\r\n,", 64);
+	guint i;
+
+	*ev_out = NULL;
+	for (i = 0; ids[i] != NULL && *ev_out == NULL; i++) {
+		if (ids[i][0] != '<' || strlen(ids[i]) > 998)
+			continue;
+		if (!store_event_by_message_id(
+			j->s, j->t.list->id, ids[i], ev_out, err))
+			return false;
+	}
+	return true;
+}
+
+/* is_member - whether the sender is a member of the job's list */
+static bool
+is_member(struct job *j, bool *is_out, GError **err)
+{
+	struct store_member *m = NULL;
+
+	if (!store_member_get(
+		j->s, j->t.list->id, addr_canonical(sender(j)), &m, err))
+		return false;
+	*is_out = m != NULL;
+	store_member_free(m);
+	return true;
+}
+
+/* rsvp_reply - a post that answers an announcement: record the answer;
+ * *handled_out when it is only an answer and the list keeps those */
+bool
+rsvp_reply(struct job *j, bool *handled_out, GError **err)
+{
+	struct store_event *ev = NULL;
+	struct rsvptext t = {0};
+	bool ok;
+
+	*handled_out = false;
+	if (j->is_auto || j->msg == NULL || sender(j) == NULL)
+		return true;
+	if (!is_member(j, &ok, err))
+		return false;
+	if (!ok)
+		return true;
+	if (!replied_event(j, &ev, err))
+		return false;
+	if (ev == NULL)
+		return true;
+	ok = by_text(j, ev, &t, err);
+	if (ok && t.answer != RSVPTEXT_NONE && !t.has_question &&
+	    !t.has_discussion && !j->t.list->set.rsvp_distribute) {
+		*handled_out = true;
+		j->result = "rsvp recorded, not distributed";
+	}
+	store_event_free(ev);
+	return ok;
+}
+
+/* events_reply - the "events" command: the list's open events */
+static bool
+events_reply(struct job *j, const char **result_out, GError **err)
+{
+	GPtrArray *evs = store_event_list(j->s, j->t.list->id, err);
+	GString *out = g_string_new(NULL);
+	guint i;
+
+	if (evs == NULL) {
+		g_string_free(out, TRUE);
+		return false;
+	}
+	for (i = 0; i < evs->len; i++) {
+		const struct store_event *ev = evs->pdata[i];
+		GHashTable *v;
+
+		if (!is_open(ev, j->now))
+			continue;
+		v = event_vars(j, ev, "");
+		g_string_append_printf(out, "%s%" G_GINT64_FORMAT ": %s, %s",
+		    out->len ? "\n  " : "", ev->id, ev->title,
+		    (const char *)g_hash_table_lookup(v, "when"));
+		g_hash_table_unref(v);
+	}
+	g_ptr_array_unref(evs);
+	if (out->len == 0)
+		g_string_append(out, "no events are open on this list");
+	g_free(j->reply);
+	j->reply = g_string_free(out, FALSE);
+	*result_out = j->reply;
+	return true;
+}
+
+/* rsvp_command - the "events" and "rsvp EVENT yes|no|maybe [+N]"
+ * commands to L-request@D */
+bool
+rsvp_command(
+    struct job *j, const struct cmd *c, const char **result_out, GError **err)
+{
+	struct store_event *ev = NULL;
+	enum seats_answer a = SEATS_MAYBE;
+	bool ok, member;
+
+	if (c->verb == CMD_EVENTS)
+		return events_reply(j, result_out, err);
+	if (!is_member(j, &member, err) || !event_of_list(j, c->arg, &ev, err))
+		return false;
+	if (!member || ev == NULL) {
+		*result_out = member ? "no such event on this list"
+				     : "only members answer events";
+		store_event_free(ev);
+		return true;
+	}
+	if (strcmp(c->arg2, "yes") == 0)
+		a = SEATS_YES;
+	else if (strcmp(c->arg2, "no") == 0)
+		a = SEATS_NO;
+	ok = rsvp_record(j, ev, addr_canonical(sender(j)),
+	    addr_display_name(sender(j)), a, 1 + c->guests, "command", err);
+	*result_out = strcmp(j->result, "rsvp closed") == 0
+	    ? "this event no longer takes answers"
+	    : "answer recorded; a confirmation follows";
+	store_event_free(ev);
+	return ok;
+}

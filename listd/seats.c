@@ -1,0 +1,54 @@
+/*
+ * seats - who has a seat at an event with a capacity, and who waits
+ */
+#include "seats.h"
+
+/* seats_fit - whether h more seats fit after used */
+static bool
+seats_fit(int used, int h, int capacity)
+{
+	return capacity <= 0 || used + h <= capacity;
+}
+
+/* seats_assign - the status of every answer, in queue order */
+void
+seats_assign(struct seats_entry *e, size_t n, int capacity)
+{
+	int used = 0, pos = 0;
+	bool blocked = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		e[i].position = 0;
+		if (e[i].answer == SEATS_NO)
+			e[i].status = SEATS_DECLINED;
+		else if (e[i].answer == SEATS_MAYBE)
+			e[i].status = SEATS_TENTATIVE;
+		else
+			e[i].status = SEATS_WAITLIST;
+		if (e[i].answer == SEATS_YES && e[i].headcount < 1)
+			e[i].headcount = 1;
+		/* A hand promotion adds seats; it takes none of the others'. */
+		if (e[i].answer == SEATS_YES && e[i].is_forced)
+			e[i].status = SEATS_ATTENDING;
+	}
+	/* Seats already held come first, then the queue. */
+	for (i = 0; i < n; i++)
+		if (e[i].status == SEATS_WAITLIST && e[i].had_seat &&
+		    seats_fit(used, e[i].headcount, capacity)) {
+			e[i].status = SEATS_ATTENDING;
+			used += e[i].headcount;
+		}
+	for (i = 0; i < n; i++) {
+		if (e[i].status != SEATS_WAITLIST)
+			continue;
+		if (!blocked && !e[i].had_seat &&
+		    seats_fit(used, e[i].headcount, capacity)) {
+			e[i].status = SEATS_ATTENDING;
+			used += e[i].headcount;
+			continue;
+		}
+		blocked = true;
+		e[i].position = ++pos;
+	}
+}

@@ -1,0 +1,54 @@
+/*
+ * seats - who has a seat at an event with a capacity, and who waits
+ *
+ * SYNOPSIS
+ *	void seats_assign(struct seats_entry *e, size_t n, int capacity);
+ * DESCRIPTION
+ *	seats_assign() decides the status of every answer to one event
+ *	(SPEC "Events and RSVP"): e holds the answers in queue order (the
+ *	order in which each "yes" arrived). A yes takes its headcount of
+ *	seats while they last; once one yes does not fit, it and every
+ *	later yes wait, in order, so a small party never jumps the queue.
+ *	A yes that held a seat before keeps it while the seats of earlier
+ *	holders leave room (a party that grows may have to wait); one
+ *	promoted by hand (is_forced) has a seat beyond the capacity, which
+ *	takes no seat from anyone else.
+ *	No and maybe hold no seat. A capacity of 0 means no limit.
+ *
+ *	The caller compares each entry's old status with the new one: a
+ *	member who waited and now attends was promoted and is told so.
+ * OWNERSHIP
+ *	e is the caller's; status and position are written in place.
+ * INPUT AND LIMITS
+ *	A headcount below 1 counts as 1 for a yes.
+ * THREADS
+ *	No shared state.
+ * ERRORS
+ *	None.
+ */
+#ifndef MOIM_SEATS_H
+#define MOIM_SEATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum seats_answer { SEATS_YES, SEATS_NO, SEATS_MAYBE };
+enum seats_status {
+	SEATS_ATTENDING,
+	SEATS_WAITLIST,
+	SEATS_DECLINED,
+	SEATS_TENTATIVE,
+};
+
+struct seats_entry {
+	enum seats_answer answer;
+	int headcount;
+	bool had_seat; /* attending before this decision */
+	bool is_forced; /* promoted by hand */
+	enum seats_status status; /* out */
+	int position; /* out: 1-based place on the waitlist, else 0 */
+};
+
+void seats_assign(struct seats_entry *e, size_t n, int capacity);
+
+#endif
