@@ -1,36 +1,63 @@
 #!/bin/sh
 # test.sh - set everything up on a fresh Debian machine and run every test.
 #
-# Installs the Debian packages moim needs, builds from a clean tree in
-# _build/, runs "make check" (unit tests, end-to-end tests against a
-# private Postfix on loopback) and ends with the line "N passed, N failed".
-# Pass --sanitizers to build with ASan and UBSan.
+# Installs the Debian packages moim needs, builds from a clean tree and
+# runs "make check" twice: in _build/ (unit tests, miltertest scripts,
+# end-to-end tests against a private Postfix on loopback, style checks,
+# every fuzz target time-boxed) and in _build-san/ with ASan and UBSan
+# (the same tests but the fuzzers, which are sanitizer builds already).
+# Ends with the line "N passed, N failed" over both runs.
+#	--quick		only the first run
 set -u
 top=$(cd "$(dirname "$0")" && pwd)
 cd "$top" || exit 2
 
-conf=""
-[ "${1:-}" = "--sanitizers" ] && conf="--enable-sanitizers"
+quick=no
+[ "${1:-}" = "--quick" ] && quick=yes
 
 sh tools/deps.sh || exit 2
 autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 2; }
-rm -rf _build && mkdir _build && cd _build || exit 2
-# shellcheck disable=SC2086
-../configure -q $conf || exit 2
-make -j2 >make.out 2>&1 || { tail -40 make.out; exit 2; }
-make -j2 check >check.out 2>&1
-status=$?
-grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP)' check.out | grep -v '^PASS' || true
-sed -n '/^# TOTAL/,/^# ERROR/p' check.out
-pass=$(sed -n 's/^# PASS: *//p' check.out | tail -1)
-fail=$(sed -n 's/^# FAIL: *//p' check.out | tail -1)
-err=$(sed -n 's/^# ERROR: *//p' check.out | tail -1)
-xpass=$(sed -n 's/^# XPASS: *//p' check.out | tail -1)
-pass=${pass:-0}
-fail=$(( ${fail:-0} + ${err:-0} + ${xpass:-0} ))
-if [ "$status" != 0 ] && [ "$fail" = 0 ]; then
-	tail -40 check.out
-	fail=1
-fi
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+
+total_pass=0
+total_fail=0
+
+# run_suite DIR CONFIGURE-ARGS FUZZ-SECONDS - build in DIR, make check
+run_suite()
+{
+	dir=$1 conf=$2 fuzz=$3
+	echo "== make check in $dir ${conf:+($conf)}"
+	rm -rf "$dir" && mkdir "$dir" || exit 2
+	# shellcheck disable=SC2086
+	(cd "$dir" && ../configure -q $conf) || exit 2
+	if ! make -C "$dir" -j2 >"$dir/make.out" 2>&1; then
+		tail -40 "$dir/make.out"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	FUZZ_SECONDS=$fuzz make -C "$dir" -j2 check >"$dir/check.out" 2>&1
+	status=$?
+	grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.out" || true
+	sed -n '/^# TOTAL/,/^# ERROR/p' "$dir/check.out"
+	pass=$(sed -n 's/^# PASS: *//p' "$dir/check.out" | tail -1)
+	fail=$(sed -n 's/^# FAIL: *//p' "$dir/check.out" | tail -1)
+	err=$(sed -n 's/^# ERROR: *//p' "$dir/check.out" | tail -1)
+	xpass=$(sed -n 's/^# XPASS: *//p' "$dir/check.out" | tail -1)
+	fail=$((${fail:-0} + ${err:-0} + ${xpass:-0}))
+	if [ "$status" != 0 ] && [ "$fail" = 0 ]; then
+		tail -40 "$dir/check.out"
+		fail=1
+	fi
+	# Show the end of each failed test's log, for whoever reads CI.
+	for log in $(grep -lE '^(not ok|Bail out)' "$dir"/*.log "$dir"/*/*.log \
+		"$dir"/*/*/*.log 2>/dev/null); do
+		echo "-- $log"
+		grep -E '^(not ok|#|Bail)' "$log" | tail -15
+	done
+	total_pass=$((total_pass + ${pass:-0}))
+	total_fail=$((total_fail + fail))
+}
+
+run_suite _build "" "${FUZZ_SECONDS:-15}"
+[ "$quick" = yes ] || run_suite _build-san --enable-sanitizers 0
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]
