@@ -388,6 +388,28 @@ sq_int(struct store *s, sqlite3_stmt *st, gint64 dflt, GError **err)
 	return v;
 }
 
+/* sq_collect - every row of st, made by row(); NULL on error */
+GPtrArray *
+sq_collect(struct store *s, sqlite3_stmt *st, sq_row_fn row,
+    GDestroyNotify free_fn, GError **err)
+{
+	GPtrArray *a;
+	bool has_row;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func(free_fn);
+	for (;;) {
+		if (!sq_row(s, st, &has_row, err)) {
+			g_ptr_array_unref(a);
+			return NULL;
+		}
+		if (!has_row)
+			return a;
+		g_ptr_array_add(a, row(st));
+	}
+}
+
 /* Savepoints let multi-row writes nest inside a caller's transaction. */
 bool
 sq_begin(struct store *s, GError **err)
@@ -828,7 +850,7 @@ store_member_add(struct store *s, gint64 list_id, const char *address,
 	"SELECT id, list_id, address, display_name, role, mode, enabled,"      \
 	" bounce_score, created FROM members "
 
-static struct store_member *
+static gpointer
 member_from_row(sqlite3_stmt *st)
 {
 	struct store_member *m = g_new0(struct store_member, 1);
@@ -848,21 +870,8 @@ member_from_row(sqlite3_stmt *st)
 static GPtrArray *
 members_collect(struct store *s, sqlite3_stmt *st, GError **err)
 {
-	GPtrArray *a;
-	bool row;
-
-	if (st == NULL)
-		return NULL;
-	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_member_free);
-	for (;;) {
-		if (!sq_row(s, st, &row, err)) {
-			g_ptr_array_unref(a);
-			return NULL;
-		}
-		if (!row)
-			return a;
-		g_ptr_array_add(a, member_from_row(st));
-	}
+	return sq_collect(
+	    s, st, member_from_row, (GDestroyNotify)store_member_free, err);
 }
 
 static bool

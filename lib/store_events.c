@@ -21,7 +21,7 @@
 	" organizer_name, state, message_id, created FROM events e "
 
 /* event_from_row - a struct store_event from an EVENT_COLS row */
-static struct store_event *
+static gpointer
 event_from_row(sqlite3_stmt *st)
 {
 	struct store_event *ev = g_new0(struct store_event, 1);
@@ -51,21 +51,8 @@ event_from_row(sqlite3_stmt *st)
 static GPtrArray *
 events_collect(struct store *s, sqlite3_stmt *st, GError **err)
 {
-	GPtrArray *a;
-	bool row;
-
-	if (st == NULL)
-		return NULL;
-	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_event_free);
-	for (;;) {
-		if (!sq_row(s, st, &row, err)) {
-			g_ptr_array_unref(a);
-			return NULL;
-		}
-		if (!row)
-			return a;
-		g_ptr_array_add(a, event_from_row(st));
-	}
+	return sq_collect(
+	    s, st, event_from_row, (GDestroyNotify)store_event_free, err);
 }
 
 /* event_one - the first row of st, or NULL */
@@ -300,7 +287,7 @@ store_invitation_free(struct store_invitation *iv)
 	" status, source, updated, waitlisted FROM rsvps "
 
 /* rsvp_from_row - a struct store_rsvp from an RSVP_COLS row */
-static struct store_rsvp *
+static gpointer
 rsvp_from_row(sqlite3_stmt *st)
 {
 	struct store_rsvp *r = g_new0(struct store_rsvp, 1);
@@ -365,21 +352,9 @@ store_rsvp_list(struct store *s, gint64 event_id, GError **err)
 	sqlite3_stmt *st = sq_stmt(s, err,
 	    RSVP_COLS "WHERE event_id = ? ORDER BY waitlisted, id", "i",
 	    event_id);
-	GPtrArray *a;
-	bool row;
 
-	if (st == NULL)
-		return NULL;
-	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_rsvp_free);
-	for (;;) {
-		if (!sq_row(s, st, &row, err)) {
-			g_ptr_array_unref(a);
-			return NULL;
-		}
-		if (!row)
-			return a;
-		g_ptr_array_add(a, rsvp_from_row(st));
-	}
+	return sq_collect(
+	    s, st, rsvp_from_row, (GDestroyNotify)store_rsvp_free, err);
 }
 
 /* store_rsvp_free - release an answer */

@@ -14,6 +14,12 @@
  *	bool sq_begin(struct store *s, GError **err);
  *	bool sq_end(struct store *s, bool ok, GError **err);
  *	bool sq_err(struct store *s, GError **err, const char *what);
+
+typedef gpointer (*sq_row_fn)(sqlite3_stmt *st);
+GPtrArray *sq_collect(struct store *s, sqlite3_stmt *st, sq_row_fn row,
+    GDestroyNotify free_fn, GError **err);
+ *	GPtrArray *sq_collect(struct store *s, sqlite3_stmt *st, sq_row_fn row,
+ *	    GDestroyNotify free_fn, GError **err);
 bool sq_archive_tokenizer(struct store *s, GError **err);
  *	bool sq_archive_tokenizer(struct store *s, GError **err);
  * DESCRIPTION
@@ -53,6 +59,10 @@ GBytes *sq_blob(sqlite3_stmt *st, int i);
 bool sq_begin(struct store *s, GError **err);
 bool sq_end(struct store *s, bool ok, GError **err);
 bool sq_err(struct store *s, GError **err, const char *what);
+
+typedef gpointer (*sq_row_fn)(sqlite3_stmt *st);
+GPtrArray *sq_collect(struct store *s, sqlite3_stmt *st, sq_row_fn row,
+    GDestroyNotify free_fn, GError **err);
 bool sq_archive_tokenizer(struct store *s, GError **err);
 
 #endif
