@@ -123,6 +123,20 @@ pf_wait_queue_empty 30
 t_is "$(maildir_grep frank@example.com Subject 'after frank left')" 0 \
 	"frank gets no post after leaving"
 
+# 5b. dmarc = munge: From names the author "via" the list, Reply-To the
+#     author, so the author's DMARC policy cannot refuse the copy
+moimctl list set $L dmarc=munge >/dev/null
+mail_text alice@example.net "$LA" "munged post" "dmarc" |
+	sed 's/^From: .*/From: Alice Kim <alice@example.net>/' >"$E2E_DIR/munge.eml"
+send_mail alice@example.net "$LA" "$E2E_DIR/munge.eml"
+t_ok "the munged post reaches bob" e2e_poll 30 '[ "$(maildir_grep bob@example.com Subject "munged post")" -ge 1 ]'
+f=$(for x in $(maildir_files bob@example.com); do
+	header_of "$x" Subject | grep -q 'munged post' && echo "$x"
+done | tail -n 1)
+t_is "$(header_of "$f" From)" "Alice Kim via AI 프렌즈 <$LA>" "From is munged to the list address"
+t_is "$(header_of "$f" Reply-To)" "Alice Kim <alice@example.net>" "Reply-To names the author"
+moimctl list set $L dmarc=auto >/dev/null
+
 # 6. batched delivery: one copy per 100 recipients with XVERP, so each
 #    member still gets a per-recipient return path
 moimctl list set $L delivery=batched >/dev/null
