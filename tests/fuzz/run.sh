@@ -57,7 +57,13 @@ seeds_for()
 }
 
 # Targets without a corpus of their own start from a few written inputs.
-mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock"
+mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
+	"$build/seed-fuzz_commands" "$build/seed-fuzz_config"
+printf 'Re: subscribe\0help\ndigest on\nrsvp 3 yes +2\n참석 4\n> quoted\n-- \nsig\n' \
+	>"$build/seed-fuzz_commands/cmds"
+cp "$top/doc/moim.conf.5" "$build/seed-fuzz_config/man" 2>/dev/null
+printf '[moim]\ndatabase = /var/lib/moim/moim.db\ndomains = lists.example.org\n[listd]\nlmtp = 127.0.0.1:24\nconnections = 4\n' \
+	>"$build/seed-fuzz_config/conf"
 printf 'LHLO x\r\nMAIL FROM:<a@b> SIZE=10\r\nRCPT TO:<l@d>\r\nDATA\r\nSubject: x\r\n\r\n..body\r\n.\r\nQUIT\r\n' \
 	>"$build/seed-fuzz_lmtp/session"
 printf '행사: 제1회 공개기술포럼\n일시: 2026년 12월 16일 (수) 오후 2시~5시\n장소: 4층\n정원: 80명\n\n본문\n' \
@@ -69,9 +75,11 @@ n=0
 for t in $targets; do
 	n=$((n + 1))
 	bin=$build/$t
+	extra=""
+	[ "$t" = fuzz_commands ] && extra="$top/listd/commands.c -iquote $top/listd"
 	# shellcheck disable=SC2086
 	if ! clang $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/$t.c" \
-		$objs $libs -o "$bin" 2>"$build/$t.build.log"; then
+		$extra $objs $libs -o "$bin" 2>"$build/$t.build.log"; then
 		echo "not ok $n - $t builds"
 		sed 's/^/# /' "$build/$t.build.log" | head -20
 		continue
