@@ -5,8 +5,8 @@
 # Installs what is missing, builds moim in _build/, starts a private
 # Postfix instance (its own config, queue and Maildirs under a temporary
 # directory, listening on 127.0.0.1 only) with moim-milter in front and
-# moim-listd behind it on an embedded SQLite file, plays the scenario of tools/demo-scenario.sh and
-# prints, per member, what arrived. Leaves nothing running and touches no
+# moim-listd behind it on an embedded SQLite file, plays the scenario of
+# tools/demo-scenario.sh and prints, per member, what arrived. Leaves nothing running and touches no
 # system-wide Postfix configuration. Needs root (Postfix instances do).
 set -u
 top=$(cd "$(dirname "$0")" && pwd)
