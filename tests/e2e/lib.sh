@@ -66,7 +66,8 @@
 #	substitution, so an SQL expression maps any address to its Maildir),
 #	swaks, ss and setsid; otherwise e2e_init skips the test. One
 #	transaction may carry 20,000 recipients. Ports are picked at random
-#	in 20000-59999 and checked free with ss(8). A test waits for
+#	from 20000 up to the kernel's ephemeral range (outgoing connections
+#	take ports there) and checked free in any TCP state with ss(8). A test waits for
 #	asynchronous delivery with maildir_wait, pf_wait_queue_empty or
 #	e2e_poll, never with a fixed sleep.
 # THREADS
@@ -229,15 +230,23 @@ t_done()
 # _e2e_port_free - true when nothing listens on the TCP port
 _e2e_port_free()
 {
-	[ -z "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]
+	# Any socket on the port, listening or connected, would make a bind
+	# fail: look at every TCP socket, not only listeners.
+	[ -z "$(ss -Htan "sport = :$1" 2>/dev/null)" ]
 }
 
 # e2e_pick_port - set variable VAR to a free loopback port not yet handed out
+_e2e_port_top=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+[ "${_e2e_port_top:-0}" -gt 21000 ] 2>/dev/null || _e2e_port_top=32768
+
 e2e_pick_port()
 {
 	local p i
 	for i in $(seq 1 200); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		# Below the kernel's ephemeral range (32768 and up by default,
+		# see ip_local_port_range), where outgoing connections of this
+		# very test could take the port between the check and the bind.
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % (_e2e_port_top - 20000)))
 		case " $_e2e_ports " in *" $p "*) continue ;; esac
 		if _e2e_port_free "$p"; then
 			_e2e_ports="$_e2e_ports $p"
