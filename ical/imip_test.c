@@ -10,6 +10,7 @@
 #include "err.h"
 #include "imip.h"
 #include "mime.h"
+#include "testutil.h"
 
 /* 2026-12-16 14:00 and 17:00 in Asia/Seoul (UTC+9, no DST). */
 #define FORUM_START INT64_C(1797397200)
@@ -41,32 +42,11 @@ forum_event(void)
 	return ev;
 }
 
-/* corpus_dir - the shared corpus directory, or NULL when there is none */
-static char *
-corpus_dir(void)
-{
-	const char *env = g_getenv("MOIM_CORPUS");
-	const char *top = g_getenv("top_srcdir");
-	char *d;
-
-	if (env != NULL && g_file_test(env, G_FILE_TEST_IS_DIR))
-		return g_strdup(env);
-	if (top != NULL) {
-		d = g_build_filename(top, "..", "shared", "corpus", NULL);
-		if (g_file_test(d, G_FILE_TEST_IS_DIR))
-			return d;
-		g_free(d);
-	}
-	if (g_file_test("/work/shared/corpus", G_FILE_TEST_IS_DIR))
-		return g_strdup("/work/shared/corpus");
-	return NULL;
-}
-
 /* imip_dir - corpus/imip, or NULL with the test marked skipped */
 static char *
 imip_dir(void)
 {
-	g_autofree char *dir = corpus_dir();
+	g_autofree char *dir = testutil_corpus(NULL);
 
 	if (dir == NULL) {
 		g_test_skip("no corpus (set MOIM_CORPUS)");

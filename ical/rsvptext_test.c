@@ -15,6 +15,7 @@
 
 #include "mime.h"
 #include "rsvptext.h"
+#include "testutil.h"
 
 struct rsvp_case {
 	const char *body;
@@ -366,30 +367,6 @@ test_headcount_bound(void)
 	g_assert_cmpint(r.headcount, ==, 1);
 }
 
-/* corpus_dir - the replies folder of the shared corpus, or NULL */
-static char *
-corpus_dir(void)
-{
-	const char *env = g_getenv("MOIM_CORPUS");
-	const char *top = g_getenv("top_srcdir");
-	char *tries[3] = {NULL, NULL, NULL};
-	char *found = NULL;
-
-	if (env != NULL)
-		tries[0] = g_build_filename(env, "replies", NULL);
-	if (top != NULL)
-		tries[1] = g_build_filename(
-		    top, "..", "shared", "corpus", "replies", NULL);
-	tries[2] = g_strdup("/work/shared/corpus/replies");
-	for (int i = 0; i < 3; i++) {
-		if (found == NULL && tries[i] != NULL &&
-		    g_file_test(tries[i], G_FILE_TEST_IS_DIR))
-			found = g_strdup(tries[i]);
-		g_free(tries[i]);
-	}
-	return found;
-}
-
 /* body_of - the text a person wrote in a corpus file, as the caller
  * would hand it over: MIME decoded, HTML read through its text */
 static char *
@@ -497,7 +474,7 @@ walk(const char *dir, const char *rel, int *n, int *unquoted)
 static void
 test_corpus(void)
 {
-	g_autofree char *dir = corpus_dir();
+	g_autofree char *dir = testutil_corpus("replies");
 	int n = 0, unquoted = 0;
 
 	if (dir == NULL) {

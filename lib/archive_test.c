@@ -16,28 +16,17 @@
 #include "err.h"
 #include "mime.h"
 #include "store.h"
+#include "testutil.h"
 
 /* corpus_path - a file of the shared corpus, or NULL (test skipped) */
 static char *
 corpus_path(const char *rel)
 {
-	const char *env = g_getenv("MOIM_CORPUS");
-	const char *top = g_getenv("top_srcdir");
-	g_autofree char *dir = NULL;
-	char *p;
+	char *p = testutil_corpus(rel);
 
-	if (env != NULL)
-		dir = g_strdup(env);
-	else if (top != NULL)
-		dir = g_build_filename(top, "..", "shared", "corpus", NULL);
-	else
-		dir = g_strdup("/work/shared/corpus");
-	p = g_build_filename(dir, rel, NULL);
-	if (g_file_test(p, G_FILE_TEST_EXISTS))
-		return p;
-	g_free(p);
-	g_test_skip("no shared corpus");
-	return NULL;
+	if (p == NULL)
+		g_test_skip("no shared corpus");
+	return p;
 }
 
 /* doc_of_file - the document of a corpus message */

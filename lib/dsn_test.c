@@ -17,6 +17,7 @@
 #include "addr.h"
 #include "dsn.h"
 #include "err.h"
+#include "testutil.h"
 
 /* Thresholds reached on the corpus (see test_corpus). */
 #define ADDR_MIN 0.93
@@ -388,30 +389,6 @@ oracle_load(GHashTable * or, const char *dir, const char *sub, bool sisimai)
 	}
 }
 
-/* corpus_dir - the bounces folder of the shared corpus, or NULL */
-static char *
-corpus_dir(void)
-{
-	const char *env = g_getenv("MOIM_CORPUS");
-	const char *top = g_getenv("top_srcdir");
-	char *tries[3] = {NULL, NULL, NULL};
-	char *found = NULL;
-
-	if (env != NULL)
-		tries[0] = g_build_filename(env, "bounces", NULL);
-	if (top != NULL)
-		tries[1] = g_build_filename(
-		    top, "..", "shared", "corpus", "bounces", NULL);
-	tries[2] = g_strdup("/work/shared/corpus/bounces");
-	for (int i = 0; i < 3; i++) {
-		if (found == NULL && tries[i] != NULL &&
-		    g_file_test(tries[i], G_FILE_TEST_IS_DIR))
-			found = g_strdup(tries[i]);
-		g_free(tries[i]);
-	}
-	return found;
-}
-
 /* listed - whether a relative path matches one of the patterns */
 static bool
 listed(const char *rel, const char *const *pats)
@@ -569,7 +546,7 @@ test_corpus(void)
 {
 	static const char *const subs[] = {"sisimai", "bounceparser",
 	    "ruby-mail", "mimekit", "calendarserver-imip", NULL};
-	g_autofree char *dir = corpus_dir();
+	g_autofree char *dir = testutil_corpus("bounces");
 	GHashTable * or ;
 	GPtrArray *files;
 	struct tally t = {0};

@@ -8,33 +8,13 @@
 #include "err.h"
 #include "limits.h"
 #include "mime.h"
-
-/* corpus_dir - the shared corpus directory, or NULL when there is none */
-static char *
-corpus_dir(void)
-{
-	const char *env = g_getenv("MOIM_CORPUS");
-	const char *top = g_getenv("top_srcdir");
-	char *d;
-
-	if (env != NULL && g_file_test(env, G_FILE_TEST_IS_DIR))
-		return g_strdup(env);
-	if (top != NULL) {
-		d = g_build_filename(top, "..", "shared", "corpus", NULL);
-		if (g_file_test(d, G_FILE_TEST_IS_DIR))
-			return d;
-		g_free(d);
-	}
-	if (g_file_test("/work/shared/corpus", G_FILE_TEST_IS_DIR))
-		return g_strdup("/work/shared/corpus");
-	return NULL;
-}
+#include "testutil.h"
 
 /* corpus_file - contents of a corpus file, or NULL (test skipped) */
 static char *
 corpus_file(const char *rel, gsize *len_out)
 {
-	g_autofree char *dir = corpus_dir();
+	g_autofree char *dir = testutil_corpus(NULL);
 	g_autofree char *path = NULL;
 	char *buf = NULL;
 
@@ -149,7 +129,7 @@ walk_dir(const char *dir, struct corpus_count *c)
 static void
 test_corpus(void)
 {
-	g_autofree char *dir = corpus_dir();
+	g_autofree char *dir = testutil_corpus(NULL);
 	struct corpus_count c = {0, 0};
 	const char *sub[] = {"mime", "i18n"};
 
