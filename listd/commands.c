@@ -7,6 +7,9 @@
 #include "commands.h"
 #include "limits.h"
 
+/* An unknown line is quoted back at most this long. */
+#define CMD_MAX_QUOTED 200
+
 struct word {
 	const char *word;
 	enum cmd_verb verb;
@@ -207,6 +210,23 @@ is_attribution(const char *l)
 	    g_str_has_suffix(l, "작성:") || g_str_has_suffix(l, "쓴 글:");
 }
 
+/* quote_line - l as valid UTF-8, cut at a character boundary to at most
+ * max bytes, for quoting back in the reply */
+static char *
+quote_line(const char *l, size_t max)
+{
+	char *v = g_utf8_make_valid(l, -1);
+	size_t n = strlen(v);
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
+			n--;
+		v[n] = '\0';
+	}
+	return v;
+}
+
 /* add_cmd - keep c unless the same command is already there */
 static void
 add_cmd(GPtrArray *a, struct cmd *c)
@@ -257,7 +277,7 @@ cmd_parse(const char *subject, const char *body)
 		unknown++;
 		c = g_new0(struct cmd, 1);
 		c->verb = CMD_UNKNOWN;
-		c->line = g_utf8_make_valid(l, MIN(strlen(l), 200));
+		c->line = quote_line(l, CMD_MAX_QUOTED);
 		g_ptr_array_add(a, c);
 	}
 	return a;
