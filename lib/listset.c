@@ -7,7 +7,15 @@
 #include "err.h"
 #include "listset.h"
 
-enum ls_type { LS_TEXT, LS_ENUM, LS_BOOL, LS_SIZE, LS_COUNT };
+enum ls_type {
+	LS_TEXT,
+	LS_ENUM,
+	LS_BOOL,
+	LS_SIZE,
+	LS_COUNT,
+	LS_TIME,
+	LS_DOMAINS
+};
 
 /* LS_COUNT: a whole number 0..LS_MAX_COUNT (rate_limit). */
 #define LS_MAX_COUNT 100000
@@ -54,6 +62,12 @@ static const struct ls_key ls_keys[] = {
 	"posts per sender per hour, 0 = no limit"},
     {"reminder_hours", LS_COUNT, OFF(reminder_hours), NULL,
 	"event reminder this many hours before, 0 = none"},
+    {"digest_time", LS_TIME, OFF(digest_time), NULL,
+	"daily digest time HH:MM in the [moim] time zone"},
+    {"munge_domains", LS_DOMAINS, OFF(munge_domains), NULL,
+	"author domains always munged in dmarc=auto"},
+    {"unmodified", LS_BOOL, OFF(unmodified), NULL,
+	"no subject prefix, no footer: authors' DKIM signatures survive"},
 };
 
 /* listset_defaults - fill ls with the defaults for a list called name */
@@ -76,6 +90,11 @@ listset_defaults(struct listset *ls, const char *name)
 	ls->require_auth = false;
 	ls->rate_limit = 30;
 	ls->reminder_hours = 24;
+	ls->digest_time = 7 * 3600;
+	/* Gmail refuses its own users' mail resent by lists although
+	 * gmail.com publishes p=none. */
+	ls->munge_domains = g_strdup("gmail.com googlemail.com");
+	ls->unmodified = false;
 }
 
 static const struct ls_key *
@@ -150,6 +169,77 @@ ls_parse_count(const char *v, int *out)
 	return true;
 }
 
+/* ls_two - two digits at p as a number, or -1 */
+static int
+ls_two(const char *p)
+{
+	if (!g_ascii_isdigit(p[0]) || !g_ascii_isdigit(p[1]))
+		return -1;
+	return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* ls_parse_time - "HH:MM" or "HH:MM:SS" (H also alone) to seconds after
+ * midnight */
+static bool
+ls_parse_time(const char *v, int *out)
+{
+	int h, m, sec = 0;
+
+	if (g_ascii_isdigit(v[0]) && v[1] == ':') {
+		h = v[0] - '0';
+		v += 2;
+	} else if ((h = ls_two(v)) >= 0 && v[2] == ':') {
+		v += 3;
+	} else {
+		return false;
+	}
+	if ((m = ls_two(v)) < 0)
+		return false;
+	v += 2;
+	if (*v == ':') {
+		if ((sec = ls_two(v + 1)) < 0)
+			return false;
+		v += 3;
+	}
+	if (*v != '\0' || h > 23 || m > 59 || sec > 59)
+		return false;
+	*out = h * 3600 + m * 60 + sec;
+	return true;
+}
+
+/* ls_parse_domains - domain names separated by blanks or commas, lower-
+ * cased and joined by one space ("" for none) */
+static char *
+ls_parse_domains(const char *v)
+{
+	g_auto(GStrv) words = g_strsplit_set(v, " \t,", -1);
+	GString *out = g_string_new(NULL);
+
+	if (strlen(v) > 1000) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	for (char **w = words; *w != NULL; w++) {
+		const char *p;
+
+		if (**w == '\0')
+			continue;
+		for (p = *w; *p != '\0'; p++)
+			if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
+				break;
+		if (*p != '\0' || **w == '.' || **w == '-' ||
+		    strstr(*w, "..") != NULL) {
+			g_string_free(out, TRUE);
+			return NULL;
+		}
+		if (out->len > 0)
+			g_string_append_c(out, ' ');
+		for (p = *w; *p != '\0'; p++)
+			g_string_append_c(out, g_ascii_tolower(*p));
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* ls_text_ok - refuse control characters in a text setting */
 static bool
 ls_text_ok(const char *v)
@@ -204,6 +294,21 @@ listset_apply(
 			goto bad;
 		return true;
 	}
+	if (k->type == LS_TIME) {
+		if (!ls_parse_time(value, (int *)(void *)(base + k->offset)))
+			goto bad;
+		return true;
+	}
+	if (k->type == LS_DOMAINS) {
+		char **slot = (char **)(void *)(base + k->offset);
+		char *d = ls_parse_domains(value);
+
+		if (d == NULL)
+			goto bad;
+		g_free(*slot);
+		*slot = d;
+		return true;
+	}
 	if (!ls_parse_size(value, (gint64 *)(void *)(base + k->offset)))
 		goto bad;
 	return true;
@@ -243,6 +348,17 @@ listset_value(const struct listset *ls, const char *key)
 	case LS_COUNT:
 		return g_strdup_printf(
 		    "%d", *(const int *)(const void *)(base + k->offset));
+	case LS_TIME: {
+		int t = *(const int *)(const void *)(base + k->offset);
+
+		if (t % 60 != 0)
+			return g_strdup_printf(
+			    "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+		return g_strdup_printf("%02d:%02d", t / 3600, t / 60 % 60);
+	}
+	case LS_DOMAINS:
+		return g_strdup(
+		    *(char *const *)(const void *)(base + k->offset));
 	}
 	return NULL;
 }
@@ -287,4 +403,5 @@ listset_clear(struct listset *ls)
 	g_clear_pointer(&ls->language, g_free);
 	g_clear_pointer(&ls->subject_prefix, g_free);
 	g_clear_pointer(&ls->description, g_free);
+	g_clear_pointer(&ls->munge_domains, g_free);
 }

@@ -61,6 +61,9 @@ struct listset {
 	bool require_auth; /* hold posts whose From fails DMARC (milter) */
 	int rate_limit; /* posts per sender per hour; 0 = no limit */
 	int reminder_hours; /* event reminder this long before; 0 = none */
+	int digest_time; /* seconds after midnight, [moim] time zone */
+	char *munge_domains; /* lower-case, one space apart; "" = none */
+	bool unmodified; /* no prefix, no footer: DKIM signatures survive */
 	char *description;
 };
 

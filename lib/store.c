@@ -244,6 +244,18 @@ static const char *const migrations[] = {
     /* 2 -> 3: claims walk pending deliveries in copy order, without
      * reading and sorting every pending row of a large post. */
     "CREATE INDEX deliveries_claim ON deliveries (state, outbound_id, id);",
+    /* 3 -> 4: digests. A post is queued for the list's digest while
+     * digest members exist; the digest timer sends and clears it. */
+    "CREATE TABLE digest_queue ("
+    "  id INTEGER PRIMARY KEY,"
+    "  list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,"
+    "  raw BLOB NOT NULL,"
+    "  queued INTEGER NOT NULL);"
+    "CREATE INDEX digest_queue_list ON digest_queue (list_id, id);"
+    "CREATE TABLE digests ("
+    "  list_id INTEGER PRIMARY KEY REFERENCES lists(id) ON DELETE CASCADE,"
+    "  issue INTEGER NOT NULL DEFAULT 0,"
+    "  last_sent INTEGER NOT NULL DEFAULT 0);",
 };
 
 /* store_errf - convert the connection's SQLite error into a GError */
@@ -972,15 +984,16 @@ store_member_list(struct store *s, gint64 list_id, int role, GError **err)
 	    err);
 }
 
-/* store_member_recipients - the members that normal fan-out reaches */
+/* store_member_recipients - the enabled members in one delivery mode */
 GPtrArray *
-store_member_recipients(struct store *s, gint64 list_id, GError **err)
+store_member_recipients(
+    struct store *s, gint64 list_id, enum store_mode mode, GError **err)
 {
 	return members_collect(s,
 	    sq_stmt(s, err,
-		MEMBER_COLS "WHERE list_id = ? AND mode = 0 AND enabled = 1"
+		MEMBER_COLS "WHERE list_id = ? AND mode = ? AND enabled = 1"
 			    " ORDER BY id",
-		"i", list_id),
+		"ii", list_id, (gint64)mode),
 	    err);
 }
 

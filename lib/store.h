@@ -45,7 +45,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -119,9 +119,10 @@ bool store_member_set_enabled(
 /* role < 0: every role. */
 GPtrArray *store_member_list(
     struct store *s, gint64 list_id, int role, GError **err);
-/* Members who get normal fan-out: regular mode, enabled. */
+/* Enabled members in one mode: REGULAR get each post, DIGEST the
+ * digest; NOMAIL nothing. */
 GPtrArray *store_member_recipients(
-    struct store *s, gint64 list_id, GError **err);
+    struct store *s, gint64 list_id, enum store_mode mode, GError **err);
 gint64 store_member_count(struct store *s, gint64 list_id, GError **err);
 /* Adds one failure to a member's score after decaying it by half every
  * half_life seconds since the last one; policy failures keep their own
@@ -353,6 +354,29 @@ void store_archive_entry_free(struct store_archive_entry *e);
 gint64 store_archive_count(struct store *s, gint64 list_id, GError **err);
 bool store_archive_has(struct store *s, gint64 list_id, const char *message_id,
     bool *has_out, GError **err);
+
+/* Digests: posts queued for a list's digest members, oldest first.
+ * store_digest_due() gives each list with queued posts and the time its
+ * oldest post was queued; store_digest_posts() up to max_posts of them
+ * (at least one, and then no more than max_bytes in all);
+ * store_digest_sent() deletes the posts up to last_id and, unless
+ * issue_out is NULL, counts and returns the list's next issue number. */
+struct store_digest_due {
+	gint64 list_id;
+	gint64 oldest; /* when its oldest queued post was queued */
+};
+struct store_digest_post {
+	gint64 id;
+	GBytes *raw;
+};
+bool store_digest_add(struct store *s, gint64 list_id, const void *raw,
+    size_t len, gint64 now, GError **err);
+GPtrArray *store_digest_due(struct store *s, GError **err);
+GPtrArray *store_digest_posts(struct store *s, gint64 list_id, size_t max_posts,
+    size_t max_bytes, GError **err);
+bool store_digest_sent(struct store *s, gint64 list_id, gint64 last_id,
+    gint64 now, gint64 *issue_out, GError **err);
+gint64 store_digest_queued(struct store *s, gint64 list_id, GError **err);
 
 /* Events: an event belongs to the lists in event_lists; list_id is the
  * first. rsvp_by 0 = none, capacity 0 = no limit. */

@@ -184,8 +184,11 @@ test_members(struct fixture *fx, gconstpointer data)
 	    "홍길동", STORE_ROLE_OWNER, STORE_MODE_REGULAR, 1, &added, &e));
 	g_assert_false(added);
 	g_assert_cmpint(store_member_count(fx->s, id, &e), ==, 50);
-	a = store_member_recipients(fx->s, id, &e);
+	a = store_member_recipients(fx->s, id, STORE_MODE_REGULAR, &e);
 	g_assert_cmpint(a->len, ==, 45);
+	g_ptr_array_unref(a);
+	a = store_member_recipients(fx->s, id, STORE_MODE_DIGEST, &e);
+	g_assert_cmpint(a->len, ==, 5);
 	g_ptr_array_unref(a);
 
 	g_assert_true(
@@ -422,6 +425,20 @@ test_listset(void)
 	    {"dmarc", "munge", true},
 	    {"reply_to", "list", true},
 	    {"nosuch", "x", false},
+	    {"digest_time", "7:5", false},
+	    {"digest_time", "24:00", false},
+	    {"digest_time", "08:60", false},
+	    {"digest_time", "08:00:", false},
+	    {"digest_time", "08:00 ", false},
+	    {"digest_time", "", false},
+	    {"digest_time", "9:30", true},
+	    {"digest_time", "23:59:58", true},
+	    {"munge_domains", "a..b", false},
+	    {"munge_domains", "-x.org", false},
+	    {"munge_domains", "x.org;y", false},
+	    {"munge_domains", "", true},
+	    {"munge_domains", "Gmail.com, naver.com  daum.net", true},
+	    {"unmodified", "on", true},
 	};
 	size_t i;
 
@@ -447,8 +464,70 @@ test_listset(void)
 	v = listset_prefix(&ls);
 	g_assert_cmpstr(v, ==, "");
 	g_free(v);
+	g_assert_cmpint(ls.digest_time, ==, 23 * 3600 + 59 * 60 + 58);
+	v = listset_value(&ls, "digest_time");
+	g_assert_cmpstr(v, ==, "23:59:58");
+	g_free(v);
+	g_assert_true(listset_apply(&ls, "digest_time", "9:30", &e));
+	v = listset_value(&ls, "digest_time");
+	g_assert_cmpstr(v, ==, "09:30");
+	g_free(v);
+	v = listset_value(&ls, "munge_domains");
+	g_assert_cmpstr(v, ==, "gmail.com naver.com daum.net");
+	g_free(v);
+	g_assert_true(ls.unmodified);
 	g_assert_cmpstr(listset_keys()[0], ==, "name");
 	listset_clear(&ls);
+}
+
+/* Digest posts come back oldest first, within the bounds, and each
+ * issue clears exactly what it sent. */
+static void
+test_digest(struct fixture *fx, gconstpointer data)
+{
+	GError *e = NULL;
+	gint64 a = mklist(fx->s, "ai-friends"), b = mklist(fx->s, "seminar"),
+	       issue = 0;
+	struct store_digest_due *d;
+	struct store_digest_post *p;
+	GPtrArray *x;
+
+	g_assert_true(store_digest_add(fx->s, a, "one", 3, 100, &e));
+	g_assert_true(store_digest_add(fx->s, b, "b1", 2, 50, &e));
+	g_assert_true(store_digest_add(fx->s, a, "two!", 4, 200, &e));
+	g_assert_true(store_digest_add(fx->s, a, "three", 5, 300, &e));
+	x = store_digest_due(fx->s, &e);
+	g_assert_cmpint(x->len, ==, 2);
+	d = x->pdata[0];
+	g_assert_cmpint(d->list_id, ==, b);
+	g_assert_cmpint(d->oldest, ==, 50);
+	d = x->pdata[1];
+	g_assert_cmpint(d->list_id, ==, a);
+	g_assert_cmpint(d->oldest, ==, 100);
+	g_ptr_array_unref(x);
+
+	/* 7 bytes: "one" and "two!" fit, "three" waits for the next issue */
+	x = store_digest_posts(fx->s, a, 10, 7, &e);
+	g_assert_cmpint(x->len, ==, 2);
+	p = x->pdata[1];
+	g_assert_cmpint(g_bytes_get_size(p->raw), ==, 4);
+	g_assert_true(store_digest_sent(fx->s, a, p->id, 400, &issue, &e));
+	g_assert_cmpint(issue, ==, 1);
+	g_ptr_array_unref(x);
+	g_assert_cmpint(store_digest_queued(fx->s, a, &e), ==, 1);
+	/* a post larger than the bound still goes, alone */
+	x = store_digest_posts(fx->s, a, 10, 1, &e);
+	g_assert_cmpint(x->len, ==, 1);
+	p = x->pdata[0];
+	g_assert_true(store_digest_sent(fx->s, a, p->id, 500, &issue, &e));
+	g_assert_cmpint(issue, ==, 2);
+	g_ptr_array_unref(x);
+	g_assert_cmpint(store_digest_queued(fx->s, a, &e), ==, 0);
+	g_assert_cmpint(store_digest_queued(fx->s, b, &e), ==, 1);
+	x = store_digest_due(fx->s, &e);
+	g_assert_cmpint(x->len, ==, 1);
+	g_ptr_array_unref(x);
+	g_assert_no_error(e);
 }
 
 #define FX(path, fn)                                                           \
@@ -467,6 +546,7 @@ main(int argc, char **argv)
 	FX("/store/inbound", test_inbound);
 	FX("/store/deliveries", test_deliveries);
 	FX("/store/held", test_held_once);
+	FX("/store/digest", test_digest);
 	FX("/store/concurrent-reader", test_concurrent_reader);
 	FX("/store/archive", test_archive);
 	g_test_add_func("/listset/table", test_listset);

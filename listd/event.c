@@ -211,7 +211,8 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 {
 	g_autofree char *org = event_rsvp_address(j->t.list, ev->id);
 	g_autofree char *text = mime_body_text(j->msg, EVENT_TEXT_MAX);
-	GPtrArray *m = store_member_recipients(j->s, j->t.list->id, err);
+	GPtrArray *m = store_member_recipients(
+	    j->s, j->t.list->id, STORE_MODE_REGULAR, err);
 	struct imip_event iev;
 	guint i;
 	bool ok = m != NULL;

@@ -16,20 +16,27 @@
 #include "mime.h"
 #include "tpl.h"
 
-/* list_id_value - the List-Id of a list: "Name" <local.domain> */
+/* list_id_value - the List-Id of a list: Name <local.domain> (RFC 2919).
+ * An ASCII name is a quoted string; a name with other characters is left
+ * unquoted, so that the header encoder makes encoded words of it, which
+ * RFC 2047 5 forbids inside quotes; the characters that would end the
+ * phrase are dropped from it. */
 char *
 list_id_value(const struct store_list *l)
 {
 	g_autofree char *id = g_strdup_printf("%s.%s", l->local, l->domain);
-	GString *q = g_string_new("\"");
+	bool ascii = g_str_is_ascii(l->set.name);
+	GString *q = g_string_new(ascii ? "\"" : "");
 	const char *p;
 
 	for (p = l->set.name; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
+		if (!ascii && strchr("\"\\<>", *p) != NULL)
+			continue;
+		if (ascii && (*p == '"' || *p == '\\'))
 			g_string_append_c(q, '\\');
 		g_string_append_c(q, *p);
 	}
-	g_string_append_printf(q, "\" <%s>", id);
+	g_string_append_printf(q, "%s <%s>", ascii ? "\"" : "", id);
 	return g_string_free(q, FALSE);
 }
 
@@ -57,7 +64,7 @@ notice_vars(struct job *j, const char *to)
 }
 
 /* notice_from - "List Name" <L-request@D>, formatted for a header */
-static char *
+char *
 notice_from(const struct store_list *l)
 {
 	g_autofree char *req = list_addr(l, "-request");

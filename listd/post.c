@@ -131,9 +131,9 @@ munge_from(struct job *j, GError **err)
 	    mime_set_header(GMIME_OBJECT(j->msg), "Reply-To", author, err);
 }
 
-/* list_headers - the RFC 2369/2919 headers every copy carries */
-static bool
-list_headers(struct job *j, GError **err)
+/* post_list_headers - the RFC 2369/2919 headers every copy carries */
+bool
+post_list_headers(struct job *j, GError **err)
 {
 	const struct store_list *l = j->t.list;
 	GMimeObject *o = GMIME_OBJECT(j->msg);
@@ -169,9 +169,9 @@ list_headers(struct job *j, GError **err)
 	return ok;
 }
 
-/* footer_text - the list's footer from its template */
-static char *
-footer_text(struct job *j, GError **err)
+/* post_footer_text - the list's footer from its template */
+char *
+post_footer_text(struct job *j, GError **err)
 {
 	GHashTable *v = notice_vars(j, "");
 	char *subject = NULL, *body = NULL;
@@ -182,6 +182,38 @@ footer_text(struct job *j, GError **err)
 	g_free(subject);
 	g_hash_table_unref(v);
 	return body;
+}
+
+/* in_domains - whether domain is one of the space-separated domains */
+static bool
+in_domains(const char *domains, const char *domain)
+{
+	size_t n = strlen(domain);
+	const char *p = domains;
+
+	while ((p = strstr(p, domain)) != NULL) {
+		if ((p == domains || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* wants_munge - whether the author's From must be replaced by the list's
+ * (dmarc = munge, or auto and the author's domain is one the list always
+ * munges) */
+static bool
+wants_munge(struct job *j)
+{
+	const struct listset *ls = &j->t.list->set;
+	g_autofree char *domain = NULL;
+
+	if (ls->dmarc != LISTSET_DMARC_AUTO)
+		return ls->dmarc == LISTSET_DMARC_MUNGE;
+	domain = g_ascii_strdown(addr_domain(j->from), -1);
+	return !ls->unmodified && *domain != '\0' &&
+	    in_domains(ls->munge_domains, domain);
 }
 
 /* post_prepare - turn the post into the copy every member gets */
@@ -195,27 +227,27 @@ post_prepare(struct job *j, GError **err)
 
 	for (i = 0; strip_headers[i] != NULL; i++)
 		mime_remove_header(GMIME_OBJECT(j->msg), strip_headers[i]);
-	if (*prefix != '\0') {
+	if (*prefix != '\0' && !ls->unmodified) {
 		subj = mime_subject_prefixed(j->subject, prefix);
 		if (!mime_set_subject(j->msg, subj, err))
 			return false;
 	}
-	if (ls->footer) {
-		foot = footer_text(j, err);
+	if (ls->footer && !ls->unmodified) {
+		foot = post_footer_text(j, err);
 		if (foot == NULL || !mime_add_footer(j->msg, foot, err))
 			return false;
 	}
-	if (ls->dmarc == LISTSET_DMARC_MUNGE && j->from != NULL &&
-	    !munge_from(j, err))
+	if (j->from != NULL && wants_munge(j) && !munge_from(j, err))
 		return false;
-	return list_headers(j, err);
+	return post_list_headers(j, err);
 }
 
 /* recipients - the members who get this post now */
 static struct store_rcpt *
 recipients(struct job *j, GPtrArray **members_out, size_t *n_out, GError **err)
 {
-	GPtrArray *m = store_member_recipients(j->s, j->t.list->id, err);
+	GPtrArray *m = store_member_recipients(
+	    j->s, j->t.list->id, STORE_MODE_REGULAR, err);
 	struct store_rcpt *r;
 	guint i;
 
@@ -269,7 +301,7 @@ post_distribute(struct job *j, GError **err)
 	ok = store_outbound_add(j->s, j->t.list->id, kind, NULL, j->message_id,
 		 g_bytes_get_data(b, NULL), g_bytes_get_size(b), r, n, j->now,
 		 NULL, err) &&
-	    post_archive(j, err);
+	    post_archive(j, err) && digest_queue_post(j, err);
 	log_info("post: list=%s message-id=%s recipients=%zu",
 	    j->t.list->address, j->message_id ? j->message_id : "-", n);
 	j->result = "distributed";

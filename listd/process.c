@@ -173,6 +173,7 @@ process_thread(gpointer data)
 			(void)store_pending_expire(s, now, NULL);
 			moderate_timer(d, s, now);
 			event_timer(d, s, now);
+			digest_timer(d, s, now);
 			(void)listd_wait(d, &gen, 1000);
 		}
 		if (due != NULL)

@@ -1,0 +1,370 @@
+/*
+ * digest - daily MIME digests for members in digest mode
+ *
+ * A post distributed while a list has digest members is also queued for
+ * the list's digest, as received. Once a day, at the list's digest_time
+ * in the [moim] time zone, the timer turns the queued posts into one
+ * issue (RFC 2046 5.1.5): a multipart/mixed whose first part is a table
+ * of contents from the "digest" template, then a multipart/digest with
+ * each post as message/rfc822 (only the headers a reader needs), then
+ * the footer. The issue goes to every digest member as a personal copy
+ * (VERP, List-Unsubscribe) and its posts leave the queue in the same
+ * transaction, so an issue goes out once, also across a restart. A day
+ * without posts sends nothing. A large day is split into several issues
+ * sent one after the other, each within the bounds in lib/limits.h.
+ */
+#include <string.h>
+
+#include "err.h"
+#include "job.h"
+#include "log.h"
+#include "mime.h"
+#include "tpl.h"
+
+#define MOIM_MAX_DIGEST_POSTS 100
+#define MOIM_MAX_DIGEST_BYTES (5 * 1024 * 1024)
+
+/* Headers a digest keeps of each post (Content-* are kept too): what a
+ * reader needs to see and to reply in the thread (RFC 1153 and Mailman
+ * keep about the same). */
+static const char *const keep_headers[] = {"Date", "From", "To", "Cc",
+    "Subject", "Message-ID", "In-Reply-To", "References", "Reply-To",
+    "Keywords", "MIME-Version", NULL};
+
+/* digest_queue_post - keep the job's post for the list's digest members,
+ * if it has any */
+bool
+digest_queue_post(struct job *j, GError **err)
+{
+	GPtrArray *m = store_member_recipients(
+	    j->s, j->t.list->id, STORE_MODE_DIGEST, err);
+	bool ok;
+
+	if (m == NULL)
+		return false;
+	ok = m->len == 0 ||
+	    store_digest_add(j->s, j->t.list->id,
+		g_bytes_get_data(j->raw, NULL), g_bytes_get_size(j->raw),
+		j->now, err);
+	g_ptr_array_unref(m);
+	return ok;
+}
+
+/* digest_due_at - when the digest of posts queued since oldest goes out:
+ * the first time of day secs (in tz) at or after oldest */
+gint64
+digest_due_at(GTimeZone *tz, int secs, gint64 oldest)
+{
+	GDateTime *t = g_date_time_new_from_unix_utc(oldest), *local, *due,
+		  *next;
+	gint64 at;
+
+	local = g_date_time_to_timezone(t, tz);
+	due = g_date_time_new(tz, g_date_time_get_year(local),
+	    g_date_time_get_month(local), g_date_time_get_day_of_month(local),
+	    secs / 3600, secs / 60 % 60, secs % 60);
+	if (due != NULL && g_date_time_to_unix(due) < oldest) {
+		next = g_date_time_add_days(due, 1);
+		g_date_time_unref(due);
+		due = next;
+	}
+	at = due != NULL ? g_date_time_to_unix(due) : oldest;
+	if (due != NULL)
+		g_date_time_unref(due);
+	g_date_time_unref(local);
+	g_date_time_unref(t);
+	return at;
+}
+
+/* keep_header - whether a digest keeps a post's header name */
+static bool
+keep_header(const char *name)
+{
+	size_t i;
+
+	if (g_ascii_strncasecmp(name, "Content-", 8) == 0)
+		return true;
+	for (i = 0; keep_headers[i] != NULL; i++)
+		if (g_ascii_strcasecmp(name, keep_headers[i]) == 0)
+			return true;
+	return false;
+}
+
+/* trim_headers - drop every header of m a digest reader does not need */
+static void
+trim_headers(GMimeMessage *m)
+{
+	GMimeHeaderList *h = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	int i;
+
+	for (i = g_mime_header_list_get_count(h) - 1; i >= 0; i--) {
+		GMimeHeader *x = g_mime_header_list_get_header_at(h, i);
+
+		if (!keep_header(g_mime_header_get_name(x)))
+			g_mime_header_list_remove_at(h, i);
+	}
+}
+
+/* one_line - s with control characters (line breaks too) as spaces */
+static char *
+one_line(const char *s)
+{
+	char *out = g_strdup(s != NULL ? s : ""), *p;
+
+	for (p = out; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return out;
+}
+
+/* toc_line - one line of the table of contents: "  3. Subject (Author)" */
+static void
+toc_line(GString *toc, guint n, GMimeMessage *m)
+{
+	g_autofree char *subject = mime_header_text(GMIME_OBJECT(m), "Subject");
+	g_autofree char *from = mime_header_text(GMIME_OBJECT(m), "From");
+	g_autofree char *s1 = NULL, *w1 = NULL;
+	struct addr *a = NULL;
+	const char *who = from;
+
+	if (from != NULL && addr_parse(from, strlen(from), &a, NULL))
+		who = addr_display_name(a) != NULL &&
+			*addr_display_name(a) != '\0'
+		    ? addr_display_name(a)
+		    : addr_canonical(a);
+	s1 = one_line(subject != NULL && *subject != '\0' ? subject : "-");
+	w1 = one_line(who);
+	g_string_append_printf(toc, "%3u. %s (%s)\n", n, s1, w1);
+	addr_free(a);
+}
+
+/* digest_parts - the multipart/digest of posts and the table of contents;
+ * posts that no longer parse are left out and logged */
+static GMimeMultipart *
+digest_parts(
+    const struct store_list *l, GPtrArray *posts, GString *toc, guint *n_out)
+{
+	GMimeMultipart *dig = g_mime_multipart_new_with_subtype("digest");
+	guint i, n = 0;
+
+	for (i = 0; i < posts->len; i++) {
+		const struct store_digest_post *p = posts->pdata[i];
+		gsize len;
+		const char *raw = g_bytes_get_data(p->raw, &len);
+		GError *e = NULL;
+		GMimeMessage *m = mime_parse(raw, len, &e);
+		GMimeMessagePart *mp;
+
+		if (m == NULL) {
+			log_warn("digest: list=%s post %" G_GINT64_FORMAT
+				 " left out: %s",
+			    l->address, p->id, e->message);
+			g_clear_error(&e);
+			continue;
+		}
+		toc_line(toc, ++n, m);
+		trim_headers(m);
+		mp = g_mime_message_part_new_with_message("rfc822", m);
+		g_mime_multipart_add(dig, GMIME_OBJECT(mp));
+		g_object_unref(mp);
+		g_object_unref(m);
+	}
+	*n_out = n;
+	return dig;
+}
+
+/* text_part - a text/plain; charset=UTF-8 part holding text */
+static GMimeObject *
+text_part(const char *text)
+{
+	GMimeTextPart *t = g_mime_text_part_new_with_subtype("plain");
+
+	g_mime_text_part_set_text(t, text);
+	g_mime_text_part_set_charset(t, "utf-8");
+	g_mime_part_set_content_encoding(GMIME_PART(t),
+	    g_mime_part_get_best_content_encoding(
+		GMIME_PART(t), GMIME_ENCODING_CONSTRAINT_7BIT));
+	return GMIME_OBJECT(t);
+}
+
+/* digest_vars - the template variables of an issue */
+static GHashTable *
+digest_vars(struct job *j, gint64 issue, guint count, const char *toc)
+{
+	GHashTable *v = notice_vars(j, "");
+	GTimeZone *tz = g_time_zone_new_identifier(j->d->cfg->timezone);
+	GDateTime *now = g_date_time_new_from_unix_utc(j->now), *local;
+
+	if (tz == NULL)
+		tz = g_time_zone_new_utc();
+	local = g_date_time_to_timezone(now, tz);
+	g_hash_table_insert(
+	    v, "issue", g_strdup_printf("%" G_GINT64_FORMAT, issue));
+	g_hash_table_insert(v, "count", g_strdup_printf("%u", count));
+	g_hash_table_insert(v, "date", g_date_time_format(local, "%Y-%m-%d"));
+	g_hash_table_insert(v, "toc", g_strdup(toc));
+	g_date_time_unref(local);
+	g_date_time_unref(now);
+	g_time_zone_unref(tz);
+	return v;
+}
+
+/* digest_build - the issue as bytes, or NULL */
+static GBytes *
+digest_build(
+    struct job *j, gint64 issue, GPtrArray *posts, guint *n_out, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	g_autoptr(GString) toc = g_string_new(NULL);
+	g_autofree char *subject = NULL, *body = NULL, *raw = NULL,
+			*from = notice_from(l), *foot = NULL;
+	GMimeMultipart *dig = digest_parts(l, posts, toc, n_out);
+	GMimeMultipart *mixed = NULL;
+	GHashTable *v = digest_vars(j, issue, *n_out, toc->str);
+	struct mime_notice n = {0};
+	GMimeObject *t;
+	GBytes *out = NULL;
+	bool ok;
+
+	ok = tpl_render(j->d->cfg->templates, l->set.language, "digest", v,
+	    &subject, &body, err);
+	g_hash_table_unref(v);
+	if (ok && l->set.footer && !l->set.unmodified)
+		ok = (foot = post_footer_text(j, err)) != NULL;
+	if (ok) {
+		n.from = from;
+		n.to = l->address;
+		n.subject = subject;
+		n.body = "";
+		n.message_id_domain = l->domain;
+		raw = mime_build_notice(&n, err);
+	}
+	if (raw != NULL) {
+		j->msg = mime_parse(raw, strlen(raw), err);
+		ok = j->msg != NULL;
+	} else {
+		ok = false;
+	}
+	if (ok) {
+		/* An issue is list traffic, not an automatic reply. */
+		mime_remove_header(GMIME_OBJECT(j->msg), "Auto-Submitted");
+		mixed = g_mime_multipart_new_with_subtype("mixed");
+		t = text_part(body);
+		g_mime_multipart_add(mixed, t);
+		g_object_unref(t);
+		g_mime_multipart_add(mixed, GMIME_OBJECT(dig));
+		if (foot != NULL) {
+			t = text_part(foot);
+			g_mime_multipart_add(mixed, t);
+			g_object_unref(t);
+		}
+		g_mime_message_set_mime_part(j->msg, GMIME_OBJECT(mixed));
+		ok = post_list_headers(j, err);
+	}
+	if (ok)
+		out = mime_to_bytes(GMIME_OBJECT(j->msg));
+	if (mixed != NULL)
+		g_object_unref(mixed);
+	g_object_unref(dig);
+	return out;
+}
+
+/* digest_send - one issue of a list's digest, in one transaction */
+static bool
+digest_send(struct job *j, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	GPtrArray *posts = NULL, *members = NULL;
+	struct store_rcpt *r = NULL;
+	struct store_digest_post *last;
+	GBytes *b = NULL;
+	gint64 issue = 0;
+	guint i, n = 0;
+	bool ok;
+
+	if (!store_begin(j->s, err))
+		return false;
+	posts = store_digest_posts(
+	    j->s, l->id, MOIM_MAX_DIGEST_POSTS, MOIM_MAX_DIGEST_BYTES, err);
+	members = posts != NULL
+	    ? store_member_recipients(j->s, l->id, STORE_MODE_DIGEST, err)
+	    : NULL;
+	ok = members != NULL && posts->len > 0;
+	if (ok) {
+		/* Without digest members the posts just leave the queue. */
+		last = posts->pdata[posts->len - 1];
+		ok = store_digest_sent(j->s, l->id, last->id, j->now,
+		    members->len > 0 ? &issue : NULL, err);
+	}
+	if (ok && members->len > 0) {
+		b = digest_build(j, issue, posts, &n, err);
+		ok = b != NULL;
+	}
+	if (ok && b != NULL && n > 0) {
+		r = g_new0(struct store_rcpt, members->len + 1);
+		for (i = 0; i < members->len; i++) {
+			const struct store_member *m = members->pdata[i];
+
+			r[i].address = m->address;
+			r[i].member_id = m->id;
+		}
+		ok = store_outbound_add(j->s, l->id, STORE_OUT_POST, NULL, NULL,
+		    g_bytes_get_data(b, NULL), g_bytes_get_size(b), r,
+		    members->len, j->now, NULL, err);
+	}
+	ok = ok && store_commit(j->s, err);
+	if (!ok)
+		store_rollback(j->s);
+	else
+		log_info("digest: list=%s issue=%" G_GINT64_FORMAT
+			 " posts=%u recipients=%u",
+		    l->address, issue, n, b != NULL ? members->len : 0);
+	if (b != NULL)
+		g_bytes_unref(b);
+	g_free(r);
+	if (members != NULL)
+		g_ptr_array_unref(members);
+	if (posts != NULL)
+		g_ptr_array_unref(posts);
+	return ok;
+}
+
+/* digest_timer - send every digest that is due */
+void
+digest_timer(struct listd *d, struct store *s, gint64 now)
+{
+	GError *e = NULL;
+	GPtrArray *due = store_digest_due(s, &e);
+	GTimeZone *tz;
+	guint i;
+
+	if (due == NULL) {
+		log_error("digest: %s", e->message);
+		g_clear_error(&e);
+		return;
+	}
+	tz = g_time_zone_new_identifier(d->cfg->timezone);
+	if (tz == NULL)
+		tz = g_time_zone_new_utc();
+	for (i = 0; i < due->len; i++) {
+		const struct store_digest_due *x = due->pdata[i];
+		struct job j = {.d = d, .s = s, .now = now, .result = "digest"};
+
+		if (!store_list_get_id(s, x->list_id, &j.t.list, &e) ||
+		    j.t.list == NULL)
+			goto next;
+		if (now <
+		    digest_due_at(tz, j.t.list->set.digest_time, x->oldest))
+			goto next;
+		if (digest_send(&j, &e))
+			listd_kick(d);
+	next:
+		if (e != NULL)
+			log_warn("digest: list=%" G_GINT64_FORMAT ": %s",
+			    x->list_id, e->message);
+		g_clear_error(&e);
+		job_clear(&j);
+	}
+	g_time_zone_unref(tz);
+	g_ptr_array_unref(due);
+}
