@@ -116,7 +116,7 @@ bounce_apply(struct job *j, const struct store_member *m, enum dsn_kind kind,
 		g_hash_table_unref(v);
 		return ok;
 	}
-	if (m->enabled && score >= j->d->cfg->bounce_threshold - 0.001)
+	if (m->enabled && score >= listd_cfg(j->d)->bounce_threshold - 0.001)
 		return disable(j, m, diag, err);
 	return true;
 }

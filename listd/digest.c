@@ -192,7 +192,7 @@ static GHashTable *
 digest_vars(struct job *j, gint64 issue, guint count, const char *toc)
 {
 	GHashTable *v = notice_vars(j, "");
-	GTimeZone *tz = g_time_zone_new_identifier(j->d->cfg->timezone);
+	GTimeZone *tz = g_time_zone_new_identifier(listd_cfg(j->d)->timezone);
 	GDateTime *now = g_date_time_new_from_unix_utc(j->now), *local;
 
 	if (tz == NULL)
@@ -226,8 +226,8 @@ digest_build(
 	GBytes *out = NULL;
 	bool ok;
 
-	ok = tpl_render(j->d->cfg->templates, l->set.language, "digest", v,
-	    &subject, &body, err);
+	ok = tpl_render(listd_cfg(j->d)->templates, l->set.language, "digest",
+	    v, &subject, &body, err);
 	g_hash_table_unref(v);
 	if (ok && l->set.footer && !l->set.unmodified)
 		ok = (foot = post_footer_text(j, err)) != NULL;
@@ -343,7 +343,7 @@ digest_timer(struct listd *d, struct store *s, gint64 now)
 		g_clear_error(&e);
 		return;
 	}
-	tz = g_time_zone_new_identifier(d->cfg->timezone);
+	tz = g_time_zone_new_identifier(listd_cfg(d)->timezone);
 	if (tz == NULL)
 		tz = g_time_zone_new_utc();
 	for (i = 0; i < due->len; i++) {

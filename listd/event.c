@@ -242,7 +242,7 @@ event_post(struct job *j, bool *handled_out, GError **err)
 	bool ok;
 
 	*handled_out = false;
-	if (!evblock_parse(body, j->d->cfg->timezone, j->now, &b, &e)) {
+	if (!evblock_parse(body, listd_cfg(j->d)->timezone, j->now, &b, &e)) {
 		*handled_out = true;
 		return block_error(j, &e, err);
 	}

@@ -72,7 +72,7 @@ sender_connect(struct sender *sn, GError **err)
 		return true;
 	g_clear_pointer(&sn->c, smtpc_close);
 	sn->c = smtpc_connect(sn->d->relay_host, sn->d->relay_port,
-	    sn->d->cfg->hostname, MOIM_SMTP_REPLY_TIMEOUT, err);
+	    listd_cfg(sn->d)->hostname, MOIM_SMTP_REPLY_TIMEOUT, err);
 	return sn->c != NULL;
 }
 
@@ -146,7 +146,7 @@ record(struct sender *sn, const struct store_delivery *dv, int code,
 		return record_refusal(sn, dv, code, text, err);
 	}
 	if (dv->tries > 0 && backoff(dv->tries) >= 3600 &&
-	    dv->tries > sn->d->cfg->retry_max_age / 3600)
+	    dv->tries > listd_cfg(sn->d)->retry_max_age / 3600)
 		return store_delivery_done(
 		    sn->s, &dv->id, 1, STORE_D_FAILED, code, text, err);
 	return store_delivery_defer(
@@ -293,7 +293,7 @@ fanout_thread(gpointer data)
 	GError *e = NULL;
 	guint64 gen = 0;
 
-	sn.s = store_open(sn.d->cfg->database, STORE_RW, &e);
+	sn.s = store_open(listd_cfg(sn.d)->database, STORE_RW, &e);
 	if (sn.s == NULL) {
 		log_error("fanout: %s", e->message);
 		g_clear_error(&e);

@@ -34,7 +34,8 @@ static struct store *
 conn_store(struct ing_conn *c, GError **err)
 {
 	if (c->s == NULL)
-		c->s = store_open(c->d->cfg->database, STORE_RW_SYNC, err);
+		c->s =
+		    store_open(listd_cfg(c->d)->database, STORE_RW_SYNC, err);
 	return c->s;
 }
 
@@ -70,7 +71,7 @@ rcpt_check(struct ing_conn *c, const char *rcpt, struct lmtp_reply *r)
 		lmtp_reply_set(r, 501, "5.1.3 Bad recipient address syntax");
 		goto out;
 	}
-	if (!config_is_list_domain(c->d->cfg, addr_domain(a))) {
+	if (!config_is_list_domain(listd_cfg(c->d), addr_domain(a))) {
 		lmtp_reply_set(r, 550, "5.1.1 Not a list domain");
 		goto out;
 	}
@@ -176,7 +177,7 @@ serve(GThreadedSocketService *svc, GSocketConnection *conn, GObject *src,
 	g_socket_set_timeout(
 	    g_socket_connection_get_socket(conn), MOIM_LMTP_IDLE_TIMEOUT);
 	ls = lmtp_session_new(
-	    c.d->cfg->hostname, MOIM_MAX_MESSAGE, &callbacks, &c);
+	    listd_cfg(c.d)->hostname, MOIM_MAX_MESSAGE, &callbacks, &c);
 	lmtp_greeting(ls, reply);
 	while (st == LMTP_CONTINUE) {
 		gssize n;
@@ -229,7 +230,8 @@ ingress_start(struct listd *d, GError **err)
 	int port = 0;
 	bool ok;
 
-	if (!config_parse_endpoint(d->cfg->lmtp, &host, &port, &path, err))
+	if (!config_parse_endpoint(
+		listd_cfg(d)->lmtp, &host, &port, &path, err))
 		return false;
 	d->service = g_threaded_socket_service_new(64);
 	g_signal_connect(d->service, "run", G_CALLBACK(serve), d);

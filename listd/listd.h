@@ -16,6 +16,14 @@
  *
  *	listd_kick() wakes the processor and senders when new work was
  *	committed; they also wake every second for retries and timers.
+ *
+ *	listd_cfg() is the configuration in force. SIGHUP loads the file
+ *	again and puts the new one in force for the next use, unless it is
+ *	bad or changes a key that only a restart can (database, lmtp,
+ *	relay, connections, user, group, secret_file): then the running one
+ *	stays and the log says why. Templates are read when they are used,
+ *	so a reload is not needed for them. Configurations once in force
+ *	stay allocated until exit: a thread may still be reading one.
  * THREADS
  *	Fields are written before the threads start, except those under
  *	lock.
@@ -31,7 +39,9 @@
 #include "token.h"
 
 struct listd {
-	struct moim_config *cfg;
+	struct moim_config *cfg; /* read with listd_cfg() */
+	GPtrArray *retired; /* configurations replaced by a reload */
+	char *cfg_path;
 	struct token_key *key;
 	GSocketService *service;
 	char *relay_host;
@@ -43,6 +53,7 @@ struct listd {
 	bool stopping; /* SIGTERM: finish what is in hand and exit */
 };
 
+struct moim_config *listd_cfg(struct listd *d);
 void listd_kick(struct listd *d);
 bool listd_wait(struct listd *d, guint64 *seen_gen, int max_ms);
 bool listd_stopping(struct listd *d);

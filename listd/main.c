@@ -10,7 +10,8 @@
  *	bounces, and sends the copies back through Postfix's relay port
  *	([listd] relay) over [listd] connections parallel SMTP sessions.
  *	-f stays in the foreground and logs to stderr; -v logs debug lines.
- *	SIGTERM and SIGINT finish the copies in flight and exit.
+ *	SIGTERM and SIGINT finish the copies in flight and exit. SIGHUP
+ *	reloads the configuration (see listd.h).
  *
  *	Start-up runs these steps in order: load config (fatal, one line,
  *	on error) -> pre_drop_init() (bind the LMTP socket, open the database
@@ -30,6 +31,65 @@
 #include "mime.h"
 #include "privs.h"
 #include "store.h"
+
+/* listd_cfg - the configuration in force */
+struct moim_config *
+listd_cfg(struct listd *d)
+{
+	return g_atomic_pointer_get(&d->cfg);
+}
+
+/* restart_key - the first key a reload cannot change that differs
+ * between a and b, or NULL */
+static const char *
+restart_key(const struct moim_config *a, const struct moim_config *b)
+{
+	if (g_strcmp0(a->database, b->database) != 0)
+		return "[moim] database";
+	if (g_strcmp0(a->secret_file, b->secret_file) != 0)
+		return "[moim] secret_file";
+	if (g_strcmp0(a->user, b->user) != 0)
+		return "[moim] user";
+	if (g_strcmp0(a->group, b->group) != 0)
+		return "[moim] group";
+	if (g_strcmp0(a->lmtp, b->lmtp) != 0)
+		return "[listd] lmtp";
+	if (g_strcmp0(a->relay, b->relay) != 0)
+		return "[listd] relay";
+	if (a->connections != b->connections)
+		return "[listd] connections";
+	return NULL;
+}
+
+/* on_reload - SIGHUP: put the configuration file in force again */
+static gboolean
+on_reload(gpointer data)
+{
+	struct listd *d = data;
+	struct moim_config *old = listd_cfg(d), *c;
+	const char *key;
+	GError *e = NULL;
+
+	c = config_load(d->cfg_path, &e);
+	if (c == NULL) {
+		log_error(
+		    "reload: %s; the running configuration stays", e->message);
+		g_error_free(e);
+		return G_SOURCE_CONTINUE;
+	}
+	if ((key = restart_key(old, c)) != NULL) {
+		log_error("reload: %s: %s changed, which takes a restart; the"
+			  " running configuration stays",
+		    d->cfg_path, key);
+		config_unref(c);
+		return G_SOURCE_CONTINUE;
+	}
+	g_ptr_array_add(d->retired, old);
+	g_atomic_pointer_set(&d->cfg, c);
+	log_info("reload: %s in force", d->cfg_path);
+	listd_kick(d);
+	return G_SOURCE_CONTINUE;
+}
 
 /* listd_kick - wake the threads waiting for work */
 void
@@ -123,7 +183,7 @@ main(int argc, char **argv)
 	GThread **senders;
 	GThread *proc;
 	GError *e = NULL;
-	int c, i;
+	int c, i, n;
 
 	while ((c = getopt(argc, argv, "c:fv")) != -1) {
 		if (c == 'c')
@@ -141,6 +201,9 @@ main(int argc, char **argv)
 	g_mutex_init(&d.lock);
 	g_cond_init(&d.cond);
 	d.cfg = config_load(conf, &e);
+	d.cfg_path = g_strdup(conf);
+	d.retired =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)config_unref);
 	if (d.cfg == NULL || !pre_drop_init(&d, &e) ||
 	    !privs_drop(d.cfg->user, d.cfg->group, &e)) {
 		fprintf(stderr, "moim-listd: %s\n", e->message);
@@ -149,19 +212,24 @@ main(int argc, char **argv)
 	}
 	g_unix_signal_add(SIGTERM, on_signal, &d);
 	g_unix_signal_add(SIGINT, on_signal, &d);
+	g_unix_signal_add(SIGHUP, on_reload, &d);
+	n = d.cfg->connections;
 	proc = g_thread_new("process", process_thread, &d);
-	senders = g_new0(GThread *, d.cfg->connections);
-	for (i = 0; i < d.cfg->connections; i++)
+	senders = g_new0(GThread *, n);
+	for (i = 0; i < n; i++)
 		senders[i] = g_thread_new("fanout", fanout_thread, &d);
 	log_info("ready: lmtp=%s relay=%s connections=%d", d.cfg->lmtp,
-	    d.cfg->relay, d.cfg->connections);
+	    d.cfg->relay, n);
 	while (!listd_stopping(&d))
 		g_main_context_iteration(NULL, TRUE);
 	ingress_stop(&d);
 	g_thread_join(proc);
-	for (i = 0; i < d.cfg->connections; i++)
+	for (i = 0; i < n; i++)
 		g_thread_join(senders[i]);
 	g_free(senders);
+	g_ptr_array_unref(d.retired);
+	config_unref(d.cfg);
+	g_free(d.cfg_path);
 	log_info("stopped");
 	return 0;
 }

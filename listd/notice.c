@@ -100,7 +100,7 @@ notice_queue_attach(struct job *j, const char *tpl, const char *to,
 	struct mime_notice n = {0};
 	struct store_rcpt r = {to, 0};
 
-	if (!tpl_render(j->d->cfg->templates, l->set.language, tpl, vars,
+	if (!tpl_render(listd_cfg(j->d)->templates, l->set.language, tpl, vars,
 		&subject, &body, err))
 		return false;
 	from = notice_from(l);
@@ -162,7 +162,7 @@ notice_queue_imip(struct job *j, const char *tpl, const struct store_rcpt *to,
 	const char *extra[] = {"List-Id", list_id, NULL};
 	struct mime_notice n = {0};
 
-	if (!tpl_render(j->d->cfg->templates, l->set.language, tpl, vars,
+	if (!tpl_render(listd_cfg(j->d)->templates, l->set.language, tpl, vars,
 		&subject, &body, err))
 		return false;
 	from = notice_from(l);

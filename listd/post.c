@@ -150,9 +150,9 @@ post_list_headers(struct job *j, GError **err)
 	    mime_set_header(o, "List-Subscribe", sub, err) &&
 	    mime_set_header(o, "Precedence", "list", err);
 
-	if (ok && *j->d->cfg->archive_url != '\0') {
+	if (ok && *listd_cfg(j->d)->archive_url != '\0') {
 		g_autofree char *arch = g_strdup_printf(
-		    "<%s/%s>", j->d->cfg->archive_url, l->local);
+		    "<%s/%s>", listd_cfg(j->d)->archive_url, l->local);
 
 		ok = mime_set_header(o, "List-Archive", arch, err);
 	}
@@ -176,8 +176,8 @@ post_footer_text(struct job *j, GError **err)
 	GHashTable *v = notice_vars(j, "");
 	char *subject = NULL, *body = NULL;
 
-	if (!tpl_render(j->d->cfg->templates, j->t.list->set.language, "footer",
-		v, &subject, &body, err))
+	if (!tpl_render(listd_cfg(j->d)->templates, j->t.list->set.language,
+		"footer", v, &subject, &body, err))
 		body = NULL;
 	g_free(subject);
 	g_hash_table_unref(v);

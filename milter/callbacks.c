@@ -164,13 +164,23 @@ thread_store(const struct conn *c, GError **err)
 	return s;
 }
 
+/* queue_id - Postfix's queue ID of the message, as its own log shows it:
+ * known from the first accepted recipient on ({i}), "NOQUEUE" before */
+static const char *
+queue_id(SMFICTX *ctx)
+{
+	const char *i = smfi_getsymval(ctx, "i");
+
+	return i != NULL && *i != '\0' ? i : "NOQUEUE";
+}
+
 /* tempfail - answer 451 4.3.0 and log why */
 static sfsistat
 tempfail(SMFICTX *ctx, const char *stage, const GError *e)
 {
-	log_error("%s: temporary failure: %s; reply=\"451 4.3.0 Temporary "
-		  "failure, try again later\"",
-	    stage, e != NULL ? e->message : "unknown");
+	log_error("%s: %s: temporary failure: %s; reply=\"451 4.3.0 "
+		  "Temporary failure, try again later\"",
+	    queue_id(ctx), stage, e != NULL ? e->message : "unknown");
 	(void)smfi_setreply(
 	    ctx, "451", "4.3.0", "Temporary failure, try again later");
 	return SMFIS_TEMPFAIL;
@@ -180,7 +190,8 @@ tempfail(SMFICTX *ctx, const char *stage, const GError *e)
 static sfsistat
 answer(SMFICTX *ctx, const char *stage, const struct policy_verdict *v)
 {
-	log_info("%s: reply=\"%s %s %s\"", stage, v->code, v->xcode, v->text);
+	log_info("%s: %s: reply=\"%s %s %s\"", queue_id(ctx), stage, v->code,
+	    v->xcode, v->text);
 	if (smfi_setreply(ctx, (char *)v->code, (char *)v->xcode,
 		(char *)v->text) != MI_SUCCESS)
 		return tempfail(ctx, stage, NULL);
@@ -583,13 +594,15 @@ finish(SMFICTX *ctx, struct conn *c, const struct outcome *o)
 		return answer(ctx, "eom", &v);
 	}
 	if (o->discard->len == m->rcpts->len && m->nother == 0) {
-		log_info("eom: auto-reply to a command address discarded");
+		log_info("%s: eom: auto-reply to a command address discarded",
+		    queue_id(ctx));
 		return SMFIS_DISCARD;
 	}
 	if (!edit(ctx, m, o))
 		return tempfail(ctx, "eom", NULL);
 	if (o->hold != POLICY_HOLD_NONE)
-		log_info("eom: held: %s", policy_hold_name(o->hold));
+		log_info("%s: eom: held: %s", queue_id(ctx),
+		    policy_hold_name(o->hold));
 	note_posts(m);
 	return SMFIS_ACCEPT;
 }
