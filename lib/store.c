@@ -256,6 +256,10 @@ static const char *const migrations[] = {
     "  list_id INTEGER PRIMARY KEY REFERENCES lists(id) ON DELETE CASCADE,"
     "  issue INTEGER NOT NULL DEFAULT 0,"
     "  last_sent INTEGER NOT NULL DEFAULT 0);",
+    /* 4 -> 5: an event adopted from an organizer's calendar keeps that
+     * calendar's UID, so its updates and cancellations find it. */
+    "ALTER TABLE events ADD COLUMN source_uid TEXT;"
+    "CREATE INDEX events_source_uid ON events (source_uid);",
 };
 
 /* store_errf - convert the connection's SQLite error into a GError */

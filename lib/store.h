@@ -45,7 +45,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -378,8 +378,11 @@ bool store_digest_sent(struct store *s, gint64 list_id, gint64 last_id,
     gint64 now, gint64 *issue_out, GError **err);
 gint64 store_digest_queued(struct store *s, gint64 list_id, GError **err);
 
-/* Events: an event belongs to the lists in event_lists; list_id is the
- * first. rsvp_by 0 = none, capacity 0 = no limit. */
+/* Events: an event belongs to the lists in event_lists (several for a
+ * co-hosted one); list_id is the one it was announced on first, whose
+ * L-rsvp+EVENT@D is its ORGANIZER. rsvp_by 0 = none, capacity 0 = no
+ * limit. source_uid: the UID of the organizer's own calendar event it
+ * was adopted from, or NULL. */
 struct store_event {
 	gint64 id;
 	gint64 list_id;
@@ -399,6 +402,7 @@ struct store_event {
 	char *state; /* active, cancelled */
 	char *message_id; /* the announcement's, or NULL */
 	gint64 created;
+	char *source_uid; /* adopted from this calendar UID, or NULL */
 };
 bool store_event_add(struct store *s, const struct store_event *ev, gint64 now,
     gint64 *id_out, GError **err);
@@ -406,8 +410,16 @@ bool store_event_update(
     struct store *s, const struct store_event *ev, GError **err);
 bool store_event_get(
     struct store *s, gint64 id, struct store_event **ev_out, GError **err);
+/* list_id 0: the event the message announced on any list. */
 bool store_event_by_message_id(struct store *s, gint64 list_id,
     const char *message_id, struct store_event **ev_out, GError **err);
+bool store_event_by_source_uid(struct store *s, gint64 list_id,
+    const char *source_uid, struct store_event **ev_out, GError **err);
+/* Adds a co-hosting list; *added_out false when it was one already. */
+bool store_event_link(struct store *s, gint64 event_id, gint64 list_id,
+    bool *added_out, GError **err);
+bool store_event_has_list(struct store *s, gint64 event_id, gint64 list_id,
+    bool *has_out, GError **err);
 GPtrArray *store_event_list(struct store *s, gint64 list_id, GError **err);
 /* Every event, of any list and state, that has not ended by now. */
 GPtrArray *store_event_current(struct store *s, gint64 now, GError **err);
@@ -428,6 +440,8 @@ bool store_invitation_put(struct store *s, gint64 event_id, const char *address,
     int sequence, gint64 now, GError **err);
 GPtrArray *store_invitation_list(
     struct store *s, gint64 event_id, GError **err);
+bool store_invitation_has(struct store *s, gint64 event_id, const char *address,
+    bool *has_out, GError **err);
 void store_invitation_free(struct store_invitation *iv);
 
 /* One answer per address and event; the last one wins. */

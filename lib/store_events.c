@@ -14,11 +14,14 @@
 #include "store.h"
 #include "store_int.h"
 
+/* The event's list is the first one linked (rowid order): the one it was
+ * announced on, also when co-hosts have smaller ids. */
 #define EVENT_COLS                                                             \
-	"SELECT e.id, (SELECT min(list_id) FROM event_lists x"                 \
-	" WHERE x.event_id = e.id), uid, title, starts, ends, all_day, tzid,"  \
-	" location, description, capacity, rsvp_by, sequence, organizer,"      \
-	" organizer_name, state, message_id, created FROM events e "
+	"SELECT e.id, (SELECT list_id FROM event_lists x"                      \
+	" WHERE x.event_id = e.id ORDER BY rowid LIMIT 1), uid, title,"        \
+	" starts, ends, all_day, tzid, location, description, capacity,"       \
+	" rsvp_by, sequence, organizer, organizer_name, state, message_id,"    \
+	" created, source_uid FROM events e "
 
 /* event_from_row - a struct store_event from an EVENT_COLS row */
 static gpointer
@@ -44,6 +47,7 @@ event_from_row(sqlite3_stmt *st)
 	ev->state = sq_text(st, 15);
 	ev->message_id = sq_text(st, 16);
 	ev->created = sqlite3_column_int64(st, 17);
+	ev->source_uid = sq_text(st, 18);
 	return ev;
 }
 
@@ -86,13 +90,14 @@ store_event_add(struct store *s, const struct store_event *ev, gint64 now,
 	    sq_stmt(s, err,
 		"INSERT INTO events (uid, title, starts, ends, all_day, tzid,"
 		" location, description, capacity, rsvp_by, sequence,"
-		" organizer, organizer_name, state, message_id, created)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?,"
-		" ?)",
-		"ttiiitttiiittti", ev->uid, ev->title, ev->starts, ev->ends,
+		" organizer, organizer_name, state, message_id, created,"
+		" source_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		" 'active', ?, ?, ?)",
+		"ttiiitttiiitttit", ev->uid, ev->title, ev->starts, ev->ends,
 		(gint64)ev->is_all_day, ev->tzid, ev->location, ev->description,
 		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
-		ev->organizer, ev->organizer_name, ev->message_id, now),
+		ev->organizer, ev->organizer_name, ev->message_id, now,
+		ev->source_uid),
 	    err);
 	id = sqlite3_last_insert_rowid(s->db);
 	ok = ok &&
@@ -132,11 +137,19 @@ store_event_get(
 	    ev_out, err);
 }
 
-/* store_event_by_message_id - the event a list's announcement created */
+/* store_event_by_message_id - the event a list's announcement created
+ * (list_id 0: on any list) */
 bool
 store_event_by_message_id(struct store *s, gint64 list_id,
     const char *message_id, struct store_event **ev_out, GError **err)
 {
+	if (list_id == 0)
+		return event_one(s,
+		    sq_stmt(s, err,
+			EVENT_COLS "WHERE message_id = ? ORDER BY id DESC"
+				   " LIMIT 1",
+			"t", message_id),
+		    ev_out, err);
 	return event_one(s,
 	    sq_stmt(s, err,
 		EVENT_COLS "WHERE message_id = ? AND EXISTS (SELECT 1 FROM"
@@ -144,6 +157,52 @@ store_event_by_message_id(struct store *s, gint64 list_id,
 			   " AND x.list_id = ?) ORDER BY id DESC LIMIT 1",
 		"ti", message_id, list_id),
 	    ev_out, err);
+}
+
+/* store_event_by_source_uid - the event adopted from a calendar UID */
+bool
+store_event_by_source_uid(struct store *s, gint64 list_id,
+    const char *source_uid, struct store_event **ev_out, GError **err)
+{
+	return event_one(s,
+	    sq_stmt(s, err,
+		EVENT_COLS "WHERE source_uid = ? AND EXISTS (SELECT 1 FROM"
+			   " event_lists x WHERE x.event_id = e.id"
+			   " AND x.list_id = ?) ORDER BY id DESC LIMIT 1",
+		"ti", source_uid, list_id),
+	    ev_out, err);
+}
+
+/* store_event_link - add a co-hosting list to an event */
+bool
+store_event_link(struct store *s, gint64 event_id, gint64 list_id,
+    bool *added_out, GError **err)
+{
+	bool ok = sq_done(s,
+	    sq_stmt(s, err,
+		"INSERT OR IGNORE INTO event_lists (event_id, list_id)"
+		" VALUES (?, ?)",
+		"ii", event_id, list_id),
+	    err);
+
+	*added_out = ok && sqlite3_changes(s->db) > 0;
+	return ok;
+}
+
+/* store_event_has_list - whether the list holds (or co-hosts) the event */
+bool
+store_event_has_list(struct store *s, gint64 event_id, gint64 list_id,
+    bool *has_out, GError **err)
+{
+	gint64 n = sq_int(s,
+	    sq_stmt(s, err,
+		"SELECT count(*) FROM event_lists WHERE event_id = ?"
+		" AND list_id = ?",
+		"ii", event_id, list_id),
+	    0, err);
+
+	*has_out = n > 0;
+	return n >= 0;
 }
 
 /* store_event_list - the events of a list, newest start first */
@@ -176,6 +235,7 @@ store_event_free(struct store_event *ev)
 	if (ev == NULL)
 		return;
 	g_free(ev->uid);
+	g_free(ev->source_uid);
 	g_free(ev->title);
 	g_free(ev->tzid);
 	g_free(ev->location);
@@ -236,6 +296,22 @@ store_invitation_put(struct store *s, gint64 event_id, const char *address,
 		" UPDATE SET sequence = excluded.sequence, sent = excluded.sent",
 		"itii", event_id, address, (gint64)sequence, now),
 	    err);
+}
+
+/* store_invitation_has - whether address was invited to the event */
+bool
+store_invitation_has(struct store *s, gint64 event_id, const char *address,
+    bool *has_out, GError **err)
+{
+	gint64 n = sq_int(s,
+	    sq_stmt(s, err,
+		"SELECT count(*) FROM invitations WHERE event_id = ?"
+		" AND address = ?",
+		"it", event_id, address),
+	    0, err);
+
+	*has_out = n > 0;
+	return n >= 0;
 }
 
 /* store_invitation_list - everyone invited to the event, by address */

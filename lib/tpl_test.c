@@ -55,6 +55,7 @@ all_vars(void)
 	g_hash_table_insert(v, "rsvp_address", "ai-rsvp+3@lists.example.org");
 	g_hash_table_insert(v, "status", "참석으로 등록되었습니다 (1명).");
 	g_hash_table_insert(v, "line", "2");
+	g_hash_table_insert(v, "position", "2번째 줄");
 	g_hash_table_insert(v, "issue", "3");
 	g_hash_table_insert(v, "count", "2");
 	g_hash_table_insert(v, "date", "2026-12-16");

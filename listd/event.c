@@ -2,11 +2,15 @@
  * event - announcements with an event block become events; event timers
  *
  * An owner's or moderator's post whose text starts with an event block
- * (ical/evblock) is stored as an event, and every member gets a copy of
+ * (ical/evblock), or that carries a calendar invitation made in a
+ * calendar app, is stored as an event, and every member gets a copy of
  * the post of its own: multipart/alternative text and an iTIP REQUEST
  * naming that member as ATTENDEE and L-rsvp+EVENT@D as ORGANIZER, plus
- * invite.ics (ical/imip). A block that cannot be used holds the post and
- * tells the organizer which line failed and why.
+ * invite.ics (ical/imip). A block or calendar that cannot be used holds
+ * the post and tells the organizer which line failed and why. The same
+ * announcement posted to several lists at once (each list's owner or
+ * moderator) is one event: the other lists co-host it, and a member of
+ * several of them is invited once.
  *
  * The timer does, once each and in the transaction that queues the
  * mails, what moimctl asked for or time brought: METHOD:CANCEL to
@@ -106,14 +110,16 @@ event_vars(struct job *j, const struct store_event *ev, const char *to)
 	return v;
 }
 
-/* block_error - hold the post; tell the organizer the line and reason */
+/* block_error - hold the post; tell the organizer where (a line of the
+ * block, or line 0: the calendar attachment) and why */
 static bool
 block_error(struct job *j, const struct evblock_error *e, GError **err)
 {
 	const struct addr *to = j->envelope ? j->envelope : j->from;
 	bool is_ko = strcmp(j->t.list->set.language, "ko") == 0;
-	g_autofree char *why =
-	    g_strdup_printf("event block, line %u: %s", e->line, e->msg_en);
+	g_autofree char *why = e->line > 0
+	    ? g_strdup_printf("event block, line %u: %s", e->line, e->msg_en)
+	    : g_strdup_printf("calendar attachment: %s", e->msg_en);
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
 	GHashTable *v;
@@ -130,7 +136,11 @@ block_error(struct job *j, const struct evblock_error *e, GError **err)
 	if (to == NULL)
 		return true;
 	v = notice_vars(j, addr_canonical(to));
-	g_hash_table_insert(v, "line", g_strdup_printf("%u", e->line));
+	g_hash_table_insert(v, "position",
+	    e->line == 0
+		? g_strdup(is_ko ? "첨부된 일정" : "Calendar attachment")
+		: is_ko ? g_strdup_printf("%u번째 줄", e->line)
+			: g_strdup_printf("Line %u", e->line));
 	g_hash_table_insert(
 	    v, "reason", g_strdup(is_ko ? e->msg_ko : e->msg_en));
 	g_hash_table_insert(
@@ -142,11 +152,13 @@ block_error(struct job *j, const struct evblock_error *e, GError **err)
 
 /* event_create - store the event a block describes */
 static bool
-event_create(struct job *j, const struct evblock *b,
-    struct store_event **ev_out, GError **err)
+event_create(struct job *j, const struct evblock *b, const char *source_uid,
+    const char *organizer_name, struct store_event **ev_out, GError **err)
 {
 	const struct addr *org = j->from ? j->from : j->envelope;
-	const char *name = addr_display_name(org);
+	const char *name = organizer_name != NULL && *organizer_name != '\0'
+	    ? organizer_name
+	    : addr_display_name(org);
 	g_autofree char *uuid = g_uuid_string_random();
 	struct store_event ev = {
 	    .list_id = j->t.list->id,
@@ -164,6 +176,7 @@ event_create(struct job *j, const struct evblock *b,
 	    .organizer_name =
 		(char *)(name && *name ? name : j->t.list->set.name),
 	    .message_id = j->message_id,
+	    .source_uid = (char *)source_uid,
 	};
 	gint64 id;
 	bool ok = store_event_add(j->s, &ev, j->now, &id, err) &&
@@ -205,33 +218,236 @@ invite_one(struct job *j, const struct store_event *ev,
 	return ok;
 }
 
-/* invite_all - the personal copies of an announcement */
+/* invitees - the job's list's members who get invitations: all who get
+ * mail (regular and digest), since an invitation cannot wait for the
+ * digest */
+static GPtrArray *
+invitees(struct job *j, GError **err)
+{
+	GPtrArray *a = store_member_recipients(
+	    j->s, j->t.list->id, STORE_MODE_REGULAR, err);
+	GPtrArray *b = a != NULL ? store_member_recipients(j->s, j->t.list->id,
+				       STORE_MODE_DIGEST, err)
+				 : NULL;
+	guint i;
+
+	if (b == NULL) {
+		if (a != NULL)
+			g_ptr_array_unref(a);
+		return NULL;
+	}
+	for (i = 0; i < b->len; i++)
+		g_ptr_array_add(a, g_ptr_array_steal_index_fast(b, 0));
+	g_ptr_array_unref(b);
+	return a;
+}
+
+/* invite_all - the personal copies of an announcement, for the members
+ * of the job's list who have none yet (a member of several co-hosting
+ * lists is invited once); ORGANIZER is the rsvp address on the list the
+ * event was announced on first */
 static bool
 invite_all(struct job *j, const struct store_event *ev, GError **err)
 {
-	g_autofree char *org = event_rsvp_address(j->t.list, ev->id);
+	g_autofree char *org = NULL;
 	g_autofree char *text = mime_body_text(j->msg, EVENT_TEXT_MAX);
-	GPtrArray *m = store_member_recipients(
-	    j->s, j->t.list->id, STORE_MODE_REGULAR, err);
+	struct store_list *first = NULL;
+	GPtrArray *m = invitees(j, err);
 	struct imip_event iev;
-	guint i;
-	bool ok = m != NULL;
+	guint i, n = 0;
+	bool ok = m != NULL, has;
 
+	if (ok && ev->list_id != j->t.list->id)
+		ok = store_list_get_id(j->s, ev->list_id, &first, err);
+	if (!ok) {
+		if (m != NULL)
+			g_ptr_array_unref(m);
+		return false;
+	}
+	org = event_rsvp_address(first != NULL ? first : j->t.list, ev->id);
 	event_imip(ev, org, j->now, &iev);
-	for (i = 0; ok && i < m->len; i++)
-		ok = invite_one(j, ev, &iev, text, m->pdata[i], err);
+	for (i = 0; ok && i < m->len; i++) {
+		const struct store_member *x = m->pdata[i];
+
+		ok = store_invitation_has(j->s, ev->id, x->address, &has, err);
+		if (ok && !has) {
+			ok = invite_one(j, ev, &iev, text, x, err);
+			n++;
+		}
+	}
 	if (ok)
 		log_info("event: list=%s event=%" G_GINT64_FORMAT
 			 " message-id=%s invitations=%u",
 		    j->t.list->address, ev->id,
-		    j->message_id ? j->message_id : "-", m->len);
-	if (m != NULL)
-		g_ptr_array_unref(m);
+		    j->message_id ? j->message_id : "-", n);
+	store_list_free(first);
+	g_ptr_array_unref(m);
 	return ok;
 }
 
-/* event_post - an organizer's post: an event when it has a block;
- * *handled_out false when it has none (an ordinary post) */
+/* cohost - the announcement was posted to several lists at once and
+ * already made the event on one of them: this list co-hosts it when the
+ * sender is this list's owner or moderator too (the caller checked);
+ * its members who were not invited yet are */
+static bool
+cohost(struct job *j, struct store_event *ev, GError **err)
+{
+	bool added;
+
+	if (!store_event_link(j->s, ev->id, j->t.list->id, &added, err))
+		return false;
+	j->result = "event co-hosted";
+	log_info("event: list=%s event=%" G_GINT64_FORMAT " co-hosted",
+	    j->t.list->address, ev->id);
+	return post_prepare(j, err) && invite_all(j, ev, err) &&
+	    post_archive(j, err);
+}
+
+/* adopt_error - hold an announcement whose calendar cannot be used */
+static bool
+adopt_error(struct job *j, const char *en, const char *ko, GError **err)
+{
+	struct evblock_error e = {.line = 0, .msg_en = en, .msg_ko = ko};
+
+	return block_error(j, &e, err);
+}
+
+/* adopt_update - the organizer's calendar sent the event again: new
+ * details go out as SEQUENCE+1 (by the timer), CANCEL cancels it */
+static bool
+adopt_update(struct job *j, struct store_event *ev, const struct imip_reply *r,
+    GError **err)
+{
+	const struct imip_event *x = &r->event;
+
+	if (r->method == IMIP_METHOD_CANCEL) {
+		g_free(ev->state);
+		ev->state = g_strdup("cancelled");
+		j->result = "event cancelled by its calendar";
+	} else {
+		if (!r->has_time || x->end <= x->start)
+			return adopt_error(j,
+			    "the updated invitation has no usable time",
+			    "바뀐 일정에 쓸 수 있는 시간이 없습니다", err);
+		g_free(ev->title);
+		ev->title = g_strdup(x->summary ? x->summary : ev->title);
+		g_free(ev->location);
+		ev->location = g_strdup(x->location);
+		g_free(ev->description);
+		ev->description = g_strdup(x->description);
+		ev->starts = x->start;
+		ev->ends = x->end;
+		ev->is_all_day = x->is_all_day;
+		if (x->tzid != NULL && !r->is_floating) {
+			g_free(ev->tzid);
+			ev->tzid = g_strdup(x->tzid);
+		}
+		j->result = "event updated by its calendar";
+	}
+	ev->sequence++;
+	log_info("event: list=%s event=%" G_GINT64_FORMAT " %s, sequence %d",
+	    j->t.list->address, ev->id, j->result, ev->sequence);
+	return store_event_update(j->s, ev, err);
+}
+
+/* adopt_new - a new event from the organizer's calendar invitation */
+static bool
+adopt_new(struct job *j, const struct imip_reply *r, GError **err)
+{
+	const struct imip_event *x = &r->event;
+	struct evblock b = {0};
+	struct store_event *ev = NULL;
+	bool ok;
+
+	if (!r->has_time || x->end <= x->start)
+		return adopt_error(j,
+		    "the invitation has no usable start and end",
+		    "일정에 쓸 수 있는 시작과 끝 시각이 없습니다", err);
+	if (x->end <= j->now)
+		return adopt_error(j, "the event is already over",
+		    "이미 끝난 행사입니다", err);
+	if (x->summary == NULL || *x->summary == '\0')
+		return adopt_error(j, "the invitation has no title (SUMMARY)",
+		    "일정에 제목(SUMMARY)이 없습니다", err);
+	b.title = (char *)x->summary;
+	b.location = (char *)x->location;
+	b.description = (char *)x->description;
+	/* A zone libical does not know (Outlook's Windows names) was read as
+	 * UTC; the list's zone is the better guess for how to show it. */
+	b.tzid = (char *)(x->tzid != NULL && !r->is_floating
+		? x->tzid
+		: listd_cfg(j->d)->timezone);
+	b.start = x->start;
+	b.end = x->end;
+	b.is_all_day = x->is_all_day;
+	ok = event_create(j, &b, x->uid, x->organizer_name, &ev, err) &&
+	    post_prepare(j, err) && invite_all(j, ev, err) &&
+	    post_archive(j, err);
+	j->result = "event adopted from a calendar invitation";
+	store_event_free(ev);
+	return ok;
+}
+
+/* event_adopt - an organizer's calendar invitation (an .ics attached to
+ * a post, or the invitation an organizer's calendar sends to the list as
+ * an attendee) becomes the list's event: it is re-issued to each member
+ * with L-rsvp+EVENT@D as ORGANIZER and the organizer's name as CN, so
+ * members can answer the list although the organizer's calendar cannot
+ * see them. The same calendar UID again updates or cancels it. Without
+ * a calendar the post is an ordinary one (*handled_out false). */
+static bool
+event_adopt(struct job *j, bool *handled_out, GError **err)
+{
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+	struct imip_reply *r = NULL;
+	struct store_event *ev = NULL;
+	GError *e = NULL;
+	bool ok = true, same_mail = false;
+
+	if (!imip_read(raw, len, &r, &e)) {
+		*handled_out = true;
+		log_info("event: list=%s message-id=%s calendar unreadable: %s",
+		    j->t.list->address, j->message_id ? j->message_id : "-",
+		    e->message);
+		g_clear_error(&e);
+		return adopt_error(j, "the calendar attachment cannot be read",
+		    "첨부된 일정 파일을 읽을 수 없습니다", err);
+	}
+	if (r == NULL || r->is_from_subject || r->uid == NULL ||
+	    (r->method != IMIP_METHOD_REQUEST &&
+		r->method != IMIP_METHOD_PUBLISH &&
+		r->method != IMIP_METHOD_CANCEL)) {
+		imip_reply_free(r);
+		return true;
+	}
+	ok = store_event_by_source_uid(j->s, j->t.list->id, r->uid, &ev, err);
+	if (ok && ev == NULL && j->message_id != NULL) {
+		/* the same mail, sent to a co-hosting list too */
+		ok =
+		    store_event_by_message_id(j->s, 0, j->message_id, &ev, err);
+		same_mail = ev != NULL;
+	}
+	if (!ok || (ev == NULL && r->method == IMIP_METHOD_CANCEL)) {
+		/* a cancellation of nothing we know is an ordinary post */
+		imip_reply_free(r);
+		return ok;
+	}
+	*handled_out = true;
+	if (ev == NULL)
+		ok = adopt_new(j, r, err);
+	else if (same_mail)
+		ok = cohost(j, ev, err);
+	else
+		ok = adopt_update(j, ev, r, err);
+	store_event_free(ev);
+	imip_reply_free(r);
+	return ok;
+}
+
+/* event_post - an organizer's post: an event when it has a block or a
+ * calendar invitation; *handled_out false when it has neither (an
+ * ordinary post) */
 bool
 event_post(struct job *j, bool *handled_out, GError **err)
 {
@@ -247,11 +463,21 @@ event_post(struct job *j, bool *handled_out, GError **err)
 		return block_error(j, &e, err);
 	}
 	if (b == NULL)
-		return true;
+		return event_adopt(j, handled_out, err);
 	*handled_out = true;
-	ok = event_create(j, b, &ev, err) && post_prepare(j, err) &&
-	    invite_all(j, ev, err) && post_archive(j, err);
-	j->result = "event announced";
+	if (j->message_id != NULL &&
+	    !store_event_by_message_id(j->s, 0, j->message_id, &ev, err)) {
+		evblock_free(b);
+		return false;
+	}
+	if (ev != NULL) {
+		ok = cohost(j, ev, err);
+	} else {
+		ok = event_create(j, b, NULL, NULL, &ev, err) &&
+		    post_prepare(j, err) && invite_all(j, ev, err) &&
+		    post_archive(j, err);
+		j->result = "event announced";
+	}
 	store_event_free(ev);
 	evblock_free(b);
 	return ok;

@@ -320,12 +320,14 @@ by_text(struct job *j, const struct store_event *ev, struct rsvptext *t_out,
 	    addr_display_name(sender(j)), a, t_out->headcount, "text", err);
 }
 
-/* event_of_list - the event id names, if it is one of the job's list */
+/* event_of_list - the event id names, if the job's list holds or
+ * co-hosts it */
 static bool
 event_of_list(
     struct job *j, const char *id, struct store_event **ev_out, GError **err)
 {
 	gint64 n;
+	bool has = false;
 
 	*ev_out = NULL;
 	if (id == NULL ||
@@ -333,7 +335,12 @@ event_of_list(
 		return true;
 	if (!store_event_get(j->s, n, ev_out, err))
 		return false;
-	if (*ev_out != NULL && (*ev_out)->list_id != j->t.list->id)
+	if (*ev_out != NULL &&
+	    !store_event_has_list(j->s, n, j->t.list->id, &has, err)) {
+		g_clear_pointer(ev_out, store_event_free);
+		return false;
+	}
+	if (*ev_out != NULL && !has)
 		g_clear_pointer(ev_out, store_event_free);
 	return true;
 }

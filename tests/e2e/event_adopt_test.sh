@@ -1,0 +1,183 @@
+#!/bin/bash
+# event_adopt_test.sh - events made elsewhere, end to end through a real
+# Postfix (issue 6): one announcement posted to two lists at once is one
+# co-hosted event (one UID, one attendee list, a member of both lists
+# invited once, replies on either list counted together); an invitation
+# made in a calendar app (Google Calendar's format, sent to the list) is
+# adopted and re-issued to each member with the list as ORGANIZER and the
+# organizer's name as CN; the calendar's update goes out as SEQUENCE 1 and
+# its cancellation as METHOD:CANCEL; an unreadable calendar is held and
+# the organizer told.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/moim.sh"
+
+e2e_init event_adopt
+moim_setup
+pf_start || bail_out "postfix did not start"
+D=$E2E_LIST_DOMAIN
+ORG=org@example.net
+moimctl list create "ai@$D" --name "AI 프렌즈" --owner $ORG >/dev/null ||
+	bail_out "list create ai"
+moimctl list create "dl@$D" --name "딥러닝 모임" --owner $ORG >/dev/null ||
+	bail_out "list create dl"
+moimctl member add ai alice@example.net carol@example.com >/dev/null
+moimctl member add dl bob@example.net carol@example.com >/dev/null
+listd_start || bail_out "moim-listd did not start"
+DB=$E2E_DIR/db/moim.db
+sql() { sqlite3 -readonly "$DB" "$1"; }
+
+# ics_of FILE [METHOD] - the unfolded iCalendar text of the first
+# text/calendar part (of that method), or nothing
+ics_of()
+{
+	python3 - "$1" "${2:-}" <<'PY'
+import sys, email, email.policy
+with open(sys.argv[1], 'rb') as f:
+    m = email.message_from_binary_file(f, policy=email.policy.default)
+for p in m.walk():
+    if p.get_content_type() != 'text/calendar':
+        continue
+    if sys.argv[2] and p.get_param('method', '').upper() != sys.argv[2]:
+        continue
+    t = p.get_payload(decode=True).decode('utf-8')
+    print(t.replace('\r\n ', '').replace('\r\n', '\n'), end='')
+    break
+PY
+}
+
+# invitations ADDR - how many REQUEST invitations ADDR has received
+invitations()
+{
+	local f n=0
+	for f in $(maildir_files "$1"); do
+		ics_of "$f" REQUEST | grep -q '^METHOD:REQUEST' && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# --- 1. one announcement to both lists: one co-hosted event
+send_mail_text $ORG "ai@$D,dl@$D" "공동 주최 딥러닝 컨퍼런스" "행사: 제1회 대덕 딥러닝 컨퍼런스
+일시: 2026년 12월 18일 오후 1시~6시
+장소: 대전컨벤션센터 2층
+정원: 100명
+
+두 모임이 함께 엽니다." || bail_out "send"
+for m in alice@example.net bob@example.net carol@example.com; do
+	t_ok "$m is invited" e2e_poll 30 "[ \"\$(invitations $m)\" -ge 1 ]"
+done
+moim_settle 30
+t_is "$(invitations carol@example.com)" 1 "carol, on both lists, is invited once"
+t_is "$(maildir_grep carol@example.com Subject '딥러닝 컨퍼런스')" 1 "and gets one copy in all"
+t_is "$(sql 'SELECT count(*) FROM events')" 1 "one event"
+t_is "$(sql 'SELECT count(*) FROM event_lists')" 2 "held by both lists"
+EV=$(sql 'SELECT id FROM events')
+uids=$(for m in alice@example.net bob@example.net carol@example.com; do
+	ics_of "$(maildir_last $m)" REQUEST | sed -n 's/^UID://p'; done | sort -u)
+t_is "$(echo "$uids" | wc -l)" 1 "every invitation has the same UID"
+t_like "$(ics_of "$(maildir_last bob@example.net)" REQUEST)" \
+	"ORGANIZER;.*:mailto:ai-rsvp\+$EV@$D" "bob's ORGANIZER is the event's one rsvp address"
+t_like "$(header_of "$(maildir_last bob@example.net)" List-Id)" "dl\.$D" \
+	"bob's copy comes from his own list"
+
+# replies on either list count for the one event
+MID=$(header_of "$(maildir_last bob@example.net)" Message-ID)
+reply()
+{
+	mail_text "$1" "$2" "Re: [공동] 딥러닝 컨퍼런스" "$3
+
+> 두 모임이 함께 엽니다." | sed "s/^Subject:/In-Reply-To: $MID\nSubject:/" \
+		>"$E2E_DIR/msg/reply-${1%@*}.eml"
+	send_mail "$1" "$2" "$E2E_DIR/msg/reply-${1%@*}.eml"
+}
+reply bob@example.net "dl@$D" "참석합니다"
+reply alice@example.net "ai@$D" "저 포함 2명 갈게요"
+t_ok "both answers are recorded on the one event" e2e_poll 30 \
+	'[ "$(sql "SELECT count(*) FROM rsvps WHERE event_id = $EV AND status = '\''attending'\''")" = 2 ]'
+t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV")" 3 "3 seats taken of the one capacity"
+
+# --- 2. an invitation made in Google Calendar, sent to the list
+GUID=7kukuqrpcnv3ejb4ot2k6tmk3a@google.com
+mk_invite()	# METHOD SEQUENCE START END
+{
+	local ics
+	ics=$(printf 'BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nVERSION:2.0\r\nCALSCALE:GREGORIAN\r\nMETHOD:%s\r\nBEGIN:VTIMEZONE\r\nTZID:Asia/Seoul\r\nX-LIC-LOCATION:Asia/Seoul\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nTZNAME:KST\r\nDTSTART:19700101T000000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Asia/Seoul:%s\r\nDTEND;TZID=Asia/Seoul:%s\r\nDTSTAMP:20261126T010203Z\r\nORGANIZER;CN=김조직:mailto:%s\r\nUID:%s\r\nATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=TRUE;CN=김조직;X-NUM-GUESTS=0:mailto:%s\r\nATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=ai@%s;X-NUM-GUESTS=0:mailto:ai@%s\r\nCREATED:20261126T010203Z\r\nDESCRIPTION:LLM 논문 함께 읽기\\n준비물: 노트북\r\nLAST-MODIFIED:20261126T010203Z\r\nLOCATION:카이스트 문지캠퍼스 101호\r\nSEQUENCE:%s\r\nSTATUS:%s\r\nSUMMARY:LLM 읽기 모임\r\nTRANSP:OPAQUE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+		"$1" "$3" "$4" $ORG $GUID $ORG "$D" "$D" "$2" \
+		"$([ "$1" = CANCEL ] && echo CANCELLED || echo CONFIRMED)" | base64 -w 76)
+	cat <<EOM
+From: =?UTF-8?B?$(printf '김조직' | base64 -w0)?= <$ORG>
+Sender: Google Calendar <calendar-notification@google.com>
+To: ai@$D
+Subject: =?UTF-8?B?$(printf '초대: LLM 읽기 모임' | base64 -w0)?=
+Date: $(date -R)
+Message-ID: <$(date +%s%N).calendar@google.com>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="000000000000mixed"
+
+--000000000000mixed
+Content-Type: multipart/alternative; boundary="000000000000alt"
+
+--000000000000alt
+Content-Type: text/plain; charset="UTF-8"; format=flowed; delsp=yes
+
+LLM 읽기 모임에 초대합니다. 준비물: 노트북
+
+--000000000000alt
+Content-Type: text/calendar; charset="UTF-8"; method=$1
+Content-Transfer-Encoding: base64
+
+$ics
+--000000000000alt--
+
+--000000000000mixed
+Content-Type: application/ics; name="invite.ics"
+Content-Disposition: attachment; filename="invite.ics"
+Content-Transfer-Encoding: base64
+
+$ics
+--000000000000mixed--
+EOM
+}
+mk_invite REQUEST 0 20261220T190000 20261220T210000 >"$E2E_DIR/msg/invite.eml"
+send_mail $ORG "ai@$D" "$E2E_DIR/msg/invite.eml" || bail_out "send invite"
+t_ok "alice gets the adopted invitation" e2e_poll 30 '[ "$(invitations alice@example.net)" -ge 2 ]'
+f=$(maildir_last alice@example.net)
+ics=$(ics_of "$f" REQUEST)
+EV2=$(sql "SELECT id FROM events WHERE source_uid = '$GUID'")
+t_ok "the event is stored with the calendar's UID ($EV2)" test -n "$EV2"
+t_like "$ics" "^ORGANIZER;CN=김조직:mailto:ai-rsvp\+$EV2@$D" \
+	"ORGANIZER is the list's rsvp address with the organizer's name"
+t_like "$ics" "^ATTENDEE;.*:mailto:alice@example.net" "alice is the ATTENDEE"
+t_is "$(grep -c '^ATTENDEE' <<<"$ics")" 1 "and the only one"
+t_like "$ics" "DTSTART;TZID=Asia/Seoul:20261220T190000" "19:00 in Seoul, as the calendar said"
+t_like "$ics" "SUMMARY:LLM 읽기 모임" "the calendar's title"
+t_like "$ics" "LOCATION:카이스트 문지캠퍼스 101호" "and place"
+t_not "the list's UID is its own, not the calendar's" grep -q "UID:$GUID" <<<"$ics"
+t_ok "carol gets it too" e2e_poll 30 '[ "$(invitations carol@example.com)" -ge 2 ]'
+t_is "$(invitations bob@example.net)" 1 "bob, not on the list, does not"
+
+# --- 3. the calendar moves the event: SEQUENCE 1 with the new time
+mk_invite REQUEST 1 20261220T200000 20261220T220000 >"$E2E_DIR/msg/update.eml"
+send_mail $ORG "ai@$D" "$E2E_DIR/msg/update.eml" || bail_out "send update"
+t_ok "alice gets the update" e2e_poll 30 '[ "$(invitations alice@example.net)" -ge 3 ]'
+ics=$(ics_of "$(maildir_last alice@example.net)" REQUEST)
+t_like "$ics" "SEQUENCE:1" "the update is SEQUENCE 1"
+t_like "$ics" "DTSTART;TZID=Asia/Seoul:20261220T200000" "at the new time"
+t_is "$(sql 'SELECT count(*) FROM events')" 2 "the update made no new event"
+
+# --- 4. the calendar cancels it: METHOD:CANCEL to everyone invited
+mk_invite CANCEL 2 20261220T200000 20261220T220000 >"$E2E_DIR/msg/cancel.eml"
+send_mail $ORG "ai@$D" "$E2E_DIR/msg/cancel.eml" || bail_out "send cancel"
+t_ok "alice gets the cancellation" e2e_poll 30 \
+	'ics_of "$(maildir_last alice@example.net)" CANCEL | grep -q "^METHOD:CANCEL"'
+t_is "$(sql "SELECT state FROM events WHERE id = $EV2")" cancelled "the event is cancelled"
+
+# --- 5. a calendar that cannot be read: held, the organizer told
+n=$(maildir_count $ORG)
+mk_invite REQUEST 0 20261224T190000 20261224T170000 >"$E2E_DIR/msg/bad.eml"
+sed -i "s/$GUID/other-$GUID/" "$E2E_DIR/msg/bad.eml"
+send_mail $ORG "ai@$D" "$E2E_DIR/msg/bad.eml" || bail_out "send bad"
+t_ok "the organizer is told" e2e_poll 30 '[ "$(maildir_grep $ORG Subject "보내지 못했습니다")" -ge 1 ]'
+t_like "$(body_of "$(maildir_last $ORG)")" "첨부된 일정" "the reply names the calendar"
+t_is "$(moimctl mod ls ai --json | jq length)" 1 "the post is held"
+t_done
