@@ -24,6 +24,7 @@ enum config_type {
 	CT_TIMEZONE, /* an identifier GLib knows */
 	CT_HOSTNAME, /* a DNS name for the greeting and EHLO */
 	CT_URL, /* http(s) URL or empty */
+	CT_IPPORT, /* IPV4:PORT or [IPV6]:PORT: an address, not a name */
 };
 
 /* A value may be "" (otherwise "key =" is an error). */
@@ -94,6 +95,14 @@ static const struct config_key keys[] = {
     {{"listd", "bounce_threshold", "5",
 	 "permanent failures that disable a member", 1, 100},
 	CT_INT, F(bounce_threshold), 0, NULL},
+    {{"listd", "dns_server", "",
+	 "IPV4:PORT or [IPV6]:PORT of the DNS server for DMARC lookups; "
+	 "empty: those of /etc/resolv.conf",
+	 0, 0},
+	CT_IPPORT, F(dns_server), CF_EMPTY_OK, NULL},
+    {{"listd", "dns_timeout", "3000",
+	 "milliseconds one DMARC lookup may take in all", 100, 30000},
+	CT_INT, F(dns_timeout), 0, NULL},
 };
 
 #undef F
@@ -158,7 +167,8 @@ normalise_domain(const char *s, GError **err)
 	char *lower;
 	size_t n;
 
-	if (strlen(s) > 4 * MOIM_MAX_DOMAIN ||
+	/* g_hostname_to_ascii() reads past the end of invalid UTF-8 */
+	if (strlen(s) > 4 * MOIM_MAX_DOMAIN || !g_utf8_validate(s, -1, NULL) ||
 	    (ascii = g_hostname_to_ascii(s)) == NULL) {
 		moim_fail(
 		    err, MOIM_ERR_CONFIG, "'%.64s' is not a domain name", s);
@@ -394,6 +404,24 @@ check_hostport(const char *v, GError **err)
 	return config_parse_endpoint(v, NULL, NULL, NULL, err);
 }
 
+/* check_ipport - a TCP or UDP endpoint whose host is an IP address: the
+ * DNS server cannot be found by a name that needs DNS */
+static bool
+check_ipport(const char *v, GError **err)
+{
+	g_autofree char *host = NULL;
+
+	if (g_str_has_prefix(v, "unix:") || g_str_has_prefix(v, "inet:"))
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "'%.64s' is not IPV4:PORT or [IPV6]:PORT", v);
+	if (!config_parse_endpoint(v, &host, NULL, NULL, err))
+		return false;
+	if (!g_hostname_is_ip_address(host))
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "'%.64s' is not IPV4:PORT or [IPV6]:PORT", v);
+	return true;
+}
+
 /* check_milter - an endpoint libmilter's smfi_setconn() takes as it is */
 static bool
 check_milter(const char *v, GError **err)
@@ -454,6 +482,8 @@ check_string(const struct config_key *k, const char *v, GError **err)
 		return true;
 	case CT_URL:
 		return check_url(v, err);
+	case CT_IPPORT:
+		return check_ipport(v, err);
 	default:
 		return true;
 	}

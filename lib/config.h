@@ -90,6 +90,8 @@ struct moim_config {
 	char *hostname; /* name in LMTP greeting and SMTP EHLO */
 	int retry_max_age; /* seconds a deferred copy is retried */
 	int bounce_threshold; /* permanent failures that disable a member */
+	char *dns_server; /* "IPV4:PORT", "[IPV6]:PORT" or "" (resolv.conf) */
+	int dns_timeout; /* milliseconds for one DMARC lookup */
 };
 
 /* One key of the table, as documented in moim.conf(5). */

@@ -44,9 +44,11 @@ field_text(const struct moim_config *c, const char *group, const char *key)
 	    {"listd", "lmtp", c->lmtp, 0},
 	    {"listd", "relay", c->relay, 0},
 	    {"listd", "hostname", c->hostname, 0},
+	    {"listd", "dns_server", c->dns_server, 0},
 	    {"listd", "connections", NULL, c->connections},
 	    {"listd", "retry_max_age", NULL, c->retry_max_age},
 	    {"listd", "bounce_threshold", NULL, c->bounce_threshold},
+	    {"listd", "dns_timeout", NULL, c->dns_timeout},
 	};
 
 	if (strcmp(key, "domains") == 0)
@@ -88,6 +90,8 @@ test_defaults(void)
 	g_assert_cmpstr(c->hostname, ==, g_get_host_name());
 	g_assert_cmpint(c->retry_max_age, ==, 432000);
 	g_assert_cmpint(c->bounce_threshold, ==, 5);
+	g_assert_cmpstr(c->dns_server, ==, "");
+	g_assert_cmpint(c->dns_timeout, ==, 3000);
 	/* and the table says the same */
 	for (size_t i = 0; (k = config_key_info(i)) != NULL; i++) {
 		if (k->def == NULL)
@@ -122,6 +126,8 @@ static const struct {
     {"listd", "hostname", "mx1.example.org", NULL},
     {"listd", "retry_max_age", "3600", NULL},
     {"listd", "bounce_threshold", "1", NULL},
+    {"listd", "dns_server", "127.0.0.1:5353", NULL},
+    {"listd", "dns_timeout", "100", NULL},
 };
 
 /* test_round_trip - every key of the table, set in the file, comes back */
@@ -224,6 +230,18 @@ static const struct {
 	"[IPV6]:PORT"},
     {"[listd]\nhostname = mx_1.example.org\n",
 	"moim.conf: [listd] hostname: 'mx_1.example.org' is not a host name"},
+    {"[listd]\ndns_server = localhost:53\n",
+	"moim.conf: [listd] dns_server: 'localhost:53' is not IPV4:PORT or "
+	"[IPV6]:PORT"},
+    {"[listd]\ndns_server = unix:/run/dns.sock\n",
+	"moim.conf: [listd] dns_server: 'unix:/run/dns.sock' is not IPV4:PORT "
+	"or [IPV6]:PORT"},
+    {"[listd]\ndns_server = 127.0.0.1:0\n",
+	"moim.conf: [listd] dns_server: port '0' is not a number in 1..65535"},
+    {"[listd]\ndns_timeout = 99\n",
+	"moim.conf: [listd] dns_timeout: 99 is out of range 100..30000"},
+    {"[listd]\ndns_timeout = 30001\n",
+	"moim.conf: [listd] dns_timeout: 30001 is out of range 100..30000"},
 };
 
 /* assert_message - e is a config error whose message is want, or starts

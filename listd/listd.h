@@ -20,7 +20,8 @@
  *	listd_cfg() is the configuration in force. SIGHUP loads the file
  *	again and puts the new one in force for the next use, unless it is
  *	bad or changes a key that only a restart can (database, lmtp,
- *	relay, connections, user, group, secret_file): then the running one
+ *	relay, connections, user, group, secret_file, dns_server,
+ *	dns_timeout): then the running one
  *	stays and the log says why. Templates are read when they are used,
  *	so a reload is not needed for them. Configurations once in force
  *	stay allocated until exit: a thread may still be reading one.
@@ -36,6 +37,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "dmarc.h"
 #include "token.h"
 
 struct listd {
@@ -43,6 +45,7 @@ struct listd {
 	GPtrArray *retired; /* configurations replaced by a reload */
 	char *cfg_path;
 	struct token_key *key;
+	struct dmarc *dmarc; /* authors' DMARC policies, cached */
 	GSocketService *service;
 	char *relay_host;
 	int relay_port;

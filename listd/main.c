@@ -58,6 +58,10 @@ restart_key(const struct moim_config *a, const struct moim_config *b)
 		return "[listd] relay";
 	if (a->connections != b->connections)
 		return "[listd] connections";
+	if (g_strcmp0(a->dns_server, b->dns_server) != 0)
+		return "[listd] dns_server";
+	if (a->dns_timeout != b->dns_timeout)
+		return "[listd] dns_timeout";
 	return NULL;
 }
 
@@ -154,6 +158,9 @@ pre_drop_init(struct listd *d, GError **err)
 	d->key = token_key_load(d->cfg->secret_file, err);
 	if (d->key == NULL)
 		return false;
+	d->dmarc = dmarc_new(d->cfg->dns_server, d->cfg->dns_timeout, err);
+	if (d->dmarc == NULL)
+		return false;
 	if (!config_parse_endpoint(
 		d->cfg->relay, &d->relay_host, &d->relay_port, &path, err))
 		return false;
@@ -228,6 +235,7 @@ main(int argc, char **argv)
 		g_thread_join(senders[i]);
 	g_free(senders);
 	g_ptr_array_unref(d.retired);
+	dmarc_free(d.dmarc);
 	config_unref(d.cfg);
 	g_free(d.cfg_path);
 	log_info("stopped");

@@ -200,20 +200,32 @@ in_domains(const char *domains, const char *domain)
 	return false;
 }
 
-/* wants_munge - whether the author's From must be replaced by the list's
- * (dmarc = munge, or auto and the author's domain is one the list always
- * munges) */
+/* wants_munge - whether the author's From must be replaced by the list's:
+ * dmarc = munge; or auto, and the author's domain is one the list always
+ * munges (unless the list changes nothing, so DKIM signatures survive)
+ * or publishes p=quarantine or p=reject (or its policy cannot be found:
+ * the munged copy is the one that surely arrives) */
 static bool
 wants_munge(struct job *j)
 {
 	const struct listset *ls = &j->t.list->set;
 	g_autofree char *domain = NULL;
+	enum dmarc_result r;
 
 	if (ls->dmarc != LISTSET_DMARC_AUTO)
 		return ls->dmarc == LISTSET_DMARC_MUNGE;
 	domain = g_ascii_strdown(addr_domain(j->from), -1);
-	return !ls->unmodified && *domain != '\0' &&
-	    in_domains(ls->munge_domains, domain);
+	if (*domain == '\0')
+		return false;
+	if (!ls->unmodified && in_domains(ls->munge_domains, domain))
+		return true;
+	r = dmarc_lookup(
+	    j->d->dmarc, domain, g_get_monotonic_time() / G_USEC_PER_SEC);
+	if (dmarc_wants_munge(r))
+		log_info(
+		    "post: list=%s author domain %s: dmarc %s, From munged",
+		    j->t.list->address, domain, dmarc_result_name(r));
+	return dmarc_wants_munge(r);
 }
 
 /* post_prepare - turn the post into the copy every member gets */

@@ -137,6 +137,46 @@ t_is "$(header_of "$f" From)" "Alice Kim via AI 프렌즈 <$LA>" "From is munged
 t_is "$(header_of "$f" Reply-To)" "Alice Kim <alice@example.net>" "Reply-To names the author"
 moimctl list set $L dmarc=auto >/dev/null
 
+# 5c. dmarc = auto (the default): munged when the author's domain
+#     publishes p=reject (read from the test's DNS server) or is one of
+#     munge_domains; unmodified=yes keeps Subject and body as written
+# newest_copy ADDR SUBJECT - the newest message of ADDR with that subject
+newest_copy()
+{
+	for x in $(maildir_files "$1"); do
+		header_of "$x" Subject | grep -q -- "$2" && echo "$x"
+	done | tail -n 1
+}
+dns_add _dmarc.example.com 'TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"'
+# moim-listd keeps answers an hour; example.com was looked up before
+listd_stop
+listd_start || bail_out "moim-listd did not restart"
+mail_text bob@example.com "$LA" "strict author" "p=reject" |
+	sed 's/^From: .*/From: Bob Lee <bob@example.com>/' >"$E2E_DIR/strict.eml"
+send_mail bob@example.com "$LA" "$E2E_DIR/strict.eml"
+send_mail_text alice@example.net "$LA" "relaxed author" "no DMARC record"
+t_ok "both posts reach erin" e2e_poll 30 '[ "$(maildir_grep erin@example.com Subject "strict author|relaxed author")" -ge 2 ]'
+f=$(newest_copy erin@example.com "strict author")
+t_is "$(header_of "$f" From)" "Bob Lee via AI 프렌즈 <$LA>" "a p=reject author is munged in auto mode"
+t_is "$(header_of "$f" Reply-To)" "Bob Lee <bob@example.com>" "with the author in Reply-To"
+t_is "$(header_of "$(newest_copy erin@example.com "relaxed author")" From)" \
+	"alice@example.net" "an author without DMARC record keeps From"
+t_ok "the lookup is logged" grep -q "author domain example.com: dmarc reject, From munged" "$E2E_DIR/log/listd.log"
+moimctl list set $L munge_domains="gmail.com, example.net" >/dev/null
+send_mail_text alice@example.net "$LA" "listed domain" "munge_domains"
+t_ok "the post of a munge_domains author arrives" e2e_poll 30 '[ "$(maildir_grep erin@example.com Subject "listed domain")" -ge 1 ]'
+t_like "$(header_of "$(newest_copy erin@example.com "listed domain")" From)" \
+	"via AI 프렌즈\"? <$LA>" "an author of munge_domains is munged"
+moimctl list set $L unmodified=yes >/dev/null
+send_mail_text alice@example.net "$LA" "pristine post" "unmodified"
+t_ok "the unmodified post arrives" e2e_poll 30 '[ "$(maildir_grep erin@example.com Subject "pristine post")" -ge 1 ]'
+f=$(newest_copy erin@example.com "pristine post")
+t_is "$(header_of "$f" Subject)" "pristine post" "unmodified: no subject prefix"
+t_not "unmodified: no footer" grep -q "$L-request@" <(body_of "$f")
+t_is "$(header_of "$f" From)" "alice@example.net" "unmodified: munge_domains no longer munge"
+t_like "$(header_of "$f" List-Id)" "ai-friends" "unmodified: List-Id still added"
+moimctl list set $L unmodified=no munge_domains=gmail.com >/dev/null
+
 # 6. batched delivery: one copy per 100 recipients with XVERP, so each
 #    member still gets a per-recipient return path
 moimctl list set $L delivery=batched >/dev/null

@@ -13,6 +13,11 @@
 #	listd_start / listd_stop / listd_kill9 run moim-listd as daemon
 #	"listd". Extra "[section] key = value" lines can be passed to
 #	moim_setup as arguments ("listd.connections=2").
+#
+#	moim_setup also starts dnsd.py (daemon "dnsd") on a loopback port
+#	as moim-listd's [listd] dns_server, so DMARC lookups never leave the
+#	machine: every name is NXDOMAIN unless a test adds it with
+#	dns_add NAME 'TXT "v=DMARC1; p=reject"'.
 
 MOIM_CONF=
 MOIMCTL=${top_builddir}/ctl/moimctl
@@ -23,6 +28,11 @@ moim_setup()
 	local kv
 	MOIM_CONF=$E2E_DIR/etc/moim.conf
 	mkdir -p "$E2E_DIR/etc" "$E2E_DIR/db"
+	e2e_pick_port E2E_DNS_PORT || bail_out "no free port for dnsd"
+	echo "# dnsd.py zone: NAME TXT \"string\"" >"$E2E_DIR/etc/dns.zone"
+	e2e_daemon_start dnsd python3 "$top_srcdir/tests/e2e/dnsd.py" \
+		"$E2E_DNS_PORT" "$E2E_DIR/etc/dns.zone" &&
+		e2e_wait_port "$E2E_DNS_PORT" 10 || bail_out "dnsd did not start"
 	chmod 755 "$E2E_DIR"
 	chown moim:moim "$E2E_DIR/db" 2>/dev/null
 	{
@@ -36,6 +46,7 @@ moim_setup()
 		printf 'lmtp = 127.0.0.1:%s\n' "$E2E_LMTP_PORT"
 		printf 'relay = 127.0.0.1:%s\n' "$E2E_RELAY_PORT"
 		printf 'hostname = lists.example.org\n'
+		printf 'dns_server = 127.0.0.1:%s\n' "$E2E_DNS_PORT"
 	} >"$MOIM_CONF"
 	for kv in "$@"; do
 		# section.key=value -> appended under its section
@@ -43,6 +54,14 @@ moim_setup()
 			cut -d= -f1)" "${kv#*=}" >>"$MOIM_CONF"
 	done
 	export MOIM_CONF
+}
+
+# dns_add NAME RECORD - add a record to dnsd's zone and have it read
+#	dns_add _dmarc.example.com 'TXT "v=DMARC1; p=reject"'
+dns_add()
+{
+	printf '%s %s\n' "$1" "$2" >>"$E2E_DIR/etc/dns.zone" &&
+		kill -HUP "$(e2e_daemon_pid dnsd)"
 }
 
 moimctl()

@@ -27,9 +27,9 @@ if ! command -v clang >/dev/null 2>&1; then
 fi
 echo "1..$(echo "$targets" | wc -w)"
 
-pkgs="glib-2.0 gmime-3.0 libical sqlite3"
+pkgs="glib-2.0 gmime-3.0 libical sqlite3 libpsl"
 cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -DMOIM_SYSCONFDIR=\"/etc\" -DMOIM_LOCALSTATEDIR=\"/var\" -DMOIM_DATADIR=\"/usr/share/moim\" -iquote $top/lib -iquote $top/ical $(pkg-config --cflags $pkgs)"
-libs="$(pkg-config --libs $pkgs) -lm"
+libs="$(pkg-config --libs $pkgs) -lresolv -lm"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 mkdir -p "$build/obj" || exit 1
 
@@ -58,7 +58,11 @@ seeds_for()
 
 # Targets without a corpus of their own start from a few written inputs.
 mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
-	"$build/seed-fuzz_commands" "$build/seed-fuzz_config"
+	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
+	"$build/seed-fuzz_dmarc"
+printf 'v=DMARC1; p=reject; sp=quarantine; pct=50; adkim=s; rua=mailto:d@example.com' \
+	>"$build/seed-fuzz_dmarc/record"
+printf 'Mail.Example.CO.KR.' >"$build/seed-fuzz_dmarc/domain"
 printf 'Re: subscribe\0help\ndigest on\nrsvp 3 yes +2\n참석 4\n> quoted\n-- \nsig\n' \
 	>"$build/seed-fuzz_commands/cmds"
 cp "$top/doc/moim.conf.5" "$build/seed-fuzz_config/man" 2>/dev/null
