@@ -403,6 +403,7 @@ struct store_event {
 	char *message_id; /* the announcement's, or NULL */
 	gint64 created;
 	char *source_uid; /* adopted from this calendar UID, or NULL */
+	char *crashers; /* answers from the uninvited: accept, hold, refuse */
 };
 bool store_event_add(struct store *s, const struct store_event *ev, gint64 now,
     gint64 *id_out, GError **err);

@@ -21,7 +21,7 @@
 	" WHERE x.event_id = e.id ORDER BY rowid LIMIT 1), uid, title,"        \
 	" starts, ends, all_day, tzid, location, description, capacity,"       \
 	" rsvp_by, sequence, organizer, organizer_name, state, message_id,"    \
-	" created, source_uid FROM events e "
+	" created, source_uid, crasher_policy FROM events e "
 
 /* event_from_row - a struct store_event from an EVENT_COLS row */
 static gpointer
@@ -48,6 +48,7 @@ event_from_row(sqlite3_stmt *st)
 	ev->message_id = sq_text(st, 16);
 	ev->created = sqlite3_column_int64(st, 17);
 	ev->source_uid = sq_text(st, 18);
+	ev->crashers = sq_text(st, 19);
 	return ev;
 }
 
@@ -119,12 +120,12 @@ store_event_update(struct store *s, const struct store_event *ev, GError **err)
 	    sq_stmt(s, err,
 		"UPDATE events SET title = ?, starts = ?, ends = ?,"
 		" all_day = ?, tzid = ?, location = ?, description = ?,"
-		" capacity = ?, rsvp_by = ?, sequence = ?, state = ?"
-		" WHERE id = ?",
-		"tiiitttiiiti", ev->title, ev->starts, ev->ends,
+		" capacity = ?, rsvp_by = ?, sequence = ?, state = ?,"
+		" crasher_policy = coalesce(?, crasher_policy) WHERE id = ?",
+		"tiiitttiiitti", ev->title, ev->starts, ev->ends,
 		(gint64)ev->is_all_day, ev->tzid, ev->location, ev->description,
 		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
-		ev->state, ev->id),
+		ev->state, ev->crashers, ev->id),
 	    err);
 }
 
@@ -236,6 +237,7 @@ store_event_free(struct store_event *ev)
 		return;
 	g_free(ev->uid);
 	g_free(ev->source_uid);
+	g_free(ev->crashers);
 	g_free(ev->title);
 	g_free(ev->tzid);
 	g_free(ev->location);

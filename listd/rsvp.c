@@ -65,6 +65,16 @@ status_text(const char *lang, const char *status, int headcount, int pos)
 	if (strcmp(status, "closed") == 0)
 		return g_strdup(ko ? "이 행사는 참석 응답을 더 받지 않습니다."
 				   : "This event no longer takes answers.");
+	if (strcmp(status, "held") == 0)
+		return g_strdup(ko ? "초대 명단에 없는 주소라서 주최자가 확인한"
+				     " 뒤에 등록됩니다."
+				   : "Your address was not invited, so your"
+				     " answer waits for the organizer.");
+	if (strcmp(status, "refused") == 0)
+		return g_strdup(ko ? "죄송하지만 이 행사는 초대받은 분의 응답만"
+				     " 받습니다."
+				   : "Sorry: this event takes answers only from"
+				     " those invited.");
 	return g_strdup(ko ? "미정으로 등록되었습니다."
 			   : "You are registered as maybe attending.");
 }
@@ -112,6 +122,11 @@ reseat(struct job *j, const struct store_event *ev, const char *who,
 
 	if (!ok)
 		return false;
+	/* An answer held for the organizer takes no part until promoted. */
+	for (i = rs->len; i > 0; i--)
+		if (strcmp(((struct store_rsvp *)rs->pdata[i - 1])->status,
+			"held") == 0)
+			g_ptr_array_remove_index(rs, i - 1);
 	e = g_new0(struct seats_entry, rs->len + 1);
 	for (i = 0; i < rs->len; i++) {
 		const struct store_rsvp *r = rs->pdata[i];
@@ -172,6 +187,53 @@ is_open(const struct store_event *ev, gint64 now)
 	    (ev->rsvp_by == 0 || now < ev->rsvp_by);
 }
 
+/* is_invited - whether addr was invited to the event or is a member of
+ * the list the answer came to (who joined after the announcement) */
+static bool
+is_invited(struct job *j, const struct store_event *ev, const char *addr,
+    bool *yes_out, GError **err)
+{
+	struct store_member *m = NULL;
+
+	if (!store_invitation_has(j->s, ev->id, addr, yes_out, err))
+		return false;
+	if (*yes_out)
+		return true;
+	if (!store_member_get(j->s, j->t.list->id, addr, &m, err))
+		return false;
+	*yes_out = m != NULL;
+	store_member_free(m);
+	return true;
+}
+
+/* hold_crasher - an uninvited answer waits for the organizer, who is
+ * told and may take it with moimctl event promote */
+static bool
+hold_crasher(struct job *j, const struct store_event *ev, struct store_rsvp *r,
+    GError **err)
+{
+	GHashTable *v = event_vars(j, ev, ev->organizer);
+	bool ok;
+
+	r->status = "held";
+	g_hash_table_insert(v, "member", g_strdup(r->address));
+	g_hash_table_insert(v, "status",
+	    status_text(j->t.list->set.language,
+		r->answer[0] == 'a'	  ? "attending"
+		    : r->answer[0] == 'd' ? "declined"
+					  : "tentative",
+		r->headcount, 0));
+	ok = store_rsvp_put(j->s, r, err) &&
+	    notice_queue(j, "rsvp-held", ev->organizer, v, NULL, err) &&
+	    confirm(j, ev, r->address, "held", r->headcount, 0, err);
+	g_hash_table_unref(v);
+	j->result = "rsvp held: not invited";
+	log_info("rsvp: event=%" G_GINT64_FORMAT " addr=%s answer=%s"
+		 " held: not invited",
+	    ev->id, r->address, r->answer);
+	return ok;
+}
+
 /* rsvp_record - take addr's answer, reseat, and confirm it */
 static bool
 rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
@@ -200,6 +262,25 @@ rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
 	if (old != NULL) {
 		r.status = old->status;
 		r.queued = old->queued;
+	}
+	/* RFC 5546 3.2.3: an answer from someone the invitation did not
+	 * name follows the event's policy for such "party crashers". */
+	if ((old == NULL || strcmp(old->status, "held") == 0) &&
+	    g_strcmp0(ev->crashers, "accept") != 0 && ev->crashers != NULL) {
+		bool invited;
+
+		ok = is_invited(j, ev, addr, &invited, err);
+		if (ok && !invited && strcmp(ev->crashers, "refuse") == 0) {
+			j->result = "rsvp refused: not invited";
+			ok = confirm(j, ev, addr, "refused", 0, 0, err);
+		} else if (ok && !invited) {
+			ok = next_queued(j, ev->id, &r.queued, err) &&
+			    hold_crasher(j, ev, &r, err);
+		}
+		if (!ok || !invited) {
+			store_rsvp_free(old);
+			return ok;
+		}
 	}
 	ok = true;
 	if (a == SEATS_YES &&

@@ -96,6 +96,29 @@ t_ok "both answers are recorded on the one event" e2e_poll 30 \
 	'[ "$(sql "SELECT count(*) FROM rsvps WHERE event_id = $EV AND status = '\''attending'\''")" = 2 ]'
 t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV")" 3 "3 seats taken of the one capacity"
 
+# --- 1b. answers from people nobody invited ("party crashers")
+sqlite3 "$DB" "UPDATE events SET crasher_policy = 'refuse' WHERE id = $EV"
+send_mail_text dave@example.net "ai-rsvp+$EV@$D" "Re: 딥러닝 컨퍼런스" "참석합니다"
+t_ok "refuse: the stranger is told politely" e2e_poll 30 \
+	'[ "$(maildir_grep dave@example.net Subject "딥러닝 컨퍼런스")" -ge 1 ]'
+t_like "$(body_of "$(maildir_last dave@example.net)")" "초대받은 분의 응답만" \
+	"refuse: the mail says why"
+t_is "$(sql "SELECT count(*) FROM rsvps WHERE address = 'dave@example.net'")" 0 \
+	"refuse: nothing recorded"
+sqlite3 "$DB" "UPDATE events SET crasher_policy = 'hold' WHERE id = $EV"
+n=$(maildir_count $ORG)
+send_mail_text erin@example.net "ai-rsvp+$EV@$D" "Re: 딥러닝 컨퍼런스" "yes, count me in"
+t_ok "hold: the organizer is asked" e2e_poll 30 \
+	'[ "$(maildir_grep $ORG Subject "초대 명단에 없는 분의 응답")" -ge 1 ]'
+t_like "$(body_of "$(maildir_last $ORG)")" "moimctl event promote $EV erin@example.net" \
+	"hold: the organizer is told how to take the answer"
+t_ok "hold: erin is told her answer waits" e2e_poll 30 \
+	'body_of "$(maildir_last erin@example.net)" | grep -q "주최자가 확인한"'
+t_is "$(sql "SELECT status FROM rsvps WHERE address = 'erin@example.net'")" held \
+	"hold: her answer is held"
+t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV AND status = 'attending'")" 3 \
+	"hold: the held answer takes no seat"
+
 # --- 2. an invitation made in Google Calendar, sent to the list
 GUID=7kukuqrpcnv3ejb4ot2k6tmk3a@google.com
 mk_invite()	# METHOD SEQUENCE START END
