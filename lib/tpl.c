@@ -214,7 +214,8 @@ static const char *const names[] = {"already-member", "bounce-disabled",
     "digest", "event-cancel", "event-held", "event-reminder", "event-update",
     "footer", "goodbye", "help", "mod-request", "not-member", "post-expired",
     "post-held", "post-refused", "post-rejected", "reenabled", "results",
-    "rsvp-confirm", "rsvp-held", "rsvp-promoted", "welcome", NULL};
+    "rsvp-confirm", "rsvp-held", "rsvp-promoted", "rsvp-report", "welcome",
+    NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

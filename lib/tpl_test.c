@@ -57,6 +57,11 @@ all_vars(void)
 	g_hash_table_insert(v, "line", "2");
 	g_hash_table_insert(v, "position", "2번째 줄");
 	g_hash_table_insert(v, "issue", "3");
+	g_hash_table_insert(v, "report",
+	    "  attending   2  a@example.net (김철수)\n  waitlist    1  b@example.net\n");
+	g_hash_table_insert(v, "going", "2");
+	g_hash_table_insert(v, "waiting", "1");
+	g_hash_table_insert(v, "capacity", "2");
 	g_hash_table_insert(v, "count", "2");
 	g_hash_table_insert(v, "date", "2026-12-16");
 	g_hash_table_insert(v, "toc",

@@ -559,6 +559,14 @@ tick_cancel(
 	    to_invited(j, ev, true, sent_out, err);
 }
 
+/* is_attending - whether an answer holds a seat */
+static bool
+is_attending(const struct store_rsvp *r)
+{
+	return strcmp(r->status, "attending") == 0 ||
+	    strcmp(r->status, "promoted") == 0;
+}
+
 /* tick_reminder - the reminder to attendees, once */
 static bool
 tick_reminder(
@@ -567,7 +575,7 @@ tick_reminder(
 	gint64 h = j->t.list->set.reminder_hours;
 	GPtrArray *rs;
 	bool marked, ok;
-	guint i;
+	guint i, n;
 
 	if (strcmp(ev->state, "active") != 0 || h <= 0 ||
 	    j->now < ev->starts - h * 3600 || j->now >= ev->starts)
@@ -577,14 +585,20 @@ tick_reminder(
 	if (marked)
 		return true;
 	rs = store_rsvp_list(j->s, ev->id, err);
-	ok = rs != NULL &&
+	if (rs == NULL)
+		return false;
+	/* An event announced inside the window has no attendees yet: the
+	 * reminder waits for the first, rather than going to no one. */
+	for (i = 0, n = 0; i < rs->len; i++)
+		if (is_attending(rs->pdata[i]))
+			n++;
+	ok = n == 0 ||
 	    store_event_mark(j->s, ev->id, "reminder", j->now, &marked, err);
-	for (i = 0; ok && i < rs->len; i++) {
+	for (i = 0; ok && n > 0 && i < rs->len; i++) {
 		const struct store_rsvp *r = rs->pdata[i];
 		GHashTable *v;
 
-		if (strcmp(r->status, "attending") != 0 &&
-		    strcmp(r->status, "promoted") != 0)
+		if (!is_attending(r))
 			continue;
 		v = event_vars(j, ev, r->address);
 		ok =
@@ -592,9 +606,11 @@ tick_reminder(
 		g_hash_table_unref(v);
 		*sent_out = true;
 	}
-	if (rs != NULL)
-		g_ptr_array_unref(rs);
-	log_info("event: event=%" G_GINT64_FORMAT " reminder sent", ev->id);
+	g_ptr_array_unref(rs);
+	if (n > 0)
+		log_info("event: event=%" G_GINT64_FORMAT
+			 " reminder sent to %u",
+		    ev->id, n);
 	return ok;
 }
 

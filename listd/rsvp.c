@@ -426,6 +426,106 @@ event_of_list(
 	return true;
 }
 
+/* asks_report - whether the mail's first word (Subject, else the first
+ * line of the text) asks for the attendee list */
+static bool
+asks_report(struct job *j)
+{
+	static const char *const words[] = {"report", "명단", "참석자", NULL};
+	g_autofree char *body = mime_body_text(j->msg, 4096);
+	const char *src[] = {j->subject, body};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(src); i++) {
+		g_autofree char *w = NULL;
+		const char *p = src[i], *e;
+
+		if (p == NULL)
+			continue;
+		while (g_unichar_isspace(g_utf8_get_char_validated(p, -1)))
+			p = g_utf8_next_char(p);
+		for (e = p; *e != '\0' && !g_ascii_isspace(*e); e++)
+			;
+		w = g_ascii_strdown(p, e - p);
+		for (size_t k = 0; words[k] != NULL; k++)
+			if (strcmp(w, words[k]) == 0)
+				return true;
+		if (*p != '\0')
+			return false; /* the Subject had another word */
+	}
+	return false;
+}
+
+/* report_text - the attendee list, one answer a line, and the totals */
+static char *
+report_text(GPtrArray *rs, int *going_out, int *waiting_out)
+{
+	GString *t = g_string_new(NULL);
+	guint i;
+
+	*going_out = *waiting_out = 0;
+	for (i = 0; i < rs->len; i++) {
+		const struct store_rsvp *r = rs->pdata[i];
+
+		g_string_append_printf(t, "  %-10s %2d  %s%s%s%s\n", r->status,
+		    r->headcount, r->address, r->display_name ? " (" : "",
+		    r->display_name ? r->display_name : "",
+		    r->display_name ? ")" : "");
+		if (strcmp(r->status, "attending") == 0 ||
+		    strcmp(r->status, "promoted") == 0)
+			*going_out += r->headcount;
+		else if (strcmp(r->status, "waitlist") == 0)
+			*waiting_out += r->headcount;
+	}
+	if (rs->len == 0)
+		g_string_append(t, "  -\n");
+	return g_string_free(t, FALSE);
+}
+
+/* report - "report" to L-rsvp+EVENT@D from the organizer, an owner or a
+ * moderator: the attendee list goes to the stored address of whoever
+ * asked, so a forged From only sends the list to its rightful reader */
+static bool
+report(
+    struct job *j, const struct store_event *ev, bool *done_out, GError **err)
+{
+	const char *who = addr_canonical(sender(j));
+	struct store_member *m = NULL;
+	GPtrArray *rs;
+	GHashTable *v;
+	int going, waiting;
+	bool ok;
+
+	*done_out = false;
+	if (!asks_report(j))
+		return true;
+	if (strcmp(who, ev->organizer) != 0) {
+		if (!store_member_get(j->s, j->t.list->id, who, &m, err))
+			return false;
+		if (m == NULL || m->role < STORE_ROLE_MODERATOR) {
+			store_member_free(m);
+			return true; /* an answer, or nothing, from anyone else
+				      */
+		}
+		store_member_free(m);
+	}
+	*done_out = true;
+	rs = store_rsvp_list(j->s, ev->id, err);
+	if (rs == NULL)
+		return false;
+	v = event_vars(j, ev, who);
+	g_hash_table_insert(v, "report", report_text(rs, &going, &waiting));
+	g_hash_table_insert(v, "going", g_strdup_printf("%d", going));
+	g_hash_table_insert(v, "waiting", g_strdup_printf("%d", waiting));
+	g_hash_table_insert(v, "capacity",
+	    ev->capacity > 0 ? g_strdup_printf("%d", ev->capacity)
+			     : g_strdup("-"));
+	ok = notice_queue(j, "rsvp-report", who, v, NULL, err);
+	g_hash_table_unref(v);
+	g_ptr_array_unref(rs);
+	j->result = "report sent";
+	return ok;
+}
+
 /* rsvp_handle - mail to L-rsvp+EVENT@D */
 bool
 rsvp_handle(struct job *j, GError **err)
@@ -445,7 +545,9 @@ rsvp_handle(struct job *j, GError **err)
 		return true;
 	}
 	j->result = "no answer";
-	ok = by_imip(j, ev, &taken, err) && (taken || by_text(j, ev, &t, err));
+	ok = report(j, ev, &taken, err) &&
+	    (taken || by_imip(j, ev, &taken, err)) &&
+	    (taken || by_text(j, ev, &t, err));
 	store_event_free(ev);
 	return ok;
 }

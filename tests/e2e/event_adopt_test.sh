@@ -96,6 +96,20 @@ t_ok "both answers are recorded on the one event" e2e_poll 30 \
 	'[ "$(sql "SELECT count(*) FROM rsvps WHERE event_id = $EV AND status = '\''attending'\''")" = 2 ]'
 t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV")" 3 "3 seats taken of the one capacity"
 
+# --- 1a. the organizer asks for the attendee list by mail
+n=$(maildir_count $ORG)
+send_mail_text $ORG "ai-rsvp+$EV@$D" "명단" "" || bail_out "send report"
+t_ok "the organizer gets the attendee list" e2e_poll 30 \
+	'[ "$(maildir_grep $ORG Subject "참석자 명단")" -ge 1 ]'
+f=$(maildir_last $ORG)
+t_like "$(body_of "$f")" "attending +1 +bob@example.net" "bob is on it"
+t_like "$(body_of "$f")" "attending +2 +alice@example.net" "alice with her 2 people"
+t_like "$(body_of "$f")" "참석: 3명 \(정원 100\)" "with the totals"
+send_mail_text alice@example.net "ai-rsvp+$EV@$D" "report" "" || bail_out "send"
+moim_settle 30
+t_is "$(maildir_grep alice@example.net Subject "참석자 명단")" 0 \
+	"a member who is not an organizer gets no list"
+
 # --- 1b. answers from people nobody invited ("party crashers")
 sqlite3 "$DB" "UPDATE events SET crasher_policy = 'refuse' WHERE id = $EV"
 send_mail_text dave@example.net "ai-rsvp+$EV@$D" "Re: 딥러닝 컨퍼런스" "참석합니다"
@@ -118,6 +132,24 @@ t_is "$(sql "SELECT status FROM rsvps WHERE address = 'erin@example.net'")" held
 	"hold: her answer is held"
 t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV AND status = 'attending'")" 3 \
 	"hold: the held answer takes no seat"
+
+# --- 1c. an event announced inside the reminder window: the reminder
+#     waits for the first attendee instead of going to no one
+moimctl list set ai reminder_hours=3 >/dev/null
+send_mail_text $ORG "ai@$D" "오늘 저녁 번개" "행사: 저녁 번개 모임
+일시: $(TZ=Asia/Seoul date -d '+2 hours' '+%Y-%m-%d %H:%M')
+장소: 학교 앞" || bail_out "send"
+t_ok "alice is invited to the evening meetup" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "오늘 저녁 번개")" -ge 1 ]'
+EV3=$(sql "SELECT id FROM events WHERE title = '저녁 번개 모임'")
+moim_settle 30
+t_is "$(sql "SELECT count(*) FROM reminders WHERE event_id = $EV3")" 0 \
+	"no reminder is spent while nobody attends"
+send_mail_text alice@example.net "ai-rsvp+$EV3@$D" "Re: 번개" "갈게요" || bail_out "send"
+t_ok "alice, the first attendee, gets the reminder" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "행사 알림")" = 1 ]'
+moim_settle 30
+t_is "$(maildir_grep alice@example.net Subject "행사 알림")" 1 "once"
 
 # --- 2. an invitation made in Google Calendar, sent to the list
 GUID=7kukuqrpcnv3ejb4ot2k6tmk3a@google.com
@@ -186,7 +218,7 @@ t_ok "alice gets the update" e2e_poll 30 '[ "$(invitations alice@example.net)" -
 ics=$(ics_of "$(maildir_last alice@example.net)" REQUEST)
 t_like "$ics" "SEQUENCE:1" "the update is SEQUENCE 1"
 t_like "$ics" "DTSTART;TZID=Asia/Seoul:20261220T200000" "at the new time"
-t_is "$(sql 'SELECT count(*) FROM events')" 2 "the update made no new event"
+t_is "$(sql "SELECT count(*) FROM events WHERE source_uid = '$GUID'")" 1 "the update made no new event"
 
 # --- 4. the calendar cancels it: METHOD:CANCEL to everyone invited
 mk_invite CANCEL 2 20261220T200000 20261220T220000 >"$E2E_DIR/msg/cancel.eml"
