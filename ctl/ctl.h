@@ -30,8 +30,12 @@
  * OWNERSHIP
  *	struct ctl owns its config and store. ctl_args holds pointers into
  *	argv. *l_out, *a_out, ctl_time() and ctl_printable() belong to the
- *caller. INPUT AND LIMITS Arguments come from the operator: trusted, but every
- *address goes through addr, every setting through listset. THREADS One thread.
+ *	caller.
+ * INPUT AND LIMITS
+ *	Arguments come from the operator: trusted, but every address goes
+ *	through addr, every setting through listset.
+ * THREADS
+ *	One thread.
  * ERRORS
  *	GError from the lib modules; the handler prints and maps them.
  */

@@ -4,7 +4,12 @@
  * moimctl only writes the database; moim-listd's event timer mails what
  * a change means, once: the REQUEST with the next SEQUENCE after an
  * update, METHOD:CANCEL after a cancellation, the notice to a member
- * promoted by hand.
+ * promoted by hand. A change of the crashers policy (who may answer
+ * without an invitation, RFC 5546 3.2.3) is the organizer's business,
+ * not the attendees': it keeps the SEQUENCE, so nobody is mailed.
+ *
+ * With --json, times are ISO 8601 with the offset of the event's own
+ * time zone (its TZID), each beside a "_unix" twin in seconds.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +17,14 @@
 #include "ctl.h"
 #include "err.h"
 #include "evblock.h"
+#include "json.h"
+
+/* What answers count towards, as event show prints it: attending,
+ * waiting and tentative in people (headcounts), declined and held
+ * (answers from the uninvited, kept for the organizer) in answers. */
+struct event_counts {
+	int attending, waiting, declined, tentative, held;
+};
 
 /* event_find - the event a positional argument names, or a message */
 static struct store_event *
@@ -46,13 +59,193 @@ print_event(const struct store_event *ev)
 	    ev->id, t, ev->state, ev->sequence, ev->capacity, title);
 }
 
-/* ctl_event_ls - event ls L */
+/* event_zone - the event's time zone; UTC if its TZID is unknown */
+static GTimeZone *
+event_zone(const char *tzid)
+{
+	GTimeZone *tz = tzid ? g_time_zone_new_identifier(tzid) : NULL;
+
+	return tz ? tz : g_time_zone_new_utc();
+}
+
+/* json_time - "key":ISO 8601 in tz,"key_unix":t; both null when
+ * is_none */
+static void
+json_time(GString *out, bool *first, const char *key, gint64 t, GTimeZone *tz,
+    bool is_none)
+{
+	g_autoptr(GDateTime) utc =
+	    is_none ? NULL : g_date_time_new_from_unix_utc(t);
+	g_autoptr(GDateTime) dt = utc ? g_date_time_to_timezone(utc, tz) : NULL;
+	g_autofree char *iso =
+	    dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z") : NULL;
+	g_autofree char *k = g_strconcat(key, "_unix", NULL);
+
+	json_str_member(out, first, key, iso);
+	if (is_none) {
+		json_key(out, first, k);
+		g_string_append(out, "null");
+	} else
+		json_int_member(out, first, k, t);
+}
+
+/* count_rsvps - add up the answers rs as event show prints them */
+static void
+count_rsvps(const GPtrArray *rs, struct event_counts *n)
+{
+	memset(n, 0, sizeof(*n));
+	for (guint i = 0; i < rs->len; i++) {
+		const struct store_rsvp *r = rs->pdata[i];
+
+		if (strcmp(r->status, "attending") == 0 ||
+		    strcmp(r->status, "promoted") == 0)
+			n->attending += r->headcount;
+		else if (strcmp(r->status, "waitlist") == 0)
+			n->waiting += r->headcount;
+		else if (strcmp(r->status, "tentative") == 0)
+			n->tentative += r->headcount;
+		else if (strcmp(r->status, "declined") == 0)
+			n->declined++;
+		else if (strcmp(r->status, "held") == 0)
+			n->held++;
+	}
+}
+
+/* headcounts - the counts of the event's answers */
+static bool
+headcounts(struct ctl *c, const struct store_event *ev,
+    struct event_counts *n_out, GError **err)
+{
+	GPtrArray *rs = store_rsvp_list(c->store, ev->id, err);
+
+	if (rs == NULL)
+		return false;
+	count_rsvps(rs, n_out);
+	g_ptr_array_unref(rs);
+	return true;
+}
+
+/* json_counts - "counts":{...} */
+static void
+json_counts(GString *out, bool *first, const struct event_counts *n)
+{
+	bool f = true;
+
+	json_key(out, first, "counts");
+	g_string_append_c(out, '{');
+	json_int_member(out, &f, "attending", n->attending);
+	json_int_member(out, &f, "waiting", n->waiting);
+	json_int_member(out, &f, "declined", n->declined);
+	json_int_member(out, &f, "tentative", n->tentative);
+	json_int_member(out, &f, "held", n->held);
+	g_string_append_c(out, '}');
+}
+
+/* json_hosts - "lists":[...], the announcing list first */
+static void
+json_hosts(GString *out, bool *first, const GPtrArray *hosts)
+{
+	json_key(out, first, "lists");
+	g_string_append_c(out, '[');
+	for (guint i = 0; i < hosts->len; i++) {
+		if (i > 0)
+			g_string_append_c(out, ',');
+		json_string(out, hosts->pdata[i]);
+	}
+	g_string_append_c(out, ']');
+}
+
+/* event_json - append one event as a JSON object */
+static void
+event_json(GString *out, const struct store_event *ev, const GPtrArray *hosts,
+    const struct event_counts *n)
+{
+	g_autoptr(GTimeZone) tz = event_zone(ev->tzid);
+	bool first = true;
+
+	g_string_append_c(out, '{');
+	json_int_member(out, &first, "id", ev->id);
+	json_str_member(out, &first, "uid", ev->uid);
+	json_str_member(out, &first, "title", ev->title);
+	json_time(out, &first, "starts", ev->starts, tz, false);
+	json_time(out, &first, "ends", ev->ends, tz, false);
+	json_bool_member(out, &first, "all_day", ev->is_all_day);
+	json_str_member(out, &first, "tzid", ev->tzid);
+	json_str_member(out, &first, "location", ev->location);
+	json_str_member(out, &first, "description", ev->description);
+	json_int_member(out, &first, "capacity", ev->capacity);
+	json_time(out, &first, "rsvp_by", ev->rsvp_by, tz, ev->rsvp_by == 0);
+	json_int_member(out, &first, "sequence", ev->sequence);
+	json_str_member(out, &first, "organizer", ev->organizer);
+	json_str_member(out, &first, "organizer_name", ev->organizer_name);
+	json_str_member(out, &first, "state", ev->state);
+	json_str_member(out, &first, "crashers", ev->crashers);
+	json_str_member(out, &first, "message_id", ev->message_id);
+	json_str_member(out, &first, "source_uid", ev->source_uid);
+	json_time(out, &first, "created", ev->created, tz, false);
+	json_hosts(out, &first, hosts);
+	json_counts(out, &first, n);
+	g_string_append_c(out, '}');
+}
+
+/* event_facts - what the store knows beside the event: its lists and
+ * the counts of its answers */
+static bool
+event_facts(struct ctl *c, const struct store_event *ev, GPtrArray **hosts_out,
+    struct event_counts *n_out, GError **err)
+{
+	*hosts_out = store_event_hosts(c->store, ev->id, err);
+	if (*hosts_out == NULL)
+		return false;
+	if (headcounts(c, ev, n_out, err))
+		return true;
+	g_clear_pointer(hosts_out, g_ptr_array_unref);
+	return false;
+}
+
+/* event_json_append - append ev with its lists and counts as JSON */
+static bool
+event_json_append(
+    struct ctl *c, GString *out, const struct store_event *ev, GError **err)
+{
+	GPtrArray *hosts = NULL;
+	struct event_counts n;
+
+	if (!event_facts(c, ev, &hosts, &n, err))
+		return false;
+	event_json(out, ev, hosts, &n);
+	g_ptr_array_unref(hosts);
+	return true;
+}
+
+/* print_events - event ls output, text or JSON */
+static bool
+print_events(struct ctl *c, const GPtrArray *evs, bool json, GError **err)
+{
+	g_autoptr(GString) out = g_string_new("[");
+
+	for (guint i = 0; i < evs->len; i++) {
+		if (!json) {
+			print_event(evs->pdata[i]);
+			continue;
+		}
+		g_string_append(out, i ? ",\n " : "");
+		if (!event_json_append(c, out, evs->pdata[i], err))
+			return false;
+	}
+	if (json)
+		printf("%s]\n", out->str);
+	return true;
+}
+
+/* ctl_event_ls - event ls L [--json] */
 int
 ctl_event_ls(struct ctl *c, struct ctl_args *a)
 {
 	struct store_list *l = NULL;
 	GError *e = NULL;
 	GPtrArray *evs;
+	bool ok;
 
 	if (!ctl_list_find(c, ctl_arg(a, 0), &l, &e))
 		return ctl_fail_list(c, ctl_arg(a, 0), e);
@@ -60,62 +253,63 @@ ctl_event_ls(struct ctl *c, struct ctl_args *a)
 	store_list_free(l);
 	if (evs == NULL)
 		return ctl_fail_list(c, ctl_arg(a, 0), e);
-	for (guint i = 0; i < evs->len; i++)
-		print_event(evs->pdata[i]);
+	ok = print_events(c, evs, ctl_opt(a, "json") != NULL, &e);
 	g_ptr_array_unref(evs);
-	return CTL_OK;
+	if (ok)
+		return CTL_OK;
+	ctl_err("%s: %s", c->verb, e->message);
+	g_error_free(e);
+	return CTL_USER;
 }
 
-/* headcounts - the seats taken and the people waiting */
-static bool
-headcounts(struct ctl *c, const struct store_event *ev, int *going_out,
-    int *waiting_out, GError **err)
+/* show_text - event show output for a person */
+static void
+show_text(const struct store_event *ev, const GPtrArray *hosts,
+    const struct event_counts *n)
 {
-	GPtrArray *rs = store_rsvp_list(c->store, ev->id, err);
+	g_autofree char *s = ctl_time(ev->starts), *e = ctl_time(ev->ends),
+			*title = ctl_printable(ev->title),
+			*loc = ctl_printable(ev->location ? ev->location : "");
+	g_autofree char *lists = g_strjoinv(", ", (char **)hosts->pdata);
 
-	if (rs == NULL)
-		return false;
-	*going_out = *waiting_out = 0;
-	for (guint i = 0; i < rs->len; i++) {
-		const struct store_rsvp *r = rs->pdata[i];
-
-		if (strcmp(r->status, "attending") == 0 ||
-		    strcmp(r->status, "promoted") == 0)
-			*going_out += r->headcount;
-		else if (strcmp(r->status, "waitlist") == 0)
-			*waiting_out += r->headcount;
-	}
-	g_ptr_array_unref(rs);
-	return true;
+	printf("id: %" G_GINT64_FORMAT "\nuid: %s\ntitle: %s\nstarts: %s\n"
+	       "ends: %s\ntzid: %s\nlocation: %s\ncapacity: %d\n"
+	       "sequence: %d\nstate: %s\norganizer: %s\nattending: %d\n"
+	       "waiting: %d\ndeclined: %d\ntentative: %d\nheld: %d\n"
+	       "crashers: %s\nlists: %s\n",
+	    ev->id, ev->uid, title, s, e, ev->tzid, loc, ev->capacity,
+	    ev->sequence, ev->state, ev->organizer, n->attending, n->waiting,
+	    n->declined, n->tentative, n->held,
+	    ev->crashers ? ev->crashers : "accept", lists);
 }
 
-/* ctl_event_show - event show EVENT */
+/* ctl_event_show - event show EVENT [--json] */
 int
 ctl_event_show(struct ctl *c, struct ctl_args *a)
 {
 	struct store_event *ev = event_find(c, ctl_arg(a, 0));
-	g_autofree char *s = NULL, *e_ = NULL, *title = NULL, *loc = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	GPtrArray *hosts = NULL;
+	struct event_counts n;
 	GError *e = NULL;
-	int going, waiting;
 
 	if (ev == NULL)
 		return CTL_USER;
-	if (!headcounts(c, ev, &going, &waiting, &e)) {
+	if (!event_facts(c, ev, &hosts, &n, &e)) {
 		ctl_err("%s: %s", c->verb, e->message);
 		g_error_free(e);
 		store_event_free(ev);
 		return CTL_USER;
 	}
-	s = ctl_time(ev->starts);
-	e_ = ctl_time(ev->ends);
-	title = ctl_printable(ev->title);
-	loc = ctl_printable(ev->location ? ev->location : "");
-	printf("id: %" G_GINT64_FORMAT "\nuid: %s\ntitle: %s\nstarts: %s\n"
-	       "ends: %s\ntzid: %s\nlocation: %s\ncapacity: %d\n"
-	       "sequence: %d\nstate: %s\norganizer: %s\nattending: %d\n"
-	       "waiting: %d\n",
-	    ev->id, ev->uid, title, s, e_, ev->tzid, loc, ev->capacity,
-	    ev->sequence, ev->state, ev->organizer, going, waiting);
+	if (ctl_opt(a, "json") != NULL) {
+		event_json(out, ev, hosts, &n);
+		printf("%s\n", out->str);
+	} else {
+		/* NULL-terminated for g_strjoinv(). */
+		g_ptr_array_add(hosts, NULL);
+		show_text(ev, hosts, &n);
+	}
+	g_ptr_array_unref(hosts);
 	store_event_free(ev);
 	return CTL_OK;
 }
@@ -163,30 +357,90 @@ print_rsvp(const struct store_rsvp *r, bool csv)
 	fputs(out->str, stdout);
 }
 
-/* ctl_event_rsvps - event rsvps EVENT [--csv] */
-int
-ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
+/* rsvp_json - append one answer as a JSON object; position is its
+ * place on the waitlist, 0 when it does not wait */
+static void
+rsvp_json(GString *out, const struct store_rsvp *r, int position, GTimeZone *tz)
 {
-	struct store_event *ev = event_find(c, ctl_arg(a, 0));
-	bool csv = ctl_opt(a, "csv") != NULL;
-	GError *e = NULL;
-	GPtrArray *rs;
+	bool first = true;
 
-	if (ev == NULL)
-		return CTL_USER;
-	rs = store_rsvp_list(c->store, ev->id, &e);
-	store_event_free(ev);
-	if (rs == NULL) {
-		ctl_err("%s: %s", c->verb, e->message);
-		g_error_free(e);
-		return CTL_USER;
+	g_string_append_c(out, '{');
+	json_str_member(out, &first, "address", r->address);
+	json_str_member(out, &first, "display_name", r->display_name);
+	json_str_member(out, &first, "answer", r->answer);
+	json_int_member(out, &first, "headcount", r->headcount);
+	json_str_member(out, &first, "status", r->status);
+	json_str_member(out, &first, "source", r->source);
+	json_time(out, &first, "updated", r->updated, tz, false);
+	json_key(out, &first, "waitlist_position");
+	if (position > 0)
+		g_string_append_printf(out, "%d", position);
+	else
+		g_string_append(out, "null");
+	g_string_append_c(out, '}');
+}
+
+/* print_rsvps_json - the answers rs, in queue order, as a JSON array */
+static void
+print_rsvps_json(const struct store_event *ev, const GPtrArray *rs)
+{
+	g_autoptr(GTimeZone) tz = event_zone(ev->tzid);
+	g_autoptr(GString) out = g_string_new("[");
+	int pos = 0;
+
+	for (guint i = 0; i < rs->len; i++) {
+		const struct store_rsvp *r = rs->pdata[i];
+		bool waits = strcmp(r->status, "waitlist") == 0;
+
+		g_string_append(out, i ? ",\n " : "");
+		rsvp_json(out, r, waits ? ++pos : 0, tz);
+	}
+	printf("%s]\n", out->str);
+}
+
+/* print_rsvps - event rsvps output: text, CSV or JSON */
+static void
+print_rsvps(
+    const struct store_event *ev, const GPtrArray *rs, bool csv, bool json)
+{
+	if (json) {
+		print_rsvps_json(ev, rs);
+		return;
 	}
 	if (csv)
 		fputs("address,name,answer,headcount,status,source,updated\r\n",
 		    stdout);
 	for (guint i = 0; i < rs->len; i++)
 		print_rsvp(rs->pdata[i], csv);
+}
+
+/* ctl_event_rsvps - event rsvps EVENT [--csv | --json] */
+int
+ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
+{
+	bool csv = ctl_opt(a, "csv") != NULL;
+	bool json = ctl_opt(a, "json") != NULL;
+	struct store_event *ev;
+	GError *e = NULL;
+	GPtrArray *rs;
+
+	if (csv && json) {
+		ctl_err("%s: --csv and --json exclude each other", c->verb);
+		return CTL_USAGE;
+	}
+	ev = event_find(c, ctl_arg(a, 0));
+	if (ev == NULL)
+		return CTL_USER;
+	rs = store_rsvp_list(c->store, ev->id, &e);
+	if (rs == NULL) {
+		ctl_err("%s: %s", c->verb, e->message);
+		g_error_free(e);
+		store_event_free(ev);
+		return CTL_USER;
+	}
+	print_rsvps(ev, rs, csv, json);
 	g_ptr_array_unref(rs);
+	store_event_free(ev);
 	return CTL_OK;
 }
 
@@ -222,9 +476,27 @@ set_text(char **slot, const char *v, GError **err)
 	return true;
 }
 
-/* set_one - apply KEY=VALUE to the event */
+/* set_crashers - the policy for answers from the uninvited */
 static bool
-set_one(struct ctl *c, struct store_event *ev, const char *kv, GError **err)
+set_crashers(struct store_event *ev, const char *v, GError **err)
+{
+	if (strcmp(v, "accept") != 0 && strcmp(v, "hold") != 0 &&
+	    strcmp(v, "refuse") != 0) {
+		g_autofree char *p = ctl_printable(v);
+
+		return moim_fail(err, MOIM_ERR_INPUT,
+		    "crashers: %s: not accept, hold or refuse", p);
+	}
+	g_free(ev->crashers);
+	ev->crashers = g_strdup(v);
+	return true;
+}
+
+/* set_one - apply KEY=VALUE to the event; *is_visible_out is set when
+ * attendees see the change (anything but crashers=) */
+static bool
+set_one(struct ctl *c, struct store_event *ev, const char *kv,
+    bool *is_visible_out, GError **err)
 {
 	const char *eq = strchr(kv, '=');
 	g_autofree char *k = eq ? g_strndup(kv, eq - kv) : NULL;
@@ -232,6 +504,9 @@ set_one(struct ctl *c, struct store_event *ev, const char *kv, GError **err)
 
 	if (k == NULL)
 		return moim_fail(err, MOIM_ERR_INPUT, "%s: not KEY=VALUE", kv);
+	if (strcmp(k, "crashers") == 0)
+		return set_crashers(ev, eq + 1, err);
+	*is_visible_out = true;
 	if (strcmp(k, "title") == 0 && eq[1] != '\0')
 		return set_text(&ev->title, eq + 1, err);
 	if (strcmp(k, "where") == 0 || strcmp(k, "location") == 0)
@@ -249,24 +524,49 @@ set_one(struct ctl *c, struct store_event *ev, const char *kv, GError **err)
 		return true;
 	}
 	return moim_fail(err, MOIM_ERR_INPUT,
-	    "%s: unknown key (title, when, where, description, capacity)", k);
+	    "%s: unknown key (title, when, where, description, capacity,"
+	    " crashers)",
+	    k);
+}
+
+/* event_store - write ev back as it is; 1 on failure */
+static int
+event_store(struct ctl *c, const struct store_event *ev)
+{
+	GError *e = NULL;
+
+	if (store_event_update(c->store, ev, &e))
+		return CTL_OK;
+	ctl_err("%s: %s", c->verb, e->message);
+	g_error_free(e);
+	return CTL_USER;
 }
 
 /* event_write - store a changed event as the next SEQUENCE */
 static int
 event_write(struct ctl *c, struct store_event *ev, const char *what)
 {
-	GError *e = NULL;
+	int rc;
 
 	ev->sequence++;
-	if (!store_event_update(c->store, ev, &e)) {
-		ctl_err("%s: %s", c->verb, e->message);
-		g_error_free(e);
-		return CTL_USER;
-	}
-	printf("%s %" G_GINT64_FORMAT " sequence %d\n", what, ev->id,
-	    ev->sequence);
-	return CTL_OK;
+	rc = event_store(c, ev);
+	if (rc == CTL_OK)
+		printf("%s %" G_GINT64_FORMAT " sequence %d\n", what, ev->id,
+		    ev->sequence);
+	return rc;
+}
+
+/* event_write_crashers - store a new crashers policy alone: attendees
+ * see no change, so the SEQUENCE stays and nobody is mailed */
+static int
+event_write_crashers(struct ctl *c, const struct store_event *ev)
+{
+	int rc = event_store(c, ev);
+
+	if (rc == CTL_OK)
+		printf("crashers of %" G_GINT64_FORMAT ": %s\n", ev->id,
+		    ev->crashers);
+	return rc;
 }
 
 /* ctl_event_update - event update EVENT KEY=VALUE... */
@@ -274,13 +574,14 @@ int
 ctl_event_update(struct ctl *c, struct ctl_args *a)
 {
 	struct store_event *ev = event_find(c, ctl_arg(a, 0));
+	bool is_visible = false;
 	GError *e = NULL;
 	int rc;
 
 	if (ev == NULL)
 		return CTL_USER;
 	for (guint i = 1; i < a->pos->len; i++) {
-		if (set_one(c, ev, ctl_arg(a, i), &e))
+		if (set_one(c, ev, ctl_arg(a, i), &is_visible, &e))
 			continue;
 		ctl_err("%s: %s", c->verb, e->message);
 		g_error_free(e);
@@ -294,7 +595,8 @@ ctl_event_update(struct ctl *c, struct ctl_args *a)
 		store_event_free(ev);
 		return CTL_USER;
 	}
-	rc = event_write(c, ev, "updated");
+	rc = is_visible ? event_write(c, ev, "updated")
+			: event_write_crashers(c, ev);
 	store_event_free(ev);
 	return rc;
 }
@@ -320,7 +622,9 @@ ctl_event_cancel(struct ctl *c, struct ctl_args *a)
 	return rc;
 }
 
-/* promote - give addr a seat beyond the capacity; listd tells them */
+/* promote - give addr a seat beyond the capacity, whether the answer
+ * waited for a seat or was held for the organizer (from someone not
+ * invited: status "held"); listd tells them */
 static bool
 promote(
     struct ctl *c, const struct store_event *ev, const char *addr, GError **err)

@@ -12,6 +12,9 @@
  *	moimctl [-c FILE] mod ls L [--json]
  *	moimctl [-c FILE] archive search L QUERY [--json] [--limit N] |
  *	    thread MSGID | export L [FILE] | import L MBOX|DIR
+ *	moimctl [-c FILE] event ls L [--json] | show EVENT [--json] |
+ *	    rsvps EVENT [--csv | --json] | update EVENT KEY=VALUE... |
+ *	    cancel EVENT | promote EVENT ADDR
  *	moimctl [-c FILE] postfix-config
  *	moimctl [-c FILE] check
  * DESCRIPTION
@@ -19,8 +22,8 @@
  *	the verb's options and argument count against the table, loads the
  *	config, opens the store when the verb needs it and calls the verb's
  *	handler (list.c, member.c, import.c, postfix.c, check.c,
- *	archive.c). The table is the only place that knows which verb takes
- *	which option.
+ *	archive.c, event.c). The table is the only place that knows which
+ *	verb takes which option.
  * OWNERSHIP
  *	main() owns the struct ctl (config and store) and frees it on exit.
  * INPUT AND LIMITS
@@ -89,10 +92,11 @@ static const struct ctl_verb verbs[] = {
 	"archive export L [FILE]"},
     {"archive", "import", ctl_archive_import, 2, 2, "", true,
 	"archive import L MBOX|DIR"},
-    {"event", "ls", ctl_event_ls, 1, 1, "", true, "event ls L"},
-    {"event", "show", ctl_event_show, 1, 1, "", true, "event show EVENT"},
-    {"event", "rsvps", ctl_event_rsvps, 1, 1, "csv", true,
-	"event rsvps EVENT [--csv]"},
+    {"event", "ls", ctl_event_ls, 1, 1, "json", true, "event ls L [--json]"},
+    {"event", "show", ctl_event_show, 1, 1, "json", true,
+	"event show EVENT [--json]"},
+    {"event", "rsvps", ctl_event_rsvps, 1, 1, "csv json", true,
+	"event rsvps EVENT [--csv | --json]"},
     {"event", "update", ctl_event_update, 2, MANY, "", true,
 	"event update EVENT KEY=VALUE..."},
     {"event", "cancel", ctl_event_cancel, 1, 1, "", true, "event cancel EVENT"},

@@ -421,6 +421,9 @@ bool store_event_link(struct store *s, gint64 event_id, gint64 list_id,
     bool *added_out, GError **err);
 bool store_event_has_list(struct store *s, gint64 event_id, gint64 list_id,
     bool *has_out, GError **err);
+/* The addresses (char *) of the lists that hold the event, the one it
+ * was announced on first. */
+GPtrArray *store_event_hosts(struct store *s, gint64 event_id, GError **err);
 GPtrArray *store_event_list(struct store *s, gint64 list_id, GError **err);
 /* Every event, of any list and state, that has not ended by now. */
 GPtrArray *store_event_current(struct store *s, gint64 now, GError **err);

@@ -448,3 +448,26 @@ store_rsvp_free(struct store_rsvp *r)
 	g_free(r->source);
 	g_free(r);
 }
+
+/* ------------------------------------------------------------ event hosts */
+
+/* host_from_row - the list address of one event_lists row */
+static gpointer
+host_from_row(sqlite3_stmt *st)
+{
+	return sq_text(st, 0);
+}
+
+/* store_event_hosts - the addresses of the lists that hold the event,
+ * the one it was announced on first */
+GPtrArray *
+store_event_hosts(struct store *s, gint64 event_id, GError **err)
+{
+	return sq_collect(s,
+	    sq_stmt(s, err,
+		"SELECT l.local || '@' || l.domain FROM event_lists x"
+		" JOIN lists l ON l.id = x.list_id WHERE x.event_id = ?"
+		" ORDER BY x.rowid",
+		"i", event_id),
+	    host_from_row, g_free, err);
+}

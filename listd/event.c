@@ -445,6 +445,61 @@ event_adopt(struct job *j, bool *handled_out, GError **err)
 	return ok;
 }
 
+/* same_title - the list's active, coming event with this title (case
+ * and blanks at the ends ignored), or NULL */
+static bool
+same_title(
+    struct job *j, const char *title, struct store_event **ev_out, GError **err)
+{
+	GPtrArray *evs = store_event_list(j->s, j->t.list->id, err);
+	g_autofree char *want = g_utf8_casefold(title, -1);
+	guint i;
+
+	*ev_out = NULL;
+	if (evs == NULL)
+		return false;
+	g_strstrip(want);
+	for (i = 0; i < evs->len && *ev_out == NULL; i++) {
+		struct store_event *ev = evs->pdata[i];
+		g_autofree char *t = g_utf8_casefold(ev->title, -1);
+
+		if (strcmp(ev->state, "active") == 0 && ev->ends > j->now &&
+		    strcmp(g_strstrip(t), want) == 0)
+			*ev_out = g_ptr_array_steal_index(evs, i);
+	}
+	g_ptr_array_unref(evs);
+	return true;
+}
+
+/* repost - the organizer announced an event of the same title again:
+ * its new details go to everyone invited as SEQUENCE+1 (by the timer),
+ * and members who were not invited yet get the announcement */
+static bool
+repost(struct job *j, struct store_event *ev, const struct evblock *b,
+    GError **err)
+{
+	g_free(ev->location);
+	ev->location = g_strdup(b->location);
+	if (b->description != NULL) {
+		g_free(ev->description);
+		ev->description = g_strdup(b->description);
+	}
+	g_free(ev->tzid);
+	ev->tzid = g_strdup(b->tzid);
+	ev->starts = b->start;
+	ev->ends = b->end;
+	ev->is_all_day = b->is_all_day;
+	ev->capacity = b->capacity;
+	ev->rsvp_by = b->has_rsvp_by ? b->rsvp_by : 0;
+	ev->sequence++;
+	j->result = "event updated by a repost";
+	log_info("event: list=%s event=%" G_GINT64_FORMAT
+		 " updated by a repost, sequence %d",
+	    j->t.list->address, ev->id, ev->sequence);
+	return store_event_update(j->s, ev, err) && post_prepare(j, err) &&
+	    invite_all(j, ev, err);
+}
+
 /* event_post - an organizer's post: an event when it has a block or a
  * calendar invitation; *handled_out false when it has neither (an
  * ordinary post) */
@@ -455,7 +510,7 @@ event_post(struct job *j, bool *handled_out, GError **err)
 	struct evblock *b = NULL;
 	struct evblock_error e = {0};
 	struct store_event *ev = NULL;
-	bool ok;
+	bool ok, same_mail;
 
 	*handled_out = false;
 	if (!evblock_parse(body, listd_cfg(j->d)->timezone, j->now, &b, &e)) {
@@ -470,8 +525,15 @@ event_post(struct job *j, bool *handled_out, GError **err)
 		evblock_free(b);
 		return false;
 	}
-	if (ev != NULL) {
+	same_mail = ev != NULL;
+	if (ev == NULL && !same_title(j, b->title, &ev, err)) {
+		evblock_free(b);
+		return false;
+	}
+	if (same_mail) {
 		ok = cohost(j, ev, err);
+	} else if (ev != NULL) {
+		ok = repost(j, ev, b, err);
 	} else {
 		ok = event_create(j, b, NULL, NULL, &ev, err) &&
 		    post_prepare(j, err) && invite_all(j, ev, err) &&
