@@ -237,6 +237,7 @@ ingress_start(struct listd *d, GError **err)
 	g_signal_connect(d->service, "run", G_CALLBACK(serve), d);
 	if (path != NULL) {
 		ok = listen_unix(d, path, err);
+		d->lmtp_path = g_strdup(path);
 	} else {
 		sa = g_inet_socket_address_new_from_string(host, (guint)port);
 		if (sa == NULL)
@@ -253,10 +254,20 @@ ingress_start(struct listd *d, GError **err)
 	return true;
 }
 
-/* ingress_stop - stop accepting connections */
+/* ingress_stop - stop accepting connections; a unix socket is removed,
+ * so that nothing connects to a daemon that is gone (Postfix then
+ * defers at once instead of timing out) */
 void
 ingress_stop(struct listd *d)
 {
-	if (d->service != NULL)
+	struct stat st;
+
+	if (d->service != NULL) {
 		g_socket_service_stop(d->service);
+		g_socket_listener_close(G_SOCKET_LISTENER(d->service));
+	}
+	if (d->lmtp_path != NULL && lstat(d->lmtp_path, &st) == 0 &&
+	    S_ISSOCK(st.st_mode) && g_unlink(d->lmtp_path) != 0)
+		log_warn("lmtp: %s: %s", d->lmtp_path, g_strerror(errno));
+	g_clear_pointer(&d->lmtp_path, g_free);
 }

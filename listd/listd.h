@@ -47,6 +47,7 @@ struct listd {
 	struct token_key *key;
 	struct dmarc *dmarc; /* authors' DMARC policies, cached */
 	GSocketService *service;
+	char *lmtp_path; /* the unix socket we made, removed on exit */
 	char *relay_host;
 	int relay_port;
 

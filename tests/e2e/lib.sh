@@ -7,6 +7,7 @@
 #	. "$(dirname "$0")/lib.sh"
 #	e2e_init NAME			# skips unless root with Postfix
 #	pf_start [--milter SPEC] [--sink PORT] [-o name=value]...
+#	         [--main-cf FILE] [--master-cf FILE]
 #	t_ok "desc" CMD ARGS...		# ok if CMD exits 0
 #	t_is GOT WANT "desc"
 #	t_done				# prints 1..N, exits
@@ -29,6 +30,8 @@
 #	milter_default_action = tempfail, milter_protocol = 6) on the SMTP
 #	port only; a unix milter socket must be writable by user postfix.
 #	-o name=value appends a main.cf line (the last setting wins).
+#	--main-cf FILE and --master-cf FILE append FILE's lines, as they
+#	are, to main.cf and master.cf (for lines a program printed).
 #
 #	Variables exported by e2e_init:
 #	  E2E_DIR E2E_NAME E2E_SMTP_PORT E2E_RELAY_PORT E2E_LMTP_PORT
@@ -481,9 +484,11 @@ CF
 # pf_start - write the instance's config and start it
 #	pf_start [--milter unix:PATH|inet:PORT@HOST|inet:HOST:PORT]
 #	         [--sink PORT] [-o name=value]...
+#	         [--main-cf FILE] [--master-cf FILE]
 pf_start()
 {
-	local milter="" sink="" extra=() i
+	local milter="" sink="" extra=() i main_add=/dev/null
+	local master_add=/dev/null
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--milter) milter=$2; shift 2 ;;
@@ -491,6 +496,8 @@ pf_start()
 		--sink) sink=$2; shift 2 ;;
 		--sink=*) sink=${1#--sink=}; shift ;;
 		-o) extra+=("$2"); shift 2 ;;
+		--main-cf) main_add=$2; shift 2 ;;
+		--master-cf) master_add=$2; shift 2 ;;
 		*) diag "pf_start: unknown option $1"; return 2 ;;
 		esac
 	done
@@ -507,8 +514,12 @@ pf_start()
 	{
 		_pf_main_cf "$milter" "$sink"
 		for i in "${extra[@]}"; do printf '%s\n' "${i/=/ = }"; done
-	} >"$E2E_PF_DIR/main.cf"
-	_pf_master_cf >"$E2E_PF_DIR/master.cf"
+		cat "$main_add"
+	} >"$E2E_PF_DIR/main.cf" || return 1
+	{
+		_pf_master_cf
+		cat "$master_add"
+	} >"$E2E_PF_DIR/master.cf" || return 1
 	# A Maildir for any local part. virtual(8) refuses regexp
 	# substitution, so an SQL expression builds DOMAIN/USER/ from the
 	# (lower-cased) address; no table is read. '/' and a leading '.'
