@@ -58,14 +58,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A block is a handful of lines; a longer run of "Key:" lines is prose. */
-#define EVBLOCK_MAX_LINES 30
-/* Same bound as a command line (MOIM_MAX_COMMAND_LINE). */
-#define EVBLOCK_MAX_LINE 1000
-/* The largest hall a list organizes for; more is a typo. */
-#define EVBLOCK_MAX_CAPACITY 100000
-/* An event further ahead than this is a typo in the year. */
-#define EVBLOCK_MAX_YEARS 5
+#include "limits.h"
 
 enum evblock_reason {
 	EVBLOCK_OK,

@@ -16,9 +16,6 @@
 
 #define IMIP_PRODID "-//moim//moim mailing lists//EN"
 
-/* The last instant we write: 9999-12-31, iCalendar's 4-digit years. */
-#define IMIP_MAX_TIME INT64_C(253402214400)
-
 /* libical's note when it drops a property with an empty value. */
 #define IMIP_EMPTY_VALUE_NOTE "No value for "
 

@@ -100,14 +100,7 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-/* Bounds on a calendar object, for lib/limits.h (the lead moves them). A
- * real invitation is a few KB; Outlook's VTIMEZONEs and long attendee
- * lists stay far below 1 MB. Components: VCALENDAR, VTIMEZONE with its
- * STANDARD/DAYLIGHT, VEVENTs with VALARMs; depth 3 in practice. */
-#define IMIP_MAX_ICAL (1024 * 1024)
-#define IMIP_MAX_COMPONENTS 1000
-#define IMIP_MAX_DEPTH 8
-#define IMIP_MAX_ATTENDEES 5000
+#include "limits.h"
 
 enum imip_method {
 	IMIP_METHOD_NONE,

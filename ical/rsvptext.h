@@ -56,12 +56,7 @@
 
 #include <stdbool.h>
 
-/* A reply's new text is on top; a 64 KiB answer is not a reply. */
-#define RSVPTEXT_MAX_INPUT (64 * 1024)
-/* Lines of new text read, after quotes are dropped. */
-#define RSVPTEXT_MAX_LINES 200
-/* More guests than this is a typo or a joke, not a headcount. */
-#define RSVPTEXT_MAX_HEADCOUNT 50
+#include "limits.h"
 
 enum rsvptext_answer {
 	RSVPTEXT_NONE,

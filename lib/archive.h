@@ -109,18 +109,8 @@ char *archive_snippet(const char *text, const char *query);
 #include <glib.h>
 #include <gmime/gmime.h>
 
+#include "limits.h"
 #include "store.h"
-
-/* Bounds of the archive (to move to lib/limits.h, which the lead owns). */
-/* Body text indexed per message: a post longer than 1 MB of text is a
- * document, and its raw bytes are kept whole anyway. */
-#define MOIM_MAX_ARCHIVE_TEXT (1024 * 1024)
-/* Attachments listed per message; more are counted, not named. */
-#define MOIM_MAX_ARCHIVE_ATTACHMENTS 100
-/* References kept per message: long threads carry a few dozen. */
-#define MOIM_MAX_REFS 100
-/* A search query typed by a person. */
-#define MOIM_MAX_ARCHIVE_QUERY 1000
 
 struct archive_doc {
 	char *message_id; /* without angle brackets */

@@ -126,24 +126,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Bounds of this module, beside the shared ones in lib/limits.h. */
-/* A DMARC record is a hundred bytes or a few hundred with several report
- * URIs; a record longer than this is not a policy anyone means. */
-#define DMARC_MAX_RECORD 2048
-/* One TXT question's answer: a DMARC record and some others fit in 4 KB;
- * a DNS message may be 64 KB over TCP, which we do not take. */
-#define DMARC_MAX_ANSWER 16384
-/* CNAMEs followed in one answer; resolvers stop chains at about 8-16. */
-#define DMARC_MAX_CNAMES 8
-/* Names cached: the author domains of hours of traffic, about 1 MB. */
-#define DMARC_CACHE_MAX 10000
-/* Seconds a policy or "no policy" is cached: a domain that changes its
- * policy is heeded within the hour; a DNS failure only for a minute. */
-#define DMARC_CACHE_TTL 3600
-#define DMARC_FAIL_TTL 60
-/* The range of the lookup timeout, as [listd] dns_timeout allows it. */
-#define DMARC_MIN_TIMEOUT_MS 100
-#define DMARC_MAX_TIMEOUT_MS 30000
+#include "limits.h"
 
 enum dmarc_result {
 	DMARC_NO_POLICY,

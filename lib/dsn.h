@@ -88,9 +88,7 @@
 
 #include <glib.h>
 
-/* Bounds of this module, beside the shared ones in lib/limits.h. */
-#define DSN_MAX_DIAGNOSTIC 1000 /* an SMTP reply and then some */
-#define DSN_MAX_TEXT (256 * 1024) /* failure texts are a few KB */
+#include "limits.h"
 
 enum dsn_kind {
 	DSN_NOT_BOUNCE,

@@ -9,6 +9,8 @@
 #ifndef MOIM_LIMITS_H
 #define MOIM_LIMITS_H
 
+#include <stdint.h>
+
 /* RFC 5321 4.5.3.1.3: a path is at most 256 octets; local part 64, domain 255.
  */
 #define MOIM_MAX_ADDR 320
@@ -35,6 +37,12 @@
 #define MOIM_MAX_MIME_DEPTH 32
 #define MOIM_MAX_MIME_PARTS 5000
 
+/* A subject as moim writes it (prefixed, in a copy): RFC 2047 encoding
+ * of non-ASCII text takes up to twice the bytes, and the field must stay
+ * within MOIM_MAX_HEADER_FIELD. Raw 8-bit subjects decode to up to three
+ * times their size, so a subject within the field bound can exceed it. */
+#define MOIM_MAX_SUBJECT (MOIM_MAX_HEADER_FIELD / 2)
+
 /* A command mail is read for this many lines after quotes are dropped. */
 #define MOIM_MAX_COMMAND_LINES 20
 #define MOIM_MAX_COMMAND_LINE 1000
@@ -56,5 +64,81 @@
 
 /* Member import: a line of an import file. */
 #define MOIM_MAX_IMPORT_LINE 4096
+
+/* Archive (lib/archive). Body text indexed per message: a post longer
+ * than 1 MB of text is a document, and its raw bytes are kept whole
+ * anyway. */
+#define MOIM_MAX_ARCHIVE_TEXT (1024 * 1024)
+/* Attachments listed per archived message; more are counted, not named. */
+#define MOIM_MAX_ARCHIVE_ATTACHMENTS 100
+/* References kept per archived message: long threads carry a few dozen. */
+#define MOIM_MAX_REFS 100
+/* An archive search query typed by a person. */
+#define MOIM_MAX_ARCHIVE_QUERY 1000
+
+/* Bounces (lib/dsn). A diagnostic is an SMTP reply and then some; the
+ * human-readable text of a failure is a few KB, so only its start is read. */
+#define DSN_MAX_DIAGNOSTIC 1000
+#define DSN_MAX_TEXT (256 * 1024)
+
+/* SMTP client (lib/smtpc). The reply text kept for a result: enough for
+ * any real rejection. */
+#define SMTPC_MAX_TEXT 512
+/* Lines of one reply; EHLO lists a dozen, a stream of "250-" is hostile. */
+#define SMTPC_MAX_REPLY_LINES 100
+
+/* Calendar objects (ical/imip). A real invitation is a few KB; Outlook's
+ * VTIMEZONEs and long attendee lists stay far below 1 MB. Components:
+ * VCALENDAR, VTIMEZONE with its STANDARD/DAYLIGHT, VEVENTs with VALARMs;
+ * depth 3 in practice. */
+#define IMIP_MAX_ICAL (1024 * 1024)
+#define IMIP_MAX_COMPONENTS 1000
+#define IMIP_MAX_DEPTH 8
+#define IMIP_MAX_ATTENDEES 5000
+/* The last instant written, 9999-12-31: iCalendar has 4-digit years. */
+#define IMIP_MAX_TIME INT64_C(253402214400)
+
+/* Event blocks (ical/evblock). A block is a handful of lines; a longer run
+ * of "Key:" lines is prose. */
+#define EVBLOCK_MAX_LINES 30
+/* A line of a block is read like a command line. */
+#define EVBLOCK_MAX_LINE MOIM_MAX_COMMAND_LINE
+/* The largest hall a list organizes for; more is a typo. */
+#define EVBLOCK_MAX_CAPACITY 100000
+/* An event further ahead than this is a typo in the year. */
+#define EVBLOCK_MAX_YEARS 5
+
+/* RSVP replies (ical/rsvptext). A reply's new text is on top; a 64 KiB
+ * answer is not a reply. */
+#define RSVPTEXT_MAX_INPUT (64 * 1024)
+/* Lines of new text read, after quotes are dropped. */
+#define RSVPTEXT_MAX_LINES 200
+/* More guests than this is a typo or a joke, not a headcount. */
+#define RSVPTEXT_MAX_HEADCOUNT 50
+
+/* DMARC lookups (lib/dmarc). */
+/* A DMARC record is a hundred bytes or a few hundred with several report
+ * URIs; a record longer than this is not a policy anyone means. */
+#define DMARC_MAX_RECORD 2048
+/* One TXT question's answer: a DMARC record and some others fit in 4 KB;
+ * a DNS message may be 64 KB over TCP, which we do not take. */
+#define DMARC_MAX_ANSWER 16384
+/* CNAMEs followed in one answer; resolvers stop chains at about 8-16. */
+#define DMARC_MAX_CNAMES 8
+/* Names cached: the author domains of hours of traffic, about 1 MB. */
+#define DMARC_CACHE_MAX 10000
+/* Seconds a policy or "no policy" is cached: a domain that changes its
+ * policy is heeded within the hour; a DNS failure only for a minute. */
+#define DMARC_CACHE_TTL 3600
+#define DMARC_FAIL_TTL 60
+/* The range of the lookup timeout, as [listd] dns_timeout allows it. */
+#define DMARC_MIN_TIMEOUT_MS 100
+#define DMARC_MAX_TIMEOUT_MS 30000
+
+/* Digests (listd/digest): one issue holds at most this many posts and
+ * bytes of them (a day with more goes out as several issues); Postfix's
+ * message_size_limit is 10 MB by default and a digest must pass it. */
+#define MOIM_MAX_DIGEST_POSTS 100
+#define MOIM_MAX_DIGEST_BYTES (5 * 1024 * 1024)
 
 #endif

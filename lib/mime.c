@@ -12,6 +12,7 @@
 /* Object data keys on a parsed message. */
 #define MIME_KEY_CRIT "moim-mime-critical"
 #define MIME_KEY_OPTIONS "moim-mime-options"
+#define MIME_KEY_RAW "moim-mime-raw-body"
 
 /* A notice's text lines longer than this need quoted-printable. */
 #define MIME_NOTICE_LINE 76
@@ -19,6 +20,20 @@
 struct parse_state {
 	unsigned n_crit;
 	bool is_nesting_overflow;
+};
+
+/*
+ * The body of a parsed message as it arrived. GMime's parser drops what
+ * follows a malformed header line inside a part (its warning
+ * GMIME_CRIT_INVALID_HEADER_NAME: "the parser may skip the message or
+ * parts of it"), so writing its tree back is not always faithful: an
+ * attached message whose header is broken would reach the members empty.
+ * A body nobody changed is therefore written from these bytes (STYLE
+ * 7.10: keep the original bytes); the tree is only for reading.
+ */
+struct raw_body {
+	GMimeObject *body; /* the body these bytes are (a reference) */
+	GBytes *bytes; /* after the empty line that ends the header */
 };
 
 /* init_once - the g_once body of mime_init() */
@@ -62,6 +77,59 @@ parse_warning(
 	}
 }
 
+/* raw_body_free - the destroy notify of MIME_KEY_RAW */
+static void
+raw_body_free(gpointer p)
+{
+	struct raw_body *rb = p;
+
+	g_object_unref(rb->body);
+	g_bytes_unref(rb->bytes);
+	g_free(rb);
+}
+
+/* keep_raw_body - remember the bytes of m's body; end is the offset of
+ * the empty line that ends the header (GMime's headers end), or -1 */
+static void
+keep_raw_body(GMimeMessage *m, const char *buf, size_t len, gint64 end)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(m);
+	struct raw_body *rb;
+	size_t at;
+
+	/* No empty line, or not where GMime says: keep GMime's writing. */
+	if (body == NULL || end <= 0 || (guint64)end > len ||
+	    buf[end - 1] != '\n')
+		return;
+	at = (size_t)end;
+	if (at < len && buf[at] == '\r')
+		at++;
+	if (at >= len || buf[at] != '\n')
+		return;
+	rb = g_new0(struct raw_body, 1);
+	rb->body = g_object_ref(body);
+	rb->bytes = g_bytes_new(buf + at + 1, len - at - 1);
+	g_object_set_data_full(G_OBJECT(m), MIME_KEY_RAW, rb, raw_body_free);
+}
+
+/* raw_body_of - the bytes of m's body as it arrived, if it is unchanged */
+static GBytes *
+raw_body_of(GMimeMessage *m)
+{
+	struct raw_body *rb = g_object_get_data(G_OBJECT(m), MIME_KEY_RAW);
+
+	if (rb == NULL || rb->body != g_mime_message_get_mime_part(m))
+		return NULL;
+	return rb->bytes;
+}
+
+/* forget_raw_body - m's body is being changed: write it from the tree */
+static void
+forget_raw_body(GMimeMessage *m)
+{
+	g_object_set_data(G_OBJECT(m), MIME_KEY_RAW, NULL);
+}
+
 /* construct - run GMime's parser over buf; NULL if it makes no message */
 static GMimeMessage *
 construct(const char *buf, size_t len, struct parse_state *ps)
@@ -77,6 +145,8 @@ construct(const char *buf, size_t len, struct parse_state *ps)
 	g_mime_parser_options_set_warning_callback(o, parse_warning, ps);
 	g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
 	m = g_mime_parser_construct_message(p, o);
+	if (m != NULL)
+		keep_raw_body(m, buf, len, g_mime_parser_get_headers_end(p));
 	g_object_unref(p);
 	g_object_unref(s);
 	/* Headers are decoded lazily with these options later, when ps is
@@ -215,18 +285,28 @@ mime_has_critical_warning(GMimeMessage *m)
 	    0;
 }
 
-/* mime_header_text - the first such header, decoded to UTF-8, or NULL */
+/* mime_header_text - the first such header, decoded to UTF-8, on one
+ * line, or NULL */
 char *
 mime_header_text(GMimeObject *o, const char *name)
 {
 	const char *v;
+	char *s;
 
 	if (o == NULL || name == NULL)
 		return NULL;
 	v = g_mime_object_get_header(o, name);
 	if (v == NULL)
 		return NULL;
-	return g_utf8_make_valid(v, -1);
+	s = g_utf8_make_valid(v, -1);
+	/* An unfolded field is one line; CR or LF can only come from an
+	 * encoded word ("=?utf-8?q?a=0D=0Ab?="), and would break every
+	 * header or log line the value goes into (a held post's notice to
+	 * the moderators failed on it, and the post was retried for ever). */
+	for (char *p = s; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	return s;
 }
 
 /* header_word - a header's first word, lower case, without comments */
@@ -344,9 +424,22 @@ one_line(const char *s)
 	return c;
 }
 
-/* mime_subject_prefixed - subject with the list prefix first, not doubled */
-char *
-mime_subject_prefixed(const char *subject_utf8, const char *prefix_utf8)
+/* truncate_utf8 - cut s at most max bytes, on a character boundary */
+static void
+truncate_utf8(char *s, size_t max)
+{
+	size_t p = max;
+
+	if (strlen(s) <= max)
+		return;
+	while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
+		p--;
+	s[p] = '\0';
+}
+
+/* prefixed - subject with the list prefix first, not doubled */
+static char *
+prefixed(const char *subject_utf8, const char *prefix_utf8)
 {
 	g_autofree char *subj = one_line(subject_utf8);
 	g_autofree char *prefix = g_strstrip(one_line(prefix_utf8));
@@ -368,6 +461,20 @@ mime_subject_prefixed(const char *subject_utf8, const char *prefix_utf8)
 	if (strstr(rest_lc, prefix_lc) != NULL)
 		return g_strdup(s);
 	return g_strdup_printf("%s %s", prefix, s);
+}
+
+/* mime_subject_prefixed - subject with the list prefix first, not doubled,
+ * cut to MOIM_MAX_SUBJECT bytes */
+char *
+mime_subject_prefixed(const char *subject_utf8, const char *prefix_utf8)
+{
+	char *s = prefixed(subject_utf8, prefix_utf8);
+
+	/* Raw 8-bit header bytes decode to up to three times as many bytes
+	 * of UTF-8: a field within MOIM_MAX_HEADER_FIELD can come out over
+	 * it, and a subject nobody reads to the end must not stop a post. */
+	truncate_utf8(s, MOIM_MAX_SUBJECT);
+	return s;
 }
 
 /* is_header_name - whether name is a valid field name (RFC 5322 3.6.8) */
@@ -409,6 +516,16 @@ mime_set_subject(GMimeMessage *m, const char *subject_utf8, GError **err)
 	return true;
 }
 
+/* touch_body - a Content-* field of a message belongs to its body: the
+ * body is then written from the tree, not from the bytes it came as */
+static void
+touch_body(GMimeObject *o, const char *name)
+{
+	if (GMIME_IS_MESSAGE(o) &&
+	    g_ascii_strncasecmp(name, "Content-", 8) == 0)
+		forget_raw_body(GMIME_MESSAGE(o));
+}
+
 /* mime_set_header - replace or add a header, encoded by GMime as needed */
 bool
 mime_set_header(
@@ -416,6 +533,7 @@ mime_set_header(
 {
 	if (!header_ok(name, value_utf8, err))
 		return false;
+	touch_body(o, name);
 	g_mime_object_set_header(o, name, value_utf8, "utf-8");
 	return true;
 }
@@ -424,6 +542,7 @@ mime_set_header(
 void
 mime_remove_header(GMimeObject *o, const char *name)
 {
+	touch_body(o, name);
 	/* Each call removes one field, so this ends. */
 	while (g_mime_object_remove_header(o, name))
 		;
@@ -712,19 +831,6 @@ html_to_text(const char *h)
 	return g_string_free(out, FALSE);
 }
 
-/* truncate_utf8 - cut s at most max bytes, on a character boundary */
-static void
-truncate_utf8(char *s, size_t max)
-{
-	size_t p = max;
-
-	if (strlen(s) <= max)
-		return;
-	while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
-		p--;
-	s[p] = '\0';
-}
-
 /* mime_body_text - the text a person wrote, as UTF-8; never NULL */
 char *
 mime_body_text(GMimeMessage *m, size_t max_bytes)
@@ -835,6 +941,53 @@ set_part_text(GMimePart *part, const char *text, const char *charset)
 	g_free(bytes);
 }
 
+/* is_clean_base64 - whether n bytes are base64 that decodes exactly:
+ * the alphabet, white space, and '=' padding only at the end */
+static bool
+is_clean_base64(const guint8 *p, size_t n)
+{
+	size_t chars = 0, pad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')
+			continue;
+		if (p[i] == '=' && pad < 2) {
+			pad++;
+			continue;
+		}
+		if (pad > 0 ||
+		    (!g_ascii_isalnum(p[i]) && p[i] != '+' && p[i] != '/'))
+			return false;
+		chars++;
+	}
+	return (chars + pad) % 4 == 0;
+}
+
+/* is_exact_content - whether part's content decodes without loss; GMime
+ * decodes broken base64 leniently, dropping what it cannot read */
+static bool
+is_exact_content(GMimePart *part)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(part);
+	GMimeStream *src, *mem;
+	GByteArray *ba;
+	bool ok;
+
+	if (w == NULL ||
+	    g_mime_data_wrapper_get_encoding(w) !=
+		GMIME_CONTENT_ENCODING_BASE64)
+		return true;
+	src = g_mime_data_wrapper_get_stream(w);
+	mem = g_mime_stream_mem_new();
+	(void)g_mime_stream_reset(src);
+	(void)g_mime_stream_write_to_stream(src, mem);
+	(void)g_mime_stream_reset(src);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	ok = is_clean_base64(ba->data, ba->len);
+	g_object_unref(mem);
+	return ok;
+}
+
 /* append_footer - footer into a text/plain part; false if undecodable */
 static bool
 append_footer(GMimePart *part, const char *footer)
@@ -852,7 +1005,7 @@ append_footer(GMimePart *part, const char *footer)
 
 	g_byte_array_unref(ba);
 	/* Text we cannot read exactly is left alone and wrapped instead. */
-	if (text == NULL || strlen(text) != n)
+	if (text == NULL || strlen(text) != n || !is_exact_content(part))
 		return false;
 	joined = join_footer(scrub_text(text, n), footer, is_flowed);
 	set_part_text(part, joined, charset);
@@ -878,18 +1031,80 @@ footer_part(const char *footer)
 	return GMIME_OBJECT(tp);
 }
 
-/* wrap_footer - body and a footer part in a new multipart/mixed */
+/* copy_header - append src's field to o with src's raw value */
+static void
+copy_header(GMimeObject *o, GMimeHeader *src)
+{
+	const char *name = g_mime_header_get_name(src);
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+	GMimeHeader *h;
+
+	/* A new part has a Content-Type already: replace that one. */
+	if (g_ascii_strcasecmp(name, "Content-Type") == 0) {
+		g_mime_object_set_header(
+		    o, name, g_mime_header_get_value(src), NULL);
+		h = g_mime_header_list_get_header(hl, name);
+	} else {
+		g_mime_object_append_header(
+		    o, name, g_mime_header_get_value(src), NULL);
+		h = g_mime_header_list_get_header_at(
+		    hl, g_mime_header_list_get_count(hl) - 1);
+	}
+	if (h != NULL && g_mime_header_get_raw_value(src) != NULL)
+		g_mime_header_set_raw_value(
+		    h, g_mime_header_get_raw_value(src));
+}
+
+/* raw_part - a leaf part with the Content-* fields of body and bytes as
+ * its content, which GMime writes back unchanged */
+static GMimeObject *
+raw_part(GMimeObject *body, GBytes *bytes)
+{
+	GMimePart *p = g_mime_part_new();
+	GMimeHeaderList *hl = g_mime_object_get_header_list(body);
+	int n = hl != NULL ? g_mime_header_list_get_count(hl) : 0;
+	gsize len = 0;
+	const char *data = g_bytes_get_data(bytes, &len);
+	GMimeStream *s =
+	    g_mime_stream_mem_new_with_buffer(data != NULL ? data : "", len);
+	GMimeDataWrapper *w;
+
+	for (int i = 0; i < n; i++)
+		copy_header(
+		    GMIME_OBJECT(p), g_mime_header_list_get_header_at(hl, i));
+	/* No Content-Type means text/plain (RFC 2045 5.2), not the
+	 * application/octet-stream a new part starts with. */
+	if (hl == NULL || !g_mime_header_list_contains(hl, "Content-Type"))
+		(void)g_mime_header_list_remove(
+		    g_mime_object_get_header_list(GMIME_OBJECT(p)),
+		    "Content-Type");
+	/* The same encoding on both sides: GMime copies, never recodes. */
+	w = g_mime_data_wrapper_new_with_stream(
+	    s, g_mime_part_get_content_encoding(p));
+	g_mime_part_set_content(p, w);
+	g_object_unref(w);
+	g_object_unref(s);
+	return GMIME_OBJECT(p);
+}
+
+/* wrap_footer - body and a footer part in a new multipart/mixed; a body
+ * that arrived unchanged goes in as the bytes it arrived as */
 static void
 wrap_footer(GMimeMessage *m, GMimeObject *body, const char *footer)
 {
 	GMimeMultipart *mixed = g_mime_multipart_new_with_subtype("mixed");
 	GMimeObject *fp = footer_part(footer);
+	GBytes *raw = raw_body_of(m);
+	GMimeObject *first =
+	    raw != NULL ? raw_part(body, raw) : g_object_ref(body);
 
-	g_mime_multipart_add(mixed, body);
+	g_mime_multipart_add(mixed, first);
 	g_mime_multipart_add(mixed, fp);
+	g_object_unref(first);
 	g_object_unref(fp);
 	g_mime_message_set_mime_part(m, GMIME_OBJECT(mixed));
 	g_object_unref(mixed);
+	forget_raw_body(m);
 }
 
 /* mime_add_footer - append footer to a plain body, or wrap the body */
@@ -906,10 +1121,61 @@ mime_add_footer(GMimeMessage *m, const char *footer_utf8, GError **err)
 	if (GMIME_IS_PART(body) && !is_attachment(body) &&
 	    g_mime_content_type_is_type(
 		g_mime_object_get_content_type(body), "text", "plain") &&
-	    append_footer(GMIME_PART(body), footer_utf8))
+	    append_footer(GMIME_PART(body), footer_utf8)) {
+		forget_raw_body(m);
 		return true;
+	}
 	wrap_footer(m, body, footer_utf8);
 	return true;
+}
+
+/* written - o, or the content of o, as GMime writes it */
+static GByteArray *
+written(GMimeObject *o, bool content_only)
+{
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *ba;
+
+	/* Writes to a memory stream do not fail (allocation aborts). */
+	if (content_only)
+		(void)g_mime_object_write_content_to_stream(o, NULL, mem);
+	else
+		(void)g_mime_object_write_to_stream(o, NULL, mem);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	/* The array is ours now; the stream would free its data. */
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	g_object_unref(mem);
+	return ba;
+}
+
+/* write_message - m to out: its header as GMime writes it, then its body
+ * as it arrived when unchanged, else as GMime writes it */
+static void
+write_message(GMimeMessage *m, GMimeStream *out)
+{
+	GBytes *raw = raw_body_of(m);
+	GByteArray *all = written(GMIME_OBJECT(m), false), *body = NULL;
+	size_t head = all->len;
+	gsize n = 0;
+	const char *data;
+
+	/* GMime writes a message as header, empty line, body content. */
+	if (raw != NULL) {
+		body = written(g_mime_message_get_mime_part(m), true);
+		if (body->len <= all->len &&
+		    memcmp(all->data + all->len - body->len, body->data,
+			body->len) == 0)
+			head = all->len - body->len;
+		else
+			raw = NULL;
+	}
+	if (head > 0)
+		(void)g_mime_stream_write(out, (const char *)all->data, head);
+	if (raw != NULL && (data = g_bytes_get_data(raw, &n)) != NULL && n > 0)
+		(void)g_mime_stream_write(out, data, n);
+	g_byte_array_unref(all);
+	if (body != NULL)
+		g_byte_array_unref(body);
 }
 
 /* mime_to_bytes - o serialised, with LF line ends */
@@ -925,7 +1191,10 @@ mime_to_bytes(GMimeObject *o)
 	g_mime_stream_filter_add(GMIME_STREAM_FILTER(fs), f);
 	g_object_unref(f);
 	/* Writes to a memory stream do not fail (allocation aborts). */
-	(void)g_mime_object_write_to_stream(o, NULL, fs);
+	if (GMIME_IS_MESSAGE(o))
+		write_message(GMIME_MESSAGE(o), fs);
+	else
+		(void)g_mime_object_write_to_stream(o, NULL, fs);
 	(void)g_mime_stream_flush(fs);
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	b = g_bytes_new(ba->data, ba->len);
@@ -1067,16 +1336,36 @@ notice_body(GMimeMessage *m, const char *body)
 	g_free(text);
 }
 
+/* rfc822_part - a message/rfc822 part holding orig as mime_to_bytes()
+ * writes it, so that what arrived is what is attached */
+static GMimeObject *
+rfc822_part(GMimeMessage *orig)
+{
+	GMimePart *p = g_mime_part_new_with_type("message", "rfc822");
+	GBytes *b = mime_to_bytes(GMIME_OBJECT(orig));
+	gsize n = 0;
+	const char *data = g_bytes_get_data(b, &n);
+	GMimeStream *s =
+	    g_mime_stream_mem_new_with_buffer(data != NULL ? data : "", n);
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(
+	    s, GMIME_CONTENT_ENCODING_DEFAULT);
+
+	g_mime_part_set_content(p, w);
+	g_object_unref(w);
+	g_object_unref(s);
+	g_bytes_unref(b);
+	return GMIME_OBJECT(p);
+}
+
 /* notice_attach - make the body multipart/mixed [text, message/rfc822] */
 static void
 notice_attach(GMimeMessage *m, GMimeMessage *orig)
 {
 	GMimeMultipart *mp = g_mime_multipart_new_with_subtype("mixed");
-	GMimeMessagePart *mpart =
-	    g_mime_message_part_new_with_message("rfc822", orig);
+	GMimeObject *mpart = rfc822_part(orig);
 
 	g_mime_multipart_add(mp, g_mime_message_get_mime_part(m));
-	g_mime_multipart_add(mp, GMIME_OBJECT(mpart));
+	g_mime_multipart_add(mp, mpart);
 	g_mime_message_set_mime_part(m, GMIME_OBJECT(mp));
 	g_object_unref(mpart);
 	g_object_unref(mp);
@@ -1086,22 +1375,34 @@ notice_attach(GMimeMessage *m, GMimeMessage *orig)
 char *
 mime_build_notice(const struct mime_notice *n, GError **err)
 {
+	struct mime_notice c;
+	g_autofree char *subject = NULL;
 	GMimeMessage *m;
 	GBytes *b;
 	gsize len = 0;
 	char *data;
 
 	mime_init();
-	if (!notice_ok(n, err))
+	if (n == NULL)
+		return moim_fail(err, MOIM_ERR_INPUT, "notice incomplete"),
+		       NULL;
+	/* A subject that quotes a post's (up to three times the field bound
+	 * once decoded) is cut, not refused: a notice must not fail on it. */
+	c = *n;
+	if (c.subject != NULL && strlen(c.subject) > MOIM_MAX_SUBJECT) {
+		c.subject = subject = g_strdup(n->subject);
+		truncate_utf8(subject, MOIM_MAX_SUBJECT);
+	}
+	if (!notice_ok(&c, err))
 		return NULL;
 	m = g_mime_message_new(TRUE);
-	if (!notice_headers(m, n, err)) {
+	if (!notice_headers(m, &c, err)) {
 		g_object_unref(m);
 		return NULL;
 	}
-	notice_body(m, n->body);
-	if (n->attach != NULL)
-		notice_attach(m, n->attach);
+	notice_body(m, c.body);
+	if (c.attach != NULL)
+		notice_attach(m, c.attach);
 	b = mime_to_bytes(GMIME_OBJECT(m));
 	g_object_unref(m);
 	data = g_bytes_unref_to_data(b, &len);

@@ -29,7 +29,8 @@
  *	was seen (STYLE 7.11: hold or refuse such a post, do not just log).
  *
  *	mime_header_text() returns the first header of that name decoded to
- *	UTF-8 (RFC 2047, any charset GMime or iconv knows), or NULL.
+ *	UTF-8 (RFC 2047, any charset GMime or iconv knows) on one line (a
+ *	CR or LF an encoded word decodes to becomes a space), or NULL.
  *
  *	mime_is_auto_submitted() applies RFC 3834 and practice: a message is
  *	automatic when Auto-Submitted is present and not "no", Precedence is
@@ -41,7 +42,8 @@
  *	mime_subject_prefixed() puts prefix first unless it already occurs
  *	after the leading reply/forward markers (Re:, RE:, Fw:, Fwd:, AW:,
  *	SV:, 답장:, 회신:, 전달:, ...). CR, LF and TAB become spaces. An
- *	empty prefix gives a copy; an empty subject gives the prefix.
+ *	empty prefix gives a copy; an empty subject gives the prefix. The
+ *	result is cut, on a character, to MOIM_MAX_SUBJECT bytes.
  *
  *	mime_set_subject() and mime_set_header() replace (or add) a header,
  *	RFC 2047 encoded as UTF-8 when non-ASCII and folded by GMime.
@@ -60,11 +62,18 @@
  *	the first text/html part with tags and entities roughly removed.
  *	Line ends are LF. It is cut at max_bytes on a character boundary.
  *
- *	mime_to_bytes() serialises an object with LF line ends.
+ *	mime_to_bytes() serialises an object with LF line ends. The body of a
+ *	message from mime_parse() that was not changed (or was only wrapped,
+ *	as mime_add_footer() does) is written from the bytes received, not
+ *	from GMime's tree: GMime drops what follows a bad header line inside
+ *	a part, and a member's copy must not lose it. So a caller changes a
+ *	parsed body only through this module or by replacing it.
  *
  *	mime_build_notice() composes a complete text/plain; charset=UTF-8
  *	message from moim to a person, with Date, a new Message-ID,
- *	MIME-Version and Auto-Submitted: auto-replied (RFC 3834 5).
+ *	MIME-Version and Auto-Submitted: auto-replied (RFC 3834 5). A subject
+ *	over MOIM_MAX_SUBJECT is cut; an attached message is its received
+ *	bytes.
  * OWNERSHIP
  *	mime_parse() returns a new reference (g_object_unref). Returned
  *	strings are the caller's (g_free), mime_to_bytes() a new GBytes.

@@ -871,6 +871,270 @@ test_critical_warning(void)
 	g_object_unref(crit);
 }
 
+/* test_subject_long_8bit - raw 8-bit bytes that decode to more than
+ * MOIM_MAX_HEADER_FIELD still give a subject mime_set_subject() takes,
+ * and the copy parses again (a post with such a subject was retried for
+ * ever by moim-listd) */
+static void
+test_subject_long_8bit(void)
+{
+	GString *s = g_string_new("From: a@example.org\nSubject: ");
+	GMimeMessage *m;
+	GError *err = NULL;
+	g_autofree char *subj = NULL, *pre = NULL, *text = NULL;
+	GMimeMessage *m2;
+
+	/* 0x80 is the euro sign in windows-1252: three bytes of UTF-8. */
+	for (int i = 0; i < 30000; i++)
+		g_string_append_c(s, '\x80');
+	g_string_append(s, "\n\nbody\n");
+	m = parse_ok(s->str);
+	subj = mime_header_text(GMIME_OBJECT(m), "Subject");
+	g_assert_cmpuint(strlen(subj), >, MOIM_MAX_HEADER_FIELD);
+	pre = mime_subject_prefixed(subj, "[ai]");
+	g_assert_cmpuint(strlen(pre), <=, MOIM_MAX_SUBJECT);
+	g_assert_true(g_utf8_validate(pre, -1, NULL));
+	g_assert_true(g_str_has_prefix(pre, "[ai] \xe2\x82\xac"));
+	g_assert_true(mime_set_subject(m, pre, &err));
+	g_assert_no_error(err);
+	m2 = reparse(m, &text);
+	g_object_unref(m2);
+	g_object_unref(m);
+	g_string_free(s, TRUE);
+}
+
+struct lossy_case {
+	const char *name;
+	const char *msg; /* a body GMime's tree would not write back whole */
+	const char *lost; /* bytes that must reach the copy */
+};
+
+/* GMime drops what follows a bad header line inside a part. */
+static const struct lossy_case lossy[] = {
+    {"attached message without a header",
+	"From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
+	"Content-Type: message/rfc822\n\n"
+	"garbage without headers\nMARKER one\n",
+	"garbage without headers\nMARKER one\n"},
+    {"attached message, header then a bad line",
+	"From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
+	"Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	"Content-Type: text/plain\n\nhello\n--b\n"
+	"Content-Type: message/rfc822\n\n"
+	"Received: from x.example.net (x [192.0.2.1])\n"
+	"(using TLSv1.3 with cipher TLS13_AES_256_GCM_SHA384)\n"
+	"Subject: forwarded\n\nMARKER two\n--b--\n",
+	"(using TLSv1.3 with cipher TLS13_AES_256_GCM_SHA384)\n"
+	"Subject: forwarded\n\nMARKER two\n"},
+    {"part header with a line without a colon",
+	"From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
+	"Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+	"Content-Type: text/plain\ngarbage no colon\nMARKER three\n"
+	"--b--\nepilogue\n",
+	"--b\nContent-Type: text/plain\ngarbage no colon\nMARKER three\n"
+	"--b--\nepilogue\n"},
+    {"NUL in an attached message",
+	"From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
+	"Content-Type: message/rfc822\n\n\x01\xff no header\nMARKER four\n",
+	"\x01\xff no header\nMARKER four\n"},
+};
+
+/* has_bytes - whether the serialised m holds want */
+static bool
+has_bytes(GMimeMessage *m, const char *want)
+{
+	GBytes *b = mime_to_bytes(GMIME_OBJECT(m));
+	gsize n = 0;
+	const char *d = g_bytes_get_data(b, &n);
+	bool has = g_strstr_len(d, n, want) != NULL;
+
+	g_bytes_unref(b);
+	return has;
+}
+
+/* test_lossy_body - a body GMime cannot write back whole reaches the copy
+ * as it came: unchanged, wrapped with a footer, attached to a notice
+ * (GMime's tree alone left these parts empty in members' copies) */
+static void
+test_lossy_body(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(lossy); i++) {
+		const struct lossy_case *c = &lossy[i];
+		GMimeMessage *m = parse_ok(c->msg);
+		struct mime_notice n = {.from = "L <l-request@example.org>",
+		    .to = "a@example.org",
+		    .subject = "held",
+		    .body = "held\n",
+		    .message_id_domain = "example.org",
+		    .attach = m};
+		g_autofree char *notice = NULL, *text = NULL;
+		GError *err = NULL;
+		GMimeMessage *m2;
+
+		g_test_message("%s", c->name);
+		g_assert_true(has_bytes(m, c->lost));
+		notice = mime_build_notice(&n, &err);
+		g_assert_no_error(err);
+		g_assert_nonnull(strstr(notice, c->lost));
+		g_assert_true(mime_add_footer(m, "footer", &err));
+		g_assert_no_error(err);
+		g_assert_true(has_bytes(m, c->lost));
+		m2 = reparse(m, &text);
+		g_assert_nonnull(strstr(text, "\nfooter\n"));
+		g_assert_true(
+		    GMIME_IS_MULTIPART(g_mime_message_get_mime_part(m2)));
+		g_object_unref(m2);
+		g_object_unref(m);
+	}
+}
+
+/* test_header_text_one_line - CR and LF that an encoded word decodes to
+ * become spaces (a held post's notice to the moderators failed on them,
+ * and the post was retried for ever) */
+static void
+test_header_text_one_line(void)
+{
+	GMimeMessage *m = parse_ok("From: a@example.org\n"
+				   "Subject: =?utf-8?q?one=0D=0Atwo=0Athree?=\n"
+				   "\nbody\n");
+	g_autofree char *subj = mime_header_text(GMIME_OBJECT(m), "Subject");
+
+	g_assert_cmpstr(subj, ==, "one  two three");
+	g_object_unref(m);
+}
+
+/* test_notice_long_subject - a notice whose subject quotes an enormous
+ * one is cut, not refused, and parses again */
+static void
+test_notice_long_subject(void)
+{
+	GString *subj = g_string_new("Approval needed: ");
+	struct mime_notice n = {.from = "L <l-request@example.org>",
+	    .to = "owner@example.org",
+	    .body = "a post is held\n",
+	    .message_id_domain = "example.org"};
+	GError *err = NULL;
+	g_autofree char *out = NULL, *got = NULL;
+	GMimeMessage *m;
+
+	for (int i = 0; i < 30000; i++)
+		g_string_append(subj, "\xe2\x82\xac"); /* 90,000 bytes */
+	n.subject = subj->str;
+	out = mime_build_notice(&n, &err);
+	g_assert_no_error(err);
+	g_assert_nonnull(out);
+	m = parse_ok(out);
+	got = mime_header_text(GMIME_OBJECT(m), "Subject");
+	g_assert_cmpuint(strlen(got), <=, MOIM_MAX_SUBJECT);
+	g_assert_true(g_str_has_prefix(got, "Approval needed: \xe2\x82\xac"));
+	g_assert_true(g_utf8_validate(got, -1, NULL));
+	g_object_unref(m);
+	g_string_free(subj, TRUE);
+}
+
+/* test_footer_no_content_type - a body without Content-Type that is
+ * wrapped stays text/plain (not an application/octet-stream attachment) */
+static void
+test_footer_no_content_type(void)
+{
+	GMimeMessage *m = parse_ok("From: a@example.org\nSubject: x\n\n"
+				   "caf\xe9 and no Content-Type\n");
+	GError *err = NULL;
+	g_autofree char *text = NULL, *body = NULL;
+	GMimeMessage *m2;
+	GMimeObject *first;
+
+	g_assert_true(mime_add_footer(m, "footer", &err));
+	m2 = reparse(m, &text);
+	first = g_mime_multipart_get_part(
+	    GMIME_MULTIPART(g_mime_message_get_mime_part(m2)), 0);
+	g_assert_null(g_mime_object_get_header(first, "Content-Type"));
+	g_assert_true(g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(first), "text", "plain"));
+	g_assert_nonnull(strstr(text, "\n\ncaf\xe9 and no Content-Type\n"));
+	body = mime_body_text(m2, 1000);
+	g_assert_cmpstr(body, ==, "café and no Content-Type\n");
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
+/* test_footer_bad_base64 - a text in broken base64 is wrapped as it came,
+ * not decoded leniently and encoded again without its bad bytes */
+static void
+test_footer_bad_base64(void)
+{
+	static const char *const bodies[] = {"aGVsbG8K*!@@@\n", "aGVsbG8\n",
+	    "aGVs=bG8K\n", "aGVsbG8K====\n", "aGVsbG8K\n"};
+	GError *err = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bodies); i++) {
+		g_autofree char *s =
+		    g_strdup_printf("From: a@example.org\nSubject: x\n"
+				    "Content-Type: text/plain\n"
+				    "Content-Transfer-Encoding: base64\n\n%s",
+			bodies[i]);
+		GMimeMessage *m = parse_ok(s);
+		g_autofree char *body = NULL;
+		bool is_clean = i == G_N_ELEMENTS(bodies) - 1;
+
+		g_assert_true(mime_add_footer(m, "footer", &err));
+		g_assert_no_error(err);
+		body = mime_body_text(m, 1000);
+		if (is_clean) {
+			/* Clean base64 still gets the footer in its text. */
+			g_assert_true(
+			    GMIME_IS_PART(g_mime_message_get_mime_part(m)));
+			g_assert_cmpstr(body, ==, "hello\n\nfooter\n");
+		} else {
+			g_assert_true(GMIME_IS_MULTIPART(
+			    g_mime_message_get_mime_part(m)));
+			g_assert_true(has_bytes(m, bodies[i]));
+		}
+		g_object_unref(m);
+	}
+}
+
+/* test_raw_body_changed - a body changed through this module is written
+ * from the tree, not from the bytes it came as */
+static void
+test_raw_body_changed(void)
+{
+	GMimeMessage *m = parse_ok("From: a@example.org\nSubject: x\n"
+				   "Content-Type: text/plain\n\nhello\n");
+	GError *err = NULL;
+	GMimeMessage *m2;
+	g_autofree char *text = NULL, *body = NULL;
+	GMimePart *p;
+
+	/* Unchanged: the same bytes; a header edit keeps the body. */
+	g_assert_true(mime_set_header(GMIME_OBJECT(m), "X-A", "b", &err));
+	m2 = reparse(m, &text);
+	g_assert_nonnull(strstr(text, "X-A: b\n"));
+	g_assert_true(g_str_has_suffix(text, "\n\nhello\n"));
+	g_object_unref(m2);
+	/* A footer appended to the text is written. */
+	g_assert_true(mime_add_footer(m, "footer", &err));
+	body = mime_body_text(m, 1000);
+	g_assert_nonnull(strstr(body, "footer"));
+	g_assert_true(has_bytes(m, "footer"));
+	g_object_unref(m);
+	/* A body replaced by the caller is written. */
+	m = parse_ok("From: a@example.org\nSubject: x\n\nhello\n");
+	p = g_mime_part_new_with_type("text", "plain");
+	g_mime_message_set_mime_part(m, GMIME_OBJECT(p));
+	g_object_unref(p);
+	g_assert_false(has_bytes(m, "hello"));
+	g_object_unref(m);
+	/* A Content-* field set on the message is the body's: the body is
+	 * then written from the tree, which for this one loses the text. */
+	m = parse_ok(lossy[0].msg);
+	g_assert_true(has_bytes(m, lossy[0].lost));
+	g_assert_true(
+	    mime_set_header(GMIME_OBJECT(m), "Content-Description", "d", &err));
+	g_assert_false(has_bytes(m, lossy[0].lost));
+	g_object_unref(m);
+}
+
 /* main - register and run the tests */
 int
 main(int argc, char **argv)
@@ -898,5 +1162,14 @@ main(int argc, char **argv)
 	g_test_add_func("/mime/garbage", test_garbage);
 	g_test_add_func("/mime/auto-submitted", test_auto_submitted);
 	g_test_add_func("/mime/critical-warning", test_critical_warning);
+	g_test_add_func("/mime/subject-long-8bit", test_subject_long_8bit);
+	g_test_add_func("/mime/lossy-body", test_lossy_body);
+	g_test_add_func("/mime/raw-body-changed", test_raw_body_changed);
+	g_test_add_func(
+	    "/mime/footer/no-content-type", test_footer_no_content_type);
+	g_test_add_func("/mime/footer/bad-base64", test_footer_bad_base64);
+	g_test_add_func(
+	    "/mime/header-text-one-line", test_header_text_one_line);
+	g_test_add_func("/mime/notice-long-subject", test_notice_long_subject);
 	return g_test_run();
 }

@@ -70,10 +70,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The reply text kept for a result: enough for any real rejection. */
-#define SMTPC_MAX_TEXT 512
-/* Lines of one reply; EHLO lists a dozen, a stream of "250-" is hostile. */
-#define SMTPC_MAX_REPLY_LINES 100
+#include "limits.h"
 
 struct smtpc;
 

@@ -17,12 +17,10 @@
 
 #include "err.h"
 #include "job.h"
+#include "limits.h"
 #include "log.h"
 #include "mime.h"
 #include "tpl.h"
-
-#define MOIM_MAX_DIGEST_POSTS 100
-#define MOIM_MAX_DIGEST_BYTES (5 * 1024 * 1024)
 
 /* Headers a digest keeps of each post (Content-* are kept too): what a
  * reader needs to see and to reply in the thread (RFC 1153 and Mailman

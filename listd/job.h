@@ -72,6 +72,7 @@ char *list_id_value(const struct store_list *l);
 void job_facts(struct job *j, const char *mail_from);
 void job_clear(struct job *j);
 bool post_distribute(struct job *j, GError **err);
+bool post_hold(struct job *j, const char *why, GError **err);
 bool post_tell_author(
     struct job *j, const char *tpl, const char *why, GError **err);
 bool moderate_notify(

@@ -112,6 +112,15 @@ hold(struct job *j, const char *why, GError **err)
 	    post_tell_author(j, "post-held", why, err);
 }
 
+/* post_hold - hold a post that moim-listd could not process (a permanent
+ * failure of its handler), so that it is neither retried for ever nor
+ * lost; the moderators and the author are told */
+bool
+post_hold(struct job *j, const char *why, GError **err)
+{
+	return hold(j, why, err);
+}
+
 /* munge_from - From becomes "Author via List" <L@D>, author in Reply-To */
 static bool
 munge_from(struct job *j, GError **err)

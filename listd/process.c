@@ -157,6 +157,38 @@ job_clear(struct job *j)
 	g_clear_pointer(&j->reply, g_free);
 }
 
+/* is_permanent - whether a job's failure would only repeat on a retry:
+ * its input or the list's policy refused it, not the database or I/O */
+static bool
+is_permanent(const GError *e)
+{
+	return g_error_matches(e, MOIM_ERROR, MOIM_ERR_INPUT) ||
+	    g_error_matches(e, MOIM_ERROR, MOIM_ERR_POLICY);
+}
+
+/* job_give_up - a job that failed for good: a post is held for the
+ * moderators, anything else is marked failed, in one transaction; false
+ * when even that failed (the job is then retried) */
+static bool
+job_give_up(struct job *j, const GError *why, GError **err)
+{
+	bool ok;
+
+	log_error("process: id=%" G_GINT64_FORMAT " rcpt=%s: %s: giving up",
+	    j->in->msg_id, j->in->rcpt, why->message);
+	if (!store_begin(j->s, err))
+		return false;
+	j->result = "failed";
+	/* The reason is ours: the error's text may quote the input. */
+	ok = (j->t.kind != RCPT_POST || j->t.list == NULL ||
+		 post_hold(j, "moim could not process the message", err)) &&
+	    store_inbound_done(j->s, j->in->id, j->result, err) &&
+	    store_commit(j->s, err);
+	if (!ok)
+		store_rollback(j->s);
+	return ok;
+}
+
 /* process_one - run a job; on failure retry it later or give up */
 static void
 process_one(struct listd *d, struct store *s, const struct store_inbound *in)
@@ -175,6 +207,8 @@ process_one(struct listd *d, struct store *s, const struct store_inbound *in)
 			 " kind=%s message-id=%s result=%s",
 		    in->msg_id, qid, in->rcpt, rcpt_kind_name(j.t.kind),
 		    j.message_id ? j.message_id : "-", j.result);
+		listd_kick(d);
+	} else if (is_permanent(e) && job_give_up(&j, e, NULL)) {
 		listd_kick(d);
 	} else {
 		log_warn("process: id=%" G_GINT64_FORMAT
