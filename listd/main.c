@@ -236,6 +236,8 @@ main(int argc, char **argv)
 	g_free(senders);
 	g_ptr_array_unref(d.retired);
 	dmarc_free(d.dmarc);
+	token_key_free(d.key);
+	g_free(d.relay_host);
 	config_unref(d.cfg);
 	g_free(d.cfg_path);
 	log_info("stopped");
