@@ -6,7 +6,8 @@
  * in the [moim] time zone, the timer turns the queued posts into one
  * issue (RFC 2046 5.1.5): a multipart/mixed whose first part is a table
  * of contents from the "digest" template, then a multipart/digest with
- * each post as message/rfc822 (only the headers a reader needs), then
+ * each post as message/rfc822 (only the headers a reader needs, and the
+ * body as received), then
  * the footer. The issue goes to every digest member as a personal copy
  * (VERP, List-Unsubscribe) and its posts leave the queue in the same
  * transaction, so an issue goes out once, also across a restart. A day
@@ -88,19 +89,46 @@ keep_header(const char *name)
 	return false;
 }
 
-/* trim_headers - drop every header of m a digest reader does not need */
-static void
-trim_headers(GMimeMessage *m)
+/* post_part - a post as a message/rfc822 part: its header fields that a
+ * reader needs, then its body as received (not as GMime would write it
+ * again, which loses what follows a bad header line inside a part) */
+static GMimeObject *
+post_part(const char *raw, size_t len)
 {
-	GMimeHeaderList *h = g_mime_object_get_header_list(GMIME_OBJECT(m));
-	int i;
+	GString *out = g_string_sized_new(len + 2);
+	const char *p = raw, *end = raw + len, *nl, *colon;
+	GMimeStream *st;
+	GMimeDataWrapper *w;
+	GMimePart *part;
+	bool keep = false;
 
-	for (i = g_mime_header_list_get_count(h) - 1; i >= 0; i--) {
-		GMimeHeader *x = g_mime_header_list_get_header_at(h, i);
+	while (p < end && *p != '\n' &&
+	    !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl != NULL ? nl + 1 : end;
+		if (*p != ' ' && *p != '\t') {
+			g_autofree char *name = NULL;
 
-		if (!keep_header(g_mime_header_get_name(x)))
-			g_mime_header_list_remove_at(h, i);
+			colon = memchr(p, ':', (size_t)(nl - p));
+			name = colon != NULL ? g_strndup(p, colon - p) : NULL;
+			keep = name != NULL && keep_header(g_strstrip(name));
+		}
+		if (keep)
+			g_string_append_len(out, p, nl - p);
+		p = nl;
 	}
+	if (p == end)
+		g_string_append_c(out, '\n');
+	g_string_append_len(out, p, end - p);
+	st = g_mime_stream_mem_new_with_buffer(out->str, out->len);
+	g_string_free(out, TRUE);
+	w = g_mime_data_wrapper_new_with_stream(
+	    st, GMIME_CONTENT_ENCODING_DEFAULT);
+	part = g_mime_part_new_with_type("message", "rfc822");
+	g_mime_part_set_content(part, w);
+	g_object_unref(w);
+	g_object_unref(st);
+	return GMIME_OBJECT(part);
 }
 
 /* one_line - s with control characters (line breaks too) as spaces */
@@ -151,7 +179,7 @@ digest_parts(
 		const char *raw = g_bytes_get_data(p->raw, &len);
 		GError *e = NULL;
 		GMimeMessage *m = mime_parse(raw, len, &e);
-		GMimeMessagePart *mp;
+		GMimeObject *mp;
 
 		if (m == NULL) {
 			log_warn("digest: list=%s post %" G_GINT64_FORMAT
@@ -161,9 +189,8 @@ digest_parts(
 			continue;
 		}
 		toc_line(toc, ++n, m);
-		trim_headers(m);
-		mp = g_mime_message_part_new_with_message("rfc822", m);
-		g_mime_multipart_add(dig, GMIME_OBJECT(mp));
+		mp = post_part(raw, len);
+		g_mime_multipart_add(dig, mp);
 		g_object_unref(mp);
 		g_object_unref(m);
 	}

@@ -31,12 +31,38 @@ t_is "$(moimctl member ls $L --json | jq -r '.[] | select(.address == "erin@exam
 send_mail_text alice@example.net "$LA" "트랜스포머 논문 읽기" "이번 주에는 Attention Is All You Need를 읽습니다."
 send_mail_text bob@example.com "$LA" "Re: 트랜스포머 논문 읽기" "좋습니다. 저는 3장을 맡겠습니다."
 send_mail_text alice@example.net "$LA" "Next meeting: Friday" "Room 204, 7 pm."
-t_ok "regular members get each post" e2e_poll 30 '[ "$(maildir_count bob@example.com)" -ge 3 ]'
+# a post forwarding a message whose header has a broken line (a real
+# mail client's work): what follows that line must reach digest readers
+cat >"$E2E_DIR/msg/broken.eml" <<EOM
+From: <bob@example.com>
+To: <$LA>
+Subject: slides attached
+Date: $(date -R)
+Message-ID: <broken.$$@example.com>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=UTF-8
+
+slides below
+--b1
+Content-Type: message/rfc822
+
+Received: from x.example.net (x [192.0.2.1])
+(using TLSv1.3 with cipher TLS13_AES_256_GCM_SHA384)
+Subject: forwarded
+
+AFTER-BAD-HEADER-MARKER
+--b1--
+EOM
+send_mail bob@example.com "$LA" "$E2E_DIR/msg/broken.eml"
+t_ok "regular members get each post" e2e_poll 30 '[ "$(maildir_count bob@example.com)" -ge 4 ]'
 moim_settle 30
 t_is "$(maildir_count dave@example.com)" 0 "a digest member gets no single post"
 t_is "$(maildir_count erin@example.net)" 1 "erin only has the command's answer"
-t_is "$(sqlite3 -readonly "$E2E_DIR/db/moim.db" 'SELECT count(*) FROM digest_queue')" 3 \
-	"three posts wait for the digest"
+t_is "$(sqlite3 -readonly "$E2E_DIR/db/moim.db" 'SELECT count(*) FROM digest_queue')" 4 \
+	"four posts wait for the digest"
 
 # Now the digest time comes: a few seconds ahead, in the list's zone.
 sleep_past_midnight()
@@ -52,7 +78,7 @@ t_ok "erin gets a digest" maildir_wait erin@example.net 2 30
 moim_settle 30
 
 f=$(maildir_last dave@example.com)
-t_like "$(header_of "$f" Subject)" "AI 스터디.*다이제스트 제1호.*글 3개" "the subject names the list, issue and count"
+t_like "$(header_of "$f" Subject)" "AI 스터디.*다이제스트 제1호.*글 4개" "the subject names the list, issue and count"
 t_is "$(header_of "$f" List-Id)" "AI 스터디 <study.$E2E_LIST_DOMAIN>" "the digest has List-Id, its name decoded"
 t_like "$(header_of "$f" List-Unsubscribe)" "mailto:study-unsubscribe\+" "a personal List-Unsubscribe"
 t_not "the digest is not marked as an automatic reply" grep -qi '^Auto-Submitted:' "$f"
@@ -74,7 +100,8 @@ diag "$structure"
 t_is "$(echo "$structure" | sed -n 1p)" multipart/mixed "the digest is multipart/mixed"
 t_is "$(echo "$structure" | sed -n 2p)" text/plain "its first part is the table of contents"
 t_is "$(echo "$structure" | sed -n 3p)" multipart/digest "then a multipart/digest"
-t_is "$(echo "$structure" | grep -c '^message/rfc822 ')" 3 "with the three posts as message/rfc822"
+t_is "$(echo "$structure" | grep -c '^message/rfc822 ')" 4 "with the four posts as message/rfc822"
+t_ok "a part after a broken header line is kept" grep -q AFTER-BAD-HEADER-MARKER "$f"
 t_like "$(echo "$structure" | grep '^message/rfc822' | sed -n 1p)" \
 	"트랜스포머 논문 읽기 \| alice@example.net \| False \| 이번 주에는 Attention" \
 	"the first post is intact, without its Received lines"
