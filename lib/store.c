@@ -260,6 +260,9 @@ static const char *const migrations[] = {
      * calendar's UID, so its updates and cancellations find it. */
     "ALTER TABLE events ADD COLUMN source_uid TEXT;"
     "CREATE INDEX events_source_uid ON events (source_uid);",
+    /* 5 -> 6: a command that changes something for its sender (digest,
+     * nomail, rsvp) waits for the sender's confirmation, as written. */
+    "ALTER TABLE pending ADD COLUMN command TEXT;",
 };
 
 /* store_errf - convert the connection's SQLite error into a GError */
@@ -1093,7 +1096,7 @@ store_member_free(struct store_member *m)
 /* -------------------------------------------------------------- pending */
 
 static const char *const pending_names[] = {
-    "subscribe", "unsubscribe", "probe"};
+    "subscribe", "unsubscribe", "probe", "command"};
 
 const char *
 store_pending_kind_name(enum store_pending_kind k)
@@ -1119,6 +1122,25 @@ store_pending_add(struct store *s, gint64 list_id, enum store_pending_kind kind,
 	return true;
 }
 
+/* store_pending_add_command - record a command waiting for its sender's
+ * confirmation */
+bool
+store_pending_add_command(struct store *s, gint64 list_id, const char *address,
+    const char *command, gint64 now, gint64 expires, gint64 *id_out,
+    GError **err)
+{
+	if (!sq_done(s,
+		sq_stmt(s, err,
+		    "INSERT INTO pending (list_id, kind, address, created,"
+		    " expires, command) VALUES (?, ?, ?, ?, ?, ?)",
+		    "iitiit", list_id, (gint64)STORE_PENDING_COMMAND, address,
+		    now, expires, command),
+		err))
+		return false;
+	*id_out = sqlite3_last_insert_rowid(s->db);
+	return true;
+}
+
 /* store_pending_get - the pending row id, or *p_out = NULL */
 bool
 store_pending_get(
@@ -1126,7 +1148,7 @@ store_pending_get(
 {
 	sqlite3_stmt *st = sq_stmt(s, err,
 	    "SELECT id, list_id, kind, address, display_name, created, expires,"
-	    " used FROM pending WHERE id = ?",
+	    " used, command FROM pending WHERE id = ?",
 	    "i", id);
 	struct store_pending *p;
 	bool row;
@@ -1139,13 +1161,14 @@ store_pending_get(
 	p = g_new0(struct store_pending, 1);
 	p->id = sqlite3_column_int64(st, 0);
 	p->list_id = sqlite3_column_int64(st, 1);
-	p->kind =
-	    (enum store_pending_kind)CLAMP(sqlite3_column_int(st, 2), 0, 2);
+	p->kind = (enum store_pending_kind)CLAMP(
+	    sqlite3_column_int(st, 2), 0, STORE_PENDING_COMMAND);
 	p->address = sq_text(st, 3);
 	p->display_name = sq_text(st, 4);
 	p->created = sqlite3_column_int64(st, 5);
 	p->expires = sqlite3_column_int64(st, 6);
 	p->used = sqlite3_column_int(st, 7) != 0;
+	p->command = sq_text(st, 8);
 	sqlite3_reset(st);
 	*p_out = p;
 	return true;
@@ -1181,6 +1204,7 @@ store_pending_free(struct store_pending *p)
 	if (p == NULL)
 		return;
 	g_free(p->address);
+	g_free(p->command);
 	g_free(p->display_name);
 	g_free(p);
 }

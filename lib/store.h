@@ -45,7 +45,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -146,6 +146,7 @@ enum store_pending_kind {
 	STORE_PENDING_SUBSCRIBE,
 	STORE_PENDING_UNSUBSCRIBE,
 	STORE_PENDING_PROBE,
+	STORE_PENDING_COMMAND, /* command: carried out when confirmed */
 };
 struct store_pending {
 	gint64 id;
@@ -156,10 +157,14 @@ struct store_pending {
 	gint64 created;
 	gint64 expires;
 	bool used;
+	char *command; /* STORE_PENDING_COMMAND: the command line, or NULL */
 };
 bool store_pending_add(struct store *s, gint64 list_id,
     enum store_pending_kind kind, const char *address, const char *display_name,
     gint64 now, gint64 expires, gint64 *id_out, GError **err);
+bool store_pending_add_command(struct store *s, gint64 list_id,
+    const char *address, const char *command, gint64 now, gint64 expires,
+    gint64 *id_out, GError **err);
 bool store_pending_get(
     struct store *s, gint64 id, struct store_pending **p_out, GError **err);
 /* Marks the row used; *consumed_out is false if it already was. */

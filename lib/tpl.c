@@ -210,12 +210,12 @@ tpl_render(const char *dir, const char *lang, const char *name,
 
 /* Every template moim renders; "moimctl check" and the tests use it. */
 static const char *const names[] = {"already-member", "bounce-disabled",
-    "bounce-policy", "bounce-probe", "confirm-subscribe", "confirm-unsubscribe",
-    "digest", "event-cancel", "event-held", "event-reminder", "event-update",
-    "footer", "goodbye", "help", "mod-request", "not-member", "post-expired",
-    "post-held", "post-refused", "post-rejected", "reenabled", "results",
-    "rsvp-confirm", "rsvp-held", "rsvp-promoted", "rsvp-report", "welcome",
-    NULL};
+    "bounce-policy", "bounce-probe", "confirm-command", "confirm-subscribe",
+    "confirm-unsubscribe", "digest", "event-cancel", "event-held",
+    "event-reminder", "event-update", "footer", "goodbye", "help",
+    "mod-request", "not-member", "post-expired", "post-held", "post-refused",
+    "post-rejected", "reenabled", "results", "rsvp-confirm", "rsvp-held",
+    "rsvp-promoted", "rsvp-report", "welcome", NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

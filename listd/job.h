@@ -53,6 +53,9 @@ struct job {
 	char *subject; /* decoded UTF-8 or NULL */
 	const char *result; /* one word for the log and the queue */
 	char *reply; /* a command's answer built at run time, or NULL */
+	/* A confirmed command (digest, nomail, rsvp) acts for this address,
+	 * whoever sent the confirmation; NULL otherwise. */
+	struct addr *confirmed_as;
 };
 
 bool post_handle(struct job *j, GError **err);
@@ -108,6 +111,11 @@ GHashTable *event_vars(
 bool rsvp_handle(struct job *j, GError **err);
 bool rsvp_reply(struct job *j, bool *handled_out, GError **err);
 bool rsvp_command(
+    struct job *j, const struct cmd *c, const char **result_out, GError **err);
+/* request.c: a command that changes something for its sender waits for
+ * the sender's confirmation (STYLE: From is a claim). */
+extern const char request_confirm_sent[];
+bool request_ask_command(
     struct job *j, const struct cmd *c, const char **result_out, GError **err);
 bool rsvp_tell_promoted(struct job *j, const struct store_event *ev,
     const struct store_rsvp *r, GError **err);

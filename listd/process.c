@@ -155,6 +155,7 @@ job_clear(struct job *j)
 	g_clear_pointer(&j->message_id, g_free);
 	g_clear_pointer(&j->subject, g_free);
 	g_clear_pointer(&j->reply, g_free);
+	g_clear_pointer(&j->confirmed_as, addr_free);
 }
 
 /* is_permanent - whether a job's failure would only repeat on a retry:

@@ -17,11 +17,46 @@
 
 #define CONFIRM_DAYS 7
 
-/* requester - the address a request speaks for: From, else envelope */
+const char request_confirm_sent[] = "confirmation sent";
+
+/* requester - the address a request speaks for: the one a confirmed
+ * command acts for, else From, else the envelope */
 static const struct addr *
 requester(const struct job *j)
 {
+	if (j->confirmed_as != NULL)
+		return j->confirmed_as;
 	return j->from != NULL ? j->from : j->envelope;
+}
+
+/* request_ask_command - keep a command that changes something for its
+ * sender (digest, nomail, rsvp) and mail the sender a token: From is a
+ * claim, and only the address's owner can answer the mail */
+bool
+request_ask_command(
+    struct job *j, const struct cmd *c, const char **result_out, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	const char *addr = addr_canonical(requester(j));
+	gint64 id, exp = j->now + CONFIRM_DAYS * 86400;
+	g_autofree char *tok = NULL, *caddr = NULL;
+	GHashTable *v;
+	bool ok;
+
+	if (!store_pending_add_command(
+		j->s, l->id, addr, c->line, j->now, exp, &id, err))
+		return false;
+	tok = token_make(
+	    j->d->key, "confirm", l->address, addr, (guint64)id, exp);
+	caddr = g_strdup_printf("%s-confirm+%s@%s", l->local, tok, l->domain);
+	v = notice_vars(j, addr);
+	g_hash_table_insert(v, "token", g_strdup(tok));
+	g_hash_table_insert(v, "confirm_address", g_strdup(caddr));
+	g_hash_table_insert(v, "command", g_strdup(c->line));
+	ok = notice_queue(j, "confirm-command", addr, v, caddr, err);
+	g_hash_table_unref(v);
+	*result_out = request_confirm_sent;
+	return ok;
 }
 
 /* ask_confirm - record a pending change and mail its token to addr */
@@ -103,6 +138,45 @@ do_unsubscribe(
 	return ask_confirm(j, STORE_PENDING_UNSUBSCRIBE, addr, NULL, err);
 }
 
+static bool run_cmd(
+    struct job *j, const struct cmd *c, const char **result_out, GError **err);
+
+/* apply_command - carry out a confirmed command for the address it was
+ * asked for; digest and nomail answer with the results, an rsvp with its
+ * own confirmation */
+static bool
+apply_command(struct job *j, const struct store_pending *p,
+    const char **result_out, GError **err)
+{
+	GPtrArray *cmds = cmd_parse(NULL, p->command);
+	struct cmd *c = cmds->len > 0 ? cmds->pdata[0] : NULL;
+	const char *res = "nothing to confirm";
+	bool ok = true;
+
+	if (c != NULL && !c->bad_args &&
+	    (c->verb == CMD_DIGEST || c->verb == CMD_NOMAIL ||
+		c->verb == CMD_RSVP) &&
+	    addr_parse(
+		p->address, strlen(p->address), &j->confirmed_as, NULL)) {
+		ok = run_cmd(j, c, &res, err);
+		log_info("list=%s confirmed \"%s\" for %s: %s",
+		    j->t.list->address, c->line, p->address, res);
+		if (ok && c->verb != CMD_RSVP) {
+			g_autofree char *r =
+			    g_strdup_printf("> %s\n  %s\n", c->line, res);
+			GHashTable *v = notice_vars(j, p->address);
+
+			g_hash_table_insert(v, "results", g_strdup(r));
+			ok = notice_queue(
+			    j, "results", p->address, v, NULL, err);
+			g_hash_table_unref(v);
+		}
+	}
+	*result_out = res;
+	g_ptr_array_unref(cmds);
+	return ok;
+}
+
 /* apply_pending - carry out a confirmed change */
 static bool
 apply_pending(struct job *j, const struct store_pending *p,
@@ -145,6 +219,8 @@ apply_pending(struct job *j, const struct store_pending *p,
 		*result_out = "delivery enabled again";
 		return ok;
 	}
+	if (p->kind == STORE_PENDING_COMMAND && p->command != NULL)
+		return apply_command(j, p, result_out, err);
 	*result_out = "nothing to confirm";
 	return true;
 }
@@ -205,6 +281,10 @@ do_mode(
 	if (m == NULL) {
 		*result_out = "not a member";
 		return true;
+	}
+	if (j->confirmed_as == NULL) {
+		store_member_free(m);
+		return request_ask_command(j, c, result_out, err);
 	}
 	if (on)
 		mode = c->verb == CMD_DIGEST ? STORE_MODE_DIGEST
@@ -271,7 +351,8 @@ run_commands(struct job *j, GError **err)
 		g_string_append_printf(results, "> %s\n  %s\n\n", c->line, res);
 		/* These answer with their own mail. */
 		if (c->verb != CMD_SUBSCRIBE && c->verb != CMD_UNSUBSCRIBE &&
-		    c->verb != CMD_HELP && c->verb != CMD_CONFIRM)
+		    c->verb != CMD_HELP && c->verb != CMD_CONFIRM &&
+		    res != request_confirm_sent)
 			only_quiet = false;
 	}
 	if (ok && cmds->len == 0) {

@@ -328,10 +328,13 @@ answer_of_text(const struct rsvptext *t, enum seats_answer *a_out)
 	return true;
 }
 
-/* sender - the address an answer speaks for: From, else envelope */
+/* sender - the address an answer speaks for: the one a confirmed
+ * command acts for, else From, else the envelope */
 static const struct addr *
 sender(const struct job *j)
 {
+	if (j->confirmed_as != NULL)
+		return j->confirmed_as;
 	return j->from != NULL ? j->from : j->envelope;
 }
 
@@ -672,6 +675,10 @@ rsvp_command(
 				     : "only members answer events";
 		store_event_free(ev);
 		return true;
+	}
+	if (j->confirmed_as == NULL) {
+		store_event_free(ev);
+		return request_ask_command(j, c, result_out, err);
 	}
 	if (strcmp(c->arg2, "yes") == 0)
 		a = SEATS_YES;

@@ -22,11 +22,20 @@ moimctl member add $L erin@example.net >/dev/null
 moimctl list set $L digest_time="$(TZ=Asia/Seoul date -d '+1 hour' +%H:%M)"
 listd_start || bail_out "moim-listd did not start"
 
-# erin asks for the digest by mail
+# erin asks for the digest by mail and confirms (From is only a claim)
+erin_mode()
+{
+	moimctl member ls $L --json |
+		jq -r '.[] | select(.address == "erin@example.net") | .mode'
+}
 send_mail_text erin@example.net "$L-request@$E2E_LIST_DOMAIN" "digest on" ""
-t_ok "erin's digest on is answered" maildir_wait erin@example.net 1 30
-t_is "$(moimctl member ls $L --json | jq -r '.[] | select(.address == "erin@example.net") | .mode')" \
-	digest "erin is in digest mode"
+t_ok "erin is asked to confirm" maildir_wait erin@example.net 1 30
+t_like "$(header_of "$(maildir_last erin@example.net)" Subject)" "확인해 주세요: digest on" \
+	"the request names the command"
+t_is "$(erin_mode)" regular "nothing changes before she confirms"
+t_ok "erin confirms by replying" reply_confirm erin@example.net
+t_ok "her confirmation is answered" maildir_wait erin@example.net 2 30
+t_is "$(erin_mode)" digest "erin is in digest mode"
 
 send_mail_text alice@example.net "$LA" "트랜스포머 논문 읽기" "이번 주에는 Attention Is All You Need를 읽습니다."
 send_mail_text bob@example.com "$LA" "Re: 트랜스포머 논문 읽기" "좋습니다. 저는 3장을 맡겠습니다."
@@ -60,7 +69,7 @@ send_mail bob@example.com "$LA" "$E2E_DIR/msg/broken.eml"
 t_ok "regular members get each post" e2e_poll 30 '[ "$(maildir_count bob@example.com)" -ge 4 ]'
 moim_settle 30
 t_is "$(maildir_count dave@example.com)" 0 "a digest member gets no single post"
-t_is "$(maildir_count erin@example.net)" 1 "erin only has the command's answer"
+t_is "$(maildir_count erin@example.net)" 2 "erin only has the command's two answers"
 t_is "$(sqlite3 -readonly "$E2E_DIR/db/moim.db" 'SELECT count(*) FROM digest_queue')" 4 \
 	"four posts wait for the digest"
 
@@ -74,7 +83,7 @@ sleep_past_midnight()
 sleep_past_midnight
 moimctl list set $L digest_time="$(TZ=Asia/Seoul date -d '+4 sec' +%H:%M:%S)"
 t_ok "dave gets a digest" maildir_wait dave@example.com 1 30
-t_ok "erin gets a digest" maildir_wait erin@example.net 2 30
+t_ok "erin gets a digest" maildir_wait erin@example.net 3 30
 moim_settle 30
 
 f=$(maildir_last dave@example.com)
@@ -120,7 +129,7 @@ listd_start || bail_out "moim-listd did not restart"
 sleep 3
 moim_settle 30
 t_is "$(maildir_count dave@example.com)" 1 "one digest, also after a restart"
-t_is "$(maildir_count erin@example.net)" 2 "erin too"
+t_is "$(maildir_count erin@example.net)" 3 "erin too"
 
 # The next day's posts make issue 2.
 send_mail_text bob@example.com "$LA" "두 번째 날" "내일 봬요."

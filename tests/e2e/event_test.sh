@@ -175,6 +175,9 @@ t_is "$(maildir_grep c@example.net Subject 'Re: .*공개기술포럼')" 0 \
 
 # --- 5. c answers by command: capacity 2 is full, c waits
 send_mail_text c@example.net "$L-request@$D" "rsvp" "rsvp $EV yes" || bail_out "send"
+t_ok "c is asked to confirm the command" wait_subject c@example.net "확인해 주세요: rsvp $EV yes"
+t_is "$(rsvp_status c@example.net)" "" "nothing is recorded before c confirms"
+t_ok "c confirms by replying" reply_confirm c@example.net
 t_ok "c's command is confirmed" wait_subject c@example.net "참석 응답 확인"
 t_is "$(rsvp_status c@example.net)" "accepted/waitlist" "the third yes waits"
 t_like "$(body_of "$(newest_with c@example.net '참석 응답 확인')")" "대기자 명단 1번째" \
@@ -235,6 +238,8 @@ send_mail_text $ORG "$LA" "점심 세미나 안내" "행사: 점심 세미나
 t_ok "b gets the second announcement" wait_subject b@example.net "점심 세미나 안내"
 EV2=$(moimctl event ls $L | awk -F'\t' '$6 == "점심 세미나" { print $1 }')
 send_mail_text b@example.net "$L-request@$D" "rsvp" "참석 $EV2" || bail_out "send"
+t_ok "b is asked to confirm" wait_subject b@example.net "확인해 주세요: 참석 $EV2"
+t_ok "b confirms by replying" reply_confirm b@example.net
 t_ok "b's command is confirmed" wait_subject b@example.net "참석 응답 확인: 점심"
 moim_settle 30
 t_is "$(maildir_grep b@example.net Subject '행사 알림')" 0 "no reminder 2 h before with reminder_hours=1"

@@ -110,6 +110,19 @@ print(p.get_content() if p is not None else '')
 PY
 }
 
+# reply_confirm ADDR - answer ADDR's newest confirmation request (a mail
+# whose Reply-To is an L-confirm+TOKEN address) by replying to it
+reply_confirm()
+{
+	local x f= to
+	for x in $(maildir_files "$1"); do
+		header_of "$x" Reply-To | grep -q -- "-confirm+" && f=$x
+	done
+	[ -n "$f" ] || { diag "no confirmation request for $1"; return 1; }
+	to=$(header_of "$f" Reply-To | sed 's/.*<\(.*\)>.*/\1/; s/^ *//')
+	send_mail_text "$1" "$to" "Re: $(header_of "$f" Subject)" "> request"
+}
+
 # maildir_grep ADDR HEADER REGEX - count messages of ADDR whose HEADER
 # matches REGEX (extended)
 maildir_grep()
