@@ -85,6 +85,7 @@ struct moim_config {
 	char **trusted_authserv_ids; /* Authentication-Results we believe */
 	/* [listd] */
 	char *lmtp; /* "unix:/PATH", "HOST:PORT" or "[IPV6]:PORT" */
+	char *listd_socket_group; /* group of a unix LMTP socket (0660) */
 	char *relay; /* "HOST:PORT" or "[IPV6]:PORT" */
 	int connections; /* parallel SMTP sessions to the relay */
 	char *hostname; /* name in LMTP greeting and SMTP EHLO */

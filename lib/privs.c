@@ -5,9 +5,11 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
+#include "log.h"
 #include "privs.h"
 
 /* privs_drop - become user:group when running as root */
@@ -42,5 +44,27 @@ privs_drop(const char *user, const char *group, GError **err)
 	if (setuid(0) == 0 || geteuid() == 0)
 		return moim_fail(err, MOIM_ERR_CONFIG,
 		    "root privileges remain after dropping to %s", user);
+	return true;
+}
+
+/* privs_socket - mode 0660 and the given group for a unix socket */
+bool
+privs_socket(const char *path, const char *group, const char *key, GError **err)
+{
+	struct group *gr = getgrnam(group);
+
+	if (chmod(path, 0660) != 0)
+		return moim_fail(err, MOIM_ERR_CONFIG, "chmod %s: %s", path,
+		    g_strerror(errno));
+	if (gr == NULL)
+		return moim_fail(
+		    err, MOIM_ERR_CONFIG, "%s: no group '%s'", key, group);
+	if (chown(path, (uid_t)-1, gr->gr_gid) == 0)
+		return true;
+	if (geteuid() == 0)
+		return moim_fail(err, MOIM_ERR_CONFIG, "chown %s: %s", path,
+		    g_strerror(errno));
+	log_warn("socket %s: not given to group %s: %s", path, group,
+	    g_strerror(errno));
 	return true;
 }

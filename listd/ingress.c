@@ -20,6 +20,7 @@
 #include "listd.h"
 #include "lmtp.h"
 #include "log.h"
+#include "privs.h"
 #include "rcpt.h"
 #include "store.h"
 
@@ -201,7 +202,8 @@ serve(GThreadedSocketService *svc, GSocketConnection *conn, GObject *src,
 	return TRUE;
 }
 
-/* listen_unix - bind a unix socket, replacing a stale one, mode 0660 */
+/* listen_unix - bind a unix socket, replacing a stale one, mode 0660 and
+ * [listd] socket_group */
 static bool
 listen_unix(struct listd *d, const char *path, GError **err)
 {
@@ -215,10 +217,9 @@ listen_unix(struct listd *d, const char *path, GError **err)
 	ok = g_socket_listener_add_address(G_SOCKET_LISTENER(d->service), sa,
 	    G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, err);
 	g_object_unref(sa);
-	if (ok && chmod(path, 0660) != 0)
-		return moim_fail(err, MOIM_ERR_CONFIG, "%s: chmod: %s", path,
-		    g_strerror(errno));
-	return ok;
+	return ok &&
+	    privs_socket(path, listd_cfg(d)->listd_socket_group,
+		"[listd] socket_group", err);
 }
 
 /* ingress_start - bind the configured LMTP endpoint and start serving */

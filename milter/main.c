@@ -45,30 +45,6 @@
 #include "milter.h"
 #include "privs.h"
 
-/* socket_perms - mode 0660 and [milter] socket_group for a unix socket;
- * a developer not running as root keeps their own group (with a warning) */
-static bool
-socket_perms(const struct moim_config *cfg, const char *path, GError **err)
-{
-	struct group *gr = getgrnam(cfg->milter_socket_group);
-
-	if (chmod(path, 0660) != 0)
-		return moim_fail(err, MOIM_ERR_CONFIG, "chmod %s: %s", path,
-		    g_strerror(errno));
-	if (gr == NULL)
-		return moim_fail(err, MOIM_ERR_CONFIG,
-		    "[milter] socket_group: no group '%s'",
-		    cfg->milter_socket_group);
-	if (chown(path, (uid_t)-1, gr->gr_gid) == 0)
-		return true;
-	if (geteuid() == 0)
-		return moim_fail(err, MOIM_ERR_CONFIG, "chown %s: %s", path,
-		    g_strerror(errno));
-	log_warn("socket %s: not given to group %s: %s", path,
-	    cfg->milter_socket_group, g_strerror(errno));
-	return true;
-}
-
 /* pre_drop_init - bind the socket while we may still be root */
 static bool
 pre_drop_init(struct moim_config *cfg, GError **err)
@@ -89,7 +65,9 @@ pre_drop_init(struct moim_config *cfg, GError **err)
 		    "[milter] socket %s: cannot listen (in use, or no "
 		    "permission)",
 		    cfg->milter_socket);
-	return path == NULL || socket_perms(cfg, path, err);
+	return path == NULL ||
+	    privs_socket(
+		path, cfg->milter_socket_group, "[milter] socket_group", err);
 }
 
 /* post_drop_init - what runs as the unprivileged user */
