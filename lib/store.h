@@ -451,6 +451,9 @@ GPtrArray *store_invitation_list(
     struct store *s, gint64 event_id, GError **err);
 bool store_invitation_has(struct store *s, gint64 event_id, const char *address,
     bool *has_out, GError **err);
+/* Whether address is a member of a list holding the event, or answered. */
+bool store_event_audience(struct store *s, gint64 event_id, const char *address,
+    bool *is_out, GError **err);
 void store_invitation_free(struct store_invitation *iv);
 
 /* One answer per address and event; the last one wins. */

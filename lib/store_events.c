@@ -471,3 +471,22 @@ store_event_hosts(struct store *s, gint64 event_id, GError **err)
 		"i", event_id),
 	    host_from_row, g_free, err);
 }
+
+/* store_event_audience - whether address is a member of a list holding
+ * the event or has answered it: who still hears of its changes */
+bool
+store_event_audience(struct store *s, gint64 event_id, const char *address,
+    bool *is_out, GError **err)
+{
+	gint64 n = sq_int(s,
+	    sq_stmt(s, err,
+		"SELECT (SELECT count(*) FROM members m JOIN event_lists x"
+		" ON x.list_id = m.list_id WHERE x.event_id = ?"
+		" AND m.address = ?) + (SELECT count(*) FROM rsvps"
+		" WHERE event_id = ? AND address = ?)",
+		"itit", event_id, address, event_id, address),
+	    0, err);
+
+	*is_out = n > 0;
+	return n >= 0;
+}

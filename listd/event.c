@@ -563,8 +563,9 @@ member_rcpt(
 }
 
 /* to_invited - a REQUEST (tpl "event-update") or CANCEL (tpl
- * "event-cancel") to each invited address; for a REQUEST only those who
- * have not seen this SEQUENCE yet */
+ * "event-cancel") to each invited address that is still a member of a
+ * hosting list or has answered; for a REQUEST only those who have not
+ * seen this SEQUENCE yet */
 static bool
 to_invited(struct job *j, const struct store_event *ev, bool cancel,
     bool *sent_out, GError **err)
@@ -581,8 +582,21 @@ to_invited(struct job *j, const struct store_event *ev, bool cancel,
 		g_autofree char *ics = NULL;
 		struct store_rcpt r;
 		GHashTable *v;
+		bool audience;
 
 		if (!cancel && iv->sequence >= ev->sequence)
+			continue;
+		/* Who left every hosting list without answering hears no
+		 * more of the event; the invitation counts as up to date, so
+		 * the next tick does not ask again. */
+		ok = store_event_audience(
+		    j->s, ev->id, iv->address, &audience, err);
+		if (ok && !audience)
+			ok = store_invitation_put(j->s, ev->id, iv->address,
+			    ev->sequence, j->now, err);
+		if (!ok)
+			break;
+		if (!audience)
 			continue;
 		ics = cancel ? imip_cancel(&iev, iv->address, NULL, err)
 			     : imip_request(&iev, iv->address, NULL, err);

@@ -52,14 +52,20 @@ join "박민수" minsu@example.com "subscribe"
 join "이서연" seoyeon@example.net "구독"
 join "Alex Kim" alex@example.com "subscribe"
 
-say "The owner announces a study session"
+say "The owner announces a study session (an event block on top)"
 n=$(maildir_count alex@example.com)
 send_mail_text jihyun@example.net "$L@$D" "12월 트랜스포머 스터디 안내" \
-"안녕하세요, AI 프렌즈 여러분.
-12월 16일 (수) 오후 2시, 대덕 연구단지 4층 세미나실에서
+"행사: 트랜스포머 논문 읽기 모임
+일시: 2026년 12월 16일 (수) 오후 2시~5시
+장소: 대덕 연구단지 4층 세미나실
+정원: 20명
+
+안녕하세요, AI 프렌즈 여러분.
 트랜스포머 논문 읽기 모임을 합니다. 노트북을 가져오세요."
 maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
-step "sent to $L@$D; every member got a personal copy"
+EV=$(moimctl event ls $L | cut -f1 | head -n 1)
+step "sent to $L@$D; every member got a personal copy with a calendar"
+step "invitation (event $EV) naming them, answerable at $L-rsvp+$EV@$D"
 
 say "A member replies to the list"
 n=$(maildir_count alex@example.com)
@@ -72,11 +78,17 @@ mid=$(header_of "$f" Message-ID)
 	printf 'In-Reply-To: %s\nReferences: %s\n' "$mid" "$mid"
 	printf 'Message-ID: <reply.%s@example.com>\nMIME-Version: 1.0\n' "$RANDOM"
 	printf 'Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n'
-	printf '참석합니다! 발표 자료도 준비해 갈게요.\n\n> 12월 16일 (수) 오후 2시\n'
+	printf '참석합니다! 발표 자료는 몇 분 분량이면 될까요?\n\n> 트랜스포머 논문 읽기 모임을 합니다.\n'
 } >"$E2E_DIR/reply.eml"
 send_mail minsu@example.com "$L@$D" "$E2E_DIR/reply.eml"
 maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
-step "박민수 answered; the subject keeps one [AI 프렌즈] prefix"
+step "박민수 answered \"참석합니다!\" with a question: the reply went to the"
+step "list (one [AI 프렌즈] prefix) and counted as a yes:"
+e2e_poll 30 '[ -n "$(moimctl event rsvps $EV | grep minsu)" ]' >/dev/null
+moimctl event rsvps "$EV" | sed 's/^/      /'
+e2e_poll 30 '[ "$(maildir_grep minsu@example.com Subject "참석 응답 확인")" -ge 1 ]' >/dev/null
+step "and he got: $(for x in $(maildir_files minsu@example.com); do
+	header_of "$x" Subject; done | grep '참석 응답 확인')"
 
 say "Someone who is not a member tries to post"
 send_mail_text stranger@example.com "$L@$D" "광고" "buy now"
@@ -91,8 +103,16 @@ to=$(header_of "$(maildir_last alex@example.com)" Reply-To | sed 's/.*<\(.*\)>.*
 send_mail_text alex@example.com "$to" "Re: confirm" "yes"
 maildir_wait alex@example.com $((n + 2)) 30 >/dev/null
 step "alex@example.com confirmed: $(header_of "$(maildir_last alex@example.com)" Subject)"
-send_mail_text jihyun@example.net "$L@$D" "장소 변경: 3층 대회의실" "장소가 3층 대회의실로 바뀌었습니다."
+
+say "The owner moves the session to another room (same title again)"
+send_mail_text jihyun@example.net "$L@$D" "장소 변경: 3층 대회의실" \
+"행사: 트랜스포머 논문 읽기 모임
+일시: 2026년 12월 16일 (수) 오후 2시~5시
+장소: 대덕 연구단지 3층 대회의실
+정원: 20명"
 maildir_wait seoyeon@example.net 5 30 >/dev/null
+step "everyone invited got the change as SEQUENCE 1 of the same invitation,"
+step "so their calendars move the event instead of adding a second one"
 pf_wait_queue_empty 30 >/dev/null
 
 say "What every member received"
@@ -112,5 +132,17 @@ for h in Return-Path List-Id List-Post List-Help List-Subscribe List-Unsubscribe
 done
 printf '\n-- its body:\n'
 body_of "$f" | sed 's/^/   | /'
+printf '\n-- and its calendar invitation (what Gmail, Outlook, Apple show as Yes/No/Maybe):\n'
+python3 - "$f" <<'PY' | grep -E '^(METHOD|SUMMARY|DTSTART|DTEND|LOCATION|ORGANIZER|ATTENDEE|SEQUENCE)' | sed 's/^/   | /'
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+for p in m.walk():
+    if p.get_content_type() == 'text/calendar':
+        t = p.get_payload(decode=True).decode().replace('\r\n ', '').replace('\r\n', '\n')
+        ev = t[t.find('BEGIN:VEVENT'):]
+        print(t.split('\n')[[l.startswith('METHOD') for l in t.split('\n')].index(True)])
+        print(ev)
+        break
+PY
 echo
 echo "demo: done; Postfix and moim-listd stopped, nothing left running."

@@ -162,7 +162,11 @@ t_ok "alice, the first attendee, gets the reminder" e2e_poll 30 \
 moim_settle 30
 t_is "$(maildir_grep alice@example.net Subject "행사 알림")" 1 "once"
 
-# --- 1d. the same title announced again: an update, SEQUENCE 1
+# --- 1d. the same title announced again: an update, SEQUENCE 1 (carol
+#     left both lists without answering: she hears no more of it; bob
+#     answered, so he does even after leaving)
+moimctl member rm ai carol@example.com >/dev/null
+moimctl member rm dl carol@example.com bob@example.net >/dev/null
 send_mail_text $ORG "ai@$D" "컨퍼런스 시간 변경" "행사: 제1회 대덕 딥러닝 컨퍼런스
 일시: 2026년 12월 18일 오후 2시~7시
 장소: 대전컨벤션센터 3층
@@ -173,12 +177,17 @@ ics=$(ics_of "$(newest_with alice@example.net "행사 정보 변경: 제1회 대
 t_like "$ics" "SEQUENCE:1" "the repost is SEQUENCE 1"
 t_like "$ics" "DTSTART;TZID=Asia/Seoul:20261218T140000" "at the new time"
 t_like "$ics" "LOCATION:대전컨벤션센터 3층" "in the new place"
-t_ok "bob on the co-hosting list gets it too" e2e_poll 30 \
+t_ok "bob, who answered, gets it too" e2e_poll 30 \
 	'[ "$(maildir_grep bob@example.net Subject "행사 정보 변경: 제1회 대덕")" -ge 1 ]'
 t_is "$(sql "SELECT count(*) FROM events WHERE title = '제1회 대덕 딥러닝 컨퍼런스'")" 1 \
 	"the repost made no second event"
 t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV AND status = 'attending'")" 3 \
 	"the answers so far stand"
+moim_settle 30
+t_is "$(maildir_grep carol@example.com Subject "행사 정보 변경")" 0 \
+	"who left without answering gets no update"
+moimctl member add ai carol@example.com >/dev/null
+moimctl member add dl bob@example.net >/dev/null
 
 # --- 2. an invitation made in Google Calendar, sent to the list
 GUID=7kukuqrpcnv3ejb4ot2k6tmk3a@google.com
