@@ -365,6 +365,21 @@ post_handle(struct job *j, GError **err)
 		j->result = "auto-reply dropped";
 		return true;
 	}
+	/* moim-milter refuses these at SMTP time; without it in front (or
+	 * past a client that lied about SIZE=) the list's limit still holds. */
+	if ((gint64)g_bytes_get_size(j->raw) > j->t.list->set.max_size) {
+		g_autofree char *big = g_strdup_printf(
+		    "the message is larger than this list accepts (%" G_GINT64_FORMAT
+		    " bytes at most)",
+		    j->t.list->set.max_size);
+
+		j->result = "refused: too big";
+		log_info("post: list=%s message-id=%s refused: %" G_GSIZE_FORMAT
+			 " bytes over max_size",
+		    j->t.list->address, j->message_id ? j->message_id : "-",
+		    g_bytes_get_size(j->raw));
+		return post_tell_author(j, "post-refused", big, err);
+	}
 	/* The milter asks for a hold; a forged one can only hold, never
 	 * let a post through, so it is safe to honour. */
 	hold_why = mime_header_text(GMIME_OBJECT(j->msg), "X-Moim-Hold");

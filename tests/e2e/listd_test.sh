@@ -177,6 +177,18 @@ t_is "$(header_of "$f" From)" "alice@example.net" "unmodified: munge_domains no 
 t_like "$(header_of "$f" List-Id)" "ai-friends" "unmodified: List-Id still added"
 moimctl list set $L unmodified=no munge_domains=gmail.com >/dev/null
 
+# 5d. max_size holds without moim-milter in front: the author is told
+moimctl list set $L max_size=2k >/dev/null
+n=$(maildir_grep alice@example.net Subject "배포되지 않았습니다")
+send_mail_text alice@example.net "$LA" "too big a post" "$(head -c 3000 /dev/zero | tr '\0' 'x')"
+t_ok "the author of an oversized post is told" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "배포되지 않았습니다")" -gt '"$n"' ]'
+t_like "$(body_of "$(newest_copy alice@example.net "배포되지 않았습니다")")" "2048 bytes at most" \
+	"the notice gives the limit"
+moim_settle 30
+t_is "$(maildir_grep erin@example.com Subject "too big a post")" 0 "the oversized post is not distributed"
+moimctl list set $L max_size=10m >/dev/null
+
 # 6. batched delivery: one copy per 100 recipients with XVERP, so each
 #    member still gets a per-recipient return path
 moimctl list set $L delivery=batched >/dev/null
