@@ -97,8 +97,7 @@ count_rsvps(const GPtrArray *rs, struct event_counts *n)
 	for (guint i = 0; i < rs->len; i++) {
 		const struct store_rsvp *r = rs->pdata[i];
 
-		if (strcmp(r->status, "attending") == 0 ||
-		    strcmp(r->status, "promoted") == 0)
+		if (store_rsvp_has_seat(r))
 			n->attending += r->headcount;
 		else if (strcmp(r->status, "waitlist") == 0)
 			n->waiting += r->headcount;

@@ -407,6 +407,33 @@ sq_int(struct store *s, sqlite3_stmt *st, gint64 dflt, GError **err)
 	return v;
 }
 
+/* sq_exists - whether st's one number is above 0; false on error */
+bool
+sq_exists(struct store *s, sqlite3_stmt *st, bool *yes_out, GError **err)
+{
+	gint64 n = sq_int(s, st, 0, err);
+
+	*yes_out = n > 0;
+	return n >= 0;
+}
+
+/* sq_one - the first row of st, made by row(); *out NULL without one */
+bool
+sq_one(struct store *s, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *),
+    gpointer *out, GError **err)
+{
+	bool has;
+
+	*out = NULL;
+	if (!sq_row(s, st, &has, err))
+		return false;
+	if (has) {
+		*out = row(st);
+		sqlite3_reset(st);
+	}
+	return true;
+}
+
 /* sq_collect - every row of st, made by row(); NULL on error */
 GPtrArray *
 sq_collect(struct store *s, sqlite3_stmt *st, sq_row_fn row,
@@ -893,19 +920,16 @@ members_collect(struct store *s, sqlite3_stmt *st, GError **err)
 	    s, st, member_from_row, (GDestroyNotify)store_member_free, err);
 }
 
+/* member_one - the first member st selects, or NULL */
 static bool
 member_one(struct store *s, sqlite3_stmt *st, struct store_member **m_out,
     GError **err)
 {
-	GPtrArray *a = members_collect(s, st, err);
+	gpointer m;
+	bool ok = sq_one(s, st, member_from_row, &m, err);
 
-	*m_out = NULL;
-	if (a == NULL)
-		return false;
-	if (a->len > 0)
-		*m_out = g_ptr_array_steal_index(a, 0);
-	g_ptr_array_unref(a);
-	return true;
+	*m_out = m;
+	return ok;
 }
 
 /* store_member_get - the member address of list_id, or *m_out = NULL */
@@ -1002,6 +1026,19 @@ store_member_recipients(
 			    " ORDER BY id",
 		"ii", list_id, (gint64)mode),
 	    err);
+}
+
+/* store_member_has_mode - whether an enabled member is in this mode */
+bool
+store_member_has_mode(struct store *s, gint64 list_id, enum store_mode mode,
+    bool *has_out, GError **err)
+{
+	return sq_exists(s,
+	    sq_stmt(s, err,
+		"SELECT EXISTS (SELECT 1 FROM members WHERE list_id = ?"
+		" AND mode = ? AND enabled = 1)",
+		"ii", list_id, (gint64)mode),
+	    has_out, err);
 }
 
 /* store_member_count - the number of members of a list, -1 on error */

@@ -124,6 +124,9 @@ GPtrArray *store_member_list(
 GPtrArray *store_member_recipients(
     struct store *s, gint64 list_id, enum store_mode mode, GError **err);
 gint64 store_member_count(struct store *s, gint64 list_id, GError **err);
+/* Whether the list has an enabled member in this mode. */
+bool store_member_has_mode(struct store *s, gint64 list_id,
+    enum store_mode mode, bool *has_out, GError **err);
 /* Adds one failure to a member's score after decaying it by half every
  * half_life seconds since the last one; policy failures keep their own
  * score. *score_out is the new score of that kind. */
@@ -475,5 +478,7 @@ bool store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err);
 /* In queue order (queued, then id). */
 GPtrArray *store_rsvp_list(struct store *s, gint64 event_id, GError **err);
 void store_rsvp_free(struct store_rsvp *r);
+/* Whether the answer holds a seat: status attending or promoted. */
+bool store_rsvp_has_seat(const struct store_rsvp *r);
 
 #endif

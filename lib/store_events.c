@@ -65,16 +65,11 @@ static bool
 event_one(struct store *s, sqlite3_stmt *st, struct store_event **ev_out,
     GError **err)
 {
-	bool row;
+	gpointer ev;
+	bool ok = sq_one(s, st, event_from_row, &ev, err);
 
-	*ev_out = NULL;
-	if (!sq_row(s, st, &row, err))
-		return false;
-	if (row) {
-		*ev_out = event_from_row(st);
-		sqlite3_reset(st);
-	}
-	return true;
+	*ev_out = ev;
+	return ok;
 }
 
 /* store_event_add - a new event on ev->list_id; ev->id is ignored */
@@ -195,15 +190,12 @@ bool
 store_event_has_list(struct store *s, gint64 event_id, gint64 list_id,
     bool *has_out, GError **err)
 {
-	gint64 n = sq_int(s,
+	return sq_exists(s,
 	    sq_stmt(s, err,
-		"SELECT count(*) FROM event_lists WHERE event_id = ?"
-		" AND list_id = ?",
+		"SELECT EXISTS (SELECT 1 FROM event_lists WHERE event_id = ?"
+		" AND list_id = ?)",
 		"ii", event_id, list_id),
-	    0, err);
-
-	*has_out = n > 0;
-	return n >= 0;
+	    has_out, err);
 }
 
 /* store_event_list - the events of a list, newest start first */
@@ -271,17 +263,12 @@ bool
 store_event_marked(struct store *s, gint64 event_id, const char *kind,
     bool *marked_out, GError **err)
 {
-	gint64 n = sq_int(s,
+	return sq_exists(s,
 	    sq_stmt(s, err,
-		"SELECT count(*) FROM reminders WHERE event_id = ?"
-		" AND kind = ?",
+		"SELECT EXISTS (SELECT 1 FROM reminders WHERE event_id = ?"
+		" AND kind = ?)",
 		"it", event_id, kind),
-	    0, err);
-
-	if (n < 0)
-		return false;
-	*marked_out = n > 0;
-	return true;
+	    marked_out, err);
 }
 
 /* ------------------------------------------------------------ invitations */
@@ -305,15 +292,12 @@ bool
 store_invitation_has(struct store *s, gint64 event_id, const char *address,
     bool *has_out, GError **err)
 {
-	gint64 n = sq_int(s,
+	return sq_exists(s,
 	    sq_stmt(s, err,
-		"SELECT count(*) FROM invitations WHERE event_id = ?"
-		" AND address = ?",
+		"SELECT EXISTS (SELECT 1 FROM invitations WHERE event_id = ?"
+		" AND address = ?)",
 		"it", event_id, address),
-	    0, err);
-
-	*has_out = n > 0;
-	return n >= 0;
+	    has_out, err);
 }
 
 /* store_invitation_list - everyone invited to the event, by address */
@@ -381,6 +365,14 @@ rsvp_from_row(sqlite3_stmt *st)
 	r->updated = sqlite3_column_int64(st, 8);
 	r->queued = sqlite3_column_int64(st, 9);
 	return r;
+}
+
+/* store_rsvp_has_seat - whether an answer holds a seat at the event */
+bool
+store_rsvp_has_seat(const struct store_rsvp *r)
+{
+	return strcmp(r->status, "attending") == 0 ||
+	    strcmp(r->status, "promoted") == 0;
 }
 
 /* store_rsvp_get - a member's answer to an event, or NULL */
@@ -478,15 +470,12 @@ bool
 store_event_audience(struct store *s, gint64 event_id, const char *address,
     bool *is_out, GError **err)
 {
-	gint64 n = sq_int(s,
+	return sq_exists(s,
 	    sq_stmt(s, err,
-		"SELECT (SELECT count(*) FROM members m JOIN event_lists x"
+		"SELECT EXISTS (SELECT 1 FROM members m JOIN event_lists x"
 		" ON x.list_id = m.list_id WHERE x.event_id = ?"
-		" AND m.address = ?) + (SELECT count(*) FROM rsvps"
+		" AND m.address = ?) OR EXISTS (SELECT 1 FROM rsvps"
 		" WHERE event_id = ? AND address = ?)",
 		"itit", event_id, address, event_id, address),
-	    0, err);
-
-	*is_out = n > 0;
-	return n >= 0;
+	    is_out, err);
 }

@@ -9,6 +9,10 @@
  *	    GError **err);
  *	gint64 sq_int(struct store *s, sqlite3_stmt *st, gint64 dflt,
  *	    GError **err);
+ *	bool sq_exists(struct store *s, sqlite3_stmt *st, bool *yes_out,
+ *	    GError **err);
+ *	bool sq_one(struct store *s, sqlite3_stmt *st,
+ *	    gpointer (*row)(sqlite3_stmt *), gpointer *out, GError **err);
  *	char *sq_text(sqlite3_stmt *st, int i);
  *	GBytes *sq_blob(sqlite3_stmt *st, int i);
  *	bool sq_begin(struct store *s, GError **err);
@@ -30,7 +34,10 @@ bool sq_archive_tokenizer(struct store *s, GError **err);
  *	string literal, reset, with parameters bound from fmt ('i' gint64,
  *	't' text or NULL, 'b' blob as pointer and size_t, 'd' double).
  *	sq_done() steps a statement that returns no rows; sq_row() steps
- *	once; sq_int() reads one integer (dflt without a row, -1 on error).
+ *	once; sq_int() reads one integer (dflt without a row, -1 on error);
+ *	sq_exists() tells whether a "SELECT EXISTS (...)" or count query
+ *	gives a number above 0; sq_one() makes the first row with row() (*out
+ *	NULL without a row).
  *	sq_begin()/sq_end() wrap several writes in a savepoint, so they nest
  *	inside a caller's transaction. sq_err() turns the connection's error
  *	into a MOIM_ERROR of the right class. sq_archive_tokenizer()
@@ -54,6 +61,9 @@ sqlite3_stmt *sq_stmt(
 bool sq_done(struct store *s, sqlite3_stmt *st, GError **err);
 bool sq_row(struct store *s, sqlite3_stmt *st, bool *has_row_out, GError **err);
 gint64 sq_int(struct store *s, sqlite3_stmt *st, gint64 dflt, GError **err);
+bool sq_exists(struct store *s, sqlite3_stmt *st, bool *yes_out, GError **err);
+bool sq_one(struct store *s, sqlite3_stmt *st, gpointer (*row)(sqlite3_stmt *),
+    gpointer *out, GError **err);
 char *sq_text(sqlite3_stmt *st, int i);
 GBytes *sq_blob(sqlite3_stmt *st, int i);
 bool sq_begin(struct store *s, GError **err);

@@ -35,18 +35,15 @@ static const char *const keep_headers[] = {"Date", "From", "To", "Cc",
 bool
 digest_queue_post(struct job *j, GError **err)
 {
-	GPtrArray *m = store_member_recipients(
-	    j->s, j->t.list->id, STORE_MODE_DIGEST, err);
-	bool ok;
+	bool has;
 
-	if (m == NULL)
+	if (!store_member_has_mode(
+		j->s, j->t.list->id, STORE_MODE_DIGEST, &has, err))
 		return false;
-	ok = m->len == 0 ||
+	return !has ||
 	    store_digest_add(j->s, j->t.list->id,
 		g_bytes_get_data(j->raw, NULL), g_bytes_get_size(j->raw),
 		j->now, err);
-	g_ptr_array_unref(m);
-	return ok;
 }
 
 /* digest_due_at - when the digest of posts queued since oldest goes out:

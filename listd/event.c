@@ -635,14 +635,6 @@ tick_cancel(
 	    to_invited(j, ev, true, sent_out, err);
 }
 
-/* is_attending - whether an answer holds a seat */
-static bool
-is_attending(const struct store_rsvp *r)
-{
-	return strcmp(r->status, "attending") == 0 ||
-	    strcmp(r->status, "promoted") == 0;
-}
-
 /* tick_reminder - the reminder to attendees, once */
 static bool
 tick_reminder(
@@ -666,7 +658,7 @@ tick_reminder(
 	/* An event announced inside the window has no attendees yet: the
 	 * reminder waits for the first, rather than going to no one. */
 	for (i = 0, n = 0; i < rs->len; i++)
-		if (is_attending(rs->pdata[i]))
+		if (store_rsvp_has_seat(rs->pdata[i]))
 			n++;
 	ok = n == 0 ||
 	    store_event_mark(j->s, ev->id, "reminder", j->now, &marked, err);
@@ -674,7 +666,7 @@ tick_reminder(
 		const struct store_rsvp *r = rs->pdata[i];
 		GHashTable *v;
 
-		if (!is_attending(r))
+		if (!store_rsvp_has_seat(r))
 			continue;
 		v = event_vars(j, ev, r->address);
 		ok =

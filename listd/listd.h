@@ -19,12 +19,10 @@
  *
  *	listd_cfg() is the configuration in force. SIGHUP loads the file
  *	again and puts the new one in force for the next use, unless it is
- *	bad or changes a key that only a restart can (database, lmtp,
- *	relay, connections, user, group, secret_file, dns_server,
- *	dns_timeout): then the running one
- *	stays and the log says why. Templates are read when they are used,
- *	so a reload is not needed for them. Configurations once in force
- *	stay allocated until exit: a thread may still be reading one.
+ *	bad or changes a key that only a restart can (restart_keys in
+ *	main.c): then the running one stays and the log says why. Templates are
+ *read when they are used, so a reload is not needed for them. Configurations
+ *once in force stay allocated until exit: a thread may still be reading one.
  * THREADS
  *	Fields are written before the threads start, except those under
  *	lock.

@@ -20,6 +20,7 @@
  *	RFC 2033 (LMTP), RFC 5321, ../shared/SPEC.md
  */
 #include <glib-unix.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -39,29 +40,47 @@ listd_cfg(struct listd *d)
 	return g_atomic_pointer_get(&d->cfg);
 }
 
+/* The keys a reload cannot change: what the threads and sockets were
+ * made with at start. */
+static const struct {
+	size_t offset;
+	bool is_int;
+	const char *name;
+} restart_keys[] = {
+#define RK(f, i, n)                                                            \
+	{                                                                      \
+		offsetof(struct moim_config, f), i, n                          \
+	}
+    RK(database, false, "[moim] database"),
+    RK(secret_file, false, "[moim] secret_file"),
+    RK(user, false, "[moim] user"),
+    RK(group, false, "[moim] group"),
+    RK(lmtp, false, "[listd] lmtp"),
+    RK(listd_socket_group, false, "[listd] socket_group"),
+    RK(relay, false, "[listd] relay"),
+    RK(connections, true, "[listd] connections"),
+    RK(dns_server, false, "[listd] dns_server"),
+    RK(dns_timeout, true, "[listd] dns_timeout"),
+#undef RK
+};
+
 /* restart_key - the first key a reload cannot change that differs
  * between a and b, or NULL */
 static const char *
 restart_key(const struct moim_config *a, const struct moim_config *b)
 {
-	if (g_strcmp0(a->database, b->database) != 0)
-		return "[moim] database";
-	if (g_strcmp0(a->secret_file, b->secret_file) != 0)
-		return "[moim] secret_file";
-	if (g_strcmp0(a->user, b->user) != 0)
-		return "[moim] user";
-	if (g_strcmp0(a->group, b->group) != 0)
-		return "[moim] group";
-	if (g_strcmp0(a->lmtp, b->lmtp) != 0)
-		return "[listd] lmtp";
-	if (g_strcmp0(a->relay, b->relay) != 0)
-		return "[listd] relay";
-	if (a->connections != b->connections)
-		return "[listd] connections";
-	if (g_strcmp0(a->dns_server, b->dns_server) != 0)
-		return "[listd] dns_server";
-	if (a->dns_timeout != b->dns_timeout)
-		return "[listd] dns_timeout";
+	for (size_t i = 0; i < G_N_ELEMENTS(restart_keys); i++) {
+		const char *pa = (const char *)a + restart_keys[i].offset;
+		const char *pb = (const char *)b + restart_keys[i].offset;
+		bool same = restart_keys[i].is_int
+		    ? *(const int *)(const void *)pa ==
+			*(const int *)(const void *)pb
+		    : g_strcmp0(*(char *const *)(const void *)pa,
+			  *(char *const *)(const void *)pb) == 0;
+
+		if (!same)
+			return restart_keys[i].name;
+	}
 	return NULL;
 }
 

@@ -29,6 +29,30 @@ requester(const struct job *j)
 	return j->from != NULL ? j->from : j->envelope;
 }
 
+/* mail_token - mail addr the token of pending row id, with the reply
+ * address L-confirm+TOKEN@D, rendered from tpl (command: the command it
+ * confirms, or NULL) */
+static bool
+mail_token(struct job *j, gint64 id, gint64 exp, const char *addr,
+    const char *tpl, const char *command, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	g_autofree char *tok = token_make(
+	    j->d->key, "confirm", l->address, addr, (guint64)id, exp);
+	g_autofree char *caddr =
+	    g_strdup_printf("%s-confirm+%s@%s", l->local, tok, l->domain);
+	GHashTable *v = notice_vars(j, addr);
+	bool ok;
+
+	g_hash_table_insert(v, "token", g_strdup(tok));
+	g_hash_table_insert(v, "confirm_address", g_strdup(caddr));
+	if (command != NULL)
+		g_hash_table_insert(v, "command", g_strdup(command));
+	ok = notice_queue(j, tpl, addr, v, caddr, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
 /* request_ask_command - keep a command that changes something for its
  * sender (digest, nomail, rsvp) and mail the sender a token: From is a
  * claim, and only the address's owner can answer the mail */
@@ -36,27 +60,13 @@ bool
 request_ask_command(
     struct job *j, const struct cmd *c, const char **result_out, GError **err)
 {
-	const struct store_list *l = j->t.list;
 	const char *addr = addr_canonical(requester(j));
 	gint64 id, exp = j->now + CONFIRM_DAYS * 86400;
-	g_autofree char *tok = NULL, *caddr = NULL;
-	GHashTable *v;
-	bool ok;
 
-	if (!store_pending_add_command(
-		j->s, l->id, addr, c->line, j->now, exp, &id, err))
-		return false;
-	tok = token_make(
-	    j->d->key, "confirm", l->address, addr, (guint64)id, exp);
-	caddr = g_strdup_printf("%s-confirm+%s@%s", l->local, tok, l->domain);
-	v = notice_vars(j, addr);
-	g_hash_table_insert(v, "token", g_strdup(tok));
-	g_hash_table_insert(v, "confirm_address", g_strdup(caddr));
-	g_hash_table_insert(v, "command", g_strdup(c->line));
-	ok = notice_queue(j, "confirm-command", addr, v, caddr, err);
-	g_hash_table_unref(v);
 	*result_out = request_confirm_sent;
-	return ok;
+	return store_pending_add_command(
+		   j->s, j->t.list->id, addr, c->line, j->now, exp, &id, err) &&
+	    mail_token(j, id, exp, addr, "confirm-command", c->line, err);
 }
 
 /* ask_confirm - record a pending change and mail its token to addr */
@@ -64,27 +74,14 @@ static bool
 ask_confirm(struct job *j, enum store_pending_kind kind, const char *addr,
     const char *name, GError **err)
 {
-	const struct store_list *l = j->t.list;
 	gint64 id, exp = j->now + CONFIRM_DAYS * 86400;
-	g_autofree char *tok = NULL, *caddr = NULL;
-	GHashTable *v;
-	bool ok;
 
-	if (!store_pending_add(
-		j->s, l->id, kind, addr, name, j->now, exp, &id, err))
-		return false;
-	tok = token_make(
-	    j->d->key, "confirm", l->address, addr, (guint64)id, exp);
-	caddr = g_strdup_printf("%s-confirm+%s@%s", l->local, tok, l->domain);
-	v = notice_vars(j, addr);
-	g_hash_table_insert(v, "token", g_strdup(tok));
-	g_hash_table_insert(v, "confirm_address", g_strdup(caddr));
-	ok = notice_queue(j,
-	    kind == STORE_PENDING_SUBSCRIBE ? "confirm-subscribe"
-					    : "confirm-unsubscribe",
-	    addr, v, caddr, err);
-	g_hash_table_unref(v);
-	return ok;
+	return store_pending_add(j->s, j->t.list->id, kind, addr, name, j->now,
+		   exp, &id, err) &&
+	    mail_token(j, id, exp, addr,
+		kind == STORE_PENDING_SUBSCRIBE ? "confirm-subscribe"
+						: "confirm-unsubscribe",
+		NULL, err);
 }
 
 /* simple_notice - a template with only the common variables */

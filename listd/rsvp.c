@@ -133,8 +133,7 @@ reseat(struct job *j, const struct store_event *ev, const char *who,
 
 		e[i].answer = answer_of(r->answer);
 		e[i].headcount = r->headcount;
-		e[i].had_seat = strcmp(r->status, "attending") == 0 ||
-		    strcmp(r->status, "promoted") == 0;
+		e[i].had_seat = store_rsvp_has_seat(r);
 		e[i].is_forced = strcmp(r->source, "moimctl") == 0;
 	}
 	seats_assign(e, rs->len, ev->capacity);
@@ -473,8 +472,7 @@ report_text(GPtrArray *rs, int *going_out, int *waiting_out)
 		    r->headcount, r->address, r->display_name ? " (" : "",
 		    r->display_name ? r->display_name : "",
 		    r->display_name ? ")" : "");
-		if (strcmp(r->status, "attending") == 0 ||
-		    strcmp(r->status, "promoted") == 0)
+		if (store_rsvp_has_seat(r))
 			*going_out += r->headcount;
 		else if (strcmp(r->status, "waitlist") == 0)
 			*waiting_out += r->headcount;

@@ -26,40 +26,7 @@ if [ "$(id -u)" = 0 ]; then
 	SQLUSER=moim
 fi
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-
-ok() { # ok DESC COMMAND...: the command succeeds
-	local d=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $d"
-	else
-		echo "not ok $n - $d"
-		failed=$((failed + 1))
-	fi
-}
-
-# run RC ARGS...: moimctl with the test config; stdout in $T/out, stderr in
-# $T/err; succeeds when the exit status is RC.
-run() {
-	local want=$1
-	shift
-	"$M" -c "$T/t.conf" "$@" >"$T/out" 2>"$T/err"
-	local rc=$?
-	# Under --enable-sanitizers a report exits 1, like a user error.
-	if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/err"; then
-		sed 's/^/#   /' "$T/err" >&2
-		return 1
-	fi
-	[ "$rc" = "$want" ] && return 0
-	echo "# moimctl $*: exit $rc, want $want; stderr:" >&2
-	sed 's/^/#   /' "$T/err" >&2
-	return 1
-}
-err_has() { grep -q -- "$1" "$T/err"; }
-out_has() { grep -q -- "$1" "$T/out"; }
+. "$(dirname "$0")/lib.sh"
 # jqis FILTER WANT: jq -r FILTER on the last output prints WANT
 jqis() {
 	local got

@@ -17,8 +17,6 @@ builddir=${top_builddir:-$src}
 M=$builddir/ctl/moimctl
 EX=$src/doc/moim.conf.example
 GUIDE=$src/doc/postfix-setup.md
-n=0
-failed=0
 
 if [ ! -x "$M" ]; then
 	echo "1..0 # SKIP $M not built"
@@ -33,19 +31,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 echo "1..6"
 
-# ok DESC COMMAND... - one TAP result: the command succeeds
-ok()
-{
-	local d=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $d"
-	else
-		echo "not ok $n - $d"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # diag_file FILE - print a file as TAP comments
 diag_file()

@@ -27,36 +27,6 @@ listd_start || bail_out "moim-listd did not start"
 DB=$E2E_DIR/db/moim.db
 sql() { sqlite3 -readonly "$DB" "$1"; }
 
-# ics_of FILE [METHOD] - the unfolded iCalendar text of the first
-# text/calendar part (of that method), or nothing
-ics_of()
-{
-	python3 - "$1" "${2:-}" <<'PY'
-import sys, email, email.policy
-with open(sys.argv[1], 'rb') as f:
-    m = email.message_from_binary_file(f, policy=email.policy.default)
-for p in m.walk():
-    if p.get_content_type() != 'text/calendar':
-        continue
-    if sys.argv[2] and p.get_param('method', '').upper() != sys.argv[2]:
-        continue
-    t = p.get_payload(decode=True).decode('utf-8')
-    print(t.replace('\r\n ', '').replace('\r\n', '\n'), end='')
-    break
-PY
-}
-
-# newest_with ADDR SUBJECT-REGEX - the newest message of ADDR whose
-# Subject matches
-newest_with()
-{
-	local x f=
-	for x in $(maildir_files "$1"); do
-		header_of "$x" Subject | grep -Eq -- "$2" && f=$x
-	done
-	echo "$f"
-}
-
 # invitations ADDR - how many REQUEST invitations ADDR has received
 invitations()
 {

@@ -25,36 +25,6 @@ moimctl member add $L a@example.net b@example.net c@example.net \
 moimctl list set $L reminder_hours=1 >/dev/null || bail_out "list set"
 listd_start || bail_out "moim-listd did not start"
 
-# ics_of FILE [METHOD] - the unfolded iCalendar text of the first
-# text/calendar part (of that method), or nothing
-ics_of()
-{
-	python3 - "$1" "${2:-}" <<'PY'
-import sys, email, email.policy
-with open(sys.argv[1], 'rb') as f:
-    m = email.message_from_binary_file(f, policy=email.policy.default)
-for p in m.walk():
-    if p.get_content_type() != 'text/calendar':
-        continue
-    if sys.argv[2] and p.get_param('method', '').upper() != sys.argv[2]:
-        continue
-    t = p.get_payload(decode=True).decode('utf-8')
-    print(t.replace('\r\n ', '').replace('\r\n', '\n'), end='')
-    break
-PY
-}
-
-# newest_with ADDR SUBJECT-REGEX - the newest message of ADDR whose
-# Subject matches
-newest_with()
-{
-	local x f=
-	for x in $(maildir_files "$1"); do
-		header_of "$x" Subject | grep -Eq -- "$2" && f=$x
-	done
-	echo "$f"
-}
-
 # wait_subject ADDR REGEX N - wait until ADDR has N messages matching
 wait_subject()
 {

@@ -140,13 +140,6 @@ moimctl list set $L dmarc=auto >/dev/null
 # 5c. dmarc = auto (the default): munged when the author's domain
 #     publishes p=reject (read from the test's DNS server) or is one of
 #     munge_domains; unmodified=yes keeps Subject and body as written
-# newest_copy ADDR SUBJECT - the newest message of ADDR with that subject
-newest_copy()
-{
-	for x in $(maildir_files "$1"); do
-		header_of "$x" Subject | grep -q -- "$2" && echo "$x"
-	done | tail -n 1
-}
 dns_add _dmarc.example.com 'TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"'
 # moim-listd keeps answers an hour; example.com was looked up before
 listd_stop
@@ -156,21 +149,21 @@ mail_text bob@example.com "$LA" "strict author" "p=reject" |
 send_mail bob@example.com "$LA" "$E2E_DIR/strict.eml"
 send_mail_text alice@example.net "$LA" "relaxed author" "no DMARC record"
 t_ok "both posts reach erin" e2e_poll 30 '[ "$(maildir_grep erin@example.com Subject "strict author|relaxed author")" -ge 2 ]'
-f=$(newest_copy erin@example.com "strict author")
+f=$(newest_with erin@example.com "strict author")
 t_is "$(header_of "$f" From)" "Bob Lee via AI 프렌즈 <$LA>" "a p=reject author is munged in auto mode"
 t_is "$(header_of "$f" Reply-To)" "Bob Lee <bob@example.com>" "with the author in Reply-To"
-t_is "$(header_of "$(newest_copy erin@example.com "relaxed author")" From)" \
+t_is "$(header_of "$(newest_with erin@example.com "relaxed author")" From)" \
 	"alice@example.net" "an author without DMARC record keeps From"
 t_ok "the lookup is logged" grep -q "author domain example.com: dmarc reject, From munged" "$E2E_DIR/log/listd.log"
 moimctl list set $L munge_domains="gmail.com, example.net" >/dev/null
 send_mail_text alice@example.net "$LA" "listed domain" "munge_domains"
 t_ok "the post of a munge_domains author arrives" e2e_poll 30 '[ "$(maildir_grep erin@example.com Subject "listed domain")" -ge 1 ]'
-t_like "$(header_of "$(newest_copy erin@example.com "listed domain")" From)" \
+t_like "$(header_of "$(newest_with erin@example.com "listed domain")" From)" \
 	"via AI 프렌즈\"? <$LA>" "an author of munge_domains is munged"
 moimctl list set $L unmodified=yes >/dev/null
 send_mail_text alice@example.net "$LA" "pristine post" "unmodified"
 t_ok "the unmodified post arrives" e2e_poll 30 '[ "$(maildir_grep erin@example.com Subject "pristine post")" -ge 1 ]'
-f=$(newest_copy erin@example.com "pristine post")
+f=$(newest_with erin@example.com "pristine post")
 t_is "$(header_of "$f" Subject)" "pristine post" "unmodified: no subject prefix"
 t_not "unmodified: no footer" grep -q "$L-request@" <(body_of "$f")
 t_is "$(header_of "$f" From)" "alice@example.net" "unmodified: munge_domains no longer munge"
@@ -183,7 +176,7 @@ n=$(maildir_grep alice@example.net Subject "배포되지 않았습니다")
 send_mail_text alice@example.net "$LA" "too big a post" "$(head -c 3000 /dev/zero | tr '\0' 'x')"
 t_ok "the author of an oversized post is told" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "배포되지 않았습니다")" -gt '"$n"' ]'
-t_like "$(body_of "$(newest_copy alice@example.net "배포되지 않았습니다")")" "2048 bytes at most" \
+t_like "$(body_of "$(newest_with alice@example.net "배포되지 않았습니다")")" "2048 bytes at most" \
 	"the notice gives the limit"
 moim_settle 30
 t_is "$(maildir_grep erin@example.com Subject "too big a post")" 0 "the oversized post is not distributed"
