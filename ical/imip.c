@@ -968,13 +968,16 @@ to_utf8(const char *buf, size_t len, const char *charset, size_t *len_out)
 	gsize n = 0;
 	char *u = NULL;
 
-	if (charset != NULL && g_ascii_strcasecmp(charset, "utf-8") != 0 &&
+	if (len > 0 && charset != NULL &&
+	    g_ascii_strcasecmp(charset, "utf-8") != 0 &&
 	    g_ascii_strcasecmp(charset, "us-ascii") != 0)
 		u = g_convert(
 		    buf, (gssize)len, "UTF-8", charset, NULL, &n, NULL);
 	if (u == NULL) {
+		/* An empty part has no buffer at all: copy nothing then. */
 		u = g_malloc(len + 1);
-		memcpy(u, buf, len);
+		if (len > 0)
+			memcpy(u, buf, len);
 		u[len] = '\0';
 		n = len;
 	}

@@ -885,6 +885,31 @@ test_message_parts(void)
 	}
 }
 
+/* test_empty_calendar - an empty calendar part is refused as input, in
+ * any charset, and read without touching a buffer it does not have */
+static void
+test_empty_calendar(void)
+{
+	static const char *const charsets[] = {"UTF-8", "ISO-8859-1", "x-none"};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(charsets); i++) {
+		g_autofree char *msg = g_strdup_printf(MSG_HEAD
+		    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+		    "--b\r\nContent-Type: text/calendar; method=REPLY; "
+		    "charset=%s\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+		    "\r\n--b--\r\n",
+		    charsets[i]);
+		struct imip_reply *r = NULL;
+		GError *e = NULL;
+		bool ok = imip_read(msg, strlen(msg), &r, &e);
+
+		g_assert_false(ok);
+		g_assert_null(r);
+		g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+		g_clear_error(&e);
+	}
+}
+
 /* test_names - the names of methods and answers */
 static void
 test_names(void)
@@ -912,6 +937,7 @@ main(int argc, char **argv)
 	g_test_add_func("/imip/request_refused", test_request_refused);
 	g_test_add_func("/imip/mime_round_trip", test_mime_round_trip);
 	g_test_add_func("/imip/mime_refused", test_mime_refused);
+	g_test_add_func("/imip/empty_calendar", test_empty_calendar);
 	g_test_add_func("/imip/corpus_replies", test_corpus_replies);
 	g_test_add_func("/imip/corpus_details", test_corpus_details);
 	g_test_add_func("/imip/corpus_index", test_corpus_index);

@@ -1163,8 +1163,9 @@ write_message(GMimeMessage *m, GMimeStream *out)
 	if (raw != NULL) {
 		body = written(g_mime_message_get_mime_part(m), true);
 		if (body->len <= all->len &&
-		    memcmp(all->data + all->len - body->len, body->data,
-			body->len) == 0)
+		    (body->len == 0 ||
+			memcmp(all->data + all->len - body->len, body->data,
+			    body->len) == 0))
 			head = all->len - body->len;
 		else
 			raw = NULL;
