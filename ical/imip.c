@@ -13,6 +13,7 @@
 #include "limits.h"
 #include "log.h"
 #include "mime.h"
+#include "winzone.h"
 
 #define IMIP_PRODID "-//moim//moim mailing lists//EN"
 
@@ -814,26 +815,57 @@ utc_seconds(struct icaltimetype tt)
 	return (int64_t)icaltime_as_timet_with_zone(tt, tt.zone);
 }
 
-/* read_times - DTSTART and DTEND of ve with DTSTART's zone */
+/* prop_tzid - the TZID parameter of property kind of ve, or NULL */
+static const char *
+prop_tzid(icalcomponent *ve, icalproperty_kind kind)
+{
+	icalproperty *p = icalcomponent_get_first_property(ve, kind);
+	icalparameter *tz = p != NULL
+	    ? icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER)
+	    : NULL;
+
+	return tz != NULL ? icalparameter_get_tzid(tz) : NULL;
+}
+
+/* with_zone - tt with the zone its TZID names when the calendar carried
+ * no VTIMEZONE of that name but the name is one we know (a Windows name,
+ * a path-prefixed IANA name); otherwise tt as libical read it */
+static struct icaltimetype
+with_zone(struct icaltimetype tt, const char *tzid)
+{
+	const char *iana;
+
+	if (tt.zone == NULL && !tt.is_date && tzid != NULL &&
+	    (iana = winzone_iana(tzid)) != NULL)
+		tt.zone = icaltimezone_get_builtin_timezone(iana);
+	return tt;
+}
+
+/* read_times - DTSTART and DTEND of ve; the zone as an IANA name, or
+ * NULL when the TZID names none we know (its VTIMEZONE still gave the
+ * right instants) */
 static void
 read_times(icalcomponent *ve, struct imip_reply *r)
 {
-	struct icaltimetype s = icalcomponent_get_dtstart(ve);
-	struct icaltimetype e = icalcomponent_get_dtend(ve);
-	icalproperty *p =
-	    icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY);
-	icalparameter *tz;
+	const char *tzid = prop_tzid(ve, ICAL_DTSTART_PROPERTY);
+	struct icaltimetype s = with_zone(icalcomponent_get_dtstart(ve), tzid);
+	struct icaltimetype e = with_zone(
+	    icalcomponent_get_dtend(ve), prop_tzid(ve, ICAL_DTEND_PROPERTY));
 
-	if (p == NULL || icaltime_is_null_time(s) || !icaltime_is_valid_time(s))
+	if (icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY) ==
+		NULL ||
+	    icaltime_is_null_time(s) || !icaltime_is_valid_time(s))
 		return;
 	r->has_time = true;
 	r->event.is_all_day = s.is_date;
 	r->is_floating = !s.is_date && s.zone == NULL;
-	tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-	if (tz != NULL)
-		r->event.tzid = keep(r, icalparameter_get_tzid(tz));
-	else if (icaltime_is_utc(s))
+	if (tzid != NULL) {
+		const char *iana = winzone_iana(tzid);
+
+		r->event.tzid = iana != NULL ? keep(r, iana) : NULL;
+	} else if (icaltime_is_utc(s)) {
 		r->event.tzid = "UTC";
+	}
 	r->event.start = utc_seconds(s);
 	r->event.end = r->event.start;
 	if (!icaltime_is_null_time(e) && icaltime_is_valid_time(e))

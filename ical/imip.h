@@ -158,7 +158,11 @@ struct imip_reply {
 	size_t n_attendees;
 	/* The VEVENT as read (REQUEST/PUBLISH adoption); uid and sequence
 	 * repeat the fields above. start and end are 0 unless has_time;
-	 * is_floating: a time without a zone libical knows, read as UTC. */
+	 * is_floating: a time without a zone libical knows, read as UTC.
+	 * event.tzid is the IANA name of DTSTART's zone (Outlook's Windows
+	 * names mapped by winzone), "UTC", or NULL when its TZID names no
+	 * zone we know: the instants are still right when the calendar
+	 * carried the VTIMEZONE. */
 	struct imip_event event;
 	bool has_time;
 	bool is_floating;

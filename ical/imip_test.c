@@ -567,6 +567,15 @@ test_corpus_details(void)
 	    "inbox.apptest2@inboxapp.onmicrosoft.com");
 	g_assert_cmpint(r->sequence, ==, 4);
 	g_assert_true(r->has_time);
+	/* Outlook's "Romance Standard Time" is Paris; 2015-02-20 09:30 CET */
+	g_assert_cmpstr(r->event.tzid, ==, "Europe/Paris");
+	g_assert_false(r->is_floating);
+	g_assert_cmpint(r->event.start, ==, 1424421000);
+	g_clear_pointer(&r, imip_reply_free);
+	g_assert_true(read_rel(dir,
+	    "outlook-exchange/nextcloud-mail_request_outlook_com.eml", &r,
+	    NULL));
+	g_assert_cmpstr(r->event.tzid, ==, "Europe/Berlin");
 	g_clear_pointer(&r, imip_reply_free);
 	/* A person's reply without a calendar and without an Outlook
 	 * subject is no answer. */
@@ -885,6 +894,44 @@ test_message_parts(void)
 	}
 }
 
+/* test_zone_names - the TZIDs calendars write without a VTIMEZONE: a
+ * Windows name, a path-prefixed IANA name, one nobody knows */
+static void
+test_zone_names(void)
+{
+	static const struct {
+		const char *tzid;
+		const char *iana; /* NULL: unknown, read as UTC */
+		int64_t start;
+	} rows[] = {
+	    /* 2026-12-16 14:00 in Seoul is 05:00 UTC */
+	    {"Korea Standard Time", "Asia/Seoul", 1797397200},
+	    {"korea standard time", "Asia/Seoul", 1797397200},
+	    {"/mozilla.org/20050126_1/Asia/Seoul", "Asia/Seoul", 1797397200},
+	    {"Asia/Seoul", "Asia/Seoul", 1797397200},
+	    {"Customized Time Zone", NULL, 1797429600},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_autofree char *ics = g_strdup_printf(CAL_HEAD
+		    "METHOD:REQUEST\r\n" EV_HEAD "SUMMARY:Forum\r\n"
+		    "DTSTART;TZID=\"%s\":20261216T140000\r\n"
+		    "DTEND;TZID=\"%s\":20261216T170000\r\n" EV_TAIL,
+		    rows[i].tzid, rows[i].tzid);
+		struct imip_reply *r = NULL;
+		GError *e = NULL;
+
+		if (!imip_read(ics, strlen(ics), &r, &e))
+			g_error("%s: %s", rows[i].tzid, e->message);
+		g_assert_true(r->has_time);
+		g_assert_cmpstr(r->event.tzid, ==, rows[i].iana);
+		g_assert_cmpint(r->is_floating, ==, rows[i].iana == NULL);
+		g_assert_cmpint(r->event.start, ==, rows[i].start);
+		g_assert_cmpint(r->event.end, ==, rows[i].start + 3 * 3600);
+		imip_reply_free(r);
+	}
+}
+
 /* test_empty_calendar - an empty calendar part is refused as input, in
  * any charset, and read without touching a buffer it does not have */
 static void
@@ -938,6 +985,7 @@ main(int argc, char **argv)
 	g_test_add_func("/imip/mime_round_trip", test_mime_round_trip);
 	g_test_add_func("/imip/mime_refused", test_mime_refused);
 	g_test_add_func("/imip/empty_calendar", test_empty_calendar);
+	g_test_add_func("/imip/zone_names", test_zone_names);
 	g_test_add_func("/imip/corpus_replies", test_corpus_replies);
 	g_test_add_func("/imip/corpus_details", test_corpus_details);
 	g_test_add_func("/imip/corpus_index", test_corpus_index);

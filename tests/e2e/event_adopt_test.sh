@@ -7,7 +7,8 @@
 # adopted and re-issued to each member with the list as ORGANIZER and the
 # organizer's name as CN; the calendar's update goes out as SEQUENCE 1 and
 # its cancellation as METHOD:CANCEL; an unreadable calendar is held and
-# the organizer told.
+# the organizer told; an Outlook invitation in Windows' "Korea Standard
+# Time" is re-issued in Asia/Seoul at the same instant.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
@@ -246,4 +247,46 @@ send_mail $ORG "ai@$D" "$E2E_DIR/msg/bad.eml" || bail_out "send bad"
 t_ok "the organizer is told" e2e_poll 30 '[ "$(maildir_grep $ORG Subject "보내지 못했습니다")" -ge 1 ]'
 t_like "$(body_of "$(maildir_last $ORG)")" "첨부된 일정" "the reply names the calendar"
 t_is "$(moimctl mod ls ai --json | jq length)" 1 "the post is held"
+# --- 6. an Outlook invitation: its zone is the Windows "Korea Standard
+#     Time" with Outlook's own VTIMEZONE; the re-issued one says Asia/Seoul
+OUID=040000008200E00074C5B7101A82E00800000000D0A1B2C3D4E5D201000000000000000010000000A1B2C3D4E5F60718293A4B5C6D7E8F90
+oics=$(printf 'BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:Korea Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\nTZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:16010101T000000\r\nTZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nORGANIZER;CN=김조직:mailto:%s\r\nATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=ai@%s:mailto:ai@%s\r\nDESCRIPTION;LANGUAGE=ko-KR:강화학습 세미나입니다.\\n\r\nUID:%s\r\nSUMMARY;LANGUAGE=ko-KR:강화학습 세미나\r\nDTSTART;TZID=Korea Standard Time:20261222T150000\r\nDTEND;TZID=Korea Standard Time:20261222T170000\r\nCLASS:PUBLIC\r\nPRIORITY:5\r\nDTSTAMP:20261126T020304Z\r\nTRANSP:OPAQUE\r\nSTATUS:CONFIRMED\r\nSEQUENCE:0\r\nLOCATION;LANGUAGE=ko-KR:ETRI 7동 대회의실\r\nX-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE\r\nX-MICROSOFT-CDO-IMPORTANCE:1\r\nX-MICROSOFT-DISALLOW-COUNTER:FALSE\r\nBEGIN:VALARM\r\nDESCRIPTION:REMINDER\r\nTRIGGER;RELATED=START:-PT15M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+	$ORG "$D" "$D" $OUID | base64 -w 76)
+cat >"$E2E_DIR/msg/outlook.eml" <<EOM
+From: =?ks_c_5601-1987?B?$(printf '김조직' | iconv -t CP949 | base64 -w0)?= <$ORG>
+To: "ai@$D" <ai@$D>
+Subject: =?ks_c_5601-1987?B?$(printf '강화학습 세미나' | iconv -t CP949 | base64 -w0)?=
+Thread-Topic: =?ks_c_5601-1987?B?$(printf '강화학습 세미나' | iconv -t CP949 | base64 -w0)?=
+Date: $(date -R)
+Message-ID: <SL2P216MB$(date +%s%N)@SL2P216MB1234.KORP216.PROD.OUTLOOK.COM>
+Accept-Language: ko-KR, en-US
+Content-Language: ko-KR
+X-MS-Has-Attach:
+X-MS-TNEF-Correlator:
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="_000_SL2P216MB_"
+
+--_000_SL2P216MB_
+Content-Type: text/plain; charset="ks_c_5601-1987"
+Content-Transfer-Encoding: base64
+
+$(printf '강화학습 세미나입니다.\r\n' | iconv -t CP949 | base64 -w 76)
+
+--_000_SL2P216MB_
+Content-Type: text/calendar; charset="utf-8"; method=REQUEST
+Content-Transfer-Encoding: base64
+
+$oics
+
+--_000_SL2P216MB_--
+EOM
+send_mail $ORG "ai@$D" "$E2E_DIR/msg/outlook.eml" || bail_out "send outlook"
+t_ok "alice gets the adopted Outlook invitation" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "강화학습 세미나")" -ge 1 ]'
+ics=$(ics_of "$(newest_with alice@example.net "강화학습 세미나")" REQUEST)
+t_like "$ics" "DTSTART;TZID=Asia/Seoul:20261222T150000" \
+	"Outlook's Korea Standard Time is re-issued as Asia/Seoul, 15:00"
+t_like "$ics" "^TZID:Asia/Seoul" "with the VTIMEZONE of Asia/Seoul"
+t_is "$(sql "SELECT tzid || ' ' || starts FROM events WHERE source_uid = '$OUID'")" \
+	"Asia/Seoul $(TZ=Asia/Seoul date -d '2026-12-22 15:00' +%s)" "stored in Asia/Seoul at the right instant"
 t_done
