@@ -1,3 +1,4 @@
+/* clang-format off */
 /*
  * winzone_table.h - Windows time zone names and their IANA zones, from
  * CLDR windowsZones.xml (territory 001, tzdata 2021a).
@@ -142,3 +143,4 @@
     {"West Pacific Standard Time", "Pacific/Port_Moresby"},
     {"Yakutsk Standard Time", "Asia/Yakutsk"},
     {"Yukon Standard Time", "America/Whitehorse"},
+    /* clang-format on */

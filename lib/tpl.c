@@ -212,10 +212,10 @@ tpl_render(const char *dir, const char *lang, const char *name,
 static const char *const names[] = {"already-member", "bounce-disabled",
     "bounce-policy", "bounce-probe", "confirm-command", "confirm-subscribe",
     "confirm-unsubscribe", "digest", "event-cancel", "event-held",
-    "event-reminder", "event-update", "footer", "goodbye", "help",
-    "mod-request", "not-member", "post-expired", "post-held", "post-refused",
-    "post-rejected", "reenabled", "results", "rsvp-confirm", "rsvp-held",
-    "rsvp-promoted", "rsvp-report", "welcome", NULL};
+    "event-invite", "event-reminder", "event-update", "footer", "goodbye",
+    "help", "mod-request", "not-member", "post-expired", "post-held",
+    "post-refused", "post-rejected", "reenabled", "results", "rsvp-confirm",
+    "rsvp-held", "rsvp-promoted", "rsvp-report", "welcome", NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

@@ -59,6 +59,8 @@ all_vars(void)
 	g_hash_table_insert(v, "issue", "3");
 	g_hash_table_insert(v, "report",
 	    "  attending   2  a@example.net (김철수)\n  waitlist    1  b@example.net\n");
+	g_hash_table_insert(v, "organizer", "김조직");
+	g_hash_table_insert(v, "about", "LLM 논문 함께 읽기\n준비물: 노트북");
 	g_hash_table_insert(v, "going", "2");
 	g_hash_table_insert(v, "waiting", "1");
 	g_hash_table_insert(v, "capacity", "2");

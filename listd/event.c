@@ -24,8 +24,10 @@
 #include "err.h"
 #include "evblock.h"
 #include "job.h"
+#include "limits.h"
 #include "log.h"
 #include "mime.h"
+#include "tpl.h"
 
 #define EVENT_TEXT_MAX (64 * 1024)
 #define EVENT_HOLD_DAYS 14
@@ -242,6 +244,102 @@ invitees(struct job *j, GError **err)
 	return a;
 }
 
+/* has_calendar_alternative - whether part holds a multipart/alternative
+ * with a text/calendar in it: the text beside it was written by the
+ * organizer's calendar, not the organizer */
+static bool
+has_calendar_alternative(GMimeObject *part, int depth)
+{
+	GMimeMultipart *mp;
+	bool is_alt;
+	int i, n;
+
+	if (part == NULL || !GMIME_IS_MULTIPART(part) ||
+	    depth > MOIM_MAX_MIME_DEPTH)
+		return false;
+	mp = GMIME_MULTIPART(part);
+	is_alt = g_mime_content_type_is_type(
+	    g_mime_object_get_content_type(part), "multipart", "alternative");
+	n = g_mime_multipart_get_count(mp);
+	for (i = 0; i < n; i++) {
+		GMimeObject *c = g_mime_multipart_get_part(mp, i);
+
+		if (is_alt &&
+		    g_mime_content_type_is_type(
+			g_mime_object_get_content_type(c), "text", "calendar"))
+			return true;
+		if (has_calendar_alternative(c, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* with_footer - text, then the list's footer as its copies carry it;
+ * takes text */
+static char *
+with_footer(struct job *j, char *text, GError **err)
+{
+	const struct listset *ls = &j->t.list->set;
+	g_autofree char *foot = NULL;
+	char *out;
+
+	if (text == NULL || !ls->footer || ls->unmodified)
+		return text;
+	if ((foot = post_footer_text(j, err)) == NULL) {
+		g_free(text);
+		return NULL;
+	}
+	out = g_strconcat(text,
+	    *text != '\0' && !g_str_has_suffix(text, "\n") ? "\n\n" : "\n",
+	    foot, NULL);
+	g_free(text);
+	return out;
+}
+
+/* event_text - the event's details (tpl "event-invite") */
+static char *
+event_text(struct job *j, const struct store_event *ev, GError **err)
+{
+	GHashTable *v = event_vars(j, ev, j->t.list->address);
+	char *subject = NULL, *body = NULL;
+	bool ok;
+
+	g_hash_table_insert(v, "organizer",
+	    g_strdup(ev->organizer_name != NULL ? ev->organizer_name
+						: ev->organizer));
+	g_hash_table_insert(v, "about",
+	    g_strdup(ev->description != NULL ? ev->description : ""));
+	ok = tpl_render(listd_cfg(j->d)->templates, j->t.list->set.language,
+	    "event-invite", v, &subject, &body, err);
+	g_hash_table_unref(v);
+	g_free(subject);
+	return ok ? body : NULL;
+}
+
+/* invite_text - the text beside each member's invitation, read from the
+ * post as it arrived (post_prepare() may have wrapped the body for the
+ * footer): what the post says, unless a calendar app wrote it along with
+ * an adopted invitation (its "reply for the list" links speak for the
+ * list's address, not the member's): then the event's details */
+static char *
+invite_text(struct job *j, const struct store_event *ev, GError **err)
+{
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+	GMimeMessage *m = mime_parse(raw, len, err);
+	char *text;
+
+	if (m == NULL)
+		return NULL;
+	if (ev->source_uid != NULL &&
+	    has_calendar_alternative(g_mime_message_get_mime_part(m), 0))
+		text = event_text(j, ev, err);
+	else
+		text = mime_body_text(m, EVENT_TEXT_MAX);
+	g_object_unref(m);
+	return with_footer(j, text, err);
+}
+
 /* invite_all - the personal copies of an announcement, for the members
  * of the job's list who have none yet (a member of several co-hosting
  * lists is invited once); ORGANIZER is the rsvp address on the list the
@@ -250,9 +348,9 @@ static bool
 invite_all(struct job *j, const struct store_event *ev, GError **err)
 {
 	g_autofree char *org = NULL;
-	g_autofree char *text = mime_body_text(j->msg, EVENT_TEXT_MAX);
+	g_autofree char *text = invite_text(j, ev, err);
 	struct store_list *first = NULL;
-	GPtrArray *m = invitees(j, err);
+	GPtrArray *m = text != NULL ? invitees(j, err) : NULL;
 	struct imip_event iev;
 	guint i, n = 0;
 	bool ok = m != NULL, has;

@@ -12,6 +12,7 @@ xml=${1:-/usr/share/unicode/cldr/common/supplemental/windowsZones.xml}
 }
 version=$(sed -n 's/.*<mapTimezones[^>]*typeVersion="\([^"]*\)".*/\1/p' "$xml" | head -1)
 cat <<HEAD
+/* clang-format off */
 /*
  * winzone_table.h - Windows time zone names and their IANA zones, from
  * CLDR windowsZones.xml (territory 001, tzdata ${version:-unknown}).
@@ -22,3 +23,4 @@ HEAD
 sed -n 's/.*<mapZone other="\([^"]*\)" territory="001" type="\([^"]*\)".*/\1	\2/p' "$xml" |
 	LC_ALL=C sort -f -t '	' -k1,1 |
 	awk -F '\t' '{ printf "    {\"%s\", \"%s\"},\n", $1, $2 }'
+echo "    /* clang-format on */"

@@ -8,7 +8,9 @@
 # organizer's name as CN; the calendar's update goes out as SEQUENCE 1 and
 # its cancellation as METHOD:CANCEL; an unreadable calendar is held and
 # the organizer told; an Outlook invitation in Windows' "Korea Standard
-# Time" is re-issued in Asia/Seoul at the same instant.
+# Time" is re-issued in Asia/Seoul at the same instant. The text beside
+# each copy is the organizer's when a person wrote it, and the event's
+# details when a calendar app did (its links answer for the list).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
@@ -186,6 +188,14 @@ Content-Type: text/plain; charset="UTF-8"; format=flowed; delsp=yes
 
 LLM 읽기 모임에 초대합니다. 준비물: 노트북
 
+Reply for ai@$D and view more details  
+https://calendar.google.com/calendar/event?action=VIEW&eid=N2t1a3VxcnA&tok=MjIjb3JnQGV4YW1wbGUubmV0&ctz=Asia%2FSeoul&hl=ko
+Your attendance is optional.
+
+Forwarding this invitation could allow any recipient to send a response to  
+the organizer, be added to the guest list, invite others regardless of  
+their own invitation status, or modify your RSVP.
+
 --000000000000alt
 Content-Type: text/calendar; charset="UTF-8"; method=$1
 Content-Transfer-Encoding: base64
@@ -218,6 +228,12 @@ t_like "$ics" "DTSTART;TZID=Asia/Seoul:20261220T190000" "19:00 in Seoul, as the 
 t_like "$ics" "SUMMARY:LLM 읽기 모임" "the calendar's title"
 t_like "$ics" "LOCATION:카이스트 문지캠퍼스 101호" "and place"
 t_not "the list's UID is its own, not the calendar's" grep -q "UID:$GUID" <<<"$ics"
+txt=$(body_of "$f")
+t_not "Google's links that answer for the list's address are gone" \
+	grep -q "calendar.google.com/calendar/event" <<<"$txt"
+t_like "$txt" "김조직님이 AI 프렌즈에 행사를 알려 왔습니다" "the text says who announced it"
+t_like "$txt" "LLM 논문 함께 읽기" "with the calendar's description"
+t_like "$txt" "ai-rsvp\+$EV2@$D" "and where to answer"
 t_ok "carol gets it too" e2e_poll 30 \
 	'[ "$(maildir_grep carol@example.com Subject "초대: LLM 읽기 모임")" -ge 1 ]'
 t_is "$(maildir_grep bob@example.net Subject "LLM 읽기 모임")" 0 "bob, not on the list, does not"
@@ -289,4 +305,69 @@ t_like "$ics" "DTSTART;TZID=Asia/Seoul:20261222T150000" \
 t_like "$ics" "^TZID:Asia/Seoul" "with the VTIMEZONE of Asia/Seoul"
 t_is "$(sql "SELECT tzid || ' ' || starts FROM events WHERE source_uid = '$OUID'")" \
 	"Asia/Seoul $(TZ=Asia/Seoul date -d '2026-12-22 15:00' +%s)" "stored in Asia/Seoul at the right instant"
+
+# --- 7. an organizer's own post with an .ics attached: the members'
+#     copies keep what the organizer wrote
+PUID=seminar-20261229@example.net
+pics=$(printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 15.1//EN\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20261126T010203Z\r\nDTSTART;TZID=Asia/Seoul:20261229T100000\r\nDTEND;TZID=Asia/Seoul:20261229T120000\r\nSUMMARY:연말 논문 세미나\r\nLOCATION:KAIST N1 201호\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' $PUID | base64 -w 76)
+cat >"$E2E_DIR/msg/own-ics.eml" <<EOM
+From: =?UTF-8?B?$(printf '김조직' | base64 -w0)?= <$ORG>
+To: ai@$D
+Subject: =?UTF-8?B?$(printf '연말 논문 세미나 안내' | base64 -w0)?=
+Date: $(date -R)
+Message-ID: <own-ics.$(date +%s%N)@example.net>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="own"
+
+--own
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+연말 논문 세미나 일정 첨부합니다. 발표 순서는 당일 정합니다.
+
+--own
+Content-Type: text/calendar; charset=UTF-8; name="seminar.ics"
+Content-Disposition: attachment; filename="seminar.ics"
+Content-Transfer-Encoding: base64
+
+$pics
+--own--
+EOM
+send_mail $ORG "ai@$D" "$E2E_DIR/msg/own-ics.eml" || bail_out "send own ics"
+t_ok "alice gets the seminar" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "연말 논문 세미나")" -ge 1 ]'
+f=$(newest_with alice@example.net "연말 논문 세미나")
+t_like "$(ics_of "$f" REQUEST)" "SUMMARY:연말 논문 세미나" "the attached calendar is adopted"
+t_like "$(body_of "$f")" "발표 순서는 당일 정합니다" "and the organizer's own words go with it"
+
+# --- 8. a block announcement written in Gmail (text and HTML): each
+#     invitation carries the announcement's text and the list's footer
+cat >"$E2E_DIR/msg/gmail-block.eml" <<EOM
+From: =?UTF-8?B?$(printf '김조직' | base64 -w0)?= <$ORG>
+To: ai@$D
+Subject: =?UTF-8?B?$(printf '해커톤 안내' | base64 -w0)?=
+Date: $(date -R)
+Message-ID: <CAGmail$(date +%s%N)@mail.gmail.com>
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="000000000000gmail"
+
+--000000000000gmail
+Content-Type: text/plain; charset="UTF-8"
+Content-Transfer-Encoding: base64
+
+$(printf '행사: 겨울 해커톤\n일시: 2027년 1월 9일 오전 10시~오후 6시\n장소: 대전 스타트업파크\n\n노트북과 아이디어를 가져오세요.\n' | base64 -w 76)
+--000000000000gmail
+Content-Type: text/html; charset="UTF-8"
+Content-Transfer-Encoding: base64
+
+$(printf '<div dir="ltr">행사: 겨울 해커톤<br>일시: 2027년 1월 9일 오전 10시~오후 6시<br>장소: 대전 스타트업파크<br><br>노트북과 아이디어를 가져오세요.</div>\n' | base64 -w 76)
+--000000000000gmail--
+EOM
+send_mail $ORG "ai@$D" "$E2E_DIR/msg/gmail-block.eml" || bail_out "send gmail block"
+t_ok "alice is invited to the hackathon" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "해커톤 안내")" -ge 1 ]'
+f=$(newest_with alice@example.net "해커톤 안내")
+t_like "$(ics_of "$f" REQUEST)" "SUMMARY:겨울 해커톤" "the block made the event"
+t_like "$(body_of "$f")" "노트북과 아이디어를 가져오세요" "the invitation carries the announcement's text"
+t_like "$(body_of "$f")" "구독 취소: ai-request@$D" "and the list's footer"
 t_done
