@@ -141,4 +141,14 @@
 #define MOIM_MAX_DIGEST_POSTS 100
 #define MOIM_MAX_DIGEST_BYTES (5 * 1024 * 1024)
 
+/* Postfix's queue ID in listd's log lines (lib/rawhdr). The Received
+ * field Postfix adds is the first of the header block and a few hundred
+ * bytes long: a header block is searched for it in its first 64 KiB, and
+ * the field in its first 4 KiB. A queue ID has 10 to 12 hex digits (short
+ * form) or about 17 letters and digits (long form); a longer run is
+ * something else. */
+#define MOIM_QUEUE_ID_SCAN (64 * 1024)
+#define MOIM_QUEUE_ID_FIELD 4096
+#define MOIM_MAX_QUEUE_ID 32
+
 #endif

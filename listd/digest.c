@@ -21,6 +21,7 @@
 #include "limits.h"
 #include "log.h"
 #include "mime.h"
+#include "rawhdr.h"
 #include "tpl.h"
 
 /* Headers a digest keeps of each post (Content-* are kept too): what a
@@ -72,12 +73,14 @@ digest_due_at(GTimeZone *tz, int secs, gint64 oldest)
 	return at;
 }
 
-/* keep_header - whether a digest keeps a post's header name */
+/* keep_header - whether a digest keeps a post's header field name (a
+ * rawhdr_keep_fn) */
 static bool
-keep_header(const char *name)
+keep_header(const char *name, void *unused)
 {
 	size_t i;
 
+	(void)unused;
 	if (g_ascii_strncasecmp(name, "Content-", 8) == 0)
 		return true;
 	for (i = 0; keep_headers[i] != NULL; i++)
@@ -93,30 +96,11 @@ static GMimeObject *
 post_part(const char *raw, size_t len)
 {
 	GString *out = g_string_sized_new(len + 2);
-	const char *p = raw, *end = raw + len, *nl, *colon;
 	GMimeStream *st;
 	GMimeDataWrapper *w;
 	GMimePart *part;
-	bool keep = false;
 
-	while (p < end && *p != '\n' &&
-	    !(*p == '\r' && p + 1 < end && p[1] == '\n')) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		nl = nl != NULL ? nl + 1 : end;
-		if (*p != ' ' && *p != '\t') {
-			g_autofree char *name = NULL;
-
-			colon = memchr(p, ':', (size_t)(nl - p));
-			name = colon != NULL ? g_strndup(p, colon - p) : NULL;
-			keep = name != NULL && keep_header(g_strstrip(name));
-		}
-		if (keep)
-			g_string_append_len(out, p, nl - p);
-		p = nl;
-	}
-	if (p == end)
-		g_string_append_c(out, '\n');
-	g_string_append_len(out, p, end - p);
+	rawhdr_filter(raw, len, keep_header, NULL, out);
 	st = g_mime_stream_mem_new_with_buffer(out->str, out->len);
 	g_string_free(out, TRUE);
 	w = g_mime_data_wrapper_new_with_stream(

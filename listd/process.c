@@ -15,6 +15,7 @@
 #include "job.h"
 #include "log.h"
 #include "mime.h"
+#include "rawhdr.h"
 
 #define PROCESS_BATCH 16
 
@@ -57,45 +58,6 @@ job_dispatch(struct job *j, GError **err)
 	default:
 		return request_handle(j, err);
 	}
-}
-
-/* queue_id - the queue ID in the first Received field of raw (the one
- * Postfix added before handing the message to us: "... with ESMTP id
- * 4dQ1xK2Zz3z9sWX for <...>"), so our log lines can be matched with
- * Postfix's; "-" when there is none */
-static char *
-queue_id(const char *raw, size_t len)
-{
-	const char *p = raw, *end = raw + MIN(len, 64 * 1024), *nl, *id;
-	GString *f = NULL;
-	char *out;
-	size_t n;
-
-	/* the header block ends at the first empty line */
-	while (p < end && *p != '\n' && *p != '\r') {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		nl = nl != NULL ? nl + 1 : end;
-		if (f != NULL && (*p == ' ' || *p == '\t'))
-			g_string_append_len(f, p, nl - p);
-		else if (f != NULL)
-			break;
-		else if (g_ascii_strncasecmp(p, "Received:", 9) == 0)
-			f = g_string_new_len(p + 9, nl - p - 9);
-		p = nl;
-		if (f != NULL && f->len > 4096)
-			break;
-	}
-	if (f == NULL)
-		return g_strdup("-");
-	for (char *c = f->str; *c != '\0'; c++)
-		if (g_ascii_isspace(*c))
-			*c = ' ';
-	id = strstr(f->str, " id ");
-	for (n = 0; id != NULL && n < 32 && g_ascii_isalnum(id[4 + n]); n++)
-		;
-	out = n > 0 ? g_strndup(id + 4, n) : g_strdup("-");
-	g_string_free(f, TRUE);
-	return out;
 }
 
 /* job_run - resolve and handle one job inside a transaction */
@@ -201,7 +163,7 @@ process_one(struct listd *d, struct store *s, const struct store_inbound *in)
 	if (job_run(&j, &e)) {
 		g_autofree char *qid = j.raw == NULL
 		    ? g_strdup("-")
-		    : queue_id(g_bytes_get_data(j.raw, NULL),
+		    : rawhdr_queue_id(g_bytes_get_data(j.raw, NULL),
 			  g_bytes_get_size(j.raw));
 
 		log_info("process: id=%" G_GINT64_FORMAT " queue=%s rcpt=%s"

@@ -20,7 +20,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* rebuild - make a REQUEST of an adopted event, as the lead's code will */
+/* rebuild - make a REQUEST of an adopted event, as moim-listd does: in
+ * the zone read (a Windows name mapped), else the list's */
 static void
 rebuild(const struct imip_reply *r)
 {
@@ -31,7 +32,8 @@ rebuild(const struct imip_reply *r)
 		return;
 	ev.summary = ev.summary != NULL ? ev.summary : "x";
 	ev.organizer_addr = "ai-rsvp+1@lists.example.org";
-	ev.tzid = "Asia/Seoul";
+	ev.tzid = r->event.tzid != NULL && !r->is_floating ? r->event.tzid
+							   : "Asia/Seoul";
 	ev.end = ev.end > ev.start ? ev.end : ev.start + 3600;
 	ev.dtstamp = 1790000000;
 	ics = imip_request(&ev, "kim@example.org", ev.organizer_name, NULL);

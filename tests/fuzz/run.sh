@@ -10,6 +10,8 @@
 # that caused it is kept in the work directory and named in the output.
 # "make fuzz" runs the same with FUZZ_SECONDS=60. The seed is fixed
 # (FUZZ_SEED, default 1) so that a run explores the same inputs each time.
+# An input that once failed a target is kept in tests/fuzz/regress/TARGET
+# and run first, every time.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${top_builddir:-$top}/tests/fuzz/build
 secs=${FUZZ_SECONDS:-15}
@@ -48,12 +50,14 @@ done
 seeds_for()
 {
 	case $1 in
-	fuzz_mime | fuzz_text) echo "$corpus/mime $corpus/i18n" ;;
+	fuzz_mime | fuzz_text | fuzz_rawhdr) echo "$corpus/mime $corpus/i18n" ;;
 	fuzz_dsn) echo "$corpus/bounces" ;;
 	fuzz_imip) echo "$corpus/imip" ;;
 	fuzz_rsvptext) echo "$corpus/replies" ;;
 	*) echo "$build/seed-$1" ;;
 	esac
+	# inputs that once made this target fail (tests/fuzz/regress/TARGET)
+	[ -d "$top/tests/fuzz/regress/$1" ] && echo "$top/tests/fuzz/regress/$1"
 }
 
 # Targets without a corpus of their own start from a few written inputs.
