@@ -99,5 +99,6 @@ int ctl_archive_export(struct ctl *c, struct ctl_args *a);
 int ctl_archive_import(struct ctl *c, struct ctl_args *a);
 int ctl_postfix_config(struct ctl *c, struct ctl_args *a);
 int ctl_check(struct ctl *c, struct ctl_args *a);
+int ctl_secret(struct ctl *c, struct ctl_args *a);
 
 #endif

@@ -17,23 +17,18 @@
  *	    cancel EVENT | promote EVENT ADDR
  *	moimctl [-c FILE] postfix-config
  *	moimctl [-c FILE] check
+ *	moimctl [-c FILE] secret [--owner USER]
  * DESCRIPTION
  *	main() reads the global options, finds the verb in one table, checks
  *	the verb's options and argument count against the table, loads the
  *	config, opens the store when the verb needs it and calls the verb's
  *	handler (list.c, member.c, import.c, postfix.c, check.c,
- *	archive.c, event.c). The table is the only place that knows which
- *	verb takes which option.
- * OWNERSHIP
- *	main() owns the struct ctl (config and store) and frees it on exit.
- * INPUT AND LIMITS
- *	argv comes from the operator; options and counts are checked before
- *	any handler runs.
- * THREADS
- *	One thread.
- * ERRORS
- *	Exit 0 on success, 1 on a user error (a message on stderr naming the
- *	problem; also a bad config or an unusable database), 2 on a usage
+ *	secret.c, archive.c, event.c). The table is the only place that knows
+ *which verb takes which option. OWNERSHIP main() owns the struct ctl (config
+ *and store) and frees it on exit. INPUT AND LIMITS argv comes from the
+ *operator; options and counts are checked before any handler runs. THREADS One
+ *thread. ERRORS Exit 0 on success, 1 on a user error (a message on stderr
+ *naming the problem; also a bad config or an unusable database), 2 on a usage
  *	error (unknown verb or option, missing argument), with a usage line.
  * SEE ALSO
  *	moimctl(8), moim.conf(5), ctl.h
@@ -84,6 +79,8 @@ static const struct ctl_verb verbs[] = {
     {"postfix-config", NULL, ctl_postfix_config, 0, 0, "", false,
 	"postfix-config"},
     {"check", NULL, ctl_check, 0, 0, "", false, "check"},
+    {"secret", NULL, ctl_secret, 0, 0, "owner=", false,
+	"secret [--owner USER]"},
     {"archive", "search", ctl_archive_search, 2, 2, "json limit=", true,
 	"archive search L QUERY [--json] [--limit N]"},
     {"archive", "thread", ctl_archive_thread, 1, 1, "", true,

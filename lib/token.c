@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -323,6 +324,17 @@ read_all(int fd, char *buf, size_t max)
 	return (ssize_t)n;
 }
 
+/* mode_others - who besides the owner has a permission bit of mode */
+static const char *
+mode_others(mode_t mode)
+{
+	if ((mode & 070) == 0)
+		return "others";
+	if ((mode & 007) == 0)
+		return "its group";
+	return "its group and others";
+}
+
 /* check_key_stat - refuse what is not a private regular file */
 static bool
 check_key_stat(int fd, const char *path, GError **err)
@@ -337,8 +349,8 @@ check_key_stat(int fd, const char *path, GError **err)
 		    err, MOIM_ERR_CONFIG, "%s: not a regular file", path);
 	if ((st.st_mode & 077) != 0)
 		return moim_fail(err, MOIM_ERR_CONFIG,
-		    "%s: mode %04o lets others read the key; want 0600", path,
-		    (unsigned)(st.st_mode & 07777));
+		    "%s: mode %04o gives %s access to the key; want 0600", path,
+		    (unsigned)(st.st_mode & 07777), mode_others(st.st_mode));
 	if (st.st_size > TOKEN_KEY_FILE_MAX)
 		return moim_fail(err, MOIM_ERR_CONFIG,
 		    "%s: larger than %d bytes", path, TOKEN_KEY_FILE_MAX);
@@ -441,14 +453,16 @@ fsync_dir(const char *path, GError **err)
 	return ok;
 }
 
-/* create_key_file - create path with a new random key, mode 0600 */
+/* create_key_file - create path with a new random key, mode 0600; true
+ * too when another process made it first (*created_out is then false) */
 static bool
-create_key_file(const char *path, GError **err)
+create_key_file(const char *path, bool *created_out, GError **err)
 {
 	char hex[2 * TOKEN_KEY_RANDOM + 2];
 	int fd;
 	bool ok;
 
+	*created_out = false;
 	if (!random_hex_key(hex, err))
 		return false;
 	fd = open(
@@ -471,7 +485,34 @@ create_key_file(const char *path, GError **err)
 		(void)unlink(path); /* a half-written key must not be used */
 		return false;
 	}
+	*created_out = true;
 	return fsync_dir(path, err);
+}
+
+/* open_key - open the key file for reading, creating it first if absent;
+ * -1 on failure */
+static int
+open_key(const char *path, bool *created_out, GError **err)
+{
+	/* O_NONBLOCK: a FIFO in place of the key must not hang us; the
+	 * fstat() of check_key_stat() then refuses it. */
+	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	int fd = open(path, flags);
+
+	*created_out = false;
+	if (fd < 0 && errno == ENOENT) {
+		if (!create_key_file(path, created_out, err))
+			return -1;
+		fd = open(path, flags);
+	}
+	if (fd < 0 && errno == ELOOP)
+		moim_fail(err, MOIM_ERR_CONFIG,
+		    "%s: a symbolic link (or a loop in its path): refused",
+		    path);
+	else if (fd < 0)
+		moim_fail(
+		    err, MOIM_ERR_CONFIG, "%s: %s", path, g_strerror(errno));
+	return fd;
 }
 
 /* token_key_load - read the key file, creating it first if absent */
@@ -479,20 +520,62 @@ struct token_key *
 token_key_load(const char *secret_file, GError **err)
 {
 	struct token_key *k;
+	bool created;
 	int fd;
 
-	fd = open(secret_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		if (!create_key_file(secret_file, err))
-			return NULL;
-		fd = open(secret_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	}
-	if (fd < 0) {
-		moim_fail(err, MOIM_ERR_CONFIG, "%s: %s", secret_file,
-		    g_strerror(errno));
+	fd = open_key(secret_file, &created, err);
+	if (fd < 0)
 		return NULL;
-	}
 	k = read_key_fd(fd, secret_file, err);
 	(void)close(fd); /* read-only: nothing to lose */
 	return k;
+}
+
+/* give_key - make uid:gid (-1: keep) the owner of the open key file */
+static bool
+give_key(int fd, const char *path, uid_t uid, gid_t gid, GError **err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return moim_fail(
+		    err, MOIM_ERR_CONFIG, "%s: %s", path, g_strerror(errno));
+	if ((uid == (uid_t)-1 || uid == st.st_uid) &&
+	    (gid == (gid_t)-1 || gid == st.st_gid))
+		return true;
+	/* A hard link to another file of root's, planted where the daemon's
+	 * user may write, must not be given away with the key's name. */
+	if (st.st_nlink != 1)
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "%s: %ju links to the file; refusing to change its owner",
+		    path, (uintmax_t)st.st_nlink);
+	if (fchown(fd, uid, gid) < 0)
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "%s: cannot change the owner to %jd:%jd: %s", path,
+		    uid == (uid_t)-1 ? (intmax_t)st.st_uid : (intmax_t)uid,
+		    gid == (gid_t)-1 ? (intmax_t)st.st_gid : (intmax_t)gid,
+		    g_strerror(errno));
+	return true;
+}
+
+/* token_key_ensure - make sure the key file exists, then give it to
+ * uid:gid; an existing key is checked, never rewritten */
+bool
+token_key_ensure(const char *secret_file, uid_t uid, gid_t gid,
+    bool *created_out, GError **err)
+{
+	struct token_key *k;
+	bool ok;
+	int fd;
+
+	fd = open_key(secret_file, created_out, err);
+	if (fd < 0)
+		return false;
+	/* The same checks as the daemon's load (type, mode, size, a usable
+	 * key), so that a file it would refuse is not given to it. */
+	k = read_key_fd(fd, secret_file, err);
+	ok = k != NULL && give_key(fd, secret_file, uid, gid, err);
+	token_key_free(k);
+	(void)close(fd); /* read-only: nothing to lose */
+	return ok;
 }

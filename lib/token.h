@@ -4,6 +4,8 @@
  * SYNOPSIS
  *	struct token_key *token_key_load(const char *secret_file,
  *	    GError **err);
+ *	bool token_key_ensure(const char *secret_file, uid_t uid, gid_t gid,
+ *	    bool *created_out, GError **err);
  *	struct token_key *token_key_new(const void *key, size_t len);
  *	void token_key_free(struct token_key *k);
  *	char *token_make(const struct token_key *k, const char *purpose,
@@ -36,6 +38,16 @@
  *	white space being the HMAC key. When the file does not exist it is
  *	created (mode 0600, exclusively, fsync'd with its directory) holding
  *	32 random bytes in hex. token_key_new() wraps given key bytes (tests).
+ *
+ *	token_key_ensure() is token_key_load() for an installer running as
+ *	root (moimctl secret, before the daemon starts unprivileged): it
+ *	creates the key file as token_key_load() would if it is absent
+ *	(*created_out says whether it did), checks it as token_key_load()
+ *	does, and then gives it to uid and gid unless each is (uid_t)-1
+ *	or (gid_t)-1 or already the owner. It never rewrites an existing
+ *	key, and it refuses to change the owner of a file with more than
+ *	one link (a hard link planted in a directory the daemon's user can
+ *	write could otherwise hand it a file of root's).
  * OWNERSHIP
  *	Keys belong to the caller (token_key_free() wipes and frees; NULL is
  *	fine). token_make() returns a new string (g_free). purpose, list and
@@ -44,13 +56,16 @@
  *	tok is untrusted: more than MOIM_MAX_TOKEN characters, characters
  *	outside base32, non-canonical encodings and wrong lengths are
  *	MOIM_ERR_INPUT. A key file must be a regular file of 16 to 4096 bytes
- *	with no group or other permission bits.
+ *	with no group or other permission bits; a symbolic link is refused,
+ *	and so is a FIFO, without blocking on it.
  * THREADS
  *	No shared state; a key may be used from many threads at once.
  * ERRORS
  *	token_decode/verify: MOIM_ERR_INPUT (malformed, wrong MAC),
  *	MOIM_ERR_POLICY "token expired". token_key_load: MOIM_ERR_CONFIG (bad
  *	file, bad mode, too short) or MOIM_ERR_TEMP (I/O, randomness).
+ *	token_key_ensure: the same, and MOIM_ERR_CONFIG when the owner
+ *	cannot be changed (not root, several links).
  * SEE ALSO
  *	RFC 2104 (HMAC), RFC 4648 (base32); lib/limits.h.
  */
@@ -60,10 +75,13 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct token_key;
 
 struct token_key *token_key_load(const char *secret_file, GError **err);
+bool token_key_ensure(const char *secret_file, uid_t uid, gid_t gid,
+    bool *created_out, GError **err);
 struct token_key *token_key_new(const void *key, size_t len);
 void token_key_free(struct token_key *k);
 char *token_make(const struct token_key *k, const char *purpose,

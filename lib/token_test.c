@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -362,6 +363,172 @@ test_key_file_refused(void)
 	g_free(dir);
 }
 
+/* assert_ensure_refused - token_key_ensure(path) fails with
+ * MOIM_ERR_CONFIG, a message holding what, and leaves the file alone */
+static void
+assert_ensure_refused(const char *path, uid_t uid, gid_t gid, const char *what)
+{
+	struct stat before;
+	struct stat after;
+	bool had = lstat(path, &before) == 0;
+	bool created = true;
+	GError *e = NULL;
+
+	g_assert_false(token_key_ensure(path, uid, gid, &created, &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_CONFIG);
+	g_test_message("refused as expected: %s", e->message);
+	g_assert_nonnull(strstr(e->message, what));
+	g_assert_false(created);
+	g_clear_error(&e);
+	if (!had) {
+		g_assert_cmpint(lstat(path, &after), <, 0);
+		return;
+	}
+	g_assert_cmpint(lstat(path, &after), ==, 0);
+	g_assert_cmpuint(after.st_mode, ==, before.st_mode);
+	g_assert_cmpuint(after.st_uid, ==, before.st_uid);
+	g_assert_cmpuint(after.st_gid, ==, before.st_gid);
+	g_assert_cmpint(after.st_size, ==, before.st_size);
+}
+
+/* assert_owner - path belongs to uid:gid */
+static void
+assert_owner(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat st;
+
+	g_assert_cmpint(stat(path, &st), ==, 0);
+	g_assert_cmpuint(st.st_uid, ==, uid);
+	g_assert_cmpuint(st.st_gid, ==, gid);
+}
+
+/* ensure_ok - token_key_ensure() succeeds; whether it created the file */
+static bool
+ensure_ok(const char *path, uid_t uid, gid_t gid)
+{
+	bool created = false;
+	GError *e = NULL;
+
+	g_assert_true(token_key_ensure(path, uid, gid, &created, &e));
+	g_assert_no_error(e);
+	return created;
+}
+
+/* other_group - a group of ours other than the effective one, or -1 */
+static gid_t
+other_group(void)
+{
+	gid_t groups[64];
+	int n = getgroups(G_N_ELEMENTS(groups), groups);
+
+	for (int i = 0; i < n; i++)
+		if (groups[i] != getegid())
+			return groups[i];
+	return (gid_t)-1;
+}
+
+static void
+test_key_file_ensure(void)
+{
+	char *dir = g_dir_make_tmp("moim-token-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "secret", NULL);
+	char *first = NULL;
+	char *now = NULL;
+	struct stat st;
+	gid_t g;
+
+	g_assert_true(ensure_ok(path, (uid_t)-1, (gid_t)-1));
+	g_assert_cmpint(stat(path, &st), ==, 0);
+	g_assert_true(S_ISREG(st.st_mode));
+	g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+	g_assert_true(g_file_get_contents(path, &first, NULL, NULL));
+	g_assert_cmpuint(strlen(first), ==, 65);
+	g_assert_cmpuint(strspn(first, "0123456789abcdef"), ==, 64);
+	/* Present: checked and kept, whatever owner is asked for. */
+	g_assert_false(ensure_ok(path, (uid_t)-1, (gid_t)-1));
+	g_assert_false(ensure_ok(path, geteuid(), getegid()));
+	assert_owner(path, geteuid(), getegid());
+	if (geteuid() == 0) {
+		g_assert_false(ensure_ok(path, 12345, 23456));
+		assert_owner(path, 12345, 23456);
+		g_assert_false(ensure_ok(path, (uid_t)-1, 0));
+		assert_owner(path, 12345, 0);
+		g_assert_false(ensure_ok(path, 0, (gid_t)-1));
+		assert_owner(path, 0, 0);
+	} else {
+		/* Not root: only a group of ours, and root is refused. */
+		g = other_group();
+		if (g != (gid_t)-1) {
+			g_assert_false(ensure_ok(path, (uid_t)-1, g));
+			assert_owner(path, geteuid(), g);
+			g_assert_false(ensure_ok(path, (uid_t)-1, getegid()));
+		}
+		assert_ensure_refused(path, 0, (gid_t)-1, "owner");
+	}
+	g_assert_cmpint(stat(path, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+	g_assert_true(g_file_get_contents(path, &now, NULL, NULL));
+	g_assert_cmpstr(now, ==, first);
+	g_assert_cmpint(g_unlink(path), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+	g_free(now);
+	g_free(first);
+	g_free(path);
+	g_free(dir);
+}
+
+static void
+test_key_file_ensure_refused(void)
+{
+	char *dir = g_dir_make_tmp("moim-token-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "secret", NULL);
+	char *sym = g_build_filename(dir, "link", NULL);
+	char *hard = g_build_filename(dir, "hard", NULL);
+	char *fifo = g_build_filename(dir, "fifo", NULL);
+	char *missing = g_build_filename(dir, "no", "secret", NULL);
+	/* An owner that differs from ours, so that a change is asked for. */
+	uid_t other = geteuid() == 0 ? 12345 : 0;
+
+	write_file(path, KEY "\n", 0644);
+	assert_ensure_refused(path, (uid_t)-1, (gid_t)-1, "mode 0644");
+	assert_ensure_refused(path, other, (gid_t)-1, "group and others");
+	g_assert_cmpint(g_chmod(path, 0640), ==, 0);
+	assert_ensure_refused(path, other, (gid_t)-1, "gives its group acc");
+	g_assert_cmpint(g_chmod(path, 0604), ==, 0);
+	assert_ensure_refused(path, other, (gid_t)-1, "gives others access");
+	write_file(path, "short\n", 0600);
+	assert_ensure_refused(path, (uid_t)-1, (gid_t)-1, "shorter");
+	write_file(path, KEY "\n", 0600);
+	/* Through a symbolic link, even to a good key, or a dangling one:
+	 * nothing is created at its target. */
+	g_assert_cmpint(symlink(path, sym), ==, 0);
+	assert_ensure_refused(sym, other, (gid_t)-1, "symbolic link");
+	g_assert_cmpint(g_unlink(sym), ==, 0);
+	g_assert_cmpint(symlink(missing, sym), ==, 0);
+	assert_ensure_refused(sym, (uid_t)-1, (gid_t)-1, "symbolic link");
+	g_assert_false(g_file_test(missing, G_FILE_TEST_EXISTS));
+	/* A second link: kept as it is, but not given away. */
+	g_assert_cmpint(link(path, hard), ==, 0);
+	g_assert_false(ensure_ok(path, geteuid(), (gid_t)-1));
+	assert_ensure_refused(path, other, (gid_t)-1, "2 links");
+	g_assert_cmpint(g_unlink(hard), ==, 0);
+	/* A FIFO is refused at once, not waited on. */
+	g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+	assert_ensure_refused(fifo, (uid_t)-1, (gid_t)-1, "not a regular");
+	assert_ensure_refused(dir, (uid_t)-1, (gid_t)-1, "not a regular");
+	assert_ensure_refused(missing, (uid_t)-1, (gid_t)-1, "create");
+	g_assert_cmpint(g_unlink(fifo), ==, 0);
+	g_assert_cmpint(g_unlink(sym), ==, 0);
+	g_assert_cmpint(g_unlink(path), ==, 0);
+	g_assert_cmpint(g_rmdir(dir), ==, 0);
+	g_free(missing);
+	g_free(fifo);
+	g_free(hard);
+	g_free(sym);
+	g_free(path);
+	g_free(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -376,5 +543,8 @@ main(int argc, char **argv)
 	g_test_add_func("/token/length-bound", test_length_bound);
 	g_test_add_func("/token/key-file/created", test_key_file_created);
 	g_test_add_func("/token/key-file/refused", test_key_file_refused);
+	g_test_add_func("/token/key-file/ensure", test_key_file_ensure);
+	g_test_add_func(
+	    "/token/key-file/ensure-refused", test_key_file_ensure_refused);
 	return g_test_run();
 }

@@ -11,8 +11,9 @@
 #    machine's "/" from then on.
 #  - systemd-analyze verify reads each installed unit with the real
 #    systemd's parser and this machine's units (man pages found in the
-#    DESTDIR). The copy it reads differs in one thing: ExecStart's program
-#    has the DESTDIR in front, since verify insists that it exists.
+#    DESTDIR). The copy it reads differs in one thing: the programs of
+#    ExecStart= and ExecStartPre= have the DESTDIR in front, since verify
+#    insists that they exist.
 #  - systemd-sysusers and systemd-tmpfiles apply the installed snippets to
 #    an empty scratch root: the user, group and directories they make are
 #    checked there. The machine's own users are not touched by them.
@@ -21,8 +22,12 @@
 #    User=, Group= (setpriv, with the user's groups as initgroups(3) gives
 #    them), NoNewPrivileges=, UMask=, RuntimeDirectory= with
 #    RuntimeDirectoryMode=, StateDirectory= with StateDirectoryMode=,
-#    ConfigurationDirectory= (all made under the DESTDIR), ExecStart=
-#    (absolute paths that exist under the DESTDIR are taken from there),
+#    ConfigurationDirectory= (all made under the DESTDIR), ExecStartPre=
+#    (each in order, after the directories and before ExecStart=; with
+#    the "+" prefix as root in the same clean environment and umask, not
+#    through setpriv; without it like ExecStart=; one that fails fails
+#    the start, and ExecStart= is not run), ExecStart= (absolute paths
+#    that exist under the DESTDIR are taken from there; no prefix),
 #    ExecReload= with $MAINPID, and the default stop: SIGTERM to the main
 #    process, then its exit status; RuntimeDirectoryPreserve=yes keeps the
 #    directory. The sandbox directives (ProtectSystem= and the like) are
@@ -31,7 +36,13 @@
 #    one that matters.
 #  - moim.conf is the installed moim.conf.example with only its paths
 #    (database, secret, templates, the two sockets: into the DESTDIR) and
-#    the relay port changed; the templates are the installed ones.
+#    the relay port changed; the templates are the installed ones. The
+#    secret stays where the example (and SPEC's default) has it,
+#    /etc/moim/secret, that is the DESTDIR's etc/moim: root's directory
+#    (ConfigurationDirectory=), where moim-listd, running as moim, could
+#    not create it. moim-listd.service's ExecStartPre= (moimctl secret,
+#    as root) makes it there for moim; a restart keeps the key, and a
+#    secret open to others stops the start.
 #  - The private Postfix of lib.sh (smtpd and lmtp not chrooted) gets,
 #    appended to its main.cf and master.cf, exactly what moimctl
 #    postfix-config printed for that moim.conf. The sockets are the unix
@@ -42,7 +53,7 @@
 #    in front, LMTP to moim-listd, fan-out through the relay entry), a
 #    non-member refused by the milter at SMTP time; moim-listd's
 #    ExecReload= (SIGHUP); stop as the units do, and check the exit
-#    status and that the sockets are gone.
+#    status and that the sockets are gone; start moim-listd again.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 # The list domain of doc/moim.conf.example.
 E2E_LIST_DOMAIN=lists.example.org
@@ -108,16 +119,21 @@ t_is "$(grep -h '^ExecStart=' "$UNITS"/moim-*.service)" \
 	"ExecStart=$sbindir/moim-listd -f -c $sysconfdir/moim/moim.conf
 ExecStart=$sbindir/moim-milter -f -c $sysconfdir/moim/moim.conf" \
 	"the units run the installed programs on the installed moim.conf"
+t_is "$(grep -h '^ExecStartPre=' "$UNITS"/moim-*.service)" \
+	"ExecStartPre=+$bindir/moimctl -c $sysconfdir/moim/moim.conf secret --owner moim" \
+	"moim-listd.service first makes the secret for moim, as root (+)"
 
 # ------------------------------------------------- systemd's own tools
 
 # verify_unit NAME - systemd-analyze verify on a copy of the unit whose
-# ExecStart program has the DESTDIR in front; no output is allowed
+# ExecStart and ExecStartPre programs have the DESTDIR in front; no
+# output is allowed
 verify_unit()
 {
 	mkdir -p "$E2E_DIR/verify"
-	sed "s|^ExecStart=/|ExecStart=$ROOT/|" "$UNITS/$1.service" \
-		>"$E2E_DIR/verify/$1.service" || return 1
+	sed -e "s|^ExecStart=/|ExecStart=$ROOT/|" \
+		-e "s|^ExecStartPre=\([-+!:@]*\)/|ExecStartPre=\1$ROOT/|" \
+		"$UNITS/$1.service" >"$E2E_DIR/verify/$1.service" || return 1
 	# Documentation= names man pages: look them up among those installed.
 	local man=(--man=yes) rc
 	command -v man >/dev/null || man=(--man=no)
@@ -162,9 +178,22 @@ unit_get()
 	    END { print v }' "$UNITS/$1.service"
 }
 
+# unit_get_all UNIT KEY - every value of KEY= in UNIT's [Service], one a
+# line, in order; an empty KEY= empties the list, as for systemd
+unit_get_all()
+{
+	awk -v k="$2" '/^\[/ { s = ($0 == "[Service]") }
+	    s && index($0, k "=") == 1 {
+		v = substr($0, length(k) + 2)
+		if (v == "") n = 0; else l[++n] = v
+	    }
+	    END { for (i = 1; i <= n; i++) print l[i] }' "$UNITS/$1.service"
+}
+
 # Directives the runner carries out, and those it leaves to systemd (the
 # sandbox) on purpose; anything else in [Service] is an error.
-RUNNER_DOES=" Type User Group UMask NoNewPrivileges ExecStart ExecReload
+RUNNER_DOES=" Type User Group UMask NoNewPrivileges ExecStartPre ExecStart
+ ExecReload
  Restart RuntimeDirectory RuntimeDirectoryMode RuntimeDirectoryPreserve
  StateDirectory StateDirectoryMode ConfigurationDirectory "
 RUNNER_LEAVES=" ReadWritePaths ProtectSystem ProtectHome PrivateTmp
@@ -176,10 +205,11 @@ RUNNER_LEAVES=" ReadWritePaths ProtectSystem ProtectHome PrivateTmp
  SystemCallErrorNumber "
 
 # unit_known UNIT - every [Service] directive is one the runner handles;
-# Type=simple and a plain ExecStart (no prefix characters)
+# Type=simple, a plain ExecStart (no prefix characters) and ExecStartPre
+# plain or with "+" only
 unit_known()
 {
-	local k bad=""
+	local k bad="" pre
 	for k in $(awk '/^\[/ { s = ($0 == "[Service]") }
 	    s && /^[A-Za-z]+=/ { sub(/=.*/, ""); print }' \
 		"$UNITS/$1.service"); do
@@ -193,6 +223,12 @@ unit_known()
 	/*) ;;
 	*) bad="$bad ExecStart-prefix" ;;
 	esac
+	while IFS= read -r pre; do
+		case $pre in
+		/* | +/*) ;;
+		*) bad="$bad ExecStartPre-prefix" ;;
+		esac
+	done < <(unit_get_all "$1" ExecStartPre)
 	[ -z "$bad" ] && return 0
 	diag "$1.service: the runner does not handle:$bad"
 	return 1
@@ -223,26 +259,54 @@ unit_dirs()
 	done
 }
 
-# unit_cmd UNIT - set UNIT_CMD to the command prefix that runs a program
-# with the unit's user, groups, umask and no-new-privileges, in a clean
-# environment as systemd gives one (plus the test harness's sanitizer and
-# GLib debug settings)
+# unit_cmd UNIT [full] - set UNIT_CMD to the command prefix that runs a
+# program with the unit's user, groups, umask and no-new-privileges, in a
+# clean environment as systemd gives one (plus the test harness's
+# sanitizer and GLib debug settings); "full" (the "+" prefix) keeps the
+# environment and umask but runs as root, with no privilege restriction
 unit_cmd()
 {
-	local u=$1 um nnp=() keep=() v
+	local u=$1 um nnp=() keep=() v who=()
 	um=$(unit_get "$u" UMask)
 	[ "$(unit_get "$u" NoNewPrivileges)" = yes ] && nnp=(--no-new-privs)
 	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS G_DEBUG; do
 		[ -n "${!v:-}" ] && keep+=("$v=${!v}")
 	done
+	[ "${2:-}" = full ] ||
+		who=("$(command -v setpriv)" --reuid="$(unit_get "$u" User)"
+			--regid="$(unit_get "$u" Group)" --init-groups
+			"${nnp[@]}")
 	UNIT_CMD=(env -i
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 		LANG=C.UTF-8 "${keep[@]}"
 		RUNTIME_DIRECTORY="$ROOT/run/$(unit_get "$u" RuntimeDirectory)"
 		STATE_DIRECTORY="$ROOT/var/lib/$(unit_get "$u" StateDirectory)"
-		"$(command -v setpriv)" --reuid="$(unit_get "$u" User)"
-		--regid="$(unit_get "$u" Group)" --init-groups "${nnp[@]}"
+		"${who[@]}"
 		/bin/bash -c 'umask "$1"; shift; exec "$@"' umask "${um:-0022}")
+}
+
+# unit_pre UNIT - run UNIT's ExecStartPre= lines in order, their output
+# going where the daemon's goes (the journal); the first that fails
+# fails the start, as for systemd
+unit_pre()
+{
+	local u=$1 line argv rc
+	while IFS= read -r line; do
+		case $line in
+		+*)
+			unit_cmd "$u" full
+			line=${line#+}
+			;;
+		*) unit_cmd "$u" ;;
+		esac
+		mapfile -t argv < <(unit_argv "$line")
+		"${UNIT_CMD[@]}" "${argv[@]}" </dev/null \
+			>>"$E2E_DIR/log/$u.log" 2>&1
+		rc=$?
+		[ $rc = 0 ] && continue
+		diag "$u: ExecStartPre=$line: exit $rc"
+		return 1
+	done < <(unit_get_all "$u" ExecStartPre)
 }
 
 # unit_start UNIT - what "systemctl start UNIT" does, as daemon UNIT
@@ -256,6 +320,7 @@ unit_start()
 			"$owner" &&
 		unit_dirs "$u" ConfigurationDirectory etc \
 			ConfigurationDirectoryMode root:root || return 1
+	unit_pre "$u" || return 1
 	mapfile -t argv < <(unit_argv "$(unit_get "$u" ExecStart)")
 	unit_cmd "$u"
 	e2e_daemon_start "$u" "${UNIT_CMD[@]}" "${argv[@]}"
@@ -314,7 +379,9 @@ trap _install_exit EXIT
 
 e2e_pick_port RELAY || bail_out "no free port"
 CONF=$ROOT$sysconfdir/moim/moim.conf
+SECRET=$ROOT/etc/moim/secret
 sed -e "s|= /var/lib/moim/|= $ROOT/var/lib/moim/|" \
+	-e "s|^secret_file = /etc/moim/secret\$|secret_file = $SECRET|" \
 	-e "s|= unix:/run/moim/|= unix:$ROOT/run/moim/|" \
 	-e "s|^templates = .*|templates = $ROOT$pkgdatadir/templates|" \
 	-e "s|^relay = 127\\.0\\.0\\.1:[0-9]*\$|relay = 127.0.0.1:$RELAY|" \
@@ -345,6 +412,7 @@ inline:{ $D=lmtp:unix:$ROOT/run/moim/lmtp.sock }" \
 
 # ------------------------------------------------------------ start
 
+t_ok "no secret before the first start" test ! -e "$SECRET"
 t_ok "moim-listd.service starts" unit_start moim-listd
 t_ok "moim-milter.service starts" unit_start moim-milter
 t_ok "moim-listd makes its LMTP socket" \
@@ -355,6 +423,16 @@ for u in moim-listd moim-milter; do
 	t_is "$(awk '/^Uid:/ { print $2 }' "/proc/$(e2e_daemon_pid $u)/status")" \
 		"$(id -u moim)" "$u runs as moim, not root"
 done
+t_like "$(cat "$E2E_DIR/log/moim-listd.log")" \
+	"secret $SECRET: created, mode 0600, owner moim:moim" \
+	"its ExecStartPre (moimctl secret, as root) created the secret"
+t_is "$(stat -c '%a %U:%G' "$ROOT/etc/moim"), $(stat -c '%a %U:%G %s' \
+	"$SECRET")" "755 root:root, 600 moim:moim 65" \
+	"in root's etc/moim: 0600 moim:moim, a key of 64 hex digits"
+t_not "moim itself could not have made it there" \
+	setpriv --reuid=moim --regid=moim --init-groups \
+	touch "$ROOT/etc/moim/by-moim"
+key_sum=$(sha256sum <"$SECRET")
 t_is "$(stat -c '%a %U:%G' "$ROOT/run/moim" "$ROOT/run/moim/lmtp.sock" \
 	"$ROOT/run/moim/milter.sock")" "750 moim:moim
 660 moim:moim
@@ -395,8 +473,7 @@ t_ok "moim-milter refuses a non-member at SMTP time" \
 
 t_is "$(find "$ROOT/var/lib/moim" -mindepth 1 -perm /o=rwx | wc -l)" 0 \
 	"nothing in the state directory is open to others"
-t_is "$(stat -c '%a %U' "$ROOT/var/lib/moim/moim.db" \
-	"$ROOT/var/lib/moim/secret")" "640 moim
+t_is "$(stat -c '%a %U' "$ROOT/var/lib/moim/moim.db" "$SECRET")" "640 moim
 600 moim" "database 0640 (UMask=0027) and secret 0600, owned by moim"
 
 # ----------------------------------------------------- reload, stop
@@ -430,5 +507,28 @@ mail_text alice@example.net "$LA" later later >"$E2E_DIR/msg/later.eml"
 t_ok "with moim-milter stopped, list mail gets 4xx (milter_default_action)" \
 	send_mail_expect '4*' alice@example.net "$LA" "$E2E_DIR/msg/later.eml"
 t_is "$(maildir_count bob@example.com)" "$n" "and nothing more is sent"
+
+# ------------------------------------------------------ start again
+
+t_ok "moim-listd.service starts again" unit_start moim-listd
+t_ok "moim-listd makes its LMTP socket again" \
+	e2e_wait_socket "$ROOT/run/moim/lmtp.sock" 10
+t_like "$(tail -n 20 "$E2E_DIR/log/moim-listd.log")" \
+	"secret $SECRET: present, mode 0600, owner moim:moim" \
+	"ExecStartPre finds the secret present"
+t_is "$(sha256sum <"$SECRET")" "$key_sum" "and the key is the same"
+t_ok "moim-listd.service stops again" unit_stop moim-listd
+
+# A secret open to others stops the start before moim-listd runs.
+chmod 0644 "$SECRET"
+t_not "with the secret mode 0644, moim-listd.service does not start" \
+	unit_start moim-listd
+t_like "$(tail -n 5 "$E2E_DIR/log/moim-listd.log")" \
+	"secret: $SECRET: mode 0644 gives its group and others access" \
+	"ExecStartPre says why"
+t_not "ExecStart did not run" e2e_daemon_running moim-listd
+t_is "$(stat -c %a "$SECRET") $(sha256sum <"$SECRET")" "644 $key_sum" \
+	"the secret is left as it was"
+chmod 0600 "$SECRET"
 
 t_done
