@@ -633,7 +633,7 @@ promote(
 	    .address = (char *)addr,
 	    .answer = "accepted",
 	    .headcount = 1,
-	    .status = "promoted",
+	    .status = "promoted", /* listd tells them, and marks them */
 	    .source = "moimctl",
 	    .updated = ctl_now()};
 	bool ok;
@@ -643,6 +643,9 @@ promote(
 	if (old != NULL) {
 		r.headcount = MAX(old->headcount, 1);
 		r.queued = old->queued;
+		/* a held answer is told it was taken, not that a seat freed */
+		if (strcmp(old->status, "held") == 0)
+			r.status = "admitted";
 	}
 	ok = store_rsvp_put(c->store, &r, err);
 	store_rsvp_free(old);

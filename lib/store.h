@@ -467,7 +467,10 @@ struct store_rsvp {
 	char *display_name; /* or NULL */
 	char *answer; /* accepted, declined, tentative */
 	int headcount;
-	char *status; /* attending, waitlist, declined, tentative, promoted */
+	/* attending, waitlist, declined, tentative, held (from someone not
+	 * invited, for the organizer); promoted (from the waitlist) and
+	 * admitted (held, then taken) by hand until listd tells them */
+	char *status;
 	char *source; /* imip, text, command, moimctl */
 	gint64 updated;
 	gint64 queued; /* queue order of a yes (waitlist position) */

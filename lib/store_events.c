@@ -372,7 +372,8 @@ bool
 store_rsvp_has_seat(const struct store_rsvp *r)
 {
 	return strcmp(r->status, "attending") == 0 ||
-	    strcmp(r->status, "promoted") == 0;
+	    strcmp(r->status, "promoted") == 0 ||
+	    strcmp(r->status, "admitted") == 0;
 }
 
 /* store_rsvp_get - a member's answer to an event, or NULL */

@@ -214,8 +214,9 @@ static const char *const names[] = {"already-member", "bounce-disabled",
     "confirm-unsubscribe", "digest", "event-cancel", "event-held",
     "event-invite", "event-reminder", "event-update", "footer", "goodbye",
     "help", "mod-request", "not-member", "post-expired", "post-held",
-    "post-refused", "post-rejected", "reenabled", "results", "rsvp-confirm",
-    "rsvp-held", "rsvp-promoted", "rsvp-report", "welcome", NULL};
+    "post-refused", "post-rejected", "reenabled", "results", "rsvp-admitted",
+    "rsvp-confirm", "rsvp-held", "rsvp-promoted", "rsvp-report", "welcome",
+    NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

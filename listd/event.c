@@ -792,12 +792,14 @@ tick_promoted(
 	for (i = 0; ok && i < rs->len; i++) {
 		struct store_rsvp *r = rs->pdata[i];
 
-		if (strcmp(r->status, "promoted") != 0)
+		bool was_held = strcmp(r->status, "admitted") == 0;
+
+		if (strcmp(r->status, "promoted") != 0 && !was_held)
 			continue;
 		g_free(r->status);
 		r->status = g_strdup("attending");
 		ok = store_rsvp_put(j->s, r, err) &&
-		    rsvp_tell_promoted(j, ev, r, err);
+		    rsvp_tell_promoted(j, ev, r, was_held, err);
 		*sent_out = true;
 	}
 	if (rs != NULL)

@@ -118,6 +118,6 @@ extern const char request_confirm_sent[];
 bool request_ask_command(
     struct job *j, const struct cmd *c, const char **result_out, GError **err);
 bool rsvp_tell_promoted(struct job *j, const struct store_event *ev,
-    const struct store_rsvp *r, GError **err);
+    const struct store_rsvp *r, bool was_held, GError **err);
 
 #endif

@@ -45,7 +45,8 @@ status_text(const char *lang, const char *status, int headcount, int pos)
 {
 	bool ko = strcmp(lang, "ko") == 0;
 
-	if (strcmp(status, "attending") == 0 || strcmp(status, "promoted") == 0)
+	if (strcmp(status, "attending") == 0 ||
+	    strcmp(status, "promoted") == 0 || strcmp(status, "admitted") == 0)
 		return ko ? g_strdup_printf(
 				"참석으로 등록되었습니다 (%d명).", headcount)
 			  : g_strdup_printf("You are registered as attending"
@@ -94,17 +95,19 @@ confirm(struct job *j, const struct store_event *ev, const char *to,
 	return ok;
 }
 
-/* rsvp_tell_promoted - a member who waited now has a seat */
+/* rsvp_tell_promoted - a member who waited now has a seat; or, when
+ * was_held, someone not invited whose held answer the organizer took */
 bool
 rsvp_tell_promoted(struct job *j, const struct store_event *ev,
-    const struct store_rsvp *r, GError **err)
+    const struct store_rsvp *r, bool was_held, GError **err)
 {
 	GHashTable *v = event_vars(j, ev, r->address);
 	bool ok;
 
-	log_info(
-	    "rsvp: event=%" G_GINT64_FORMAT " promoted %s", ev->id, r->address);
-	ok = notice_queue(j, "rsvp-promoted", r->address, v, NULL, err);
+	log_info("rsvp: event=%" G_GINT64_FORMAT " %s %s", ev->id,
+	    was_held ? "admitted" : "promoted", r->address);
+	ok = notice_queue(j, was_held ? "rsvp-admitted" : "rsvp-promoted",
+	    r->address, v, NULL, err);
 	g_hash_table_unref(v);
 	return ok;
 }
@@ -154,7 +157,7 @@ reseat(struct job *j, const struct store_event *ev, const char *who,
 		ok = store_rsvp_put(j->s, r, err);
 		if (ok && was_waiting && e[i].status == SEATS_ATTENDING &&
 		    strcmp(r->address, who) != 0)
-			ok = rsvp_tell_promoted(j, ev, r, err);
+			ok = rsvp_tell_promoted(j, ev, r, false, err);
 	}
 	g_free(e);
 	g_ptr_array_unref(rs);

@@ -199,8 +199,8 @@ erin() {
 	sql "SELECT answer, headcount, status, source, display_name
 	  FROM rsvps WHERE address = 'erin@example.net'"
 }
-ok "the held answer now has a forced seat (promoted, by moimctl)" \
-	eval '[ "$(erin)" = "accepted|1|promoted|moimctl|Erin" ]'
+ok "the held answer now has a forced seat (admitted, by moimctl)" \
+	eval '[ "$(erin)" = "accepted|1|admitted|moimctl|Erin" ]'
 ok "and counts as attending, beyond the capacity, no longer held" \
 	eval 'run 0 event show 1 --json &&
 	jqis ".counts|[.attending,.held]|@csv" "3,0" && jqis .sequence 3'

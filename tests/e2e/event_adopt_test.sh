@@ -116,6 +116,13 @@ t_is "$(sql "SELECT status FROM rsvps WHERE address = 'erin@example.net'")" held
 	"hold: her answer is held"
 t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV AND status = 'attending'")" 3 \
 	"hold: the held answer takes no seat"
+t_ok "the organizer takes erin's answer" moimctl event promote $EV erin@example.net
+t_ok "erin is told her answer was taken" e2e_poll 30 \
+	'[ "$(maildir_grep erin@example.net Subject "참석 응답이 받아들여졌습니다")" = 1 ]'
+t_is "$(maildir_grep erin@example.net Subject "자리가 났습니다")" 0 \
+	"and not that a seat came free on the waiting list"
+t_is "$(sql "SELECT status FROM rsvps WHERE address = 'erin@example.net'")" attending \
+	"erin attends"
 
 # --- 1c. an event announced inside the reminder window: the reminder
 #     waits for the first attendee instead of going to no one
@@ -154,8 +161,8 @@ t_ok "bob, who answered, gets it too" e2e_poll 30 \
 	'[ "$(maildir_grep bob@example.net Subject "행사 정보 변경: 제1회 대덕")" -ge 1 ]'
 t_is "$(sql "SELECT count(*) FROM events WHERE title = '제1회 대덕 딥러닝 컨퍼런스'")" 1 \
 	"the repost made no second event"
-t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV AND status = 'attending'")" 3 \
-	"the answers so far stand"
+t_is "$(sql "SELECT sum(headcount) FROM rsvps WHERE event_id = $EV AND status = 'attending'")" 4 \
+	"the answers so far stand (bob 1, alice 2, erin 1)"
 moim_settle 30
 t_is "$(maildir_grep carol@example.com Subject "행사 정보 변경")" 0 \
 	"who left without answering gets no update"
