@@ -367,6 +367,21 @@ mime_is_auto_submitted(GMimeMessage *m)
 	return sup != NULL && has_token(sup, "all");
 }
 
+/* mime_is_auto_reply - whether m answers a message automatically (a
+ * vacation or out-of-office reply: Auto-Submitted: auto-replied,
+ * X-Autoreply, X-Autorespond), as opposed to other automatic mail
+ * (notifications, newsletters, other lists) */
+bool
+mime_is_auto_reply(GMimeMessage *m)
+{
+	GMimeObject *o = GMIME_OBJECT(m);
+	g_autofree char *as = header_word(o, "Auto-Submitted");
+
+	return (as != NULL && strcmp(as, "auto-replied") == 0) ||
+	    is_set_not_no(o, "X-Autoreply") ||
+	    is_set_not_no(o, "X-Autorespond");
+}
+
 /* skip_spaces - p after spaces */
 static const char *
 skip_spaces(const char *p)

@@ -7,6 +7,7 @@
  *	bool mime_has_critical_warning(GMimeMessage *m);
  *	char *mime_header_text(GMimeObject *o, const char *name);
  *	bool mime_is_auto_submitted(GMimeMessage *m);
+ *	bool mime_is_auto_reply(GMimeMessage *m);
  *	char *mime_subject_prefixed(const char *subject_utf8,
  *	    const char *prefix_utf8);
  *	bool mime_set_subject(GMimeMessage *m, const char *subject_utf8,
@@ -38,6 +39,9 @@
  *	X-Auto-Response-Suppress contains "All" (Exchange puts it on its
  *	out-of-office replies; "OOF" alone is also set on ordinary mail and
  *	is not counted). List-Id alone is not automatic.
+ *	mime_is_auto_reply() is the narrower kind: an automatic answer to
+ *	a message (Auto-Submitted: auto-replied, X-Autoreply, X-Autorespond):
+ *	a vacation reply, which no list wants to pass on.
  *
  *	mime_subject_prefixed() puts prefix first unless it already occurs
  *	after the leading reply/forward markers (Re:, RE:, Fw:, Fwd:, AW:,
@@ -120,6 +124,7 @@ GMimeMessage *mime_parse(const char *buf, size_t len, GError **err);
 bool mime_has_critical_warning(GMimeMessage *m);
 char *mime_header_text(GMimeObject *o, const char *name);
 bool mime_is_auto_submitted(GMimeMessage *m);
+bool mime_is_auto_reply(GMimeMessage *m);
 char *mime_subject_prefixed(const char *subject_utf8, const char *prefix_utf8);
 bool mime_set_subject(GMimeMessage *m, const char *subject_utf8, GError **err);
 bool mime_set_header(

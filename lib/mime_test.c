@@ -818,6 +818,7 @@ test_garbage(void)
 struct auto_case {
 	const char *headers;
 	bool is_auto;
+	bool is_reply;
 };
 
 /* test_auto_submitted - RFC 3834 and common practice */
@@ -825,23 +826,25 @@ static void
 test_auto_submitted(void)
 {
 	static const struct auto_case cases[] = {
-	    {"", false},
-	    {"Auto-Submitted: no\n", false},
-	    {"Auto-Submitted: No (comment)\n", false},
-	    {"Auto-Submitted: auto-replied\n", true},
-	    {"Auto-Submitted: auto-generated (failure)\n", true},
-	    {"Auto-submitted: Auto-Notified\n", true},
-	    {"Precedence: bulk\n", true},
-	    {"Precedence: junk\n", true},
-	    {"Precedence: list\n", true},
-	    {"Precedence:bulk\n", true},
-	    {"Precedence: first-class\n", false},
-	    {"X-Autoreply: yes\n", true},
-	    {"X-Autorespond: vacation\n", true},
-	    {"X-Auto-Response-Suppress: All\n", true},
-	    {"X-Auto-Response-Suppress: OOF, AutoReply\n", false},
-	    {"X-Auto-Response-Suppress: DR, all\n", true},
-	    {"List-Id: <x.example.org>\n", false},
+	    {"", false, false},
+	    {"Auto-Submitted: no\n", false, false},
+	    {"Auto-Submitted: No (comment)\n", false, false},
+	    {"Auto-Submitted: auto-replied\n", true, true},
+	    {"Auto-Submitted: Auto-Replied (vacation)\n", true, true},
+	    {"Auto-Submitted: auto-generated (failure)\n", true, false},
+	    {"Auto-submitted: Auto-Notified\n", true, false},
+	    {"Precedence: bulk\n", true, false},
+	    {"Precedence: junk\n", true, false},
+	    {"Precedence: list\n", true, false},
+	    {"Precedence:bulk\n", true, false},
+	    {"Precedence: first-class\n", false, false},
+	    {"X-Autoreply: yes\n", true, true},
+	    {"X-Autorespond: vacation\n", true, true},
+	    {"X-Autoreply: no\n", false, false},
+	    {"X-Auto-Response-Suppress: All\n", true, false},
+	    {"X-Auto-Response-Suppress: OOF, AutoReply\n", false, false},
+	    {"X-Auto-Response-Suppress: DR, all\n", true, false},
+	    {"List-Id: <x.example.org>\n", false, false},
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -850,6 +853,7 @@ test_auto_submitted(void)
 		    cases[i].headers);
 		GMimeMessage *m = parse_ok(s);
 
+		g_assert_cmpint(mime_is_auto_reply(m), ==, cases[i].is_reply);
 		g_assert_cmpint(
 		    mime_is_auto_submitted(m), ==, cases[i].is_auto);
 		g_object_unref(m);

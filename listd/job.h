@@ -48,6 +48,8 @@ struct job {
 	struct addr *from; /* From: header, NULL if none or bad */
 	struct addr *envelope; /* MAIL FROM, NULL for the null sender */
 	bool is_auto; /* auto-reply, bounce, or null sender */
+	bool is_auto_reply; /* of those, never a post: a vacation reply or
+			     * a null sender */
 	bool is_loop; /* carries our own List-Id */
 	char *message_id; /* "<...>" or NULL */
 	char *subject; /* decoded UTF-8 or NULL */

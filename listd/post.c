@@ -17,6 +17,10 @@
 #include "tpl.h"
 
 #define HOLD_DAYS 14
+/* Why automatic mail from a member or a stranger waits for a moderator. */
+#define AUTO_HOLD_WHY                                                          \
+	"automatic mail (Auto-Submitted or Precedence: bulk/list/junk): a "    \
+	"moderator decides whether the list passes it on"
 
 /* Headers that we set, or that another list or moim itself set. */
 static const char *const strip_headers[] = {"List-Id", "List-Post", "List-Help",
@@ -361,7 +365,10 @@ post_handle(struct job *j, GError **err)
 	}
 	if (j->msg == NULL)
 		return hold(j, "the message could not be read as MIME", err);
-	if (j->is_auto) {
+	/* A vacation reply to a post, or a null sender's mail, is never
+	 * passed on (RFC 3834); other automatic mail (a newsletter, another
+	 * list, a notification) may be what the list is for: below. */
+	if (j->is_auto_reply) {
 		j->result = "auto-reply dropped";
 		return true;
 	}
@@ -393,6 +400,12 @@ post_handle(struct job *j, GError **err)
 		return false;
 	switch (decide(&j->t.list->set, role, &why)) {
 	case V_ACCEPT:
+		/* Automatic mail is not dropped unseen, nor passed on unseen
+		 * (a loop through a notifier or another list): a moderator
+		 * decides, unless an owner or moderator sent it. Its sender is
+		 * not told (RFC 3834). */
+		if (j->is_auto && role < (int)STORE_ROLE_MODERATOR)
+			return hold(j, AUTO_HOLD_WHY, err);
 		/* An organizer's announcement with an event block. */
 		if (role >= (int)STORE_ROLE_MODERATOR &&
 		    !event_post(j, &handled, err))

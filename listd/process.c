@@ -26,13 +26,14 @@ job_facts(struct job *j, const char *from)
 	g_autofree char *hfrom = NULL, *list_id = NULL, *ours = NULL;
 
 	(void)addr_parse_path(from, strlen(from), &j->envelope, NULL);
-	j->is_auto = j->envelope == NULL;
+	j->is_auto = j->is_auto_reply = j->envelope == NULL;
 	if (j->msg == NULL)
 		return;
 	hfrom = mime_header_text(GMIME_OBJECT(j->msg), "From");
 	if (hfrom != NULL)
 		(void)addr_parse(hfrom, strlen(hfrom), &j->from, NULL);
 	j->is_auto = j->is_auto || mime_is_auto_submitted(j->msg);
+	j->is_auto_reply = j->is_auto_reply || mime_is_auto_reply(j->msg);
 	j->subject = mime_header_text(GMIME_OBJECT(j->msg), "Subject");
 	j->message_id = mime_header_text(GMIME_OBJECT(j->msg), "Message-ID");
 	list_id = mime_header_text(GMIME_OBJECT(j->msg), "List-Id");

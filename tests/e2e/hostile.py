@@ -47,6 +47,8 @@
 #				message per Message-ID, holds an earlier one
 #	    held		in the moderation queue, no member copy, and
 #				the author got exactly one notice
+#	    held:sender-not-told
+#				the same, but no notice: automatic mail
 #	    refused-mail	refused by moim-listd, the author got a notice
 #	    dropped:RESULT	moim-listd recorded RESULT and sent nothing
 #	    lost		none of the above: detail says what is missing
@@ -477,6 +479,9 @@ def account_one(r, o, members, copies, db, markers, logs):
         return "distributed:id-archived-before", detail
     if none and len(held) == 1 and notes == 1:
         return "held", "%s; %s" % (held[0][0], detail)
+    # Automatic mail waits for a moderator; its sender is not answered.
+    if none and len(held) == 1 and notes == 0:
+        return "held:sender-not-told", "%s; %s" % (held[0][0], detail)
     if none and not held and not archived and notes == 1 and \
             "refused" in results:
         return "refused-mail", detail

@@ -182,6 +182,35 @@ moim_settle 30
 t_is "$(maildir_grep erin@example.com Subject "too big a post")" 0 "the oversized post is not distributed"
 moimctl list set $L max_size=10m >/dev/null
 
+# 5e. automatic mail: a member's vacation reply to the list is dropped;
+#     a member's newsletter (Precedence: bulk) waits for a moderator,
+#     without a word to its sender; the owner's goes out
+n_auto=0
+auto_mail() # FROM SUBJECT HEADER
+{
+	n_auto=$((n_auto + 1))
+	mail_text "$1" "$LA" "$2" "automatic body" |
+		sed "s/^Subject:/$3\nSubject:/" >"$E2E_DIR/msg/auto-$n_auto.eml" &&
+		send_mail "$1" "$LA" "$E2E_DIR/msg/auto-$n_auto.eml"
+}
+held0=$(moimctl mod ls $L --json | jq length)
+na=$(maildir_count alice@example.net)
+auto_mail alice@example.net "Out of office: AI 세미나" "Auto-Submitted: auto-replied"
+auto_mail alice@example.net "월간 AI 소식 12월호" "Precedence: bulk"
+auto_mail owner@example.net "기관 공지: 겨울 세미나" "Precedence: bulk"
+t_ok "the owner's bulk announcement goes out" e2e_poll 30 \
+	'[ "$(maildir_grep bob@example.com Subject "기관 공지: 겨울 세미나")" = 1 ]'
+t_ok "the member's newsletter waits for a moderator" e2e_poll 30 \
+	'[ "$(moimctl mod ls $L --json | jq length)" = $((held0 + 1)) ]'
+t_like "$(moimctl mod ls $L --json | jq -r '.[-1].reason')" "automatic mail" \
+	"the moderators are told why"
+moim_settle 30
+t_is "$(maildir_grep bob@example.com Subject "월간 AI 소식")" 0 "the newsletter is not passed on yet"
+t_is "$(maildir_grep bob@example.com Subject "Out of office")" 0 "the vacation reply is never passed on"
+t_is "$(moimctl mod ls $L --json | jq length)" $((held0 + 1)) "and is not held either"
+t_is "$(maildir_count alice@example.net)" $((na + 1)) \
+	"alice hears only of the owner's post (her copy), no notice of the others"
+
 # 6. batched delivery: one copy per 100 recipients with XVERP, so each
 #    member still gets a per-recipient return path
 moimctl list set $L delivery=batched >/dev/null
