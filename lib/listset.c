@@ -13,12 +13,15 @@ enum ls_type {
 	LS_BOOL,
 	LS_SIZE,
 	LS_COUNT,
+	LS_DAYS,
 	LS_TIME,
 	LS_DOMAINS
 };
 
 /* LS_COUNT: a whole number 0..LS_MAX_COUNT (rate_limit). */
 #define LS_MAX_COUNT 100000
+/* LS_DAYS: 1..LS_MAX_DAYS whole days (hold_days). */
+#define LS_MAX_DAYS 365
 
 struct ls_key {
 	const char *key;
@@ -62,6 +65,8 @@ static const struct ls_key ls_keys[] = {
 	"posts per sender per hour, 0 = no limit"},
     {"reminder_hours", LS_COUNT, OFF(reminder_hours), NULL,
 	"event reminder this many hours before, 0 = none"},
+    {"hold_days", LS_DAYS, OFF(hold_days), NULL,
+	"days a held post waits for a moderator before it expires"},
     {"digest_time", LS_TIME, OFF(digest_time), NULL,
 	"daily digest time HH:MM in the [moim] time zone"},
     {"munge_domains", LS_DOMAINS, OFF(munge_domains), NULL,
@@ -90,6 +95,7 @@ listset_defaults(struct listset *ls, const char *name)
 	ls->require_auth = false;
 	ls->rate_limit = 30;
 	ls->reminder_hours = 24;
+	ls->hold_days = 14;
 	ls->digest_time = 7 * 3600;
 	/* Gmail refuses its own users' mail resent by lists although
 	 * gmail.com publishes p=none. */
@@ -164,6 +170,18 @@ ls_parse_count(const char *v, int *out)
 	guint64 n;
 
 	if (!g_ascii_string_to_unsigned(v, 10, 0, LS_MAX_COUNT, &n, NULL))
+		return false;
+	*out = (int)n;
+	return true;
+}
+
+/* ls_parse_days - a whole number of days 1..LS_MAX_DAYS, digits only */
+static bool
+ls_parse_days(const char *v, int *out)
+{
+	guint64 n;
+
+	if (!g_ascii_string_to_unsigned(v, 10, 1, LS_MAX_DAYS, &n, NULL))
 		return false;
 	*out = (int)n;
 	return true;
@@ -294,6 +312,11 @@ listset_apply(
 			goto bad;
 		return true;
 	}
+	if (k->type == LS_DAYS) {
+		if (!ls_parse_days(value, (int *)(void *)(base + k->offset)))
+			goto bad;
+		return true;
+	}
 	if (k->type == LS_TIME) {
 		if (!ls_parse_time(value, (int *)(void *)(base + k->offset)))
 			goto bad;
@@ -346,6 +369,7 @@ listset_value(const struct listset *ls, const char *key)
 		return g_strdup_printf("%" G_GINT64_FORMAT,
 		    *(const gint64 *)(const void *)(base + k->offset));
 	case LS_COUNT:
+	case LS_DAYS:
 		return g_strdup_printf(
 		    "%d", *(const int *)(const void *)(base + k->offset));
 	case LS_TIME: {

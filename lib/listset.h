@@ -61,6 +61,7 @@ struct listset {
 	bool require_auth; /* hold posts whose From fails DMARC (milter) */
 	int rate_limit; /* posts per sender per hour; 0 = no limit */
 	int reminder_hours; /* event reminder this long before; 0 = none */
+	int hold_days; /* a held post expires after this many days (1..365) */
 	int digest_time; /* seconds after midnight, [moim] time zone */
 	char *munge_domains; /* lower-case, one space apart; "" = none */
 	bool unmodified; /* no prefix, no footer: DKIM signatures survive */

@@ -439,10 +439,16 @@ test_listset(void)
 	    {"munge_domains", "", true},
 	    {"munge_domains", "Gmail.com, naver.com  daum.net", true},
 	    {"unmodified", "on", true},
+	    {"hold_days", "0", false},
+	    {"hold_days", "366", false},
+	    {"hold_days", "-1", false},
+	    {"hold_days", "3d", false},
+	    {"hold_days", "7", true},
 	};
 	size_t i;
 
 	listset_defaults(&ls, "AI 프렌즈");
+	g_assert_cmpint(ls.hold_days, ==, 14);
 	v = listset_prefix(&ls);
 	g_assert_cmpstr(v, ==, "[AI 프렌즈]");
 	g_free(v);
@@ -465,6 +471,7 @@ test_listset(void)
 	g_assert_cmpstr(v, ==, "");
 	g_free(v);
 	g_assert_cmpint(ls.digest_time, ==, 23 * 3600 + 59 * 60 + 58);
+	g_assert_cmpint(ls.hold_days, ==, 7);
 	v = listset_value(&ls, "digest_time");
 	g_assert_cmpstr(v, ==, "23:59:58");
 	g_free(v);

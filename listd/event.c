@@ -30,7 +30,6 @@
 #include "tpl.h"
 
 #define EVENT_TEXT_MAX (64 * 1024)
-#define EVENT_HOLD_DAYS 14
 
 /* event_rsvp_address - L-rsvp+EVENT@D */
 char *
@@ -133,7 +132,7 @@ block_error(struct job *j, const struct evblock_error *e, GError **err)
 	    j->message_id ? j->message_id : "-", why);
 	if (!store_held_add(j->s, j->t.list->id, to ? addr_canonical(to) : "",
 		j->subject, why, raw, len, j->now,
-		j->now + EVENT_HOLD_DAYS * 86400, &id, err))
+		j->now + (gint64)j->t.list->set.hold_days * 86400, &id, err))
 		return false;
 	if (to == NULL)
 		return true;

@@ -27,7 +27,7 @@ moderate_notify(struct job *j, gint64 held_id, const char *why, GError **err)
 	const struct store_list *l = j->t.list;
 	GPtrArray *mods = store_member_list(j->s, l->id, -1, err);
 	const struct addr *who = j->from ? j->from : j->envelope;
-	gint64 exp = j->now + 14 * 86400;
+	gint64 exp = j->now + (gint64)l->set.hold_days * 86400;
 	bool ok = mods != NULL;
 	guint i;
 

@@ -16,7 +16,6 @@
 #include "mime.h"
 #include "tpl.h"
 
-#define HOLD_DAYS 14
 /* Why automatic mail from a member or a stranger waits for a moderator. */
 #define AUTO_HOLD_WHY                                                          \
 	"automatic mail (Auto-Submitted or Precedence: bulk/list/junk): a "    \
@@ -111,7 +110,8 @@ hold(struct job *j, const char *why, GError **err)
 	    j->message_id ? j->message_id : "-", why);
 	return store_held_add(j->s, j->t.list->id,
 		   who ? addr_canonical(who) : "", j->subject, why, raw, len,
-		   j->now, j->now + HOLD_DAYS * 86400, &id, err) &&
+		   j->now, j->now + (gint64)j->t.list->set.hold_days * 86400,
+		   &id, err) &&
 	    moderate_notify(j, id, why, err) &&
 	    post_tell_author(j, "post-held", why, err);
 }

@@ -2,7 +2,8 @@
 # moderate_test.sh - moderation by mail through a real Postfix: a held post
 # approved by the moderator's reply reaches the members; a rejection with
 # a reason reaches the author; a forged or replayed approval changes
-# nothing; moimctl mod approve works too.
+# nothing; moimctl mod approve works too; a post nobody decides on
+# expires after the list's hold_days with a notice to its author.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
@@ -79,4 +80,24 @@ id=$(moimctl mod ls $L --json | jq '.[0].id')
 t_ok "moimctl mod approve $id" moimctl mod approve "$id"
 t_ok "the post approved by moimctl reaches bob" e2e_poll 30 '[ "$(maildir_grep bob@example.com Subject "세 번째 글")" -ge 1 ]'
 t_not "approving it again fails" moimctl mod approve "$id"
+
+# 5. a post nobody decides on expires after the list's hold_days (3
+#    here): the author is told, the moderator's answer comes too late.
+#    The test moves the expiry to the past instead of waiting 3 days.
+t_ok "moimctl list set hold_days=3" moimctl list set $L hold_days=3
+t_not "hold_days=0 is refused" moimctl list set $L hold_days=0
+n=$(maildir_count mod@example.net)
+send_mail_text alice@example.net "$LA" "네 번째 글" "아무도 결정하지 않는 글"
+t_ok "fourth request" maildir_wait mod@example.net $((n + 1)) 30
+DB=$E2E_DIR/db/moim.db
+t_is "$(sqlite3 "$DB" "SELECT expires - created FROM held WHERE state = 'held'")" \
+	$((3 * 86400)) "the held post expires 3 days after it came"
+sqlite3 "$DB" "UPDATE held SET expires = strftime('%s','now') - 1 WHERE state = 'held'" ||
+	bail_out "sqlite3"
+t_ok "its author is told it expired" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "검토 기한이 지났습니다")" = 1 ]'
+t_is "$(moimctl mod ls $L --json | jq length)" 0 "it left the moderation queue"
+t_ok "the moderator approves too late" reply_to_request mod@example.net mod@example.net "approve"
+moim_settle 30
+t_is "$(maildir_grep bob@example.com Subject '네 번째 글')" 0 "the expired post is never distributed"
 t_done
