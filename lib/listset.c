@@ -163,25 +163,13 @@ ls_parse_size(const char *v, gint64 *out)
 	return true;
 }
 
-/* ls_parse_count - a whole number 0..LS_MAX_COUNT, digits only */
+/* ls_parse_number - a whole number min..max, digits only */
 static bool
-ls_parse_count(const char *v, int *out)
+ls_parse_number(const char *v, guint64 min, guint64 max, int *out)
 {
 	guint64 n;
 
-	if (!g_ascii_string_to_unsigned(v, 10, 0, LS_MAX_COUNT, &n, NULL))
-		return false;
-	*out = (int)n;
-	return true;
-}
-
-/* ls_parse_days - a whole number of days 1..LS_MAX_DAYS, digits only */
-static bool
-ls_parse_days(const char *v, int *out)
-{
-	guint64 n;
-
-	if (!g_ascii_string_to_unsigned(v, 10, 1, LS_MAX_DAYS, &n, NULL))
+	if (!g_ascii_string_to_unsigned(v, 10, min, max, &n, NULL))
 		return false;
 	*out = (int)n;
 	return true;
@@ -308,12 +296,14 @@ listset_apply(
 		return true;
 	}
 	if (k->type == LS_COUNT) {
-		if (!ls_parse_count(value, (int *)(void *)(base + k->offset)))
+		if (!ls_parse_number(value, 0, LS_MAX_COUNT,
+			(int *)(void *)(base + k->offset)))
 			goto bad;
 		return true;
 	}
 	if (k->type == LS_DAYS) {
-		if (!ls_parse_days(value, (int *)(void *)(base + k->offset)))
+		if (!ls_parse_number(value, 1, LS_MAX_DAYS,
+			(int *)(void *)(base + k->offset)))
 			goto bad;
 		return true;
 	}
