@@ -392,12 +392,12 @@ out:
 	return ok;
 }
 
-/* by_text - the new text of a reply; *t_out says what it held */
+/* by_text - the new text of a reply (body, the mail's text); *t_out
+ * says what it held */
 static bool
-by_text(struct job *j, const struct store_event *ev, struct rsvptext *t_out,
-    GError **err)
+by_text(struct job *j, const struct store_event *ev, const char *body,
+    struct rsvptext *t_out, GError **err)
 {
-	g_autofree char *body = mime_body_text(j->msg, RSVP_TEXT_MAX);
 	enum seats_answer a;
 
 	if (!rsvptext_read(body, t_out) || !answer_of_text(t_out, &a))
@@ -432,12 +432,11 @@ event_of_list(
 }
 
 /* asks_report - whether the mail's first word (Subject, else the first
- * line of the text) asks for the attendee list */
+ * line of its text, body) asks for the attendee list */
 static bool
-asks_report(struct job *j)
+asks_report(struct job *j, const char *body)
 {
 	static const char *const words[] = {"report", "명단", "참석자", NULL};
-	g_autofree char *body = mime_body_text(j->msg, 4096);
 	const char *src[] = {j->subject, body};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(src); i++) {
@@ -489,8 +488,8 @@ report_text(GPtrArray *rs, int *going_out, int *waiting_out)
  * moderator: the attendee list goes to the stored address of whoever
  * asked, so a forged From only sends the list to its rightful reader */
 static bool
-report(
-    struct job *j, const struct store_event *ev, bool *done_out, GError **err)
+report(struct job *j, const struct store_event *ev, const char *body,
+    bool *done_out, GError **err)
 {
 	const char *who = addr_canonical(sender(j));
 	struct store_member *m = NULL;
@@ -500,7 +499,7 @@ report(
 	bool ok;
 
 	*done_out = false;
-	if (!asks_report(j))
+	if (!asks_report(j, body))
 		return true;
 	if (strcmp(who, ev->organizer) != 0) {
 		if (!store_member_get(j->s, j->t.list->id, who, &m, err))
@@ -536,6 +535,7 @@ rsvp_handle(struct job *j, GError **err)
 {
 	struct store_event *ev = NULL;
 	struct rsvptext t = {0};
+	g_autofree char *body = NULL;
 	bool taken = false, ok;
 
 	if (j->is_auto || j->is_loop || j->msg == NULL || sender(j) == NULL) {
@@ -549,9 +549,11 @@ rsvp_handle(struct job *j, GError **err)
 		return true;
 	}
 	j->result = "no answer";
-	ok = report(j, ev, &taken, err) &&
+	/* decoded once for the report word and the reply reader */
+	body = mime_body_text(j->msg, RSVP_TEXT_MAX);
+	ok = report(j, ev, body, &taken, err) &&
 	    (taken || by_imip(j, ev, &taken, err)) &&
-	    (taken || by_text(j, ev, &t, err));
+	    (taken || by_text(j, ev, body, &t, err));
 	store_event_free(ev);
 	return ok;
 }
@@ -601,6 +603,7 @@ rsvp_reply(struct job *j, bool *handled_out, GError **err)
 {
 	struct store_event *ev = NULL;
 	struct rsvptext t = {0};
+	g_autofree char *body = NULL;
 	bool ok;
 
 	*handled_out = false;
@@ -614,7 +617,8 @@ rsvp_reply(struct job *j, bool *handled_out, GError **err)
 		return false;
 	if (ev == NULL)
 		return true;
-	ok = by_text(j, ev, &t, err);
+	body = mime_body_text(j->msg, RSVP_TEXT_MAX);
+	ok = by_text(j, ev, body, &t, err);
 	if (ok && t.answer != RSVPTEXT_NONE && !t.has_question &&
 	    !t.has_discussion && !j->t.list->set.rsvp_distribute) {
 		*handled_out = true;
