@@ -14,6 +14,9 @@
 #	  mlmmj          mlmmj's default (one transaction per recipient) on
 #	                 BENCH_MLMMJ_MEMBERS members, scaled (it is slow)
 #	  mlmmj_xverp    mlmmj with control/verp = postfix, BENCH_MEMBERS
+#	  moim_invite    the same size, an owner's event announcement: each
+#	                 member gets a personal iTIP REQUEST (no peer does
+#	                 this; compared with moim_personal, the plain post)
 #	  ceiling        smtp-source -d -N -s 4 -m BENCH_MEMBERS -r 1: ideal
 #	                 single-recipient messages into the relay port
 #	Each phase uses its own recipient domain (P.bench.test). A recipient
@@ -27,8 +30,9 @@
 #	has committed the copies and until it has handed the last one to the
 #	relay (deliveries table) is reported too. The last line is
 #	  bench fanout: moim_personal_rps=N moim_batched_rps=N mlmmj_rps=N
-#	  mlmmj_xverp_rps=N ceiling_rps=N ratio_personal_ceiling=X
-#	  ratio_batched_xverp=X
+#	  mlmmj_xverp_rps=N ceiling_rps=N moim_invite_rps=N
+#	  ratio_personal_ceiling=X ratio_batched_xverp=X
+#	  ratio_invite_personal=X
 #	(one line); other lines start with "# ".
 #
 #	Environment: top_builddir (default _build, relative to the source
@@ -154,7 +158,7 @@ wait_sent()
 	for _ in $(seq 1 $((BENCH_TIMEOUT * 20))); do
 		t=$EPOCHREALTIME
 		if [ -n "$name" ] && [ -z "$tq" ] &&
-			grep -aq "rcpt=$name@.*result=distributed" \
+			grep -aqE "rcpt=$name@.*result=(distributed|event announced)" \
 				"$E2E_DIR/log/listd.log"; then
 			tq=$t
 			echo "T_QUEUED=$tq" >&2
@@ -232,14 +236,30 @@ post_file()
 	for _ in $(seq 1 58); do printf '%s\n' "${line% }"; done
 }
 
+# event_file - an owner's ~1 KB event announcement FROM to TO, for a day
+#	30 days ahead (no reminder falls inside the benchmark)
+event_file()
+{
+	printf 'From: Bench <%s>\nTo: <%s>\nSubject: forum announcement\n' \
+		"$1" "$2"
+	printf 'Date: %s\nMessage-ID: <%s.%s@bench.test>\n' "$(date -R)" \
+		"$(date +%s%N)" "$RANDOM"
+	printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n'
+	printf '행사: 제1회 공개기술포럼\n일시: %s 14:00-17:00\n' \
+		"$(TZ=Asia/Seoul date -d '+30 days' +%Y-%m-%d)"
+	printf '장소: 한국항공우주연구원 4층 시청각실\n정원: 80명\n\n'
+	printf '연구원, 학생, 스타트업 모두 환영합니다.\n'
+}
+
 # moim_list - create list NAME on the list domain with N members at DOM
+#	(poster@example.net owns it)
 moim_list()
 {
 	local name=$1 n=$2 dom=$3 f=$E2E_DIR/$1.members
 	members_file "$n" "$dom" "$f"
 	chmod 644 "$f"
 	moimctl list create "$name@$E2E_LIST_DOMAIN" --name "$name" \
-		--policy open >/dev/null || return 1
+		--policy open --owner poster@example.net >/dev/null || return 1
 	moimctl member import "$name" "$f" >"$E2E_DIR/log/import-$name.out" 2>&1
 }
 
@@ -265,11 +285,12 @@ mlmmj_list()
 
 # ------------------------------------------------------------- phases
 
-# run_moim - post to moim list NAME (N members at DOM); print the rate
+# run_moim - post to moim list NAME (N members at DOM) what $4 (post_file
+#	by default) writes; print the rate
 run_moim()
 {
 	local name=$1 n=$2 dom=$3 off t0 t1 cpu hz f=$E2E_DIR/msg/$1.eml
-	post_file poster@example.net "$name@$E2E_LIST_DOMAIN" >"$f"
+	"${4:-post_file}" poster@example.net "$name@$E2E_LIST_DOMAIN" >"$f"
 	perf_start "$name"
 	cpu=$(listd_cpu)
 	off=$(log_size)
@@ -384,7 +405,8 @@ bench_setup()
 	e2e_sink_start "$BENCH_SINK_PORT" || bail_out "smtp-sink did not start"
 	if ! moim_list personal "$BENCH_MEMBERS" personal.bench.test ||
 		! moim_list batched "$BENCH_MEMBERS" batched.bench.test ||
-		! moimctl list set batched delivery=batched >/dev/null; then
+		! moimctl list set batched delivery=batched >/dev/null ||
+		! moim_list invite "$BENCH_MEMBERS" invite.bench.test; then
 		bail_out "moim lists"
 	fi
 	if ! mlmmj_list mlmmj "$BENCH_MLMMJ_MEMBERS" mlmmj.bench.test - ||
@@ -398,7 +420,7 @@ bench_setup()
 # main - every phase on the same Postfix, then the summary line
 main()
 {
-	local p b m x c
+	local p b m x c i
 	bench_setup
 	local mm="mlmmj_default_members=$BENCH_MLMMJ_MEMBERS"
 	diag "members=$BENCH_MEMBERS $mm" \
@@ -407,14 +429,17 @@ main()
 	c=$(run_ceiling "$BENCH_MEMBERS")
 	p=$(run_moim personal "$BENCH_MEMBERS" personal.bench.test)
 	b=$(run_moim batched "$BENCH_MEMBERS" batched.bench.test)
+	i=$(run_moim invite "$BENCH_MEMBERS" invite.bench.test event_file)
 	x=$(run_mlmmj xverp "$BENCH_MEMBERS" xverp.bench.test)
 	m=$(run_mlmmj mlmmj "$BENCH_MLMMJ_MEMBERS" mlmmj.bench.test)
 	# The work dir is removed on exit unless something failed.
 	[ -e "$E2E_DIR/failed" ] && _t_failed=1
 	echo "bench fanout: moim_personal_rps=$p moim_batched_rps=$b" \
 		"mlmmj_rps=$m mlmmj_xverp_rps=$x ceiling_rps=$c" \
+		"moim_invite_rps=$i" \
 		"ratio_personal_ceiling=$(ratio "$p" "$c")" \
-		"ratio_batched_xverp=$(ratio "$b" "$x")"
+		"ratio_batched_xverp=$(ratio "$b" "$x")" \
+		"ratio_invite_personal=$(ratio "$i" "$p")"
 	[ "$_t_failed" = 0 ] && exit 0
 	exit 1
 }
