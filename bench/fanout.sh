@@ -237,7 +237,9 @@ post_file()
 }
 
 # event_file - an owner's ~1 KB event announcement FROM to TO, for a day
-#	30 days ahead (no reminder falls inside the benchmark)
+#	30 days ahead (no reminder falls inside the benchmark); run_moim
+#	calls it by name
+# shellcheck disable=SC2317
 event_file()
 {
 	printf 'From: Bench <%s>\nTo: <%s>\nSubject: forum announcement\n' \
