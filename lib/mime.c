@@ -258,7 +258,11 @@ mime_parse(const char *buf, size_t len, GError **err)
 	GMimeMessage *m;
 
 	mime_init();
-	if (buf == NULL || len > MOIM_MAX_MESSAGE) {
+	if (buf == NULL || len == 0) {
+		moim_fail(err, MOIM_ERR_INPUT, "empty message");
+		return NULL;
+	}
+	if (len > MOIM_MAX_MESSAGE) {
 		moim_fail(err, MOIM_ERR_INPUT, "message of %zu bytes, over %d",
 		    len, MOIM_MAX_MESSAGE);
 		return NULL;

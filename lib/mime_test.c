@@ -164,6 +164,22 @@ test_deep_bomb(void)
 	g_clear_error(&err);
 }
 
+/* test_empty - no bytes at all (an empty blob has no buffer) is refused
+ * as an empty message, not as an oversized one */
+static void
+test_empty(void)
+{
+	GError *err = NULL;
+
+	g_assert_null(mime_parse(NULL, 0, &err));
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_assert_cmpstr(err->message, ==, "empty message");
+	g_clear_error(&err);
+	g_assert_null(mime_parse("", 0, &err));
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&err);
+}
+
 /* wrap_text - a message around a bare text file in a charset */
 static char *
 wrap_text(const char *text, gsize len, const char *charset, bool is_base64)
@@ -1165,6 +1181,7 @@ main(int argc, char **argv)
 	g_test_add_func("/mime/limits", test_limits);
 	g_test_add_func("/mime/garbage", test_garbage);
 	g_test_add_func("/mime/auto-submitted", test_auto_submitted);
+	g_test_add_func("/mime/empty", test_empty);
 	g_test_add_func("/mime/critical-warning", test_critical_warning);
 	g_test_add_func("/mime/subject-long-8bit", test_subject_long_8bit);
 	g_test_add_func("/mime/lossy-body", test_lossy_body);
