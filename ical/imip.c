@@ -827,16 +827,13 @@ prop_tzid(icalcomponent *ve, icalproperty_kind kind)
 	return tz != NULL ? icalparameter_get_tzid(tz) : NULL;
 }
 
-/* with_zone - tt with the zone its TZID names when the calendar carried
- * no VTIMEZONE of that name but the name is one we know (a Windows name,
- * a path-prefixed IANA name); otherwise tt as libical read it */
+/* with_zone - tt in zone iana (what winzone_iana() made of its TZID)
+ * when the calendar carried no VTIMEZONE of that TZID; otherwise tt as
+ * libical read it */
 static struct icaltimetype
-with_zone(struct icaltimetype tt, const char *tzid)
+with_zone(struct icaltimetype tt, const char *iana)
 {
-	const char *iana;
-
-	if (tt.zone == NULL && !tt.is_date && tzid != NULL &&
-	    (iana = winzone_iana(tzid)) != NULL)
+	if (tt.zone == NULL && !tt.is_date && iana != NULL)
 		tt.zone = icaltimezone_get_builtin_timezone(iana);
 	return tt;
 }
@@ -848,9 +845,10 @@ static void
 read_times(icalcomponent *ve, struct imip_reply *r)
 {
 	const char *tzid = prop_tzid(ve, ICAL_DTSTART_PROPERTY);
-	struct icaltimetype s = with_zone(icalcomponent_get_dtstart(ve), tzid);
-	struct icaltimetype e = with_zone(
-	    icalcomponent_get_dtend(ve), prop_tzid(ve, ICAL_DTEND_PROPERTY));
+	const char *iana = winzone_iana(tzid);
+	struct icaltimetype s = with_zone(icalcomponent_get_dtstart(ve), iana);
+	struct icaltimetype e = with_zone(icalcomponent_get_dtend(ve),
+	    winzone_iana(prop_tzid(ve, ICAL_DTEND_PROPERTY)));
 
 	if (icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY) ==
 		NULL ||
@@ -859,13 +857,10 @@ read_times(icalcomponent *ve, struct imip_reply *r)
 	r->has_time = true;
 	r->event.is_all_day = s.is_date;
 	r->is_floating = !s.is_date && s.zone == NULL;
-	if (tzid != NULL) {
-		const char *iana = winzone_iana(tzid);
-
+	if (tzid != NULL)
 		r->event.tzid = iana != NULL ? keep(r, iana) : NULL;
-	} else if (icaltime_is_utc(s)) {
+	else if (icaltime_is_utc(s))
 		r->event.tzid = "UTC";
-	}
 	r->event.start = utc_seconds(s);
 	r->event.end = r->event.start;
 	if (!icaltime_is_null_time(e) && icaltime_is_valid_time(e))

@@ -311,48 +311,18 @@ test_fts_query(void)
 	g_clear_error(&e);
 }
 
-/* collect - every regular file under dir, sorted */
-static void
-collect(const char *dir, GPtrArray *out)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	if (d == NULL)
-		return;
-	while ((name = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(p, G_FILE_TEST_IS_DIR)) {
-			collect(p, out);
-			g_free(p);
-		} else {
-			g_ptr_array_add(out, p);
-		}
-	}
-	g_dir_close(d);
-}
-
-/* by_str - sort order of strings */
-static gint
-by_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* load_docs - the documents of every message under a corpus folder */
 static GPtrArray *
 load_docs(const char *rel, GPtrArray *raws)
 {
 	g_autofree char *dir = corpus_path(rel);
-	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) files = NULL;
 	GPtrArray *docs;
 
 	if (dir == NULL)
 		return NULL;
 	docs = g_ptr_array_new_with_free_func((GDestroyNotify)archive_doc_free);
-	collect(dir, files);
-	g_ptr_array_sort(files, by_str);
+	files = testutil_files(dir);
 	for (guint i = 0; i < files->len; i++) {
 		char *buf;
 		gsize len;

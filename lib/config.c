@@ -29,6 +29,9 @@ enum config_type {
 
 /* A value may be "" (otherwise "key =" is an error). */
 #define CF_EMPTY_OK 0x1
+/* moim-listd keeps what it started with (threads, sockets, key, the
+ * privileges it dropped): a reload that changes the key is refused. */
+#define CF_RESTART 0x2
 
 struct config_key {
 	struct config_key_info info;
@@ -45,12 +48,12 @@ struct config_key {
 static const struct config_key keys[] = {
     {{"moim", "database", MOIM_LOCALSTATEDIR "/lib/moim/moim.db",
 	 "SQLite database file", 0, 0},
-	CT_PATH, F(database), 0, NULL},
+	CT_PATH, F(database), CF_RESTART, NULL},
     {{"moim", "domains", "", "list domains, ';'-separated", 0, 0}, CT_LIST,
 	F(domains), CF_EMPTY_OK, NULL},
     {{"moim", "secret_file", MOIM_SYSCONFDIR "/moim/secret",
 	 "HMAC key for tokens, created 0600 if absent", 0, 0},
-	CT_PATH, F(secret_file), 0, NULL},
+	CT_PATH, F(secret_file), CF_RESTART, NULL},
     {{"moim", "templates", MOIM_DATADIR "/templates",
 	 "directory of the built-in templates", 0, 0},
 	CT_PATH, F(templates), 0, NULL},
@@ -59,9 +62,9 @@ static const struct config_key keys[] = {
     {{"moim", "timezone", "Asia/Seoul", "default time zone of events", 0, 0},
 	CT_TIMEZONE, F(timezone), 0, NULL},
     {{"moim", "user", "moim", "user the daemons run as", 0, 0}, CT_NAME,
-	F(user), 0, NULL},
+	F(user), CF_RESTART, NULL},
     {{"moim", "group", "moim", "group the daemons run as", 0, 0}, CT_NAME,
-	F(group), 0, NULL},
+	F(group), CF_RESTART, NULL},
     {{"moim", "archive_url", "", "base URL for List-Archive; empty: none", 0,
 	 0},
 	CT_URL, F(archive_url), CF_EMPTY_OK, NULL},
@@ -77,16 +80,16 @@ static const struct config_key keys[] = {
 	CT_LIST, F(trusted_authserv_ids), CF_EMPTY_OK, NULL},
     {{"listd", "lmtp", "unix:/run/moim/lmtp.sock",
 	 "socket moim-listd takes LMTP on", 0, 0},
-	CT_ENDPOINT, F(lmtp), 0, NULL},
+	CT_ENDPOINT, F(lmtp), CF_RESTART, NULL},
     {{"listd", "relay", "127.0.0.1:10026",
 	 "Postfix smtpd without milters, for fan-out", 0, 0},
-	CT_HOSTPORT, F(relay), 0, NULL},
+	CT_HOSTPORT, F(relay), CF_RESTART, NULL},
     {{"listd", "connections", "4", "parallel SMTP sessions to the relay", 1,
 	 64},
-	CT_INT, F(connections), 0, NULL},
+	CT_INT, F(connections), CF_RESTART, NULL},
     {{"listd", "socket_group", "postfix",
 	 "group of moim-listd's unix LMTP socket (mode 0660)", 0, 0},
-	CT_NAME, F(listd_socket_group), 0, NULL},
+	CT_NAME, F(listd_socket_group), CF_RESTART, NULL},
     {{"listd", "hostname", NULL,
 	 "name in the LMTP greeting and SMTP EHLO; default: the host name", 0,
 	 0},
@@ -102,10 +105,10 @@ static const struct config_key keys[] = {
 	 "IPV4:PORT or [IPV6]:PORT of the DNS server for DMARC lookups; "
 	 "empty: those of /etc/resolv.conf",
 	 0, 0},
-	CT_IPPORT, F(dns_server), CF_EMPTY_OK, NULL},
+	CT_IPPORT, F(dns_server), CF_EMPTY_OK | CF_RESTART, NULL},
     {{"listd", "dns_timeout", "3000",
 	 "milliseconds one DMARC lookup may take in all", 100, 30000},
-	CT_INT, F(dns_timeout), 0, NULL},
+	CT_INT, F(dns_timeout), CF_RESTART, NULL},
 };
 
 #undef F
@@ -806,6 +809,32 @@ config_is_list_domain(const struct moim_config *c, const char *domain)
 	if ((d = normalise_domain(domain, NULL)) == NULL)
 		return false;
 	return g_strv_contains((const char *const *)c->domains, d);
+}
+
+/* config_restart_key - the first key a reload cannot change (CF_RESTART)
+ * whose value differs between a and b, or NULL */
+const struct config_key_info *
+config_restart_key(const struct moim_config *a, const struct moim_config *b)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+		const void *pa = (const char *)a + keys[i].offset;
+		const void *pb = (const char *)b + keys[i].offset;
+		bool same;
+
+		if (!(keys[i].flags & CF_RESTART))
+			continue;
+		if (keys[i].type == CT_INT)
+			same = *(const int *)pa == *(const int *)pb;
+		else if (keys[i].type == CT_LIST)
+			same = g_strv_equal(*(const char *const *const *)pa,
+			    *(const char *const *const *)pb);
+		else
+			same = g_strcmp0(
+				   *(char *const *)pa, *(char *const *)pb) == 0;
+		if (!same)
+			return &keys[i].info;
+	}
+	return NULL;
 }
 
 /* config_key_info - the i-th key of the table, or NULL past the end */

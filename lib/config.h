@@ -13,6 +13,8 @@
  *	bool config_parse_endpoint(const char *spec, char **host_out,
  *	    int *port_out, char **unix_path_out, GError **err);
  *	const struct config_key_info *config_key_info(size_t i);
+ *	const struct config_key_info *config_restart_key(
+ *	    const struct moim_config *a, const struct moim_config *b);
  * DESCRIPTION
  *	config_load() reads a GLib key file (SPEC "Configuration") and
  *	returns every key of the groups [moim], [milter] and [listd], each
@@ -35,6 +37,11 @@
  *
  *	config_key_info() describes the i-th key of the table (NULL past the
  *	end), for documentation checks and "moimctl check".
+ *	config_restart_key() names the first key that moim-listd keeps as it
+ *	started with (the database, secret, user, group, sockets, relay,
+ *	connections and DNS server: the table marks them) and whose value
+ *	differs between a and b, or NULL: a reload from a to b is refused
+ *	when it is not NULL.
  * OWNERSHIP
  *	config_load*() return one reference; config_ref() adds one and
  *	config_unref() drops one, freeing the struct with the last. The
@@ -115,5 +122,7 @@ bool config_is_list_domain(const struct moim_config *c, const char *domain);
 bool config_parse_endpoint(const char *spec, char **host_out, int *port_out,
     char **unix_path_out, GError **err);
 const struct config_key_info *config_key_info(size_t i);
+const struct config_key_info *config_restart_key(
+    const struct moim_config *a, const struct moim_config *b);
 
 #endif

@@ -629,6 +629,41 @@ test_man_page(void)
 	assert_example_loads(man);
 }
 
+/* test_restart_key - which changes a reload of moim-listd refuses */
+static void
+test_restart_key(void)
+{
+	static const struct {
+		const char *change; /* appended to the base file */
+		const char *key; /* "group/key", or NULL: a reload takes it */
+	} rows[] = {
+	    {"", NULL},
+	    {"[moim]\nlanguage = en\n", NULL},
+	    {"[moim]\ntimezone = UTC\n", NULL},
+	    {"[listd]\nbounce_threshold = 3\n", NULL},
+	    {"[moim]\ndatabase = /var/lib/moim/other.db\n", "moim/database"},
+	    {"[moim]\nsecret_file = /etc/moim/other\n", "moim/secret_file"},
+	    {"[moim]\nuser = nobody\n", "moim/user"},
+	    {"[listd]\nrelay = 127.0.0.1:1\n", "listd/relay"},
+	    {"[listd]\nconnections = 9\n", "listd/connections"},
+	    {"[listd]\nsocket_group = moim\n", "listd/socket_group"},
+	    {"[listd]\ndns_timeout = 500\n", "listd/dns_timeout"},
+	};
+	struct moim_config *a = load("");
+
+	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+		struct moim_config *b = load(rows[i].change);
+		const struct config_key_info *k = config_restart_key(a, b);
+		g_autofree char *got = k != NULL
+		    ? g_strdup_printf("%s/%s", k->group, k->key)
+		    : NULL;
+
+		g_assert_cmpstr(got, ==, rows[i].key);
+		config_unref(b);
+	}
+	config_unref(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -645,5 +680,6 @@ main(int argc, char **argv)
 	g_test_add_func("/config/refcount", test_refcount);
 	g_test_add_func("/config/default_path", test_default_path);
 	g_test_add_func("/config/man_page", test_man_page);
+	g_test_add_func("/config/restart_key", test_restart_key);
 	return g_test_run();
 }

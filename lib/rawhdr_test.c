@@ -488,25 +488,6 @@ check_file(const char *path, struct corpus_count *c)
 	}
 }
 
-/* walk_dir - check every regular file under dir */
-static void
-walk_dir(const char *dir, struct corpus_count *c)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	g_assert_nonnull(d);
-	while ((name = g_dir_read_name(d)) != NULL) {
-		g_autofree char *p = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(p, G_FILE_TEST_IS_DIR))
-			walk_dir(p, c);
-		else
-			check_file(p, c);
-	}
-	g_dir_close(d);
-}
-
 /* test_corpus - rawhdr agrees with GMime on every real message */
 static void
 test_corpus(void)
@@ -516,12 +497,15 @@ test_corpus(void)
 
 	for (size_t i = 0; i < G_N_ELEMENTS(sub); i++) {
 		g_autofree char *p = testutil_corpus(sub[i]);
+		g_autoptr(GPtrArray) files = NULL;
 
 		if (p == NULL) {
 			g_test_skip("no corpus");
 			return;
 		}
-		walk_dir(p, &c);
+		files = testutil_files(p);
+		for (guint k = 0; k < files->len; k++)
+			check_file(files->pdata[k], &c);
 	}
 	g_test_message("corpus: %u files; GMime refused %u, warned critically "
 		       "on %u; body offset equal on %u, no empty line on %u",

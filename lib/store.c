@@ -678,7 +678,7 @@ list_load_settings(struct store *s, struct store_list *l, GError **err)
 	}
 }
 
-static struct store_list *
+static gpointer
 list_from_row(sqlite3_stmt *st)
 {
 	struct store_list *l = g_new0(struct store_list, 1);
@@ -716,22 +716,21 @@ fail:
 	return NULL;
 }
 
-/* list_one - the single list st selects, or NULL */
+/* list_one - the single list st selects, with its settings, or NULL */
 static bool
 list_one(
     struct store *s, sqlite3_stmt *st, struct store_list **l_out, GError **err)
 {
-	GPtrArray *a;
+	gpointer l;
 
 	*l_out = NULL;
-	if (st == NULL)
+	if (!sq_one(s, st, list_from_row, &l, err))
 		return false;
-	a = lists_collect(s, st, err);
-	if (a == NULL)
+	if (l != NULL && !list_load_settings(s, l, err)) {
+		store_list_free(l);
 		return false;
-	if (a->len > 0)
-		*l_out = g_ptr_array_steal_index(a, 0);
-	g_ptr_array_unref(a);
+	}
+	*l_out = l;
 	return true;
 }
 
@@ -1623,6 +1622,13 @@ held_from_row(sqlite3_stmt *st, bool with_raw)
 	return h;
 }
 
+/* held_full_from_row - a held post with its bytes and decision (sq_one) */
+static gpointer
+held_full_from_row(sqlite3_stmt *st)
+{
+	return held_from_row(st, true);
+}
+
 /* store_held_list - posts still waiting for a decision */
 GPtrArray *
 store_held_list(struct store *s, gint64 list_id, GError **err)
@@ -1658,16 +1664,11 @@ store_held_get(
 	    " state, decided_by, decision_reason"
 	    " FROM held WHERE id = ? AND state = 'held'",
 	    "i", id);
-	bool row;
+	gpointer h;
+	bool ok = sq_one(s, st, held_full_from_row, &h, err);
 
-	*h_out = NULL;
-	if (!sq_row(s, st, &row, err))
-		return false;
-	if (row) {
-		*h_out = held_from_row(st, true);
-		sqlite3_reset(st);
-	}
-	return true;
+	*h_out = h;
+	return ok;
 }
 
 /* store_held_decide - approve, reject or expire once; later calls change

@@ -483,5 +483,6 @@ GPtrArray *store_rsvp_list(struct store *s, gint64 event_id, GError **err);
 void store_rsvp_free(struct store_rsvp *r);
 /* Whether the answer holds a seat: status attending or promoted. */
 bool store_rsvp_has_seat(const struct store_rsvp *r);
+bool store_rsvp_status_has_seat(const char *status);
 
 #endif

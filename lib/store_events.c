@@ -367,13 +367,20 @@ rsvp_from_row(sqlite3_stmt *st)
 	return r;
 }
 
+/* store_rsvp_status_has_seat - whether an answer in status holds a seat:
+ * attending, or taken by hand and not yet told (promoted, admitted) */
+bool
+store_rsvp_status_has_seat(const char *status)
+{
+	return strcmp(status, "attending") == 0 ||
+	    strcmp(status, "promoted") == 0 || strcmp(status, "admitted") == 0;
+}
+
 /* store_rsvp_has_seat - whether an answer holds a seat at the event */
 bool
 store_rsvp_has_seat(const struct store_rsvp *r)
 {
-	return strcmp(r->status, "attending") == 0 ||
-	    strcmp(r->status, "promoted") == 0 ||
-	    strcmp(r->status, "admitted") == 0;
+	return store_rsvp_status_has_seat(r->status);
 }
 
 /* store_rsvp_get - a member's answer to an event, or NULL */
@@ -384,16 +391,11 @@ store_rsvp_get(struct store *s, gint64 event_id, const char *address,
 	sqlite3_stmt *st =
 	    sq_stmt(s, err, RSVP_COLS "WHERE event_id = ? AND address = ?",
 		"it", event_id, address);
-	bool row;
+	gpointer r;
+	bool ok = sq_one(s, st, rsvp_from_row, &r, err);
 
-	*r_out = NULL;
-	if (!sq_row(s, st, &row, err))
-		return false;
-	if (row) {
-		*r_out = rsvp_from_row(st);
-		sqlite3_reset(st);
-	}
-	return true;
+	*r_out = r;
+	return ok;
 }
 
 /* store_rsvp_put - record an answer; the last one of an address wins */

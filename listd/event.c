@@ -24,7 +24,6 @@
 #include "err.h"
 #include "evblock.h"
 #include "job.h"
-#include "limits.h"
 #include "log.h"
 #include "mime.h"
 #include "tpl.h"
@@ -243,34 +242,17 @@ invitees(struct job *j, GError **err)
 	return a;
 }
 
-/* has_calendar_alternative - whether part holds a multipart/alternative
- * with a text/calendar in it: the text beside it was written by the
- * organizer's calendar, not the organizer */
-static bool
-has_calendar_alternative(GMimeObject *part, int depth)
+/* note_calendar_alternative - g_mime_message_foreach() visitor: a
+ * text/calendar inside a multipart/alternative sets *(bool *)data */
+static void
+note_calendar_alternative(GMimeObject *parent, GMimeObject *part, gpointer data)
 {
-	GMimeMultipart *mp;
-	bool is_alt;
-	int i, n;
-
-	if (part == NULL || !GMIME_IS_MULTIPART(part) ||
-	    depth > MOIM_MAX_MIME_DEPTH)
-		return false;
-	mp = GMIME_MULTIPART(part);
-	is_alt = g_mime_content_type_is_type(
-	    g_mime_object_get_content_type(part), "multipart", "alternative");
-	n = g_mime_multipart_get_count(mp);
-	for (i = 0; i < n; i++) {
-		GMimeObject *c = g_mime_multipart_get_part(mp, i);
-
-		if (is_alt &&
-		    g_mime_content_type_is_type(
-			g_mime_object_get_content_type(c), "text", "calendar"))
-			return true;
-		if (has_calendar_alternative(c, depth + 1))
-			return true;
-	}
-	return false;
+	if (GMIME_IS_MULTIPART(parent) &&
+	    g_mime_content_type_is_type(g_mime_object_get_content_type(parent),
+		"multipart", "alternative") &&
+	    g_mime_content_type_is_type(
+		g_mime_object_get_content_type(part), "text", "calendar"))
+		*(bool *)data = true;
 }
 
 /* with_footer - text, then the list's footer as its copies carry it;
@@ -326,12 +308,15 @@ invite_text(struct job *j, const struct store_event *ev, GError **err)
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
 	GMimeMessage *m = mime_parse(raw, len, err);
+	bool by_app = false;
 	char *text;
 
 	if (m == NULL)
 		return NULL;
-	if (ev->source_uid != NULL &&
-	    has_calendar_alternative(g_mime_message_get_mime_part(m), 0))
+	/* the text beside a calendar in an alternative is the app's */
+	if (ev->source_uid != NULL)
+		g_mime_message_foreach(m, note_calendar_alternative, &by_app);
+	if (by_app)
 		text = event_text(j, ev, err);
 	else
 		text = mime_body_text(m, EVENT_TEXT_MAX);

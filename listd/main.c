@@ -20,7 +20,6 @@
  *	RFC 2033 (LMTP), RFC 5321, ../shared/SPEC.md
  */
 #include <glib-unix.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -40,57 +39,13 @@ listd_cfg(struct listd *d)
 	return g_atomic_pointer_get(&d->cfg);
 }
 
-/* The keys a reload cannot change: what the threads and sockets were
- * made with at start. */
-static const struct {
-	size_t offset;
-	bool is_int;
-	const char *name;
-} restart_keys[] = {
-#define RK(f, i, n)                                                            \
-	{                                                                      \
-		offsetof(struct moim_config, f), i, n                          \
-	}
-    RK(database, false, "[moim] database"),
-    RK(secret_file, false, "[moim] secret_file"),
-    RK(user, false, "[moim] user"),
-    RK(group, false, "[moim] group"),
-    RK(lmtp, false, "[listd] lmtp"),
-    RK(listd_socket_group, false, "[listd] socket_group"),
-    RK(relay, false, "[listd] relay"),
-    RK(connections, true, "[listd] connections"),
-    RK(dns_server, false, "[listd] dns_server"),
-    RK(dns_timeout, true, "[listd] dns_timeout"),
-#undef RK
-};
-
-/* restart_key - the first key a reload cannot change that differs
- * between a and b, or NULL */
-static const char *
-restart_key(const struct moim_config *a, const struct moim_config *b)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(restart_keys); i++) {
-		const char *pa = (const char *)a + restart_keys[i].offset;
-		const char *pb = (const char *)b + restart_keys[i].offset;
-		bool same = restart_keys[i].is_int
-		    ? *(const int *)(const void *)pa ==
-			*(const int *)(const void *)pb
-		    : g_strcmp0(*(char *const *)(const void *)pa,
-			  *(char *const *)(const void *)pb) == 0;
-
-		if (!same)
-			return restart_keys[i].name;
-	}
-	return NULL;
-}
-
 /* on_reload - SIGHUP: put the configuration file in force again */
 static gboolean
 on_reload(gpointer data)
 {
 	struct listd *d = data;
 	struct moim_config *old = listd_cfg(d), *c;
-	const char *key;
+	const struct config_key_info *key;
 	GError *e = NULL;
 
 	c = config_load(d->cfg_path, &e);
@@ -100,10 +55,10 @@ on_reload(gpointer data)
 		g_error_free(e);
 		return G_SOURCE_CONTINUE;
 	}
-	if ((key = restart_key(old, c)) != NULL) {
-		log_error("reload: %s: %s changed, which takes a restart; the"
-			  " running configuration stays",
-		    d->cfg_path, key);
+	if ((key = config_restart_key(old, c)) != NULL) {
+		log_error("reload: %s: [%s] %s changed, which takes a restart;"
+			  " the running configuration stays",
+		    d->cfg_path, key->group, key->key);
 		config_unref(c);
 		return G_SOURCE_CONTINUE;
 	}

@@ -138,6 +138,19 @@ do_unsubscribe(
 static bool run_cmd(
     struct job *j, const struct cmd *c, const char **result_out, GError **err);
 
+/* send_results - the "results" mail: each command line and its outcome */
+static bool
+send_results(struct job *j, const char *to, const char *results, GError **err)
+{
+	GHashTable *v = notice_vars(j, to);
+	bool ok;
+
+	g_hash_table_insert(v, "results", g_strdup(results));
+	ok = notice_queue(j, "results", to, v, NULL, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
 /* apply_command - carry out a confirmed command for the address it was
  * asked for; digest and nomail answer with the results, an rsvp with its
  * own confirmation */
@@ -161,12 +174,8 @@ apply_command(struct job *j, const struct store_pending *p,
 		if (ok && c->verb != CMD_RSVP) {
 			g_autofree char *r =
 			    g_strdup_printf("> %s\n  %s\n", c->line, res);
-			GHashTable *v = notice_vars(j, p->address);
 
-			g_hash_table_insert(v, "results", g_strdup(r));
-			ok = notice_queue(
-			    j, "results", p->address, v, NULL, err);
-			g_hash_table_unref(v);
+			ok = send_results(j, p->address, r, err);
 		}
 	}
 	*result_out = res;
@@ -336,7 +345,6 @@ run_commands(struct job *j, GError **err)
 	g_autofree char *body = mime_body_text(j->msg, 64 * 1024);
 	GPtrArray *cmds = cmd_parse(j->subject, body);
 	GString *results = g_string_new(NULL);
-	GHashTable *v;
 	guint i;
 	bool ok = true, only_quiet = true;
 
@@ -357,11 +365,8 @@ run_commands(struct job *j, GError **err)
 		ok =
 		    simple_notice(j, "help", addr_canonical(requester(j)), err);
 	} else if (ok && !only_quiet) {
-		v = notice_vars(j, addr_canonical(requester(j)));
-		g_hash_table_insert(v, "results", g_strdup(results->str));
-		ok = notice_queue(
-		    j, "results", addr_canonical(requester(j)), v, NULL, err);
-		g_hash_table_unref(v);
+		ok = send_results(
+		    j, addr_canonical(requester(j)), results->str, err);
 	}
 	g_string_free(results, TRUE);
 	g_ptr_array_unref(cmds);

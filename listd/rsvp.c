@@ -45,8 +45,7 @@ status_text(const char *lang, const char *status, int headcount, int pos)
 {
 	bool ko = strcmp(lang, "ko") == 0;
 
-	if (strcmp(status, "attending") == 0 ||
-	    strcmp(status, "promoted") == 0 || strcmp(status, "admitted") == 0)
+	if (store_rsvp_status_has_seat(status))
 		return ko ? g_strdup_printf(
 				"참석으로 등록되었습니다 (%d명).", headcount)
 			  : g_strdup_printf("You are registered as attending"

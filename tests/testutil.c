@@ -1,6 +1,9 @@
 /*
- * testutil - what the unit tests share: finding the shared corpus
+ * testutil - what the unit tests share: finding the shared corpus and
+ * the files in it
  */
+#include <string.h>
+
 #include <glib.h>
 
 #include "testutil.h"
@@ -35,4 +38,44 @@ testutil_corpus(const char *sub)
 	for (i = 0; i < 3; i++)
 		g_free(roots[i]);
 	return found;
+}
+
+/* collect - every regular file under dir into out */
+static void
+collect(const char *dir, GPtrArray *out)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (d == NULL)
+		return;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		char *p = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(p, G_FILE_TEST_IS_DIR)) {
+			collect(p, out);
+			g_free(p);
+		} else {
+			g_ptr_array_add(out, p);
+		}
+	}
+	g_dir_close(d);
+}
+
+/* by_path - sort order of paths */
+static gint
+by_path(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* testutil_files - every regular file under dir, sorted */
+GPtrArray *
+testutil_files(const char *dir)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	collect(dir, out);
+	g_ptr_array_sort(out, by_path);
+	return out;
 }

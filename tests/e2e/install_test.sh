@@ -342,20 +342,10 @@ unit_reload()
 # exit status; then the runtime directory goes unless it is preserved
 unit_stop()
 {
-	local u=$1 pid i status
-	pid=$(e2e_daemon_pid "$u") || return 1
-	kill -TERM "$pid" || return 1
-	for i in $(seq 1 300); do
-		_e2e_alive "$pid" || break
-		sleep 0.1
-	done
-	if _e2e_alive "$pid"; then
-		diag "$u: still running 30 s after SIGTERM"
-		kill -KILL "$pid"
-	fi
-	wait "$pid"
+	local u=$1 status
+	e2e_daemon_pid "$u" >/dev/null || return 1
+	e2e_daemon_stop "$u" 30
 	status=$?
-	rm -f "$E2E_DIR/run/$u.pid"
 	[ "$(unit_get "$u" RuntimeDirectoryPreserve)" = yes ] ||
 		rm -rf "$ROOT/run/$(unit_get "$u" RuntimeDirectory)"
 	return "$status"

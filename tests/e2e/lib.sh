@@ -872,18 +872,19 @@ e2e_daemon_running()
 	pid=$(e2e_daemon_pid "$1") && [ -n "$pid" ] && _e2e_alive "$pid"
 }
 
-# e2e_daemon_stop - TERM daemon NAME, KILL after 5 s; return its status
+# e2e_daemon_stop - TERM daemon NAME, KILL after GRACE seconds (default
+# 5); return its status
 e2e_daemon_stop()
 {
-	local pid i status
+	local pid i status grace=${2:-5}
 	pid=$(e2e_daemon_pid "$1") || return 0
 	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 1 50); do
+	for i in $(seq 1 $((grace * 10))); do
 		_e2e_alive "$pid" || break
 		sleep 0.1
 	done
 	if _e2e_alive "$pid"; then
-		diag "daemon $1 ignored TERM for 5 s, killing it"
+		diag "daemon $1 ignored TERM for $grace s, killing it"
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	wait "$pid" 2>/dev/null
