@@ -96,6 +96,7 @@ exercise(const char *buf, gsize len, struct corpus_count *c)
 	g_assert_true(s == NULL || g_utf8_validate(s, -1, NULL));
 	g_free(s);
 	(void)mime_is_auto_submitted(m);
+	(void)mime_is_auto_reply(m);
 	g_assert_true(mime_add_footer(m, "-- \n모임 footer", &err));
 	g_assert_no_error(err);
 	g_bytes_unref(mime_to_bytes(GMIME_OBJECT(m)));

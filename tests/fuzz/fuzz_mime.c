@@ -30,6 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = mime_header_text(GMIME_OBJECT(m), "Subject");
 	g_free(s);
 	(void)mime_is_auto_submitted(m);
+	(void)mime_is_auto_reply(m);
 	if (mime_add_footer(m, "-- \n모임 footer\n", NULL))
 		g_bytes_unref(mime_to_bytes(GMIME_OBJECT(m)));
 	g_object_unref(m);
