@@ -14,7 +14,8 @@
 #   notmuch_ko_recall=X
 # (one line). Query times are wall-clock times of one CLI run each
 # (process start included, for both); moim's in-process time is printed
-# beside it. Needs python3 and notmuch; N=... changes the corpus size.
+# beside it. Installs notmuch when missing (bench/deps.sh); N=... changes
+# the corpus size.
 #
 # Usage: bench/archive.sh [BUILDDIR]   (default: $top_builddir or .);
 # KEEP=1 keeps the work directory.
@@ -23,7 +24,10 @@ set -eu
 builddir=$(cd "${top_builddir:-${1:-.}}" && pwd)
 M=$builddir/ctl/moimctl
 N=${N:-20000}
-command -v notmuch >/dev/null || { echo "bench archive: notmuch not installed" >&2; exit 1; }
+# shellcheck source=bench/deps.sh
+. "$(dirname "$0")/deps.sh"
+bench_install notmuch python3 ||
+	{ echo "bench archive: cannot install notmuch" >&2; exit 1; }
 [ -x "$M" ] || { echo "bench archive: no $M" >&2; exit 1; }
 W=$(mktemp -d /tmp/bench-archive.XXXXXX)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT

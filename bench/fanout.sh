@@ -73,30 +73,16 @@ BENCH_MEMBERS=${BENCH_MEMBERS:-10000}
 BENCH_MLMMJ_MEMBERS=${BENCH_MLMMJ_MEMBERS:-300}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
 
+# shellcheck source=bench/deps.sh
+. "$BENCH_SRCDIR/bench/deps.sh"
 # bench_deps - install the Debian packages the benchmark needs, if missing
 bench_deps()
 {
-	local p missing="" pkgs="postfix postfix-sqlite swaks mlmmj iproute2
-	    util-linux procps bc sqlite3"
+	local pkgs="postfix postfix-sqlite swaks mlmmj iproute2 util-linux
+	    procps bc sqlite3"
 	[ -n "${BENCH_PERF:-}" ] && pkgs="$pkgs linux-perf"
-	for p in $pkgs; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q "ok installed" || missing="$missing $p"
-	done
-	[ -z "$missing" ] && return 0
-	if [ "$(id -u)" != 0 ]; then
-		echo "# needs root to install:$missing"
-		return 1
-	fi
-	echo "# installing$missing"
-	echo "postfix postfix/main_mailer_type select No configuration" |
-		debconf-set-selections
 	# shellcheck disable=SC2086 # one word per package
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-		--no-install-recommends $missing >/dev/null ||
-		{ apt-get update -q >/dev/null &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-				--no-install-recommends $missing >/dev/null; }
+	bench_install $pkgs
 }
 
 bench_deps || exit 77

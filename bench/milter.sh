@@ -34,8 +34,10 @@ N=${BENCH_MESSAGES:-2000}
 S=${BENCH_SESSIONS:-10}
 e2e_init bench-milter
 e2e_require milter/moim-milter ctl/moimctl
+. bench/deps.sh
+bench_install postfix opendkim libmilter-dev ||
+	skip_all "cannot install postfix, opendkim, libmilter-dev"
 command -v smtp-source >/dev/null || skip_all "smtp-source missing"
-command -v opendkim >/dev/null || skip_all "apt-get install opendkim"
 RUN=$E2E_DIR/run
 mkdir -p "$RUN" && chmod 777 "$RUN"
 cc -O2 -o "$E2E_DIR/nullmilter" bench/nullmilter.c -lmilter -lpthread ||
