@@ -38,6 +38,8 @@ static const char *const dmarcs[] = {"auto", "munge", "never", NULL};
 static const char *const deliveries[] = {"personal", "batched", NULL};
 static const char *const nonmembers[] = {"refuse", "hold", NULL};
 static const char *const languages[] = {"ko", "en", NULL};
+static const char *const crasher_policies[] = {
+    "accept", "hold", "refuse", NULL};
 
 #define OFF(f) offsetof(struct listset, f)
 
@@ -73,6 +75,8 @@ static const struct ls_key ls_keys[] = {
 	"author domains always munged in dmarc=auto"},
     {"unmodified", LS_BOOL, OFF(unmodified), NULL,
 	"no subject prefix, no footer: authors' DKIM signatures survive"},
+    {"crashers", LS_ENUM, OFF(crashers), crasher_policies,
+	"new events: answers from the uninvited accepted, held or refused"},
 };
 
 /* listset_defaults - fill ls with the defaults for a list called name */
@@ -101,6 +105,10 @@ listset_defaults(struct listset *ls, const char *name)
 	 * gmail.com publishes p=none. */
 	ls->munge_domains = g_strdup("gmail.com googlemail.com");
 	ls->unmodified = false;
+	/* A stranger's answer takes no seat until the organizer agrees:
+	 * event ids are sequential, so with "accept" anyone could fill an
+	 * event by writing to L-rsvp+N. */
+	ls->crashers = LISTSET_CRASHERS_HOLD;
 }
 
 static const struct ls_key *
@@ -418,4 +426,11 @@ listset_clear(struct listset *ls)
 	g_clear_pointer(&ls->subject_prefix, g_free);
 	g_clear_pointer(&ls->description, g_free);
 	g_clear_pointer(&ls->munge_domains, g_free);
+}
+
+/* listset_crashers_name - the stored name of a crashers policy */
+const char *
+listset_crashers_name(enum listset_crashers c)
+{
+	return crasher_policies[c];
 }

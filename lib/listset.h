@@ -8,6 +8,7 @@
  *	char *listset_value(const struct listset *ls, const char *key);
  *	const char *const *listset_keys(void);
  *	void listset_clear(struct listset *ls);
+ *	const char *listset_crashers_name(enum listset_crashers c);
  * DESCRIPTION
  *	One table holds every key of "moimctl list set" (SPEC "List
  *	settings"): its type, allowed values and default. The store keeps
@@ -45,6 +46,11 @@ enum listset_dmarc {
 };
 enum listset_delivery { LISTSET_DELIVERY_PERSONAL, LISTSET_DELIVERY_BATCHED };
 enum listset_nonmember { LISTSET_NONMEMBER_REFUSE, LISTSET_NONMEMBER_HOLD };
+enum listset_crashers {
+	LISTSET_CRASHERS_ACCEPT,
+	LISTSET_CRASHERS_HOLD,
+	LISTSET_CRASHERS_REFUSE
+};
 
 struct listset {
 	char *name; /* display name, UTF-8 */
@@ -66,6 +72,8 @@ struct listset {
 	char *munge_domains; /* lower-case, one space apart; "" = none */
 	bool unmodified; /* no prefix, no footer: DKIM signatures survive */
 	char *description;
+	/* answers from the uninvited to the list's new events */
+	enum listset_crashers crashers;
 };
 
 void listset_defaults(struct listset *ls, const char *name);
@@ -76,5 +84,6 @@ const char *const *listset_keys(void);
 char *listset_prefix(const struct listset *ls);
 void listset_clear(struct listset *ls);
 const char *listset_policy_name(enum listset_policy p);
+const char *listset_crashers_name(enum listset_crashers c);
 
 #endif

@@ -72,7 +72,8 @@ event_one(struct store *s, sqlite3_stmt *st, struct store_event **ev_out,
 	return ok;
 }
 
-/* store_event_add - a new event on ev->list_id; ev->id is ignored */
+/* store_event_add - a new event on ev->list_id; ev->id is ignored; a
+ * NULL ev->crashers holds strangers' answers (the safe default) */
 bool
 store_event_add(struct store *s, const struct store_event *ev, gint64 now,
     gint64 *id_out, GError **err)
@@ -87,13 +88,13 @@ store_event_add(struct store *s, const struct store_event *ev, gint64 now,
 		"INSERT INTO events (uid, title, starts, ends, all_day, tzid,"
 		" location, description, capacity, rsvp_by, sequence,"
 		" organizer, organizer_name, state, message_id, created,"
-		" source_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		" 'active', ?, ?, ?)",
-		"ttiiitttiiitttit", ev->uid, ev->title, ev->starts, ev->ends,
+		" source_uid, crasher_policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+		" ?, ?, ?, ?, ?, 'active', ?, ?, ?, coalesce(?, 'hold'))",
+		"ttiiitttiiitttitt", ev->uid, ev->title, ev->starts, ev->ends,
 		(gint64)ev->is_all_day, ev->tzid, ev->location, ev->description,
 		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
 		ev->organizer, ev->organizer_name, ev->message_id, now,
-		ev->source_uid),
+		ev->source_uid, ev->crashers),
 	    err);
 	id = sqlite3_last_insert_rowid(s->db);
 	ok = ok &&

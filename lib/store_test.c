@@ -444,11 +444,20 @@ test_listset(void)
 	    {"hold_days", "-1", false},
 	    {"hold_days", "3d", false},
 	    {"hold_days", "7", true},
+	    {"crashers", "allow", false},
+	    {"crashers", "", false},
+	    {"crashers", "refuse", true},
+	    {"crashers", "ACCEPT", true},
 	};
 	size_t i;
 
 	listset_defaults(&ls, "AI 프렌즈");
 	g_assert_cmpint(ls.hold_days, ==, 14);
+	/* issue 13.3: strangers' answers wait for the organizer */
+	g_assert_cmpint(ls.crashers, ==, LISTSET_CRASHERS_HOLD);
+	v = listset_value(&ls, "crashers");
+	g_assert_cmpstr(v, ==, "hold");
+	g_free(v);
 	v = listset_prefix(&ls);
 	g_assert_cmpstr(v, ==, "[AI 프렌즈]");
 	g_free(v);
@@ -466,6 +475,10 @@ test_listset(void)
 	g_free(v);
 	v = listset_value(&ls, "policy");
 	g_assert_cmpstr(v, ==, "moderated");
+	g_free(v);
+	v = listset_value(&ls, "crashers");
+	g_assert_cmpstr(v, ==, "accept");
+	g_assert_cmpstr(listset_crashers_name(ls.crashers), ==, "accept");
 	g_free(v);
 	v = listset_prefix(&ls);
 	g_assert_cmpstr(v, ==, "");

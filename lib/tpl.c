@@ -216,7 +216,7 @@ static const char *const names[] = {"already-member", "bounce-disabled",
     "help", "mod-request", "not-member", "post-expired", "post-held",
     "post-refused", "post-rejected", "reenabled", "results", "rsvp-admitted",
     "rsvp-confirm", "rsvp-held", "rsvp-promoted", "rsvp-report", "welcome",
-    NULL};
+    "rsvp-held-other", "rsvp-stranger", NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

@@ -49,6 +49,7 @@ all_vars(void)
 	g_hash_table_insert(v, "subject", "세미나 안내");
 	g_hash_table_insert(v, "id", "42");
 	g_hash_table_insert(v, "member", "park@example.org");
+	g_hash_table_insert(v, "attendee", "lee@example.org");
 	g_hash_table_insert(v, "event", "제1회 공개기술포럼");
 	g_hash_table_insert(v, "when", "2026-12-16 14:00-17:00 (Asia/Seoul)");
 	g_hash_table_insert(v, "where", "4층 시청각실");
@@ -133,6 +134,13 @@ test_template_content(void)
 		{"ai-request@lists.example.org", "구독취소",
 		    "ai-owner@lists.example.org"}},
 	    {"fr", "welcome", "[AI 스터디] Welcome", {"Welcome", NULL, NULL}},
+	    {"en", "rsvp-held-other",
+		"[AI 스터디] An answer for another address: 제1회 공개기술포럼",
+		{"park@example.org", "lee@example.org",
+		    "moimctl event promote 42 park@example.org"}},
+	    {"ko", "rsvp-stranger",
+		"[AI 스터디] ai-rsvp+3@lists.example.org로 보내신 응답",
+		{"참석으로 등록되었습니다", NULL, NULL}},
 	};
 	g_autofree char *dir = templates_dir();
 	GHashTable *vars;

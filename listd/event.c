@@ -177,6 +177,7 @@ event_create(struct job *j, const struct evblock *b, const char *source_uid,
 		(char *)(name && *name ? name : j->t.list->set.name),
 	    .message_id = j->message_id,
 	    .source_uid = (char *)source_uid,
+	    .crashers = (char *)listset_crashers_name(j->t.list->set.crashers),
 	};
 	gint64 id;
 	bool ok = store_event_add(j->s, &ev, j->now, &id, err) &&

@@ -55,7 +55,7 @@ struct job {
 	char *subject; /* decoded UTF-8 or NULL */
 	const char *result; /* one word for the log and the queue */
 	char *reply; /* a command's answer built at run time, or NULL */
-	/* A confirmed command (digest, nomail, rsvp) acts for this address,
+	/* A confirmed command (digest, nomail) acts for this address,
 	 * whoever sent the confirmation; NULL otherwise. */
 	struct addr *confirmed_as;
 };
@@ -114,6 +114,8 @@ bool rsvp_handle(struct job *j, GError **err);
 bool rsvp_reply(struct job *j, bool *handled_out, GError **err);
 bool rsvp_command(
     struct job *j, const struct cmd *c, const char **result_out, GError **err);
+/* the result of an rsvp command: its confirmation mail is the answer */
+extern const char rsvp_answered[];
 /* request.c: a command that changes something for its sender waits for
  * the sender's confirmation (STYLE: From is a claim). */
 extern const char request_confirm_sent[];

@@ -54,7 +54,7 @@ mail_token(struct job *j, gint64 id, gint64 exp, const char *addr,
 }
 
 /* request_ask_command - keep a command that changes something for its
- * sender (digest, nomail, rsvp) and mail the sender a token: From is a
+ * sender (digest, nomail) and mail the sender a token: From is a
  * claim, and only the address's owner can answer the mail */
 bool
 request_ask_command(
@@ -152,8 +152,8 @@ send_results(struct job *j, const char *to, const char *results, GError **err)
 }
 
 /* apply_command - carry out a confirmed command for the address it was
- * asked for; digest and nomail answer with the results, an rsvp with its
- * own confirmation */
+ * asked for; digest and nomail answer with the results, an rsvp (asked
+ * before rsvp counted at once, still pending) with its own confirmation */
 static bool
 apply_command(struct job *j, const struct store_pending *p,
     const char **result_out, GError **err)
@@ -338,26 +338,34 @@ run_cmd(
 	}
 }
 
-/* run_commands - the commands of a request mail and one reply */
+/* run_commands - the commands of a request mail and one reply; the
+ * reply quotes the lines only to a member: a non-member's From may be
+ * forged, and what it gets must not carry words of the sender's choice */
 static bool
 run_commands(struct job *j, GError **err)
 {
 	g_autofree char *body = mime_body_text(j->msg, 64 * 1024);
 	GPtrArray *cmds = cmd_parse(j->subject, body);
 	GString *results = g_string_new(NULL);
+	struct store_member *m = NULL;
 	guint i;
-	bool ok = true, only_quiet = true;
+	bool ok, only_quiet = true, may_quote;
 
+	ok = store_member_get(
+	    j->s, j->t.list->id, addr_canonical(requester(j)), &m, err);
+	may_quote = m != NULL;
+	store_member_free(m);
 	for (i = 0; ok && i < cmds->len; i++) {
 		struct cmd *c = cmds->pdata[i];
 		const char *res = "";
 
 		ok = run_cmd(j, c, &res, err);
-		g_string_append_printf(results, "> %s\n  %s\n\n", c->line, res);
+		g_string_append_printf(results, "> %s\n  %s\n\n",
+		    may_quote ? c->line : cmd_verb_name(c->verb), res);
 		/* These answer with their own mail. */
 		if (c->verb != CMD_SUBSCRIBE && c->verb != CMD_UNSUBSCRIBE &&
 		    c->verb != CMD_HELP && c->verb != CMD_CONFIRM &&
-		    res != request_confirm_sent)
+		    res != request_confirm_sent && res != rsvp_answered)
 			only_quiet = false;
 	}
 	if (ok && cmds->len == 0) {

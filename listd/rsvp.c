@@ -4,11 +4,15 @@
  * An answer reaches us as an iMIP REPLY or a plain reply sent to
  * L-rsvp+EVENT@D, as a plain reply to the announcement on the list
  * (matched by In-Reply-To/References), or as the command "rsvp EVENT
- * yes|no|maybe [+N]" to L-request@D. The last answer of an address
- * wins. After each answer every seat is decided again (seats.c): a yes
- * beyond the capacity waits, and a decline promotes whoever waited
- * first, who is told. Each answer is confirmed by mail with its status,
- * never to an auto-reply.
+ * yes|no|maybe [+N]" to L-request@D from a member, which counts at once
+ * like the others. An answer counts only for the address that sends it;
+ * one a calendar sent for another address, and one from a stranger
+ * (event policy "crashers", by default hold), waits for the organizer.
+ * The last answer of an address wins. After each answer every seat is
+ * decided again (seats.c): a yes beyond the capacity waits, and a
+ * decline promotes whoever waited first, who is told. Each answer is
+ * confirmed by mail with its status, never to an auto-reply; a
+ * stranger's confirmation names no event.
  */
 #include <string.h>
 
@@ -21,6 +25,10 @@
 #include "seats.h"
 
 #define RSVP_TEXT_MAX (64 * 1024)
+
+/* The result of an rsvp command: its confirmation mail tells the status,
+ * so the command needs no results mail of its own. */
+const char rsvp_answered[] = "answer taken; a confirmation tells its status";
 
 static const char *const answer_words[] = {[SEATS_YES] = "accepted",
     [SEATS_NO] = "declined",
@@ -70,6 +78,13 @@ status_text(const char *lang, const char *status, int headcount, int pos)
 				     " 뒤에 등록됩니다."
 				   : "Your address was not invited, so your"
 				     " answer waits for the organizer.");
+	if (strcmp(status, "held-other") == 0)
+		return g_strdup(ko
+			? "보내신 주소가 아닌 다른 주소의 응답이라서"
+			  " 주최자가 확인한 뒤에 등록됩니다."
+			: "Your calendar answered for another address"
+			  " than the one you wrote from, so your"
+			  " answer waits for the organizer.");
 	if (strcmp(status, "refused") == 0)
 		return g_strdup(ko ? "죄송하지만 이 행사는 초대받은 분의 응답만"
 				     " 받습니다."
@@ -79,17 +94,27 @@ status_text(const char *lang, const char *status, int headcount, int pos)
 			   : "You are registered as maybe attending.");
 }
 
-/* confirm - the confirmation of an answer to the member */
+/* confirm - the confirmation of an answer; a stranger (neither invited
+ * nor a member) learns nothing of the event from it, so that trying
+ * L-rsvp+N for every N lists no events */
 static bool
 confirm(struct job *j, const struct store_event *ev, const char *to,
-    const char *status, int headcount, int pos, GError **err)
+    const char *status, bool is_stranger, int headcount, int pos, GError **err)
 {
-	GHashTable *v = event_vars(j, ev, to);
+	GHashTable *v;
 	bool ok;
 
+	if (is_stranger) {
+		v = notice_vars(j, to);
+		g_hash_table_insert(
+		    v, "rsvp_address", event_rsvp_address(j->t.list, ev->id));
+	} else {
+		v = event_vars(j, ev, to);
+	}
 	g_hash_table_insert(v, "status",
 	    status_text(j->t.list->set.language, status, headcount, pos));
-	ok = notice_queue(j, "rsvp-confirm", to, v, NULL, err);
+	ok = notice_queue(j, is_stranger ? "rsvp-stranger" : "rsvp-confirm", to,
+	    v, NULL, err);
 	g_hash_table_unref(v);
 	return ok;
 }
@@ -207,39 +232,83 @@ is_invited(struct job *j, const struct store_event *ev, const char *addr,
 	return true;
 }
 
-/* hold_crasher - an uninvited answer waits for the organizer, who is
- * told and may take it with moimctl event promote */
+/* hold - keep an answer without a seat until the organizer takes it
+ * with moimctl event promote: a stranger's (crashers=hold), or, when
+ * other is set, a calendar's answer for that other address (an alias,
+ * another account, or someone answering for a victim). The organizer is
+ * told who sent it and for whom. An answer the sender already has stays
+ * as it is: only the organizer changes it. */
 static bool
-hold_crasher(struct job *j, const struct store_event *ev, struct store_rsvp *r,
+hold(struct job *j, const struct store_event *ev, struct store_rsvp *r,
+    const struct store_rsvp *old, const char *other, bool is_stranger,
     GError **err)
 {
 	GHashTable *v = event_vars(j, ev, ev->organizer);
-	bool ok;
+	bool ok = true;
 
 	r->status = "held";
+	if (old == NULL || strcmp(old->status, "held") == 0)
+		ok = next_queued(j, ev->id, &r->queued, err) &&
+		    store_rsvp_put(j->s, r, err);
 	g_hash_table_insert(v, "member", g_strdup(r->address));
+	if (other != NULL)
+		g_hash_table_insert(v, "attendee", g_strdup(other));
 	g_hash_table_insert(v, "status",
 	    status_text(j->t.list->set.language,
 		r->answer[0] == 'a'	  ? "attending"
 		    : r->answer[0] == 'd' ? "declined"
 					  : "tentative",
 		r->headcount, 0));
-	ok = store_rsvp_put(j->s, r, err) &&
-	    notice_queue(j, "rsvp-held", ev->organizer, v, NULL, err) &&
-	    confirm(j, ev, r->address, "held", r->headcount, 0, err);
+	ok = ok &&
+	    notice_queue(j, other != NULL ? "rsvp-held-other" : "rsvp-held",
+		ev->organizer, v, NULL, err) &&
+	    confirm(j, ev, r->address, other != NULL ? "held-other" : "held",
+		is_stranger, r->headcount, 0, err);
 	g_hash_table_unref(v);
-	j->result = "rsvp held: not invited";
+	j->result = other != NULL ? "rsvp held: for another address"
+				  : "rsvp held: not invited";
 	log_info("rsvp: event=%" G_GINT64_FORMAT " addr=%s answer=%s"
-		 " held: not invited",
-	    ev->id, r->address, r->answer);
+		 " held: %s%s",
+	    ev->id, r->address, r->answer,
+	    other != NULL ? "for " : "not invited", other ? other : "");
 	return ok;
 }
 
-/* rsvp_record - take addr's answer, reseat, and confirm it */
+/* take - store an answer, decide every seat again, confirm it */
+static bool
+take(struct job *j, const struct store_event *ev, struct store_rsvp *r,
+    const struct store_rsvp *old, bool is_stranger, GError **err)
+{
+	const char *status = "closed";
+	int pos = 0;
+	bool ok = true;
+
+	/* A held answer the policy now takes is seated like a new one. */
+	if (old != NULL && strcmp(old->status, "held") != 0)
+		r->status = old->status;
+	if (old != NULL)
+		r->queued = old->queued;
+	if (strcmp(r->answer, "accepted") == 0 &&
+	    (old == NULL || strcmp(old->answer, "accepted") != 0 ||
+		old->headcount != r->headcount))
+		ok = next_queued(j, ev->id, &r->queued, err);
+	ok = ok && store_rsvp_put(j->s, r, err) &&
+	    reseat(j, ev, r->address, &status, &pos, err) &&
+	    confirm(
+		j, ev, r->address, status, is_stranger, r->headcount, pos, err);
+	log_info("rsvp: event=%" G_GINT64_FORMAT " addr=%s answer=%s"
+		 " headcount=%d source=%s status=%s",
+	    ev->id, r->address, r->answer, r->headcount, r->source, status);
+	j->result = "rsvp recorded";
+	return ok;
+}
+
+/* rsvp_record - take addr's answer (or hold it: other is the address a
+ * calendar answered for, when not addr) and confirm it */
 static bool
 rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
     const char *name, enum seats_answer a, int headcount, const char *source,
-    GError **err)
+    const char *other, GError **err)
 {
 	struct store_rsvp *old = NULL;
 	struct store_rsvp r = {.event_id = ev->id,
@@ -250,51 +319,34 @@ rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
 	    .status = "waitlist",
 	    .source = (char *)source,
 	    .updated = j->now};
-	const char *status = "closed";
-	int pos = 0;
-	bool ok;
+	bool ok, is_stranger = false;
 
-	if (!is_open(ev, j->now)) {
-		j->result = "rsvp closed";
-		return confirm(j, ev, addr, status, 0, 0, err);
-	}
 	if (!store_rsvp_get(j->s, ev->id, addr, &old, err))
 		return false;
-	if (old != NULL) {
-		r.status = old->status;
-		r.queued = old->queued;
-	}
-	/* RFC 5546 3.2.3: an answer from someone the invitation did not
-	 * name follows the event's policy for such "party crashers". */
-	if ((old == NULL || strcmp(old->status, "held") == 0) &&
-	    g_strcmp0(ev->crashers, "accept") != 0 && ev->crashers != NULL) {
-		bool invited;
+	/* RFC 5546 3.2.3: someone the invitation did not name and who is no
+	 * member of the list is a "party crasher"; an answer once taken
+	 * makes its sender an attendee. */
+	if (old == NULL || strcmp(old->status, "held") == 0) {
+		bool invited = false;
 
-		ok = is_invited(j, ev, addr, &invited, err);
-		if (ok && !invited && strcmp(ev->crashers, "refuse") == 0) {
-			j->result = "rsvp refused: not invited";
-			ok = confirm(j, ev, addr, "refused", 0, 0, err);
-		} else if (ok && !invited) {
-			ok = next_queued(j, ev->id, &r.queued, err) &&
-			    hold_crasher(j, ev, &r, err);
-		}
-		if (!ok || !invited) {
+		if (!is_invited(j, ev, addr, &invited, err)) {
 			store_rsvp_free(old);
-			return ok;
+			return false;
 		}
+		is_stranger = !invited;
 	}
-	ok = true;
-	if (a == SEATS_YES &&
-	    (old == NULL || strcmp(old->answer, "accepted") != 0 ||
-		old->headcount != r.headcount))
-		ok = next_queued(j, ev->id, &r.queued, err);
-	ok = ok && store_rsvp_put(j->s, &r, err) &&
-	    reseat(j, ev, addr, &status, &pos, err) &&
-	    confirm(j, ev, addr, status, r.headcount, pos, err);
-	log_info("rsvp: event=%" G_GINT64_FORMAT " addr=%s answer=%s"
-		 " headcount=%d source=%s status=%s",
-	    ev->id, addr, r.answer, r.headcount, source, status);
-	j->result = "rsvp recorded";
+	if (!is_open(ev, j->now)) {
+		j->result = "rsvp closed";
+		ok = confirm(j, ev, addr, "closed", is_stranger, 0, 0, err);
+	} else if (is_stranger && g_strcmp0(ev->crashers, "refuse") == 0) {
+		j->result = "rsvp refused: not invited";
+		ok = confirm(j, ev, addr, "refused", true, 0, 0, err);
+	} else if (other != NULL ||
+	    (is_stranger && g_strcmp0(ev->crashers, "accept") != 0)) {
+		ok = hold(j, ev, &r, old, other, is_stranger, err);
+	} else {
+		ok = take(j, ev, &r, old, is_stranger, err);
+	}
 	store_rsvp_free(old);
 	return ok;
 }
@@ -340,7 +392,8 @@ sender(const struct job *j)
 }
 
 /* imip_attendee_of - the attendee of a REPLY who answers: the sender if
- * listed, else the only one (a forwarded invitation: accepted) */
+ * listed, else the only one (an alias, a forwarded invitation, or an
+ * answer forged for someone else: the caller holds it) */
 static const struct imip_attendee *
 imip_attendee_of(const struct imip_reply *r, const char *who)
 {
@@ -376,7 +429,8 @@ by_imip(
 	*taken_out = true;
 	if (r->is_from_subject) {
 		if (answer_of_partstat(r->subject_partstat, &a))
-			ok = rsvp_record(j, ev, who, NULL, a, 1, "imip", err);
+			ok = rsvp_record(
+			    j, ev, who, NULL, a, 1, "imip", NULL, err);
 		goto out;
 	}
 	at = imip_attendee_of(r, who);
@@ -385,7 +439,14 @@ by_imip(
 		j->result = "reply for no known event or attendee";
 		goto out;
 	}
-	ok = rsvp_record(j, ev, at->canonical, at->cn, a, 1, "imip", err);
+	/* Only the sender's own answer counts: an ATTENDEE line naming
+	 * another address is held for the organizer, never recorded for
+	 * that address (it could flip a member's answer and free a seat). */
+	if (strcmp(at->canonical, who) == 0)
+		ok = rsvp_record(j, ev, who, at->cn, a, 1, "imip", NULL, err);
+	else
+		ok = rsvp_record(j, ev, who, addr_display_name(sender(j)), a, 1,
+		    "imip", at->canonical, err);
 out:
 	imip_reply_free(r);
 	return ok;
@@ -402,7 +463,8 @@ by_text(struct job *j, const struct store_event *ev, const char *body,
 	if (!rsvptext_read(body, t_out) || !answer_of_text(t_out, &a))
 		return true;
 	return rsvp_record(j, ev, addr_canonical(sender(j)),
-	    addr_display_name(sender(j)), a, t_out->headcount, "text", err);
+	    addr_display_name(sender(j)), a, t_out->headcount, "text", NULL,
+	    err);
 }
 
 /* event_of_list - the event id names, if the job's list holds or
@@ -661,7 +723,10 @@ events_reply(struct job *j, const char **result_out, GError **err)
 }
 
 /* rsvp_command - the "events" and "rsvp EVENT yes|no|maybe [+N]"
- * commands to L-request@D */
+ * commands to L-request@D, for members only. An answer counts at once,
+ * as a reply or a calendar's button does: a forged From gains nothing
+ * here that a forged reply would not, and the confirmation mail that
+ * tells the status goes to the member's own address. */
 bool
 rsvp_command(
     struct job *j, const struct cmd *c, const char **result_out, GError **err)
@@ -670,29 +735,30 @@ rsvp_command(
 	enum seats_answer a = SEATS_MAYBE;
 	bool ok, member;
 
-	if (c->verb == CMD_EVENTS)
-		return events_reply(j, result_out, err);
-	if (!is_member(j, &member, err) || !event_of_list(j, c->arg, &ev, err))
+	if (!is_member(j, &member, err))
 		return false;
-	if (!member || ev == NULL) {
-		*result_out = member ? "no such event on this list"
-				     : "only members answer events";
-		store_event_free(ev);
+	if (!member) {
+		*result_out = c->verb == CMD_EVENTS
+		    ? "only members see the list's events"
+		    : "only members answer events";
 		return true;
 	}
-	if (j->confirmed_as == NULL) {
-		store_event_free(ev);
-		return request_ask_command(j, c, result_out, err);
+	if (c->verb == CMD_EVENTS)
+		return events_reply(j, result_out, err);
+	if (!event_of_list(j, c->arg, &ev, err))
+		return false;
+	if (ev == NULL) {
+		*result_out = "no such event on this list";
+		return true;
 	}
 	if (strcmp(c->arg2, "yes") == 0)
 		a = SEATS_YES;
 	else if (strcmp(c->arg2, "no") == 0)
 		a = SEATS_NO;
 	ok = rsvp_record(j, ev, addr_canonical(sender(j)),
-	    addr_display_name(sender(j)), a, 1 + c->guests, "command", err);
-	*result_out = strcmp(j->result, "rsvp closed") == 0
-	    ? "this event no longer takes answers"
-	    : "answer recorded; a confirmation follows";
+	    addr_display_name(sender(j)), a, 1 + c->guests, "command", NULL,
+	    err);
+	*result_out = rsvp_answered;
 	store_event_free(ev);
 	return ok;
 }

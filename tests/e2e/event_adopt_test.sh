@@ -98,9 +98,11 @@ t_is "$(maildir_grep alice@example.net Subject "참석자 명단")" 0 \
 t_ok "moimctl sets the event to refuse strangers" moimctl event update $EV crashers=refuse
 send_mail_text dave@example.net "ai-rsvp+$EV@$D" "Re: 딥러닝 컨퍼런스" "참석합니다"
 t_ok "refuse: the stranger is told politely" e2e_poll 30 \
-	'[ "$(maildir_grep dave@example.net Subject "딥러닝 컨퍼런스")" -ge 1 ]'
+	'[ "$(maildir_grep dave@example.net Subject "보내신 응답")" -ge 1 ]'
 t_like "$(body_of "$(maildir_last dave@example.net)")" "초대받은 분의 응답만" \
 	"refuse: the mail says why"
+t_not "refuse: and tells a stranger nothing of the event" \
+	eval 'body_of "$(maildir_last dave@example.net)" | grep -q "대전컨벤션\|딥러닝"'
 t_is "$(sql "SELECT count(*) FROM rsvps WHERE address = 'dave@example.net'")" 0 \
 	"refuse: nothing recorded"
 t_ok "moimctl sets the event to hold strangers" moimctl event update $EV crashers=hold
