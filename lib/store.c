@@ -1549,6 +1549,27 @@ store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
 	    err);
 }
 
+/* store_delivery_bounced - a bounce for rcpt's delivery of batched copy
+ * outbound_id, made at or after since: the sent delivery is marked failed
+ * with text, and *member_id_out names its member; 0 when there is no such
+ * delivery, or it was already marked (a bounce counts once per copy) */
+bool
+store_delivery_bounced(struct store *s, gint64 outbound_id, const char *rcpt,
+    gint64 since, const char *text, gint64 *member_id_out, GError **err)
+{
+	*member_id_out = sq_int(s,
+	    sq_stmt(s, err,
+		"UPDATE deliveries SET state = 3, text = ?"
+		" WHERE outbound_id = ? AND rcpt = ? COLLATE NOCASE"
+		" AND state = 2 AND outbound_id IN (SELECT id FROM outbound"
+		" WHERE id = ? AND kind = ? AND created >= ?)"
+		" RETURNING member_id",
+		"titiii", text, outbound_id, rcpt, outbound_id,
+		(gint64)STORE_OUT_BATCH, since),
+	    0, err);
+	return *member_id_out >= 0;
+}
+
 /* store_delivery_count - deliveries in a state, -1 on error */
 gint64
 store_delivery_count(struct store *s, enum store_dstate state, GError **err)

@@ -251,6 +251,10 @@ bool store_delivery_done(struct store *s, const gint64 *ids, size_t n,
     enum store_dstate state, int code, const char *text, GError **err);
 bool store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
     const char *text, GError **err);
+/* A bounce of a batched copy, bound to the delivery it reports. */
+bool store_delivery_bounced(struct store *s, gint64 outbound_id,
+    const char *rcpt, gint64 since, const char *text, gint64 *member_id_out,
+    GError **err);
 gint64 store_delivery_count(
     struct store *s, enum store_dstate state, GError **err);
 gint64 store_delivery_next_due(struct store *s, GError **err);

@@ -11,7 +11,9 @@
  * A post is personalised per member as it goes: the VERP return path
  * L-bounces+TOKEN@D and a List-Unsubscribe header naming
  * L-unsubscribe+TOKEN@D, both tokens naming the member. Batched copies
- * go to up to 100 recipients at once with XVERP.
+ * go to up to 100 recipients at once with XVERP, from L-bounces+TAG@D:
+ * the tag names the copy (token_tag_make, purpose "xverp"), and Postfix
+ * appends each recipient, giving L-bounces+TAG+user=domain@D.
  */
 #include <string.h>
 
@@ -239,8 +241,10 @@ send_batch(
 {
 	struct smtpc_result r = {0};
 	const char **rcpts = g_new0(const char *, to_i - from_i);
-	g_autofree char *from =
-	    g_strdup_printf("%s-bounces@%s", sn->list->local, sn->list->domain);
+	g_autofree char *tag =
+	    token_tag_make(sn->d->key, "xverp", sn->list->address, sn->out->id);
+	g_autofree char *from = g_strdup_printf(
+	    "%s-bounces+%s@%s", sn->list->local, tag, sn->list->domain);
 	gsize len;
 	const char *raw = g_bytes_get_data(sn->out->raw, &len), *text = NULL;
 	GArray *sent = g_array_new(FALSE, FALSE, sizeof(gint64));
