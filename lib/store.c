@@ -263,6 +263,8 @@ static const char *const migrations[] = {
     /* 5 -> 6: a command that changes something for its sender (digest,
      * nomail, rsvp) waits for the sender's confirmation, as written. */
     "ALTER TABLE pending ADD COLUMN command TEXT;",
+    /* 6 -> 7: the owner's view of a member finds its last bounce. */
+    "CREATE INDEX bounces_member ON bounces (member_id, id);",
 };
 
 /* store_errf - convert the connection's SQLite error into a GError */
@@ -1105,6 +1107,50 @@ store_bounce_add(struct store *s, gint64 list_id, gint64 member_id,
 		"iitittt", list_id, member_id, address, now, kind, status,
 		diagnostic),
 	    err);
+}
+
+/* bounce_state_from_row - a struct store_bounce_state from a row */
+static gpointer
+bounce_state_from_row(sqlite3_stmt *st)
+{
+	struct store_bounce_state *b = g_new0(struct store_bounce_state, 1);
+
+	b->score = sqlite3_column_double(st, 0);
+	b->policy_score = sqlite3_column_double(st, 1);
+	b->updated = sqlite3_column_int64(st, 2);
+	b->last = sqlite3_column_int64(st, 3);
+	b->kind = sq_text(st, 4);
+	b->status = sq_text(st, 5);
+	b->diagnostic = sq_text(st, 6);
+	return b;
+}
+
+/* store_member_bounce_state - a member's scores and last bounce, for the
+ * owner's view; *st_out NULL when there is no such member */
+bool
+store_member_bounce_state(struct store *s, gint64 member_id,
+    struct store_bounce_state **st_out, GError **err)
+{
+	return sq_one(s,
+	    sq_stmt(s, err,
+		"SELECT m.bounce_score, m.policy_score, m.bounce_updated,"
+		" b.received, b.kind, b.status, b.diagnostic FROM members m"
+		" LEFT JOIN bounces b ON b.id = (SELECT max(id) FROM bounces"
+		" WHERE member_id = m.id) WHERE m.id = ?",
+		"i", member_id),
+	    bounce_state_from_row, (gpointer *)st_out, err);
+}
+
+/* store_bounce_state_free - release what store_member_bounce_state made */
+void
+store_bounce_state_free(struct store_bounce_state *b)
+{
+	if (b == NULL)
+		return;
+	g_free(b->kind);
+	g_free(b->status);
+	g_free(b->diagnostic);
+	g_free(b);
 }
 
 /* store_bounce_count - bounces of a kind recorded for a list */
