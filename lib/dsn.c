@@ -70,16 +70,6 @@ static const char *const sender_words[] = {"after mail from", "sender address",
     "client ip", "client host", "your ip", "sending ip", "mismatches", "helo",
     "ehlo", NULL};
 
-/* Failures that end in a bounce but say nothing against the mailbox:
- * queue expiry, unreachable hosts, rate limits. */
-static const char *const transient_words[] = {"message expired",
-    "envelope expired", "retry timeout", "retry time", "failing for a long",
-    "too long in queue", "did not accept our requests to connect", "attempts",
-    "timed out", "timeout", "connection refused", "dns query failed",
-    "socket error", "unable to connect", "could not connect", "temporarily",
-    "too many recipients", "too many connections", "rate limit", "at a rate",
-    "try later", "network", NULL};
-
 /* Wording that names a dead mailbox even under a policy status code. */
 static const char *const strong_dead_words[] = {"user unknown", "unknown user",
     "no such user", "no such mailbox", "mailbox not found", "user not found",
@@ -289,14 +279,7 @@ classify(const char *status, const char *diag, bool delayed)
 	if (status != NULL && g_str_has_prefix(status + 1, ".7.") &&
 	    !has_any(lc, strong_dead_words))
 		return DSN_POLICY;
-	/* A final failure of a full mailbox, or after the sender's MTA gave
-	 * up retrying (a 4.x.x status under Action failed, "retry timeout",
-	 * "in the queue too long"), lost the copy as surely as a dead
-	 * mailbox: it counts, as in Mailman. Only a delay warning does not. */
-	if (has_any(lc, dead_words) || has_any(lc, full_words) ||
-	    has_any(lc, transient_words) ||
-	    (status != NULL && status[0] == '4') ||
-	    (status == NULL && find_reply(lc) / 100 == 4))
+	if (has_any(lc, dead_words) || has_any(lc, full_words))
 		return DSN_PERMANENT;
 	if (status != NULL &&
 	    (g_str_has_prefix(status + 1, ".7.") ||
@@ -305,6 +288,10 @@ classify(const char *status, const char *diag, bool delayed)
 		return DSN_POLICY;
 	if (has_any(lc, policy_words))
 		return DSN_POLICY;
+	/* Anything else final counts, as in Mailman: a full mailbox (above)
+	 * and a copy the sending MTA gave up on (a 4.x.x status under Action
+	 * failed, "retry timeout exceeded", "in the queue too long") were
+	 * lost as surely as one to a dead mailbox. Only a delay does not. */
 	return DSN_PERMANENT;
 }
 

@@ -96,6 +96,12 @@ static const struct unit_case cases[] = {
 		    "suspended: connect to mx[192.0.2.1]:25: Connection "
 		    "timed out\n\n--B--\n",
 	true, false, false, "a@example.com", DSN_PERMANENT, "4.4.1"},
+    {"rfc3464 policy wording beats retry wording in a final failure",
+	REPORT_HEAD "Final-Recipient: rfc822; a@example.com\n"
+		    "Action: failed\nStatus: 5.0.0\n"
+		    "Diagnostic-Code: smtp; 554 Message rejected as spam, "
+		    "try later\n\n--B--\n",
+	true, false, false, "a@example.com", DSN_POLICY, "5.0.0"},
     {"rfc3464 the Original-Recipient comes before an alias",
 	REPORT_HEAD "Original-Recipient: rfc822;member@example.org\n"
 		    "Final-Recipient: rfc822; u1@mbox.example.org\n"
