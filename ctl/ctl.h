@@ -89,6 +89,7 @@ int ctl_event_cancel(struct ctl *c, struct ctl_args *a);
 int ctl_event_promote(struct ctl *c, struct ctl_args *a);
 int ctl_member_rm(struct ctl *c, struct ctl_args *a);
 int ctl_member_ls(struct ctl *c, struct ctl_args *a);
+int ctl_member_show(struct ctl *c, struct ctl_args *a);
 int ctl_member_import(struct ctl *c, struct ctl_args *a);
 int ctl_mod_ls(struct ctl *c, struct ctl_args *a);
 int ctl_mod_approve(struct ctl *c, struct ctl_args *a);

@@ -1,5 +1,5 @@
 /*
- * member - moimctl's member verbs: add, rm, ls
+ * member - moimctl's member verbs: add, rm, ls, show
  */
 #include <stdio.h>
 #include <string.h>
@@ -130,10 +130,28 @@ ctl_member_rm(struct ctl *c, struct ctl_args *a)
 	return bad > 0 ? CTL_USER : CTL_OK;
 }
 
-/* member_json - append one member as a JSON object */
+/* bounce_json - the member's bounce state as JSON members of an object */
 static void
-member_json(GString *out, const struct store_member *m)
+bounce_json(GString *out, bool *first, const struct store_bounce_state *b)
 {
+	g_autofree char *last = b->last > 0 ? ctl_time(b->last) : NULL;
+
+	json_key(out, first, "bounce_score");
+	g_string_append_printf(out, "%.3f", b->score);
+	json_key(out, first, "policy_score");
+	g_string_append_printf(out, "%.3f", b->policy_score);
+	json_str_member(out, first, "last_bounce", last);
+	json_str_member(out, first, "last_bounce_kind", b->kind);
+	json_str_member(out, first, "last_bounce_status", b->status);
+	json_str_member(out, first, "last_bounce_reason", b->diagnostic);
+}
+
+/* member_json - append one member, with its bounce state, as JSON */
+static void
+member_json(GString *out, const struct store_member *m,
+    const struct store_bounce_state *b)
+{
+	g_autofree char *since = ctl_time(m->created);
 	bool first = true;
 
 	g_string_append_c(out, '{');
@@ -142,21 +160,29 @@ member_json(GString *out, const struct store_member *m)
 	json_str_member(out, &first, "role", store_role_name(m->role));
 	json_str_member(out, &first, "mode", store_mode_name(m->mode));
 	json_bool_member(out, &first, "enabled", m->enabled);
+	json_str_member(out, &first, "since", since);
+	bounce_json(out, &first, b);
 	g_string_append_c(out, '}');
 }
 
 /* print_members - member ls output, text or JSON */
-static void
-print_members(const GPtrArray *ms, bool json)
+static bool
+print_members(struct ctl *c, const GPtrArray *ms, bool json, GError **err)
 {
 	g_autoptr(GString) out = g_string_new("[");
 
 	for (guint i = 0; i < ms->len; i++) {
 		const struct store_member *m = g_ptr_array_index(ms, i);
+		struct store_bounce_state *b = NULL;
 
 		if (json) {
+			if (!store_member_bounce_state(
+				c->store, m->id, &b, err))
+				return false;
 			g_string_append(out, i ? ",\n " : "");
-			member_json(out, m);
+			if (b != NULL)
+				member_json(out, m, b);
+			store_bounce_state_free(b);
 			continue;
 		}
 		g_autofree char *name = ctl_printable(m->display_name);
@@ -167,6 +193,71 @@ print_members(const GPtrArray *ms, bool json)
 	}
 	if (json)
 		printf("%s]\n", out->str);
+	return true;
+}
+
+/* print_member - member show output: text (one "key: value" a line) or
+ * the JSON object member ls --json gives */
+static void
+print_member(
+    const struct store_member *m, const struct store_bounce_state *b, bool json)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *name = ctl_printable(m->display_name);
+	g_autofree char *since = ctl_time(m->created);
+	g_autofree char *last = b->last > 0 ? ctl_time(b->last) : NULL;
+	g_autofree char *reason = ctl_printable(b->diagnostic);
+
+	if (json) {
+		member_json(out, m, b);
+		printf("%s\n", out->str);
+		return;
+	}
+	printf("address: %s\nname: %s\nrole: %s\nmode: %s\n"
+	       "delivery: %s\nsince: %s\n"
+	       "bounce score: %.3f\npolicy score: %.3f\n",
+	    m->address, name, store_role_name(m->role),
+	    store_mode_name(m->mode), m->enabled ? "enabled" : "disabled",
+	    since, b->score, b->policy_score);
+	printf("last bounce: %s\n", last ? last : "-");
+	if (last != NULL)
+		printf("last bounce kind: %s\nlast bounce status: %s\n"
+		       "last bounce reason: %s\n",
+		    b->kind ? b->kind : "-", b->status ? b->status : "-",
+		    reason);
+}
+
+/* ctl_member_show - member show L ADDR [--json] */
+int
+ctl_member_show(struct ctl *c, struct ctl_args *a)
+{
+	struct store_list *l = NULL;
+	struct store_member *m = NULL;
+	struct store_bounce_state *b = NULL;
+	struct addr *ad = NULL;
+	GError *e = NULL;
+	bool ok;
+
+	if (!ctl_list_find(c, ctl_arg(a, 0), &l, &e))
+		return ctl_fail_list(c, ctl_arg(a, 0), e);
+	if (!addr_parse(ctl_arg(a, 1), strlen(ctl_arg(a, 1)), &ad, NULL)) {
+		ctl_err("%s: %s: invalid address", c->verb, ctl_arg(a, 1));
+		store_list_free(l);
+		return CTL_USER;
+	}
+	ok = store_member_get(c->store, l->id, addr_canonical(ad), &m, &e) &&
+	    (m == NULL || store_member_bounce_state(c->store, m->id, &b, &e));
+	store_list_free(l);
+	if (ok && (m == NULL || b == NULL))
+		ctl_err("%s: %s: not a member", c->verb, addr_canonical(ad));
+	else if (ok)
+		print_member(m, b, ctl_opt(a, "json") != NULL);
+	addr_free(ad);
+	store_member_free(m);
+	store_bounce_state_free(b);
+	if (!ok)
+		return ctl_fail_list(c, ctl_arg(a, 0), e);
+	return b != NULL ? CTL_OK : CTL_USER;
 }
 
 /* ctl_member_ls - member ls L [--role R] [--json] */
@@ -178,6 +269,7 @@ ctl_member_ls(struct ctl *c, struct ctl_args *a)
 	const char *r = ctl_opt(a, "role");
 	GPtrArray *ms;
 	GError *e = NULL;
+	bool ok;
 
 	if (r != NULL && !store_role_parse(r, &role)) {
 		ctl_err("%s: --role %s: not member, moderator or owner",
@@ -190,7 +282,9 @@ ctl_member_ls(struct ctl *c, struct ctl_args *a)
 	store_list_free(l);
 	if (ms == NULL)
 		return ctl_fail_list(c, ctl_arg(a, 0), e);
-	print_members(ms, ctl_opt(a, "json") != NULL);
+	ok = print_members(c, ms, ctl_opt(a, "json") != NULL, &e);
 	g_ptr_array_unref(ms);
+	if (!ok)
+		return ctl_fail_list(c, ctl_arg(a, 0), e);
 	return CTL_OK;
 }

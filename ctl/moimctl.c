@@ -8,7 +8,7 @@
  *	    set L KEY=VALUE... | delete L
  *	moimctl [-c FILE] member add L ADDR... [--role R] [--mode M]
  *	moimctl [-c FILE] member rm L ADDR... | ls L [--role R] [--json] |
- *	    import L FILE
+ *	    show L ADDR [--json] | import L FILE
  *	moimctl [-c FILE] mod ls L [--json]
  *	moimctl [-c FILE] archive search L QUERY [--json] [--limit N] |
  *	    thread MSGID | export L [FILE] | import L MBOX|DIR
@@ -70,6 +70,8 @@ static const struct ctl_verb verbs[] = {
     {"member", "rm", ctl_member_rm, 2, MANY, "", true, "member rm L ADDR..."},
     {"member", "ls", ctl_member_ls, 1, 1, "role= json", true,
 	"member ls L [--role R] [--json]"},
+    {"member", "show", ctl_member_show, 2, 2, "json", true,
+	"member show L ADDR [--json]"},
     {"member", "import", ctl_member_import, 2, 2, "", true,
 	"member import L FILE|DIR|-"},
     {"mod", "ls", ctl_mod_ls, 1, 1, "json", true, "mod ls L [--json]"},

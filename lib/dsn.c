@@ -70,16 +70,6 @@ static const char *const sender_words[] = {"after mail from", "sender address",
     "client ip", "client host", "your ip", "sending ip", "mismatches", "helo",
     "ehlo", NULL};
 
-/* Failures that end in a bounce but say nothing against the mailbox:
- * queue expiry, unreachable hosts, rate limits. */
-static const char *const transient_words[] = {"message expired",
-    "envelope expired", "retry timeout", "retry time", "failing for a long",
-    "too long in queue", "did not accept our requests to connect", "attempts",
-    "timed out", "timeout", "connection refused", "dns query failed",
-    "socket error", "unable to connect", "could not connect", "temporarily",
-    "too many recipients", "too many connections", "rate limit", "at a rate",
-    "try later", "network", NULL};
-
 /* Wording that names a dead mailbox even under a policy status code. */
 static const char *const strong_dead_words[] = {"user unknown", "unknown user",
     "no such user", "no such mailbox", "mailbox not found", "user not found",
@@ -271,40 +261,25 @@ effective_status(const char *status, const char *diag)
 	return s[0] != '\0' ? g_strdup(s) : NULL;
 }
 
-/* code_class - 2, 4 or 5 from the status or a reply code; 0 if none */
-static int
-code_class(const char *status, const char *diag_lc)
-{
-	if (status != NULL)
-		return status[0] - '0';
-	return find_reply(diag_lc) / 100;
-}
-
 /* classify - the kind of one failure (see the header for the rules) */
 static enum dsn_kind
 classify(const char *status, const char *diag, bool delayed)
 {
 	g_autofree char *lc = lower(diag);
-	int cls = code_class(status, lc);
 
-	if (delayed || cls == 4)
-		return DSN_TEMPORARY;
-	if ((status != NULL && strstr(status, ".2.2") == status + 1) ||
-	    has_any(lc, full_words))
+	if (delayed)
 		return DSN_TEMPORARY;
 	if ((status != NULL &&
 		(g_str_has_prefix(status + 1, ".1.7") ||
 		    g_str_has_prefix(status + 1, ".1.8"))) ||
 	    has_any(lc, sender_words))
 		return DSN_POLICY;
-	if (has_any(lc, transient_words))
-		return DSN_TEMPORARY;
 	/* An explicit 5.7.x is a policy refusal whatever generic wording
 	 * ("Recipient address rejected: ...") comes with it. */
 	if (status != NULL && g_str_has_prefix(status + 1, ".7.") &&
 	    !has_any(lc, strong_dead_words))
 		return DSN_POLICY;
-	if (has_any(lc, dead_words))
+	if (has_any(lc, dead_words) || has_any(lc, full_words))
 		return DSN_PERMANENT;
 	if (status != NULL &&
 	    (g_str_has_prefix(status + 1, ".7.") ||
@@ -313,6 +288,10 @@ classify(const char *status, const char *diag, bool delayed)
 		return DSN_POLICY;
 	if (has_any(lc, policy_words))
 		return DSN_POLICY;
+	/* Anything else final counts, as in Mailman: a full mailbox (above)
+	 * and a copy the sending MTA gave up on (a 4.x.x status under Action
+	 * failed, "retry timeout exceeded", "in the queue too long") were
+	 * lost as surely as one to a dead mailbox. Only a delay does not. */
 	return DSN_PERMANENT;
 }
 
@@ -444,14 +423,29 @@ after_type(const char *v)
 	return v;
 }
 
-/* pending_flush - turn the fields read so far into a recipient */
+/* flush_address - the canonical address of a recipient field, or NULL */
+static char *
+flush_address(const char *field)
+{
+	char *address;
+
+	if (field == NULL)
+		return NULL;
+	address = canon_path(after_type(field), strlen(after_type(field)));
+	return address != NULL ? address : first_address(field);
+}
+
+/* pending_flush - turn the fields read so far into a recipient; the
+ * Original-Recipient (the address the sender used, the member's) comes
+ * first, then a Final-Recipient that differs (an alias it expanded to) */
 static void
 pending_flush(struct pending *p, struct dsn_result *res, struct counts *n)
 {
 	const char *who = p->final != NULL ? p->final : p->original;
 	g_autofree char *alc = lower(p->action);
-	char *address = NULL;
-	bool delayed = strstr(alc, "delay") != NULL;
+	char *address;
+	bool delayed = strstr(alc, "delay") != NULL ||
+	    (p->action == NULL && p->status != NULL && p->status[0] == '4');
 
 	if (who != NULL)
 		n->seen++;
@@ -463,10 +457,9 @@ pending_flush(struct pending *p, struct dsn_result *res, struct counts *n)
 	}
 	if (!delayed)
 		n->failed++;
-	address = canon_path(after_type(who), strlen(after_type(who)));
-	if (address == NULL)
-		address = first_address(who);
-	if (address != NULL)
+	if ((address = flush_address(p->original)) != NULL)
+		rcpt_add(res, address, p->status, p->diag, delayed);
+	if ((address = flush_address(p->final)) != NULL)
 		rcpt_add(res, address, p->status, p->diag, delayed);
 	pending_clear(p);
 }
@@ -906,7 +899,11 @@ is_delay_text(const struct facts *f, const char *head_lc)
 {
 	static const char *const words[] = {"has not yet been delivered",
 	    "still being retried", "will continue to try", "will keep trying",
-	    "will be retried", "not been delivered yet", NULL};
+	    "will be retried", "not been delivered yet",
+	    "attempts will continue", "this is just a warning",
+	    "warning message only", "has been delayed", "has been postponed",
+	    "advisory-only", "retried for", "계속 재시도", "전송이 지연",
+	    "배달이 지연", NULL};
 
 	return strstr(f->subject_lc, "delay") != NULL ||
 	    strstr(f->subject_lc, "warning") != NULL || has_any(head_lc, words);
@@ -1063,8 +1060,9 @@ dsn_classify_reply(int code, const char *text, char **status_out)
 	g_autofree char *diag =
 	    g_strdup_printf("%d %s", code, text != NULL ? text : "");
 	char *status = effective_status(NULL, diag);
-	enum dsn_kind k =
-	    code < 400 ? DSN_NOT_BOUNCE : classify(status, diag, false);
+	enum dsn_kind k = code < 400 ? DSN_NOT_BOUNCE
+	    : code < 500	     ? DSN_TEMPORARY
+				     : classify(status, diag, false);
 
 	if (status_out != NULL)
 		*status_out = status;

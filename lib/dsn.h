@@ -18,7 +18,10 @@
  *	multipart/report DSNs (message/delivery-status and
  *	message/global-delivery-status: Final-Recipient, Original-Recipient,
  *	Action, Status, Diagnostic-Code; any number of recipients, blank
- *	lines between groups optional), and the text bounces of MTAs that
+ *	lines between groups optional; an Original-Recipient is listed
+ *	before a Final-Recipient that differs from it, since the first is
+ *	the address the sender used and the second may be an internal
+ *	alias), and the text bounces of MTAs that
  *	send none (qmail, Exim, old Sendmail, Postfix without DSN, Exchange,
  *	Yahoo, ...) by generic rules: a message from MAILER-DAEMON or
  *	postmaster, or with a bounce Subject, whose text names an address
@@ -41,17 +44,28 @@
  *	failure only asks the sender to confirm.
  *
  *	Each recipient's kind:
- *	  DSN_PERMANENT  the mailbox is dead: 5.1.x, 5.2.1, 5.4.x, "user
- *	                 unknown", "no such user", "account disabled",
- *	                 "수신자를 찾을 수 없", and any other 5.x.x or 5xx
- *	                 that is not policy.
- *	  DSN_TEMPORARY  retry may work: 4.x.x, 4xx, Action delayed, and a
- *	                 full mailbox or quota (5.2.2, X.2.2, "mailbox full",
- *	                 "over quota"), counted soft as Mailman does, since
- *	                 a member whose mailbox fills up is alive.
+ *	  DSN_PERMANENT  a final failure of the mailbox: 5.1.x, 5.2.x,
+ *	                 5.4.x, "user unknown", "no such user", "account
+ *	                 disabled", "수신자를 찾을 수 없", "n'existe pas",
+ *	                 and any other 5.x.x or 5xx that is not policy.
+ *	                 A final failure of a full mailbox (5.2.2, "mailbox
+ *	                 full", "over quota") and one after the sending MTA
+ *	                 gave up retrying (Action failed with a 4.x.x
+ *	                 status, "retry timeout exceeded", "in the queue
+ *	                 too long", "Delivery failed 20 attempts") count
+ *	                 here too, as Mailman counts them: the copy was
+ *	                 lost, and a mailbox that stays full or out of
+ *	                 reach for days is as good as abandoned; the score
+ *	                 decays and the probe re-enables a member who is
+ *	                 back.
+ *	  DSN_TEMPORARY  not final: Action delayed, a delay warning ("will
+ *	                 keep trying", "Delivery attempts will continue to
+ *	                 be made for 5 day(s)", "THIS IS A WARNING MESSAGE
+ *	                 ONLY"), and from dsn_classify_reply() a 4xx.
  *	  DSN_POLICY     content or policy rejection, not a dead mailbox:
  *	                 5.7.x, 5.6.x, 5.3.4 (too big), spam, virus, blocked,
- *	                 blacklisted, DMARC/DKIM/SPF, reputation.
+ *	                 blacklisted, DMARC/DKIM/SPF, reputation, and
+ *	                 refusals of the sending host or envelope sender.
  *	Mailbox words beat policy words ("5.7.1 user unknown" is permanent);
  *	a generic status (X.0.0) gives way to a more precise code in the
  *	diagnostic. res->kind summarises the report (the first recipient's

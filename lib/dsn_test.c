@@ -1,7 +1,9 @@
 /*
  * dsn_test - unit cases for lib/dsn and a run over the shared bounce corpus
  *
- * The corpus run reads every file under bounces/ of the shared corpus
+ * The dialect table reads tests/data/bounces (EXPECTED.tsv gives each
+ * file's verdict). The corpus run reads every file under bounces/ of the
+ * shared corpus
  * (MOIM_CORPUS, else $top_srcdir/../shared/corpus, else
  * /work/shared/corpus; skipped when absent) and compares with the oracles'
  * TSVs: the share of failed addresses found, the share of kinds that agree
@@ -79,10 +81,32 @@ static const struct unit_case cases[] = {
 		    "from example.org is not accepted due to domain's DMARC "
 		    "policy\n\n--B--\n",
 	true, false, false, "a@example.com", DSN_POLICY, "5.7.26"},
-    {"rfc3464 mailbox full counts soft",
+    {"rfc3464 a final failure of a full mailbox counts",
 	REPORT_HEAD "Final-Recipient: rfc822; a@example.com\n"
 		    "Action: failed\nStatus: 5.2.2\n\n--B--\n",
-	true, false, false, "a@example.com", DSN_TEMPORARY, "5.2.2"},
+	true, false, false, "a@example.com", DSN_PERMANENT, "5.2.2"},
+    {"rfc3464 a full mailbox still retried is a delay",
+	REPORT_HEAD "Final-Recipient: rfc822; a@example.com\n"
+		    "Action: delayed\nStatus: 4.2.2\n\n--B--\n",
+	false, false, true, "a@example.com", DSN_TEMPORARY, "4.2.2"},
+    {"rfc3464 given up after retries (4.4.1, failed) counts",
+	REPORT_HEAD "Final-Recipient: rfc822; a@example.com\n"
+		    "Action: failed\nStatus: 4.4.1\n"
+		    "Diagnostic-Code: X-Postfix; delivery temporarily "
+		    "suspended: connect to mx[192.0.2.1]:25: Connection "
+		    "timed out\n\n--B--\n",
+	true, false, false, "a@example.com", DSN_PERMANENT, "4.4.1"},
+    {"rfc3464 policy wording beats retry wording in a final failure",
+	REPORT_HEAD "Final-Recipient: rfc822; a@example.com\n"
+		    "Action: failed\nStatus: 5.0.0\n"
+		    "Diagnostic-Code: smtp; 554 Message rejected as spam, "
+		    "try later\n\n--B--\n",
+	true, false, false, "a@example.com", DSN_POLICY, "5.0.0"},
+    {"rfc3464 the Original-Recipient comes before an alias",
+	REPORT_HEAD "Original-Recipient: rfc822;member@example.org\n"
+		    "Final-Recipient: rfc822; u1@mbox.example.org\n"
+		    "Action: failed\nStatus: 5.1.1\n\n--B--\n",
+	true, false, false, "member@example.org", DSN_PERMANENT, "5.1.1"},
     {"rfc3464 delayed only is no bounce",
 	REPORT_HEAD "Final-Recipient: rfc822; slow@example.com\n"
 		    "Action: delayed\nStatus: 4.4.1\n\n--B--\n",
@@ -121,7 +145,7 @@ static const struct unit_case cases[] = {
 		   "TO:<who@example.ed.jp>:\n"
 		   "    host mx.example.ed.jp [192.0.2.20]: 552 5.2.2 "
 		   "Mailbox full\n",
-	true, false, false, "who@example.ed.jp", DSN_TEMPORARY, "5.2.2"},
+	true, false, false, "who@example.ed.jp", DSN_PERMANENT, "5.2.2"},
     {"postfix text bounce, blocked as spam, sender not taken",
 	HDR_DAEMON "Subject: Undelivered Mail Returned to Sender\n\n"
 		   "<member@example.com>: host mx.example.com said: 554 "
@@ -206,7 +230,7 @@ test_second_rcpt(void)
 	g_assert_cmpuint(res.rcpts->len, ==, 2);
 	r = res.rcpts->pdata[1];
 	g_assert_cmpstr(r->address, ==, "full@example.net");
-	g_assert_cmpint(r->kind, ==, DSN_TEMPORARY);
+	g_assert_cmpint(r->kind, ==, DSN_PERMANENT);
 	g_assert_cmpstr(r->diagnostic, ==, "552 mailbox full");
 	r = res.rcpts->pdata[0];
 	/* Folded diagnostic: one line, single spaces, no CR/LF. */
@@ -260,10 +284,12 @@ test_diag_bounded(void)
 }
 
 /* Reasons of sisimai that map to one kind; others are not compared. */
-static const char *const reasons_perm[] = {
-    "userunknown", "hostunknown", "hasmoved", "suspend", "notaccept", NULL};
-static const char *const reasons_temp[] = {"mailboxfull", "expired",
-    "systemfull", "toomanyconn", "exceedlimit", "networkerror", NULL};
+/* A final failure of a full mailbox or after the sending MTA gave up
+ * counts as permanent (as in Mailman); only a delay is temporary. */
+static const char *const reasons_perm[] = {"userunknown", "hostunknown",
+    "hasmoved", "suspend", "notaccept", "mailboxfull", "expired", "systemfull",
+    "toomanyconn", "exceedlimit", "networkerror", NULL};
+static const char *const reasons_temp[] = {"delayed", NULL};
 static const char *const reasons_policy[] = {"blocked", "policyviolation",
     "spamdetected", "securityerror", "virusdetected", "contenterror",
     "rejected", "norelaying", "authfailure", "mesgtoobig", NULL};
@@ -583,6 +609,93 @@ test_corpus(void)
 	g_hash_table_unref(or);
 }
 
+/* verdict - what moim-listd makes of a bounce for member (as
+ * bounce_handle and dsn_for do): "permanent", "policy", "temporary",
+ * "delay" or "not-bounce" */
+static const char *
+verdict(const struct dsn_result *r, const char *member)
+{
+	const struct dsn_rcpt *x = NULL;
+
+	if (!r->is_bounce)
+		return r->is_delay ? "delay" : "not-bounce";
+	for (guint i = 0; i < r->rcpts->len && x == NULL; i++) {
+		const struct dsn_rcpt *y = r->rcpts->pdata[i];
+
+		if (g_strcmp0(y->address, member) == 0)
+			x = y;
+	}
+	if (x == NULL && r->rcpts->len > 0)
+		x = r->rcpts->pdata[0];
+	switch (x != NULL ? x->kind : r->kind) {
+	case DSN_PERMANENT:
+		return "permanent";
+	case DSN_POLICY:
+		return "policy";
+	case DSN_TEMPORARY:
+		return "temporary";
+	default:
+		return "not-bounce";
+	}
+}
+
+/* named - whether the report lists member among its recipients */
+static bool
+named(const struct dsn_result *r, const char *member)
+{
+	for (guint i = 0; i < r->rcpts->len; i++)
+		if (g_strcmp0(((struct dsn_rcpt *)r->rcpts->pdata[i])->address,
+			member) == 0)
+			return true;
+	return false;
+}
+
+/* test_dialects - tests/data/bounces: bounces, delay warnings and
+ * auto-replies of the MTAs members use (qmail, Exim, Postfix, Sendmail,
+ * Exchange, GroupWise, Yahoo, SMTP32, Sina, Gmail, Korean, French,
+ * Russian, RFC 3464 with an internal Final-Recipient), each with the
+ * verdict EXPECTED.tsv gives; a failure names the recipient it is about */
+static void
+test_dialects(void)
+{
+	const char *top = g_getenv("top_srcdir");
+	g_autofree char *dir = g_build_filename(
+	    top ? top : "..", "tests", "data", "bounces", NULL);
+	g_autofree char *tsv = g_build_filename(dir, "EXPECTED.tsv", NULL);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	int n = 0, wrong = 0;
+
+	g_assert_true(g_file_get_contents(tsv, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	for (size_t i = 0; lines[i] != NULL; i++) {
+		g_auto(GStrv) f = g_strsplit(lines[i], "\t", -1);
+		g_autofree char *path = NULL, *buf = NULL;
+		struct dsn_result r;
+		const char *got;
+		gsize len;
+
+		if (lines[i][0] == '#' || g_strv_length(f) < 3)
+			continue;
+		path = g_build_filename(dir, f[0], NULL);
+		g_assert_true(g_file_get_contents(path, &buf, &len, NULL));
+		g_assert_true(dsn_parse(buf, len, &r, NULL));
+		got = verdict(&r, f[2]);
+		n++;
+		if (strcmp(got, f[1]) != 0 ||
+		    (r.is_bounce && r.rcpts->len > 0 && !named(&r, f[2]))) {
+			g_test_message("%s: want %s for %s, got %s%s", f[0],
+			    f[1], f[2], got,
+			    named(&r, f[2]) ? "" : " (member not named)");
+			wrong++;
+		}
+		dsn_result_clear(&r);
+	}
+	g_test_message("dialects: %d files, %d wrong", n, wrong);
+	g_assert_cmpint(n, >=, 70);
+	g_assert_cmpint(wrong, ==, 0);
+}
+
 /* main - register the table and the corpus run */
 int
 main(int argc, char **argv)
@@ -597,5 +710,6 @@ main(int argc, char **argv)
 	g_test_add_func("/dsn/bad_input", test_bad_input);
 	g_test_add_func("/dsn/diag_bounded", test_diag_bounded);
 	g_test_add_func("/dsn/corpus", test_corpus);
+	g_test_add_func("/dsn/dialects", test_dialects);
 	return g_test_run();
 }

@@ -396,10 +396,6 @@ send_check(const struct smtpc *c, const char *from, bool xverp,
 	if (nrcpt == 0 || nrcpt > MOIM_MAX_RCPTS)
 		return moim_fail(
 		    err, MOIM_ERR_INPUT, "bad recipient count %zu", nrcpt);
-	for (size_t i = 0; i < nrcpt; i++)
-		if (!addr_ok(rcpts[i], false))
-			return moim_fail(err, MOIM_ERR_INPUT,
-			    "bad recipient address (#%zu)", i);
 	if (len > MOIM_MAX_MESSAGE)
 		return moim_fail(err, MOIM_ERR_INPUT, "message too large");
 	if (xverp && !c->has_xverp)
@@ -421,6 +417,7 @@ struct txn {
 	struct smtpc_result *res;
 	struct reply r;
 	bool is_done; /* the transaction ended with a final dot */
+	bool *is_refused; /* per recipient: refused before the wire */
 };
 
 /* take_reply - read a reply into *code_out and a new *text_out */
@@ -432,6 +429,32 @@ take_reply(struct txn *t, int *code_out, char **text_out, GError **err)
 	*code_out = t->r.code;
 	*text_out = g_strdup(t->r.text->str);
 	return true;
+}
+
+/* is_refused - whether recipient i was refused before the wire */
+static bool
+is_refused(const struct txn *t, size_t i)
+{
+	return t->is_refused[i];
+}
+
+/* refuse_bad_rcpts - give each recipient that cannot go between < and >
+ * on a command line its own permanent refusal; how many are left */
+static size_t
+refuse_bad_rcpts(struct txn *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->nrcpt; i++) {
+		if (addr_ok(t->rcpts[i], false)) {
+			n++;
+			continue;
+		}
+		t->is_refused[i] = true;
+		t->res->rcpt[i].code = SMTPC_REFUSED_CODE;
+		t->res->rcpt[i].text = g_strdup(SMTPC_REFUSED_TEXT);
+	}
+	return n;
 }
 
 /* has_accepted_rcpt - whether the relay accepted any recipient */
@@ -468,14 +491,17 @@ send_pipelined(struct txn *t, GError **err)
 	struct smtpc_result *res = t->res;
 
 	for (size_t i = 0; i < t->nrcpt; i++)
-		g_string_append_printf(cmds, "RCPT TO:<%s>\r\n", t->rcpts[i]);
+		if (!is_refused(t, i))
+			g_string_append_printf(
+			    cmds, "RCPT TO:<%s>\r\n", t->rcpts[i]);
 	g_string_append(cmds, "DATA\r\n");
 	if (!write_all(t->c, cmds->str, cmds->len, err))
 		return false;
 	if (!take_reply(t, &res->mail_code, &res->mail_text, err))
 		return false;
 	for (size_t i = 0; i < t->nrcpt; i++)
-		if (!take_reply(t, &res->rcpt[i].code, &res->rcpt[i].text, err))
+		if (!is_refused(t, i) &&
+		    !take_reply(t, &res->rcpt[i].code, &res->rcpt[i].text, err))
 			return false;
 	if (!read_reply(t->c, &t->r, false, err))
 		return false;
@@ -496,9 +522,11 @@ send_stepwise(struct txn *t, GError **err)
 	if (res->mail_code / 100 != 2)
 		return true;
 	for (size_t i = 0; i < t->nrcpt; i++) {
-		g_autofree char *cmd =
-		    g_strdup_printf("RCPT TO:<%s>\r\n", t->rcpts[i]);
+		g_autofree char *cmd = NULL;
 
+		if (is_refused(t, i))
+			continue;
+		cmd = g_strdup_printf("RCPT TO:<%s>\r\n", t->rcpts[i]);
 		if (!write_all(t->c, cmd, strlen(cmd), err) ||
 		    !take_reply(t, &res->rcpt[i].code, &res->rcpt[i].text, err))
 			return false;
@@ -544,6 +572,12 @@ smtpc_send(struct smtpc *c, const char *mail_from, bool xverp,
 		return false;
 	res->rcpt = g_new0(struct smtpc_rcpt_result, nrcpt);
 	res->nrcpt = nrcpt;
+	t.is_refused = g_new0(bool, nrcpt);
+	/* A bad recipient fails alone; the others still get the message. */
+	if (refuse_bad_rcpts(&t) == 0) {
+		g_free(t.is_refused);
+		return true;
+	}
 	t.body = body_build(msg, len, &is_8bit);
 	t.mail = mail_command(c, mail_from, xverp, t.body->len - 3, is_8bit);
 	t.r.text = g_string_new(NULL);
@@ -560,6 +594,7 @@ smtpc_send(struct smtpc *c, const char *mail_from, bool xverp,
 	g_string_free(t.body, TRUE);
 	g_string_free(t.mail, TRUE);
 	g_string_free(t.r.text, TRUE);
+	g_free(t.is_refused);
 	return ok;
 }
 

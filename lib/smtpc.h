@@ -46,9 +46,13 @@
  *	more than SMTPC_MAX_REPLY_LINES lines, or bytes that are not a reply
  *	are a TEMP error. Every read and write waits at most timeout_sec.
  *	Addresses containing CR, LF, NUL, other control bytes, '<', '>' or a
- *	space, or longer than MOIM_MAX_ADDR, are refused before anything is
- *	written; so are nrcpt of 0 or over MOIM_MAX_RCPTS, and len over
- *	MOIM_MAX_MESSAGE. msg may use LF or CRLF line ends.
+ *	space, or longer than MOIM_MAX_ADDR, never reach the wire. Such a
+ *	sender, nrcpt of 0 or over MOIM_MAX_RCPTS, and len over
+ *	MOIM_MAX_MESSAGE are refused before anything is written. Such a
+ *	recipient is refused alone, as a relay would refuse it: its result
+ *	is SMTPC_REFUSED_CODE with SMTPC_REFUSED_TEXT, the transaction goes
+ *	on for the others, and with no other recipient nothing is written
+ *	(mail_code and data_code 0). msg may use LF or CRLF line ends.
  * THREADS
  *	A connection belongs to one thread at a time; no shared state.
  * ERRORS
@@ -73,6 +77,11 @@
 #include "limits.h"
 
 struct smtpc;
+
+/* The result of a recipient refused before the wire: a permanent failure
+ * (RFC 3463 5.1.3, bad destination mailbox address syntax). */
+#define SMTPC_REFUSED_CODE 553
+#define SMTPC_REFUSED_TEXT "5.1.3 recipient address not sendable (moim)"
 
 struct smtpc_rcpt_result {
 	int code; /* 0: never sent */

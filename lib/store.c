@@ -263,6 +263,8 @@ static const char *const migrations[] = {
     /* 5 -> 6: a command that changes something for its sender (digest,
      * nomail, rsvp) waits for the sender's confirmation, as written. */
     "ALTER TABLE pending ADD COLUMN command TEXT;",
+    /* 6 -> 7: the owner's view of a member finds its last bounce. */
+    "CREATE INDEX bounces_member ON bounces (member_id, id);",
 };
 
 /* store_errf - convert the connection's SQLite error into a GError */
@@ -1107,6 +1109,50 @@ store_bounce_add(struct store *s, gint64 list_id, gint64 member_id,
 	    err);
 }
 
+/* bounce_state_from_row - a struct store_bounce_state from a row */
+static gpointer
+bounce_state_from_row(sqlite3_stmt *st)
+{
+	struct store_bounce_state *b = g_new0(struct store_bounce_state, 1);
+
+	b->score = sqlite3_column_double(st, 0);
+	b->policy_score = sqlite3_column_double(st, 1);
+	b->updated = sqlite3_column_int64(st, 2);
+	b->last = sqlite3_column_int64(st, 3);
+	b->kind = sq_text(st, 4);
+	b->status = sq_text(st, 5);
+	b->diagnostic = sq_text(st, 6);
+	return b;
+}
+
+/* store_member_bounce_state - a member's scores and last bounce, for the
+ * owner's view; *st_out NULL when there is no such member */
+bool
+store_member_bounce_state(struct store *s, gint64 member_id,
+    struct store_bounce_state **st_out, GError **err)
+{
+	return sq_one(s,
+	    sq_stmt(s, err,
+		"SELECT m.bounce_score, m.policy_score, m.bounce_updated,"
+		" b.received, b.kind, b.status, b.diagnostic FROM members m"
+		" LEFT JOIN bounces b ON b.id = (SELECT max(id) FROM bounces"
+		" WHERE member_id = m.id) WHERE m.id = ?",
+		"i", member_id),
+	    bounce_state_from_row, (gpointer *)st_out, err);
+}
+
+/* store_bounce_state_free - release what store_member_bounce_state made */
+void
+store_bounce_state_free(struct store_bounce_state *b)
+{
+	if (b == NULL)
+		return;
+	g_free(b->kind);
+	g_free(b->status);
+	g_free(b->diagnostic);
+	g_free(b);
+}
+
 /* store_bounce_count - bounces of a kind recorded for a list */
 gint64
 store_bounce_count(
@@ -1547,6 +1593,27 @@ store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
 		" text = ?, tries = tries + 1 WHERE id = ?",
 		"iiti", next_try, (gint64)code, text, id),
 	    err);
+}
+
+/* store_delivery_bounced - a bounce for rcpt's delivery of batched copy
+ * outbound_id, made at or after since: the sent delivery is marked failed
+ * with text, and *member_id_out names its member; 0 when there is no such
+ * delivery, or it was already marked (a bounce counts once per copy) */
+bool
+store_delivery_bounced(struct store *s, gint64 outbound_id, const char *rcpt,
+    gint64 since, const char *text, gint64 *member_id_out, GError **err)
+{
+	*member_id_out = sq_int(s,
+	    sq_stmt(s, err,
+		"UPDATE deliveries SET state = 3, text = ?"
+		" WHERE outbound_id = ? AND rcpt = ? COLLATE NOCASE"
+		" AND state = 2 AND outbound_id IN (SELECT id FROM outbound"
+		" WHERE id = ? AND kind = ? AND created >= ?)"
+		" RETURNING member_id",
+		"titiii", text, outbound_id, rcpt, outbound_id,
+		(gint64)STORE_OUT_BATCH, since),
+	    0, err);
+	return *member_id_out >= 0;
 }
 
 /* store_delivery_count - deliveries in a state, -1 on error */

@@ -45,7 +45,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -138,6 +138,21 @@ bool store_bounce_add(struct store *s, gint64 list_id, gint64 member_id,
     const char *diagnostic, gint64 now, GError **err);
 gint64 store_bounce_count(
     struct store *s, gint64 list_id, const char *kind, GError **err);
+/* A member's bounce scores (as of `updated`, before decay) and last
+ * recorded bounce (last 0 and strings NULL without one). */
+struct store_bounce_state {
+	double score;
+	double policy_score;
+	gint64 updated;
+	gint64 last;
+	char *kind; /* "permanent", "temporary", "policy" */
+	char *status;
+	char *diagnostic;
+};
+bool store_member_bounce_state(struct store *s, gint64 member_id,
+    struct store_bounce_state **st_out, GError **err);
+void store_bounce_state_free(struct store_bounce_state *b);
+
 void store_member_free(struct store_member *m);
 const char *store_role_name(enum store_role r);
 const char *store_mode_name(enum store_mode m);
@@ -251,6 +266,10 @@ bool store_delivery_done(struct store *s, const gint64 *ids, size_t n,
     enum store_dstate state, int code, const char *text, GError **err);
 bool store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
     const char *text, GError **err);
+/* A bounce of a batched copy, bound to the delivery it reports. */
+bool store_delivery_bounced(struct store *s, gint64 outbound_id,
+    const char *rcpt, gint64 since, const char *text, gint64 *member_id_out,
+    GError **err);
 gint64 store_delivery_count(
     struct store *s, enum store_dstate state, GError **err);
 gint64 store_delivery_next_due(struct store *s, GError **err);

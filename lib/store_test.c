@@ -280,6 +280,61 @@ test_inbound(struct fixture *fx, gconstpointer data)
 	g_assert_no_error(e);
 }
 
+/* test_delivery_bounced - a batched copy's bounce names the member only
+ * for a sent delivery of a recent batched copy, and only once */
+static void
+test_delivery_bounced(struct fixture *fx, gconstpointer data)
+{
+	struct store_rcpt r[] = {{"a@example.net", 7}, {"b@example.net", 8}};
+	GError *e = NULL;
+	gint64 batch, post, ids[2], mid;
+	GPtrArray *a;
+	static const struct {
+		int copy; /* 0: the batch, 1: the personal post, 2: none */
+		const char *rcpt;
+		gint64 since;
+		gint64 want;
+	} cases[] = {
+	    {0, "b@example.net", 0, 0}, /* not sent yet (deferred) */
+	    {0, "c@example.net", 0, 0}, /* not a recipient */
+	    {1, "a@example.net", 0, 0}, /* not a batched copy */
+	    {2, "a@example.net", 0, 0}, /* no such copy */
+	    {0, "a@example.net", 11, 0}, /* too old */
+	    {0, "A@Example.NET", 10, 7}, /* sent: counts, any case */
+	    {0, "a@example.net", 0, 0}, /* but once */
+	};
+
+	g_assert_true(store_outbound_add(fx->s, 0, STORE_OUT_BATCH, NULL,
+	    "<m@x>", "raw", 3, r, 2, 10, &batch, &e));
+	g_assert_true(store_outbound_add(fx->s, 0, STORE_OUT_POST, NULL,
+	    "<n@x>", "raw", 3, r, 1, 10, &post, &e));
+	a = store_delivery_claim(fx->s, 10, 10, &e);
+	g_assert_cmpint(a->len, ==, 3);
+	for (guint i = 0; i < a->len; i++) {
+		struct store_delivery *d = a->pdata[i];
+
+		ids[0] = d->id;
+		if (d->outbound_id == batch && d->member_id == 8)
+			g_assert_true(store_delivery_defer(
+			    fx->s, d->id, 60, 451, "later", &e));
+		else
+			g_assert_true(store_delivery_done(
+			    fx->s, ids, 1, STORE_D_SENT, 250, "ok", &e));
+	}
+	g_ptr_array_unref(a);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		gint64 copy = cases[i].copy == 0 ? batch
+		    : cases[i].copy == 1	 ? post
+						 : post + 100;
+
+		g_assert_true(store_delivery_bounced(fx->s, copy, cases[i].rcpt,
+		    cases[i].since, "permanent", &mid, &e));
+		g_assert_no_error(e);
+		g_assert_cmpint(mid, ==, cases[i].want);
+	}
+	g_assert_cmpint(store_delivery_count(fx->s, STORE_D_FAILED, &e), ==, 1);
+}
+
 static void
 test_deliveries(struct fixture *fx, gconstpointer data)
 {
@@ -565,6 +620,7 @@ main(int argc, char **argv)
 	FX("/store/pending", test_pending_single_use);
 	FX("/store/inbound", test_inbound);
 	FX("/store/deliveries", test_deliveries);
+	FX("/store/delivery_bounced", test_delivery_bounced);
 	FX("/store/held", test_held_once);
 	FX("/store/digest", test_digest);
 	FX("/store/concurrent-reader", test_concurrent_reader);

@@ -23,6 +23,7 @@ struct token_key {
 };
 
 #define TOKEN_MAC_LEN 10 /* 80 bits of HMAC-SHA256 */
+#define TOKEN_TAG_MAC_LEN 6 /* 48 bits: a tag must leave room after it */
 #define TOKEN_VARINT_MAX 10 /* LEB128 of a 64-bit value */
 #define TOKEN_RAW_MAX (2 * TOKEN_VARINT_MAX + TOKEN_MAC_LEN)
 #define TOKEN_B32_MAX ((TOKEN_RAW_MAX * 8 + 4) / 5)
@@ -277,6 +278,46 @@ token_verify(const struct token_key *k, const char *purpose, const char *list,
 		return moim_fail(err, MOIM_ERR_INPUT, "token invalid");
 	if (now > expires)
 		return moim_fail(err, MOIM_ERR_POLICY, "token expired");
+	return true;
+}
+
+/* token_tag_make - a short tag for (purpose, list, id), without expiry */
+char *
+token_tag_make(const struct token_key *k, const char *purpose, const char *list,
+    guint64 id)
+{
+	guint8 raw[TOKEN_VARINT_MAX + TOKEN_MAC_LEN];
+	guint8 mac[TOKEN_MAC_LEN];
+	size_t n;
+
+	g_return_val_if_fail(k != NULL, NULL);
+	n = put_varint(raw, id);
+	compute_mac(k, purpose, list, NULL, id, 0, mac);
+	memcpy(raw + n, mac, TOKEN_TAG_MAC_LEN);
+	return b32_encode(raw, n + TOKEN_TAG_MAC_LEN);
+}
+
+/* token_tag_verify - the id of a tag we made for purpose and list */
+bool
+token_tag_verify(const struct token_key *k, const char *purpose,
+    const char *list, const char *tag, guint64 *id_out, GError **err)
+{
+	guint8 raw[TOKEN_RAW_MAX];
+	guint8 want[TOKEN_MAC_LEN];
+	size_t n, len, pos = 0;
+
+	g_return_val_if_fail(k != NULL, false);
+	*id_out = 0;
+	n = tag ? strnlen(tag, MOIM_MAX_TOKEN + 1) : 0;
+	if (n == 0 || n > MOIM_MAX_TOKEN || !b32_decode(tag, n, raw, &len) ||
+	    !get_varint(raw, len, &pos, id_out) ||
+	    len - pos != TOKEN_TAG_MAC_LEN)
+		return moim_fail(err, MOIM_ERR_INPUT, "tag malformed");
+	compute_mac(k, purpose, list, NULL, *id_out, 0, want);
+	if (!equal_ct(raw + pos, want, TOKEN_TAG_MAC_LEN)) {
+		*id_out = 0;
+		return moim_fail(err, MOIM_ERR_INPUT, "tag invalid");
+	}
 	return true;
 }
 

@@ -16,6 +16,10 @@
  *	bool token_verify(const struct token_key *k, const char *purpose,
  *	    const char *list, const char *address, const char *tok,
  *	    gint64 now, GError **err);
+ *	char *token_tag_make(const struct token_key *k, const char *purpose,
+ *	    const char *list, guint64 id);
+ *	bool token_tag_verify(const struct token_key *k, const char *purpose,
+ *	    const char *list, const char *tag, guint64 *id_out, GError **err);
  * DESCRIPTION
  *	A token names a database row (id: a pending confirmation, a member
  *	for VERP, a held post) until a time (expires, seconds since the
@@ -33,6 +37,15 @@
  *	accepted since some MTAs change the case of local parts.
  *	token_verify() checks form, MAC (in constant time) and expiry, in
  *	that order: a token is good up to and including second `expires`.
+ *
+ *	token_tag_make() is a short token for a row that needs no expiry in
+ *	the token itself (the row says how old it is): base32 of varint(id)
+ *	| MAC, MAC being the first 48 bits of HMAC-SHA256(key, purpose NUL
+ *	list NUL NUL id NUL 0), at most 18 characters for id < 2^32. It
+ *	binds a batched copy's return path, which Postfix's XVERP extends
+ *	with the recipient, within a 64-octet local part.
+ *	token_tag_verify() checks a tag's form and MAC (in constant time) and
+ *	gives its id; *id_out is 0 on failure.
  *
  *	token_key_load() reads the key file, the whole content minus trailing
  *	white space being the HMAC key. When the file does not exist it is
@@ -61,7 +74,8 @@
  * THREADS
  *	No shared state; a key may be used from many threads at once.
  * ERRORS
- *	token_decode/verify: MOIM_ERR_INPUT (malformed, wrong MAC),
+ *	token_decode/verify, token_tag_verify: MOIM_ERR_INPUT (malformed,
+ *	wrong MAC),
  *	MOIM_ERR_POLICY "token expired". token_key_load: MOIM_ERR_CONFIG (bad
  *	file, bad mode, too short) or MOIM_ERR_TEMP (I/O, randomness).
  *	token_key_ensure: the same, and MOIM_ERR_CONFIG when the owner
@@ -91,5 +105,9 @@ bool token_decode(
 bool token_verify(const struct token_key *k, const char *purpose,
     const char *list, const char *address, const char *tok, gint64 now,
     GError **err);
+char *token_tag_make(const struct token_key *k, const char *purpose,
+    const char *list, guint64 id);
+bool token_tag_verify(const struct token_key *k, const char *purpose,
+    const char *list, const char *tag, guint64 *id_out, GError **err);
 
 #endif

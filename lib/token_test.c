@@ -248,6 +248,51 @@ test_uppercase(void)
 	token_key_free(k);
 }
 
+/* test_tag - short tags: round trip, bound to purpose and list, every
+ * changed character refused, short enough for XVERP */
+static void
+test_tag(void)
+{
+	static const guint64 ids[] = {0, 1, 127, 128, 99999, G_MAXUINT32};
+	static const char *const bad[] = {"", "a", "tag+x",
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1"};
+	struct token_key *k = test_key();
+	guint64 id;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+		char *t = token_tag_make(k, "xverp", LIST, ids[i]);
+		g_autofree char *up = g_ascii_strup(t, -1);
+
+		g_assert_cmpuint(strlen(t), <=, 18);
+		g_assert_null(strpbrk(t, "+=@"));
+		g_assert_true(token_tag_verify(k, "xverp", LIST, t, &id, NULL));
+		g_assert_cmpuint(id, ==, ids[i]);
+		g_assert_true(
+		    token_tag_verify(k, "xverp", LIST, up, &id, NULL));
+		g_assert_false(
+		    token_tag_verify(k, "bounce", LIST, t, &id, NULL));
+		g_assert_cmpuint(id, ==, 0);
+		g_assert_false(
+		    token_tag_verify(k, "xverp", "b@x.test", t, &id, NULL));
+		for (size_t j = 0; t[j] != '\0'; j++) {
+			g_autofree char *x = g_strdup(t);
+
+			x[j] = x[j] == 'a' ? 'b' : 'a';
+			g_assert_false(
+			    token_tag_verify(k, "xverp", LIST, x, &id, NULL));
+		}
+		g_free(t);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) e = NULL;
+
+		g_assert_false(
+		    token_tag_verify(k, "xverp", LIST, bad[i], &id, &e));
+		g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	}
+	token_key_free(k);
+}
+
 static void
 test_length_bound(void)
 {
@@ -538,6 +583,7 @@ main(int argc, char **argv)
 	g_test_add_func("/token/expiry-boundary", test_expiry_boundary);
 	g_test_add_func("/token/tampered", test_every_character_tampered);
 	g_test_add_func("/token/wrong-parts", test_wrong_parts);
+	g_test_add_func("/token/tag", test_tag);
 	g_test_add_func("/token/garbage", test_garbage);
 	g_test_add_func("/token/uppercase", test_uppercase);
 	g_test_add_func("/token/length-bound", test_length_bound);

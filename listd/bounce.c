@@ -1,9 +1,13 @@
 /*
  * bounce - bounces: mapped to a member by the VERP token, scored, acted on
  *
- * A copy's return path is L-bounces+TOKEN@D (or, for batched copies,
- * L-bounces+user=domain@D from Postfix's XVERP); the token alone says which
- * member failed, nothing else in the bounce is trusted for that. lib/dsn
+ * A copy's return path is L-bounces+TOKEN@D; the token alone says which
+ * member failed, nothing else in the bounce is trusted for that. A
+ * batched copy's is L-bounces+TAG+user=domain@D, Postfix's XVERP having
+ * appended the recipient to our L-bounces+TAG@D: the tag (a MAC) names
+ * the copy, and the recipient counts only if that copy, sent recently,
+ * went to it, and only once. The bare L-bounces+user=domain form, which
+ * anyone can write, names nobody. lib/dsn
  * says what kind of failure it was. Refusals the relay gives at SMTP time
  * (a 5xx to RCPT or DATA) are the same facts and go through the same
  * bounce_apply().
@@ -25,6 +29,8 @@
 
 #define BOUNCE_HALF_LIFE (7 * 86400)
 #define PROBE_DAYS 14
+/* A bounce for a batched copy older than this is not counted. */
+#define BOUNCE_BATCH_DAYS 30
 
 /* tell_owners - a notice to every owner of the list */
 static bool
@@ -141,18 +147,41 @@ member_by_token(struct job *j, struct store_member **m_out, GError **err)
 	return true;
 }
 
-/* member_by_xverp - the member of a batched copy: user=domain */
+/* member_by_xverp - the member of a batched copy, from TAG+user=domain:
+ * the tag must be ours for this list, name a batched copy sent within
+ * BOUNCE_BATCH_DAYS, and user@domain must be one of its recipients whose
+ * delivery no bounce has failed yet. That delivery is marked failed, so
+ * a copy's bounce counts once. Anything else names no member. */
 static bool
-member_by_xverp(struct job *j, struct store_member **m_out, GError **err)
+member_by_xverp(
+    struct job *j, const char *why, struct store_member **m_out, GError **err)
 {
-	g_autofree char *addr = g_strdup(j->t.ext);
-	char *eq = strrchr(addr, '=');
+	g_autofree char *tag = g_strdup(j->t.ext);
+	char *rcpt = strchr(tag, '+'), *eq;
+	guint64 copy;
+	gint64 member_id;
 
 	*m_out = NULL;
-	if (eq == NULL)
+	if (rcpt == NULL)
+		return true;
+	*rcpt++ = '\0';
+	eq = strrchr(rcpt, '=');
+	if (eq == NULL || eq == rcpt || eq[1] == '\0' ||
+	    !token_tag_verify(
+		j->d->key, "xverp", j->t.list->address, tag, &copy, NULL) ||
+	    copy > G_MAXINT64)
 		return true;
 	*eq = '@';
-	return store_member_get(j->s, j->t.list->id, addr, m_out, err);
+	if (!store_delivery_bounced(j->s, (gint64)copy, rcpt,
+		j->now - BOUNCE_BATCH_DAYS * 86400, why, &member_id, err))
+		return false;
+	if (member_id <= 0)
+		return true;
+	if (!store_member_get_id(j->s, member_id, m_out, err))
+		return false;
+	if (*m_out != NULL && (*m_out)->list_id != j->t.list->id)
+		g_clear_pointer(m_out, store_member_free);
+	return true;
 }
 
 /* dsn_for - the failure a report gives for member m */
@@ -170,7 +199,8 @@ dsn_for(const struct dsn_result *r, const struct store_member *m)
 	return r->rcpts->len > 0 ? r->rcpts->pdata[0] : NULL;
 }
 
-/* bounce_handle - L-bounces+TOKEN@D: a bounce of one member's copy */
+/* bounce_handle - L-bounces+TOKEN@D (or +TAG+user=domain): a bounce of
+ * one member's copy */
 bool
 bounce_handle(struct job *j, GError **err)
 {
@@ -184,15 +214,15 @@ bounce_handle(struct job *j, GError **err)
 	j->result = "bounce for no member";
 	if (j->t.ext[0] == '\0')
 		return true;
-	if (!(strchr(j->t.ext, '=') ? member_by_xverp(j, &m, err)
-				    : member_by_token(j, &m, err)))
-		return false;
-	if (m == NULL)
-		return true;
 	if (!dsn_parse(raw, len, &r, NULL) || !r.is_bounce) {
 		j->result = r.is_delay ? "delay warning" : "not a bounce";
 		goto out;
 	}
+	ok = strchr(j->t.ext, '=')
+	    ? member_by_xverp(j, dsn_kind_name(r.kind), &m, err)
+	    : member_by_token(j, &m, err);
+	if (!ok || m == NULL)
+		goto out;
 	x = dsn_for(&r, m);
 	j->result = "bounce recorded";
 	ok = bounce_apply(j, m, x ? x->kind : r.kind, x ? x->status : NULL,

@@ -11,7 +11,9 @@
  * A post is personalised per member as it goes: the VERP return path
  * L-bounces+TOKEN@D and a List-Unsubscribe header naming
  * L-unsubscribe+TOKEN@D, both tokens naming the member. Batched copies
- * go to up to 100 recipients at once with XVERP.
+ * go to up to 100 recipients at once with XVERP, from L-bounces+TAG@D:
+ * the tag names the copy (token_tag_make, purpose "xverp"), and Postfix
+ * appends each recipient, giving L-bounces+TAG+user=domain@D.
  */
 #include <string.h>
 
@@ -165,6 +167,31 @@ rcpt_code(const struct smtpc_result *r, size_t i, const char **text_out)
 	return r->data_code ? r->data_code : 451;
 }
 
+/* copy_refused - smtpc_send() failed; when it refused the copy itself
+ * (too large, a sender it cannot write), retrying cannot help: the
+ * deliveries fail, no member is scored, and the session goes on. Any
+ * other error is the relay's and goes up. */
+static bool
+copy_refused(struct sender *sn, struct store_delivery *const *dvs, guint n,
+    GError *e, GError **err)
+{
+	bool ok = true;
+	guint i;
+
+	if (!g_error_matches(e, MOIM_ERROR, MOIM_ERR_INPUT)) {
+		g_propagate_error(err, e);
+		return false;
+	}
+	for (i = 0; ok && i < n; i++) {
+		log_warn(
+		    "fanout: rcpt=%s not sent: %s", dvs[i]->rcpt, e->message);
+		ok = store_delivery_done(sn->s, &dvs[i]->id, 1, STORE_D_FAILED,
+		    554, e->message, err);
+	}
+	g_error_free(e);
+	return ok;
+}
+
 /* send_one - one transaction to one recipient */
 static bool
 send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
@@ -173,6 +200,7 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 	struct smtpc_result r = {0};
 	g_autofree char *from = NULL;
 	const char *rcpts[] = {dv->rcpt}, *text;
+	GError *e = NULL;
 	gsize len;
 	int code;
 	bool ok;
@@ -197,8 +225,9 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 	if (!sender_connect(sn, err))
 		return false;
 	if (!smtpc_send(
-		sn->c, from, false, rcpts, 1, msg->str, msg->len, &r, err))
-		return false;
+		sn->c, from, false, rcpts, 1, msg->str, msg->len, &r, &e))
+		return copy_refused(
+		    sn, (struct store_delivery *const *)&dv, 1, e, err);
 	code = rcpt_code(&r, 0, &text);
 	ok = record(sn, dv, code, text, err);
 	smtpc_result_clear(&r);
@@ -212,20 +241,28 @@ send_batch(
 {
 	struct smtpc_result r = {0};
 	const char **rcpts = g_new0(const char *, to_i - from_i);
-	g_autofree char *from =
-	    g_strdup_printf("%s-bounces@%s", sn->list->local, sn->list->domain);
+	g_autofree char *tag =
+	    token_tag_make(sn->d->key, "xverp", sn->list->address, sn->out->id);
+	g_autofree char *from = g_strdup_printf(
+	    "%s-bounces+%s@%s", sn->list->local, tag, sn->list->domain);
 	gsize len;
 	const char *raw = g_bytes_get_data(sn->out->raw, &len), *text = NULL;
 	GArray *sent = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GError *e = NULL;
 	guint i;
 	bool ok = sender_connect(sn, err);
 
 	for (i = from_i; i < to_i; i++)
 		rcpts[i - from_i] =
 		    ((struct store_delivery *)dvs->pdata[i])->rcpt;
-	ok = ok &&
-	    smtpc_send(sn->c, from, smtpc_has_xverp(sn->c), rcpts,
-		to_i - from_i, raw, len, &r, err);
+	if (ok &&
+	    !smtpc_send(sn->c, from, smtpc_has_xverp(sn->c), rcpts,
+		to_i - from_i, raw, len, &r, &e)) {
+		ok = copy_refused(sn,
+		    (struct store_delivery *const *)dvs->pdata + from_i,
+		    to_i - from_i, e, err);
+		to_i = from_i; /* nothing more to record */
+	}
 	/* The relay answered for all recipients at once: the accepted ones
 	 * are recorded in one commit, the others one by one. */
 	for (i = from_i; ok && i < to_i; i++) {

@@ -22,7 +22,7 @@ if ! command -v jq >/dev/null; then
 	echo "1..0 # SKIP jq not installed (tools/deps.sh)"
 	exit 0
 fi
-echo "1..47"
+echo "1..56"
 
 # The real templates of the tree, so that check's list stays in step.
 srcdir=${top_srcdir:-$(dirname "$0")/../..}
@@ -104,7 +104,7 @@ ok "member ls --json lists exactly those 1,000" \
 	jq -r ".[].address" "$T/out" | sort | cmp -s - "$T/want"'
 ok "member ls --json fields" \
 	eval '[ "$(jq -c ".[0]|keys" "$T/out")" = \
-	  "[\"address\",\"enabled\",\"mode\",\"name\",\"role\"]" ]'
+	  "[\"address\",\"bounce_score\",\"enabled\",\"last_bounce\",\"last_bounce_kind\",\"last_bounce_reason\",\"last_bounce_status\",\"mode\",\"name\",\"policy_score\",\"role\",\"since\"]" ]'
 ok "invalid address exits 1 naming it, valid ones added" \
 	eval 'run 1 member add ai-friends "Ann <ann@example.org>" not-an-address \
 	  bob@example.org &&
@@ -130,6 +130,70 @@ ok "member rm" eval 'run 0 member rm ai-friends user1@example.com bob@example.or
 ok "member rm of a non-member exits 1 naming it" \
 	eval 'run 1 member rm ai-friends nobody@example.org &&
 	err_has "nobody@example.org: not a member"'
+
+# --- bounce state: member ls --json and member show (text, --json) give
+# the bounce score, the last bounce's time, kind, status and reason, and
+# role, mode and since. The bounces are rows as moim-listd writes them
+# (bounce_apply: a row in bounces, the score in members).
+run 0 member add ai-friends gone@example.org ok@example.org ||
+	echo "# setup failed" >&2
+# 2026-11-03T00:00:00Z and 2026-11-04T00:00:00Z
+sqlite3 "$T/moim.db" "UPDATE members SET bounce_score = 2, policy_score = 1,
+	bounce_updated = 1793750400 WHERE address = 'gone@example.org';
+	INSERT INTO bounces (list_id, member_id, address, received, kind,
+	  status, diagnostic)
+	SELECT list_id, id, address, 1793664000, 'policy', '5.7.1', 'spam'
+	FROM members WHERE address = 'gone@example.org';
+	INSERT INTO bounces (list_id, member_id, address, received, kind,
+	  status, diagnostic)
+	SELECT list_id, id, address, 1793750400, 'permanent', '5.1.1',
+	  '550 5.1.1 <gone@example.org>: user unknown'
+	FROM members WHERE address = 'gone@example.org';"
+
+g() { jq -r ".[]|select(.address==\"$1\")|.$2" "$T/out"; }
+ok "member ls --json: score, last bounce time, kind, status, reason" \
+	eval 'run 0 member ls ai-friends --json &&
+	[ "$(g gone@example.org bounce_score)" = 2 ] &&
+	[ "$(g gone@example.org policy_score)" = 1 ] &&
+	[ "$(g gone@example.org last_bounce)" = 2026-11-04T00:00:00Z ] &&
+	[ "$(g gone@example.org last_bounce_kind)" = permanent ] &&
+	[ "$(g gone@example.org last_bounce_status)" = 5.1.1 ] &&
+	[ "$(g gone@example.org last_bounce_reason)" = "550 5.1.1 <gone@example.org>: user unknown" ]'
+ok "member ls --json: a member without bounces has null and 0" \
+	eval '[ "$(g ok@example.org last_bounce)" = null ] &&
+	[ "$(g ok@example.org bounce_score)" = 0 ] &&
+	[ "$(g ok@example.org last_bounce_reason)" = null ]'
+ok "member ls --json: since is the time the member was added" \
+	eval '[[ "$(g ok@example.org since)" =~ ^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T ]]'
+ok "member show --json: the same object, with role and mode" \
+	eval 'run 0 member show ai-friends GONE@example.org --json &&
+	[ "$(jq -r .last_bounce_status "$T/out")" = 5.1.1 ] &&
+	[ "$(jq -r .role "$T/out")" = member ] &&
+	[ "$(jq -r .mode "$T/out")" = regular ] &&
+	[ "$(jq -r .enabled "$T/out")" = true ] &&
+	[ "$(jq -r .bounce_score "$T/out")" = 2 ]'
+ok "member show: text" \
+	eval 'run 0 member show ai-friends gone@example.org &&
+	out_has "^address: gone@example.org$" &&
+	out_has "^role: member$" && out_has "^mode: regular$" &&
+	out_has "^since: 20" && out_has "^bounce score: 2.000$" &&
+	out_has "^last bounce: 2026-11-04T00:00:00Z$" &&
+	out_has "^last bounce kind: permanent$" &&
+	out_has "^last bounce status: 5.1.1$" &&
+	out_has "^last bounce reason: 550 5.1.1 <gone@example.org>: user unknown$"'
+ok "member show: no bounce yet" \
+	eval 'run 0 member show ai-friends ok@example.org && out_has "^last bounce: -$"'
+ok "member show of a non-member exits 1 naming it" \
+	eval 'run 1 member show ai-friends nobody@example.org &&
+	err_has "nobody@example.org: not a member"'
+ok "member show of an unknown list exits 1" \
+	eval 'run 1 member show nosuch gone@example.org &&
+	err_has "no such list: nosuch"'
+sqlite3 "$T/moim.db" "UPDATE bounces SET diagnostic = 'a' || char(27) || '[2Jb'
+	WHERE status = '5.1.1'"
+ok "member show: a reason from a bounce cannot drive the terminal" \
+	eval 'run 0 member show ai-friends gone@example.org &&
+	out_has "^last bounce reason: a?\[2Jb$"'
 
 # --- import
 cat >"$T/plain.txt" <<'EOF'
@@ -256,8 +320,8 @@ rm -rf "$T/tpl"
 ok "check fails when the templates dir is missing" \
 	eval 'run 1 check && out_has "^FAIL templates"'
 
-if [ $n != 47 ]; then
-	echo "not ok $((n + 1)) - plan says 47, ran $n"
+if [ $n != 56 ]; then
+	echo "not ok $((n + 1)) - plan says 56, ran $n"
 	failed=$((failed + 1))
 fi
 echo "# $((n - failed)) passed, $failed failed"

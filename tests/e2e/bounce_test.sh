@@ -42,6 +42,15 @@ n=$(sqlite3 -readonly "$E2E_DIR/db/moim.db" "SELECT count(*) FROM bounces WHERE 
 t_is "$n" 5 "five policy refusals for spamtrap@example.com"
 t_is "$(enabled spamtrap@example.com)" true "policy refusals do not disable a member"
 t_is "$(enabled alice@example.net)" true "alice stays enabled"
+moimctl member show $L dead@example.net --json >"$E2E_DIR/show.json"
+t_is "$(jq -r '[.enabled, .last_bounce_kind, .last_bounce_status] | join(" ")' "$E2E_DIR/show.json")" \
+	"false permanent 5.1.1" "member show: disabled, the last bounce permanent 5.1.1"
+t_like "$(jq -r .last_bounce_reason "$E2E_DIR/show.json")" "mailbox unavailable" \
+	"member show: the last bounce's reason"
+t_like "$(jq -r .last_bounce "$E2E_DIR/show.json")" "^20[0-9-]+T[0-9:]+Z\$" \
+	"member show: the last bounce's time"
+t_is "$(moimctl member ls $L --json | jq -r '.[] | select(.address=="spamtrap@example.com") | .last_bounce_kind')" \
+	policy "member ls --json: the policy refusal is the last bounce of spamtrap@example.com"
 t_ok "the owner is told who was disabled" e2e_poll 10 "[ \"\$(maildir_grep owner@example.net Subject 'dead@example.net')\" -ge 1 ]"
 t_ok "the owner is told about the policy refusals" e2e_poll 10 "[ \"\$(maildir_grep owner@example.net Subject 'spamtrap@example.com')\" -ge 1 ]"
 

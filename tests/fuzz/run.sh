@@ -51,7 +51,7 @@ seeds_for()
 {
 	case $1 in
 	fuzz_mime | fuzz_text | fuzz_rawhdr) echo "$corpus/mime $corpus/i18n" ;;
-	fuzz_dsn) echo "$corpus/bounces" ;;
+	fuzz_dsn) echo "$corpus/bounces $top/tests/data/bounces" ;;
 	fuzz_imip) echo "$corpus/imip" ;;
 	fuzz_rsvptext) echo "$corpus/replies" ;;
 	*) echo "$build/seed-$1" ;;
