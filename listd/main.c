@@ -197,6 +197,18 @@ post_drop_init(struct listd *d, GError **err)
 	return true;
 }
 
+/* release - free what main() and the init steps made */
+static void
+release(struct listd *d)
+{
+	g_ptr_array_unref(d->retired);
+	dmarc_free(d->dmarc);
+	token_key_free(d->key);
+	g_free(d->relay_host);
+	config_unref(d->cfg);
+	g_free(d->cfg_path);
+}
+
 static void
 usage(void)
 {
@@ -240,7 +252,9 @@ main(int argc, char **argv)
 	    !post_drop_init(&d, &e)) {
 		fprintf(stderr, "moim-listd: %s\n", e->message);
 		log_error("fatal: %s", e->message);
+		g_error_free(e);
 		ingress_stop(&d);
+		release(&d);
 		return 1;
 	}
 	g_unix_signal_add(SIGTERM, on_signal, &d);
@@ -260,12 +274,7 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		g_thread_join(senders[i]);
 	g_free(senders);
-	g_ptr_array_unref(d.retired);
-	dmarc_free(d.dmarc);
-	token_key_free(d.key);
-	g_free(d.relay_host);
-	config_unref(d.cfg);
-	g_free(d.cfg_path);
+	release(&d);
 	log_info("stopped");
 	return 0;
 }

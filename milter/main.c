@@ -152,6 +152,9 @@ main(int argc, char **argv)
 	    !post_drop_init(cfg, &e)) {
 		fprintf(stderr, "moim-milter: %s\n", e->message);
 		log_error("fatal: %s", e->message);
+		g_error_free(e);
+		milter_shutdown();
+		config_unref(cfg);
 		return 1;
 	}
 	log_info("ready: socket=%s", cfg->milter_socket);
