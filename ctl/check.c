@@ -8,8 +8,9 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
-#include "tpl.h"
 #include "err.h"
+#include "privs.h"
+#include "tpl.h"
 
 /* The template languages and the files each must have: keep in step with
  * templates/templates.am, which installs them, and what listd renders. */
@@ -122,9 +123,17 @@ check_database(struct ctl *c)
 {
 	GError *e = NULL;
 
+	/* Check as the daemons see it, and create as they would. */
+	if (!privs_drop(c->cfg->user, c->cfg->group, &e)) {
+		report(false, "%s", e->message);
+		g_error_free(e);
+		return false;
+	}
 	c->store = store_open(c->cfg->database, STORE_RW, &e);
 	if (c->store == NULL) {
-		report(false, "database %s: %s", c->cfg->database, e->message);
+		(void)privs_blame(
+		    &e, "[moim] database", c->cfg->database, PRIVS_WRITE);
+		report(false, "%s", e->message);
 		g_error_free(e);
 		return false;
 	}

@@ -386,8 +386,12 @@ ctl_setup(struct ctl *c, const struct ctl_verb *v)
 	c->cfg = config_load(c->config_path, &e);
 	/* Files we create must belong to the user the daemons run as. */
 	if (c->cfg != NULL && v->needs_store &&
-	    privs_drop(c->cfg->user, c->cfg->group, &e))
+	    privs_drop(c->cfg->user, c->cfg->group, &e)) {
 		c->store = store_open(c->cfg->database, STORE_RW, &e);
+		if (c->store == NULL)
+			(void)privs_blame(&e, "[moim] database",
+			    c->cfg->database, PRIVS_WRITE);
+	}
 	if (e == NULL)
 		return true;
 	ctl_err("%s", e->message);
@@ -430,9 +434,10 @@ main(int argc, char **argv)
 {
 	struct ctl c = {config_default_path(), NULL, NULL, NULL};
 	const struct ctl_verb *v;
-	int i = global_opts(argc, argv, &c);
-	int words, rc;
+	int i, words, rc;
 
+	privs_umask(); /* what we create: no access for others */
+	i = global_opts(argc, argv, &c);
 	if (i < 0)
 		return usage(stderr, NULL);
 	v = find_verb(argc - i, argv + i);

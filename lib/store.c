@@ -563,6 +563,12 @@ store_open(const char *path, enum store_access acc, GError **err)
 		}
 		return s;
 	}
+	/* SQLite opens a file it may only read read-only, quietly. */
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		moim_fail(err, MOIM_ERR_CONFIG,
+		    "database %s: attempt to write a readonly database", path);
+		goto fail;
+	}
 	if (!store_exec(s, "PRAGMA journal_mode = WAL", err) ||
 	    !store_exec(s,
 		acc == STORE_RW_SYNC ? "PRAGMA synchronous = FULL"

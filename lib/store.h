@@ -35,7 +35,9 @@
  * ERRORS
  *	MOIM_ERR_TEMP for busy/locked/I/O, MOIM_ERR_INPUT for a constraint
  *	the caller broke (duplicate list), MOIM_ERR_INTERNAL otherwise; the
- *	message carries SQLite's text.
+ *	message carries SQLite's text. store_open() in a writing mode fails
+ *	(MOIM_ERR_CONFIG) on a file this process may only read, which SQLite
+ *	would otherwise open read-only without a word.
  */
 #ifndef MOIM_STORE_H
 #define MOIM_STORE_H

@@ -202,24 +202,34 @@ serve(GThreadedSocketService *svc, GSocketConnection *conn, GObject *src,
 	return TRUE;
 }
 
-/* listen_unix - bind a unix socket, replacing a stale one, mode 0660 and
- * [listd] socket_group */
+struct unix_bind {
+	struct listd *d;
+	const char *path;
+};
+
+/* bind_unix - privs_socket()'s bind step: add the unix socket */
+static bool
+bind_unix(void *data, GError **err)
+{
+	struct unix_bind *b = data;
+	GSocketAddress *sa = g_unix_socket_address_new(b->path);
+	bool ok;
+
+	ok = g_socket_listener_add_address(G_SOCKET_LISTENER(b->d->service), sa,
+	    G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, err);
+	g_object_unref(sa);
+	return ok;
+}
+
+/* listen_unix - bind a unix socket, replacing a stale one, born with
+ * mode 0660 and [listd] socket_group (privs_socket()) */
 static bool
 listen_unix(struct listd *d, const char *path, GError **err)
 {
-	GSocketAddress *sa;
-	bool ok;
+	struct unix_bind b = {d, path};
 
-	if (g_unlink(path) != 0 && errno != ENOENT)
-		return moim_fail(
-		    err, MOIM_ERR_CONFIG, "%s: %s", path, g_strerror(errno));
-	sa = g_unix_socket_address_new(path);
-	ok = g_socket_listener_add_address(G_SOCKET_LISTENER(d->service), sa,
-	    G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, err);
-	g_object_unref(sa);
-	return ok &&
-	    privs_socket(path, listd_cfg(d)->listd_socket_group,
-		"[listd] socket_group", err);
+	return privs_socket(path, listd_cfg(d)->listd_socket_group,
+	    "[listd] socket_group", bind_unix, &b, err);
 }
 
 /* ingress_start - bind the configured LMTP endpoint and start serving */

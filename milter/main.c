@@ -15,10 +15,20 @@
  *	manager runs it); -f logs to stderr instead of syslog, -v logs debug
  *	lines. SIGTERM and SIGINT stop it (libmilter's handler).
  *
- *	Start-up runs these steps in order: load config (fatal, one line,
- *	on error) -> pre_drop_init() (bind the socket: mode 0660, group
- *	[milter] socket_group, a stale socket file removed) ->
- *	privs_drop() -> post_drop_init() -> smfi_main().
+ *	Start-up runs these steps in order: privs_umask() -> load config
+ *	(fatal, one line, on error) -> pre_drop_init() (bind the socket,
+ *	born with mode 0660 and group [milter] socket_group, a stale socket
+ *	file or a symbolic link in its place removed: privs_socket()) ->
+ *	privs_drop() -> post_drop_init() (if the database exists, open it
+ *	once as the user we run as: a database that user cannot read stops
+ *	the start, naming the user and the path) -> smfi_main().
+ *
+ *	libmilter makes the socket itself (smfi_opensocket()) and changes
+ *	nothing on it afterwards; privs_socket() removes what was at the
+ *	path first (so libmilter's own removal, which follows a symbolic
+ *	link to tell a socket, is not used), and the umask and the effective
+ *	group in force while libmilter binds give the socket its mode and
+ *	group: no chmod or chown by path.
  * OWNERSHIP
  *	main() owns the config; milter_init() takes its own reference.
  * INPUT AND LIMITS
@@ -44,6 +54,22 @@
 #include "log.h"
 #include "milter.h"
 #include "privs.h"
+#include "store.h"
+
+/* open_socket - libmilter binds and listens on [milter] socket */
+static bool
+open_socket(void *data, GError **err)
+{
+	const struct moim_config *cfg = data;
+
+	/* false: privs_socket() removed a stale unix socket already */
+	if (smfi_opensocket(false) != MI_SUCCESS)
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "[milter] socket %s: cannot listen (in use, or no "
+		    "permission)",
+		    cfg->milter_socket);
+	return true;
+}
 
 /* pre_drop_init - bind the socket while we may still be root */
 static bool
@@ -59,21 +85,33 @@ pre_drop_init(struct moim_config *cfg, GError **err)
 		    "[milter] socket %s: libmilter refused it",
 		    cfg->milter_socket);
 	(void)smfi_setbacklog(128); /* the default is small for a busy MX */
-	/* true: remove a stale unix socket file first */
-	if (smfi_opensocket(true) != MI_SUCCESS)
-		return moim_fail(err, MOIM_ERR_CONFIG,
-		    "[milter] socket %s: cannot listen (in use, or no "
-		    "permission)",
-		    cfg->milter_socket);
-	return path == NULL ||
-	    privs_socket(
-		path, cfg->milter_socket_group, "[milter] socket_group", err);
+	if (path == NULL)
+		return open_socket(cfg, err);
+	return privs_socket(path, cfg->milter_socket_group,
+	    "[milter] socket_group", open_socket, cfg, err);
 }
 
 /* post_drop_init - what runs as the unprivileged user */
 static bool
 post_drop_init(struct moim_config *cfg, GError **err)
 {
+	struct store *s;
+
+	/* A database not made yet is fine: moim-listd makes it. */
+	if (access(cfg->database, F_OK) == 0 || errno != ENOENT) {
+		s = store_open(cfg->database, STORE_RO, err);
+		if (s == NULL &&
+		    privs_blame(
+			err, "[moim] database", cfg->database, PRIVS_READ))
+			return false;
+		if (s == NULL) {
+			/* Not about access (an old schema moim-listd is
+			 * about to migrate): each session says so. */
+			log_warn("%s", (*err)->message);
+			g_clear_error(err);
+		}
+		store_close(s);
+	}
 	return milter_init(cfg, err);
 }
 
@@ -105,6 +143,7 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	privs_umask();
 	log_open("moim-milter", fg);
 	log_set_verbose(verbose);
 	cfg = config_load(conf, &e);
@@ -113,6 +152,9 @@ main(int argc, char **argv)
 	    !post_drop_init(cfg, &e)) {
 		fprintf(stderr, "moim-milter: %s\n", e->message);
 		log_error("fatal: %s", e->message);
+		g_error_free(e);
+		milter_shutdown();
+		config_unref(cfg);
 		return 1;
 	}
 	log_info("ready: socket=%s", cfg->milter_socket);
