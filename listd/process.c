@@ -29,7 +29,7 @@ job_facts(struct job *j, const char *from)
 	j->is_auto = j->is_auto_reply = j->envelope == NULL;
 	if (j->msg == NULL)
 		return;
-	hfrom = mime_header_text(GMIME_OBJECT(j->msg), "From");
+	hfrom = mime_header_raw(GMIME_OBJECT(j->msg), "From");
 	if (hfrom != NULL)
 		(void)addr_parse(hfrom, strlen(hfrom), &j->from, NULL);
 	j->is_auto = j->is_auto || mime_is_auto_submitted(j->msg);
