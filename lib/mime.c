@@ -1451,8 +1451,6 @@ notice_ok(const struct mime_notice *n, GError **err)
 		return false;
 	if (n->message_id_domain == NULL || !is_domain(n->message_id_domain))
 		return moim_fail(err, MOIM_ERR_INPUT, "bad Message-ID domain");
-	if (n->in_reply_to != NULL && !is_msgid(n->in_reply_to))
-		return moim_fail(err, MOIM_ERR_INPUT, "bad In-Reply-To");
 	if (!g_utf8_validate(n->body, -1, NULL))
 		return moim_fail(err, MOIM_ERR_INPUT, "body is not UTF-8");
 	if (strlen(n->body) > MOIM_MAX_MESSAGE)
@@ -1605,6 +1603,11 @@ mime_build_notice(const struct mime_notice *n, GError **err)
 		c.subject = subject = g_strdup(n->subject);
 		truncate_utf8(subject, MOIM_MAX_SUBJECT);
 	}
+	/* A reference moim cannot write ("<a b@x>" came as a Message-ID) is
+	 * left out: the notice matters more than its threading, and
+	 * refusing it failed the job for ever. */
+	if (c.in_reply_to != NULL && !is_msgid(c.in_reply_to))
+		c.in_reply_to = NULL;
 	if (!notice_ok(&c, err))
 		return NULL;
 	m = g_mime_message_new(TRUE);

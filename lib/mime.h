@@ -88,8 +88,9 @@
  *	mime_build_notice() composes a complete text/plain; charset=UTF-8
  *	message from moim to a person, with Date, a new Message-ID,
  *	MIME-Version and Auto-Submitted: auto-replied (RFC 3834 5). A subject
- *	over MOIM_MAX_SUBJECT is cut; an attached message is its received
- *	bytes.
+ *	over MOIM_MAX_SUBJECT is cut; an in_reply_to that is not one
+ *	"<left@right>" token is left out, not refused; an attached message
+ *	is its received bytes.
  * OWNERSHIP
  *	mime_parse() returns a new reference (g_object_unref). Returned
  *	strings are the caller's (g_free), mime_to_bytes() a new GBytes.
