@@ -583,6 +583,17 @@ addr_format(const struct addr *a)
 	InternetAddress *ia;
 	char *s;
 
+	/* Not GMime's words: GMime 3.2.13 cuts its own (lib/hdrtext). One
+	 * line: the caller's header setter folds it. */
+	if (a->display_name != NULL && !g_str_is_ascii(a->display_name)) {
+		size_t col = 0;
+		g_autofree char *p =
+		    hdrtext_encode_phrase(a->display_name, &col);
+		g_auto(GStrv) lines = g_strsplit(p, "\n ", -1);
+		g_autofree char *one = g_strjoinv(" ", lines);
+
+		return g_strdup_printf("%s <%s>", one, a->canonical);
+	}
 	(void)parser_options(); /* g_mime_init() */
 	ia = internet_address_mailbox_new(
 	    a->display_name != NULL ? a->display_name : "", a->canonical);

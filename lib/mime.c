@@ -647,6 +647,20 @@ fold_put(GString *out, size_t *col, const char *s)
 	*col += n;
 }
 
+/* folded - the raw value of a field: value folded at its spaces */
+static char *
+folded(const char *name, const char *value)
+{
+	g_auto(GStrv) words = g_strsplit(value, " ", -1);
+	GString *out = g_string_new(NULL);
+	size_t col = strlen(name) + 1;
+
+	for (int i = 0; words[i] != NULL; i++)
+		fold_put(out, &col, words[i]);
+	g_string_append_c(out, '\n');
+	return g_string_free(out, FALSE);
+}
+
 /* address_raw - the raw value of an address field whose names are
  * encoded by lib/hdrtext, or NULL when value is no address list */
 static char *
@@ -705,10 +719,13 @@ set_field(GMimeObject *o, const char *name, const char *value)
 	GMimeHeader *h;
 
 	g_mime_object_set_header(o, name, value, "utf-8");
-	if (is_7bit(value, strlen(value)))
-		return;
-	raw = is_address_field(name) ? address_raw(name, value)
-				     : hdrtext_encode(name, value);
+	/* An address field as given (addr_format() wrote its words) and
+	 * folded; GMime would decode and encode it again, and cut it. */
+	if (is_address_field(name))
+		raw = is_7bit(value, strlen(value)) ? folded(name, value)
+						    : address_raw(name, value);
+	else if (!is_7bit(value, strlen(value)))
+		raw = hdrtext_encode(name, value);
 	h = first_header(o, name);
 	if (raw != NULL && h != NULL)
 		g_mime_header_set_raw_value(h, raw);
