@@ -1,5 +1,6 @@
 /*
- * archive - moimctl's archive verbs: search, thread, export, import
+ * archive - moimctl's archive verbs: search, thread, export, import,
+ * reindex
  *
  * DESCRIPTION
  *	archive search L QUERY [--json] [--limit N] prints the best matches
@@ -11,7 +12,11 @@
  *	(or a directory of one-message files, as mlmmj keeps them): a
  *	Message-ID already archived is skipped, a message that cannot be
  *	parsed is reported with its number and skipped, and a progress line
- *	goes to stderr every PROGRESS_EVERY messages.
+ *	goes to stderr every PROGRESS_EVERY messages. archive reindex [L]
+ *	derives each archived message's subject, sender, text and
+ *	attachment names from its stored bytes again, as the archive does
+ *	now (for archives written before RFC 2047 text was decoded by
+ *	lib/hdrtext), one transaction per list, every list without L.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -271,6 +276,86 @@ ctl_archive_export(struct ctl *c, struct ctl_args *a)
 		ok = moim_fail(
 		    &e, MOIM_ERR_TEMP, "%s: %s", path, g_strerror(errno));
 	}
+	return ok ? CTL_OK : fail(c, e);
+}
+
+struct reindex {
+	struct ctl *c;
+	gint64 seen, changed, broken;
+};
+
+/* reindex_one - derive one message's fields from its bytes again */
+static bool
+reindex_one(const struct store_archive_entry *e, void *data, GError **err)
+{
+	struct reindex *r = data;
+	gsize len;
+	const char *raw = g_bytes_get_data(e->raw, &len);
+	struct archive_doc *d = NULL;
+	GError *pe = NULL;
+	bool changed = false, ok;
+
+	r->seen++;
+	if (!archive_doc_parse(raw, len, &d, &pe)) {
+		ctl_err("%s: %s: left as it is: %s", r->c->verb, e->message_id,
+		    pe->message);
+		g_clear_error(&pe);
+		r->broken++;
+		return true;
+	}
+	ok = store_archive_redo(r->c->store, e->id,
+	    &(struct store_archived2){.a = {.subject = d->subject,
+					  .from_addr = d->from_addr,
+					  .from_name = d->from_name,
+					  .body_text = d->text},
+		.attachments = d->attachments},
+	    &changed, err);
+	archive_doc_free(d);
+	r->changed += changed;
+	return ok;
+}
+
+/* reindex_list - one list's archive in one transaction */
+static bool
+reindex_list(struct ctl *c, const struct store_list *l, GError **err)
+{
+	struct reindex r = {c, 0, 0, 0};
+
+	if (!store_begin(c->store, err))
+		return false;
+	if (!store_archive_each(c->store, l->id, reindex_one, &r, err) ||
+	    !store_commit(c->store, err)) {
+		store_rollback(c->store);
+		return false;
+	}
+	printf("%s: %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
+	       " changed, %" G_GINT64_FORMAT " unreadable\n",
+	    l->address, r.seen, r.changed, r.broken);
+	return true;
+}
+
+/* ctl_archive_reindex - archive reindex [L] */
+int
+ctl_archive_reindex(struct ctl *c, struct ctl_args *a)
+{
+	GPtrArray *lists = NULL;
+	struct store_list *l = NULL;
+	GError *e = NULL;
+	bool ok = true;
+
+	if (a->pos->len > 0) {
+		if (!ctl_list_find(c, ctl_arg(a, 0), &l, &e))
+			return ctl_fail_list(c, ctl_arg(a, 0), e);
+		ok = reindex_list(c, l, &e);
+		store_list_free(l);
+		return ok ? CTL_OK : fail(c, e);
+	}
+	lists = store_list_all(c->store, &e);
+	if (lists == NULL)
+		return fail(c, e);
+	for (guint i = 0; ok && i < lists->len; i++)
+		ok = reindex_list(c, lists->pdata[i], &e);
+	g_ptr_array_unref(lists);
 	return ok ? CTL_OK : fail(c, e);
 }
 

@@ -11,7 +11,7 @@
  *	    show L ADDR [--json] | import L FILE
  *	moimctl [-c FILE] mod ls L [--json]
  *	moimctl [-c FILE] archive search L QUERY [--json] [--limit N] |
- *	    thread MSGID | export L [FILE] | import L MBOX|DIR
+ *	    thread MSGID | export L [FILE] | import L MBOX|DIR | reindex [L]
  *	moimctl [-c FILE] event ls L [--json] | show EVENT [--json] |
  *	    rsvps EVENT [--csv | --json] | update EVENT KEY=VALUE... |
  *	    cancel EVENT | promote EVENT ADDR
@@ -91,6 +91,8 @@ static const struct ctl_verb verbs[] = {
 	"archive export L [FILE]"},
     {"archive", "import", ctl_archive_import, 2, 2, "", true,
 	"archive import L MBOX|DIR"},
+    {"archive", "reindex", ctl_archive_reindex, 0, 1, "", true,
+	"archive reindex [L]"},
     {"event", "ls", ctl_event_ls, 1, 1, "json", true, "event ls L [--json]"},
     {"event", "show", ctl_event_show, 1, 1, "json", true,
 	"event show EVENT [--json]"},

@@ -958,7 +958,7 @@ static bool
 is_calendar_part(GMimeObject *part)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(part);
-	const char *name = g_mime_part_get_filename(GMIME_PART(part));
+	g_autofree char *name = mime_part_filename(part);
 
 	if (g_mime_content_type_is_type(ct, "text", "calendar") ||
 	    g_mime_content_type_is_type(ct, "application", "ics"))

@@ -1,17 +1,21 @@
 /*
  * addr - parse and normalise mail addresses
  *
- * GMime does the RFC 5322 parsing (and RFC 2047 decoding); this file only
- * bounds the input before GMime sees it and validates what GMime returns,
- * because GMime's loose parser accepts things we must not (domains like
- * "-x", local parts without a domain, domain literals).
+ * GMime does the RFC 5322 parsing; this file only bounds the input before
+ * GMime sees it and validates what GMime returns, because GMime's loose
+ * parser accepts things we must not (domains like "-x", local parts
+ * without a domain, domain literals). The display name of one mailbox is
+ * decoded by lib/hdrtext from the text before "<", not taken from GMime,
+ * whose RFC 2047 decoder loses what follows a padded B word.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <gmime/gmime.h>
 
 #include "addr.h"
 #include "err.h"
+#include "hdrtext.h"
 #include "limits.h"
 
 struct addr {
@@ -242,18 +246,63 @@ addr_from_spec(const char *spec, GError **err)
 	return a;
 }
 
-/* addr_from_mailbox - validate one mailbox that GMime parsed */
+/* raw_phrase - the display name of a "phrase <addr>" mailbox as written:
+ * what precedes the first "<" outside quotes and comments, quotes and
+ * their backslashes removed, comments dropped, encoded words left as
+ * they are; NULL when there is no such "<" */
+static char *
+raw_phrase(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	bool in_quote = false;
+	int depth = 0;
+
+	for (const char *p = s; *p != '\0'; p++) {
+		bool is_escape = *p == '\\' && p[1] != '\0';
+
+		if (in_quote || depth > 0) {
+			if (is_escape)
+				p++;
+			else if (in_quote && *p == '"')
+				in_quote = false;
+			else if (depth > 0 && (*p == '(' || *p == ')'))
+				depth += *p == '(' ? 1 : -1;
+			if (in_quote && (is_escape || *p != '"'))
+				g_string_append_c(out, *p);
+		} else if (*p == '"') {
+			in_quote = true;
+		} else if (*p == '(') {
+			depth = 1;
+		} else if (*p == '<') {
+			return g_string_free(out, FALSE);
+		} else {
+			g_string_append_c(out, *p);
+		}
+	}
+	g_string_free(out, TRUE);
+	return NULL;
+}
+
+/* addr_from_mailbox - validate one mailbox that GMime parsed from raw
+ * (NULL: a member of a list, whose name GMime's is) */
 static struct addr *
-addr_from_mailbox(InternetAddress *ia, GError **err)
+addr_from_mailbox(InternetAddress *ia, const char *raw, GError **err)
 {
 	InternetAddressMailbox *mb = INTERNET_ADDRESS_MAILBOX(ia);
 	const char *spec = internet_address_mailbox_get_addr(mb);
+	g_autofree char *phrase = raw != NULL ? raw_phrase(raw) : NULL;
+	g_autofree char *decoded = NULL;
+	const char *dn = internet_address_get_name(ia);
 	char *name;
 	struct addr *a;
 
 	if (spec == NULL)
 		return fail_null(err, "no address");
-	if (!clean_display_name(internet_address_get_name(ia), &name, err))
+	if (phrase != NULL) {
+		decoded = hdrtext_decode(phrase, strlen(phrase));
+		dn = decoded;
+	}
+	if (!clean_display_name(dn, &name, err))
 		return NULL;
 	a = addr_from_spec(spec, err);
 	if (a == NULL) {
@@ -285,7 +334,7 @@ parse_one(const char *buf, size_t len, GError **err)
 		g_object_unref(list);
 		return fail_null(err, "group, not a mailbox");
 	}
-	a = addr_from_mailbox(ia, err);
+	a = addr_from_mailbox(ia, s, err);
 	g_object_unref(list);
 	return a;
 }
@@ -383,7 +432,7 @@ flatten(InternetAddressList *list, GPtrArray *arr, int depth, GError **err)
 		}
 		/* A bad entry is skipped: the rest of the field still counts.
 		 */
-		a = addr_from_mailbox(ia, NULL);
+		a = addr_from_mailbox(ia, NULL, NULL);
 		if (a == NULL)
 			continue;
 		if (arr->len >= MOIM_MAX_RCPTS) {
@@ -534,6 +583,17 @@ addr_format(const struct addr *a)
 	InternetAddress *ia;
 	char *s;
 
+	/* Not GMime's words: GMime 3.2.13 cuts its own (lib/hdrtext). One
+	 * line: the caller's header setter folds it. */
+	if (a->display_name != NULL && !g_str_is_ascii(a->display_name)) {
+		size_t col = 0;
+		g_autofree char *p =
+		    hdrtext_encode_phrase(a->display_name, &col);
+		g_auto(GStrv) lines = g_strsplit(p, "\n ", -1);
+		g_autofree char *one = g_strjoinv(" ", lines);
+
+		return g_strdup_printf("%s <%s>", one, a->canonical);
+	}
 	(void)parser_options(); /* g_mime_init() */
 	ia = internet_address_mailbox_new(
 	    a->display_name != NULL ? a->display_name : "", a->canonical);

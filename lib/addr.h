@@ -19,12 +19,14 @@
  *	bool addr_is_valid_mailbox(const char *address);
  * DESCRIPTION
  *	addr_parse() reads one mailbox (RFC 5322 3.4), decodes an RFC 2047
- *	display name to UTF-8 and puts the domain in one canonical form.
+ *	display name to UTF-8 (lib/hdrtext, from the text before "<") and
+ *	puts the domain in one canonical form.
  *	Groups, several mailboxes or none are refused.
  *
  *	addr_parse_list() reads a To or Cc value with any number of mailboxes,
- *	flattens groups, and skips entries that are not valid mailboxes. A
- *	folded value (line break followed by a space or tab) is unfolded.
+ *	flattens groups, and skips entries that are not valid mailboxes;
+ *	its display names are GMime's. A folded value (line break followed
+ *	by a space or tab) is unfolded.
  *
  *	addr_parse_path() reads an SMTP path (RFC 5321 4.1.2) as given to
  *	MAIL FROM or RCPT TO, with or without angle brackets; a source route

@@ -25,7 +25,17 @@ static const struct parse_case parse_cases[] = {
     /* Undeclared 8-bit EUC-KR: the CP949 fallback decodes it. */
     {"\xc8\xab\xb1\xe6\xb5\xbf <a@b.kr>", 0, "a@b.kr", HONG},
     {"\"Kim, Gil\" <kim@example.org>", 0, "kim@example.org", "Kim, Gil"},
-    {"a@b", 0, "a@b", NULL}, {"<a@b>", 0, "a@b", NULL},
+    /* Issue 12: GMime 3.2.13 cut these after the first (padded) word. */
+    {"=?utf-8?b?6rmAIOyngO2YhA==?= =?utf-8?b?7Jew6rWs7JuQ?= <k@b.kr>", 0,
+	"k@b.kr", "김 지현연구원"},
+    {"=?utf-8?b?6rmAIOyngO2YhA==?= =?utf-8?b?IOyxheyehA==?=\t"
+     "=?utf-8?b?IOyXsOq1rOybkA==?= <k@b.kr>",
+	0, "k@b.kr", "김 지현 책임 연구원"},
+    {"\"=?utf-8?b?6rmAIOyngO2YhA==?=\" (comment) <k@b.kr>", 0, "k@b.kr",
+	"김 지현"},
+    {"\"a \\\"b\\\" c\" <k@b.kr>", 0, "k@b.kr", "a \"b\" c"},
+    {"Gil (x <y>) <g@b.kr>", 0, "g@b.kr", "Gil"}, {"a@b", 0, "a@b", NULL},
+    {"<a@b>", 0, "a@b", NULL},
     {"User@EXAMPLE.org", 0, "user@example.org", NULL},
     {"user@\xeb\xaa\xa8\xec\x9e\x84.kr", 0, "user@xn--v52b68u.kr", NULL},
     {"user@XN--V52B68U.KR", 0, "user@xn--v52b68u.kr", NULL},

@@ -71,7 +71,7 @@ doc_message_id(GMimeMessage *m, const char *raw, size_t len)
 static void
 doc_from(struct archive_doc *d, GMimeMessage *m)
 {
-	g_autofree char *from = mime_header_text(GMIME_OBJECT(m), "From");
+	g_autofree char *from = mime_header_raw(GMIME_OBJECT(m), "From");
 	struct addr *a = NULL;
 
 	if (from == NULL || !addr_parse(from, strlen(from), &a, NULL))
@@ -106,12 +106,13 @@ static void
 att_visit(GMimeObject *parent, GMimeObject *o, gpointer data)
 {
 	struct att_walk *w = data;
-	const char *name, *disp;
+	g_autofree char *name = NULL;
+	const char *disp;
 
 	(void)parent;
 	if (!GMIME_IS_PART(o))
 		return;
-	name = g_mime_part_get_filename(GMIME_PART(o));
+	name = mime_part_filename(o);
 	disp = g_mime_object_get_disposition(o);
 	if (name == NULL &&
 	    (disp == NULL || g_ascii_strcasecmp(disp, "attachment") != 0))

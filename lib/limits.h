@@ -151,4 +151,10 @@
 #define MOIM_QUEUE_ID_FIELD 4096
 #define MOIM_MAX_QUEUE_ID 32
 
+/* An inbound job that failed this many times (a temporary or internal
+ * error each time) is given up and the list's owners are told: with the
+ * backoff of 30 s doubling to an hour, about 18 hours of tries. A fault
+ * that always repeats must not keep a job, and its retries, for ever. */
+#define MOIM_MAX_JOB_TRIES 24
+
 #endif

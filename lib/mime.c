@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hdrtext.h"
 #include "limits.h"
 #include "mime.h"
 
@@ -16,6 +17,8 @@
 
 /* A notice's text lines longer than this need quoted-printable. */
 #define MIME_NOTICE_LINE 76
+
+static bool is_7bit(const char *buf, size_t len);
 
 struct parse_state {
 	unsigned n_crit;
@@ -289,28 +292,116 @@ mime_has_critical_warning(GMimeMessage *m)
 	    0;
 }
 
+/* first_header - the first header of that name, or NULL */
+static GMimeHeader *
+first_header(GMimeObject *o, const char *name)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+
+	return hl != NULL ? g_mime_header_list_get_header(hl, name) : NULL;
+}
+
+/* raw_value - the value of a header as received (or as last set) */
+static const char *
+raw_value(GMimeObject *o, const char *name)
+{
+	GMimeHeader *h;
+	const char *v;
+
+	if (o == NULL || name == NULL)
+		return NULL;
+	h = first_header(o, name);
+	if (h == NULL)
+		return NULL;
+	v = g_mime_header_get_raw_value(h);
+	return v != NULL ? v : g_mime_header_get_value(h);
+}
+
 /* mime_header_text - the first such header, decoded to UTF-8, on one
  * line, or NULL */
 char *
 mime_header_text(GMimeObject *o, const char *name)
 {
-	const char *v;
-	char *s;
+	const char *v = raw_value(o, name);
 
-	if (o == NULL || name == NULL)
-		return NULL;
-	v = g_mime_object_get_header(o, name);
+	/* Not GMime's decoded value: GMime 3.2.13 loses the text after a
+	 * padded B word (lib/hdrtext). An unfolded field is one line; CR
+	 * or LF can only come from an encoded word ("=?utf-8?q?a=0D=0Ab?="),
+	 * and would break every header or log line the value goes into (a
+	 * held post's notice to the moderators failed on it, and the post
+	 * was retried for ever), so the decoder makes them spaces. */
+	return v != NULL ? hdrtext_decode(v, strlen(v)) : NULL;
+}
+
+/* mime_header_raw - the first such header as received, unfolded */
+char *
+mime_header_raw(GMimeObject *o, const char *name)
+{
+	const char *v = raw_value(o, name);
+	char *s, *q;
+
 	if (v == NULL)
 		return NULL;
-	s = g_utf8_make_valid(v, -1);
-	/* An unfolded field is one line; CR or LF can only come from an
-	 * encoded word ("=?utf-8?q?a=0D=0Ab?="), and would break every
-	 * header or log line the value goes into (a held post's notice to
-	 * the moderators failed on it, and the post was retried for ever). */
+	s = g_strndup(v, MOIM_MAX_HEADER_FIELD);
+	q = s;
+	for (const char *p = s; *p != '\0'; p++)
+		if (*p != '\r' && *p != '\n')
+			*q++ = *p;
+	*q = '\0';
+	return g_strstrip(s);
+}
+
+/* MIME_HIDE_EQ stands in for the "=" of each "=?" while GMime parses a
+ * parameter, so that GMime leaves encoded words to lib/hdrtext. */
+#define MIME_HIDE_EQ '\x1a'
+
+/* param_text - one parameter of a raw Content-Disposition (or, when
+ * !is_disposition, Content-Type) value, decoded, or NULL */
+static char *
+param_text(const char *raw, const char *param, bool is_disposition)
+{
+	g_autofree char *s = g_strndup(raw, MOIM_MAX_HEADER_FIELD);
+	GMimeContentDisposition *d = NULL;
+	GMimeContentType *ct = NULL;
+	g_autofree char *v = NULL;
+
+	/* GMime still does the parameter syntax and RFC 2231 (which it
+	 * gets right, continuations and charsets included); only RFC 2047
+	 * words in a quoted value, which many mailers write, are ours. */
 	for (char *p = s; *p != '\0'; p++)
-		if (*p == '\r' || *p == '\n')
-			*p = ' ';
-	return s;
+		if (p[0] == '=' && p[1] == '?')
+			p[0] = MIME_HIDE_EQ;
+	if (is_disposition) {
+		d = g_mime_content_disposition_parse(NULL, s);
+		v = g_strdup(d != NULL
+			? g_mime_content_disposition_get_parameter(d, param)
+			: NULL);
+	} else {
+		ct = g_mime_content_type_parse(NULL, s);
+		v = g_strdup(ct != NULL
+			? g_mime_content_type_get_parameter(ct, param)
+			: NULL);
+	}
+	g_clear_object(&d);
+	g_clear_object(&ct);
+	if (v == NULL)
+		return NULL;
+	g_strdelimit(v, (char[]){MIME_HIDE_EQ, '\0'}, '=');
+	return hdrtext_decode(v, strlen(v));
+}
+
+/* mime_part_filename - a part's file name, decoded by lib/hdrtext */
+char *
+mime_part_filename(GMimeObject *part)
+{
+	const char *raw = raw_value(part, "Content-Disposition");
+	char *name = raw != NULL ? param_text(raw, "filename", true) : NULL;
+
+	if (name == NULL) {
+		raw = raw_value(part, "Content-Type");
+		name = raw != NULL ? param_text(raw, "name", false) : NULL;
+	}
+	return name;
 }
 
 /* header_word - a header's first word, lower case, without comments */
@@ -525,13 +616,128 @@ header_ok(const char *name, const char *value, GError **err)
 	return true;
 }
 
+/* is_address_field - whether a field holds an address list */
+static bool
+is_address_field(const char *name)
+{
+	static const char *const names[] = {
+	    "From", "To", "Cc", "Bcc", "Reply-To", "Sender", NULL};
+
+	for (int i = 0; names[i] != NULL; i++)
+		if (g_ascii_strcasecmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* fold_put - append s after a space, or a fold when the line would pass
+ * 78 characters */
+static void
+fold_put(GString *out, size_t *col, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*col + 1 + n > 78 && out->len > 0) {
+		g_string_append(out, "\n ");
+		*col = 1;
+	} else {
+		g_string_append_c(out, ' ');
+		(*col)++;
+	}
+	g_string_append(out, s);
+	*col += n;
+}
+
+/* folded - the raw value of a field: value folded at its spaces */
+static char *
+folded(const char *name, const char *value)
+{
+	g_auto(GStrv) words = g_strsplit(value, " ", -1);
+	GString *out = g_string_new(NULL);
+	size_t col = strlen(name) + 1;
+
+	for (int i = 0; words[i] != NULL; i++)
+		fold_put(out, &col, words[i]);
+	g_string_append_c(out, '\n');
+	return g_string_free(out, FALSE);
+}
+
+/* address_raw - the raw value of an address field whose names are
+ * encoded by lib/hdrtext, or NULL when value is no address list */
+static char *
+address_raw(const char *name, const char *value)
+{
+	InternetAddressList *l = internet_address_list_parse(NULL, value);
+	GString *out;
+	size_t col = strlen(name) + 1;
+	int n = l != NULL ? internet_address_list_length(l) : 0;
+
+	if (n == 0) {
+		g_clear_object(&l);
+		return NULL;
+	}
+	out = g_string_new(NULL);
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(l, i);
+		const char *dn = internet_address_get_name(ia);
+		g_autofree char *one = NULL, *phrase = NULL;
+
+		if (i > 0) {
+			g_string_append_c(out, ',');
+			col++;
+		}
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia) || dn == NULL ||
+		    is_7bit(dn, strlen(dn))) {
+			one = internet_address_to_string(ia, NULL, FALSE);
+			fold_put(out, &col, one);
+			continue;
+		}
+		if (col > 50) {
+			g_string_append(out, "\n");
+			col = 0;
+		}
+		g_string_append_c(out, ' ');
+		col++;
+		phrase = hdrtext_encode_phrase(dn, &col);
+		g_string_append(out, phrase);
+		one = g_strdup_printf("<%s>",
+		    internet_address_mailbox_get_addr(
+			INTERNET_ADDRESS_MAILBOX(ia)));
+		fold_put(out, &col, one);
+	}
+	g_object_unref(l);
+	g_string_append_c(out, '\n');
+	return g_string_free(out, FALSE);
+}
+
+/* set_field - replace or add a header; non-ASCII text is written in
+ * words every reader decodes, GMime 3.2.13 included, not in GMime's
+ * (its B words trip its own decoder: lib/hdrtext) */
+static void
+set_field(GMimeObject *o, const char *name, const char *value)
+{
+	g_autofree char *raw = NULL;
+	GMimeHeader *h;
+
+	g_mime_object_set_header(o, name, value, "utf-8");
+	/* An address field as given (addr_format() wrote its words) and
+	 * folded; GMime would decode and encode it again, and cut it. */
+	if (is_address_field(name))
+		raw = is_7bit(value, strlen(value)) ? folded(name, value)
+						    : address_raw(name, value);
+	else if (!is_7bit(value, strlen(value)))
+		raw = hdrtext_encode(name, value);
+	h = first_header(o, name);
+	if (raw != NULL && h != NULL)
+		g_mime_header_set_raw_value(h, raw);
+}
+
 /* mime_set_subject - replace Subject, RFC 2047 encoded when non-ASCII */
 bool
 mime_set_subject(GMimeMessage *m, const char *subject_utf8, GError **err)
 {
 	if (!header_ok("Subject", subject_utf8, err))
 		return false;
-	g_mime_message_set_subject(m, subject_utf8, "utf-8");
+	set_field(GMIME_OBJECT(m), "Subject", subject_utf8);
 	return true;
 }
 
@@ -553,7 +759,7 @@ mime_set_header(
 	if (!header_ok(name, value_utf8, err))
 		return false;
 	touch_body(o, name);
-	g_mime_object_set_header(o, name, value_utf8, "utf-8");
+	set_field(o, name, value_utf8);
 	return true;
 }
 
@@ -1262,8 +1468,6 @@ notice_ok(const struct mime_notice *n, GError **err)
 		return false;
 	if (n->message_id_domain == NULL || !is_domain(n->message_id_domain))
 		return moim_fail(err, MOIM_ERR_INPUT, "bad Message-ID domain");
-	if (n->in_reply_to != NULL && !is_msgid(n->in_reply_to))
-		return moim_fail(err, MOIM_ERR_INPUT, "bad In-Reply-To");
 	if (!g_utf8_validate(n->body, -1, NULL))
 		return moim_fail(err, MOIM_ERR_INPUT, "body is not UTF-8");
 	if (strlen(n->body) > MOIM_MAX_MESSAGE)
@@ -1303,7 +1507,10 @@ notice_headers(GMimeMessage *m, const struct mime_notice *n, GError **err)
 		g_mime_message_get_addresses(m, GMIME_ADDRESS_TYPE_TO), n->to,
 		"To", err))
 		return false;
-	g_mime_message_set_subject(m, n->subject, "utf-8");
+	/* The names as every reader decodes them (set_field). */
+	set_field(o, "From", n->from);
+	set_field(o, "To", n->to);
+	set_field(o, "Subject", n->subject);
 	g_mime_message_set_message_id(m, id);
 	if (n->in_reply_to != NULL) {
 		g_mime_object_set_header(
@@ -1413,6 +1620,11 @@ mime_build_notice(const struct mime_notice *n, GError **err)
 		c.subject = subject = g_strdup(n->subject);
 		truncate_utf8(subject, MOIM_MAX_SUBJECT);
 	}
+	/* A reference moim cannot write ("<a b@x>" came as a Message-ID) is
+	 * left out: the notice matters more than its threading, and
+	 * refusing it failed the job for ever. */
+	if (c.in_reply_to != NULL && !is_msgid(c.in_reply_to))
+		c.in_reply_to = NULL;
 	if (!notice_ok(&c, err))
 		return NULL;
 	m = g_mime_message_new(TRUE);

@@ -6,6 +6,8 @@
  *	GMimeMessage *mime_parse(const char *buf, size_t len, GError **err);
  *	bool mime_has_critical_warning(GMimeMessage *m);
  *	char *mime_header_text(GMimeObject *o, const char *name);
+ *	char *mime_header_raw(GMimeObject *o, const char *name);
+ *	char *mime_part_filename(GMimeObject *part);
  *	bool mime_is_auto_submitted(GMimeMessage *m);
  *	bool mime_is_auto_reply(GMimeMessage *m);
  *	char *mime_subject_prefixed(const char *subject_utf8,
@@ -30,8 +32,16 @@
  *	was seen (STYLE 7.11: hold or refuse such a post, do not just log).
  *
  *	mime_header_text() returns the first header of that name decoded to
- *	UTF-8 (RFC 2047, any charset GMime or iconv knows) on one line (a
- *	CR or LF an encoded word decodes to becomes a space), or NULL.
+ *	UTF-8 by lib/hdrtext from its raw value (not by GMime, whose
+ *	decoder loses text: see hdrtext.h) on one line (a CR or LF an
+ *	encoded word decodes to becomes a space), or NULL.
+ *	mime_header_raw() returns it as received, unfolded (CR and LF
+ *	removed, blanks at both ends trimmed), at most
+ *	MOIM_MAX_HEADER_FIELD bytes: for lib/addr, which decodes the
+ *	display names itself (a decoded "Kim, J" would be two addresses).
+ *	mime_part_filename() returns a part's file name (Content-Disposition
+ *	filename, else Content-Type name) as UTF-8, RFC 2231 decoded by
+ *	GMime and RFC 2047 words in it by lib/hdrtext, or NULL.
  *
  *	mime_is_auto_submitted() applies RFC 3834 and practice: a message is
  *	automatic when Auto-Submitted is present and not "no", Precedence is
@@ -50,7 +60,9 @@
  *	result is cut, on a character, to MOIM_MAX_SUBJECT bytes.
  *
  *	mime_set_subject() and mime_set_header() replace (or add) a header,
- *	RFC 2047 encoded as UTF-8 when non-ASCII and folded by GMime.
+ *	RFC 2047 encoded as UTF-8 when non-ASCII by lib/hdrtext (display
+ *	names only in From, To, Cc, Bcc, Reply-To and Sender), in words
+ *	GMime 3.2.13 also decodes whole.
  *	mime_remove_header() removes every occurrence.
  *
  *	mime_add_footer() appends footer_utf8 to a lone text/plain body in
@@ -76,8 +88,9 @@
  *	mime_build_notice() composes a complete text/plain; charset=UTF-8
  *	message from moim to a person, with Date, a new Message-ID,
  *	MIME-Version and Auto-Submitted: auto-replied (RFC 3834 5). A subject
- *	over MOIM_MAX_SUBJECT is cut; an attached message is its received
- *	bytes.
+ *	over MOIM_MAX_SUBJECT is cut; an in_reply_to that is not one
+ *	"<left@right>" token is left out, not refused; an attached message
+ *	is its received bytes.
  * OWNERSHIP
  *	mime_parse() returns a new reference (g_object_unref). Returned
  *	strings are the caller's (g_free), mime_to_bytes() a new GBytes.
@@ -123,6 +136,8 @@ void mime_init(void);
 GMimeMessage *mime_parse(const char *buf, size_t len, GError **err);
 bool mime_has_critical_warning(GMimeMessage *m);
 char *mime_header_text(GMimeObject *o, const char *name);
+char *mime_header_raw(GMimeObject *o, const char *name);
+char *mime_part_filename(GMimeObject *part);
 bool mime_is_auto_submitted(GMimeMessage *m);
 bool mime_is_auto_reply(GMimeMessage *m);
 char *mime_subject_prefixed(const char *subject_utf8, const char *prefix_utf8);

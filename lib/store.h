@@ -379,6 +379,10 @@ GPtrArray *store_archive_search(struct store *s, gint64 list_id,
 bool store_archive_each(struct store *s, gint64 list_id,
     bool (*fn)(const struct store_archive_entry *e, void *data, GError **err),
     void *data, GError **err);
+/* Replaces what was derived from a message's bytes (moimctl archive
+ * reindex); *changed_out false when all of it was already so. */
+bool store_archive_redo(struct store *s, gint64 id,
+    const struct store_archived2 *a, bool *changed_out, GError **err);
 void store_archive_entry_free(struct store_archive_entry *e);
 gint64 store_archive_count(struct store *s, gint64 list_id, GError **err);
 bool store_archive_has(struct store *s, gint64 list_id, const char *message_id,

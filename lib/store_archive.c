@@ -461,6 +461,26 @@ store_archive_each(struct store *s, gint64 list_id,
 	return ok;
 }
 
+/* store_archive_redo - new derived fields for one archived message */
+bool
+store_archive_redo(struct store *s, gint64 id, const struct store_archived2 *a,
+    bool *changed_out, GError **err)
+{
+	if (!sq_done(s,
+		sq_stmt(s, err,
+		    "UPDATE messages SET subject = ?1, from_addr = ?2,"
+		    " from_name = ?3, body_text = ?4, attachments = ?5"
+		    " WHERE id = ?6 AND (subject IS NOT ?1 OR from_addr IS NOT"
+		    " ?2 OR from_name IS NOT ?3 OR body_text IS NOT ?4 OR"
+		    " attachments IS NOT ?5)",
+		    "ttttti", a->a.subject, a->a.from_addr, a->a.from_name,
+		    a->a.body_text, a->attachments, id),
+		err))
+		return false;
+	*changed_out = sqlite3_changes(s->db) > 0;
+	return true;
+}
+
 /* store_archive_entry_free - free an entry; NULL is fine */
 void
 store_archive_entry_free(struct store_archive_entry *e)

@@ -67,6 +67,9 @@ all_vars(void)
 	g_hash_table_insert(v, "capacity", "2");
 	g_hash_table_insert(v, "count", "2");
 	g_hash_table_insert(v, "date", "2026-12-16");
+	g_hash_table_insert(v, "recipient", "ai@lists.example.org");
+	g_hash_table_insert(v, "tries", "24");
+	g_hash_table_insert(v, "message_id", "<a b@example.org>");
 	g_hash_table_insert(v, "toc",
 	    "  1. 세미나 안내 (김철수)\n  2. Re: 세미나 안내 (박영희)\n");
 	return v;

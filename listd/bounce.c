@@ -32,26 +32,6 @@
 /* A bounce for a batched copy older than this is not counted. */
 #define BOUNCE_BATCH_DAYS 30
 
-/* tell_owners - a notice to every owner of the list */
-static bool
-tell_owners(struct job *j, const char *tpl, GHashTable *vars, GError **err)
-{
-	GPtrArray *owners =
-	    store_member_list(j->s, j->t.list->id, STORE_ROLE_OWNER, err);
-	bool ok = owners != NULL;
-	guint i;
-
-	for (i = 0; ok && i < owners->len; i++) {
-		const struct store_member *o = owners->pdata[i];
-
-		g_hash_table_replace(vars, "address", g_strdup(o->address));
-		ok = notice_queue(j, tpl, o->address, vars, NULL, err);
-	}
-	if (owners != NULL)
-		g_ptr_array_unref(owners);
-	return ok;
-}
-
 /* probe - ask a disabled member to reply so delivery resumes */
 static bool
 probe(struct job *j, const struct store_member *m, GError **err)
@@ -89,7 +69,8 @@ disable(
 	g_hash_table_insert(v, "member", g_strdup(m->address));
 	g_hash_table_insert(v, "reason", g_strdup(diag ? diag : "-"));
 	ok = store_member_set_enabled(j->s, m->id, false, err) &&
-	    tell_owners(j, "bounce-disabled", v, err) && probe(j, m, err);
+	    notice_owners(j, "bounce-disabled", v, NULL, err) &&
+	    probe(j, m, err);
 	g_hash_table_unref(v);
 	return ok;
 }
@@ -118,7 +99,7 @@ bounce_apply(struct job *j, const struct store_member *m, enum dsn_kind kind,
 		v = notice_vars(j, "");
 		g_hash_table_insert(v, "member", g_strdup(m->address));
 		g_hash_table_insert(v, "reason", g_strdup(diag ? diag : "-"));
-		ok = tell_owners(j, "bounce-policy", v, err);
+		ok = notice_owners(j, "bounce-policy", v, NULL, err);
 		g_hash_table_unref(v);
 		return ok;
 	}

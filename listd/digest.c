@@ -129,10 +129,11 @@ static void
 toc_line(GString *toc, guint n, GMimeMessage *m)
 {
 	g_autofree char *subject = mime_header_text(GMIME_OBJECT(m), "Subject");
-	g_autofree char *from = mime_header_text(GMIME_OBJECT(m), "From");
+	g_autofree char *from = mime_header_raw(GMIME_OBJECT(m), "From");
+	g_autofree char *text = mime_header_text(GMIME_OBJECT(m), "From");
 	g_autofree char *s1 = NULL, *w1 = NULL;
 	struct addr *a = NULL;
-	const char *who = from;
+	const char *who = text;
 
 	if (from != NULL && addr_parse(from, strlen(from), &a, NULL))
 		who = addr_display_name(a) != NULL &&

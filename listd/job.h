@@ -7,6 +7,8 @@
  *	bool notice_queue(struct job *j, const char *tpl, const char *to,
  *	    GHashTable *vars, const char *reply_to, GError **err);
  *	GHashTable *notice_vars(struct job *j, const char *to);
+ *	bool notice_owners(struct job *j, const char *tpl, GHashTable *vars,
+ *	    GMimeMessage *attach, GError **err);
  *	bool moderate_notify(struct job *j, gint64 held_id, const char *why,
  *	    GError **err);
  *	void moderate_timer(struct listd *d, struct store *s, gint64 now);
@@ -72,6 +74,8 @@ bool notice_queue(struct job *j, const char *tpl, const char *to,
     GHashTable *vars, const char *reply_to, GError **err);
 bool notice_queue_attach(struct job *j, const char *tpl, const char *to,
     GHashTable *vars, const char *reply_to, GMimeMessage *attach, GError **err);
+bool notice_owners(struct job *j, const char *tpl, GHashTable *vars,
+    GMimeMessage *attach, GError **err);
 char *list_id_value(const struct store_list *l);
 
 void job_facts(struct job *j, const char *mail_from);

@@ -120,6 +120,29 @@ notice_queue_attach(struct job *j, const char *tpl, const char *to,
 	    raw, strlen(raw), &r, 1, j->now, NULL, err);
 }
 
+/* notice_owners - a notice to every owner of the list, each with the
+ * message attach attached (or NULL); vars' "address" is set to each */
+bool
+notice_owners(struct job *j, const char *tpl, GHashTable *vars,
+    GMimeMessage *attach, GError **err)
+{
+	GPtrArray *owners =
+	    store_member_list(j->s, j->t.list->id, STORE_ROLE_OWNER, err);
+	bool ok = owners != NULL;
+	guint i;
+
+	for (i = 0; ok && i < owners->len; i++) {
+		const struct store_member *o = owners->pdata[i];
+
+		g_hash_table_replace(vars, "address", g_strdup(o->address));
+		ok = notice_queue_attach(
+		    j, tpl, o->address, vars, NULL, attach, err);
+	}
+	if (owners != NULL)
+		g_ptr_array_unref(owners);
+	return ok;
+}
+
 /* imip_copy - the notice n with its body replaced by an iMIP part */
 static char *
 imip_copy(const struct mime_notice *n, const char *ics, enum imip_method method,

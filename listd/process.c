@@ -6,13 +6,16 @@
  * recipient to a list and a kind, note the facts every handler needs
  * (From, auto-reply, loop), and run the handler inside one transaction
  * that also marks the job done. A temporary failure (database busy)
- * rolls back and retries the job later; a message that cannot be read
- * is still handled (held or ignored), never lost.
+ * rolls back and retries the job later, up to MOIM_MAX_JOB_TRIES tries;
+ * then the job is marked failed and the list's owners get a notice with
+ * the message attached. A message that cannot be read is still handled
+ * (held or ignored), never lost.
  */
 #include <string.h>
 
 #include "err.h"
 #include "job.h"
+#include "limits.h"
 #include "log.h"
 #include "mime.h"
 #include "rawhdr.h"
@@ -29,7 +32,7 @@ job_facts(struct job *j, const char *from)
 	j->is_auto = j->is_auto_reply = j->envelope == NULL;
 	if (j->msg == NULL)
 		return;
-	hfrom = mime_header_text(GMIME_OBJECT(j->msg), "From");
+	hfrom = mime_header_raw(GMIME_OBJECT(j->msg), "From");
 	if (hfrom != NULL)
 		(void)addr_parse(hfrom, strlen(hfrom), &j->from, NULL);
 	j->is_auto = j->is_auto || mime_is_auto_submitted(j->msg);
@@ -153,6 +156,87 @@ job_give_up(struct job *j, const GError *why, GError **err)
 	return ok;
 }
 
+/* failure_text - an error's message for the owners: one line of at most
+ * 200 bytes without controls (it may quote the input) */
+static char *
+failure_text(const GError *why)
+{
+	char *s = g_utf8_make_valid(why->message, -1);
+
+	for (char *p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	if (strlen(s) > 200) {
+		const char *end = g_utf8_find_prev_char(s, s + 200);
+
+		s[end != NULL ? end - s : 0] = '\0';
+	}
+	return s;
+}
+
+/* tell_abandoned - the owners get the job's message and why it failed */
+static bool
+tell_abandoned(struct job *j, const GError *why, GError **err)
+{
+	GHashTable *v = notice_vars(j, "");
+	bool ok;
+
+	g_hash_table_insert(v, "recipient", g_strdup(j->in->rcpt));
+	g_hash_table_insert(
+	    v, "message_id", g_strdup(j->message_id ? j->message_id : "-"));
+	g_hash_table_insert(
+	    v, "subject", g_strdup(j->subject ? j->subject : "-"));
+	g_hash_table_insert(
+	    v, "tries", g_strdup_printf("%d", j->in->tries + 1));
+	g_hash_table_insert(v, "reason", failure_text(why));
+	ok = notice_owners(j, "job-failed", v, j->msg, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
+/* job_abandon_once - mark the job failed, telling the owners when
+ * is_told; false when that failed (rolled back) */
+static bool
+job_abandon_once(struct job *j, const GError *why, bool is_told, GError **err)
+{
+	bool ok;
+
+	if (!store_begin(j->s, err))
+		return false;
+	j->result = "failed";
+	ok = (!is_told || j->t.list == NULL || tell_abandoned(j, why, err)) &&
+	    store_inbound_done(j->s, j->in->id, j->result, err) &&
+	    store_commit(j->s, err);
+	if (!ok)
+		store_rollback(j->s);
+	return ok;
+}
+
+/* job_abandon - a job that failed MOIM_MAX_JOB_TRIES times: marked
+ * failed, with a notice to the list's owners when one can be made (the
+ * fault may be in making notices too); false only when the database
+ * could not even mark it, and then it is tried again */
+static bool
+job_abandon(struct job *j, const GError *why)
+{
+	GError *e = NULL;
+	bool ok;
+
+	log_error("process: id=%" G_GINT64_FORMAT " rcpt=%s: %s: giving up "
+		  "after %d tries",
+	    j->in->msg_id, j->in->rcpt, why->message, j->in->tries + 1);
+	ok = job_abandon_once(j, why, true, &e);
+	if (!ok) {
+		log_error("process: id=%" G_GINT64_FORMAT
+			  " rcpt=%s: no notice to the owners: %s",
+		    j->in->msg_id, j->in->rcpt, e->message);
+		g_clear_error(&e);
+		ok = job_abandon_once(j, why, false, NULL);
+	}
+	g_clear_error(&e);
+	return ok;
+}
+
 /* process_one - run a job; on failure retry it later or give up */
 static void
 process_one(struct listd *d, struct store *s, const struct store_inbound *in)
@@ -173,6 +257,8 @@ process_one(struct listd *d, struct store *s, const struct store_inbound *in)
 		    j.message_id ? j.message_id : "-", j.result);
 		listd_kick(d);
 	} else if (is_permanent(e) && job_give_up(&j, e, NULL)) {
+		listd_kick(d);
+	} else if (in->tries + 1 >= MOIM_MAX_JOB_TRIES && job_abandon(&j, e)) {
 		listd_kick(d);
 	} else {
 		log_warn("process: id=%" G_GINT64_FORMAT

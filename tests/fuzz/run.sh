@@ -8,7 +8,8 @@
 # MOIM_CORPUS), and run for FUZZ_SECONDS (default 15) seconds. A crash,
 # a leak, a timeout or any sanitizer report fails that target; the input
 # that caused it is kept in the work directory and named in the output.
-# "make fuzz" runs the same with FUZZ_SECONDS=60. The seed is fixed
+# "make fuzz" runs the same with FUZZ_SECONDS=60; FUZZ_TARGETS limits a
+# run to the targets it names. The seed is fixed
 # (FUZZ_SEED, default 1) so that a run explores the same inputs each time.
 # An input that once failed a target is kept in tests/fuzz/regress/TARGET
 # and run first, every time.
@@ -18,7 +19,8 @@ secs=${FUZZ_SECONDS:-15}
 corpus=${MOIM_CORPUS:-$top/../shared/corpus}
 [ -d "$corpus" ] || corpus=/work/shared/corpus
 
-targets=$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/\.c$//')
+# FUZZ_TARGETS="fuzz_a fuzz_b" runs only those.
+targets=${FUZZ_TARGETS:-$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/\.c$//')}
 if [ "$secs" = 0 ]; then
 	echo "1..0 # SKIP FUZZ_SECONDS=0"
 	exit 0
@@ -51,6 +53,7 @@ seeds_for()
 {
 	case $1 in
 	fuzz_mime | fuzz_text | fuzz_rawhdr) echo "$corpus/mime $corpus/i18n" ;;
+	fuzz_hdrtext) echo "$build/seed-fuzz_hdrtext $corpus/mime $corpus/i18n" ;;
 	fuzz_dsn) echo "$corpus/bounces $top/tests/data/bounces" ;;
 	fuzz_imip) echo "$corpus/imip" ;;
 	fuzz_rsvptext) echo "$corpus/replies" ;;
@@ -63,7 +66,15 @@ seeds_for()
 # Targets without a corpus of their own start from a few written inputs.
 mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
 	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
-	"$build/seed-fuzz_dmarc"
+	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_hdrtext"
+# Issue 12's words: a padded B word before another, a name in three
+# words, CP949 and ISO-2022-KR, Q, a language, a word split in a character.
+printf ' =?utf-8?b?7KCcMe2ajCDqs7XqsJzquLDsiKDtj6zrn7wg67Cc7ZGc7J6Q66OMIA==?=\n =?utf-8?b?6rO17Jyg?=\n' \
+	>"$build/seed-fuzz_hdrtext/padded"
+printf '=?utf-8?b?6rmAIOyngO2YhA==?= =?utf-8?b?IOyxheyehA==?=\t=?utf-8?b?IOyXsOq1rOybkA==?= <k@b.kr>' \
+	>"$build/seed-fuzz_hdrtext/name3"
+printf 'Re: [AI =?euc-kr?b?x9GxuQ==?= =?ISO-2022-KR?B?GyQpQw5HUTkhDw==?= =?utf-8*ko?q?=ED=95?= =?utf-8?q?=9C_x?=' \
+	>"$build/seed-fuzz_hdrtext/mixed"
 printf 'v=DMARC1; p=reject; sp=quarantine; pct=50; adkim=s; rua=mailto:d@example.com' \
 	>"$build/seed-fuzz_dmarc/record"
 printf 'Mail.Example.CO.KR.' >"$build/seed-fuzz_dmarc/domain"
