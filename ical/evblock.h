@@ -20,8 +20,15 @@
  *	Dec 16 2pm, 2026년 12월 16일 (수) 오후 2시~5시, 12월 16일 오후 2시
  *	30분, 16일 14시, 12/16~12/18; a weekday in the text must match the
  *	date. A date without a year is the next such date (today counts), a
- *	day alone the next such day of a month. A date alone is an all-day
- *	event; a missing end time is start + 2 hours; an end hour without
+ *	day alone the next such day of a month. A date without a time is an
+ *	all-day event, and so is a date followed by 종일, 하루 종일, 온종일,
+ *	all day or all-day (in parentheses or not); a range of dates without
+ *	times is a multi-day one: 10월 9일~10일, 2027년 10월 9일(토)~11일(월),
+ *	10월 30일 ~ 11월 1일, Oct 9-11, October 9 to 11, 2027-10-09 to
+ *	2027-10-11. An end written as a day alone is in the start's month, so
+ *	10월 9일~8일 is backwards, not November 8. An event lasts at most
+ *	EVBLOCK_MAX_DAYS days (10월 1일~31일). A missing end time is
+ *	start + 2 hours; an end hour without
  *	오전/오후/am/pm takes the start's when that keeps it after the start.
  *	The zone is default_tz unless one is named: KST, JST, UTC, GMT,
  *	an IANA name such as Asia/Seoul, or an offset such as +09:00.
@@ -78,6 +85,7 @@ enum evblock_reason {
 	EVBLOCK_BAD_DEADLINE,
 	EVBLOCK_DEADLINE_PAST,
 	EVBLOCK_DEADLINE_AFTER_START,
+	EVBLOCK_TOO_LONG, /* more than EVBLOCK_MAX_DAYS days */
 };
 
 struct evblock {
