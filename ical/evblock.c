@@ -1223,6 +1223,101 @@ out:
 	return ok;
 }
 
+/* local_zone - tzid as a GTimeZone; UTC when it names no zone */
+static GTimeZone *
+local_zone(const char *tzid)
+{
+	GTimeZone *tz = tzid != NULL ? g_time_zone_new_identifier(tzid) : NULL;
+
+	return tz != NULL ? tz : g_time_zone_new_utc();
+}
+
+/* local_day - t's local date in tz, moved by add_days, at h:00 */
+static gint64
+local_day(gint64 t, GTimeZone *tz, int add_days, int h)
+{
+	GDateTime *u = g_date_time_new_from_unix_utc(t);
+	GDateTime *l = g_date_time_to_timezone(u, tz);
+	GDateTime *d = g_date_time_add_days(l, add_days);
+	GDateTime *r;
+	int y, m, dd;
+	gint64 out = t;
+
+	g_date_time_get_ymd(d, &y, &m, &dd);
+	r = g_date_time_new(tz, y, m, dd, h, 0, 0);
+	if (r != NULL)
+		out = g_date_time_to_unix(r);
+	g_date_time_unref(u);
+	g_date_time_unref(l);
+	g_date_time_unref(d);
+	if (r != NULL)
+		g_date_time_unref(r);
+	return out;
+}
+
+/* evblock_date_local - the midnight in tzid of t's UTC date */
+gint64
+evblock_date_local(gint64 utc_day, const char *tzid)
+{
+	GTimeZone *tz = local_zone(tzid);
+	GDateTime *u = g_date_time_new_from_unix_utc(utc_day);
+	GDateTime *r;
+	int y, m, d;
+	gint64 out = utc_day;
+
+	g_date_time_get_ymd(u, &y, &m, &d);
+	r = g_date_time_new(tz, y, m, d, 0, 0, 0);
+	if (r != NULL) {
+		out = g_date_time_to_unix(r);
+		g_date_time_unref(r);
+	}
+	g_date_time_unref(u);
+	g_time_zone_unref(tz);
+	return out;
+}
+
+/* evblock_remind_at - when the reminder of an event is due */
+gint64
+evblock_remind_at(gint64 start, bool is_all_day, const char *tzid, int hours)
+{
+	GTimeZone *tz;
+	gint64 t;
+	int days;
+
+	if (!is_all_day)
+		return start - (gint64)hours * 3600;
+	tz = local_zone(tzid);
+	days = (hours + 23) / 24;
+	t = local_day(start, tz, days > 0 ? -days : -1, EVBLOCK_REMIND_HOUR);
+	g_time_zone_unref(tz);
+	return t;
+}
+
+/* evblock_days_text - "2027-10-09" or "2027-10-09 ~ 2027-10-11" */
+char *
+evblock_days_text(gint64 start, gint64 end, const char *tzid)
+{
+	GTimeZone *tz = local_zone(tzid);
+	/* end is the midnight after the last day: its day before is it. */
+	gint64 last = local_day(end, tz, -1, 0);
+	GDateTime *a = g_date_time_new_from_unix_utc(start);
+	GDateTime *b = g_date_time_new_from_unix_utc(last);
+	GDateTime *la = g_date_time_to_timezone(a, tz);
+	GDateTime *lb = g_date_time_to_timezone(b, tz);
+	g_autofree char *s1 = g_date_time_format(la, "%Y-%m-%d");
+	g_autofree char *s2 = g_date_time_format(lb, "%Y-%m-%d");
+	char *out = last <= start || strcmp(s1, s2) == 0
+	    ? g_strdup(s1)
+	    : g_strdup_printf("%s ~ %s", s1, s2);
+
+	g_date_time_unref(a);
+	g_date_time_unref(b);
+	g_date_time_unref(la);
+	g_date_time_unref(lb);
+	g_time_zone_unref(tz);
+	return out;
+}
+
 /* evblock_free - release an event block; NULL is fine */
 void
 evblock_free(struct evblock *ev)

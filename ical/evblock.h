@@ -6,6 +6,10 @@
  *	    gint64 now, struct evblock **ev_out,
  *	    struct evblock_error *err_out);
  *	void evblock_free(struct evblock *ev);
+ *	char *evblock_days_text(gint64 start, gint64 end, const char *tzid);
+ *	gint64 evblock_date_local(gint64 utc_day, const char *tzid);
+ *	gint64 evblock_remind_at(gint64 start, bool is_all_day,
+ *	    const char *tzid, int hours);
  * DESCRIPTION
  *	evblock_parse() reads the "Key: value" lines at the top of a post
  *	(SPEC "Events and RSVP"), English or Korean keys in any order:
@@ -35,6 +39,18 @@
  *	Capacity is 80, 80명, 80 seats, or unlimited/무제한 (0). RSVP-By is
  *	a date with an optional time; a date alone closes at the end of that
  *	day, or at the start when it is the event's own day.
+ *
+ *	evblock_days_text() writes the local dates of an all-day event
+ *	(start and end as evblock gives them) as "2027-10-09" or
+ *	"2027-10-09 ~ 2027-10-11" (the last day, not the exclusive end).
+ *	evblock_date_local() turns a calendar's DATE, which iCalendar
+ *	parsing gives as that day's UTC midnight, into the same day's
+ *	midnight in tzid. evblock_remind_at() is when a reminder set
+ *	hours ahead is due: hours before a timed event; for an all-day
+ *	event at EVBLOCK_REMIND_HOUR (18:00) local time on the day
+ *	ceil(hours / 24) days (at least one) before its first day, so the
+ *	reminder comes the evening before and not at midnight. An unknown
+ *	tzid counts as UTC.
  *
  *	A post with no block, or a block with neither an Event nor a When
  *	key, is success with *ev_out = NULL. A block that cannot be used
@@ -112,5 +128,12 @@ struct evblock_error {
 bool evblock_parse(const char *text_utf8, const char *default_tz, gint64 now,
     struct evblock **ev_out, struct evblock_error *err_out);
 void evblock_free(struct evblock *ev);
+char *evblock_days_text(gint64 start, gint64 end, const char *tzid);
+gint64 evblock_date_local(gint64 utc_day, const char *tzid);
+gint64 evblock_remind_at(
+    gint64 start, bool is_all_day, const char *tzid, int hours);
+
+/* An all-day event's reminder comes at this local hour (see above). */
+#define EVBLOCK_REMIND_HOUR 18
 
 #endif

@@ -449,6 +449,40 @@ test_long_line(void)
 	g_string_free(s, TRUE);
 }
 
+/* All-day helpers: the dates shown, a calendar's DATE in the event's
+ * zone, and when the reminder comes (18:00 local the day before). */
+static void
+test_all_day_helpers(void)
+{
+	/* 2027-10-09 00:00 and 2027-10-12 00:00 in Seoul. */
+	const gint64 s = G_GINT64_CONSTANT(1823007600);
+	const gint64 e = G_GINT64_CONSTANT(1823266800);
+	static const struct {
+		int hours;
+		gint64 want;
+	} remind[] = {
+	    {1, G_GINT64_CONSTANT(1822986000)}, /* 10-08 18:00 */
+	    {24, G_GINT64_CONSTANT(1822986000)},
+	    {0, G_GINT64_CONSTANT(1822986000)},
+	    {25, G_GINT64_CONSTANT(1822899600)}, /* 10-07 18:00 */
+	};
+	g_autofree char *range = evblock_days_text(s, e, TZ);
+	g_autofree char *one = evblock_days_text(s, s + 86400, TZ);
+
+	g_assert_cmpstr(range, ==, "2027-10-09 ~ 2027-10-11");
+	g_assert_cmpstr(one, ==, "2027-10-09");
+	/* 20271009 read as UTC midnight is the 9th in Seoul and New York. */
+	g_assert_cmpint(
+	    evblock_date_local(G_GINT64_CONSTANT(1823040000), TZ), ==, s);
+	g_assert_cmpint(evblock_date_local(
+			    G_GINT64_CONSTANT(1823040000), "America/New_York"),
+	    ==, G_GINT64_CONSTANT(1823054400));
+	for (size_t i = 0; i < G_N_ELEMENTS(remind); i++)
+		g_assert_cmpint(evblock_remind_at(s, true, TZ, remind[i].hours),
+		    ==, remind[i].want);
+	g_assert_cmpint(evblock_remind_at(s, false, TZ, 3), ==, s - 3 * 3600);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -471,5 +505,6 @@ main(int argc, char **argv)
 	g_test_add_func("/evblock/keys", test_keys);
 	g_test_add_func("/evblock/bad_default_zone", test_bad_default_zone);
 	g_test_add_func("/evblock/long_line", test_long_line);
+	g_test_add_func("/evblock/all_day_helpers", test_all_day_helpers);
 	return g_test_run();
 }
