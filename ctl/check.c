@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
+#include "rcpt.h"
 #include "err.h"
 #include "privs.h"
 #include "tpl.h"
@@ -106,6 +107,13 @@ check_lists(struct ctl *c)
 	for (guint i = 0; i < all->len; i++) {
 		const struct store_list *l = g_ptr_array_index(all, i);
 
+		if (strlen(l->local) > rcpt_list_local_max(NULL))
+			printf("WARN list %s: name longer than %zu "
+			       "characters; its unsubscribe and bounce "
+			       "addresses exceed %d and are refused by "
+			       "MTAs\n",
+			    l->address, rcpt_list_local_max(NULL),
+			    MOIM_MAX_LOCALPART);
 		if (config_is_list_domain(c->cfg, l->domain))
 			report(true, "list %s", l->address);
 		else

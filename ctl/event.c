@@ -52,8 +52,11 @@ event_find(struct ctl *c, const char *arg)
 static void
 print_event(const struct store_event *ev)
 {
-	g_autofree char *t = ctl_time(ev->starts),
-			*title = ctl_printable(ev->title);
+	/* An all-day event is its local dates, not the instants. */
+	g_autofree char *t = ev->is_all_day
+	    ? evblock_days_text(ev->starts, ev->ends, ev->tzid)
+	    : ctl_time(ev->starts);
+	g_autofree char *title = ctl_printable(ev->title);
 
 	printf("%" G_GINT64_FORMAT "\t%s\t%s\tseq=%d\tcapacity=%d\t%s\n",
 	    ev->id, t, ev->state, ev->sequence, ev->capacity, title);
@@ -270,16 +273,19 @@ show_text(const struct store_event *ev, const GPtrArray *hosts,
 			*title = ctl_printable(ev->title),
 			*loc = ctl_printable(ev->location ? ev->location : "");
 	g_autofree char *lists = g_strjoinv(", ", (char **)hosts->pdata);
+	g_autofree char *days = ev->is_all_day
+	    ? evblock_days_text(ev->starts, ev->ends, ev->tzid)
+	    : g_strdup("no");
 
 	printf("id: %" G_GINT64_FORMAT "\nuid: %s\ntitle: %s\nstarts: %s\n"
 	       "ends: %s\ntzid: %s\nlocation: %s\ncapacity: %d\n"
 	       "sequence: %d\nstate: %s\norganizer: %s\nattending: %d\n"
 	       "waiting: %d\ndeclined: %d\ntentative: %d\nheld: %d\n"
-	       "crashers: %s\nlists: %s\n",
+	       "crashers: %s\nlists: %s\nall_day: %s\n",
 	    ev->id, ev->uid, title, s, e, ev->tzid, loc, ev->capacity,
 	    ev->sequence, ev->state, ev->organizer, n->attending, n->waiting,
 	    n->declined, n->tentative, n->held,
-	    ev->crashers ? ev->crashers : "accept", lists);
+	    ev->crashers ? ev->crashers : "accept", lists, days);
 }
 
 /* ctl_event_show - event show EVENT [--json] */

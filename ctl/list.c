@@ -8,15 +8,12 @@
 #include "err.h"
 #include "json.h"
 #include "limits.h"
+#include "rcpt.h"
 
 /* Local parts that would collide with a list's own addresses (SPEC
  * "Addresses of a list"). */
 static const char *const reserved_suffixes[] = {"-request", "-owner",
     "-bounces", "-confirm", "-subscribe", "-unsubscribe", "-rsvp"};
-
-/* The longest suffix a list address gets ("-unsubscribe"): L plus it must
- * still be a valid local part. */
-#define LONGEST_SUFFIX (sizeof("-unsubscribe") - 1)
 
 /* list_local_ok - whether local may name a list */
 static bool
@@ -32,10 +29,11 @@ list_local_ok(const char *local, GError **err)
 	if (strchr(local, '+') != NULL)
 		return moim_fail(err, MOIM_ERR_INPUT,
 		    "%s: '+' is not allowed in a list name", local);
-	if (strlen(local) + LONGEST_SUFFIX > MOIM_MAX_LOCALPART)
+	if (strlen(local) > rcpt_list_local_max(NULL))
 		return moim_fail(err, MOIM_ERR_INPUT,
-		    "%s: longer than %zu characters", local,
-		    (size_t)MOIM_MAX_LOCALPART - LONGEST_SUFFIX);
+		    "%s: a list name may have at most %zu characters, so "
+		    "that L-unsubscribe+TOKEN fits %d",
+		    local, rcpt_list_local_max(NULL), MOIM_MAX_LOCALPART);
 	for (i = 0; i < G_N_ELEMENTS(reserved_suffixes); i++)
 		if (g_str_has_suffix(local, reserved_suffixes[i]))
 			return moim_fail(err, MOIM_ERR_INPUT,

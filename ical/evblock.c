@@ -39,6 +39,7 @@ struct span {
 	struct ymd d1, d2;
 	struct hm t1, t2;
 	bool has_d2, has_t1, has_t2;
+	bool all_day; /* "종일", "all day" written */
 	char zone[40]; /* "" = not named */
 };
 
@@ -73,6 +74,9 @@ static const struct {
     [EVBLOCK_END_BEFORE_START] = {"the end is not after the start",
 	"끝나는 시각이 시작 시각보다 늦지 않습니다"},
     [EVBLOCK_PAST] = {"the date is in the past", "이미 지난 날짜입니다"},
+    [EVBLOCK_TOO_LONG] = {"the event lasts more than 31 days; check the "
+			  "dates",
+	"행사 기간이 31일을 넘습니다. 날짜를 확인해 주세요"},
     [EVBLOCK_TOO_FAR] = {"the date is more than 5 years away; check the "
 			 "year",
 	"5년도 더 뒤의 날짜입니다. 연도를 확인해 주세요"},
@@ -515,6 +519,50 @@ scan_time(const char **pp, struct hm *t)
 	return true;
 }
 
+/* scan_all_day - "종일", "하루 종일", "온종일", "all day", "(all-day)" */
+static bool
+scan_all_day(const char **pp)
+{
+	const char *p = *pp;
+	bool in_parens = eat(&p, "(") || eat(&p, "\uff08");
+	bool ok;
+
+	skip_ws(&p);
+	if (eat(&p, "하루")) {
+		skip_ws(&p);
+		ok = eat(&p, "종일");
+	} else if (eat_word(&p, "all-day") || eat_word(&p, "allday")) {
+		ok = true;
+	} else if (eat_word(&p, "all")) {
+		skip_ws(&p);
+		ok = eat_word(&p, "day");
+	} else {
+		ok = eat(&p, "온종일") || eat(&p, "종일");
+	}
+	skip_ws(&p);
+	if (!ok || (in_parens && !(eat(&p, ")") || eat(&p, "\uff09"))))
+		return false;
+	*pp = p;
+	return true;
+}
+
+/* scan_bare_day - the "11" of "Oct 9-11": a day of the start's month */
+static bool
+scan_bare_day(const char **pp, struct ymd *d)
+{
+	const char *p = *pp;
+	int n, nd;
+
+	memset(d, 0, sizeof *d);
+	if (!read_num(&p, &n, &nd) || nd > 2 || *p == ':' || *p == '.' ||
+	    *p == '/')
+		return false;
+	d->d = n;
+	d->wday = scan_wday(&p);
+	*pp = p;
+	return true;
+}
+
 /* scan_range_sep - "-", "~", en/em dashes, wave dashes, "to", "부터" */
 static bool
 scan_range_sep(const char **pp)
@@ -625,9 +673,10 @@ static bool
 scan_end(const char **pp, struct span *s)
 {
 	skip_ws(pp);
-	s->has_d2 = scan_date(pp, &s->d2);
+	s->has_d2 =
+	    scan_date(pp, &s->d2) || (!s->has_t1 && scan_bare_day(pp, &s->d2));
 	skip_ws(pp);
-	s->has_t2 = scan_time(pp, &s->t2);
+	s->has_t2 = !s->all_day && scan_time(pp, &s->t2);
 	if (!s->has_d2 && !s->has_t2)
 		return false;
 	/* Times on both ends, or on neither (a range of whole days). */
@@ -635,6 +684,9 @@ scan_end(const char **pp, struct span *s)
 		return false;
 	skip_ws(pp);
 	(void)eat(pp, "까지");
+	skip_ws(pp);
+	if (!s->has_t1 && scan_all_day(pp))
+		s->all_day = true;
 	return true;
 }
 
@@ -648,7 +700,8 @@ scan_span(const char *v, struct span *s)
 	if (!scan_date(&p, &s->d1))
 		return false;
 	skip_ws(&p);
-	s->has_t1 = scan_time(&p, &s->t1);
+	s->all_day = scan_all_day(&p);
+	s->has_t1 = !s->all_day && scan_time(&p, &s->t1);
 	skip_ws(&p);
 	if (scan_range_sep(&p) && !scan_end(&p, s))
 		return false;
@@ -748,12 +801,10 @@ static void
 inherit_end_date(struct ymd *d2, const struct ymd *d1)
 {
 	if (d2->mo == 0) {
+		/* "10월 9일~11일": the start's month; "9일~8일" is backwards,
+		 * not the 8th of the next month. */
 		d2->mo = d1->mo;
 		d2->y = d1->y;
-		if (d2->d < d1->d && ++d2->mo > 12) {
-			d2->mo = 1;
-			d2->y++;
-		}
 	} else if (d2->y == 0) {
 		d2->y = d1->y;
 		/* "12/30~1/2" ends next year; "12/18~12/16" is an error. */
@@ -887,6 +938,8 @@ parse_when(const char *v, unsigned line, const char *dflt, gint64 now,
 		return fail(e, line, r);
 	if (ev->end <= ev->start)
 		return fail(e, line, EVBLOCK_END_BEFORE_START);
+	if (ev->end - ev->start > (gint64)EVBLOCK_MAX_DAYS * 86400 + 3600)
+		return fail(e, line, EVBLOCK_TOO_LONG);
 	if (ev->is_all_day ? ev->end <= now : ev->start < now)
 		return fail(e, line, EVBLOCK_PAST);
 	if (ev->start - now > (gint64)EVBLOCK_MAX_YEARS * 366 * 86400)
@@ -1168,6 +1221,101 @@ out:
 			g_string_free(b.val[k], TRUE);
 	evblock_free(ev);
 	return ok;
+}
+
+/* local_zone - tzid as a GTimeZone; UTC when it names no zone */
+static GTimeZone *
+local_zone(const char *tzid)
+{
+	GTimeZone *tz = tzid != NULL ? g_time_zone_new_identifier(tzid) : NULL;
+
+	return tz != NULL ? tz : g_time_zone_new_utc();
+}
+
+/* local_day - t's local date in tz, moved by add_days, at h:00 */
+static gint64
+local_day(gint64 t, GTimeZone *tz, int add_days, int h)
+{
+	GDateTime *u = g_date_time_new_from_unix_utc(t);
+	GDateTime *l = g_date_time_to_timezone(u, tz);
+	GDateTime *d = g_date_time_add_days(l, add_days);
+	GDateTime *r;
+	int y, m, dd;
+	gint64 out = t;
+
+	g_date_time_get_ymd(d, &y, &m, &dd);
+	r = g_date_time_new(tz, y, m, dd, h, 0, 0);
+	if (r != NULL)
+		out = g_date_time_to_unix(r);
+	g_date_time_unref(u);
+	g_date_time_unref(l);
+	g_date_time_unref(d);
+	if (r != NULL)
+		g_date_time_unref(r);
+	return out;
+}
+
+/* evblock_date_local - the midnight in tzid of t's UTC date */
+gint64
+evblock_date_local(gint64 utc_day, const char *tzid)
+{
+	GTimeZone *tz = local_zone(tzid);
+	GDateTime *u = g_date_time_new_from_unix_utc(utc_day);
+	GDateTime *r;
+	int y, m, d;
+	gint64 out = utc_day;
+
+	g_date_time_get_ymd(u, &y, &m, &d);
+	r = g_date_time_new(tz, y, m, d, 0, 0, 0);
+	if (r != NULL) {
+		out = g_date_time_to_unix(r);
+		g_date_time_unref(r);
+	}
+	g_date_time_unref(u);
+	g_time_zone_unref(tz);
+	return out;
+}
+
+/* evblock_remind_at - when the reminder of an event is due */
+gint64
+evblock_remind_at(gint64 start, bool is_all_day, const char *tzid, int hours)
+{
+	GTimeZone *tz;
+	gint64 t;
+	int days;
+
+	if (!is_all_day)
+		return start - (gint64)hours * 3600;
+	tz = local_zone(tzid);
+	days = (hours + 23) / 24;
+	t = local_day(start, tz, days > 0 ? -days : -1, EVBLOCK_REMIND_HOUR);
+	g_time_zone_unref(tz);
+	return t;
+}
+
+/* evblock_days_text - "2027-10-09" or "2027-10-09 ~ 2027-10-11" */
+char *
+evblock_days_text(gint64 start, gint64 end, const char *tzid)
+{
+	GTimeZone *tz = local_zone(tzid);
+	/* end is the midnight after the last day: its day before is it. */
+	gint64 last = local_day(end, tz, -1, 0);
+	GDateTime *a = g_date_time_new_from_unix_utc(start);
+	GDateTime *b = g_date_time_new_from_unix_utc(last);
+	GDateTime *la = g_date_time_to_timezone(a, tz);
+	GDateTime *lb = g_date_time_to_timezone(b, tz);
+	g_autofree char *s1 = g_date_time_format(la, "%Y-%m-%d");
+	g_autofree char *s2 = g_date_time_format(lb, "%Y-%m-%d");
+	char *out = last <= start || strcmp(s1, s2) == 0
+	    ? g_strdup(s1)
+	    : g_strdup_printf("%s ~ %s", s1, s2);
+
+	g_date_time_unref(a);
+	g_date_time_unref(b);
+	g_date_time_unref(la);
+	g_date_time_unref(lb);
+	g_time_zone_unref(tz);
+	return out;
 }
 
 /* evblock_free - release an event block; NULL is fine */

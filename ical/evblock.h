@@ -6,6 +6,10 @@
  *	    gint64 now, struct evblock **ev_out,
  *	    struct evblock_error *err_out);
  *	void evblock_free(struct evblock *ev);
+ *	char *evblock_days_text(gint64 start, gint64 end, const char *tzid);
+ *	gint64 evblock_date_local(gint64 utc_day, const char *tzid);
+ *	gint64 evblock_remind_at(gint64 start, bool is_all_day,
+ *	    const char *tzid, int hours);
  * DESCRIPTION
  *	evblock_parse() reads the "Key: value" lines at the top of a post
  *	(SPEC "Events and RSVP"), English or Korean keys in any order:
@@ -20,14 +24,33 @@
  *	Dec 16 2pm, 2026년 12월 16일 (수) 오후 2시~5시, 12월 16일 오후 2시
  *	30분, 16일 14시, 12/16~12/18; a weekday in the text must match the
  *	date. A date without a year is the next such date (today counts), a
- *	day alone the next such day of a month. A date alone is an all-day
- *	event; a missing end time is start + 2 hours; an end hour without
+ *	day alone the next such day of a month. A date without a time is an
+ *	all-day event, and so is a date followed by 종일, 하루 종일, 온종일,
+ *	all day or all-day (in parentheses or not); a range of dates without
+ *	times is a multi-day one: 10월 9일~10일, 2027년 10월 9일(토)~11일(월),
+ *	10월 30일 ~ 11월 1일, Oct 9-11, October 9 to 11, 2027-10-09 to
+ *	2027-10-11. An end written as a day alone is in the start's month, so
+ *	10월 9일~8일 is backwards, not November 8. An event lasts at most
+ *	EVBLOCK_MAX_DAYS days (10월 1일~31일). A missing end time is
+ *	start + 2 hours; an end hour without
  *	오전/오후/am/pm takes the start's when that keeps it after the start.
  *	The zone is default_tz unless one is named: KST, JST, UTC, GMT,
  *	an IANA name such as Asia/Seoul, or an offset such as +09:00.
  *	Capacity is 80, 80명, 80 seats, or unlimited/무제한 (0). RSVP-By is
  *	a date with an optional time; a date alone closes at the end of that
  *	day, or at the start when it is the event's own day.
+ *
+ *	evblock_days_text() writes the local dates of an all-day event
+ *	(start and end as evblock gives them) as "2027-10-09" or
+ *	"2027-10-09 ~ 2027-10-11" (the last day, not the exclusive end).
+ *	evblock_date_local() turns a calendar's DATE, which iCalendar
+ *	parsing gives as that day's UTC midnight, into the same day's
+ *	midnight in tzid. evblock_remind_at() is when a reminder set
+ *	hours ahead is due: hours before a timed event; for an all-day
+ *	event at EVBLOCK_REMIND_HOUR (18:00) local time on the day
+ *	ceil(hours / 24) days (at least one) before its first day, so the
+ *	reminder comes the evening before and not at midnight. An unknown
+ *	tzid counts as UTC.
  *
  *	A post with no block, or a block with neither an Event nor a When
  *	key, is success with *ev_out = NULL. A block that cannot be used
@@ -78,6 +101,7 @@ enum evblock_reason {
 	EVBLOCK_BAD_DEADLINE,
 	EVBLOCK_DEADLINE_PAST,
 	EVBLOCK_DEADLINE_AFTER_START,
+	EVBLOCK_TOO_LONG, /* more than EVBLOCK_MAX_DAYS days */
 };
 
 struct evblock {
@@ -104,5 +128,12 @@ struct evblock_error {
 bool evblock_parse(const char *text_utf8, const char *default_tz, gint64 now,
     struct evblock **ev_out, struct evblock_error *err_out);
 void evblock_free(struct evblock *ev);
+char *evblock_days_text(gint64 start, gint64 end, const char *tzid);
+gint64 evblock_date_local(gint64 utc_day, const char *tzid);
+gint64 evblock_remind_at(
+    gint64 start, bool is_all_day, const char *tzid, int hours);
+
+/* An all-day event's reminder comes at this local hour (see above). */
+#define EVBLOCK_REMIND_HOUR 18
 
 #endif

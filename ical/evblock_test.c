@@ -110,6 +110,34 @@ static const struct when_case when_cases[] = {
     {"2026-12-01", 0, "2026-12-01 00:00", "2026-12-02 00:00", TZ, true},
     {"2026-12-16 10:00 ~ 2026-12-17 16:00", 0, "2026-12-16 10:00",
 	"2026-12-17 16:00", TZ, false},
+    /* All-day words and day ranges as organizers write them (issue 12). */
+    {"2027년 10월 9일 (토) 종일", 0, "2027-10-09 00:00", "2027-10-10 00:00", TZ,
+	true},
+    {"2027년 10월 9일 하루 종일", 0, "2027-10-09 00:00", "2027-10-10 00:00", TZ,
+	true},
+    {"10월 9일 하루종일", 0, "2027-10-09 00:00", "2027-10-10 00:00", TZ, true},
+    {"10월 9일 온종일", 0, "2027-10-09 00:00", "2027-10-10 00:00", TZ, true},
+    {"10월 9일 (종일)", 0, "2027-10-09 00:00", "2027-10-10 00:00", TZ, true},
+    {"10월 9일~10일", 0, "2027-10-09 00:00", "2027-10-11 00:00", TZ, true},
+    {"2027년 10월 9일(토)~11일(월)", 0, "2027-10-09 00:00", "2027-10-12 00:00",
+	TZ, true},
+    {"2027년 10월 9일 (토) ~ 11일 (월) 종일", 0, "2027-10-09 00:00",
+	"2027-10-12 00:00", TZ, true},
+    {"10월 30일 ~ 11월 1일", 0, "2027-10-30 00:00", "2027-11-02 00:00", TZ,
+	true},
+    {"Oct 9 2027 all day", 0, "2027-10-09 00:00", "2027-10-10 00:00", TZ, true},
+    {"October 9, 2027 (all-day)", 0, "2027-10-09 00:00", "2027-10-10 00:00", TZ,
+	true},
+    {"Oct 9-11", 0, "2027-10-09 00:00", "2027-10-12 00:00", TZ, true},
+    {"October 9 to 11", 0, "2027-10-09 00:00", "2027-10-12 00:00", TZ, true},
+    {"Sat, Oct 9 - Mon, Oct 11, 2027", 0, "2027-10-09 00:00",
+	"2027-10-12 00:00", TZ, true},
+    {"2027-10-09 to 2027-10-11", 0, "2027-10-09 00:00", "2027-10-12 00:00", TZ,
+	true},
+    {"2027-10-09 to 2027-10-11 UTC", 0, "2027-10-09 00:00", "2027-10-12 00:00",
+	"UTC", true},
+    /* The longest range: 31 days. */
+    {"12월 1일~31일", 0, "2026-12-01 00:00", "2027-01-01 00:00", TZ, true},
     /* Named zones. */
     {"2026-12-16 14:00 KST", 0, "2026-12-16 14:00", "2026-12-16 16:00",
 	"Asia/Seoul", false},
@@ -156,6 +184,17 @@ static const struct err_case err_cases[] = {
     {EV "When: 2026-12-16 14:00-14:00\n", 0, 2, EVBLOCK_END_BEFORE_START},
     {EV "When: 12월 16일 오후 2시~1시\n", 0, 2, EVBLOCK_END_BEFORE_START},
     {EV "When: 12/18~12/16\n", 0, 2, EVBLOCK_END_BEFORE_START},
+    {EV "When: 10월 9일~8일\n", 0, 2, EVBLOCK_END_BEFORE_START},
+    {EV "When: Oct 9-8\n", 0, 2, EVBLOCK_END_BEFORE_START},
+    {EV "When: 12월 1일~1월 1일\n", 0, 2, EVBLOCK_TOO_LONG},
+    {EV "When: 2026-12-16 10:00 ~ 2027-01-20 10:00\n", 0, 2, EVBLOCK_TOO_LONG},
+    {EV "When: 10월 9일 종일 14:00\n", 0, 2, EVBLOCK_BAD_DATE},
+    {EV "When: 10월 9일 14:00 종일\n", 0, 2, EVBLOCK_BAD_DATE},
+    {EV "When: 10월 9일 반종일\n", 0, 2, EVBLOCK_BAD_DATE},
+    {EV "When: Oct 9 all\n", 0, 2, EVBLOCK_BAD_DATE},
+    {EV "When: 10월 9일 (종일\n", 0, 2, EVBLOCK_BAD_DATE},
+    {EV "When: 2027년 10월 9일(토)~11일(화)\n", 0, 2, EVBLOCK_WEEKDAY_MISMATCH},
+    {EV "When: Oct 9-32\n", 0, 2, EVBLOCK_NO_SUCH_DATE},
     {EV "When: 2026-11-30 14:00\n", 0, 2, EVBLOCK_PAST},
     {EV "When: 2025-12-16\n", 0, 2, EVBLOCK_PAST},
     {EV "When: 12/1 08:00\n", 0, 2, EVBLOCK_PAST},
@@ -410,6 +449,40 @@ test_long_line(void)
 	g_string_free(s, TRUE);
 }
 
+/* All-day helpers: the dates shown, a calendar's DATE in the event's
+ * zone, and when the reminder comes (18:00 local the day before). */
+static void
+test_all_day_helpers(void)
+{
+	/* 2027-10-09 00:00 and 2027-10-12 00:00 in Seoul. */
+	const gint64 s = G_GINT64_CONSTANT(1823007600);
+	const gint64 e = G_GINT64_CONSTANT(1823266800);
+	static const struct {
+		int hours;
+		gint64 want;
+	} remind[] = {
+	    {1, G_GINT64_CONSTANT(1822986000)}, /* 10-08 18:00 */
+	    {24, G_GINT64_CONSTANT(1822986000)},
+	    {0, G_GINT64_CONSTANT(1822986000)},
+	    {25, G_GINT64_CONSTANT(1822899600)}, /* 10-07 18:00 */
+	};
+	g_autofree char *range = evblock_days_text(s, e, TZ);
+	g_autofree char *one = evblock_days_text(s, s + 86400, TZ);
+
+	g_assert_cmpstr(range, ==, "2027-10-09 ~ 2027-10-11");
+	g_assert_cmpstr(one, ==, "2027-10-09");
+	/* 20271009 read as UTC midnight is the 9th in Seoul and New York. */
+	g_assert_cmpint(
+	    evblock_date_local(G_GINT64_CONSTANT(1823040000), TZ), ==, s);
+	g_assert_cmpint(evblock_date_local(
+			    G_GINT64_CONSTANT(1823040000), "America/New_York"),
+	    ==, G_GINT64_CONSTANT(1823054400));
+	for (size_t i = 0; i < G_N_ELEMENTS(remind); i++)
+		g_assert_cmpint(evblock_remind_at(s, true, TZ, remind[i].hours),
+		    ==, remind[i].want);
+	g_assert_cmpint(evblock_remind_at(s, false, TZ, 3), ==, s - 3 * 3600);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -432,5 +505,6 @@ main(int argc, char **argv)
 	g_test_add_func("/evblock/keys", test_keys);
 	g_test_add_func("/evblock/bad_default_zone", test_bad_default_zone);
 	g_test_add_func("/evblock/long_line", test_long_line);
+	g_test_add_func("/evblock/all_day_helpers", test_all_day_helpers);
 	return g_test_run();
 }

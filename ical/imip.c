@@ -171,7 +171,7 @@ event_valid(const struct imip_event *ev, const char *att_addr,
 	    ev->dtstamp > IMIP_MAX_TIME)
 		return moim_fail(
 		    err, MOIM_ERR_INPUT, "event time out of range");
-	if (ev->is_all_day ? ev->end < ev->start : ev->end <= ev->start)
+	if (ev->end <= ev->start)
 		return moim_fail(err, MOIM_ERR_INPUT,
 		    "event ends before it "
 		    "starts");
@@ -331,7 +331,7 @@ vevent_new(const struct imip_event *ev, icaltimezone *zone, enum imip_method m,
 	icalcomponent_add_property(
 	    ve, time_prop(ICAL_DTSTART_PROPERTY, ev->start, 0, ev, zone));
 	icalcomponent_add_property(
-	    ve, time_prop(ICAL_DTEND_PROPERTY, ev->end, 1, ev, zone));
+	    ve, time_prop(ICAL_DTEND_PROPERTY, ev->end, 0, ev, zone));
 	add_text(ve, icalproperty_new_summary, ev->summary);
 	add_text(ve, icalproperty_new_location, ev->location);
 	add_text(ve, icalproperty_new_description, ev->description);
@@ -862,7 +862,8 @@ read_times(icalcomponent *ve, struct imip_reply *r)
 	else if (icaltime_is_utc(s))
 		r->event.tzid = "UTC";
 	r->event.start = utc_seconds(s);
-	r->event.end = r->event.start;
+	/* RFC 5545 3.6.1: a DATE start without an end lasts that day. */
+	r->event.end = r->event.start + (s.is_date ? 86400 : 0);
 	if (!icaltime_is_null_time(e) && icaltime_is_valid_time(e))
 		r->event.end = utc_seconds(e);
 }

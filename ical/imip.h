@@ -132,7 +132,10 @@ struct imip_event {
 	const char *location; /* UTF-8, NULL for none */
 	const char *description; /* UTF-8, NULL for none */
 	int64_t start; /* UTC seconds; all-day: any instant of the day */
-	int64_t end; /* UTC seconds, after start; all-day: of the last day */
+	/* UTC seconds, after start; all-day: any instant of the day after
+	 * the last one (DTEND is exclusive, RFC 5545 3.6.1), as evblock's
+	 * next local midnight is; a parsed DATE is read as UTC midnight */
+	int64_t end;
 	const char *tzid; /* IANA zone, "Asia/Seoul"; NULL or "UTC": UTC */
 	bool is_all_day;
 	const char *organizer_addr; /* L-rsvp+EVENT@D */

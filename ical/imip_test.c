@@ -125,6 +125,19 @@ check_people(icalcomponent *ve)
 	    ==, "대덕 AI 모임");
 }
 
+/* assert_times - ics is well formed and holds both lines whole */
+static void
+assert_times(const char *ics, const char *dtstart, const char *dtend)
+{
+	g_autofree char *a = g_strdup_printf("\r\n%s\r\n", dtstart);
+	g_autofree char *b = g_strdup_printf("\r\n%s\r\n", dtend);
+
+	g_assert_nonnull(ics);
+	check_lines(ics);
+	g_assert_nonnull(strstr(ics, a));
+	g_assert_nonnull(strstr(ics, b));
+}
+
 /* test_request_parsed_back - libical reads our REQUEST as we meant it */
 static void
 test_request_parsed_back(void)
@@ -134,12 +147,8 @@ test_request_parsed_back(void)
 	icalcomponent *cal, *ve, *vtz;
 	struct icaltimetype tt;
 
-	g_assert_nonnull(ics);
-	check_lines(ics);
-	g_assert_nonnull(
-	    strstr(ics, "\r\nDTSTART;TZID=Asia/Seoul:20261216T140000\r\n"));
-	g_assert_nonnull(
-	    strstr(ics, "\r\nDTEND;TZID=Asia/Seoul:20261216T170000\r\n"));
+	assert_times(ics, "DTSTART;TZID=Asia/Seoul:20261216T140000",
+	    "DTEND;TZID=Asia/Seoul:20261216T170000");
 	cal = parse_back(ics);
 	g_assert_cmpint(icalcomponent_get_method(cal), ==, ICAL_METHOD_REQUEST);
 	vtz = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT);
@@ -206,7 +215,7 @@ test_request_all_day_and_utc(void)
 	/* 23:30 UTC on the 15th is already the 16th in Seoul. */
 	ev.is_all_day = true;
 	ev.start = FORUM_START - 5 * 3600 - 1800;
-	ev.end = ev.start;
+	ev.end = ev.start + 86400;
 	day = imip_request(&ev, MEMBER, NULL, NULL);
 	g_assert_nonnull(strstr(day, "\r\nDTSTART;VALUE=DATE:20261216\r\n"));
 	g_assert_nonnull(strstr(day, "\r\nDTEND;VALUE=DATE:20261217\r\n"));
@@ -218,6 +227,61 @@ test_request_all_day_and_utc(void)
 	g_assert_nonnull(strstr(utc, "\r\nDTSTART:20261216T050000Z\r\n"));
 	g_assert_null(strstr(utc, "VTIMEZONE"));
 	icalcomponent_free(parse_back(utc));
+}
+
+/* test_all_day_range - a 9~11 range (local midnights in Seoul, end
+ * exclusive) is DATE-valued in REQUEST and CANCEL, with no VTIMEZONE,
+ * and a calendar's DATE values read back as UTC midnights */
+static void
+test_all_day_range(void)
+{
+	static const struct {
+		const char *method;
+		char *(*make)(const struct imip_event *, const char *,
+		    const char *, GError **);
+	} kinds[] = {{"REQUEST", imip_request}, {"CANCEL", imip_cancel}};
+	struct imip_event ev = forum_event();
+
+	ev.is_all_day = true;
+	ev.start = INT64_C(1823007600); /* 2027-10-09 00:00 KST */
+	ev.end = INT64_C(1823266800); /* 2027-10-12 00:00 KST */
+	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+		g_autofree char *ics = kinds[i].make(&ev, MEMBER, NULL, NULL);
+		struct imip_reply *r = NULL;
+
+		assert_times(ics, "DTSTART;VALUE=DATE:20271009",
+		    "DTEND;VALUE=DATE:20271012");
+		g_assert_null(strstr(ics, "VTIMEZONE"));
+		g_assert_null(strstr(ics, "TZID"));
+		g_assert_true(
+		    imip_parse(ics, strlen(ics), kinds[i].method, &r, NULL));
+		g_assert_true(r->has_time);
+		g_assert_true(r->event.is_all_day);
+		g_assert_cmpint(r->event.start, ==, INT64_C(1823040000));
+		g_assert_cmpint(r->event.end, ==, INT64_C(1823299200));
+		imip_reply_free(r);
+	}
+}
+
+/* test_all_day_no_dtend - a calendar's DATE start without DTEND is one
+ * day long (RFC 5545 3.6.1) */
+static void
+test_all_day_no_dtend(void)
+{
+	static const char ics[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n"
+	    "METHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:day@example.net\r\n"
+	    "DTSTAMP:20261126T010203Z\r\n"
+	    "DTSTART;VALUE=DATE:20271009\r\nSUMMARY:Day\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	struct imip_reply *r = NULL;
+
+	g_assert_true(imip_parse(ics, strlen(ics), NULL, &r, NULL));
+	g_assert_true(r->has_time);
+	g_assert_true(r->event.is_all_day);
+	g_assert_cmpint(r->event.start, ==, INT64_C(1823040000));
+	g_assert_cmpint(r->event.end, ==, INT64_C(1823040000) + 86400);
+	imip_reply_free(r);
 }
 
 /* test_request_neutralised - controls in texts and names stay inside
@@ -973,6 +1037,8 @@ main(int argc, char **argv)
 	g_test_add_func("/imip/request_read_back", test_request_read_back);
 	g_test_add_func(
 	    "/imip/request_all_day_and_utc", test_request_all_day_and_utc);
+	g_test_add_func("/imip/all_day_range", test_all_day_range);
+	g_test_add_func("/imip/all_day_no_dtend", test_all_day_no_dtend);
 	g_test_add_func("/imip/request_neutralised", test_request_neutralised);
 	g_test_add_func("/imip/cancel", test_cancel);
 	g_test_add_func("/imip/request_refused", test_request_refused);

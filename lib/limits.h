@@ -107,6 +107,9 @@
 #define EVBLOCK_MAX_CAPACITY 100000
 /* An event further ahead than this is a typo in the year. */
 #define EVBLOCK_MAX_YEARS 5
+/* An event's length: a month of days ("10월 1일~31일"); longer is a typo in
+ * a date, not a meeting. */
+#define EVBLOCK_MAX_DAYS 31
 
 /* RSVP replies (ical/rsvptext). A reply's new text is on top; a 64 KiB
  * answer is not a reply. */

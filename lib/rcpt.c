@@ -5,21 +5,27 @@
 #include <string.h>
 
 #include "rcpt.h"
+#include "token.h"
+
+/* The longest extension moim writes after '+': a token (lib/token), or an
+ * event id in decimal (at most 19 digits for a positive gint64). */
+#define RCPT_EVENT_ID_MAX (sizeof("9223372036854775807") - 1)
 
 struct suffix {
 	const char *suffix;
 	enum rcpt_kind kind;
 	bool ext_required, ext_allowed;
+	size_t ext_max; /* longest extension moim itself writes */
 };
 
 static const struct suffix suffixes[] = {
-    {"-request", RCPT_REQUEST, false, false},
-    {"-subscribe", RCPT_SUBSCRIBE, false, false},
-    {"-unsubscribe", RCPT_UNSUBSCRIBE, false, true},
-    {"-confirm", RCPT_CONFIRM, true, true},
-    {"-owner", RCPT_OWNER, false, false},
-    {"-bounces", RCPT_BOUNCES, false, true},
-    {"-rsvp", RCPT_RSVP, true, true},
+    {"-request", RCPT_REQUEST, false, false, 0},
+    {"-subscribe", RCPT_SUBSCRIBE, false, false, 0},
+    {"-unsubscribe", RCPT_UNSUBSCRIBE, false, true, TOKEN_ADDR_MAX},
+    {"-confirm", RCPT_CONFIRM, true, true, TOKEN_ADDR_MAX},
+    {"-owner", RCPT_OWNER, false, false, 0},
+    {"-bounces", RCPT_BOUNCES, false, true, TOKEN_ADDR_MAX},
+    {"-rsvp", RCPT_RSVP, true, true, RCPT_EVENT_ID_MAX},
 };
 
 static const char *const kind_names[] = {"post", "request", "subscribe",
@@ -73,6 +79,26 @@ rcpt_kind_suffix(enum rcpt_kind k)
 		if (suffixes[i].kind == k)
 			return suffixes[i].suffix;
 	return "";
+}
+
+/* rcpt_list_local_max - the longest list name whose every address fits */
+size_t
+rcpt_list_local_max(enum rcpt_kind *longest_out)
+{
+	size_t worst = 0, i;
+
+	for (i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+		const struct suffix *sf = &suffixes[i];
+		size_t n = strlen(sf->suffix) +
+		    (sf->ext_allowed ? 1 + sf->ext_max : 0);
+
+		if (n > worst) {
+			worst = n;
+			if (longest_out != NULL)
+				*longest_out = sf->kind;
+		}
+	}
+	return MOIM_MAX_LOCALPART - worst;
 }
 
 /* rcpt_kind_name - a word for logs */

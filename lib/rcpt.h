@@ -5,6 +5,8 @@
  *	bool rcpt_split(const char *local, struct rcpt_parts *p_out);
  *	const char *rcpt_kind_suffix(enum rcpt_kind k);
  *	bool rcpt_is_reserved_local(const char *local);
+size_t rcpt_list_local_max(enum rcpt_kind *longest_out);
+ *	size_t rcpt_list_local_max(enum rcpt_kind *longest_out);
  * DESCRIPTION
  *	SPEC "Addresses of a list L@D": L, L-request, L-subscribe,
  *	L-unsubscribe, L-confirm+TOKEN, L-owner, L-bounces+TOKEN,
@@ -16,6 +18,14 @@
  *	store and leaves t_out->list NULL when neither reading names a list.
  *	An extension ("+...") is allowed only where
  *	SPEC puts one (confirm, bounces, rsvp, unsubscribe).
+ *
+ *	rcpt_list_local_max() is the longest list name L for which every
+ *	address moim makes from it (L-unsubscribe+TOKEN, L-confirm+TOKEN,
+ *	L-bounces+TOKEN, L-rsvp+EVENT, ...) stays within MOIM_MAX_LOCALPART,
+ *	with tokens as long as TOKEN_ADDR_MAX; *longest_out (if not NULL)
+ *	names the kind of the longest address. Postfix's XVERP form
+ *	L-bounces+user=domain carries a member's address and is not bounded
+ *	by it.
  * INPUT AND LIMITS
  *	local is untrusted: at most MOIM_MAX_LOCALPART bytes.
  * THREADS
@@ -25,6 +35,7 @@
 #define MOIM_RCPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "limits.h"
 #include "store.h"
@@ -53,6 +64,7 @@ bool rcpt_split(const char *local, struct rcpt_parts *p_out);
 const char *rcpt_kind_suffix(enum rcpt_kind k);
 const char *rcpt_kind_name(enum rcpt_kind k);
 bool rcpt_is_reserved_local(const char *local);
+size_t rcpt_list_local_max(enum rcpt_kind *longest_out);
 
 /* What a recipient resolves to: the list (owned) and the reading. */
 struct rcpt_target {

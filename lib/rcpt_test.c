@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rcpt.h"
+#include "token.h"
 
 static void
 test_table(void)
@@ -83,6 +84,28 @@ test_reserved(void)
 	g_assert_cmpstr(rcpt_kind_name(RCPT_RSVP), ==, "rsvp");
 }
 
+/* The longest list name, with its longest address, is still read back. */
+static void
+test_list_local_max(void)
+{
+	enum rcpt_kind longest = RCPT_POST;
+	size_t max = rcpt_list_local_max(&longest);
+	g_autofree char *name = g_strnfill(max, 'a');
+	g_autofree char *tok = g_strnfill(TOKEN_ADDR_MAX, 'b');
+	g_autofree char *local = g_strconcat(name, "-unsubscribe+", tok, NULL);
+	g_autofree char *over = g_strconcat("a", local, NULL);
+	struct rcpt_parts p;
+
+	g_assert_cmpuint(max, ==, 19);
+	g_assert_cmpint(longest, ==, RCPT_UNSUBSCRIBE);
+	g_assert_cmpuint(strlen(local), ==, MOIM_MAX_LOCALPART);
+	g_assert_true(rcpt_split(local, &p));
+	g_assert_cmpint(p.kind, ==, RCPT_UNSUBSCRIBE);
+	g_assert_cmpstr(p.list, ==, name);
+	g_assert_cmpstr(p.ext, ==, tok);
+	g_assert_false(rcpt_split(over, &p));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -90,5 +113,6 @@ main(int argc, char **argv)
 	g_test_add_func("/rcpt/table", test_table);
 	g_test_add_func("/rcpt/overlong", test_overlong);
 	g_test_add_func("/rcpt/reserved", test_reserved);
+	g_test_add_func("/rcpt/list-local-max", test_list_local_max);
 	return g_test_run();
 }

@@ -265,7 +265,53 @@ static const char *const migrations[] = {
     "ALTER TABLE pending ADD COLUMN command TEXT;",
     /* 6 -> 7: the owner's view of a member finds its last bounce. */
     "CREATE INDEX bounces_member ON bounces (member_id, id);",
+    /* 7 -> 8: one-line texts (store_text_line) stored before it existed
+     * lose their line breaks, so their events' answers can be confirmed
+     * again. */
+    "UPDATE events SET"
+    " title = replace(replace(replace(title, char(13, 10), ' '),"
+    "  char(13), ' '), char(10), ' '),"
+    " location = replace(replace(replace(location, char(13, 10), ' '),"
+    "  char(13), ' '), char(10), ' '),"
+    " organizer_name = replace(replace(replace(organizer_name,"
+    "  char(13, 10), ' '), char(13), ' '), char(10), ' ');"
+    "UPDATE rsvps SET display_name = replace(replace(replace(display_name,"
+    "  char(13, 10), ' '), char(13), ' '), char(10), ' ');",
 };
+
+/* store_text_line - s with each run of control characters as one space */
+char *
+store_text_line(const char *s)
+{
+	GString *out;
+	const guchar *p;
+	bool in_run = false;
+
+	if (s == NULL)
+		return NULL;
+	out = g_string_sized_new(strlen(s));
+	for (p = (const guchar *)s; *p != '\0';) {
+		size_t n = 0;
+
+		if (*p < 0x20 || *p == 0x7f)
+			n = 1;
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			n = 2; /* C1 */
+		else if (p[0] == 0xe2 && p[1] == 0x80 &&
+		    (p[2] == 0xa8 || p[2] == 0xa9))
+			n = 3; /* line and paragraph separators */
+		if (n == 0) {
+			g_string_append_c(out, (char)*p++);
+			in_run = false;
+			continue;
+		}
+		if (!in_run)
+			g_string_append_c(out, ' ');
+		in_run = true;
+		p += n;
+	}
+	return g_string_free(out, FALSE);
+}
 
 /* store_errf - convert the connection's SQLite error into a GError */
 bool
@@ -885,12 +931,12 @@ store_member_add(struct store *s, gint64 list_id, const char *address,
     const char *display_name, enum store_role role, enum store_mode mode,
     gint64 now, bool *added_out, GError **err)
 {
+	g_autofree char *name = store_text_line(display_name);
 	sqlite3_stmt *st = sq_stmt(s, err,
 	    "INSERT INTO members (list_id, address, display_name, role, mode,"
 	    " created) VALUES (?, ?, ?, ?, ?, ?)"
 	    " ON CONFLICT (list_id, address) DO NOTHING",
-	    "ittiii", list_id, address, display_name, (gint64)role,
-	    (gint64)mode, now);
+	    "ittiii", list_id, address, name, (gint64)role, (gint64)mode, now);
 
 	if (!sq_done(s, st, err))
 		return false;
@@ -1198,11 +1244,13 @@ store_pending_add(struct store *s, gint64 list_id, enum store_pending_kind kind,
     const char *address, const char *display_name, gint64 now, gint64 expires,
     gint64 *id_out, GError **err)
 {
+	g_autofree char *name = store_text_line(display_name);
+
 	if (!sq_done(s,
 		sq_stmt(s, err,
 		    "INSERT INTO pending (list_id, kind, address, display_name,"
 		    " created, expires) VALUES (?, ?, ?, ?, ?, ?)",
-		    "iittii", list_id, (gint64)kind, address, display_name, now,
+		    "iittii", list_id, (gint64)kind, address, name, now,
 		    expires),
 		err))
 		return false;

@@ -9,6 +9,7 @@
  *	bool store_commit(struct store *s, GError **err);
  *	void store_rollback(struct store *s);
  *	(and one function per operation below)
+ *	char *store_text_line(const char *s);
  * DESCRIPTION
  *	The store is the only module that speaks SQL, and its interface
  *	carries no SQLite types, so that another backend can be added for
@@ -22,6 +23,14 @@
  *	they nest inside such a transaction.
  *
  *	Lookups that find nothing succeed with *x_out = NULL.
+ *
+ *	Texts that are shown on one line (an event's title, place and
+ *	organizer's name, a member's, attendee's or pending sender's name)
+ *	are stored through store_text_line(): each run of control characters
+ *	in them (CR, LF, TAB, other C0 and C1 controls, DEL, U+2028, U+2029)
+ *	becomes one space, so that a title from an iCalendar SUMMARY with an
+ *	escaped newline can still go into a Subject. Descriptions keep their
+ *	lines.
  * OWNERSHIP
  *	Structs returned through _out belong to the caller and are freed with
  *	their _free function; arrays own their elements.
@@ -47,7 +56,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -59,6 +68,9 @@ enum store_role { STORE_ROLE_MEMBER, STORE_ROLE_MODERATOR, STORE_ROLE_OWNER };
 enum store_mode { STORE_MODE_REGULAR, STORE_MODE_DIGEST, STORE_MODE_NOMAIL };
 
 struct store;
+
+/* A new copy of s (NULL for NULL) on one line; see DESCRIPTION. */
+char *store_text_line(const char *s);
 
 struct store *store_open(const char *path, enum store_access acc, GError **err);
 void store_close(struct store *s);

@@ -78,6 +78,9 @@ bool
 store_event_add(struct store *s, const struct store_event *ev, gint64 now,
     gint64 *id_out, GError **err)
 {
+	g_autofree char *title = store_text_line(ev->title);
+	g_autofree char *location = store_text_line(ev->location);
+	g_autofree char *org_name = store_text_line(ev->organizer_name);
 	gint64 id;
 	bool ok;
 
@@ -90,11 +93,11 @@ store_event_add(struct store *s, const struct store_event *ev, gint64 now,
 		" organizer, organizer_name, state, message_id, created,"
 		" source_uid, crasher_policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
 		" ?, ?, ?, ?, ?, 'active', ?, ?, ?, coalesce(?, 'hold'))",
-		"ttiiitttiiitttitt", ev->uid, ev->title, ev->starts, ev->ends,
-		(gint64)ev->is_all_day, ev->tzid, ev->location, ev->description,
+		"ttiiitttiiitttitt", ev->uid, title, ev->starts, ev->ends,
+		(gint64)ev->is_all_day, ev->tzid, location, ev->description,
 		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
-		ev->organizer, ev->organizer_name, ev->message_id, now,
-		ev->source_uid, ev->crashers),
+		ev->organizer, org_name, ev->message_id, now, ev->source_uid,
+		ev->crashers),
 	    err);
 	id = sqlite3_last_insert_rowid(s->db);
 	ok = ok &&
@@ -112,14 +115,17 @@ store_event_add(struct store *s, const struct store_event *ev, gint64 now,
 bool
 store_event_update(struct store *s, const struct store_event *ev, GError **err)
 {
+	g_autofree char *title = store_text_line(ev->title);
+	g_autofree char *location = store_text_line(ev->location);
+
 	return sq_done(s,
 	    sq_stmt(s, err,
 		"UPDATE events SET title = ?, starts = ?, ends = ?,"
 		" all_day = ?, tzid = ?, location = ?, description = ?,"
 		" capacity = ?, rsvp_by = ?, sequence = ?, state = ?,"
 		" crasher_policy = coalesce(?, crasher_policy) WHERE id = ?",
-		"tiiitttiiitti", ev->title, ev->starts, ev->ends,
-		(gint64)ev->is_all_day, ev->tzid, ev->location, ev->description,
+		"tiiitttiiitti", title, ev->starts, ev->ends,
+		(gint64)ev->is_all_day, ev->tzid, location, ev->description,
 		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
 		ev->state, ev->crashers, ev->id),
 	    err);
@@ -403,6 +409,8 @@ store_rsvp_get(struct store *s, gint64 event_id, const char *address,
 bool
 store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err)
 {
+	g_autofree char *name = store_text_line(r->display_name);
+
 	return sq_done(s,
 	    sq_stmt(s, err,
 		"INSERT INTO rsvps (event_id, address, display_name, answer,"
@@ -413,9 +421,9 @@ store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err)
 		" answer = excluded.answer, headcount = excluded.headcount,"
 		" status = excluded.status, source = excluded.source,"
 		" updated = excluded.updated, waitlisted = excluded.waitlisted",
-		"itttittii", r->event_id, r->address, r->display_name,
-		r->answer, (gint64)r->headcount, r->status, r->source,
-		r->updated, r->queued),
+		"itttittii", r->event_id, r->address, name, r->answer,
+		(gint64)r->headcount, r->status, r->source, r->updated,
+		r->queued),
 	    err);
 }
 

@@ -605,6 +605,93 @@ test_digest(struct fixture *fx, gconstpointer data)
 	g_assert_no_error(e);
 }
 
+/* One-line texts: every run of control characters is one space. */
+static void
+test_text_line(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"Forum\nDay 1", "Forum Day 1"},
+	    {"Forum\r\nDay 1", "Forum Day 1"},
+	    {"a\tb\x7f\x01"
+	     "c",
+		"a b c"},
+	    {"\n행사\n", " 행사 "},
+	    {"a\xc2\x85"
+	     "b",
+		"a b"}, /* NEL, a C1 control */
+	    {"a\xe2\x80\xa8"
+	     "b\xe2\x80\xa9"
+	     "c",
+		"a b c"},
+	    {"a\xc2\xa0"
+	     "b",
+		"a\xc2\xa0"
+		"b"}, /* no-break space stays */
+	    {"plain", "plain"},
+	    {"", ""},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = store_text_line(cases[i].in);
+
+		g_assert_cmpstr(got, ==, cases[i].want);
+	}
+	g_assert_null(store_text_line(NULL));
+}
+
+/* An event's title, place and organizer's name, and an attendee's name,
+ * are stored on one line whatever the caller passes. */
+static void
+test_event_text_line(struct fixture *fx, gconstpointer data)
+{
+	GError *e = NULL;
+	gint64 l = mklist(fx->s, "ev"), id;
+	struct store_event ev = {.list_id = l,
+	    .uid = "u1@lists.example.org",
+	    .title = "Forum\nDay 1",
+	    .starts = 2000,
+	    .ends = 3000,
+	    .tzid = "Asia/Seoul",
+	    .location = "Hall\r\nB",
+	    .description = "line 1\nline 2",
+	    .organizer = "org@example.net",
+	    .organizer_name = "Kim\nJi"};
+	struct store_rsvp r = {.address = "a@example.net",
+	    .display_name = "A\nB",
+	    .answer = "accepted",
+	    .headcount = 1,
+	    .status = "attending",
+	    .source = "imip"};
+	struct store_event *got = NULL;
+	struct store_rsvp *rgot = NULL;
+
+	(void)data;
+	g_assert_true(store_event_add(fx->s, &ev, 1000, &id, &e));
+	g_assert_true(store_event_get(fx->s, id, &got, &e));
+	g_assert_no_error(e);
+	g_assert_cmpstr(got->title, ==, "Forum Day 1");
+	g_assert_cmpstr(got->location, ==, "Hall B");
+	g_assert_cmpstr(got->organizer_name, ==, "Kim Ji");
+	g_assert_cmpstr(got->description, ==, "line 1\nline 2");
+	g_free(got->title);
+	got->title = g_strdup("Forum\nDay 2");
+	g_free(got->state);
+	got->state = g_strdup("active");
+	g_assert_true(store_event_update(fx->s, got, &e));
+	store_event_free(got);
+	g_assert_true(store_event_get(fx->s, id, &got, &e));
+	g_assert_cmpstr(got->title, ==, "Forum Day 2");
+	store_event_free(got);
+	r.event_id = id;
+	g_assert_true(store_rsvp_put(fx->s, &r, &e));
+	g_assert_true(store_rsvp_get(fx->s, id, r.address, &rgot, &e));
+	g_assert_no_error(e);
+	g_assert_cmpstr(rgot->display_name, ==, "A B");
+	store_rsvp_free(rgot);
+}
+
 #define FX(path, fn)                                                           \
 	g_test_add(path, struct fixture, NULL, fx_setup, fn, fx_teardown)
 
@@ -625,6 +712,8 @@ main(int argc, char **argv)
 	FX("/store/digest", test_digest);
 	FX("/store/concurrent-reader", test_concurrent_reader);
 	FX("/store/archive", test_archive);
+	FX("/store/event-text-line", test_event_text_line);
 	g_test_add_func("/listset/table", test_listset);
+	g_test_add_func("/store/text-line", test_text_line);
 	return g_test_run();
 }

@@ -31,6 +31,9 @@
  *	bits. For id < 2^32 and expires < 2^34 a token has at most 32
  *	characters, so "L-confirm+TOKEN" fits a 64-octet local part for list
  *	names up to 23 octets; no token is longer than 48 characters.
+ *	TOKEN_ADDR_MAX (32) is the bound addresses are sized by: ids are
+ *	database row ids (below 2^35) and expiry times are at most a few
+ *	years ahead (below 2^34), so every token moim makes fits it.
  *
  *	token_decode() reads id and expires without checking the MAC, to
  *	find the row the MAC must then be checked against; upper case is
@@ -92,6 +95,9 @@
 #include <sys/types.h>
 
 struct token_key;
+
+/* The longest token for id < 2^35 and expires < 2^34 (see above). */
+#define TOKEN_ADDR_MAX 32
 
 struct token_key *token_key_load(const char *secret_file, GError **err);
 bool token_key_ensure(const char *secret_file, uid_t uid, gid_t gid,

@@ -305,6 +305,12 @@ test_length_bound(void)
 	g_assert_cmpuint(strlen(local), <=, MOIM_MAX_LOCALPART);
 	g_free(local);
 	g_free(t);
+	/* The bound list names are sized by (rcpt_list_local_max). */
+	t = token_make(k, PURPOSE, LIST, ADDRESS,
+	    (G_GUINT64_CONSTANT(1) << 35) - 1,
+	    (G_GINT64_CONSTANT(1) << 34) - 1);
+	g_assert_cmpuint(strlen(t), ==, TOKEN_ADDR_MAX);
+	g_free(t);
 	t = token_make(k, PURPOSE, LIST, ADDRESS, G_MAXUINT64, G_MININT64);
 	g_assert_cmpuint(strlen(t), <=, 48);
 	g_assert_cmpuint(strlen(t), <=, MOIM_MAX_TOKEN);

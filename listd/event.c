@@ -58,9 +58,10 @@ event_imip(const struct store_event *ev, const char *organizer_addr, gint64 now,
 	out->dtstamp = now;
 }
 
-/* when_text - "2026-12-16 14:00-17:00 (Asia/Seoul)" */
+/* when_text - "2026-12-16 14:00-17:00 (Asia/Seoul)"; all-day events as
+ * "2027-10-09 ~ 2027-10-11 종일 (Asia/Seoul)" in lang */
 static char *
-when_text(const struct store_event *ev)
+when_text(const struct store_event *ev, const char *lang)
 {
 	GTimeZone *tz = g_time_zone_new_identifier(ev->tzid);
 	GDateTime *u1 = g_date_time_new_from_unix_utc(ev->starts);
@@ -74,8 +75,10 @@ when_text(const struct store_event *ev)
 	a = g_date_time_to_timezone(u1, tz);
 	b = g_date_time_to_timezone(u2, tz);
 	if (ev->is_all_day) {
-		s1 = g_date_time_format(a, "%Y-%m-%d");
-		s2 = g_strdup("");
+		s1 = evblock_days_text(ev->starts, ev->ends, ev->tzid);
+		s2 = g_strdup(lang != NULL && strcmp(lang, "en") == 0
+			? ", all day"
+			: " 종일");
 	} else {
 		s1 = g_date_time_format(a, "%Y-%m-%d %H:%M");
 		s2 = g_date_time_format(b,
@@ -100,7 +103,7 @@ event_vars(struct job *j, const struct store_event *ev, const char *to)
 	GHashTable *v = notice_vars(j, to);
 
 	g_hash_table_insert(v, "event", g_strdup(ev->title));
-	g_hash_table_insert(v, "when", when_text(ev));
+	g_hash_table_insert(v, "when", when_text(ev, j->t.list->set.language));
 	g_hash_table_insert(
 	    v, "where", g_strdup(ev->location ? ev->location : "-"));
 	g_hash_table_insert(
@@ -425,6 +428,10 @@ adopt_update(struct job *j, struct store_event *ev, const struct imip_reply *r,
 			g_free(ev->tzid);
 			ev->tzid = g_strdup(x->tzid);
 		}
+		if (ev->is_all_day) {
+			ev->starts = evblock_date_local(x->start, ev->tzid);
+			ev->ends = evblock_date_local(x->end, ev->tzid);
+		}
 		j->result = "event updated by its calendar";
 	}
 	ev->sequence++;
@@ -463,6 +470,11 @@ adopt_new(struct job *j, const struct imip_reply *r, GError **err)
 	b.start = x->start;
 	b.end = x->end;
 	b.is_all_day = x->is_all_day;
+	if (b.is_all_day) {
+		/* A calendar's DATE values are days, not instants. */
+		b.start = evblock_date_local(x->start, b.tzid);
+		b.end = evblock_date_local(x->end, b.tzid);
+	}
 	ok = event_create(j, &b, x->uid, x->organizer_name, &ev, err) &&
 	    post_prepare(j, err) && invite_all(j, ev, err) &&
 	    post_archive(j, err);
@@ -728,8 +740,12 @@ tick_reminder(
 	bool marked, ok;
 	guint i, n;
 
+	/* An all-day event's reminder comes the evening before (18:00 in
+	 * its zone), not at midnight: see evblock_remind_at(). */
 	if (strcmp(ev->state, "active") != 0 || h <= 0 ||
-	    j->now < ev->starts - h * 3600 || j->now >= ev->starts)
+	    j->now < evblock_remind_at(
+			 ev->starts, ev->is_all_day, ev->tzid, (int)h) ||
+	    j->now >= ev->starts)
 		return true;
 	if (!store_event_marked(j->s, ev->id, "reminder", &marked, err))
 		return false;

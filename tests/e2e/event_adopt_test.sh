@@ -319,10 +319,14 @@ t_is "$(sql "SELECT tzid || ' ' || starts FROM events WHERE source_uid = '$OUID'
 #     copies keep what the organizer wrote
 PUID=seminar-20261229@example.net
 pics=$(printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 15.1//EN\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20261126T010203Z\r\nDTSTART;TZID=Asia/Seoul:20261229T100000\r\nDTEND;TZID=Asia/Seoul:20261229T120000\r\nSUMMARY:연말 논문 세미나\r\nLOCATION:KAIST N1 201호\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' $PUID | base64 -w 76)
-cat >"$E2E_DIR/msg/own-ics.eml" <<EOM
+# own_ics_post SUBJECT TEXT ICS-BASE64 - the organizer's post with TEXT
+# and a calendar attached
+own_ics_post()
+{
+	cat <<EOM
 From: =?UTF-8?B?$(printf '김조직' | base64 -w0)?= <$ORG>
 To: ai@$D
-Subject: =?UTF-8?B?$(printf '연말 논문 세미나 안내' | base64 -w0)?=
+Subject: $1
 Date: $(date -R)
 Message-ID: <own-ics.$(date +%s%N)@example.net>
 MIME-Version: 1.0
@@ -332,16 +336,20 @@ Content-Type: multipart/mixed; boundary="own"
 Content-Type: text/plain; charset=UTF-8
 Content-Transfer-Encoding: 8bit
 
-연말 논문 세미나 일정 첨부합니다. 발표 순서는 당일 정합니다.
+$2
 
 --own
-Content-Type: text/calendar; charset=UTF-8; name="seminar.ics"
-Content-Disposition: attachment; filename="seminar.ics"
+Content-Type: text/calendar; charset=UTF-8; name="event.ics"
+Content-Disposition: attachment; filename="event.ics"
 Content-Transfer-Encoding: base64
 
-$pics
+$3
 --own--
 EOM
+}
+own_ics_post "=?UTF-8?B?$(printf '연말 논문 세미나 안내' | base64 -w0)?=" \
+	"연말 논문 세미나 일정 첨부합니다. 발표 순서는 당일 정합니다." "$pics" \
+	>"$E2E_DIR/msg/own-ics.eml"
 send_mail $ORG "ai@$D" "$E2E_DIR/msg/own-ics.eml" || bail_out "send own ics"
 t_ok "alice gets the seminar" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "연말 논문 세미나")" -ge 1 ]'
@@ -379,4 +387,23 @@ f=$(newest_with alice@example.net "해커톤 안내")
 t_like "$(ics_of "$f" REQUEST)" "SUMMARY:겨울 해커톤" "the block made the event"
 t_like "$(body_of "$f")" "노트북과 아이디어를 가져오세요" "the invitation carries the announcement's text"
 t_like "$(body_of "$f")" "구독 취소: ai-request@$D" "and the list's footer"
+
+# --- 9. a calendar's SUMMARY with an escaped line break (issue 13.6): the
+#     title is stored on one line, so answers are still confirmed
+NUID=forum-20261230@example.net
+nics=$(printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 15.1//EN\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20261126T010203Z\r\nDTSTART;TZID=Asia/Seoul:20261230T100000\r\nDTEND;TZID=Asia/Seoul:20261230T120000\r\nSUMMARY:Forum\\nDay 1\r\nLOCATION:Hall\\nB\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' $NUID | base64 -w 76)
+own_ics_post "Forum day 1" "The forum's first day." "$nics" \
+	>"$E2E_DIR/msg/newline-ics.eml"
+send_mail $ORG "ai@$D" "$E2E_DIR/msg/newline-ics.eml" || bail_out "send newline ics"
+t_ok "alice gets the forum" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "Forum day 1")" -ge 1 ]'
+EV4=$(sql "SELECT id FROM events WHERE source_uid = '$NUID'")
+t_is "$(sql "SELECT title || '|' || location FROM events WHERE id = $EV4")" \
+	"Forum Day 1|Hall B" "the title and place are stored on one line"
+send_mail_text alice@example.net "ai-rsvp+$EV4@$D" "Re: Forum day 1" "참석합니다" ||
+	bail_out "send answer"
+t_ok "alice's answer is confirmed" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "참석 응답 확인: Forum Day 1")" = 1 ]'
+t_is "$(sql "SELECT status FROM rsvps WHERE event_id = $EV4 AND address = 'alice@example.net'")" \
+	attending "and recorded"
 t_done

@@ -89,6 +89,9 @@ printf '행사: 제1회 공개기술포럼\n일시: 2026년 12월 16일 (수) �
 	>"$build/seed-fuzz_evblock/ko"
 printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nRSVP-By: 2026-12-14\n' \
 	>"$build/seed-fuzz_evblock/en"
+printf '행사: 가을 워크숍\n일시: 2027년 10월 9일(토)~11일(월) 하루 종일\n\n본문\n' \
+	>"$build/seed-fuzz_evblock/allday"
+printf 'Event: Camp\nWhen: Oct 9-11 (all-day)\n' >"$build/seed-fuzz_evblock/range"
 
 n=0
 for t in $targets; do
