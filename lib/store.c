@@ -1636,7 +1636,8 @@ store_delivery_done(struct store *s, const gint64 *ids, size_t n,
 	return sq_end(s, ok, err);
 }
 
-/* store_delivery_defer - a temporary failure: due again at next_try */
+/* store_delivery_defer - a temporary failure: due again at next_try; only
+ * a delivery still being sent goes back (one already recorded stays) */
 bool
 store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
     const char *text, GError **err)
@@ -1644,7 +1645,7 @@ store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
 	return sq_done(s,
 	    sq_stmt(s, err,
 		"UPDATE deliveries SET state = 0, next_try = ?, code = ?,"
-		" text = ?, tries = tries + 1 WHERE id = ?",
+		" text = ?, tries = tries + 1 WHERE id = ? AND state = 1",
 		"iiti", next_try, (gint64)code, text, id),
 	    err);
 }

@@ -289,12 +289,13 @@ static bool
 sender_run(struct sender *sn, GPtrArray *dvs, GError **err)
 {
 	GString *msg = g_string_new(NULL);
-	guint i = 0, j;
+	guint i = 0, j, tried = 0;
 	bool ok = true;
 
 	while (ok && i < dvs->len) {
 		struct store_delivery *dv = dvs->pdata[i];
 
+		tried = i;
 		ok = sender_load(sn, dv->outbound_id, err);
 		if (ok && sn->out->kind == STORE_OUT_BATCH && sn->list) {
 			for (j = i; j < dvs->len && j - i < FANOUT_BATCH &&
@@ -311,8 +312,11 @@ sender_run(struct sender *sn, GPtrArray *dvs, GError **err)
 		sn->n++;
 	}
 	g_string_free(msg, TRUE);
-	/* Whatever was claimed and not recorded goes back for later. */
-	for (; !ok && i < dvs->len; i++) {
+	/* Whatever was claimed and not recorded goes back for later: from the
+	 * transaction that failed on (a relay that closed the connection left
+	 * its copy "sending" until a restart); store_delivery_defer() leaves
+	 * alone what that transaction did record. */
+	for (i = tried; !ok && i < dvs->len; i++) {
 		struct store_delivery *dv = dvs->pdata[i];
 
 		(void)store_delivery_defer(sn->s, dv->id,
