@@ -45,6 +45,11 @@ enum listset_dmarc {
 };
 enum listset_delivery { LISTSET_DELIVERY_PERSONAL, LISTSET_DELIVERY_BATCHED };
 enum listset_nonmember { LISTSET_NONMEMBER_REFUSE, LISTSET_NONMEMBER_HOLD };
+/* What an owner's or moderator's privileged act needs besides From. */
+enum listset_privileged {
+	LISTSET_PRIVILEGED_CONFIRM, /* proof (milter) or a mailed token */
+	LISTSET_PRIVILEGED_FROM, /* From alone (before issue 13) */
+};
 
 struct listset {
 	char *name; /* display name, UTF-8 */
@@ -59,6 +64,7 @@ struct listset {
 	enum listset_delivery delivery;
 	enum listset_nonmember nonmember; /* members policy: refuse or hold */
 	bool require_auth; /* hold posts whose From fails DMARC (milter) */
+	enum listset_privileged privileged_auth; /* announce, events */
 	int rate_limit; /* posts per sender per hour; 0 = no limit */
 	int reminder_hours; /* event reminder this long before; 0 = none */
 	int hold_days; /* a held post expires after this many days (1..365) */

@@ -213,10 +213,10 @@ static const char *const names[] = {"already-member", "bounce-disabled",
     "bounce-policy", "bounce-probe", "confirm-command", "confirm-subscribe",
     "confirm-unsubscribe", "digest", "event-cancel", "event-held",
     "event-invite", "event-reminder", "event-update", "footer", "goodbye",
-    "help", "mod-request", "not-member", "post-expired", "post-held",
-    "post-refused", "post-rejected", "reenabled", "results", "rsvp-admitted",
-    "rsvp-confirm", "rsvp-held", "rsvp-promoted", "rsvp-report", "welcome",
-    NULL};
+    "help", "mod-request", "not-member", "post-confirm", "post-expired",
+    "post-held", "post-refused", "post-rejected", "reenabled", "results",
+    "rsvp-admitted", "rsvp-confirm", "rsvp-held", "rsvp-promoted",
+    "rsvp-report", "welcome", NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

@@ -470,6 +470,17 @@ adopt_new(struct job *j, const struct imip_reply *r, GError **err)
 	return ok;
 }
 
+/* is_adoptable - whether event_adopt() takes r as an event (or its update
+ * or cancellation) rather than as an ordinary post */
+static bool
+is_adoptable(const struct imip_reply *r)
+{
+	return r != NULL && !r->is_from_subject && r->uid != NULL &&
+	    (r->method == IMIP_METHOD_REQUEST ||
+		r->method == IMIP_METHOD_PUBLISH ||
+		r->method == IMIP_METHOD_CANCEL);
+}
+
 /* event_adopt - an organizer's calendar invitation (an .ics attached to
  * a post, or the invitation an organizer's calendar sends to the list as
  * an attendee) becomes the list's event: it is re-issued to each member
@@ -496,10 +507,7 @@ event_adopt(struct job *j, bool *handled_out, GError **err)
 		return adopt_error(j, "the calendar attachment cannot be read",
 		    "첨부된 일정 파일을 읽을 수 없습니다", err);
 	}
-	if (r == NULL || r->is_from_subject || r->uid == NULL ||
-	    (r->method != IMIP_METHOD_REQUEST &&
-		r->method != IMIP_METHOD_PUBLISH &&
-		r->method != IMIP_METHOD_CANCEL)) {
+	if (!is_adoptable(r)) {
 		imip_reply_free(r);
 		return true;
 	}
@@ -580,6 +588,32 @@ repost(struct job *j, struct store_event *ev, const struct evblock *b,
 	    j->t.list->address, ev->id, ev->sequence);
 	return store_event_update(j->s, ev, err) && post_prepare(j, err) &&
 	    invite_all(j, ev, err);
+}
+
+/* event_wanted - whether event_post() would act on an event: a usable
+ * block or calendar invitation (a bad one is only held and explained, an
+ * act of nobody's rights); a privileged act, so post.c asks for proof */
+bool
+event_wanted(struct job *j, bool *wanted_out, GError **err)
+{
+	g_autofree char *body = mime_body_text(j->msg, EVENT_TEXT_MAX);
+	struct evblock *b = NULL;
+	struct evblock_error e = {0};
+	struct imip_reply *r = NULL;
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+
+	(void)err;
+	*wanted_out = false;
+	if (!evblock_parse(body, listd_cfg(j->d)->timezone, j->now, &b, &e))
+		return true;
+	*wanted_out = b != NULL;
+	evblock_free(b);
+	if (*wanted_out || !imip_read(raw, len, &r, NULL))
+		return true;
+	*wanted_out = is_adoptable(r);
+	imip_reply_free(r);
+	return true;
 }
 
 /* event_post - an organizer's post: an event when it has a block or a

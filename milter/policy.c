@@ -349,7 +349,7 @@ ar_split(const char *value, const char *const *trusted)
 {
 	g_autofree char *clean = NULL;
 	char **parts;
-	char id[MOIM_MAX_DOMAIN + 1];
+	char id[MOIM_MAX_DOMAIN + 1] = "";
 
 	if (value == NULL || trusted == NULL ||
 	    strnlen(value, MOIM_MAX_HEADER_FIELD + 1) > MOIM_MAX_HEADER_FIELD)
