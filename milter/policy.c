@@ -389,12 +389,14 @@ bool
 policy_ar_is_trusted(const char *value, const char *const *trusted)
 {
 	char id[MOIM_MAX_DOMAIN + 1];
-	g_autofree char *head = NULL;
+	g_autofree char *head = NULL, *clean = NULL;
 
 	if (value == NULL || trusted == NULL)
 		return false;
-	head = g_strndup(value, 2 * MOIM_MAX_DOMAIN);
-	first_word(head, id, sizeof(id));
+	/* read as ar_split() reads it: comments out, controls blank */
+	head = g_strndup(value, MOIM_MAX_HEADER_FIELD);
+	clean = ar_clean(head);
+	first_word(clean, id, sizeof(id));
 	return id[0] != '\0' && g_strv_contains(trusted, id);
 }
 

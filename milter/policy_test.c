@@ -429,6 +429,10 @@ test_ar_verified(void)
 	g_assert_false(policy_ar_is_trusted("evil.example; none", trusted));
 	g_assert_false(policy_ar_is_trusted("mx.example.org.evil; x", trusted));
 	g_assert_false(policy_ar_is_trusted("", trusted));
+	/* read as the result reader reads it (found by fuzz_authres) */
+	g_assert_true(policy_ar_is_trusted("mx.example.org\0031; x", trusted));
+	g_assert_true(
+	    policy_ar_is_trusted("(c) mx.example.org; dmarc=pass", trusted));
 	g_assert_false(policy_ar_is_trusted("mx.example.org; none", NULL));
 }
 

@@ -63,7 +63,9 @@ seeds_for()
 # Targets without a corpus of their own start from a few written inputs.
 mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
 	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
-	"$build/seed-fuzz_dmarc"
+	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_authres"
+printf 'mx.example.org 1; spf=pass smtp.mailfrom=a.example;\r\n\tdkim=pass header.d=example.net (ok; x); dmarc=pass header.from=example.net reason="a;b"' \
+	>"$build/seed-fuzz_authres/pass"
 printf 'v=DMARC1; p=reject; sp=quarantine; pct=50; adkim=s; rua=mailto:d@example.com' \
 	>"$build/seed-fuzz_dmarc/record"
 printf 'Mail.Example.CO.KR.' >"$build/seed-fuzz_dmarc/domain"
@@ -85,6 +87,7 @@ for t in $targets; do
 	bin=$build/$t
 	extra=""
 	[ "$t" = fuzz_commands ] && extra="$top/listd/commands.c -iquote $top/listd"
+	[ "$t" = fuzz_authres ] && extra="$top/milter/policy.c -iquote $top/milter"
 	# shellcheck disable=SC2086
 	if ! clang $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/$t.c" \
 		$extra $objs $libs -o "$bin" 2>"$build/$t.build.log"; then
