@@ -40,6 +40,7 @@ static const char *const nonmembers[] = {"refuse", "hold", NULL};
 static const char *const languages[] = {"ko", "en", NULL};
 static const char *const crasher_policies[] = {
     "accept", "hold", "refuse", NULL};
+static const char *const privileges[] = {"confirm", "from", NULL};
 
 #define OFF(f) offsetof(struct listset, f)
 
@@ -63,6 +64,8 @@ static const struct ls_key ls_keys[] = {
     {"description", LS_TEXT, OFF(description), NULL, "one-line description"},
     {"require_auth", LS_BOOL, OFF(require_auth), NULL,
 	"hold posts whose From domain fails DMARC"},
+    {"privileged_auth", LS_ENUM, OFF(privileged_auth), privileges,
+	"announce posts and events: confirm (proof or a token) or from"},
     {"rate_limit", LS_COUNT, OFF(rate_limit), NULL,
 	"posts per sender per hour, 0 = no limit"},
     {"reminder_hours", LS_COUNT, OFF(reminder_hours), NULL,
@@ -97,6 +100,7 @@ listset_defaults(struct listset *ls, const char *name)
 	ls->nonmember = LISTSET_NONMEMBER_REFUSE;
 	ls->description = g_strdup("");
 	ls->require_auth = false;
+	ls->privileged_auth = LISTSET_PRIVILEGED_CONFIRM;
 	ls->rate_limit = 30;
 	ls->reminder_hours = 24;
 	ls->hold_days = 14;

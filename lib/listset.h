@@ -51,6 +51,11 @@ enum listset_crashers {
 	LISTSET_CRASHERS_HOLD,
 	LISTSET_CRASHERS_REFUSE
 };
+/* What an owner's or moderator's privileged act needs besides From. */
+enum listset_privileged {
+	LISTSET_PRIVILEGED_CONFIRM, /* proof (milter) or a mailed token */
+	LISTSET_PRIVILEGED_FROM, /* From alone (before issue 13) */
+};
 
 struct listset {
 	char *name; /* display name, UTF-8 */
@@ -65,6 +70,7 @@ struct listset {
 	enum listset_delivery delivery;
 	enum listset_nonmember nonmember; /* members policy: refuse or hold */
 	bool require_auth; /* hold posts whose From fails DMARC (milter) */
+	enum listset_privileged privileged_auth; /* announce, events */
 	int rate_limit; /* posts per sender per hour; 0 = no limit */
 	int reminder_hours; /* event reminder this long before; 0 = none */
 	int hold_days; /* a held post expires after this many days (1..365) */

@@ -466,6 +466,10 @@ bool store_event_link(struct store *s, gint64 event_id, gint64 list_id,
     bool *added_out, GError **err);
 bool store_event_has_list(struct store *s, gint64 event_id, gint64 list_id,
     bool *has_out, GError **err);
+/* Whether address owns or moderates every list holding the event, and
+ * list_id too (co-hosting needs it). */
+bool store_event_organizer_everywhere(struct store *s, gint64 event_id,
+    gint64 list_id, const char *address, bool *is_out, GError **err);
 /* The addresses (char *) of the lists that hold the event, the one it
  * was announced on first. */
 GPtrArray *store_event_hosts(struct store *s, gint64 event_id, GError **err);

@@ -192,6 +192,24 @@ store_event_link(struct store *s, gint64 event_id, gint64 list_id,
 	return ok;
 }
 
+/* store_event_organizer_everywhere - whether address is an owner or a
+ * moderator of every list that holds the event and of list_id: what
+ * co-hosting needs (SPEC "co-hosted event"; issue 13.1) */
+bool
+store_event_organizer_everywhere(struct store *s, gint64 event_id,
+    gint64 list_id, const char *address, bool *is_out, GError **err)
+{
+	return sq_exists(s,
+	    sq_stmt(s, err,
+		"SELECT NOT EXISTS (SELECT 1 FROM (SELECT list_id FROM"
+		" event_lists WHERE event_id = ? UNION SELECT ?) h WHERE NOT"
+		" EXISTS (SELECT 1 FROM members m WHERE m.list_id = h.list_id"
+		" AND m.address = ? AND m.role >= ?))",
+		"iiti", event_id, list_id, address,
+		(gint64)STORE_ROLE_MODERATOR),
+	    is_out, err);
+}
+
 /* store_event_has_list - whether the list holds (or co-hosts) the event */
 bool
 store_event_has_list(struct store *s, gint64 event_id, gint64 list_id,

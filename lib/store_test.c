@@ -557,6 +557,63 @@ test_listset(void)
 
 /* Digest posts come back oldest first, within the bounds, and each
  * issue clears exactly what it sent. */
+/* test_event_organizer - co-hosting needs the poster to own or moderate
+ * every list that holds the event and the new one (issue 13.1) */
+static void
+test_event_organizer(struct fixture *fx, gconstpointer data)
+{
+	GError *e = NULL;
+	gint64 a = mklist(fx->s, "a"), b = mklist(fx->s, "b"),
+	       c = mklist(fx->s, "c"), id = 0;
+	struct store_event ev = {.list_id = a,
+	    .uid = "u1@lists.example.org",
+	    .title = "Summit",
+	    .starts = 1000,
+	    .ends = 2000,
+	    .tzid = "UTC",
+	    .organizer = "org@example.net",
+	    .message_id = "<m1@example.net>"};
+	const struct {
+		const char *address;
+		gint64 *list;
+		bool want;
+	} t[] = {
+	    {"org@example.net", &b, true}, /* owner of a, moderator of b */
+	    {"org@example.net", &c, false}, /* not on c */
+	    {"mal@example.net", &b, false}, /* moderator of b, not of a */
+	    {"mal@example.net", &c, false},
+	    {"mem@example.net", &a, false}, /* a member only */
+	};
+	bool added, is;
+
+	(void)data;
+	g_assert_true(store_member_add(fx->s, a, "org@example.net", NULL,
+	    STORE_ROLE_OWNER, STORE_MODE_REGULAR, 1, &added, &e));
+	g_assert_true(store_member_add(fx->s, b, "org@example.net", NULL,
+	    STORE_ROLE_MODERATOR, STORE_MODE_REGULAR, 1, &added, &e));
+	g_assert_true(store_member_add(fx->s, b, "mal@example.net", NULL,
+	    STORE_ROLE_MODERATOR, STORE_MODE_REGULAR, 1, &added, &e));
+	g_assert_true(store_member_add(fx->s, c, "mal@example.net", NULL,
+	    STORE_ROLE_OWNER, STORE_MODE_REGULAR, 1, &added, &e));
+	g_assert_true(store_member_add(fx->s, a, "mem@example.net", NULL,
+	    STORE_ROLE_MEMBER, STORE_MODE_REGULAR, 1, &added, &e));
+	g_assert_true(store_event_add(fx->s, &ev, 1, &id, &e));
+	g_assert_no_error(e);
+	for (size_t i = 0; i < G_N_ELEMENTS(t); i++) {
+		g_test_message(
+		    "%s on %" G_GINT64_FORMAT, t[i].address, *t[i].list);
+		g_assert_true(store_event_organizer_everywhere(
+		    fx->s, id, *t[i].list, t[i].address, &is, &e));
+		g_assert_no_error(e);
+		g_assert_cmpint(is, ==, t[i].want);
+	}
+	/* once c co-hosts, org must run c too */
+	g_assert_true(store_event_link(fx->s, id, c, &added, &e));
+	g_assert_true(store_event_organizer_everywhere(
+	    fx->s, id, b, "org@example.net", &is, &e));
+	g_assert_false(is);
+}
+
 static void
 test_digest(struct fixture *fx, gconstpointer data)
 {
@@ -710,6 +767,7 @@ main(int argc, char **argv)
 	FX("/store/delivery_bounced", test_delivery_bounced);
 	FX("/store/held", test_held_once);
 	FX("/store/digest", test_digest);
+	FX("/store/event_organizer", test_event_organizer);
 	FX("/store/concurrent-reader", test_concurrent_reader);
 	FX("/store/archive", test_archive);
 	FX("/store/event-text-line", test_event_text_line);

@@ -213,9 +213,9 @@ static const char *const names[] = {"already-member", "bounce-disabled",
     "bounce-policy", "bounce-probe", "confirm-command", "confirm-subscribe",
     "confirm-unsubscribe", "digest", "event-cancel", "event-held",
     "event-invite", "event-reminder", "event-update", "footer", "goodbye",
-    "help", "job-failed", "mod-request", "not-member", "post-expired",
-    "post-held", "post-refused", "post-rejected", "reenabled", "results",
-    "rsvp-admitted", "rsvp-confirm", "rsvp-held", "rsvp-promoted",
+    "help", "job-failed", "mod-request", "not-member", "post-confirm",
+    "post-expired", "post-held", "post-refused", "post-rejected", "reenabled",
+    "results", "rsvp-admitted", "rsvp-confirm", "rsvp-held", "rsvp-promoted",
     "rsvp-report", "welcome", "rsvp-held-other", "rsvp-stranger", NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */

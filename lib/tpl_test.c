@@ -48,6 +48,7 @@ all_vars(void)
 	g_hash_table_insert(v, "sender", "kim@example.org");
 	g_hash_table_insert(v, "subject", "세미나 안내");
 	g_hash_table_insert(v, "id", "42");
+	g_hash_table_insert(v, "hold_days", "14");
 	g_hash_table_insert(v, "member", "park@example.org");
 	g_hash_table_insert(v, "attendee", "lee@example.org");
 	g_hash_table_insert(v, "event", "제1회 공개기술포럼");

@@ -371,6 +371,78 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 	return ok;
 }
 
+/* poster - the address an announcement speaks for (its organizer) */
+static const struct addr *
+poster(const struct job *j)
+{
+	return j->from ? j->from : j->envelope;
+}
+
+/* may_cohost - whether this list may co-host ev, which the same message
+ * made on another list: only when its poster is ev's organizer and owns
+ * or moderates every list involved, now (SPEC "co-hosted event"); the
+ * Message-ID alone is known to every member and the archive */
+static bool
+may_cohost(
+    struct job *j, const struct store_event *ev, bool *may_out, GError **err)
+{
+	const struct addr *p = poster(j);
+
+	*may_out = false;
+	if (p == NULL || strcmp(addr_canonical(p), ev->organizer) != 0)
+		return true;
+	return store_event_organizer_everywhere(
+	    j->s, ev->id, j->t.list->id, addr_canonical(p), may_out, err);
+}
+
+/* may_change - whether this post may change ev: its organizer, or an
+ * owner or moderator of the list that announced it first, not of a
+ * co-host */
+static bool
+may_change(
+    struct job *j, const struct store_event *ev, bool *may_out, GError **err)
+{
+	const struct addr *p = poster(j);
+	struct store_member *m = NULL;
+
+	*may_out = false;
+	if (p == NULL)
+		return true;
+	if (strcmp(addr_canonical(p), ev->organizer) == 0) {
+		*may_out = true;
+		return true;
+	}
+	if (!store_member_get(j->s, ev->list_id, addr_canonical(p), &m, err))
+		return false;
+	*may_out = m != NULL && m->role >= STORE_ROLE_MODERATOR;
+	store_member_free(m);
+	return true;
+}
+
+/* not_theirs - hold a post that would co-host or change another list's
+ * event without the right to (issue 13.1) */
+static bool
+not_theirs(struct job *j, const struct store_event *ev, GError **err)
+{
+	log_warn("event: list=%s message-id=%s event=%" G_GINT64_FORMAT
+		 " of list %" G_GINT64_FORMAT ": sender may not change it",
+	    j->t.list->address, j->message_id ? j->message_id : "-", ev->id,
+	    ev->list_id);
+	return post_hold(j,
+	    "the message would change an event that its sender did not "
+	    "announce, on a list its sender does not run",
+	    err);
+}
+
+/* may_act - may_cohost() for the same mail, may_change() otherwise */
+static bool
+may_act(struct job *j, const struct store_event *ev, bool same_mail,
+    bool *may_out, GError **err)
+{
+	return same_mail ? may_cohost(j, ev, may_out, err)
+			 : may_change(j, ev, may_out, err);
+}
+
 /* cohost - the announcement was posted to several lists at once and
  * already made the event on one of them: this list co-hosts it when the
  * sender is this list's owner or moderator too (the caller checked);
@@ -483,6 +555,17 @@ adopt_new(struct job *j, const struct imip_reply *r, GError **err)
 	return ok;
 }
 
+/* is_adoptable - whether event_adopt() takes r as an event (or its update
+ * or cancellation) rather than as an ordinary post */
+static bool
+is_adoptable(const struct imip_reply *r)
+{
+	return r != NULL && !r->is_from_subject && r->uid != NULL &&
+	    (r->method == IMIP_METHOD_REQUEST ||
+		r->method == IMIP_METHOD_PUBLISH ||
+		r->method == IMIP_METHOD_CANCEL);
+}
+
 /* event_adopt - an organizer's calendar invitation (an .ics attached to
  * a post, or the invitation an organizer's calendar sends to the list as
  * an attendee) becomes the list's event: it is re-issued to each member
@@ -498,7 +581,7 @@ event_adopt(struct job *j, bool *handled_out, GError **err)
 	struct imip_reply *r = NULL;
 	struct store_event *ev = NULL;
 	GError *e = NULL;
-	bool ok = true, same_mail = false;
+	bool ok = true, same_mail = false, may = false;
 
 	if (!imip_read(raw, len, &r, &e)) {
 		*handled_out = true;
@@ -509,10 +592,7 @@ event_adopt(struct job *j, bool *handled_out, GError **err)
 		return adopt_error(j, "the calendar attachment cannot be read",
 		    "첨부된 일정 파일을 읽을 수 없습니다", err);
 	}
-	if (r == NULL || r->is_from_subject || r->uid == NULL ||
-	    (r->method != IMIP_METHOD_REQUEST &&
-		r->method != IMIP_METHOD_PUBLISH &&
-		r->method != IMIP_METHOD_CANCEL)) {
+	if (!is_adoptable(r)) {
 		imip_reply_free(r);
 		return true;
 	}
@@ -531,6 +611,10 @@ event_adopt(struct job *j, bool *handled_out, GError **err)
 	*handled_out = true;
 	if (ev == NULL)
 		ok = adopt_new(j, r, err);
+	else if (!may_act(j, ev, same_mail, &may, err))
+		ok = false;
+	else if (!may)
+		ok = not_theirs(j, ev, err);
 	else if (same_mail)
 		ok = cohost(j, ev, err);
 	else
@@ -595,6 +679,32 @@ repost(struct job *j, struct store_event *ev, const struct evblock *b,
 	    invite_all(j, ev, err);
 }
 
+/* event_wanted - whether event_post() would act on an event: a usable
+ * block or calendar invitation (a bad one is only held and explained, an
+ * act of nobody's rights); a privileged act, so post.c asks for proof */
+bool
+event_wanted(struct job *j, bool *wanted_out, GError **err)
+{
+	g_autofree char *body = mime_body_text(j->msg, EVENT_TEXT_MAX);
+	struct evblock *b = NULL;
+	struct evblock_error e = {0};
+	struct imip_reply *r = NULL;
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+
+	(void)err;
+	*wanted_out = false;
+	if (!evblock_parse(body, listd_cfg(j->d)->timezone, j->now, &b, &e))
+		return true;
+	*wanted_out = b != NULL;
+	evblock_free(b);
+	if (*wanted_out || !imip_read(raw, len, &r, NULL))
+		return true;
+	*wanted_out = is_adoptable(r);
+	imip_reply_free(r);
+	return true;
+}
+
 /* event_post - an organizer's post: an event when it has a block or a
  * calendar invitation; *handled_out false when it has neither (an
  * ordinary post) */
@@ -605,7 +715,7 @@ event_post(struct job *j, bool *handled_out, GError **err)
 	struct evblock *b = NULL;
 	struct evblock_error e = {0};
 	struct store_event *ev = NULL;
-	bool ok, same_mail;
+	bool ok, same_mail, may = false;
 
 	*handled_out = false;
 	if (!evblock_parse(body, listd_cfg(j->d)->timezone, j->now, &b, &e)) {
@@ -625,7 +735,11 @@ event_post(struct job *j, bool *handled_out, GError **err)
 		evblock_free(b);
 		return false;
 	}
-	if (same_mail) {
+	if (ev != NULL && !may_act(j, ev, same_mail, &may, err)) {
+		ok = false;
+	} else if (ev != NULL && !may) {
+		ok = not_theirs(j, ev, err);
+	} else if (same_mail) {
 		ok = cohost(j, ev, err);
 	} else if (ev != NULL) {
 		ok = repost(j, ev, b, err);

@@ -60,6 +60,10 @@ struct job {
 	/* A confirmed command (digest, nomail) acts for this address,
 	 * whoever sent the confirmation; NULL otherwise. */
 	struct addr *confirmed_as;
+	/* Something vouches for the author beyond From: moim-milter's
+	 * X-Moim-Auth (SASL login, trusted DMARC pass) or the author's
+	 * confirmation of a held privileged post (privileged.c). */
+	bool is_verified;
 };
 
 bool post_handle(struct job *j, GError **err);
@@ -112,6 +116,15 @@ void event_imip(const struct store_event *ev, const char *organizer_addr,
     gint64 now, struct imip_event *out);
 GHashTable *event_vars(
     struct job *j, const struct store_event *ev, const char *to);
+
+/* event.c: whether a post would be an event (block or calendar). */
+bool event_wanted(struct job *j, bool *wanted_out, GError **err);
+
+/* privileged.c: an owner's act waits for proof or the owner's consent. */
+bool privileged_hold(
+    struct job *j, const struct addr *who, const char *why, GError **err);
+bool privileged_confirm(
+    struct job *j, const char *tok, const char **result_out, GError **err);
 
 /* rsvp.c: answers by iMIP, by reply, by command; seats. */
 bool rsvp_handle(struct job *j, GError **err);

@@ -25,16 +25,24 @@
 static const char *const strip_headers[] = {"List-Id", "List-Post", "List-Help",
     "List-Subscribe", "List-Unsubscribe", "List-Unsubscribe-Post",
     "List-Archive", "List-Owner", "Precedence", "Return-Path", "X-Moim-Verdict",
-    "X-Moim-Hold", "X-Moim-List", "X-Loop", NULL};
+    "X-Moim-Hold", "X-Moim-List", "X-Moim-Auth", "X-Loop", NULL};
 
-/* sender_role - the poster's membership: -1 if not a member */
+/* Why an owner's or moderator's post waits for a confirmation. */
+#define PRIVILEGED_WHY                                                         \
+	"only the list's owners and moderators may do this, and nothing "      \
+	"but the From line says the message is theirs"
+
+/* sender_role - the poster's membership: -1 if not a member; *who_out
+ * is the address that has it (From before the envelope), or NULL */
 static bool
-sender_role(struct job *j, int *role_out, GError **err)
+sender_role(
+    struct job *j, int *role_out, const struct addr **who_out, GError **err)
 {
 	const struct addr *cand[] = {j->from, j->envelope};
 	size_t i;
 
 	*role_out = -1;
+	*who_out = NULL;
 	for (i = 0; i < G_N_ELEMENTS(cand); i++) {
 		struct store_member *m = NULL;
 
@@ -43,10 +51,11 @@ sender_role(struct job *j, int *role_out, GError **err)
 		if (!store_member_get(
 			j->s, j->t.list->id, addr_canonical(cand[i]), &m, err))
 			return false;
-		if (m != NULL) {
-			*role_out = MAX(*role_out, (int)m->role);
-			store_member_free(m);
+		if (m != NULL && (int)m->role > *role_out) {
+			*role_out = (int)m->role;
+			*who_out = cand[i];
 		}
+		store_member_free(m);
 	}
 	return true;
 }
@@ -347,11 +356,50 @@ hold_reason(const char *h)
 	return "held by the SMTP-time filter";
 }
 
+/* needs_consent - whether an owner's or moderator's accepted post is a
+ * privileged act that nothing vouches for: a post to an announce list or
+ * an event, with neither moim-milter's X-Moim-Auth nor a confirmation,
+ * on a list with privileged_auth = confirm */
+static bool
+needs_consent(struct job *j, bool *needs_out, GError **err)
+{
+	const struct listset *ls = &j->t.list->set;
+
+	*needs_out = false;
+	if (j->is_verified || ls->privileged_auth != LISTSET_PRIVILEGED_CONFIRM)
+		return true;
+	if (ls->policy == LISTSET_POLICY_ANNOUNCE) {
+		*needs_out = true;
+		return true;
+	}
+	return event_wanted(j, needs_out, err);
+}
+
+/* organizer_post - an owner's or moderator's accepted post: an event, an
+ * announcement, or one that waits for its author's consent first */
+static bool
+organizer_post(struct job *j, const struct addr *who, GError **err)
+{
+	bool needs, handled = false;
+
+	if (!needs_consent(j, &needs, err))
+		return false;
+	/* Automatic mail is never answered: a moderator decides. */
+	if (needs && j->is_auto)
+		return hold(j, PRIVILEGED_WHY, err);
+	if (needs)
+		return privileged_hold(j, who, PRIVILEGED_WHY, err);
+	if (!event_post(j, &handled, err))
+		return false;
+	return handled || post_distribute(j, err);
+}
+
 /* post_handle - apply the list's policy to a post and act on it */
 bool
 post_handle(struct job *j, GError **err)
 {
 	g_autofree char *hold_why = NULL;
+	const struct addr *who;
 	const char *why;
 	int role;
 	bool handled = false;
@@ -396,7 +444,7 @@ post_handle(struct job *j, GError **err)
 		return false;
 	if (handled)
 		return true;
-	if (!sender_role(j, &role, err))
+	if (!sender_role(j, &role, &who, err))
 		return false;
 	switch (decide(&j->t.list->set, role, &why)) {
 	case V_ACCEPT:
@@ -406,11 +454,10 @@ post_handle(struct job *j, GError **err)
 		 * not told (RFC 3834). */
 		if (j->is_auto && role < (int)STORE_ROLE_MODERATOR)
 			return hold(j, AUTO_HOLD_WHY, err);
-		/* An organizer's announcement with an event block. */
-		if (role >= (int)STORE_ROLE_MODERATOR &&
-		    !event_post(j, &handled, err))
-			return false;
-		return handled || post_distribute(j, err);
+		/* An organizer's announcement, perhaps with an event. */
+		if (role >= (int)STORE_ROLE_MODERATOR)
+			return organizer_post(j, who, err);
+		return post_distribute(j, err);
 	case V_HOLD:
 		return hold(j, why, err);
 	case V_REFUSE:

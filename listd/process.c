@@ -26,7 +26,8 @@
 void
 job_facts(struct job *j, const char *from)
 {
-	g_autofree char *hfrom = NULL, *list_id = NULL, *ours = NULL;
+	g_autofree char *hfrom = NULL, *list_id = NULL, *ours = NULL,
+			*auth = NULL;
 
 	(void)addr_parse_path(from, strlen(from), &j->envelope, NULL);
 	j->is_auto = j->is_auto_reply = j->envelope == NULL;
@@ -42,6 +43,11 @@ job_facts(struct job *j, const char *from)
 	list_id = mime_header_text(GMIME_OBJECT(j->msg), "List-Id");
 	ours = g_strdup_printf("<%s.%s>", j->t.list->local, j->t.list->domain);
 	j->is_loop = list_id != NULL && strstr(list_id, ours) != NULL;
+	/* moim-milter removes every X-Moim-* field a client sent and adds
+	 * this one only for a SASL login or a trusted DMARC pass. */
+	auth = mime_header_text(GMIME_OBJECT(j->msg), "X-Moim-Auth");
+	j->is_verified = auth != NULL &&
+	    (strcmp(auth, "sasl") == 0 || strcmp(auth, "domain") == 0);
 	if (j->message_id != NULL && strlen(j->message_id) > 998)
 		g_clear_pointer(&j->message_id, g_free);
 }

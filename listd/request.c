@@ -253,6 +253,9 @@ do_confirm(
 		const char *res = NULL;
 
 		ok = moderate_reply(j, tok, &res, err);
+		/* Or an owner's consent to a privileged post. */
+		if (ok && res == NULL)
+			ok = privileged_confirm(j, tok, &res, err);
 		if (res != NULL)
 			*result_out = res;
 		goto out;

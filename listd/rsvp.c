@@ -546,8 +546,9 @@ report_text(GPtrArray *rs, int *going_out, int *waiting_out)
 }
 
 /* report - "report" to L-rsvp+EVENT@D from the organizer, an owner or a
- * moderator: the attendee list goes to the stored address of whoever
- * asked, so a forged From only sends the list to its rightful reader */
+ * moderator of the list that announced the event: the attendee list goes to the
+ * stored address of whoever asked, so a forged From only sends the list to its
+ * rightful reader */
 static bool
 report(struct job *j, const struct store_event *ev, const char *body,
     bool *done_out, GError **err)
@@ -563,7 +564,8 @@ report(struct job *j, const struct store_event *ev, const char *body,
 	if (!asks_report(j, body))
 		return true;
 	if (strcmp(who, ev->organizer) != 0) {
-		if (!store_member_get(j->s, j->t.list->id, who, &m, err))
+		/* the list that announced it, not a co-host (13.1) */
+		if (!store_member_get(j->s, ev->list_id, who, &m, err))
 			return false;
 		if (m == NULL || m->role < STORE_ROLE_MODERATOR) {
 			store_member_free(m);

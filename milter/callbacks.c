@@ -12,11 +12,17 @@
  * by policy_decide() at once. DATA accepts a transaction with no list
  * recipient (the rest of it is not our business). Headers are noted:
  * X-Moim-* (to remove), From, List-Id, Authentication-Results and the
- * auto-reply markers. End of message judges every list recipient again
- * with what the headers told; one refusal refuses the message (a client
- * gets one answer to DATA), a hold marks the whole message, a discard of
- * an auto-reply to a command address removes that recipient (or the
- * message, when it has no other).
+ * auto-reply markers. Of the Authentication-Results fields with a trusted
+ * authserv-id only the topmost is read (a local verifier such as
+ * OpenDMARC, earlier in smtpd_milters, adds its field on top); every
+ * other one came from outside and is removed (RFC 8601 5), so that
+ * moim-listd and anyone after us never read a forged one. End of message judges
+ * every list recipient again with what the headers told; one refusal refuses
+ * the message (a client gets one answer to DATA), a hold marks the whole
+ * message, what vouches for the author (a SASL login, a trusted DMARC pass) is
+ * passed on as X-Moim-Auth for moim-listd's privileged acts, a discard of an
+ * auto-reply to a command address removes that recipient (or the message, when
+ * it has no other).
  *
  * Threads: one read-only SQLite connection per libmilter thread (GPrivate,
  * closed when the thread ends); the rate table is the only shared mutable
@@ -34,10 +40,6 @@
 #include "policy.h"
 #include "rcpt.h"
 #include "store.h"
-
-/* At most this many Authentication-Results fields are read: the first
- * trusted one counts, and servers add theirs on top. */
-#define MAX_AR_FIELDS 16
 
 /* One list-domain recipient of the transaction. */
 struct mrcpt {
@@ -64,7 +66,9 @@ struct msg {
 	guint nheaders;
 	char *from; /* first From value */
 	guint nfrom;
-	GPtrArray *ar; /* Authentication-Results values */
+	char *ar_top; /* the topmost trusted Authentication-Results value */
+	int nar; /* Authentication-Results fields seen */
+	GArray *ar_forged; /* int: indexes of other trusted ones */
 	bool is_auto;
 	GArray *internal; /* struct internal_hdr */
 	GHashTable *counts; /* lower-cased field name -> occurrences */
@@ -110,7 +114,7 @@ msg_new(void)
 
 	m->size_param = -1;
 	m->rcpts = g_ptr_array_new_with_free_func(mrcpt_free);
-	m->ar = g_ptr_array_new_with_free_func(g_free);
+	m->ar_forged = g_array_new(false, false, sizeof(int));
 	m->internal = g_array_new(false, false, sizeof(struct internal_hdr));
 	g_array_set_clear_func(m->internal, internal_clear);
 	m->counts =
@@ -129,7 +133,8 @@ msg_reset(struct conn *c)
 	addr_free(m->sender);
 	g_ptr_array_unref(m->rcpts);
 	g_free(m->from);
-	g_ptr_array_unref(m->ar);
+	g_free(m->ar_top);
+	g_array_unref(m->ar_forged);
 	g_array_unref(m->internal);
 	g_hash_table_destroy(m->counts);
 	g_free(m);
@@ -402,9 +407,6 @@ note_header(struct msg *m, const char *name, const char *value)
 {
 	if (g_ascii_strcasecmp(name, "From") == 0 && m->nfrom++ == 0)
 		m->from = g_strdup(value);
-	else if (g_ascii_strcasecmp(name, "Authentication-Results") == 0 &&
-	    m->ar->len < MAX_AR_FIELDS)
-		g_ptr_array_add(m->ar, g_strdup(value));
 	else if (g_ascii_strcasecmp(name, "List-Id") == 0)
 		for (guint i = 0; i < m->rcpts->len; i++) {
 			struct mrcpt *r = m->rcpts->pdata[i];
@@ -418,6 +420,23 @@ note_header(struct msg *m, const char *name, const char *value)
 		m->is_auto = true;
 }
 
+/* note_ar - keep the topmost trusted Authentication-Results value and
+ * the index (among the fields of that name) of every other trusted one */
+static void
+note_ar(const struct conn *c, struct msg *m, const char *value)
+{
+	const char *const *trusted =
+	    (const char *const *)c->cfg->trusted_authserv_ids;
+	int n = ++m->nar;
+
+	if (!policy_ar_is_trusted(value, trusted))
+		return;
+	if (m->ar_top == NULL && strlen(value) <= MOIM_MAX_HEADER_FIELD)
+		m->ar_top = g_strdup(value);
+	else
+		g_array_append_val(m->ar_forged, n);
+}
+
 /* on_header - count and note one header field */
 static sfsistat
 on_header(SMFICTX *ctx, char *name, char *value)
@@ -428,6 +447,8 @@ on_header(SMFICTX *ctx, char *name, char *value)
 	if (m == NULL)
 		return tempfail(ctx, "header", NULL);
 	m->size += (gint64)strlen(name) + 2 + (gint64)strlen(value) + 2;
+	if (g_ascii_strcasecmp(name, "Authentication-Results") == 0)
+		note_ar(c, m, value);
 	/* Past the bound a field is counted, never stored, and the message
 	 * is refused at the end, so no X-Moim-* field slips through. An
 	 * X-Moim-* field of any size is noted: it must go. */
@@ -474,10 +495,12 @@ eom_facts(const struct conn *c, const struct mrcpt *r, const struct addr *from,
 	f->has_list_id = r->has_list_id;
 	f->is_authenticated = m->is_authenticated;
 	f->dmarc = POLICY_DMARC_UNKNOWN;
-	for (guint i = 0; from != NULL && i < m->ar->len; i++)
-		if ((f->dmarc = policy_ar_dmarc(m->ar->pdata[i], trusted,
-			 addr_domain(from))) != POLICY_DMARC_UNKNOWN)
-			break;
+	if (from != NULL && m->ar_top != NULL) {
+		f->dmarc =
+		    policy_ar_dmarc(m->ar_top, trusted, addr_domain(from));
+		f->from_verified =
+		    policy_ar_verified(m->ar_top, trusted, addr_domain(from));
+	}
 	if (r->t.kind != RCPT_POST || from == NULL)
 		return true;
 	if (m->sender != NULL &&
@@ -495,6 +518,7 @@ struct outcome {
 	struct policy_verdict refusal; /* the first refusal, if any */
 	bool refused;
 	enum policy_hold hold; /* the first hold, if any */
+	enum policy_auth auth; /* what vouches for the author of a post */
 	GPtrArray *discard; /* struct mrcpt * (borrowed) */
 };
 
@@ -524,6 +548,8 @@ judge_all(const struct conn *c, struct outcome *o, GError **err)
 			g_ptr_array_add(o->discard, r);
 		else if (v.action == POLICY_HOLD && o->hold == POLICY_HOLD_NONE)
 			o->hold = v.hold;
+		if (v.auth != POLICY_AUTH_NONE)
+			o->auth = v.auth;
 	}
 	addr_free(from);
 	return ok;
@@ -552,11 +578,17 @@ note_posts(const struct msg *m)
 	}
 }
 
-/* edit - remove X-Moim-* fields (last first, so that indexes hold), drop
- * discarded recipients, add the hold mark */
+/* edit - remove X-Moim-* fields and forged Authentication-Results (last
+ * first, so that indexes hold), drop discarded recipients, add the hold
+ * and auth marks */
 static bool
 edit(SMFICTX *ctx, const struct msg *m, const struct outcome *o)
 {
+	for (guint i = m->ar_forged->len; i > 0; i--)
+		if (smfi_chgheader(ctx, "Authentication-Results",
+			g_array_index(m->ar_forged, int, i - 1),
+			NULL) != MI_SUCCESS)
+			return false;
 	for (guint i = m->internal->len; i > 0; i--) {
 		struct internal_hdr *h =
 		    &g_array_index(m->internal, struct internal_hdr, i - 1);
@@ -572,6 +604,10 @@ edit(SMFICTX *ctx, const struct msg *m, const struct outcome *o)
 	if (o->hold != POLICY_HOLD_NONE &&
 	    smfi_addheader(ctx, "X-Moim-Hold",
 		(char *)policy_hold_name(o->hold)) != MI_SUCCESS)
+		return false;
+	if (o->auth != POLICY_AUTH_NONE &&
+	    smfi_addheader(ctx, "X-Moim-Auth",
+		(char *)policy_auth_name(o->auth)) != MI_SUCCESS)
 		return false;
 	return true;
 }
@@ -603,6 +639,9 @@ finish(SMFICTX *ctx, struct conn *c, const struct outcome *o)
 	if (o->hold != POLICY_HOLD_NONE)
 		log_info("%s: eom: held: %s", queue_id(ctx),
 		    policy_hold_name(o->hold));
+	if (m->ar_forged->len > 0)
+		log_info("%s: eom: %u forged Authentication-Results removed",
+		    queue_id(ctx), m->ar_forged->len);
 	note_posts(m);
 	return SMFIS_ACCEPT;
 }

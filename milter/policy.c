@@ -116,6 +116,10 @@ decide_eom(const struct policy_facts *f, struct policy_verdict *v)
 	}
 	if (!may_post(f, v))
 		return;
+	if (f->is_authenticated)
+		v->auth = POLICY_AUTH_SASL;
+	else if (f->from_verified)
+		v->auth = POLICY_AUTH_DOMAIN;
 	if (f->list->set.require_auth && !f->is_authenticated &&
 	    f->dmarc != POLICY_DMARC_PASS && f->dmarc != POLICY_DMARC_NONE)
 		hold(v, POLICY_HOLD_DMARC);
@@ -161,6 +165,20 @@ policy_hold_name(enum policy_hold h)
 		return "dmarc";
 	case POLICY_HOLD_NONMEMBER:
 		return "nonmember";
+	default:
+		return NULL;
+	}
+}
+
+/* policy_auth_name - the X-Moim-Auth value moim-listd reads */
+const char *
+policy_auth_name(enum policy_auth a)
+{
+	switch (a) {
+	case POLICY_AUTH_SASL:
+		return "sasl";
+	case POLICY_AUTH_DOMAIN:
+		return "domain";
 	default:
 		return NULL;
 	}
@@ -324,30 +342,105 @@ ar_result(const char *resinfo, const char *from_domain)
 	return POLICY_DMARC_UNKNOWN; /* temperror, permerror: not judged */
 }
 
+/* ar_split - the resinfos of a value (RFC 8601 2.2) whose authserv-id is
+ * trusted, parts[0] being the authserv-id; NULL when it is not trusted */
+static char **
+ar_split(const char *value, const char *const *trusted)
+{
+	g_autofree char *clean = NULL;
+	char **parts;
+	char id[MOIM_MAX_DOMAIN + 1] = "";
+
+	if (value == NULL || trusted == NULL ||
+	    strnlen(value, MOIM_MAX_HEADER_FIELD + 1) > MOIM_MAX_HEADER_FIELD)
+		return NULL;
+	clean = ar_clean(value);
+	parts = g_strsplit(clean, ";", 256);
+	if (parts[0] != NULL)
+		first_word(parts[0], id, sizeof(id));
+	if (parts[0] == NULL || id[0] == '\0' ||
+	    !g_strv_contains(trusted, id)) {
+		g_strfreev(parts);
+		return NULL;
+	}
+	return parts;
+}
+
 /* policy_ar_dmarc - the dmarc result for from_domain in one trusted
  * Authentication-Results value (RFC 8601 2.2) */
 enum policy_dmarc
 policy_ar_dmarc(
     const char *value, const char *const *trusted, const char *from_domain)
 {
-	g_autofree char *clean = NULL;
 	g_auto(GStrv) parts = NULL;
-	char id[MOIM_MAX_DOMAIN + 1];
 	enum policy_dmarc d = POLICY_DMARC_UNKNOWN;
 
-	if (value == NULL || trusted == NULL || from_domain == NULL ||
-	    strnlen(value, MOIM_MAX_HEADER_FIELD + 1) > MOIM_MAX_HEADER_FIELD)
-		return POLICY_DMARC_UNKNOWN;
-	clean = ar_clean(value);
-	parts = g_strsplit(clean, ";", 256);
-	if (parts[0] == NULL)
-		return POLICY_DMARC_UNKNOWN; /* an empty value */
-	first_word(parts[0], id, sizeof(id));
-	if (id[0] == '\0' || !g_strv_contains(trusted, id))
+	if (from_domain == NULL || (parts = ar_split(value, trusted)) == NULL)
 		return POLICY_DMARC_UNKNOWN;
 	for (size_t i = 1; parts[i] != NULL && d == POLICY_DMARC_UNKNOWN; i++)
 		d = ar_result(parts[i], from_domain);
 	return d;
+}
+
+/* policy_ar_is_trusted - whether a value names a trusted authserv-id;
+ * a field too long to read is judged by its first word all the same, so
+ * that an oversized forgery is removed too */
+bool
+policy_ar_is_trusted(const char *value, const char *const *trusted)
+{
+	char id[MOIM_MAX_DOMAIN + 1];
+	g_autofree char *head = NULL, *clean = NULL;
+
+	if (value == NULL || trusted == NULL)
+		return false;
+	/* read as ar_split() reads it: comments out, controls blank */
+	head = g_strndup(value, MOIM_MAX_HEADER_FIELD);
+	clean = ar_clean(head);
+	first_word(clean, id, sizeof(id));
+	return id[0] != '\0' && g_strv_contains(trusted, id);
+}
+
+/* dkim_aligned - whether one resinfo is dkim=pass with header.d equal to
+ * from_domain (strict alignment) */
+static bool
+dkim_aligned(const char *resinfo, const char *from_domain)
+{
+	g_auto(GStrv) tok = g_strsplit_set(resinfo, " \t", -1);
+	bool pass = false, aligned = false;
+	size_t i;
+
+	for (i = 0; tok[i] != NULL && tok[i][0] == '\0'; i++)
+		;
+	if (tok[i] == NULL || g_ascii_strcasecmp(tok[i], "dkim=pass") != 0)
+		return false;
+	pass = true;
+	for (i++; tok[i] != NULL; i++)
+		if (g_ascii_strncasecmp(tok[i], "header.d=", 9) == 0)
+			aligned =
+			    g_ascii_strcasecmp(tok[i] + 9, from_domain) == 0;
+	return pass && aligned;
+}
+
+/* policy_ar_verified - whether a trusted value vouches for from_domain:
+ * dmarc=pass, or no dmarc result and a From-aligned dkim=pass */
+bool
+policy_ar_verified(
+    const char *value, const char *const *trusted, const char *from_domain)
+{
+	g_auto(GStrv) parts = NULL;
+	bool aligned = false;
+
+	if (from_domain == NULL || *from_domain == '\0' ||
+	    (parts = ar_split(value, trusted)) == NULL)
+		return false;
+	for (size_t i = 1; parts[i] != NULL; i++) {
+		enum policy_dmarc d = ar_result(parts[i], from_domain);
+
+		if (d != POLICY_DMARC_UNKNOWN)
+			return d == POLICY_DMARC_PASS;
+		aligned = aligned || dkim_aligned(parts[i], from_domain);
+	}
+	return aligned;
 }
 
 /* The rate table: key -> times (gint64, oldest first) within the hour. */

@@ -10,8 +10,13 @@
  *	    const char *domain);
  *	enum policy_dmarc policy_ar_dmarc(const char *value,
  *	    const char *const *trusted, const char *from_domain);
+ *	bool policy_ar_is_trusted(const char *value,
+ *	    const char *const *trusted);
+ *	bool policy_ar_verified(const char *value,
+ *	    const char *const *trusted, const char *from_domain);
  *	bool policy_is_internal_header(const char *name);
  *	const char *policy_hold_name(enum policy_hold h);
+ *	const char *policy_auth_name(enum policy_auth a);
  *	struct policy_rate *policy_rate_new(void);
  *	int policy_rate_count(struct policy_rate *r, const char *key,
  *	    gint64 now);
@@ -42,7 +47,14 @@
  *	hold, accepts the post marked POLICY_HOLD_NONMEMBER; a list with
  *	require_auth holds a post (POLICY_HOLD_DMARC) unless the client was
  *	SASL-authenticated or a trusted Authentication-Results field shows
- *	DMARC passing (or none published) for the From domain. An auto-reply
+ *	DMARC passing (or none published) for the From domain. A post that
+ *	may pass carries in v_out->auth what vouches for its author beyond
+ *	the From header: POLICY_AUTH_SASL when the client logged in,
+ *	POLICY_AUTH_DOMAIN when the trusted Authentication-Results field
+ *	shows DMARC or From-aligned DKIM passing (f->from_verified); the
+ *	caller passes it to moim-listd as "X-Moim-Auth", which is what an
+ *	owner's or moderator's privileged act (an announce post, an event)
+ *	needs there without a confirmation by mail. An auto-reply
  *	(RFC 3834) to a command address (L-request, L-subscribe,
  *	L-unsubscribe, L-confirm+TOKEN) is discarded silently.
  *
@@ -56,7 +68,15 @@
  *	policy_ar_dmarc() reads one Authentication-Results value (RFC 8601):
  *	POLICY_DMARC_UNKNOWN unless its authserv-id is in trusted and it
  *	holds a dmarc result for from_domain (header.from, when given, must
- *	match). policy_is_internal_header() is true for X-Moim-* fields.
+ *	match). Only the topmost field with a trusted authserv-id is read: a
+ *	local verifier (OpenDMARC) adds its field on top, and any further
+ *	one claiming a trusted authserv-id came from outside (RFC 8601 5);
+ *	policy_ar_is_trusted() tells the caller which fields to remove.
+ *	policy_ar_verified() is true when such a value shows dmarc=pass, or
+ *	dkim=pass with header.d equal to from_domain (aligned), and no
+ *	dmarc failure. policy_auth_name() is the X-Moim-Auth value of an
+ *	auth ("sasl", "domain"), NULL for none.
+ *	policy_is_internal_header() is true for X-Moim-* fields.
  *	policy_hold_name() is the X-Moim-Hold value of a hold ("dmarc",
  *	"nonmember") that moim-listd reads, NULL for none.
  *
@@ -116,6 +136,12 @@ enum policy_hold {
 	POLICY_HOLD_NONMEMBER,
 };
 
+enum policy_auth {
+	POLICY_AUTH_NONE, /* From is only a claim */
+	POLICY_AUTH_SASL, /* the client logged in ({auth_authen}) */
+	POLICY_AUTH_DOMAIN, /* trusted DMARC or aligned DKIM pass */
+};
+
 enum policy_dmarc {
 	POLICY_DMARC_UNKNOWN, /* no trusted result */
 	POLICY_DMARC_PASS,
@@ -136,11 +162,13 @@ struct policy_facts {
 	bool has_list_id; /* at EOM: carries this list's List-Id */
 	bool is_authenticated; /* the client logged in (SASL) */
 	enum policy_dmarc dmarc; /* at EOM: trusted result for From */
+	bool from_verified; /* at EOM: policy_ar_verified() of the top one */
 };
 
 struct policy_verdict {
 	enum policy_action action;
 	enum policy_hold hold;
+	enum policy_auth auth; /* at EOM, a post that may pass */
 	char code[4]; /* "550" */
 	char xcode[8]; /* "5.1.1" */
 	char text[POLICY_MAX_TEXT];
@@ -156,8 +184,12 @@ bool policy_list_id_is(
     const char *value, const char *local, const char *domain);
 enum policy_dmarc policy_ar_dmarc(
     const char *value, const char *const *trusted, const char *from_domain);
+bool policy_ar_is_trusted(const char *value, const char *const *trusted);
+bool policy_ar_verified(
+    const char *value, const char *const *trusted, const char *from_domain);
 bool policy_is_internal_header(const char *name);
 const char *policy_hold_name(enum policy_hold h);
+const char *policy_auth_name(enum policy_auth a);
 
 struct policy_rate *policy_rate_new(void);
 int policy_rate_count(struct policy_rate *r, const char *key, gint64 now);

@@ -337,6 +337,105 @@ test_ar_dmarc(void)
 	    ==, POLICY_DMARC_UNKNOWN);
 }
 
+/* test_auth - what vouches for a post's author beyond From: a SASL login
+ * or a trusted DMARC pass; nothing for a refused post (issue 13.4) */
+static void
+test_auth(void)
+{
+	static const struct {
+		const char *name;
+		enum listset_policy policy;
+		int from_role;
+		bool authed, verified;
+		enum policy_action action;
+		enum policy_auth auth;
+	} t[] = {
+	    {"forged owner From, nothing else", LISTSET_POLICY_ANNOUNCE, OWNER,
+		false, false, POLICY_CONTINUE, POLICY_AUTH_NONE},
+	    {"owner with a trusted DMARC pass", LISTSET_POLICY_ANNOUNCE, OWNER,
+		false, true, POLICY_CONTINUE, POLICY_AUTH_DOMAIN},
+	    {"owner logged in", LISTSET_POLICY_ANNOUNCE, OWNER, true, true,
+		POLICY_CONTINUE, POLICY_AUTH_SASL},
+	    {"member to announce: refused, no auth", LISTSET_POLICY_ANNOUNCE,
+		MEMBER, true, true, POLICY_REJECT, POLICY_AUTH_NONE},
+	    {"member post with DMARC pass", LISTSET_POLICY_MEMBERS, MEMBER,
+		false, true, POLICY_CONTINUE, POLICY_AUTH_DOMAIN},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(t); i++) {
+		struct store_list *l = make_list(t[i].policy);
+		struct policy_facts f = {.stage = POLICY_AT_EOM,
+		    .rcpt = "ai@lists.example.org",
+		    .list = l,
+		    .kind = RCPT_POST,
+		    .envelope_role = NONE,
+		    .from_role = t[i].from_role,
+		    .size = 100,
+		    .is_authenticated = t[i].authed,
+		    .from_verified = t[i].verified};
+		struct policy_verdict v;
+
+		g_test_message("%s", t[i].name);
+		g_assert_true(policy_decide(&f, &v, NULL));
+		g_assert_cmpint(v.action, ==, t[i].action);
+		g_assert_cmpint(v.auth, ==, t[i].auth);
+		store_list_free(l);
+	}
+	g_assert_cmpstr(policy_auth_name(POLICY_AUTH_SASL), ==, "sasl");
+	g_assert_cmpstr(policy_auth_name(POLICY_AUTH_DOMAIN), ==, "domain");
+	g_assert_null(policy_auth_name(POLICY_AUTH_NONE));
+}
+
+/* test_ar_verified - a trusted DMARC pass or From-aligned DKIM pass */
+static void
+test_ar_verified(void)
+{
+	const char *const trusted[] = {"mx.example.org", NULL};
+	static const struct {
+		const char *value, *from;
+		bool want;
+	} t[] = {
+	    {"mx.example.org; dmarc=pass header.from=a.example", "a.example",
+		true},
+	    {"mx.example.org; dmarc=fail header.from=a.example", "a.example",
+		false},
+	    /* dmarc=none: the domain vouches for nothing */
+	    {"mx.example.org; dmarc=none header.from=a.example", "a.example",
+		false},
+	    {"mx.example.org; dkim=pass header.d=a.example", "a.example", true},
+	    /* a signature of another domain is not aligned */
+	    {"mx.example.org; dkim=pass header.d=evil.example", "a.example",
+		false},
+	    {"mx.example.org; dkim=fail header.d=a.example", "a.example",
+		false},
+	    /* a DMARC failure outweighs any signature */
+	    {"mx.example.org; dkim=pass header.d=a.example; dmarc=fail",
+		"a.example", false},
+	    {"evil.example; dmarc=pass header.from=a.example", "a.example",
+		false},
+	    {"mx.example.org; dkim=fail (dkim=pass header.d=a.example)",
+		"a.example", false},
+	    {"mx.example.org; dmarc=pass", "", false},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(t); i++) {
+		g_test_message("%s", t[i].value);
+		g_assert_cmpint(
+		    policy_ar_verified(t[i].value, trusted, t[i].from), ==,
+		    t[i].want);
+	}
+	g_assert_true(policy_ar_is_trusted("MX.example.org 1; none", trusted));
+	g_assert_true(policy_ar_is_trusted(" mx.example.org;", trusted));
+	g_assert_false(policy_ar_is_trusted("evil.example; none", trusted));
+	g_assert_false(policy_ar_is_trusted("mx.example.org.evil; x", trusted));
+	g_assert_false(policy_ar_is_trusted("", trusted));
+	/* read as the result reader reads it (found by fuzz_authres) */
+	g_assert_true(policy_ar_is_trusted("mx.example.org\0031; x", trusted));
+	g_assert_true(
+	    policy_ar_is_trusted("(c) mx.example.org; dmarc=pass", trusted));
+	g_assert_false(policy_ar_is_trusted("mx.example.org; none", NULL));
+}
+
 /* test_internal_header - X-Moim-* in any case */
 static void
 test_internal_header(void)
@@ -419,6 +518,8 @@ main(int argc, char **argv)
 	g_test_add_func("/policy/header_is_auto", test_header_is_auto);
 	g_test_add_func("/policy/list_id", test_list_id);
 	g_test_add_func("/policy/ar_dmarc", test_ar_dmarc);
+	g_test_add_func("/policy/ar_verified", test_ar_verified);
+	g_test_add_func("/policy/auth", test_auth);
 	g_test_add_func("/policy/internal_header", test_internal_header);
 	g_test_add_func("/policy/rate", test_rate);
 	g_test_add_func("/policy/rate_bounded", test_rate_bounded);

@@ -54,7 +54,7 @@ join "Alex Kim" alex@example.com "subscribe"
 
 say "The owner announces a study session (an event block on top)"
 n=$(maildir_count alex@example.com)
-send_mail_text jihyun@example.net "$L@$D" "12월 트랜스포머 스터디 안내" \
+post_as_owner_text jihyun@example.net "$L@$D" "12월 트랜스포머 스터디 안내" \
 "행사: 트랜스포머 논문 읽기 모임
 일시: 2026년 12월 16일 (수) 오후 2시~5시
 장소: 대덕 연구단지 4층 세미나실
@@ -62,6 +62,10 @@ send_mail_text jihyun@example.net "$L@$D" "12월 트랜스포머 스터디 안�
 
 안녕하세요, AI 프렌즈 여러분.
 트랜스포머 논문 읽기 모임을 합니다. 노트북을 가져오세요."
+step "the From line alone proves nothing, so moim held the announcement and"
+step "asked jihyun@example.net: \"$(for x in $(maildir_files jihyun@example.net); do
+	header_of "$x" Subject; done | grep '보내신 메일인지' | head -n 1)\""
+step "the owner confirmed the announcement by replying to that request"
 maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
 EV=$(moimctl event ls $L | cut -f1 | head -n 1)
 step "sent to $L@$D; every member got a personal copy with a calendar"
@@ -105,12 +109,14 @@ maildir_wait alex@example.com $((n + 2)) 30 >/dev/null
 step "alex@example.com confirmed: $(header_of "$(maildir_last alex@example.com)" Subject)"
 
 say "The owner moves the session to another room (same title again)"
-send_mail_text jihyun@example.net "$L@$D" "장소 변경: 3층 대회의실" \
+post_as_owner_text jihyun@example.net "$L@$D" "장소 변경: 3층 대회의실" \
 "행사: 트랜스포머 논문 읽기 모임
 일시: 2026년 12월 16일 (수) 오후 2시~5시
 장소: 대덕 연구단지 3층 대회의실
 정원: 20명"
 maildir_wait seoyeon@example.net 5 30 >/dev/null
+step "(confirmed by the owner's reply again, as a SASL login or a trusted"
+step "DMARC pass would have done at once)"
 step "everyone invited got the change as SEQUENCE 1 of the same invitation,"
 step "so their calendars move the event instead of adding a second one"
 pf_wait_queue_empty 30 >/dev/null

@@ -36,7 +36,7 @@ delivery_states()
 		WHERE rcpt = '${1//\'/\'\'}'"
 }
 
-send_mail_text $ORG "$LA" "포럼 안내" "행사: 공개기술포럼
+post_as_owner_text $ORG "$LA" "포럼 안내" "행사: 공개기술포럼
 일시: 2026년 12월 16일 (수) 오후 2시~5시
 장소: 시청각실
 

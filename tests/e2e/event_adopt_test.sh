@@ -41,7 +41,7 @@ invitations()
 }
 
 # --- 1. one announcement to both lists: one co-hosted event
-send_mail_text $ORG "ai@$D,dl@$D" "공동 주최 딥러닝 컨퍼런스" "행사: 제1회 대덕 딥러닝 컨퍼런스
+post_as_owner_text $ORG "ai@$D,dl@$D" "공동 주최 딥러닝 컨퍼런스" "행사: 제1회 대덕 딥러닝 컨퍼런스
 일시: 2026년 12월 18일 오후 1시~6시
 장소: 대전컨벤션센터 2층
 정원: 100명
@@ -129,7 +129,7 @@ t_is "$(sql "SELECT status FROM rsvps WHERE address = 'erin@example.net'")" atte
 # --- 1c. an event announced inside the reminder window: the reminder
 #     waits for the first attendee instead of going to no one
 moimctl list set ai reminder_hours=3 >/dev/null
-send_mail_text $ORG "ai@$D" "오늘 저녁 번개" "행사: 저녁 번개 모임
+post_as_owner_text $ORG "ai@$D" "오늘 저녁 번개" "행사: 저녁 번개 모임
 일시: $(TZ=Asia/Seoul date -d '+2 hours' '+%Y-%m-%d %H:%M')
 장소: 학교 앞" || bail_out "send"
 t_ok "alice is invited to the evening meetup" e2e_poll 30 \
@@ -149,7 +149,7 @@ t_is "$(maildir_grep alice@example.net Subject "행사 알림")" 1 "once"
 #     answered, so he does even after leaving)
 moimctl member rm ai carol@example.com >/dev/null
 moimctl member rm dl carol@example.com bob@example.net >/dev/null
-send_mail_text $ORG "ai@$D" "컨퍼런스 시간 변경" "행사: 제1회 대덕 딥러닝 컨퍼런스
+post_as_owner_text $ORG "ai@$D" "컨퍼런스 시간 변경" "행사: 제1회 대덕 딥러닝 컨퍼런스
 일시: 2026년 12월 18일 오후 2시~7시
 장소: 대전컨벤션센터 3층
 정원: 100명" || bail_out "send"
@@ -222,7 +222,7 @@ $ics
 EOM
 }
 mk_invite REQUEST 0 20261220T190000 20261220T210000 >"$E2E_DIR/msg/invite.eml"
-send_mail $ORG "ai@$D" "$E2E_DIR/msg/invite.eml" || bail_out "send invite"
+post_as_owner $ORG "ai@$D" "$E2E_DIR/msg/invite.eml" || bail_out "send invite"
 t_ok "alice gets the adopted invitation" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "초대: LLM 읽기 모임")" -ge 1 ]'
 f=$(newest_with alice@example.net "초대: LLM 읽기 모임")
@@ -249,7 +249,7 @@ t_is "$(maildir_grep bob@example.net Subject "LLM 읽기 모임")" 0 "bob, not o
 
 # --- 3. the calendar moves the event: SEQUENCE 1 with the new time
 mk_invite REQUEST 1 20261220T200000 20261220T220000 >"$E2E_DIR/msg/update.eml"
-send_mail $ORG "ai@$D" "$E2E_DIR/msg/update.eml" || bail_out "send update"
+post_as_owner $ORG "ai@$D" "$E2E_DIR/msg/update.eml" || bail_out "send update"
 t_ok "alice gets the update" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "행사 정보 변경: LLM")" -ge 1 ]'
 ics=$(ics_of "$(newest_with alice@example.net "행사 정보 변경: LLM")" REQUEST)
@@ -259,7 +259,7 @@ t_is "$(sql "SELECT count(*) FROM events WHERE source_uid = '$GUID'")" 1 "the up
 
 # --- 4. the calendar cancels it: METHOD:CANCEL to everyone invited
 mk_invite CANCEL 2 20261220T200000 20261220T220000 >"$E2E_DIR/msg/cancel.eml"
-send_mail $ORG "ai@$D" "$E2E_DIR/msg/cancel.eml" || bail_out "send cancel"
+post_as_owner $ORG "ai@$D" "$E2E_DIR/msg/cancel.eml" || bail_out "send cancel"
 t_ok "alice gets the cancellation" e2e_poll 30 \
 	'ics_of "$(newest_with alice@example.net "행사 취소: LLM")" CANCEL | grep -q "^METHOD:CANCEL"'
 t_is "$(sql "SELECT state FROM events WHERE id = $EV2")" cancelled "the event is cancelled"
@@ -268,7 +268,7 @@ t_is "$(sql "SELECT state FROM events WHERE id = $EV2")" cancelled "the event is
 n=$(maildir_count $ORG)
 mk_invite REQUEST 0 20261224T190000 20261224T170000 >"$E2E_DIR/msg/bad.eml"
 sed -i "s/$GUID/other-$GUID/" "$E2E_DIR/msg/bad.eml"
-send_mail $ORG "ai@$D" "$E2E_DIR/msg/bad.eml" || bail_out "send bad"
+post_as_owner $ORG "ai@$D" "$E2E_DIR/msg/bad.eml" || bail_out "send bad"
 t_ok "the organizer is told" e2e_poll 30 '[ "$(maildir_grep $ORG Subject "보내지 못했습니다")" -ge 1 ]'
 t_like "$(body_of "$(maildir_last $ORG)")" "첨부된 일정" "the reply names the calendar"
 t_is "$(moimctl mod ls ai --json | jq length)" 1 "the post is held"
@@ -305,7 +305,7 @@ $oics
 
 --_000_SL2P216MB_--
 EOM
-send_mail $ORG "ai@$D" "$E2E_DIR/msg/outlook.eml" || bail_out "send outlook"
+post_as_owner $ORG "ai@$D" "$E2E_DIR/msg/outlook.eml" || bail_out "send outlook"
 t_ok "alice gets the adopted Outlook invitation" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "강화학습 세미나")" -ge 1 ]'
 ics=$(ics_of "$(newest_with alice@example.net "강화학습 세미나")" REQUEST)
@@ -350,7 +350,7 @@ EOM
 own_ics_post "=?UTF-8?B?$(printf '연말 논문 세미나 안내' | base64 -w0)?=" \
 	"연말 논문 세미나 일정 첨부합니다. 발표 순서는 당일 정합니다." "$pics" \
 	>"$E2E_DIR/msg/own-ics.eml"
-send_mail $ORG "ai@$D" "$E2E_DIR/msg/own-ics.eml" || bail_out "send own ics"
+post_as_owner $ORG "ai@$D" "$E2E_DIR/msg/own-ics.eml" || bail_out "send own ics"
 t_ok "alice gets the seminar" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "연말 논문 세미나")" -ge 1 ]'
 f=$(newest_with alice@example.net "연말 논문 세미나")
@@ -380,7 +380,7 @@ Content-Transfer-Encoding: base64
 $(printf '<div dir="ltr">행사: 겨울 해커톤<br>일시: 2027년 1월 9일 오전 10시~오후 6시<br>장소: 대전 스타트업파크<br><br>노트북과 아이디어를 가져오세요.</div>\n' | base64 -w 76)
 --000000000000gmail--
 EOM
-send_mail $ORG "ai@$D" "$E2E_DIR/msg/gmail-block.eml" || bail_out "send gmail block"
+post_as_owner $ORG "ai@$D" "$E2E_DIR/msg/gmail-block.eml" || bail_out "send gmail block"
 t_ok "alice is invited to the hackathon" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "해커톤 안내")" -ge 1 ]'
 f=$(newest_with alice@example.net "해커톤 안내")
@@ -394,7 +394,7 @@ NUID=forum-20261230@example.net
 nics=$(printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Apple Inc.//macOS 15.1//EN\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20261126T010203Z\r\nDTSTART;TZID=Asia/Seoul:20261230T100000\r\nDTEND;TZID=Asia/Seoul:20261230T120000\r\nSUMMARY:Forum\\nDay 1\r\nLOCATION:Hall\\nB\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' $NUID | base64 -w 76)
 own_ics_post "Forum day 1" "The forum's first day." "$nics" \
 	>"$E2E_DIR/msg/newline-ics.eml"
-send_mail $ORG "ai@$D" "$E2E_DIR/msg/newline-ics.eml" || bail_out "send newline ics"
+post_as_owner $ORG "ai@$D" "$E2E_DIR/msg/newline-ics.eml" || bail_out "send newline ics"
 t_ok "alice gets the forum" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "Forum day 1")" -ge 1 ]'
 EV4=$(sql "SELECT id FROM events WHERE source_uid = '$NUID'")

@@ -28,7 +28,7 @@ wait_subject()
 	e2e_poll 30 "[ \"\$(maildir_grep $1 Subject '$2')\" -ge 1 ]"
 }
 
-send_mail_text $ORG "$LA" "가을 워크숍" "행사: 가을 워크숍
+post_as_owner_text $ORG "$LA" "가을 워크숍" "행사: 가을 워크숍
 일시: 2027년 10월 9일(토)~11일(월) 종일
 장소: 속초
 

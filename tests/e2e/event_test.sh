@@ -54,7 +54,7 @@ moim_settle 30
 t_is "$(maildir_grep a@example.net Subject '워크숍')" 0 "the bad announcement is not sent"
 
 # --- 2. the Korean announcement: one personal REQUEST per member
-send_mail_text $ORG "$LA" "제1회 공개기술포럼 안내" "행사: 제1회 공개기술포럼
+post_as_owner_text $ORG "$LA" "제1회 공개기술포럼 안내" "행사: 제1회 공개기술포럼
 일시: 2026년 12월 16일 (수) 오후 2시~5시
 장소: 한국항공우주연구원 4층 시청각실
 정원: 2명
@@ -204,7 +204,7 @@ t_is "$(maildir_grep b@example.net Subject '행사 취소')" 1 "cancelled once"
 
 # --- 9. a reminder arrives once, also across a restart
 when=$(TZ=Asia/Seoul date -d '+2 hours' '+%Y-%m-%d %H:%M')
-send_mail_text $ORG "$LA" "점심 세미나 안내" "행사: 점심 세미나
+post_as_owner_text $ORG "$LA" "점심 세미나 안내" "행사: 점심 세미나
 일시: $when
 장소: 세미나실" || bail_out "send"
 t_ok "b gets the second announcement" wait_subject b@example.net "점심 세미나 안내"

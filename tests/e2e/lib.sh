@@ -707,6 +707,71 @@ send_mail_text()
 	send_mail "${port[@]}" "$1" "$2" "$f"
 }
 
+# post_as_owner - send FILE as an owner or moderator and give the
+#	owner's consent: an owner's post to an announce list, or with an
+#	event, takes effect only when something vouches for its From
+#	(moim-milter's X-Moim-Auth: a SASL login or a trusted DMARC pass)
+#	or after the owner confirms it (list setting privileged_auth =
+#	confirm, the default). This helper does what an owner without
+#	DMARC does: it waits for the confirmation request moim-listd mails
+#	to OWNER about this post (In-Reply-To its Message-ID, Reply-To
+#	L-confirm+TOKEN), one per list in TO, and replies to each.
+#	Use it for every owner post a test expects to take effect.
+#	Needs moim.sh (header_of). Returns non-zero on a send failure or
+#	when a request does not come within 30 s.
+#	post_as_owner [--port P] OWNER TO FILE
+post_as_owner()
+{
+	local port=() mid f n want to
+	if [ "$1" = --port ]; then
+		port=(--port "$2")
+		shift 2
+	fi
+	mid=$(grep -m1 -i '^Message-ID:' "$3" | sed 's/^[^:]*: *//; s/\r$//')
+	if [ -z "$mid" ]; then
+		mid="<owner.$(date +%s%N).$RANDOM@e2e.test>"
+		sed -i "1i Message-ID: $mid" "$3"
+	fi
+	want=$(_e2e_rcpts "$2" | tr ',' '\n' | grep -c .)
+	send_mail "${port[@]}" "$1" "$2" "$3" || return 1
+	e2e_poll 30 "[ \"\$(_owner_requests '$1' '$mid' | wc -l)\" -ge $want ]" ||
+		return 1
+	for f in $(_owner_requests "$1" "$mid"); do
+		to=$(header_of "$f" Reply-To | sed 's/.*<\(.*\)>.*/\1/; s/^ *//')
+		send_mail_text "${port[@]}" "$1" "$to" "Re: confirm" "> ok" ||
+			return 1
+	done
+}
+
+# post_as_owner_text [--port P] OWNER TO SUBJECT BODY - post_as_owner
+#	for a simple UTF-8 message built like send_mail_text's
+post_as_owner_text()
+{
+	local port=() f
+	if [ "$1" = --port ]; then
+		port=(--port "$2")
+		shift 2
+	fi
+	f=$E2E_DIR/msg/owner-$((_e2e_swaks_n + 1)).eml
+	mail_text "$1" "$(_e2e_rcpts "$2")" "$3" "$4" >"$f" || return 1
+	post_as_owner "${port[@]}" "$1" "$2" "$f"
+}
+
+# _owner_requests OWNER MSGID - OWNER's confirmation requests about the
+#	post MSGID: In-Reply-To it, Reply-To an L-confirm+TOKEN address,
+#	and the post-confirm template's Subject (not a moderation request)
+_owner_requests()
+{
+	local f
+	for f in $(maildir_files "$1"); do
+		grep -qiF "In-Reply-To: $2" "$f" &&
+			grep -qi '^Reply-To:.*-confirm+' "$f" &&
+			header_of "$f" Subject |
+			grep -Eq 'Please confirm your message|보내신 메일인지' &&
+			echo "$f"
+	done
+}
+
 # send_mail_code - print the server's last reply code before QUIT
 #	That is the reply to the end of DATA, or to the command that made
 #	the client give up (a refused MAIL, RCPT or DATA).

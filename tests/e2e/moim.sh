@@ -56,6 +56,15 @@ moim_setup()
 	export MOIM_CONF
 }
 
+# milter_start - start moim-milter (daemon "milter") with $MOIM_CONF and
+#	wait for its socket; moim_setup must have been given
+#	"milter.socket=unix:$E2E_MILTER_SOCKET" and pf_start --milter the same
+milter_start()
+{
+	e2e_daemon_start milter "${top_builddir}/milter/moim-milter" -f \
+		-c "$MOIM_CONF" && e2e_wait_socket "$E2E_MILTER_SOCKET" 10
+}
+
 # dns_add NAME RECORD - add a record to dnsd's zone and have it read
 #	dns_add _dmarc.example.com 'TXT "v=DMARC1; p=reject"'
 dns_add()

@@ -30,7 +30,7 @@ event_setup()
 	moimctl member add $L a@example.net b@example.net c@example.net \
 		>/dev/null || bail_out "member add"
 	listd_start || bail_out "moim-listd did not start"
-	send_mail_text $ORG "$LA" "보안 세미나 안내" "행사: 보안 세미나
+	post_as_owner_text $ORG "$LA" "보안 세미나 안내" "행사: 보안 세미나
 일시: 2026년 12월 17일 (목) 오후 3시~5시
 장소: 판교 비밀회의실
 정원: 2명

@@ -66,7 +66,8 @@ seeds_for()
 # Targets without a corpus of their own start from a few written inputs.
 mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
 	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
-	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_hdrtext"
+	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_hdrtext" \
+	"$build/seed-fuzz_authres"
 # Issue 12's words: a padded B word before another, a name in three
 # words, CP949 and ISO-2022-KR, Q, a language, a word split in a character.
 printf ' =?utf-8?b?7KCcMe2ajCDqs7XqsJzquLDsiKDtj6zrn7wg67Cc7ZGc7J6Q66OMIA==?=\n =?utf-8?b?6rO17Jyg?=\n' \
@@ -75,6 +76,8 @@ printf '=?utf-8?b?6rmAIOyngO2YhA==?= =?utf-8?b?IOyxheyehA==?=\t=?utf-8?b?IOyXsOq
 	>"$build/seed-fuzz_hdrtext/name3"
 printf 'Re: [AI =?euc-kr?b?x9GxuQ==?= =?ISO-2022-KR?B?GyQpQw5HUTkhDw==?= =?utf-8*ko?q?=ED=95?= =?utf-8?q?=9C_x?=' \
 	>"$build/seed-fuzz_hdrtext/mixed"
+printf 'mx.example.org 1; spf=pass smtp.mailfrom=a.example;\r\n\tdkim=pass header.d=example.net (ok; x); dmarc=pass header.from=example.net reason="a;b"' \
+	>"$build/seed-fuzz_authres/pass"
 printf 'v=DMARC1; p=reject; sp=quarantine; pct=50; adkim=s; rua=mailto:d@example.com' \
 	>"$build/seed-fuzz_dmarc/record"
 printf 'Mail.Example.CO.KR.' >"$build/seed-fuzz_dmarc/domain"
@@ -99,6 +102,7 @@ for t in $targets; do
 	bin=$build/$t
 	extra=""
 	[ "$t" = fuzz_commands ] && extra="$top/listd/commands.c -iquote $top/listd"
+	[ "$t" = fuzz_authres ] && extra="$top/milter/policy.c -iquote $top/milter"
 	# shellcheck disable=SC2086
 	if ! clang $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/$t.c" \
 		$extra $objs $libs -o "$bin" 2>"$build/$t.build.log"; then

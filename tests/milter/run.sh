@@ -19,7 +19,7 @@ MT=$(command -v miltertest || echo /usr/sbin/miltertest)
 SRC=$top_srcdir/tests/milter
 MILTER=$top_builddir/milter/moim-milter
 MOIMCTL=$top_builddir/ctl/moimctl
-SCRIPTS="unknown announce members size rate loop autoreply internal dmarc
+SCRIPTS="unknown announce members size rate loop autoreply internal dmarc privileged
 	garbage nonlist tempfail"
 
 if [ ! -x "$MT" ] || [ ! -x "$MILTER" ] || [ ! -x "$MOIMCTL" ]; then
