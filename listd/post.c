@@ -357,9 +357,10 @@ hold_reason(const char *h)
 }
 
 /* needs_consent - whether an owner's or moderator's accepted post is a
- * privileged act that nothing vouches for: a post to an announce list or
- * an event, with neither moim-milter's X-Moim-Auth nor a confirmation,
- * on a list with privileged_auth = confirm */
+ * privileged act that nothing vouches for: a post to an announce list,
+ * one that skips a moderated list's moderation, or an event, with neither
+ * moim-milter's X-Moim-Auth nor a confirmation, on a list with
+ * privileged_auth = confirm */
 static bool
 needs_consent(struct job *j, bool *needs_out, GError **err)
 {
@@ -368,7 +369,8 @@ needs_consent(struct job *j, bool *needs_out, GError **err)
 	*needs_out = false;
 	if (j->is_verified || ls->privileged_auth != LISTSET_PRIVILEGED_CONFIRM)
 		return true;
-	if (ls->policy == LISTSET_POLICY_ANNOUNCE) {
+	if (ls->policy == LISTSET_POLICY_ANNOUNCE ||
+	    ls->policy == LISTSET_POLICY_MODERATED) {
 		*needs_out = true;
 		return true;
 	}

@@ -8,6 +8,7 @@
 # forged trusted Authentication-Results below the local one is removed
 # and not believed; an owner without DMARC announces by confirming (a
 # reply, or "confirm TOKEN" to L-request), and post_as_owner does that.
+# An owner's From does not skip a moderated list's moderation either.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
@@ -138,4 +139,21 @@ t_ok "post_as_owner's post reaches alice" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "Third news")" -ge 1 ]'
 t_is "$(moimctl event ls news | wc -l)" 3 "three events on the announce list"
 t_is "$(held_count news)" 3 "the forged posts still wait, the real ones went"
+
+# --- 7. a moderated list: "From: the owner" does not skip moderation
+moimctl list create "mod@$D" --policy moderated --owner $BOSS >/dev/null &&
+	moimctl member add mod carol@example.com >/dev/null ||
+	bail_out "moimctl could not make the moderated list"
+f=$E2E_DIR/msg/modforged.eml
+mail_text $BOSS "mod@$D" "Forged skip" "No event, no moderation." >"$f"
+send_mail_expect 250 attacker@evil.test "mod@$D" "$f"
+t_ok "the forged owner's post to the moderated list waits" e2e_poll 30 \
+	'[ "$(held_count mod)" = 1 ]'
+moim_settle 30
+t_is "$(maildir_grep carol@example.com Subject 'Forged skip')" 0 \
+	"carol gets nothing"
+post_as_owner_text $BOSS "mod@$D" "Owner note" "From the owner." ||
+	bail_out "post_as_owner to the moderated list"
+t_ok "the owner's confirmed post reaches carol" e2e_poll 30 \
+	'[ "$(maildir_grep carol@example.com Subject "Owner note")" -ge 1 ]'
 t_done
