@@ -175,19 +175,22 @@ static bool
 copy_refused(struct sender *sn, struct store_delivery *const *dvs, guint n,
     GError *e, GError **err)
 {
-	bool ok = true;
+	g_autofree gint64 *ids = NULL;
+	bool ok;
 	guint i;
 
 	if (!g_error_matches(e, MOIM_ERROR, MOIM_ERR_INPUT)) {
 		g_propagate_error(err, e);
 		return false;
 	}
-	for (i = 0; ok && i < n; i++) {
+	ids = g_new(gint64, n);
+	for (i = 0; i < n; i++) {
 		log_warn(
 		    "fanout: rcpt=%s not sent: %s", dvs[i]->rcpt, e->message);
-		ok = store_delivery_done(sn->s, &dvs[i]->id, 1, STORE_D_FAILED,
-		    554, e->message, err);
+		ids[i] = dvs[i]->id;
 	}
+	ok = store_delivery_done(
+	    sn->s, ids, n, STORE_D_FAILED, 554, e->message, err);
 	g_error_free(e);
 	return ok;
 }
