@@ -109,6 +109,18 @@ static const struct config_key keys[] = {
     {{"listd", "dns_timeout", "3000",
 	 "milliseconds one DMARC lookup may take in all", 100, 30000},
 	CT_INT, F(dns_timeout), CF_RESTART, NULL},
+    {{"web", "listen", "127.0.0.1:8025",
+	 "where moim-web takes HTTP: HOST:PORT or unix:/PATH", 0, 0},
+	CT_ENDPOINT, F(web_listen), CF_RESTART, NULL},
+    {{"web", "base_url", "",
+	 "public URL of moim-web's pages; when set, mail carries web links", 0,
+	 0},
+	CT_URL, F(base_url), CF_EMPTY_OK, NULL},
+    {{"web", "threads", "4", "threads serving HTTP requests", 1, 64},
+	CT_INT, F(web_threads), CF_RESTART, NULL},
+    {{"web", "socket_group", "www-data",
+	 "group of moim-web's unix socket (mode 0660)", 0, 0},
+	CT_NAME, F(web_socket_group), CF_RESTART, NULL},
 };
 
 #undef F

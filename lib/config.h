@@ -100,6 +100,11 @@ struct moim_config {
 	int bounce_threshold; /* permanent failures that disable a member */
 	char *dns_server; /* "IPV4:PORT", "[IPV6]:PORT" or "" (resolv.conf) */
 	int dns_timeout; /* milliseconds for one DMARC lookup */
+	/* [web] */
+	char *web_listen; /* "unix:/PATH", "HOST:PORT" or "[IPV6]:PORT" */
+	char *base_url; /* public URL ending in "/"; "" = no web links */
+	int web_threads; /* threads serving requests */
+	char *web_socket_group; /* group of a unix socket (0660) */
 };
 
 /* One key of the table, as documented in moim.conf(5). */

@@ -41,6 +41,7 @@ static const char *const languages[] = {"ko", "en", NULL};
 static const char *const crasher_policies[] = {
     "accept", "hold", "refuse", NULL};
 static const char *const privileges[] = {"confirm", "from", NULL};
+static const char *const archives[] = {"public", "members", "hidden", NULL};
 
 #define OFF(f) offsetof(struct listset, f)
 
@@ -80,6 +81,8 @@ static const struct ls_key ls_keys[] = {
 	"no subject prefix, no footer: authors' DKIM signatures survive"},
     {"crashers", LS_ENUM, OFF(crashers), crasher_policies,
 	"new events: answers from the uninvited accepted, held or refused"},
+    {"archive", LS_ENUM, OFF(archive), archives,
+	"web archive: public, members (after signing in) or hidden"},
 };
 
 /* listset_defaults - fill ls with the defaults for a list called name */
@@ -113,6 +116,7 @@ listset_defaults(struct listset *ls, const char *name)
 	 * event ids are sequential, so with "accept" anyone could fill an
 	 * event by writing to L-rsvp+N. */
 	ls->crashers = LISTSET_CRASHERS_HOLD;
+	ls->archive = LISTSET_ARCHIVE_MEMBERS;
 }
 
 static const struct ls_key *

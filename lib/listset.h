@@ -52,6 +52,11 @@ enum listset_crashers {
 	LISTSET_CRASHERS_REFUSE
 };
 /* What an owner's or moderator's privileged act needs besides From. */
+enum listset_archive {
+	LISTSET_ARCHIVE_PUBLIC, /* anyone may read the web archive */
+	LISTSET_ARCHIVE_MEMBERS, /* members, after signing in by mail */
+	LISTSET_ARCHIVE_HIDDEN, /* no web pages at all (404) */
+};
 enum listset_privileged {
 	LISTSET_PRIVILEGED_CONFIRM, /* proof (milter) or a mailed token */
 	LISTSET_PRIVILEGED_FROM, /* From alone (before issue 13) */
@@ -80,6 +85,7 @@ struct listset {
 	char *description;
 	/* answers from the uninvited to the list's new events */
 	enum listset_crashers crashers;
+	enum listset_archive archive; /* web archive visibility */
 };
 
 void listset_defaults(struct listset *ls, const char *name);
