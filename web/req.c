@@ -293,7 +293,7 @@ req_form_multipart(
 {
 	g_autofree char *boundary = NULL, *delim = NULL;
 	GHashTable *form;
-	const char *p, *end = buf + len;
+	const char *p, *end;
 	size_t dlen, nparts = 0;
 
 	if (content_type == NULL ||
@@ -307,6 +307,11 @@ req_form_multipart(
 		moim_fail(err, MOIM_ERR_INPUT, "no or bad boundary");
 		return NULL;
 	}
+	if (buf == NULL || len == 0) {
+		moim_fail(err, MOIM_ERR_INPUT, "empty body");
+		return NULL;
+	}
+	end = buf + len;
 	/* Every delimiter but a first one at the very start follows CRLF. */
 	delim = g_strconcat("\r\n--", boundary, NULL);
 	dlen = strlen(delim);
