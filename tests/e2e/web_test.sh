@@ -5,7 +5,9 @@
 # HEAD has headers and no body; paths with a NUL, a dot segment or a bad
 # %XX are 400; a missing trailing "/" and a bare list name are 301; list
 # pages follow the list setting archive (hidden 404, members 403); error
-# pages are in the list's language; it runs as the moim user when
+# pages are in the list's language; a client that stops talking is
+# dropped after the 30 s connection timeout (slowloris), 300 idle
+# connections do not stop it serving; it runs as the moim user when
 # started as root, and serves on a unix socket (mode 0660) as well.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +26,24 @@ moimctl list create "pub@$D" --name "Public" --language en >/dev/null &&
 	bail_out "list create"
 chown -R moim:moim "$E2E_DIR/db"
 web_start || bail_out "moim-web did not start"
+
+# A slowloris client: half a request, then silence. It notes how long
+# the server kept it (checked at the end; the other checks run meanwhile).
+python3 - "$WEB_PORT" "$E2E_DIR/idle.out" <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=90)
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+t = time.monotonic()
+try:
+    while s.recv(4096):
+        pass
+    how = "closed"
+except OSError as e:
+    how = "error " + str(e)
+open(sys.argv[2] + ".tmp", "w").write("%s %d\n" % (how, time.monotonic() - t))
+import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+PY
+idle_pid=$!
 
 # / and the headers every answer carries
 t_is "$(web_get /)" 200 "GET / answers 200"
@@ -129,6 +149,28 @@ t_is "$(web_get hid@$D)" 404 "without '/' too (no redirect tells it exists)"
 t_is "$(web_get hid/)" 404 "and its bare name is no redirect"
 t_is "$(web_get hid@$D/join -X DELETE)" 404 "nor is a method on it 405"
 t_is "$(web_get mem@$D/)" 403 "a members' archive without a session is 403"
+
+# many idle connections at once: it still serves, and lives
+python3 - "$WEB_PORT" >"$E2E_DIR/many.out" <<'PY'
+import socket, sys, urllib.request
+port = int(sys.argv[1])
+conns = [socket.create_connection(("127.0.0.1", port), timeout=10)
+         for _ in range(300)]
+r = urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10)
+print(r.status)
+for c in conns:
+    c.close()
+PY
+t_is "$(cat "$E2E_DIR/many.out")" 200 "with 300 idle connections open, / answers 200"
+t_ok "and moim-web is alive" e2e_daemon_running web
+
+# the slowloris client was dropped by the connection timeout
+t_ok "a silent half request is dropped (within 60 s)" \
+	e2e_poll 60 test -s "$E2E_DIR/idle.out"
+read -r how secs <"$E2E_DIR/idle.out"
+t_is "$how" closed "the server closed it"
+t_ok "after the 30 s timeout, not before ($secs s)" test "$secs" -ge 29
+wait "$idle_pid"
 
 # privileges
 pid=$(e2e_daemon_pid web)
