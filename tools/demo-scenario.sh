@@ -4,7 +4,14 @@
 # Run by demo.sh with top_srcdir and top_builddir set. Uses the
 # end-to-end harness (tests/e2e/lib.sh and moim.sh) for the private
 # Postfix, then narrates what each step did and what every member got.
+# moim-web serves the list's pages on loopback: a member answers the
+# invitation by its link (a GET only shows, the POST counts) and another
+# leaves with one click (RFC 8058 POST, as Gmail sends it). With --serve
+# (demo.sh --serve) everything keeps running on loopback until Ctrl-C,
+# and the URLs of the list page, a thread and the event page are printed.
 set -u
+serve=
+[ "${1:-}" = --serve ] && serve=1
 . "$top_srcdir/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/moim.sh"
 
@@ -22,13 +29,39 @@ L=ai-friends
 D=$E2E_LIST_DOMAIN
 moimctl list create "$L@$D" --name "AI 프렌즈" \
 	--owner "jihyun@example.net" >/dev/null
+moimctl list set $L archive=public \
+	"description=대덕 연구단지에서 AI 논문을 함께 읽는 모임입니다." >/dev/null
 listd_start >/dev/null || { e2e_dump; echo "demo: moim-listd did not start"; exit 1; }
+web_start >/dev/null || { e2e_dump; echo "demo: moim-web did not start"; exit 1; }
+BASE=http://127.0.0.1:$WEB_PORT
 e2e_daemon_start milter "$top_builddir/milter/moim-milter" -f -c "$MOIM_CONF" &&
 	e2e_wait_socket "$E2E_MILTER_SOCKET" 10 >/dev/null ||
 	{ e2e_dump; echo "demo: moim-milter did not start"; exit 1; }
 
 say "A list \"AI 프렌즈\" <$L@$D> with owner jihyun@example.net"
 step "Postfix on 127.0.0.1:$E2E_SMTP_PORT (with moim-milter), relay :$E2E_RELAY_PORT, moim-listd LMTP :$E2E_LMTP_PORT"
+step "moim-web on $BASE/ (its archive is public)"
+
+# links_of FILE - the http(s) URLs in a message's decoded text parts
+links_of()
+{
+	python3 - "$1" <<'PY'
+import email, email.policy, re, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+for p in m.walk():
+    if p.get_content_type() == 'text/plain':
+        for u in re.findall(r'https?://[^\s<>"]+', p.get_content()):
+            print(u)
+PY
+}
+
+# http METHOD URL [CURL ARGS...] - the status of one request to moim-web
+http()
+{
+	local m=$1 u=$2
+	shift 2
+	curl -s --noproxy '*' -o "$E2E_DIR/http.out" -w '%{http_code}' -X "$m" "$@" "$u"
+}
 
 # join NAME ADDR WORD: subscribe by mail and confirm by replying
 join()
@@ -94,19 +127,56 @@ e2e_poll 30 '[ "$(maildir_grep minsu@example.com Subject "참석 응답 확인")
 step "and he got: $(for x in $(maildir_files minsu@example.com); do
 	header_of "$x" Subject; done | grep '참석 응답 확인')"
 
+say "Seoyeon answers by the link in her invitation (no calendar buttons in her webmail)"
+inv=$(newest_with seoyeon@example.net "트랜스포머 스터디 안내")
+yes=$(links_of "$inv" | grep '/r/' | grep 'answer=yes' | head -n 1)
+if [ -n "$yes" ]; then
+	step "her copy carries her own links; the yes link is ${yes%%/r/*}/r/<token>?answer=yes"
+	code=$(http GET "$yes")
+	step "GET of the link (what a mail scanner does too): $code, a page with"
+	step "buttons; her answer so far: $(moimctl event rsvps "$EV" |
+		awk -F'\t' '$1 == "seoyeon@example.net" { print $5; f = 1 }
+			END { if (!f) print "none" }')"
+	code=$(http POST "${yes%%\?*}" --data 'answer=yes')
+	e2e_poll 30 '[ -n "$(moimctl event rsvps $EV | grep seoyeon)" ]' >/dev/null
+	step "she pressed \"yes\" (POST): $code; now:"
+	moimctl event rsvps "$EV" | sed 's/^/      /'
+else
+	step "(her copy carries no answer links: she would reply \"참석합니다\" instead)"
+fi
+
 say "Someone who is not a member tries to post"
 send_mail_text stranger@example.com "$L@$D" "광고" "buy now"
 step "moim-milter refused it while the sender was still connected:"
 step "   $(awk '/^ *<\*\* +5[0-9][0-9] / { sub(/^ *<\*\* +/, ""); print; exit }' "$E2E_LAST_SWAKS")"
 
-say "Alex leaves the list"
+say "Alex leaves the list with one click (RFC 8058)"
 n=$(maildir_count alex@example.com)
-send_mail_text alex@example.com "$L-request@$D" "unsubscribe" ""
-maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
-to=$(header_of "$(maildir_last alex@example.com)" Reply-To | sed 's/.*<\(.*\)>.*/\1/')
-send_mail_text alex@example.com "$to" "Re: confirm" "yes"
-maildir_wait alex@example.com $((n + 2)) 30 >/dev/null
-step "alex@example.com confirmed: $(header_of "$(maildir_last alex@example.com)" Subject)"
+lu=$(header_of "$(newest_with alex@example.com "트랜스포머 스터디 안내")" List-Unsubscribe)
+url=$(printf '%s' "$lu" | grep -o '<https\?://[^>]*>' | head -n 1 | tr -d '<>')
+if [ -n "$url" ]; then
+	step "his copy's List-Unsubscribe: <${url%%/u/*}/u/<token>>, <mailto:...>"
+	step "List-Unsubscribe-Post: $(header_of "$(maildir_last alex@example.com)" List-Unsubscribe-Post)"
+	code=$(http GET "$url")
+	step "GET of the link: $code, a page with a button (still a member: $(moimctl member ls $L | grep -c alex))"
+	code=$(http POST "$url" -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data 'List-Unsubscribe=One-Click')
+	step "his mail provider POSTs List-Unsubscribe=One-Click: $code"
+	e2e_poll 30 '[ "$(moimctl member ls $L | grep -c alex)" = 0 ]' >/dev/null
+	maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
+	step "alex@example.com is no longer a member; he got: $(header_of "$(maildir_last alex@example.com)" Subject)"
+	code=$(http POST "$url" -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data 'List-Unsubscribe=One-Click')
+	step "a second POST changes nothing: $code"
+else
+	send_mail_text alex@example.com "$L-request@$D" "unsubscribe" ""
+	maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
+	to=$(header_of "$(maildir_last alex@example.com)" Reply-To | sed 's/.*<\(.*\)>.*/\1/')
+	send_mail_text alex@example.com "$to" "Re: confirm" "yes"
+	maildir_wait alex@example.com $((n + 2)) 30 >/dev/null
+	step "(his copy carries no one-click link: he unsubscribed by mail)"
+	step "alex@example.com confirmed: $(header_of "$(maildir_last alex@example.com)" Subject)"
+fi
 
 say "The owner moves the session to another room (same title again)"
 post_as_owner_text jihyun@example.net "$L@$D" "장소 변경: 3층 대회의실" \
@@ -133,8 +203,10 @@ done
 f=$(for x in $(maildir_files seoyeon@example.net); do
 	header_of "$x" Subject | grep -q '트랜스포머' && echo "$x"; done | head -n 1)
 printf '\n-- one copy as seoyeon@example.net received it (headers moim set):\n'
-for h in Return-Path List-Id List-Post List-Help List-Subscribe List-Unsubscribe Precedence Subject; do
-	printf '   %s: %s\n' "$h" "$(header_of "$f" "$h")"
+for h in Return-Path List-Id List-Post List-Help List-Subscribe List-Unsubscribe \
+	List-Unsubscribe-Post List-Archive Archived-At Precedence Subject; do
+	v=$(header_of "$f" "$h")
+	[ -n "$v" ] && printf '   %s: %s\n' "$h" "$v"
 done
 printf '\n-- its body:\n'
 body_of "$f" | sed 's/^/   | /'
@@ -150,5 +222,23 @@ for p in m.walk():
         print(ev)
         break
 PY
+
+thread=$(python3 -c 'import sys, urllib.parse
+print(urllib.parse.quote(sys.argv[1].strip().strip("<>"), safe="@-._~"))' "$mid")
+say "On the web (moim-web)"
+step "the list page:  $BASE/$L@$D/"
+step "a thread:       $BASE/$L@$D/m/$thread/"
+step "the event page: $BASE/$L@$D/e/$EV/  (and $BASE/$L@$D/e/$EV/event.ics)"
+if [ -n "$serve" ]; then
+	echo
+	echo "demo: serving on loopback; open the URLs above. Ctrl-C stops Postfix, moim and moim-web."
+	# Nothing to wait for but the person at the keyboard: the INT trap
+	# of lib.sh stops every daemon and removes the work directory.
+	E2E_QUIET=1
+	while :; do
+		sleep 3600 &
+		wait $!
+	done
+fi
 echo
-echo "demo: done; Postfix and moim-listd stopped, nothing left running."
+echo "demo: done; Postfix, moim-listd and moim-web stopped, nothing left running."
