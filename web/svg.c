@@ -1,19 +1,14 @@
 /*
- * svg - small inline SVG drawings (see svg.h)
+ * svg - the seats bar (see svg.h)
  *
  * Widths are whole viewBox units cut at the rounded running sums, so
- * that the pieces of a bar always add up to its width, whatever the
+ * that the pieces of the bar always add up to its width, whatever the
  * rounding of each piece.
  */
 #include "config.h"
 
 #include "svg.h"
 #include "web.h"
-
-/* Activity columns: width, gap and height in viewBox units. */
-#define ACT_COL 12
-#define ACT_GAP 4
-#define ACT_HEIGHT 40
 
 /* nonneg - n, or 0 for a negative n */
 static gint64
@@ -87,56 +82,5 @@ svg_seats(
 		    "<line class=\"seats-cap\" x1=\"%d\" y1=\"0\" x2=\"%d\" "
 		    "y2=\"%d\" stroke=\"#1a1a1a\" stroke-width=\"2\"/>",
 		    cut(c, total, w), cut(c, total, w), SVG_SEATS_HEIGHT);
-	g_string_append(out, "</svg>");
-}
-
-/* column - one month of the activity strip */
-static void
-column(GString *out, const struct svg_month *m, int x, gint64 most)
-{
-	int hp = cut(nonneg(m->posts), most, ACT_HEIGHT);
-	int ht = cut(nonneg(m->threads), most, ACT_HEIGHT);
-
-	/* Threads are posts too: never draw more threads than posts. */
-	if (ht > hp)
-		ht = hp;
-	g_string_append(out, "<g><title>");
-	html_esc(out, m->title ? m->title : "");
-	g_string_append_printf(out,
-	    "</title><rect class=\"act-month\" x=\"%d\" y=\"0\" width=\"%d\" "
-	    "height=\"%d\" fill=\"#f3f3f3\"/>",
-	    x, ACT_COL, ACT_HEIGHT);
-	if (hp > 0)
-		g_string_append_printf(out,
-		    "<rect class=\"act-posts\" x=\"%d\" y=\"%d\" width=\"%d\" "
-		    "height=\"%d\" fill=\"#9cb8a8\"/>",
-		    x, ACT_HEIGHT - hp, ACT_COL, hp);
-	if (ht > 0)
-		g_string_append_printf(out,
-		    "<rect class=\"act-threads\" x=\"%d\" y=\"%d\" "
-		    "width=\"%d\" height=\"%d\" fill=\"#2f6f4f\"/>",
-		    x, ACT_HEIGHT - ht, ACT_COL, ht);
-	g_string_append(out, "</g>");
-}
-
-/* svg_activity - the months as columns of posts with their threads */
-void
-svg_activity(GString *out, const struct svg_month *months, size_t n)
-{
-	gint64 most = 0;
-	int width;
-
-	if (n > SVG_MAX_MONTHS)
-		n = SVG_MAX_MONTHS;
-	/* A month's threads are among its posts: posts set the scale. */
-	for (size_t i = 0; i < n; i++)
-		most = MAX(most, nonneg(months[i].posts));
-	width = n > 0 ? (int)n * (ACT_COL + ACT_GAP) - ACT_GAP : 0;
-	g_string_append_printf(out,
-	    "<svg class=\"activity\" xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">",
-	    width, ACT_HEIGHT, width, ACT_HEIGHT);
-	for (size_t i = 0; i < n; i++)
-		column(out, &months[i], (int)i * (ACT_COL + ACT_GAP), most);
 	g_string_append(out, "</svg>");
 }

@@ -1,17 +1,15 @@
 /*
- * svg - small inline SVG drawings for moim-web's pages, without script
+ * svg - the seats bar of moim-web's event page, inline SVG without script
  *
  * SYNOPSIS
  *	void svg_seats(GString *out, int attending, int capacity,
  *	    int waiting, const char *title);
- *	void svg_activity(GString *out, const struct svg_month *months,
- *	    size_t n);
  * DESCRIPTION
- *	Organizers would rather look than count (issue 14): these append
- *	one <svg> element each, drawn with presentation attributes and
+ *	Organizers would rather look than count (issue 14): this appends
+ *	one <svg> element, drawn with presentation attributes and
  *	classes only (the Content-Security-Policy forbids style
- *	attributes and scripts), scaled by its viewBox to the width the
- *	stylesheet gives it.
+ *	attributes and scripts), SVG_SEATS_WIDTH by SVG_SEATS_HEIGHT
+ *	pixels unless the stylesheet sizes it (its viewBox scales it).
  *
  *	svg_seats() draws an event's seats as one bar SVG_SEATS_WIDTH
  *	units wide: attending (class seats-taken), free (seats-free) and
@@ -24,16 +22,10 @@
  *	The segments' widths are whole units and always add up to
  *	SVG_SEATS_WIDTH. title is the sentence a screen reader says (the
  *	caller words it in the page's language); it becomes the <title>.
- *
- *	svg_activity() draws a list's months as columns: the posts of each
- *	month (class act-posts) with its new threads inside (act-threads),
- *	in proportion to the busiest month; each column has its own
- *	<title> (months[i].title). n above SVG_MAX_MONTHS draws the first
- *	SVG_MAX_MONTHS.
  * OWNERSHIP
  *	Arguments are borrowed; out is appended to.
  * INPUT AND LIMITS
- *	Texts are escaped (html_esc()). Negative counts count as 0.
+ *	title is escaped (html_esc()). Negative counts count as 0.
  * THREADS
  *	No shared state.
  * ERRORS
@@ -44,8 +36,6 @@
 #ifndef MOIM_SVG_H
 #define MOIM_SVG_H
 
-#include <stddef.h>
-
 #include <glib.h>
 
 /* The seats bar's width and height in viewBox units. */
@@ -53,17 +43,7 @@
 #define SVG_SEATS_HEIGHT 24
 /* The open end of a bar without a capacity. */
 #define SVG_SEATS_OPEN 60
-/* The most months an activity strip draws (a list page shows a year). */
-#define SVG_MAX_MONTHS 24
-
-struct svg_month {
-	const char *title; /* e.g. "2026-03: 4 threads, 17 posts" */
-	int threads;
-	int posts;
-};
-
 void svg_seats(
     GString *out, int attending, int capacity, int waiting, const char *title);
-void svg_activity(GString *out, const struct svg_month *months, size_t n);
 
 #endif

@@ -4,8 +4,7 @@
  * A table of seat counts with the width expected of each segment of
  * the bar (attending, free, waiting, the open end of an event without
  * a limit) and where the capacity mark is drawn; every bar's segments
- * must add up to its width. Then the escaping of titles and the
- * activity strip's columns.
+ * must add up to its width. Then the escaping of the title.
  */
 #include "config.h"
 
@@ -129,44 +128,6 @@ test_title_escaped(void)
 	g_assert_null(strstr(out->str, "style="));
 }
 
-/* test_activity - columns in proportion to the busiest month */
-static void
-test_activity(void)
-{
-	const struct svg_month m[] = {
-	    {"2026-01 <b>", 1, 4},
-	    {"2026-02", 2, 8},
-	    {"2026-03", 0, 0},
-	    {"2026-04", 9, 2},
-	};
-	g_autoptr(GString) out = g_string_new(NULL);
-	g_autoptr(GString) none = g_string_new(NULL);
-	struct svg_month many[SVG_MAX_MONTHS + 5] = {{0}};
-	g_auto(GStrv) cols = NULL;
-
-	svg_activity(out, m, G_N_ELEMENTS(m));
-	g_assert_nonnull(strstr(out->str, "viewBox=\"0 0 60 40\""));
-	g_assert_nonnull(strstr(out->str, "<title>2026-01 &lt;b&gt;</title>"));
-	/* 4 of 8 posts: half the height; the busiest month is full. */
-	g_assert_nonnull(strstr(out->str,
-	    "class=\"act-posts\" x=\"0\" y=\"20\" width=\"12\" height=\"20\""));
-	g_assert_nonnull(strstr(out->str,
-	    "class=\"act-posts\" x=\"16\" y=\"0\" width=\"12\" height=\"40\""));
-	/* More threads than posts (moved archive) stay inside the posts. */
-	g_assert_nonnull(strstr(out->str,
-	    "class=\"act-threads\" x=\"48\" y=\"30\" width=\"12\" "
-	    "height=\"10\""));
-	cols = g_strsplit(out->str, "<g>", -1);
-	g_assert_cmpuint(g_strv_length(cols) - 1, ==, G_N_ELEMENTS(m));
-	svg_activity(none, NULL, 0);
-	g_assert_cmpstr(none->str, ==,
-	    "<svg class=\"activity\" xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 0 40\" width=\"0\" height=\"40\"></svg>");
-	g_string_truncate(none, 0);
-	svg_activity(none, many, G_N_ELEMENTS(many));
-	g_assert_nonnull(strstr(none->str, "viewBox=\"0 0 380 40\""));
-}
-
 int
 main(int argc, char **argv)
 {
@@ -174,6 +135,5 @@ main(int argc, char **argv)
 	g_test_add_func("/svg/seats", test_seats);
 	g_test_add_func("/svg/sums", test_sums);
 	g_test_add_func("/svg/title_escaped", test_title_escaped);
-	g_test_add_func("/svg/activity", test_activity);
 	return g_test_run();
 }

@@ -96,8 +96,8 @@ t_like "$page" "한국항공우주연구원 4층 시청각실" "the place"
 t_like "$page" "많은 참여 바랍니다. &lt;script&gt;alert\(1\)&lt;/script&gt; &amp; &quot;따옴표&quot;" \
 	"the description, escaped"
 t_not "no script element" grep -qi "<script" "$E2E_DIR/page"
-t_like "$page" "<dt>정원</dt><dd>3명</dd>" "the capacity"
-t_like "$page" "<dt>참석</dt><dd>0명</dd>" "nobody attends yet"
+t_like "$page" "<th scope=\"row\">정원</th><td>3명</td>" "the capacity"
+t_like "$page" "<th scope=\"row\">참석</th><td>0명</td>" "nobody attends yet"
 t_like "$page" "href=\"$BASE/forum@$D/\">기술포럼</a>" "hosted by forum"
 t_like "$page" "href=\"$BASE/dl@$D/\">딥러닝 모임</a>" "and co-hosted by dl"
 t_like "$page" 'href="event.ics"' "a link to the calendar file"
@@ -128,8 +128,8 @@ t_ok "d, on the co-hosting list, waits" e2e_poll 30 \
 	'[ "$(rsvp_status d@example.com)" = waitlist ]'
 t_is "$(fetch /forum@$D/e/$EV/)" 200 "the page again"
 page=$(cat "$E2E_DIR/page")
-t_like "$page" "<dt>참석</dt><dd>3명</dd>" "three attend (a guest counts)"
-t_like "$page" "<dt>대기</dt><dd>1명</dd>" "one waits"
+t_like "$page" "<th scope=\"row\">참석</th><td>3명</td>" "three attend (a guest counts)"
+t_like "$page" "<th scope=\"row\">대기</th><td>1명</td>" "one waits"
 t_like "$page" "<title>참석 3명, 빈자리 0석, 대기 1명</title>" "the bar's title"
 t_is "$(width seats-taken)" 225 "three of four seats' worth are drawn taken"
 t_is "$(width seats-free)" 0 "none free"
@@ -203,7 +203,7 @@ EV2=$(moimctl event ls other | cut -f1)
 t_is "$(fetch /other@$D/e/$EV2/)" 200 "its page answers"
 page=$(cat "$E2E_DIR/page")
 t_like "$page" '<html lang="en"' "in English"
-t_like "$page" "<dt>Capacity</dt><dd>no limit</dd>" "no limit"
+t_like "$page" "<th scope=\"row\">Capacity</th><td>no limit</td>" "no limit"
 t_like "$page" "<title>0 attending, 0 waiting, no limit</title>" \
 	"the bar says there is no limit"
 t_is "$(width seats-open)" 299 "drawn as an open bar"
