@@ -128,7 +128,7 @@ step "and he got: $(for x in $(maildir_files minsu@example.com); do
 	header_of "$x" Subject; done | grep '참석 응답 확인')"
 
 say "Seoyeon answers by the link in her invitation (no calendar buttons in her webmail)"
-inv=$(newest_with seoyeon@example.net "트랜스포머 스터디 안내")
+inv=$(newest_with seoyeon@example.net "^\\[AI 프렌즈\\] 12월 트랜스포머")
 yes=$(links_of "$inv" | grep '/r/' | grep 'answer=yes' | head -n 1)
 if [ -n "$yes" ]; then
 	step "her copy carries her own links; the yes link is ${yes%%/r/*}/r/<token>?answer=yes"
