@@ -329,7 +329,12 @@ route(struct web_ctx *c)
 	if (r.is_list) {
 		if (!resolve_list(c))
 			return;
-		if (!web_may_read(c, c->list)) {
+		/* Asking to join needs no right to read (it only mails a
+		 * confirmation, as a subscribe command does); a hidden list
+		 * has no pages at all. */
+		if (r.kind == R_JOIN
+			? c->list->set.archive == LISTSET_ARCHIVE_HIDDEN
+			: !web_may_read(c, c->list)) {
 			/* web_may_read() may answer itself (a sign-in page) */
 			if (c->resp->status == 0)
 				web_error(c,

@@ -149,6 +149,10 @@ t_is "$(web_get hid@$D)" 404 "without '/' too (no redirect tells it exists)"
 t_is "$(web_get hid/)" 404 "and its bare name is no redirect"
 t_is "$(web_get hid@$D/join -X DELETE)" 404 "nor is a method on it 405"
 t_is "$(web_get mem@$D/)" 403 "a members' archive without a session is 403"
+t_not "but asking to join it is no 403 (no right to read needed)" \
+	test "$(web_get mem@$D/join -X POST -d address=a@example.net)" = 403
+t_is "$(web_get hid@$D/join -X POST -d address=a@example.net)" 404 \
+	"a hidden list takes no join on the web (404)"
 
 # many idle connections at once: it still serves, and lives
 python3 - "$WEB_PORT" >"$E2E_DIR/many.out" <<'PY'
@@ -174,12 +178,28 @@ wait "$idle_pid"
 
 # privileges
 pid=$(e2e_daemon_pid web)
+u=$(id -u moim) g=$(id -g moim)
+t_is "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status")" \
+	"$u $u $u $u" "its real, effective, saved and fs uid are moim's"
+t_is "$(awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status")" \
+	"$g $g $g $g" "and its gids"
+t_is "$(awk '/^NoNewPrivs:/ { print $2 }' "/proc/$pid/status")" 1 \
+	"with no_new_privs set"
 t_is "$(ps -o user= -p "$pid" | tr -d ' ')" moim \
 	"started as root, moim-web runs as moim"
 
 # SIGTERM stops it cleanly
 web_stop
 t_is "$?" 0 "SIGTERM stops moim-web with status 0"
+
+# a secret moim cannot read stops the start, in one line naming both
+chown root:root "$E2E_DIR/etc/secret"
+"$MOIM_WEB" -f -c "$MOIM_CONF" >"$E2E_DIR/refused.out" 2>&1
+t_is "$?" 1 "with root's secret, moim-web does not start (exit 1)"
+t_like "$(grep -v ': error: fatal:' "$E2E_DIR/refused.out")" \
+	"^moim-web: .*secret.*Permission denied.*user moim.*$E2E_DIR/etc/secret" \
+	"and says why: user moim, the path"
+chown moim:moim "$E2E_DIR/etc/secret"
 
 # a unix socket
 # (in a directory of moim's, as systemd's RuntimeDirectory=, so that
