@@ -548,7 +548,8 @@ GPtrArray *store_web_threads_started(struct store *s, gint64 list_id,
 /* The limit threads with the latest messages, latest first. */
 GPtrArray *store_web_threads_active(
     struct store *s, gint64 list_id, int limit, GError **err);
-/* Threads started and messages dated in [from, to). */
+/* Threads started and messages dated in [from, to); posts_out may be
+ * NULL (threads only). */
 bool store_web_count(struct store *s, gint64 list_id, gint64 from, gint64 to,
     gint64 *threads_out, gint64 *posts_out, GError **err);
 /* The earliest start of a thread at or after from; *found_out is false

@@ -93,6 +93,8 @@ store_web_count(struct store *s, gint64 list_id, gint64 from, gint64 to,
 	    0, err);
 	if (*threads_out < 0)
 		return false;
+	if (posts_out == NULL)
+		return true;
 	*posts_out = sq_int(s,
 	    sq_stmt(s, err,
 		"SELECT count(*) FROM messages WHERE list_id = ?"

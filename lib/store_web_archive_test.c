@@ -240,6 +240,12 @@ test_count(struct fixture *fx, gconstpointer data)
 		g_assert_no_error(e);
 		g_assert_cmpint(t, ==, cases[i].threads);
 		g_assert_cmpint(p, ==, cases[i].posts);
+		/* Threads only. */
+		t = -1;
+		g_assert_true(
+		    store_web_count(fx->s, cases[i].list == 1 ? fx->l1 : fx->l2,
+			cases[i].from, cases[i].to, &t, NULL, &e));
+		g_assert_cmpint(t, ==, cases[i].threads);
 	}
 }
 

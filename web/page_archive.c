@@ -166,12 +166,22 @@ hide_addrs(const char *text)
 	return g_regex_replace(re, text ? text : "", -1, 0, "\\1@…", 0, NULL);
 }
 
-/* tz - the time zone of pages ([moim] timezone) */
+/* tz - the time zone of pages ([moim] timezone): made once, since GLib
+ * reads the zone file each time it makes one; a reference for the caller */
 static GTimeZone *
 tz(struct web_ctx *c)
 {
-	GTimeZone *z = g_time_zone_new_identifier(c->w->cfg->timezone);
+	static GTimeZone *zone;
+	const char *id = c->w->cfg->timezone;
+	GTimeZone *z;
 
+	if (g_once_init_enter(&zone)) {
+		z = g_time_zone_new_identifier(id);
+		g_once_init_leave(&zone, z ? z : g_time_zone_new_utc());
+	}
+	if (g_strcmp0(g_time_zone_get_identifier(zone), id) == 0)
+		return g_time_zone_ref(zone);
+	z = g_time_zone_new_identifier(id);
 	return z ? z : g_time_zone_new_utc();
 }
 
@@ -443,7 +453,7 @@ months_html(struct web_ctx *c, GString *out, GError **err)
 	for (int i = 0; i < WEB_MONTHS_MAX; i++) {
 		g_autoptr(GDateTime) u = NULL, d = NULL;
 		g_autofree char *ym = NULL, *rest = NULL, *url = NULL;
-		gint64 threads, posts, next;
+		gint64 threads, next;
 		int y, m;
 
 		if (!store_web_next_start(
@@ -459,7 +469,7 @@ months_html(struct web_ctx *c, GString *out, GError **err)
 		m = g_date_time_get_month(d);
 		next = month_start(z, y, m + 1);
 		if (!store_web_count(c->s, c->list->id, month_start(z, y, m),
-			next, &threads, &posts, err))
+			next, &threads, NULL, err))
 			return false;
 		ym = g_strdup_printf("%04d-%02d", y, m);
 		rest = g_strconcat(ym, "/", NULL);
