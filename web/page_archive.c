@@ -442,17 +442,20 @@ strip_html(struct web_ctx *c, GString *out, GError **err)
 	return true;
 }
 
-/* months_html - links to every month in which a thread started */
+/* months_html - links to every month in which a thread started, newest
+ * first */
 static bool
 months_html(struct web_ctx *c, GString *out, GError **err)
 {
 	g_autoptr(GTimeZone) z = tz(c);
 	gint64 from = G_MININT64 / 2, start;
+	gssize at = (gssize)out->len;
 	bool found = true;
 
 	for (int i = 0; i < WEB_MONTHS_MAX; i++) {
 		g_autoptr(GDateTime) u = NULL, d = NULL;
 		g_autofree char *ym = NULL, *rest = NULL, *url = NULL;
+		g_autoptr(GString) item = NULL;
 		gint64 threads, next;
 		int y, m;
 
@@ -468,17 +471,23 @@ months_html(struct web_ctx *c, GString *out, GError **err)
 		y = g_date_time_get_year(d);
 		m = g_date_time_get_month(d);
 		next = month_start(z, y, m + 1);
+		if (next <= start)
+			break;
+		from = next;
+		if (y < 1000 || y > 9998)
+			continue; /* no month page for such a date */
 		if (!store_web_count(c->s, c->list->id, month_start(z, y, m),
 			next, &threads, NULL, err))
 			return false;
 		ym = g_strdup_printf("%04d-%02d", y, m);
 		rest = g_strconcat(ym, "/", NULL);
 		url = list_url(c, rest);
-		g_string_append(out, "<li>");
-		a_link(out, url, ym);
+		item = g_string_new("<li>");
+		a_link(item, url, ym);
 		g_string_append_printf(
-		    out, " (%" G_GINT64_FORMAT ")</li>", threads);
-		from = MAX(next, start + 1);
+		    item, " (%" G_GINT64_FORMAT ")</li>", threads);
+		/* Newest first. */
+		g_string_insert_len(out, at, item->str, item->len);
 	}
 	return true;
 }
@@ -531,7 +540,7 @@ month_parse(const char *s, int *y_out, int *m_out)
 	ys[4] = '\0';
 	memcpy(ms, s + 5, 2);
 	ms[2] = '\0';
-	if (!g_ascii_string_to_unsigned(ys, 10, 1970, 9998, &y, NULL) ||
+	if (!g_ascii_string_to_unsigned(ys, 10, 1000, 9998, &y, NULL) ||
 	    !g_ascii_string_to_unsigned(ms, 10, 1, 12, &m, NULL) ||
 	    !g_ascii_isdigit(ms[0]))
 		return false;
