@@ -20,11 +20,10 @@
  *
  *	Everything from mail is escaped (html_esc()); a message is shown
  *	as the archive's decoded text, never as its HTML. Senders are shown
- *	by name (the display name, else the local part of the address) and
- *	address-like words in texts lose their domain, so that no page
- *	gives away an address to harvest. Quoted lines (">") with the
- *	attribution line before them are folded into <details>. Times are
- *	in [moim] timezone.
+ *	by name and address-like words in texts lose their domain, so that
+ *	no page gives away an address to harvest; quotes are folded into
+ *	<details> (lib/webtext decides all three). Times are in [moim]
+ *	timezone.
  *
  *	The list page draws the last twelve months' threads and posts as
  *	an inline SVG strip; it uses classes and presentation attributes
@@ -61,6 +60,7 @@
 #include "log.h"
 #include "web.h"
 #include "weblink.h"
+#include "webtext.h"
 
 #define WEB_MONTH_PAGE 50
 #define WEB_RECENT 20
@@ -132,52 +132,21 @@ msg_url(struct web_ctx *c, const char *message_id, const char *suffix)
 	return list_url(c, rest);
 }
 
-/* web_name - how a sender is shown: the display name, else the local
- * part; never an address (a name that holds one keeps its local part) */
-static char *
-web_name(const char *name, const char *addr)
-{
-	const char *s = name != NULL && *name != '\0' ? name : addr;
-	const char *at;
-
-	if (s == NULL || *s == '\0')
-		return g_strdup("?");
-	at = strchr(s, '@');
-	if (at == NULL)
-		return g_strdup(s);
-	if (at == s)
-		return g_strdup("?");
-	return g_strndup(s, at - s);
-}
-
-/* hide_addrs - text with the domain of every address-like word cut */
-static char *
-hide_addrs(const char *text)
-{
-	static GRegex *re;
-
-	if (g_once_init_enter(&re)) {
-		GRegex *r = g_regex_new("([A-Za-z0-9._%+=-]+)@[A-Za-z0-9-]+"
-					"(\\.[A-Za-z0-9-]+)+",
-		    G_REGEX_OPTIMIZE, 0, NULL);
-
-		g_once_init_leave(&re, r);
-	}
-	return g_regex_replace(re, text ? text : "", -1, 0, "\\1@…", 0, NULL);
-}
-
 /* tz - the time zone of pages ([moim] timezone): made once, since GLib
  * reads the zone file each time it makes one; a reference for the caller */
 static GTimeZone *
 tz(struct web_ctx *c)
 {
+	static gsize once;
 	static GTimeZone *zone;
 	const char *id = c->w->cfg->timezone;
 	GTimeZone *z;
 
-	if (g_once_init_enter(&zone)) {
-		z = g_time_zone_new_identifier(id);
-		g_once_init_leave(&zone, z ? z : g_time_zone_new_utc());
+	if (g_once_init_enter(&once)) {
+		zone = g_time_zone_new_identifier(id);
+		if (zone == NULL)
+			zone = g_time_zone_new_utc();
+		g_once_init_leave(&once, 1);
 	}
 	if (g_strcmp0(g_time_zone_get_identifier(zone), id) == 0)
 		return g_time_zone_ref(zone);
@@ -322,7 +291,7 @@ thread_row(struct web_ctx *c, GString *out, const struct store_web_thread *t,
 {
 	g_autofree char *url =
 	    t->message_id ? msg_url(c, t->message_id, "") : NULL;
-	g_autofree char *name = web_name(t->from_name, t->from_addr);
+	g_autofree char *name = webtext_name(t->from_name, t->from_addr);
 	g_autofree char *d = when(c, date);
 
 	g_string_append(out, "<tr><td class=\"subj\">");
@@ -527,28 +496,6 @@ page_list(struct web_ctx *c)
 
 /* ----------------------------------------------------------- month page */
 
-/* month_parse - "YYYY-MM" into year and month; false if it is not one */
-static bool
-month_parse(const char *s, int *y_out, int *m_out)
-{
-	guint64 y, m;
-	char ys[5], ms[3];
-
-	if (s == NULL || strlen(s) != 7 || s[4] != '-')
-		return false;
-	memcpy(ys, s, 4);
-	ys[4] = '\0';
-	memcpy(ms, s + 5, 2);
-	ms[2] = '\0';
-	if (!g_ascii_string_to_unsigned(ys, 10, 1000, 9998, &y, NULL) ||
-	    !g_ascii_string_to_unsigned(ms, 10, 1, 12, &m, NULL) ||
-	    !g_ascii_isdigit(ms[0]))
-		return false;
-	*y_out = (int)y;
-	*m_out = (int)m;
-	return true;
-}
-
 /* page_month - /L@D/YYYY-MM/ : threads started that month, newest first */
 void
 page_month(struct web_ctx *c, const char *month)
@@ -561,7 +508,7 @@ page_month(struct web_ctx *c, const char *month)
 	GError *e = NULL;
 	int y, m, page;
 
-	if (!month_parse(month, &y, &m)) {
+	if (!webtext_month_parse(month, &y, &m)) {
 		web_error(c, 404);
 		return;
 	}
@@ -605,63 +552,33 @@ anchor(const char *message_id)
 	return g_strdup_printf("m%.12s", h);
 }
 
-/* is_attribution - whether line introduces a quote ("... wrote:") */
-static bool
-is_attribution(const char *line)
-{
-	size_t n = strlen(line);
-
-	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r'))
-		n--;
-	return n > 0 && n < 300 && line[n - 1] == ':';
-}
-
-/* quote_block - lines [from, to) folded into <details> */
-static bool
-quote_block(struct web_ctx *c, GString *out, char **lines, int from, int to)
-{
-	g_autoptr(GHashTable) v = vars_new();
-	GString *q = g_string_new(NULL);
-
-	for (int i = from; i < to; i++) {
-		html_esc(q, lines[i]);
-		g_string_append_c(q, '\n');
-	}
-	var(v, "lines", g_strdup_printf("%d", to - from));
-	var(v, "text", g_string_free(q, FALSE));
-	return web_tpl(c, "quote", v, out);
-}
-
-/* text_html - a message's text, escaped, its quotes folded */
+/* text_html - a message's text, escaped, its quotes folded (template
+ * "quote") */
 static bool
 text_html(struct web_ctx *c, GString *out, const char *text)
 {
-	g_autofree char *shown = hide_addrs(text);
-	g_auto(GStrv) lines = g_strsplit(shown, "\n", -1);
-	int n = (int)g_strv_length(lines);
+	g_autofree char *shown = webtext_hide_addrs(text);
+	g_autoptr(GPtrArray) bs = webtext_fold(shown);
 
-	g_string_append(out, "<pre class=\"text\">");
-	for (int i = 0; i < n;) {
-		int q = i, end;
+	for (guint i = 0; i < bs->len; i++) {
+		const struct webtext_block *b = g_ptr_array_index(bs, i);
+		g_autoptr(GHashTable) v = NULL;
+		GString *q;
 
-		if (is_attribution(lines[i]) && i + 1 < n &&
-		    lines[i + 1][0] == '>')
-			q = i + 1;
-		if (lines[q][0] != '>') {
-			html_esc(out, lines[i++]);
-			if (i < n)
-				g_string_append_c(out, '\n');
+		if (!b->is_quote) {
+			g_string_append(out, "<pre class=\"text\">");
+			html_esc(out, b->text);
+			g_string_append(out, "</pre>\n");
 			continue;
 		}
-		for (end = q; end < n && lines[end][0] == '>'; end++)
-			;
-		g_string_append(out, "</pre>");
-		if (!quote_block(c, out, lines, i, end))
+		v = vars_new();
+		q = g_string_new(NULL);
+		html_esc(q, b->text);
+		var(v, "lines", g_strdup_printf("%d", b->nlines));
+		var(v, "text", g_string_free(q, FALSE));
+		if (!web_tpl(c, "quote", v, out))
 			return false;
-		g_string_append(out, "<pre class=\"text\">");
-		i = end;
 	}
-	g_string_append(out, "</pre>");
 	return true;
 }
 
@@ -702,7 +619,7 @@ msg_html(struct web_ctx *c, GString *out, const struct store_web_msg *m,
 	    g_strdup_printf("msg d%d%s", MIN(depth, WEB_DEPTH_MAX),
 		is_current ? " current" : ""));
 	var(v, "subject", g_strdup(m->subject ? m->subject : "…"));
-	var(v, "from", web_name(m->from_name, m->from_addr));
+	var(v, "from", webtext_name(m->from_name, m->from_addr));
 	var(v, "date", when(c, m->date));
 	var(v, "url", msg_url(c, m->message_id, ""));
 	var(v, "raw", msg_url(c, m->message_id, "raw"));
@@ -963,7 +880,7 @@ atom_entry(struct web_ctx *c, GString *out, const struct store_web_thread *t)
 {
 	struct store_web_msg *m = NULL;
 	g_autofree char *date = rfc3339(t->first_date);
-	g_autofree char *name = web_name(t->from_name, t->from_addr);
+	g_autofree char *name = webtext_name(t->from_name, t->from_addr);
 	g_autofree char *text = NULL, *url = NULL;
 	GError *e = NULL;
 
@@ -975,7 +892,7 @@ atom_entry(struct web_ctx *c, GString *out, const struct store_web_thread *t)
 		fail(c, "feed", e);
 		return false;
 	}
-	text = hide_addrs(m && m->text ? m->text : "");
+	text = webtext_hide_addrs(m && m->text ? m->text : "");
 	if (strlen(text) > WEB_FEED_TEXT) /* cut at a character */
 		*g_utf8_find_prev_char(text, text + WEB_FEED_TEXT + 1) = '\0';
 	store_web_msg_free(m);
@@ -1047,9 +964,10 @@ hits_html(struct web_ctx *c, GPtrArray *hits, guint from)
 		const struct store_archive_entry *h =
 		    g_ptr_array_index(hits, i);
 		g_autofree char *url = msg_url(c, h->message_id, "");
-		g_autofree char *name = web_name(h->from_name, h->from_addr);
+		g_autofree char *name =
+		    webtext_name(h->from_name, h->from_addr);
 		g_autofree char *d = when(c, h->date);
-		g_autofree char *snip = hide_addrs(h->snippet);
+		g_autofree char *snip = webtext_hide_addrs(h->snippet);
 
 		g_string_append(out, "<li>");
 		a_link(out, url, h->subject);
@@ -1112,9 +1030,10 @@ page_search(struct web_ctx *c)
 void
 page_style(struct web_ctx *c)
 {
+	static gsize once;
 	static GBytes *css;
 
-	if (g_once_init_enter(&css)) {
+	if (g_once_init_enter(&once)) {
 		g_autofree char *path = g_build_filename(
 		    c->w->cfg->templates, "web", "style.css", NULL);
 		char *buf = NULL;
@@ -1125,7 +1044,8 @@ page_style(struct web_ctx *c)
 			log_error("web: %s", e->message);
 			g_clear_error(&e);
 		}
-		g_once_init_leave(&css, g_bytes_new_take(buf, buf ? len : 0));
+		css = g_bytes_new_take(buf, buf ? len : 0);
+		g_once_init_leave(&once, 1);
 	}
 	if (g_bytes_get_size(css) == 0) {
 		web_error(c, 404);
