@@ -582,22 +582,30 @@ text_html(struct web_ctx *c, GString *out, const char *text)
 	return true;
 }
 
-/* attachments_html - the attachment lines, as a list (no links) */
+/* attachments_html - the attachment lines, each a link to download it
+ * (.../a/N, in the order of the lines) */
 static void
-attachments_html(GString *out, const char *att)
+attachments_html(
+    struct web_ctx *c, GString *out, const char *msgid, const char *att)
 {
 	g_auto(GStrv) lines = NULL;
 
 	if (att == NULL || *att == '\0')
 		return;
-	lines = g_strsplit(att, "\n", MOIM_MAX_ARCHIVE_ATTACHMENTS + 1);
+	lines = g_strsplit(att, "\n", MOIM_MAX_ARCHIVE_ATTACHMENTS + 2);
 	g_string_append(out, "<ul class=\"att\">");
-	for (int i = 0; lines[i] != NULL; i++)
-		if (*lines[i] != '\0') {
-			g_string_append(out, "<li>");
+	for (int i = 0; lines[i] != NULL && *lines[i] != '\0'; i++) {
+		g_autofree char *rest = g_strdup_printf("a/%d", i + 1);
+		g_autofree char *url = msg_url(c, msgid, rest);
+
+		g_string_append(out, "<li>");
+		/* The line after the last one listed says how many more. */
+		if (i < MOIM_MAX_ARCHIVE_ATTACHMENTS)
+			a_link(out, url, lines[i]);
+		else
 			html_esc(out, lines[i]);
-			g_string_append(out, "</li>");
-		}
+		g_string_append(out, "</li>");
+	}
 	g_string_append(out, "</ul>");
 }
 
@@ -613,7 +621,7 @@ msg_html(struct web_ctx *c, GString *out, const struct store_web_msg *m,
 		g_string_free(body, TRUE);
 		return false;
 	}
-	attachments_html(body, m->attachments);
+	attachments_html(c, body, m->message_id, m->attachments);
 	var(v, "anchor", anchor(m->message_id));
 	var(v, "class",
 	    g_strdup_printf("msg d%d%s", MIN(depth, WEB_DEPTH_MAX),
@@ -774,6 +782,53 @@ page_raw(struct web_ctx *c, const char *msgid)
 	c->resp->disposition = g_strdup("attachment; filename=\"raw.eml\"");
 	c->resp->body = g_string_new_len(raw, len);
 	store_web_msg_free(m);
+}
+
+/* page_attachment - /L@D/m/MSGID/a/N : the n-th attachment, to download
+ * (application/octet-stream, never shown inline) */
+void
+page_attachment(struct web_ctx *c, const char *msgid, const char *n)
+{
+	struct store_web_msg *m = NULL;
+	g_autofree char *name = NULL, *qname = NULL;
+	GBytes *data = NULL;
+	GError *e = NULL;
+	guint64 i;
+	gsize len;
+	const char *raw;
+
+	if (!g_ascii_string_to_unsigned(
+		n, 10, 1, MOIM_MAX_ARCHIVE_ATTACHMENTS, &i, NULL)) {
+		web_error(c, 404);
+		return;
+	}
+	if (!store_web_message(c->s, c->list->id, msgid, true, &m, &e)) {
+		fail(c, "attachment", e);
+		return;
+	}
+	raw = m && m->raw ? g_bytes_get_data(m->raw, &len) : NULL;
+	if (raw != NULL &&
+	    !archive_attachment(raw, len, (int)i, &name, &data, &e)) {
+		/* Archived bytes that no longer parse have no attachments. */
+		log_warn("web: attachment: %s", e->message);
+		g_clear_error(&e);
+	}
+	store_web_msg_free(m);
+	if (data == NULL) {
+		web_error(c, 404);
+		return;
+	}
+	/* RFC 6266: the name only percent-encoded, so nothing from mail
+	 * reaches the header as it is. */
+	qname = g_uri_escape_string(name ? name : "attachment", NULL, FALSE);
+	c->resp->status = 200;
+	c->resp->content_type = "application/octet-stream";
+	c->resp->disposition = g_strdup_printf(
+	    "attachment; filename=\"attachment-%d\"; filename*=UTF-8''%s",
+	    (int)i, qname);
+	c->resp->body = g_string_new_len(
+	    g_bytes_get_data(data, NULL), g_bytes_get_size(data));
+	g_bytes_unref(data);
 }
 
 /* gzip - data compressed as a gzip file; NULL on error */

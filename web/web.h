@@ -144,6 +144,8 @@ void page_month(struct web_ctx *c, const char *month); /* /L@D/YYYY-MM/ */
 void page_message(struct web_ctx *c, const char *msgid); /* /L@D/m/ID/ */
 void page_raw(struct web_ctx *c, const char *msgid); /* .../raw */
 void page_mbox(struct web_ctx *c, const char *msgid); /* .../t.mbox.gz */
+void page_attachment(
+    struct web_ctx *c, const char *msgid, const char *n); /* .../a/N */
 void page_atom(struct web_ctx *c); /* /L@D/new.atom */
 void page_search(struct web_ctx *c); /* /L@D/search?q= */
 void page_style(struct web_ctx *c); /* /style.css */
