@@ -30,7 +30,9 @@
  *	only, since the Content-Security-Policy forbids inline styles.
  *
  *	raw is the message as received, as text/plain sent as an attachment
- *	(a browser neither sniffs nor renders it); t.mbox.gz is the thread
+ *	(a browser neither sniffs nor renders it); raw?a=N is its N-th
+ *	attachment (lib/archive's order) as application/octet-stream, also
+ *	an attachment, the file name percent-encoded; t.mbox.gz is the thread
  *	as mboxrd (archive_mbox_append()) compressed with gzip. new.atom is
  *	RFC 4287 with the 25 newest threads. search runs archive_search(),
  *	the index and rules of "moimctl archive search".
@@ -583,7 +585,7 @@ text_html(struct web_ctx *c, GString *out, const char *text)
 }
 
 /* attachments_html - the attachment lines, each a link to download it
- * (.../a/N, in the order of the lines) */
+ * (.../raw?a=N, in the order of the lines) */
 static void
 attachments_html(
     struct web_ctx *c, GString *out, const char *msgid, const char *att)
@@ -595,7 +597,7 @@ attachments_html(
 	lines = g_strsplit(att, "\n", MOIM_MAX_ARCHIVE_ATTACHMENTS + 2);
 	g_string_append(out, "<ul class=\"att\">");
 	for (int i = 0; lines[i] != NULL && *lines[i] != '\0'; i++) {
-		g_autofree char *rest = g_strdup_printf("a/%d", i + 1);
+		g_autofree char *rest = g_strdup_printf("raw?a=%d", i + 1);
 		g_autofree char *url = msg_url(c, msgid, rest);
 
 		g_string_append(out, "<li>");
@@ -758,36 +760,10 @@ page_message(struct web_ctx *c, const char *msgid)
 		g_ptr_array_unref(ms);
 }
 
-/* page_raw - /L@D/m/MSGID/raw : the bytes as received, to download */
-void
-page_raw(struct web_ctx *c, const char *msgid)
-{
-	struct store_web_msg *m = NULL;
-	GError *e = NULL;
-	gsize len = 0;
-	const char *raw;
-
-	if (!store_web_message(c->s, c->list->id, msgid, true, &m, &e)) {
-		fail(c, "raw", e);
-		return;
-	}
-	if (m == NULL || m->raw == NULL) {
-		store_web_msg_free(m);
-		web_error(c, 404);
-		return;
-	}
-	raw = g_bytes_get_data(m->raw, &len);
-	c->resp->status = 200;
-	c->resp->content_type = "text/plain; charset=utf-8";
-	c->resp->disposition = g_strdup("attachment; filename=\"raw.eml\"");
-	c->resp->body = g_string_new_len(raw, len);
-	store_web_msg_free(m);
-}
-
-/* page_attachment - /L@D/m/MSGID/a/N : the n-th attachment, to download
+/* attachment - .../raw?a=N : the n-th attachment, to download
  * (application/octet-stream, never shown inline) */
-void
-page_attachment(struct web_ctx *c, const char *msgid, const char *n)
+static void
+attachment(struct web_ctx *c, const char *msgid, const char *n)
 {
 	struct store_web_msg *m = NULL;
 	g_autofree char *name = NULL, *qname = NULL;
@@ -829,6 +805,39 @@ page_attachment(struct web_ctx *c, const char *msgid, const char *n)
 	c->resp->body = g_string_new_len(
 	    g_bytes_get_data(data, NULL), g_bytes_get_size(data));
 	g_bytes_unref(data);
+}
+
+/* page_raw - /L@D/m/MSGID/raw : the bytes as received, to download;
+ * with ?a=N the N-th attachment */
+void
+page_raw(struct web_ctx *c, const char *msgid)
+{
+	const char *a = c->query ? g_hash_table_lookup(c->query, "a") : NULL;
+	struct store_web_msg *m = NULL;
+	GError *e = NULL;
+	gsize len = 0;
+	const char *raw;
+
+	if (a != NULL) {
+		attachment(c, msgid, a);
+		return;
+	}
+
+	if (!store_web_message(c->s, c->list->id, msgid, true, &m, &e)) {
+		fail(c, "raw", e);
+		return;
+	}
+	if (m == NULL || m->raw == NULL) {
+		store_web_msg_free(m);
+		web_error(c, 404);
+		return;
+	}
+	raw = g_bytes_get_data(m->raw, &len);
+	c->resp->status = 200;
+	c->resp->content_type = "text/plain; charset=utf-8";
+	c->resp->disposition = g_strdup("attachment; filename=\"raw.eml\"");
+	c->resp->body = g_string_new_len(raw, len);
+	store_web_msg_free(m);
 }
 
 /* gzip - data compressed as a gzip file; NULL on error */

@@ -92,6 +92,7 @@ struct web_resp {
 	char *set_cookie; /* Set-Cookie value; only signing in sets one */
 	char *disposition; /* Content-Disposition, or NULL */
 	const char *cache_control; /* static; NULL: "no-store" */
+	const char *allow; /* static; the Allow field of a 405 (route.c) */
 };
 
 /* One per process, read-only once serving. */
@@ -144,8 +145,6 @@ void page_month(struct web_ctx *c, const char *month); /* /L@D/YYYY-MM/ */
 void page_message(struct web_ctx *c, const char *msgid); /* /L@D/m/ID/ */
 void page_raw(struct web_ctx *c, const char *msgid); /* .../raw */
 void page_mbox(struct web_ctx *c, const char *msgid); /* .../t.mbox.gz */
-void page_attachment(
-    struct web_ctx *c, const char *msgid, const char *n); /* .../a/N */
 void page_atom(struct web_ctx *c); /* /L@D/new.atom */
 void page_search(struct web_ctx *c); /* /L@D/search?q= */
 void page_style(struct web_ctx *c); /* /style.css */
