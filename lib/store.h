@@ -512,7 +512,7 @@ struct store_rsvp {
 	 * invited, for the organizer); promoted (from the waitlist) and
 	 * admitted (held, then taken) by hand until listd tells them */
 	char *status;
-	char *source; /* imip, text, command, moimctl */
+	char *source; /* imip, text, command, moimctl, web */
 	gint64 updated;
 	gint64 queued; /* queue order of a yes (waitlist position) */
 };
