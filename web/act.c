@@ -65,6 +65,7 @@ show(struct web_ctx *c, int status, const char *title, const char *name,
 		return;
 	}
 	web_page(c, status, title, body);
+	g_string_free(body, TRUE);
 }
 
 /* notice - a short page: a heading and one paragraph */
