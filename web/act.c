@@ -43,6 +43,18 @@ say(struct web_ctx *c, const char *ko, const char *en)
 	return strcmp(web_lang(c), "ko") == 0 ? ko : en;
 }
 
+/* say_arg - the text in the page's language with its "{}" replaced by
+ * arg (no printf format: the texts are data) */
+static char *
+say_arg(struct web_ctx *c, const char *ko, const char *en, const char *arg)
+{
+	const char *t = say(c, ko, en), *at = strstr(t, "{}");
+
+	if (at == NULL)
+		return g_strdup(t);
+	return g_strdup_printf("%.*s%s%s", (int)(at - t), t, arg, at + 2);
+}
+
 /* vars_new - a template variable table owning its values */
 static GHashTable *
 vars_new(void)
@@ -243,10 +255,9 @@ unsub_page(struct web_ctx *c, const char *tok)
 static void
 unsub_gone(struct web_ctx *c)
 {
-	g_autofree char *t = g_strdup_printf(
-	    say(c, "%s 메일링 리스트 구독은 이미 취소되었습니다.",
-		"You are already unsubscribed from %s."),
-	    c->list->set.name);
+	g_autofree char *t =
+	    say_arg(c, "{} 메일링 리스트 구독은 이미 취소되었습니다.",
+		"You are already unsubscribed from {}.", c->list->set.name);
 
 	notice(c, 200, say(c, "구독 취소", "Unsubscribed"), t);
 }
@@ -271,12 +282,10 @@ unsub_post(struct web_ctx *c, const struct store_member *m)
 	log_info("web: act=%" G_GINT64_FORMAT
 		 " unsub list=%s member=%" G_GINT64_FORMAT,
 	    id, c->list->address, m->id);
-	t = g_strdup_printf(
-	    say(c,
-		"%s 메일링 리스트 구독을 취소했습니다. 확인 메일을 곧"
-		" 보내 드립니다.",
-		"You are unsubscribed from %s. A mail confirming it"
-		" follows."),
+	t = say_arg(c,
+	    "{} 메일링 리스트 구독을 취소했습니다. 확인 메일을 곧 보내"
+	    " 드립니다.",
+	    "You are unsubscribed from {}. A mail confirming it follows.",
 	    c->list->set.name);
 	notice(c, 200, say(c, "구독 취소", "Unsubscribed"), t);
 }
@@ -402,25 +411,26 @@ when_text(const struct store_event *ev)
 static char *
 status_text(struct web_ctx *c, const char *st, int headcount)
 {
+	g_autofree char *n = NULL;
 	int pos = 0;
 
 	if (g_str_has_prefix(st, "waitlist")) {
 		pos = atoi(st + strlen("waitlist"));
-		return pos > 0
-		    ? g_strdup_printf(say(c,
-					  "정원이 다 찼습니다. 대기자 명단 %d"
-					  "번째입니다.",
-					  "The event is full: you are number %d"
-					  " on the waiting list."),
-			  pos)
-		    : g_strdup(say(c, "대기자 명단에 있습니다.",
-			  "You are on the waiting list."));
+		n = g_strdup_printf("%d", pos);
+		return pos > 0 ? say_arg(c,
+				     "정원이 다 찼습니다. 대기자 명단 {}번째"
+				     "입니다.",
+				     "The event is full: you are number {} on"
+				     " the waiting list.",
+				     n)
+			       : g_strdup(say(c, "대기자 명단에 있습니다.",
+				     "You are on the waiting list."));
 	}
+	n = g_strdup_printf("%d", MAX(headcount, 1));
 	if (strcmp(st, "attending") == 0 || strcmp(st, "promoted") == 0 ||
 	    strcmp(st, "admitted") == 0)
-		return g_strdup_printf(say(c, "참석으로 등록되었습니다 (%d명).",
-					   "You are attending (%d people)."),
-		    MAX(headcount, 1));
+		return say_arg(c, "참석으로 등록되었습니다 ({}명).",
+		    "You are attending ({} people).", n);
 	if (strcmp(st, "declined") == 0)
 		return g_strdup(say(c, "불참으로 등록되었습니다.",
 		    "You are registered as not attending."));
