@@ -132,6 +132,12 @@ t_is "$(web_get 'pub@'$D'/%FF/')" 400 "a segment that is not UTF-8 is 400"
 t_is "$(web_get 'a//b')" 400 "an empty segment is 400"
 t_is "$(web_get "$(printf 'x%.0s' $(seq 1 3000))")" 400 "a long path is 400"
 
+t_is "$(web_get / --request-target http://x/)" 400 \
+	"an absolute-form target (a proxy request) is 400"
+t_is "$(web_get / -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)")" 431 \
+	"a header over the 32 KiB per connection is 431 (libmicrohttpd's)"
+t_is "$(web_get /)" 200 "and the next request is served"
+
 # redirects
 t_is "$(web_get pub@$D)" 301 "a list page without '/' is 301"
 t_is "$(web_header Location)" "${WEB_URL}pub@$D/" "to the path with '/'"
