@@ -101,6 +101,7 @@ installed()
 		"$sbindir/moim-milter" "$sbindir/moim-web" \
 		"$sysconfdir/moim/moim.conf.example" \
 		"$docdir/moim.conf.example" "$docdir/postfix-setup.md" \
+		"$docdir/web-setup.md" \
 		"$mandir/man5/moim.conf.5" "$mandir/man8/moimctl.8" \
 		"$mandir/man8/moim-listd.8" "$mandir/man8/moim-milter.8" \
 		"$mandir/man8/moim-web.8" \

@@ -3,8 +3,9 @@
 # lines "moimctl web-config" prints: nginx -t accepts them; through nginx
 # pages answer with moim-web's headers, a Message-ID path keeps its
 # encoded "/", redirects point at base_url, a body over 16 KiB stops at
-# nginx (413); the same with base_url under a path (/lists/) and
-# moim-web on a unix socket.
+# nginx (413); the same through Apache (when installed) with its part;
+# then nginx with base_url under a path (/lists/) and moim-web on a unix
+# socket.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
@@ -78,6 +79,55 @@ head -c $((16 * 1024 + 1)) /dev/zero | tr '\0' a >"$E2E_DIR/big"
 t_is "$(web_get signin -X POST --data-binary @"$E2E_DIR/big")" 413 \
 	"a body over 16 KiB is 413 (client_max_body_size)"
 t_is "$(web_get 'a/%2e%2e/b')" 400 "an encoded dot segment still is 400"
+
+# The same through Apache with the Apache part of the output, when it is
+# installed (apache2).
+# apache_conf - an httpd.conf whose VirtualHost holds the Apache part
+apache_conf()
+{
+	local a=$E2E_DIR/apache m=/usr/lib/apache2/modules
+	mkdir -p "$a"
+	{
+		printf 'ServerRoot %s\nDefaultRuntimeDir %s\n' "$a" "$a"
+		printf 'PidFile %s/httpd.pid\nErrorLog %s/error.log\n' "$a" "$a"
+		printf 'ServerName 127.0.0.1\nListen 127.0.0.1:%s\n' "$APORT"
+		printf 'User nobody\nGroup moim\n'
+		for mod in mpm_event authz_core proxy proxy_http headers; do
+			printf 'LoadModule %s_module %s/mod_%s.so\n' \
+				"$mod" "$m" "$mod"
+		done
+		printf '<VirtualHost 127.0.0.1:%s>\n' "$APORT"
+		awk '/^# ---- Apache ----$/ { on = 1; next }
+		     /^# ---- / { on = 0 } on' "$E2E_DIR/web-config.out"
+		printf '</VirtualHost>\n'
+	} >"$a/httpd.conf"
+	apache2 -t -f "$a/httpd.conf" >"$E2E_DIR/log/apache-t.log" 2>&1 || {
+		diag "$(cat "$E2E_DIR/log/apache-t.log")"
+		return 1
+	}
+	e2e_daemon_start apache apache2 -DFOREGROUND -f "$a/httpd.conf" &&
+		e2e_wait_port "$APORT" 10
+}
+if command -v apache2 >/dev/null &&
+	[ -f /usr/lib/apache2/modules/mod_proxy_http.so ]; then
+	e2e_pick_port APORT || bail_out "no free port for Apache"
+	t_ok "apache2 -t accepts web-config's Apache lines, and it starts" \
+		apache_conf
+	WEB_URL=http://127.0.0.1:$APORT/
+	t_is "$(web_get /)" 200 "GET / through Apache answers 200"
+	t_is "$(web_header X-Frame-Options)" DENY "with moim-web's headers"
+	t_is "$(web_get pub@$D/m/a%2Fb@c)" 301 \
+		"a Message-ID with %2F reaches moim-web through Apache"
+	t_like "$(web_header Location)" "/pub@$D/m/a%2Fb@c/\$" \
+		"still encoded (nocanon, AllowEncodedSlashes NoDecode)"
+	t_is "$(web_get / -X DELETE)" 405 "405 passes through Apache"
+	t_is "$(web_get signin -X POST --data-binary @"$E2E_DIR/big")" 413 \
+		"a body over 16 KiB is 413 (LimitRequestBody)"
+	e2e_daemon_stop apache
+	WEB_URL=http://127.0.0.1:$NGX/
+else
+	skip "apache2 not installed"
+fi
 
 # base_url under a path, moim-web on a unix socket
 web_stop

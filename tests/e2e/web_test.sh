@@ -6,7 +6,8 @@
 # %XX are 400; a missing trailing "/" and a bare list name are 301; list
 # pages follow the list setting archive (hidden 404, members 403); error
 # pages are in the list's language; a client that stops talking is
-# dropped after the 30 s connection timeout (slowloris), 300 idle
+# dropped after the 30 s connection timeout (slowloris), and one that
+# trickles its body 30 s after its request line; 300 idle
 # connections do not stop it serving; it runs as the moim user when
 # started as root, and serves on a unix socket (mode 0660) as well.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -44,6 +45,29 @@ open(sys.argv[2] + ".tmp", "w").write("%s %d\n" % (how, time.monotonic() - t))
 import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
 PY
 idle_pid=$!
+# A client that trickles its body, a byte every 2 s: each byte resets the
+# connection timeout, so the server drops it 30 s after the request line.
+python3 - "$WEB_PORT" "$E2E_DIR/trickle.out" <<'PY' &
+import os, select, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"POST /signin HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
+          b"Content-Type: application/x-www-form-urlencoded\r\n\r\n")
+t = time.monotonic()
+how = "never"
+while time.monotonic() - t < 80:
+    try:
+        s.sendall(b"a")
+        r, _, _ = select.select([s], [], [], 2)
+        if r and not s.recv(4096):
+            how = "closed"
+            break
+    except OSError:
+        how = "closed"
+        break
+open(sys.argv[2] + ".tmp", "w").write("%s %d\n" % (how, time.monotonic() - t))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+PY
+trickle_pid=$!
 
 # / and the headers every answer carries
 t_is "$(web_get /)" 200 "GET / answers 200"
@@ -132,6 +156,12 @@ t_is "$(web_get 'pub@'$D'/%FF/')" 400 "a segment that is not UTF-8 is 400"
 t_is "$(web_get 'a//b')" 400 "an empty segment is 400"
 t_is "$(web_get "$(printf 'x%.0s' $(seq 1 3000))")" 400 "a long path is 400"
 
+t_is "$(web_get / --request-target http://x/)" 400 \
+	"an absolute-form target (a proxy request) is 400"
+t_is "$(web_get / -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)")" 431 \
+	"a header over the 32 KiB per connection is 431 (libmicrohttpd's)"
+t_is "$(web_get /)" 200 "and the next request is served"
+
 # redirects
 t_is "$(web_get pub@$D)" 301 "a list page without '/' is 301"
 t_is "$(web_header Location)" "${WEB_URL}pub@$D/" "to the path with '/'"
@@ -175,6 +205,12 @@ read -r how secs <"$E2E_DIR/idle.out"
 t_is "$how" closed "the server closed it"
 t_ok "after the 30 s timeout, not before ($secs s)" test "$secs" -ge 29
 wait "$idle_pid"
+t_ok "a body trickled a byte every 2 s is dropped (within 60 s)" \
+	e2e_poll 60 test -s "$E2E_DIR/trickle.out"
+read -r how secs <"$E2E_DIR/trickle.out"
+t_is "$how" closed "the server closed it"
+t_ok "30 s after its request line, not before ($secs s)" test "$secs" -ge 29
+wait "$trickle_pid"
 
 # privileges
 pid=$(e2e_daemon_pid web)
