@@ -72,6 +72,11 @@
 #define WEB_SEARCH_PAGE 20
 #define WEB_SEARCH_PAGES 100
 #define WEB_THREAD_MAX 1000
+/* Past this much HTML, a thread page shows further messages without
+ * their text (each has a link to its own page). */
+#define WEB_THREAD_TEXT (4 * 1024 * 1024)
+/* A thread's mbox takes no further message once past this. */
+#define WEB_MBOX_MAX (64 * 1024 * 1024)
 #define WEB_FEED 25
 #define WEB_FEED_TEXT 2000
 #define WEB_DEPTH_MAX 8
@@ -611,19 +616,23 @@ attachments_html(
 	g_string_append(out, "</ul>");
 }
 
-/* msg_html - one message of the thread (template "message-item") */
+/* msg_html - one message of the thread (template "message-item"); its
+ * text only while the page is under WEB_THREAD_TEXT, or if it is the
+ * message asked for */
 static bool
 msg_html(struct web_ctx *c, GString *out, const struct store_web_msg *m,
     int depth, bool is_current)
 {
 	g_autoptr(GHashTable) v = vars_new();
 	GString *body = g_string_new(NULL);
+	bool with_text = is_current || out->len < WEB_THREAD_TEXT;
 
-	if (!text_html(c, body, m->text ? m->text : "")) {
+	if (with_text && !text_html(c, body, m->text ? m->text : "")) {
 		g_string_free(body, TRUE);
 		return false;
 	}
-	attachments_html(c, body, m->message_id, m->attachments);
+	if (with_text)
+		attachments_html(c, body, m->message_id, m->attachments);
 	var(v, "anchor", anchor(m->message_id));
 	var(v, "class",
 	    g_strdup_printf("msg d%d%s", MIN(depth, WEB_DEPTH_MAX),
@@ -727,6 +736,17 @@ thread_of(struct web_ctx *c, const char *msgid, bool with_raw,
 	return true;
 }
 
+/* has_msg - whether ms holds the message of row id */
+static bool
+has_msg(GPtrArray *ms, gint64 id)
+{
+	for (guint i = 0; i < ms->len; i++)
+		if (((struct store_web_msg *)g_ptr_array_index(ms, i))->id ==
+		    id)
+			return true;
+	return false;
+}
+
 /* page_message - /L@D/m/MSGID/ : the message within its whole thread */
 void
 page_message(struct web_ctx *c, const char *msgid)
@@ -741,6 +761,8 @@ page_message(struct web_ctx *c, const char *msgid)
 		g_string_free(msgs, TRUE);
 		return;
 	}
+	if (ms != NULL && !has_msg(ms, m->id))
+		g_clear_pointer(&ms, g_ptr_array_unref); /* past the first */
 	if (ms == NULL || ms->len == 0)
 		ok = msg_html(c, msgs, m, 0, true);
 	else
@@ -867,31 +889,49 @@ gzip(const GString *in, GError **err)
 	return out;
 }
 
-/* page_mbox - /L@D/m/MSGID/t.mbox.gz : the thread as gzipped mboxrd */
+/* mbox_add - append the message x (its raw bytes read now) */
+static bool
+mbox_add(struct web_ctx *c, GString *mbox, const struct store_web_msg *x,
+    GError **err)
+{
+	struct store_web_msg *r = NULL;
+	gsize len;
+	const char *raw;
+
+	if (!store_web_message(c->s, c->list->id, x->message_id, true, &r, err))
+		return false;
+	if (r != NULL && r->raw != NULL) {
+		raw = g_bytes_get_data(r->raw, &len);
+		archive_mbox_append(mbox, r->from_addr, r->date, raw, len);
+	}
+	store_web_msg_free(r);
+	return true;
+}
+
+/* page_mbox - /L@D/m/MSGID/t.mbox.gz : the thread as gzipped mboxrd;
+ * the raw bytes are read one message at a time, up to WEB_MBOX_MAX */
 void
 page_mbox(struct web_ctx *c, const char *msgid)
 {
 	struct store_web_msg *m = NULL;
 	GPtrArray *ms = NULL;
 	g_autoptr(GString) mbox = g_string_new(NULL);
-	GString *gz;
+	GString *gz = NULL;
 	GError *e = NULL;
+	bool ok = true;
 
-	if (!thread_of(c, msgid, true, &m, &ms))
+	if (!thread_of(c, msgid, false, &m, &ms))
 		return;
-	for (guint i = 0; ms == NULL ? i < 1 : i < ms->len; i++) {
-		const struct store_web_msg *x =
-		    ms == NULL ? m : g_ptr_array_index(ms, i);
-		gsize len;
-		const char *raw = g_bytes_get_data(x->raw, &len);
-
-		archive_mbox_append(mbox, x->from_addr, x->date, raw, len);
+	for (guint i = 0; ok && (ms == NULL ? i < 1 : i < ms->len); i++) {
+		if (mbox->len > WEB_MBOX_MAX)
+			break;
+		ok = mbox_add(c, mbox, ms == NULL ? m : ms->pdata[i], &e);
 	}
 	store_web_msg_free(m);
 	if (ms != NULL)
 		g_ptr_array_unref(ms);
-	if ((gz = gzip(mbox, &e)) == NULL) {
-		fail(c, "gzip", e);
+	if (!ok || (gz = gzip(mbox, &e)) == NULL) {
+		fail(c, "mbox", e);
 		return;
 	}
 	c->resp->status = 200;
