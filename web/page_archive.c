@@ -1058,9 +1058,30 @@ page_atom(struct web_ctx *c)
 
 /* -------------------------------------------------------------- search */
 
+/* snippet_html - a snippet escaped, its hit in <mark> (made from escaped
+ * pieces: the snippet's text never becomes markup) */
+static void
+snippet_html(GString *out, const char *snip, const char *q)
+{
+	size_t at, len;
+	g_autofree char *before = NULL, *hit = NULL;
+
+	if (!webtext_snippet_hit(snip, q, &at, &len)) {
+		html_esc(out, snip);
+		return;
+	}
+	before = g_strndup(snip, at);
+	hit = g_strndup(snip + at + 1, len);
+	html_esc(out, before);
+	g_string_append(out, "<mark>");
+	html_esc(out, hit);
+	g_string_append(out, "</mark>");
+	html_esc(out, snip + at + len + 2);
+}
+
 /* hits_html - the results of a search: subject, sender, date, snippet */
 static char *
-hits_html(struct web_ctx *c, GPtrArray *hits, guint from)
+hits_html(struct web_ctx *c, GPtrArray *hits, guint from, const char *q)
 {
 	GString *out = g_string_new(NULL);
 
@@ -1080,7 +1101,7 @@ hits_html(struct web_ctx *c, GPtrArray *hits, guint from)
 		g_string_append(out, "</span> <span class=\"date\">");
 		html_esc(out, d);
 		g_string_append(out, "</span><p class=\"snip\">");
-		html_esc(out, snip);
+		snippet_html(out, snip, q);
 		g_string_append(out, "</p></li>\n");
 	}
 	return g_string_free(out, FALSE);
@@ -1119,7 +1140,7 @@ page_search(struct web_ctx *c)
 	var(v, "q", g_strdup(q ? q : ""));
 	var(v, "total", g_strdup_printf("%" G_GINT64_FORMAT, total));
 	var(v, "hits",
-	    hits ? hits_html(c, hits, (page - 1) * WEB_SEARCH_PAGE) : NULL);
+	    hits ? hits_html(c, hits, (page - 1) * WEB_SEARCH_PAGE, q) : NULL);
 	var(v, "pager",
 	    hits ? pager(base, page,
 		       (gint64)page * WEB_SEARCH_PAGE < total &&

@@ -147,6 +147,7 @@ t_is "$(get "/hostile@$D/m/post.1@example.net/")" 404 \
 # --- 3. Search from the page.
 t_is "$(get "/$LA/search?q=$(enc 모임)")" 200 "Korean search answers"
 t_like "$(<"$B")" "m/post.1@example.net/" "Korean search finds the post"
+t_like "$(<"$B")" "<mark>모임</mark>" "the snippet marks the word"
 t_is "$(get "/$LA/search?q=$(enc 발표)")" 200 "two-syllable search answers"
 t_like "$(<"$B")" "m/post.1@example.net/" "a two-syllable word is found"
 t_is "$(get "/$LA/search?q=seminar")" 200 "English search answers"
