@@ -39,11 +39,12 @@
  *
  *	page_style() serves [moim] templates/web/style.css, read once.
  * INPUT AND LIMITS
- *	msgid, month and the query are untrusted: a bad month or page
- *	number answers 404 or 400. Pages are bounded: WEB_MONTH_PAGE threads
- *	a page, WEB_SEARCH_PAGE results a page (at most WEB_SEARCH_PAGES
- *	pages, within the 2,000 matches the index ranks), a thread shows at
- *	most WEB_THREAD_MAX messages.
+ *	msgid, month and the query are untrusted: a bad month answers 404,
+ *	a bad page number 400. Pages are bounded: WEB_MONTH_PAGE threads a
+ *	page, WEB_SEARCH_PAGE results a page (at most WEB_SEARCH_PAGES
+ *	pages, within the 2,000 matches the index ranks), a thread page
+ *	at most WEB_THREAD_MAX messages and texts only up to
+ *	WEB_THREAD_TEXT bytes of HTML, an mbox up to about WEB_MBOX_MAX.
  * THREADS
  *	Called on any serving thread with its own store; the stylesheet
  *	is read once under g_once.
@@ -64,22 +65,24 @@
 #include "weblink.h"
 #include "webtext.h"
 
-#define WEB_MONTH_PAGE 50
-#define WEB_RECENT 20
-#define WEB_EVENTS 10
-#define WEB_STRIP_MONTHS 12
-#define WEB_MONTHS_MAX 1200
-#define WEB_SEARCH_PAGE 20
-#define WEB_SEARCH_PAGES 100
-#define WEB_THREAD_MAX 1000
+/* The bounds of the pages, so that each costs a bounded number of
+ * indexed queries and bytes. */
+#define WEB_MONTH_PAGE 50 /* threads on a month page */
+#define WEB_RECENT 20 /* recent threads on the list page */
+#define WEB_EVENTS 10 /* upcoming events on the list page */
+#define WEB_STRIP_MONTHS 12 /* months in the activity strip */
+#define WEB_MONTHS_MAX 1200 /* month links: a century */
+#define WEB_SEARCH_PAGE 20 /* results a page */
+#define WEB_SEARCH_PAGES 100 /* pages: the 2,000 matches the index ranks */
+#define WEB_THREAD_MAX 1000 /* messages on a thread page */
 /* Past this much HTML, a thread page shows further messages without
  * their text (each has a link to its own page). */
 #define WEB_THREAD_TEXT (4 * 1024 * 1024)
 /* A thread's mbox takes no further message once past this. */
 #define WEB_MBOX_MAX (64 * 1024 * 1024)
-#define WEB_FEED 25
-#define WEB_FEED_TEXT 2000
-#define WEB_DEPTH_MAX 8
+#define WEB_FEED 25 /* threads in new.atom */
+#define WEB_FEED_TEXT 2000 /* bytes of a thread's first text in the feed */
+#define WEB_DEPTH_MAX 8 /* indentation classes d0..d8 of style.css */
 
 /* ------------------------------------------------------------- helpers */
 
