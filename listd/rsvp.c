@@ -306,7 +306,7 @@ take(struct job *j, const struct store_event *ev, struct store_rsvp *r,
 
 /* rsvp_record - take addr's answer (or hold it: other is the address a
  * calendar answered for, when not addr) and confirm it */
-static bool
+bool
 rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
     const char *name, enum seats_answer a, int headcount, const char *source,
     const char *other, GError **err)
