@@ -234,10 +234,13 @@ if [ -n "$serve" ]; then
 	echo "demo: serving on loopback; open the URLs above. Ctrl-C stops Postfix, moim and moim-web."
 	# Nothing to wait for but the person at the keyboard: the INT trap
 	# of lib.sh stops every daemon and removes the work directory.
-	E2E_QUIET=1
+	# The sleep goes too, also when only this shell gets the signal.
+	trap 'kill "$nap" 2>/dev/null; exit 130' INT
+	trap 'kill "$nap" 2>/dev/null; exit 143' TERM HUP
 	while :; do
 		sleep 3600 &
-		wait $!
+		nap=$!
+		wait "$nap"
 	done
 fi
 echo
