@@ -177,8 +177,17 @@ post_as_owner_text $ORG "$LA" "웹 모임 안내" "행사: 웹 모임
 와 주세요." || bail_out "announce"
 t_ok "c gets the invitation" wait_subject c@example.net "웹 모임 안내"
 EV=$(moimctl event ls $L | cut -f1)
+# rsvp_url ADDR [ANSWER] - ADDR's answer link: from the invitation when
+# mail carries one, else made with weblinktool
 rsvp_url()
 {
+	local u
+	u=$(body_of "$(newest_with "$1" "웹 모임 안내")" |
+		grep -o "${BASE}r/[A-Za-z0-9-]*" | head -n 1)
+	if [ -n "$u" ]; then
+		echo "$u${2:+?answer=$2}"
+		return
+	fi
 	"$WLT" "$SECRET" rsvp "$BASE" "$LA" "$EV" "$(member_id $L "$1")" "$1" \
 		"${2:-}"
 }
