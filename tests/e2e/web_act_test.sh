@@ -189,7 +189,7 @@ rsvp_url()
 		return
 	fi
 	"$WLT" "$SECRET" rsvp "$BASE" "$LA" "$EV" "$(member_id $L "$1")" "$1" \
-		"${2:-}"
+		${2:+"$2"}
 }
 rsvps()
 {
@@ -216,6 +216,16 @@ t_like "$(cat "$E2E_DIR/b")" "대기자 명단 1번째" "d waits, first in line"
 t_like "$(moimctl event rsvps "$EV" | grep d@example.net)" waitlist \
 	"d is on the waitlist"
 t_is "$(http POST "$RD" --data 'answer=perhaps')" 400 "a bad answer: 400"
+t_is "$(http POST "$RD" --data 'answer=yes&guests=99')" 400 \
+	"too many guests: 400"
+t_is "$(http POST "${RC%%\?*}" --data 'answer=no')" 200 "c's POST no: 200"
+t_like "$(cat "$E2E_DIR/b")" "불참으로 등록" "the page says so"
+t_like "$(moimctl event rsvps "$EV" | grep d@example.net)" attending \
+	"c's seat goes to d, who waited"
+t_is "$(http POST "$(forge "${RD%%\?*}")" --data 'answer=no')" 403 \
+	"a forged answer token changes nothing"
+t_like "$(moimctl event rsvps "$EV" | grep d@example.net)" attending \
+	"d still attends"
 
 # --- 3. join form
 t_is "$(http POST "${BASE}$LA/join" --data 'email=new@example.net')" 200 \
@@ -259,6 +269,14 @@ t_not "the list page admits the member" \
 t_is "$(http GET "${BASE}$LA/" -H "Cookie: $(forge "$SESSION")")" 403 \
 	"a forged session: 403"
 t_is "$(http POST "$SU")" 403 "the link used twice: refused"
+ROW=$(sql "SELECT max(id) FROM web_signins")
+OLD=$("$WLT" "$SECRET" token signin "" e@example.net "$ROW" -10)
+t_is "$(http POST "${BASE}signin/$OLD")" 403 "an expired sign-in link: 403"
+OLD=$("$WLT" "$SECRET" token unsub "$LA" c@example.net \
+	"$(member_id $L c@example.net)" -10)
+t_is "$(http POST "${BASE}u/$OLD" "${GMAIL[@]}")" 403 \
+	"an expired unsubscribe link: 403"
+t_ok "c is still a member" is_member $L c@example.net
 t_not "the session still works" \
 	test "$(http GET "${BASE}$LA/" -H "Cookie: $SESSION")" = 403
 
