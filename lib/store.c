@@ -277,7 +277,12 @@ static const char *const migrations[] = {
     "  char(13, 10), ' '), char(13), ' '), char(10), ' ');"
     "UPDATE rsvps SET display_name = replace(replace(replace(display_name,"
     "  char(13, 10), ' '), char(13), ' '), char(10), ' ');",
-    /* 8 -> 9: what moim-web asks moim-listd to do (acts: unsubscribe,
+    /* 8 -> 9: the web archive lists a list's threads by start and by
+     * last message, and counts posts per month, without a table scan. */
+    "CREATE INDEX threads_started ON threads (list_id, first_date);"
+    "CREATE INDEX threads_active ON threads (list_id, last_date);"
+    "CREATE INDEX messages_list_date ON messages (list_id, date);",
+    /* 9 -> 10: what moim-web asks moim-listd to do (acts: unsubscribe,
      * answer, join, sign in) and the mailed sign-in links. Acts stay
      * after they are done: a removed member's unsubscribe link is still
      * checked against its act. */

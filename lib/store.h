@@ -526,6 +526,58 @@ void store_rsvp_free(struct store_rsvp *r);
 bool store_rsvp_has_seat(const struct store_rsvp *r);
 bool store_rsvp_status_has_seat(const char *status);
 
+/* web archive pages: what moim-web's archive pages read (lib/
+ * store_web_archive.c). A thread is listed by its first message (by
+ * date); its start is threads.first_date. Counts and ranges take Unix
+ * times, so the caller decides where a month begins (its time zone). */
+struct store_web_thread {
+	gint64 id;
+	char *message_id; /* the first message's, or NULL */
+	char *subject; /* the first message's, or NULL */
+	char *from_addr; /* the first message's sender (never shown) */
+	char *from_name; /* or NULL */
+	gint64 first_date;
+	gint64 last_date;
+	gint64 count; /* messages */
+};
+/* Threads of the list started in [from, to), newest first, skipping the
+ * first offset; *total_out (may be NULL) counts all in the range. */
+GPtrArray *store_web_threads_started(struct store *s, gint64 list_id,
+    gint64 from, gint64 to, int limit, int offset, gint64 *total_out,
+    GError **err);
+/* The limit threads with the latest messages, latest first. */
+GPtrArray *store_web_threads_active(
+    struct store *s, gint64 list_id, int limit, GError **err);
+/* Threads started and messages dated in [from, to); posts_out may be
+ * NULL (threads only). */
+bool store_web_count(struct store *s, gint64 list_id, gint64 from, gint64 to,
+    gint64 *threads_out, gint64 *posts_out, GError **err);
+/* The earliest start of a thread at or after from; *found_out is false
+ * when there is none. */
+bool store_web_next_start(struct store *s, gint64 list_id, gint64 from,
+    gint64 *start_out, bool *found_out, GError **err);
+void store_web_thread_free(struct store_web_thread *t);
+
+struct store_web_msg {
+	gint64 id;
+	gint64 thread_id;
+	char *message_id;
+	char *refs; /* space-separated, oldest first, or NULL */
+	char *subject; /* or NULL */
+	char *from_addr; /* never shown */
+	char *from_name; /* or NULL */
+	gint64 date;
+	char *text; /* the decoded body text, or NULL */
+	char *attachments; /* "name (N bytes)" lines, or NULL */
+	GBytes *raw; /* only when asked for */
+};
+/* The message of the list with this Message-ID (without "<>"), or NULL. */
+bool store_web_message(struct store *s, gint64 list_id, const char *message_id,
+    bool with_raw, struct store_web_msg **m_out, GError **err);
+/* The first limit messages of a thread by date (limit <= 0: all). */
+GPtrArray *store_web_thread_msgs(
+    struct store *s, gint64 thread_id, bool with_raw, int limit, GError **err);
+void store_web_msg_free(struct store_web_msg *m);
 /* web acts and sign-ins */
 /* What moim-web asks moim-listd to do (SPEC "Web": the mails an act
  * causes are sent by moim-listd). moim-web adds an act and commits;

@@ -3,7 +3,7 @@
  *
  * DESCRIPTION
  *	The web half of lib/store.h ("web acts and sign-ins"). Tables of
- *	schema 9: web_acts holds what a person did on a page (unsubscribe,
+ *	schema 10: web_acts holds what a person did on a page (unsubscribe,
  *	answer, join, sign in) until moim-listd has carried it out, and
  *	after, with its result; web_signins holds one row per mailed
  *	sign-in link, used at most once. moim-web and moim-listd are

@@ -112,9 +112,6 @@ bool post_archive(struct job *j, GError **err);
 /* event.c: announcements become events; the events timer. */
 bool event_post(struct job *j, bool *handled_out, GError **err);
 void event_timer(struct listd *d, struct store *s, gint64 now);
-char *event_rsvp_address(const struct store_list *l, gint64 event_id);
-void event_imip(const struct store_event *ev, const char *organizer_addr,
-    gint64 now, struct imip_event *out);
 GHashTable *event_vars(
     struct job *j, const struct store_event *ev, const char *to);
 

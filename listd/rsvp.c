@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "evview.h"
 #include "imip.h"
 #include "job.h"
 #include "log.h"
@@ -107,7 +108,7 @@ confirm(struct job *j, const struct store_event *ev, const char *to,
 	if (is_stranger) {
 		v = notice_vars(j, to);
 		g_hash_table_insert(
-		    v, "rsvp_address", event_rsvp_address(j->t.list, ev->id));
+		    v, "rsvp_address", evview_organizer(j->t.list, ev->id));
 	} else {
 		v = event_vars(j, ev, to);
 	}
