@@ -56,7 +56,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
