@@ -259,7 +259,7 @@ run_wrk()
 	local out line perf_pid=""
 	check_urls "$1" "$2"
 	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" \
-		-s "$W/paths.lua" "$1" -- "$W/$2.paths" >/dev/null
+		--timeout 10s -s "$W/paths.lua" "$1" -- "$W/$2.paths" >/dev/null
 	if [ -n "${BENCH_PERF:-}" ] && [ "${2%%_*}" = moim ]; then
 		mkdir -p "$BENCH_PERF"
 		perf record -q -g -F 999 -p "$3" -o "$BENCH_PERF/$2.data" \
@@ -267,8 +267,8 @@ run_wrk()
 		perf_pid=$!
 	fi
 	out=$(wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" \
-		-d"${BENCH_DURATION}s" --latency -s "$W/paths.lua" "$1" \
-		-- "$W/$2.paths")
+		-d"${BENCH_DURATION}s" --timeout 10s --latency \
+		-s "$W/paths.lua" "$1" -- "$W/$2.paths")
 	if [ -n "$perf_pid" ]; then
 		kill -INT "$perf_pid"
 		wait "$perf_pid" || true
