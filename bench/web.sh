@@ -369,7 +369,8 @@ EOF
 		fail "moimctl list create failed"
 	t0=$(date +%s.%N)
 	"$M" -c "$W/moim/moim.conf" archive import ai "$W/corpus.mbox" \
-		>/dev/null || fail "moimctl archive import failed"
+		>"$W/moim/import.log" 2>&1 ||
+		fail "moimctl archive import failed (see $W/moim/import.log)"
 	echo "# moim: imported and indexed in" \
 		"$(since "$t0") s"
 	"$M" -c "$W/moim/moim.conf" list set ai archive=public >/dev/null ||
