@@ -92,6 +92,7 @@ struct web_resp {
 	char *set_cookie; /* Set-Cookie value; only signing in sets one */
 	char *disposition; /* Content-Disposition, or NULL */
 	const char *cache_control; /* static; NULL: "no-store" */
+	const char *allow; /* static; the Allow field of a 405 (route.c) */
 };
 
 /* One per process, read-only once serving. */
