@@ -53,7 +53,8 @@
 #	nothing is built here. N, BENCH_CONNECTIONS, BENCH_THREADS,
 #	BENCH_DURATION, BENCH_WARMUP, BENCH_PAGES, BENCH_PI_WORKERS,
 #	BENCH_SYSTEMS ("pi moim"), BENCH_PERF=DIR records `perf record -g`
-#	of moim-web during each of its timed runs into DIR, KEEP=1 keeps
+#	of moim-web during each of its timed runs into DIR and prints the
+#	BENCH_PERF_TOP (15) functions with the most samples, KEEP=1 keeps
 #	the work directory.
 # INPUT AND LIMITS
 #	Installs missing Debian packages (public-inbox, wrk, python3, curl;
@@ -272,6 +273,11 @@ run_wrk()
 	if [ -n "$perf_pid" ]; then
 		kill -INT "$perf_pid"
 		wait "$perf_pid" || true
+		echo "# $2: perf, the busiest functions of moim-web (self):"
+		perf report -i "$BENCH_PERF/$2.data" --no-children -g none \
+			--sort dso,symbol --stdio 2>/dev/null |
+			grep '%' | head -"${BENCH_PERF_TOP:-15}" |
+			sed 's/^/#   /; s/[ -]*$//'
 	fi
 	echo "# $2:"
 	echo "$out" | grep -v '^wrk-result' | sed 's/^/#   /'
