@@ -41,8 +41,10 @@
 #	per second (both runs last the same time, so it is also all
 #	requests / all seconds); p99 is the worse of the two pages' 99th
 #	percentile latency; search p50 is the median latency of the search
-#	run, under the same 16 connections. Each run's wrk --latency report
-#	is printed, as "# " lines. The last line is
+#	run, under the same 16 connections (a search waits behind the
+#	others: a run at one connection, printed too, shows the time of one
+#	search). Each run's wrk --latency report is printed, as "# " lines.
+#	The last line is
 #	  bench web: moim_rps=N pi_rps=N ratio_rps=X moim_p99_ms=N
 #	  pi_p99_ms=N moim_search_p50_ms=N
 #	(one line; ratio_rps = moim_rps / pi_rps; a system left out by
@@ -175,7 +177,14 @@ wait_http()
 	return 1
 }
 
-echo "# corpus: $N messages" >&2
+# load - one line on what else runs here: it shows in the figures
+load()
+{
+	echo "# $1: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+load "before"
+echo "# corpus: $N messages"
 # The corpus, and the URL paths of each page kind: one per line, the
 # same messages and queries for both systems.
 python3 "$benchdir/gen_archive.py" "$W" "$N"
@@ -206,8 +215,7 @@ for name, paths in urls.items():
 sizes = sorted(len(t) for t in picked)
 print("# %d threads of 3+ messages, %d picked (messages per thread: "
       "median %d, max %d)" % (len(threads), len(picked),
-                             sizes[len(sizes) // 2], sizes[-1]),
-      file=sys.stderr)
+                             sizes[len(sizes) // 2], sizes[-1]))
 PYEOF
 
 # wrk cycles through a file of paths; each thread starts at its own
@@ -253,50 +261,54 @@ check_urls()
 			sort | uniq -c | tr -s ' \n' ' '))"
 }
 
-# run_wrk BASE NAME PID - warm up, then the timed run of NAME's paths;
-# sets rps, p50_ms and p99_ms. With BENCH_PERF, records PID meanwhile.
+# run_wrk BASE NAME PID [CONNS] - warm up, then the timed run of NAME's
+# paths over CONNS (BENCH_CONNECTIONS) connections; sets rps, p50_ms and
+# p99_ms. With BENCH_PERF, records PID meanwhile.
 run_wrk()
 {
-	local out line perf_pid=""
+	local out line perf_pid="" c=${4:-$BENCH_CONNECTIONS} t name
+	t=$((c < BENCH_THREADS ? c : BENCH_THREADS))
+	name="$2, $c connection(s)"
 	check_urls "$1" "$2"
-	wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" -d"${BENCH_WARMUP}s" \
+	wrk -t"$t" -c"$c" -d"${BENCH_WARMUP}s" \
 		--timeout 10s -s "$W/paths.lua" "$1" -- "$W/$2.paths" >/dev/null
 	if [ -n "${BENCH_PERF:-}" ] && [ "${2%%_*}" = moim ]; then
 		mkdir -p "$BENCH_PERF"
-		perf record -q -g -F 999 -p "$3" -o "$BENCH_PERF/$2.data" \
+		perf record -q -g -F 999 -p "$3" -o "$BENCH_PERF/$2-c$c.data" \
 			2>/dev/null &
 		perf_pid=$!
 	fi
-	out=$(wrk -t"$BENCH_THREADS" -c"$BENCH_CONNECTIONS" \
-		-d"${BENCH_DURATION}s" --timeout 10s --latency \
-		-s "$W/paths.lua" "$1" -- "$W/$2.paths")
+	out=$(wrk -t"$t" -c"$c" -d"${BENCH_DURATION}s" --timeout 10s \
+		--latency -s "$W/paths.lua" "$1" -- "$W/$2.paths")
 	if [ -n "$perf_pid" ]; then
 		kill -INT "$perf_pid"
 		wait "$perf_pid" || true
-		echo "# $2: perf, the busiest functions of moim-web (self):"
-		perf report -i "$BENCH_PERF/$2.data" --no-children -g none \
+		echo "# $name: perf, the busiest functions of moim-web (self):"
+		perf report -i "$BENCH_PERF/$2-c$c.data" --no-children -g none \
 			--sort dso,symbol --stdio 2>/dev/null |
 			grep '%' | head -"${BENCH_PERF_TOP:-15}" |
 			sed 's/^/#   /; s/[ -]*$//'
 	fi
-	echo "# $2:"
+	echo "# $name:"
 	echo "$out" | grep -v '^wrk-result' | sed 's/^/#   /'
 	line=$(echo "$out" | grep '^wrk-result') ||
-		fail "$2: no result from wrk"
+		fail "$name: no result from wrk"
 	eval "${line#wrk-result }"
 	# shellcheck disable=SC2154 # set by the eval above
 	{
 		[ "$status" = 0 ] && [ "$socket" = 0 ]
-	} || fail "$2: $status non-2xx/3xx answers, $socket socket errors"
+	} || fail "$name: $status non-2xx/3xx answers, $socket socket errors"
 	# shellcheck disable=SC2154 # set by the eval above
 	read -r rps p50_ms p99_ms < <(awk -v r="$requests" -v d="$duration_us" \
 		-v a="$p50_us" -v b="$p99_us" \
 		'BEGIN { printf "%.0f %.2f %.2f\n", r / (d / 1e6), a / 1000, b / 1000 }')
-	echo "# $2: $rps requests/s, p50 $p50_ms ms, p99 $p99_ms ms"
+	echo "# $name: $rps requests/s, p50 $p50_ms ms, p99 $p99_ms ms"
 }
 
-# measure SYS BASE PID - the three runs against one server; sets
-# SYS_rps (mean of thread and message), SYS_p99 (worse), SYS_search_p50
+# measure SYS BASE PID - the runs against one server; sets SYS_rps
+# (mean of thread and message), SYS_p99 (worse), SYS_search_p50 and
+# SYS_search_p99, and SYS_search1_p50 (one connection: the time of one
+# search without waiting behind others)
 measure()
 {
 	local t_rps t_p99 m_rps m_p99
@@ -304,8 +316,11 @@ measure()
 	t_rps=$rps t_p99=$p99_ms
 	run_wrk "$2" "$1_message" "$3"
 	m_rps=$rps m_p99=$p99_ms
+	eval "$1_thread_rps=$t_rps $1_message_rps=$m_rps"
 	run_wrk "$2" "$1_search" "$3"
 	eval "$1_search_p50=$p50_ms $1_search_p99=$p99_ms"
+	run_wrk "$2" "$1_search" "$3" 1
+	eval "$1_search1_p50=$p50_ms"
 	eval "$(awk -v s="$1" -v a="$t_rps" -v b="$m_rps" -v x="$t_p99" \
 		-v y="$m_p99" 'BEGIN { printf "%s_rps=%.0f %s_p99=%.2f\n",
 			s, (a + b) / 2, s, (x > y ? x : y) }')"
@@ -391,13 +406,21 @@ EOF
 		"$builddir/web/moim-web" -f -c "$W/moim/moim.conf"
 }
 
-moim_rps=0 moim_p99=0 moim_search_p50=0 moim_search_p99=0
-pi_rps=0 pi_p99=0 pi_search_p50=0 pi_search_p99=0
+moim_rps=0 moim_p99=0 moim_thread_rps=0 moim_message_rps=0
+moim_search_p50=0 moim_search_p99=0 moim_search1_p50=0
+pi_rps=0 pi_p99=0 pi_thread_rps=0 pi_message_rps=0
+pi_search_p50=0 pi_search_p99=0 pi_search1_p50=0
 for s in $BENCH_SYSTEMS; do
 	"bench_$s"
 done
-echo "# search p50: moim $moim_search_p50 ms, public-inbox $pi_search_p50 ms;" \
-	"p99: moim $moim_search_p99 ms, public-inbox $pi_search_p99 ms"
+load "after"
+echo "# requests/s, thread and message pages: moim $moim_thread_rps and" \
+	"$moim_message_rps, public-inbox $pi_thread_rps and $pi_message_rps"
+echo "# search at $BENCH_CONNECTIONS connections: p50 moim" \
+	"$moim_search_p50 ms, public-inbox $pi_search_p50 ms; p99 moim" \
+	"$moim_search_p99 ms, public-inbox $pi_search_p99 ms"
+echo "# search at 1 connection: p50 moim $moim_search1_p50 ms," \
+	"public-inbox $pi_search1_p50 ms"
 awk -v m="$moim_rps" -v p="$pi_rps" -v mp="$moim_p99" -v pp="$pi_p99" \
 	-v s="$moim_search_p50" 'BEGIN {
 	printf "bench web: moim_rps=%d pi_rps=%d ratio_rps=%.2f " \
