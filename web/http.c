@@ -10,7 +10,9 @@
  * is read, and libmicrohttpd then closes the connection.
  *
  * The raw request target comes from the URI log callback, before
- * libmicrohttpd unescapes anything: route.c decodes it, once.
+ * libmicrohttpd unescapes anything: route.c decodes it, once. Form
+ * bodies are read here and parsed by req.c, not by libmicrohttpd's POST
+ * processor (CVE-2023-27371 in the 0.9.75 that Debian 12 ships).
  */
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +33,7 @@ struct pending {
 	char *uri; /* the raw request target */
 	GString *body;
 	size_t discarded; /* body bytes past WEB_MAX_BODY, dropped */
+	gint64 since; /* monotonic time of the request line */
 	bool started;
 };
 
@@ -66,6 +69,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	(void)cls;
 	(void)conn;
 	p->uri = g_strdup(uri);
+	p->since = g_get_monotonic_time();
 	return p;
 }
 
@@ -217,6 +221,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		size_t n = *upload_data_size;
 
 		*upload_data_size = 0;
+		if (g_get_monotonic_time() - p->since >
+		    WEB_HTTP_REQUEST_SECONDS * G_USEC_PER_SEC) {
+			log_info("web: %s: body too slow, connection dropped",
+			    method);
+			return MHD_NO;
+		}
 		if (p->discarded > 0 || p->body->len + n > WEB_MAX_BODY) {
 			p->discarded += n;
 			return p->discarded > WEB_HTTP_DISCARD ? MHD_NO

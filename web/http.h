@@ -17,7 +17,9 @@
  *	w must outlive the server; listen_fd belongs to the server once it
  *	started.
  * INPUT AND LIMITS
- *	Idle connections close after WEB_HTTP_TIMEOUT seconds; at most
+ *	Idle connections close after WEB_HTTP_TIMEOUT seconds, a request
+ *	whose body is not in WEB_HTTP_REQUEST_SECONDS after its request line
+ *	is dropped; at most
  *	WEB_HTTP_CONNECTIONS at once, WEB_HTTP_MEMORY bytes each for the
  *	request line and headers (longer ones get 431 or 414).
  * THREADS
@@ -40,6 +42,10 @@
 #define WEB_HTTP_CONNECTIONS 512
 /* Request line and headers; a browser's are a few KiB. */
 #define WEB_HTTP_MEMORY (32 * 1024)
+/* A request whose body still arrives this long after its request line
+ * is dropped: the connection timeout alone lets a client trickle a byte
+ * every 29 s (behind nginx, which buffers bodies, this does not occur). */
+#define WEB_HTTP_REQUEST_SECONDS 30
 /* A body past WEB_MAX_BODY sent without Content-Length is read and
  * dropped up to this much, then the connection is closed. */
 #define WEB_HTTP_DISCARD (1024 * 1024)

@@ -329,7 +329,12 @@ route(struct web_ctx *c)
 	if (r.is_list) {
 		if (!resolve_list(c))
 			return;
-		if (!web_may_read(c, c->list)) {
+		/* Asking to join needs no right to read (it only mails a
+		 * confirmation, as a subscribe command does); a hidden list
+		 * has no pages at all. */
+		if (r.kind == R_JOIN
+			? c->list->set.archive == LISTSET_ARCHIVE_HIDDEN
+			: !web_may_read(c, c->list)) {
 			/* web_may_read() may answer itself (a sign-in page) */
 			if (c->resp->status == 0)
 				web_error(c,
@@ -368,6 +373,29 @@ route(struct web_ctx *c)
 	}
 }
 
+/* strip_base - path without the path of [web] base_url ("/lists/" of
+ * https://example.org/lists/) in front, when it has it: the web server
+ * in front passes the request target unchanged (an encoded "/" in a
+ * Message-ID must stay encoded, which a proxy that rewrites the prefix
+ * does not keep) */
+static const char *
+strip_base(const struct web *w, const char *path)
+{
+	const char *b = w->cfg->base_url, *p;
+	size_t n;
+
+	if (b == NULL || (p = strstr(b, "://")) == NULL ||
+	    (p = strchr(p + 3, '/')) == NULL)
+		return path;
+	n = strlen(p);
+	while (n > 0 && p[n - 1] == '/')
+		n--;
+	/* p[0..n) is "/lists" (or empty for "/"): strip it before a "/" */
+	if (n > 0 && strncmp(path, p, n) == 0 && path[n] == '/')
+		return path + n;
+	return path;
+}
+
 /* web_handle - answer one request into *resp */
 void
 web_handle(struct web *w, struct store *s, const struct web_req *req,
@@ -377,7 +405,7 @@ web_handle(struct web *w, struct store *s, const struct web_req *req,
 	GError *e = NULL;
 
 	c.now = g_get_real_time() / G_USEC_PER_SEC;
-	if (!req_path_split(req->path, &c.seg, &c.nseg, &e)) {
+	if (!req_path_split(strip_base(w, req->path), &c.seg, &c.nseg, &e)) {
 		log_debug("web: path: %s", e->message);
 		g_error_free(e);
 		web_error(&c, 400);

@@ -157,5 +157,8 @@ void act_rsvp(struct web_ctx *c, const char *token); /* /r/TOKEN */
 void act_signin(struct web_ctx *c); /* /signin */
 void act_signin_token(struct web_ctx *c, const char *token); /* /signin/T */
 void act_join(struct web_ctx *c); /* POST /L@D/join */
+/* the sign-in form: 200 at /signin, 403 in place of a members-only page
+ * (it returns there after signing in) */
+void act_signin_form(struct web_ctx *c, int status);
 
 #endif

@@ -6,7 +6,8 @@
 # %XX are 400; a missing trailing "/" and a bare list name are 301; list
 # pages follow the list setting archive (hidden 404, members 403); error
 # pages are in the list's language; a client that stops talking is
-# dropped after the 30 s connection timeout (slowloris), 300 idle
+# dropped after the 30 s connection timeout (slowloris), and one that
+# trickles its body 30 s after its request line; 300 idle
 # connections do not stop it serving; it runs as the moim user when
 # started as root, and serves on a unix socket (mode 0660) as well.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -44,6 +45,29 @@ open(sys.argv[2] + ".tmp", "w").write("%s %d\n" % (how, time.monotonic() - t))
 import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
 PY
 idle_pid=$!
+# A client that trickles its body, a byte every 2 s: each byte resets the
+# connection timeout, so the server drops it 30 s after the request line.
+python3 - "$WEB_PORT" "$E2E_DIR/trickle.out" <<'PY' &
+import os, select, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"POST /signin HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
+          b"Content-Type: application/x-www-form-urlencoded\r\n\r\n")
+t = time.monotonic()
+how = "never"
+while time.monotonic() - t < 80:
+    try:
+        s.sendall(b"a")
+        r, _, _ = select.select([s], [], [], 2)
+        if r and not s.recv(4096):
+            how = "closed"
+            break
+    except OSError:
+        how = "closed"
+        break
+open(sys.argv[2] + ".tmp", "w").write("%s %d\n" % (how, time.monotonic() - t))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+PY
+trickle_pid=$!
 
 # / and the headers every answer carries
 t_is "$(web_get /)" 200 "GET / answers 200"
@@ -132,6 +156,12 @@ t_is "$(web_get 'pub@'$D'/%FF/')" 400 "a segment that is not UTF-8 is 400"
 t_is "$(web_get 'a//b')" 400 "an empty segment is 400"
 t_is "$(web_get "$(printf 'x%.0s' $(seq 1 3000))")" 400 "a long path is 400"
 
+t_is "$(web_get / --request-target http://x/)" 400 \
+	"an absolute-form target (a proxy request) is 400"
+t_is "$(web_get / -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)")" 431 \
+	"a header over the 32 KiB per connection is 431 (libmicrohttpd's)"
+t_is "$(web_get /)" 200 "and the next request is served"
+
 # redirects
 t_is "$(web_get pub@$D)" 301 "a list page without '/' is 301"
 t_is "$(web_header Location)" "${WEB_URL}pub@$D/" "to the path with '/'"
@@ -149,6 +179,10 @@ t_is "$(web_get hid@$D)" 404 "without '/' too (no redirect tells it exists)"
 t_is "$(web_get hid/)" 404 "and its bare name is no redirect"
 t_is "$(web_get hid@$D/join -X DELETE)" 404 "nor is a method on it 405"
 t_is "$(web_get mem@$D/)" 403 "a members' archive without a session is 403"
+t_not "but asking to join it is no 403 (no right to read needed)" \
+	test "$(web_get mem@$D/join -X POST -d address=a@example.net)" = 403
+t_is "$(web_get hid@$D/join -X POST -d address=a@example.net)" 404 \
+	"a hidden list takes no join on the web (404)"
 
 # many idle connections at once: it still serves, and lives
 python3 - "$WEB_PORT" >"$E2E_DIR/many.out" <<'PY'
@@ -171,15 +205,37 @@ read -r how secs <"$E2E_DIR/idle.out"
 t_is "$how" closed "the server closed it"
 t_ok "after the 30 s timeout, not before ($secs s)" test "$secs" -ge 29
 wait "$idle_pid"
+t_ok "a body trickled a byte every 2 s is dropped (within 60 s)" \
+	e2e_poll 60 test -s "$E2E_DIR/trickle.out"
+read -r how secs <"$E2E_DIR/trickle.out"
+t_is "$how" closed "the server closed it"
+t_ok "30 s after its request line, not before ($secs s)" test "$secs" -ge 29
+wait "$trickle_pid"
 
 # privileges
 pid=$(e2e_daemon_pid web)
+u=$(id -u moim) g=$(id -g moim)
+t_is "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status")" \
+	"$u $u $u $u" "its real, effective, saved and fs uid are moim's"
+t_is "$(awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status")" \
+	"$g $g $g $g" "and its gids"
+t_is "$(awk '/^NoNewPrivs:/ { print $2 }' "/proc/$pid/status")" 1 \
+	"with no_new_privs set"
 t_is "$(ps -o user= -p "$pid" | tr -d ' ')" moim \
 	"started as root, moim-web runs as moim"
 
 # SIGTERM stops it cleanly
 web_stop
 t_is "$?" 0 "SIGTERM stops moim-web with status 0"
+
+# a secret moim cannot read stops the start, in one line naming both
+chown root:root "$E2E_DIR/etc/secret"
+"$MOIM_WEB" -f -c "$MOIM_CONF" >"$E2E_DIR/refused.out" 2>&1
+t_is "$?" 1 "with root's secret, moim-web does not start (exit 1)"
+t_like "$(grep -v ': error: fatal:' "$E2E_DIR/refused.out")" \
+	"^moim-web: .*secret.*Permission denied.*user moim.*$E2E_DIR/etc/secret" \
+	"and says why: user moim, the path"
+chown moim:moim "$E2E_DIR/etc/secret"
 
 # a unix socket
 # (in a directory of moim's, as systemd's RuntimeDirectory=, so that

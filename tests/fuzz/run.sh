@@ -95,6 +95,12 @@ printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nR
 printf '행사: 가을 워크숍\n일시: 2027년 10월 9일(토)~11일(월) 하루 종일\n\n본문\n' \
 	>"$build/seed-fuzz_evblock/allday"
 printf 'Event: Camp\nWhen: Oct 9-11 (all-day)\n' >"$build/seed-fuzz_evblock/range"
+# moim-web's link tokens: an answer token, an unsubscribe token, junk.
+mkdir -p "$build/seed-fuzz_weblink"
+printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
+printf 'awmj7e6abvvphkjl2nsddbzkjm' >"$build/seed-fuzz_weblink/unsub"
+printf '18446744073709551616-AWMJ7E6ABVVPHKJL2NSDDBZKJM%%2F' \
+	>"$build/seed-fuzz_weblink/junk"
 
 # fuzz_webreq: a Content-Type line, then a path, form or cookie.
 printf 'multipart/form-data; boundary=XyZ\n--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nx\r\n--XyZ--\r\n' \
