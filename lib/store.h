@@ -386,6 +386,12 @@ GPtrArray *store_archive_thread_entries(
  * every match. */
 GPtrArray *store_archive_search(struct store *s, gint64 list_id,
     const char *match, int limit, gint64 *total_out, GError **err);
+/* The same matches newest first (by archive order), limit of them after
+ * skipping offset; *total_out counts at most STORE_SEARCH_COUNT_MAX + 1,
+ * so a common word costs no more than a rare one. */
+#define STORE_SEARCH_COUNT_MAX 1000
+GPtrArray *store_archive_search_newest(struct store *s, gint64 list_id,
+    const char *match, int limit, int offset, gint64 *total_out, GError **err);
 /* Calls fn for each message of the list in arrival order, raw included;
  * fn returns false to stop (with *err set, which is returned). */
 bool store_archive_each(struct store *s, gint64 list_id,
