@@ -34,7 +34,8 @@
  *	attachment (lib/archive's order) as application/octet-stream, also
  *	an attachment, the file name percent-encoded; t.mbox.gz is the thread
  *	as mboxrd (archive_mbox_append()) compressed with gzip. new.atom is
- *	RFC 4287 with the 25 newest threads. search runs archive_search(),
+ *	RFC 4287 with the 25 newest threads. search runs
+ *	archive_search_newest(), newest first, over
  *	the index and rules of "moimctl archive search".
  *
  *	page_style() serves [moim] templates/web/style.css, read once.
@@ -42,7 +43,7 @@
  *	msgid, month and the query are untrusted: a bad month answers 404,
  *	a bad page number 400. Pages are bounded: WEB_MONTH_PAGE threads a
  *	page, WEB_SEARCH_PAGE results a page (at most WEB_SEARCH_PAGES
- *	pages, within the 2,000 matches the index ranks), a thread page
+ *	pages, within the 1,000 matches counted, newest first), a thread page
  *	at most WEB_THREAD_MAX messages and texts only up to
  *	WEB_THREAD_TEXT bytes of HTML, an mbox up to about WEB_MBOX_MAX.
  * THREADS
@@ -73,7 +74,7 @@
 #define WEB_STRIP_MONTHS 12 /* months in the activity strip */
 #define WEB_MONTHS_MAX 1200 /* month links: a century */
 #define WEB_SEARCH_PAGE 20 /* results a page */
-#define WEB_SEARCH_PAGES 100 /* pages: the 2,000 matches the index ranks */
+#define WEB_SEARCH_PAGES 50 /* pages: the 1,000 matches counted */
 #define WEB_THREAD_MAX 1000 /* messages on a thread page */
 /* Past this much HTML, a thread page shows further messages without
  * their text (each has a link to its own page). */
@@ -1110,7 +1111,7 @@ hits_html(struct web_ctx *c, GPtrArray *hits, guint from, const char *q)
 	return g_string_free(out, FALSE);
 }
 
-/* page_search - /L@D/search?q= : ranked matches with snippets, paged */
+/* page_search - /L@D/search?q= : matches newest first with snippets, paged */
 void
 page_search(struct web_ctx *c)
 {
@@ -1127,8 +1128,8 @@ page_search(struct web_ctx *c)
 		return;
 	}
 	if (q != NULL && strspn(q, " \t\r\n") < strlen(q)) {
-		hits = archive_search(
-		    c->s, c->list->id, q, page * WEB_SEARCH_PAGE, &total, &e);
+		hits = archive_search_newest(c->s, c->list->id, q,
+		    WEB_SEARCH_PAGE, (page - 1) * WEB_SEARCH_PAGE, &total, &e);
 		if (hits == NULL && e != NULL && e->code != MOIM_ERR_INPUT) {
 			fail(c, "search", e);
 			return;
@@ -1141,9 +1142,11 @@ page_search(struct web_ctx *c)
 	var(v, "list", list_url(c, ""));
 	var(v, "action", list_url(c, "search"));
 	var(v, "q", g_strdup(q ? q : ""));
-	var(v, "total", g_strdup_printf("%" G_GINT64_FORMAT, total));
-	var(v, "hits",
-	    hits ? hits_html(c, hits, (page - 1) * WEB_SEARCH_PAGE, q) : NULL);
+	var(v, "total",
+	    total > STORE_SEARCH_COUNT_MAX
+		? g_strdup_printf("%d+", STORE_SEARCH_COUNT_MAX)
+		: g_strdup_printf("%" G_GINT64_FORMAT, total));
+	var(v, "hits", hits ? hits_html(c, hits, 0, q) : NULL);
 	var(v, "pager",
 	    hits ? pager(base, page,
 		       (gint64)page * WEB_SEARCH_PAGE < total &&
