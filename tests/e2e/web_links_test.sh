@@ -8,8 +8,9 @@
 # lib/token.h defines it); List-Archive is the list's page and
 # Archived-At the post's page with its Message-ID percent-encoded; the
 # footer links the list's page; a batched copy keeps the mailto alone; a
-# hidden archive gets no archive links; an invitation and an event
-# update carry the member's three answer links and the event's page; and
+# digest issue is a personal copy, also on a batched list; a hidden
+# archive gets no archive links; an invitation, an event update and a
+# reminder carry the member's answer links and the event's page; and
 # without base_url none of this appears.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +31,7 @@ D=$E2E_LIST_DOMAIN
 ORG=org@example.net
 A=a@example.net
 B=b@example.net
+DG=dg@example.net
 moimctl list create "ai@$D" --name "AI 프렌즈" --owner $ORG >/dev/null &&
 	moimctl list create "bat@$D" --name "Batch" --owner $ORG >/dev/null &&
 	moimctl list create "hid@$D" --name "Hidden" --owner $ORG >/dev/null ||
@@ -37,14 +39,49 @@ moimctl list create "ai@$D" --name "AI 프렌즈" --owner $ORG >/dev/null &&
 for l in ai bat hid; do
 	moimctl member add $l $A $B >/dev/null || bail_out "member add"
 done
+moimctl member add bat $DG --mode digest >/dev/null || bail_out "member add"
+# The batched list's digest is not due while its post comes in.
 moimctl list set bat delivery=batched >/dev/null &&
+	moimctl list set bat digest_time="$(TZ=Asia/Seoul date -d '+1 hour' +%H:%M)" \
+		>/dev/null &&
 	moimctl list set hid archive=hidden >/dev/null || bail_out "list set"
 listd_start || bail_out "moim-listd did not start"
+
+# subject_lines ADDR - "PATH<TAB>Subject" of each of ADDR's messages,
+# oldest first, Subjects decoded; one python3 for the whole Maildir
+# (this test polls often)
+subject_lines()
+{
+	local files
+	files=$(maildir_files "$1")
+	[ -n "$files" ] || return 0
+	# shellcheck disable=SC2086 # one path per word
+	python3 - $files <<'PY'
+import sys, email, email.policy
+for p in sys.argv[1:]:
+    with open(p, 'rb') as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    print(p + '\t' + str(m.get('Subject', '')).replace('\n', ' '))
+PY
+}
+
+# subject_match REGEX - the lines of subject_lines whose Subject matches
+subject_match()
+{
+	re=$1 awk -F'\t' '$2 ~ ENVIRON["re"]'
+}
 
 # wait_subject ADDR REGEX [N] - wait until ADDR has N messages matching
 wait_subject()
 {
-	e2e_poll 30 "[ \"\$(maildir_grep $1 Subject '$2')\" -ge ${3:-1} ]"
+	e2e_poll 30 "[ \"\$(subject_lines $1 | subject_match '$2' | wc -l)\" \
+		-ge ${3:-1} ]"
+}
+
+# newest_with ADDR REGEX - ADDR's newest message whose Subject matches
+newest_with()
+{
+	subject_lines "$1" | subject_match "$2" | tail -n 1 | cut -f1
 }
 
 # member_id LIST ADDR - the member row's id
@@ -143,6 +180,23 @@ t_not "a batched copy: no /u/ URL" grep -q "/u/" "$f"
 t_is "$(header_of "$f" List-Archive)" "<${BASE}bat@$D/>" "a batched copy: List-Archive"
 t_like "$(header_of "$f" Archived-At)" "^<${BASE//./\\.}bat@" "a batched copy: Archived-At"
 
+
+# --- 2b. a digest issue is a personal copy, also on a batched list
+# (an issue due across midnight would be tomorrow's: wait that out)
+while [ "$(TZ=Asia/Seoul date -d '+8 sec' +%H)" = 00 ] &&
+	[ "$(TZ=Asia/Seoul date +%H)" = 23 ]; do sleep 1; done
+moimctl list set bat digest_time="$(TZ=Asia/Seoul date -d '+4 sec' +%H:%M:%S)" >/dev/null
+t_ok "the digest member gets an issue" maildir_wait $DG 1 30
+f=$(maildir_last $DG)
+t_like "$(header_of "$f" List-Unsubscribe)" \
+	"^<${BASE//./\\.}u/[a-z2-7]+>, <mailto:bat-unsubscribe\\+[a-z2-7]+@" \
+	"a digest issue: the member's URL and mailto"
+t_is "$(grep -ci '^List-Unsubscribe:' "$f")" 1 "a digest issue: one List-Unsubscribe field"
+t_is "$(header_of "$f" List-Unsubscribe-Post)" "List-Unsubscribe=One-Click" \
+	"a digest issue: List-Unsubscribe-Post"
+t_ok "the digest token verifies for its member" token_check unsub "bat@$D" $DG \
+	"$(member_id bat $DG)" "$(unsub_token "$f")"
+
 # --- 3. a hidden archive: no archive links, one-click still there
 copy_of hid hidden Hidden
 t_is "$(header_of "$f" List-Archive)" "" "hidden: no List-Archive"
@@ -183,6 +237,19 @@ t_ok "b gets the update" wait_subject $B "행사 정보 변경"
 body=$(body_of "$(newest_with $B "행사 정보 변경")")
 t_like "$body" "${BASE//./\\.}r/$EV-[a-z2-7]+\\?answer=maybe\$" "the update has the answer links"
 t_like "$body" "/ai@${D//./\\.}/e/$EV/\$" "the update has the event page"
+# a reminder to an attendee
+moimctl list set ai reminder_hours=3 >/dev/null || bail_out "list set"
+post_as_owner_text $ORG "ai@$D" "점심 세미나 안내" "행사: 점심 세미나
+일시: $(TZ=Asia/Seoul date -d '+2 hours' '+%Y-%m-%d %H:%M')
+장소: 세미나실" || bail_out "send"
+t_ok "b gets the second invitation" wait_subject $B "점심 세미나 안내"
+EV2=$(moimctl event ls ai | awk -F'\t' '$6 == "점심 세미나" { print $1 }')
+send_mail_text $B "ai-request@$D" "rsvp" "참석 $EV2" || bail_out "send"
+t_ok "b gets the reminder" wait_subject $B "행사 알림: 점심"
+body=$(body_of "$(newest_with $B "행사 알림: 점심")")
+rt=$(sed -n "s|.*${BASE}r/$EV2-\([a-z2-7]*\)?answer=no\$|\1|p" <<<"$body")
+t_ok "the reminder's no link is b's" token_check rsvp "ai@$D:$EV2" $B "$IDB" "$rt"
+t_like "$body" "/ai@${D//./\\.}/e/$EV2/\$" "the reminder has the event page"
 
 # --- 5. without base_url none of this appears
 listd_stop
