@@ -17,14 +17,8 @@
 #include "ctl.h"
 #include "err.h"
 #include "evblock.h"
+#include "evview.h"
 #include "json.h"
-
-/* What answers count towards, as event show prints it: attending,
- * waiting and tentative in people (headcounts), declined and held
- * (answers from the uninvited, kept for the organizer) in answers. */
-struct event_counts {
-	int attending, waiting, declined, tentative, held;
-};
 
 /* event_find - the event a positional argument names, or a message */
 static struct store_event *
@@ -92,44 +86,9 @@ json_time(GString *out, bool *first, const char *key, gint64 t, GTimeZone *tz,
 		json_int_member(out, first, k, t);
 }
 
-/* count_rsvps - add up the answers rs as event show prints them */
-static void
-count_rsvps(const GPtrArray *rs, struct event_counts *n)
-{
-	memset(n, 0, sizeof(*n));
-	for (guint i = 0; i < rs->len; i++) {
-		const struct store_rsvp *r = rs->pdata[i];
-
-		if (store_rsvp_has_seat(r))
-			n->attending += r->headcount;
-		else if (strcmp(r->status, "waitlist") == 0)
-			n->waiting += r->headcount;
-		else if (strcmp(r->status, "tentative") == 0)
-			n->tentative += r->headcount;
-		else if (strcmp(r->status, "declined") == 0)
-			n->declined++;
-		else if (strcmp(r->status, "held") == 0)
-			n->held++;
-	}
-}
-
-/* headcounts - the counts of the event's answers */
-static bool
-headcounts(struct ctl *c, const struct store_event *ev,
-    struct event_counts *n_out, GError **err)
-{
-	GPtrArray *rs = store_rsvp_list(c->store, ev->id, err);
-
-	if (rs == NULL)
-		return false;
-	count_rsvps(rs, n_out);
-	g_ptr_array_unref(rs);
-	return true;
-}
-
 /* json_counts - "counts":{...} */
 static void
-json_counts(GString *out, bool *first, const struct event_counts *n)
+json_counts(GString *out, bool *first, const struct evview_counts *n)
 {
 	bool f = true;
 
@@ -160,7 +119,7 @@ json_hosts(GString *out, bool *first, const GPtrArray *hosts)
 /* event_json - append one event as a JSON object */
 static void
 event_json(GString *out, const struct store_event *ev, const GPtrArray *hosts,
-    const struct event_counts *n)
+    const struct evview_counts *n)
 {
 	g_autoptr(GTimeZone) tz = event_zone(ev->tzid);
 	bool first = true;
@@ -194,12 +153,12 @@ event_json(GString *out, const struct store_event *ev, const GPtrArray *hosts,
  * the counts of its answers */
 static bool
 event_facts(struct ctl *c, const struct store_event *ev, GPtrArray **hosts_out,
-    struct event_counts *n_out, GError **err)
+    struct evview_counts *n_out, GError **err)
 {
 	*hosts_out = store_event_hosts(c->store, ev->id, err);
 	if (*hosts_out == NULL)
 		return false;
-	if (headcounts(c, ev, n_out, err))
+	if (evview_counts_get(c->store, ev->id, n_out, err))
 		return true;
 	g_clear_pointer(hosts_out, g_ptr_array_unref);
 	return false;
@@ -211,7 +170,7 @@ event_json_append(
     struct ctl *c, GString *out, const struct store_event *ev, GError **err)
 {
 	GPtrArray *hosts = NULL;
-	struct event_counts n;
+	struct evview_counts n;
 
 	if (!event_facts(c, ev, &hosts, &n, err))
 		return false;
@@ -267,7 +226,7 @@ ctl_event_ls(struct ctl *c, struct ctl_args *a)
 /* show_text - event show output for a person */
 static void
 show_text(const struct store_event *ev, const GPtrArray *hosts,
-    const struct event_counts *n)
+    const struct evview_counts *n)
 {
 	g_autofree char *s = ctl_time(ev->starts), *e = ctl_time(ev->ends),
 			*title = ctl_printable(ev->title),
@@ -295,7 +254,7 @@ ctl_event_show(struct ctl *c, struct ctl_args *a)
 	struct store_event *ev = event_find(c, ctl_arg(a, 0));
 	g_autoptr(GString) out = g_string_new(NULL);
 	GPtrArray *hosts = NULL;
-	struct event_counts n;
+	struct evview_counts n;
 	GError *e = NULL;
 
 	if (ev == NULL)

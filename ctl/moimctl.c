@@ -16,13 +16,14 @@
  *	    rsvps EVENT [--csv | --json] | update EVENT KEY=VALUE... |
  *	    cancel EVENT | promote EVENT ADDR
  *	moimctl [-c FILE] postfix-config
+ *	moimctl [-c FILE] web-config
  *	moimctl [-c FILE] check
  *	moimctl [-c FILE] secret [--owner USER]
  * DESCRIPTION
  *	main() reads the global options, finds the verb in one table, checks
  *	the verb's options and argument count against the table, loads the
  *	config, opens the store when the verb needs it and calls the verb's
- *	handler (list.c, member.c, import.c, postfix.c, check.c,
+ *	handler (list.c, member.c, import.c, postfix.c, webconf.c, check.c,
  *	secret.c, archive.c, event.c). The table is the only place that knows
  *which verb takes which option. OWNERSHIP main() owns the struct ctl (config
  *and store) and frees it on exit. INPUT AND LIMITS argv comes from the
@@ -80,6 +81,7 @@ static const struct ctl_verb verbs[] = {
 	"mod reject ID [--reason TEXT]"},
     {"postfix-config", NULL, ctl_postfix_config, 0, 0, "", false,
 	"postfix-config"},
+    {"web-config", NULL, ctl_web_config, 0, 0, "", false, "web-config"},
     {"check", NULL, ctl_check, 0, 0, "", false, "check"},
     {"secret", NULL, ctl_secret, 0, 0, "owner=", false,
 	"secret [--owner USER]"},

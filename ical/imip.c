@@ -149,8 +149,8 @@ is_utf8(const char *s)
 
 /* event_valid - refuse an event we cannot make a valid invitation of */
 static bool
-event_valid(const struct imip_event *ev, const char *att_addr,
-    const char *att_name, GError **err)
+event_valid(const struct imip_event *ev, enum imip_method m,
+    const char *att_addr, const char *att_name, GError **err)
 {
 	if (ev->uid == NULL || *ev->uid == '\0')
 		return moim_fail(err, MOIM_ERR_INPUT, "event without a UID");
@@ -165,7 +165,9 @@ event_valid(const struct imip_event *ev, const char *att_addr,
 	if (ev->organizer_addr == NULL ||
 	    !addr_is_valid_mailbox(ev->organizer_addr))
 		return moim_fail(err, MOIM_ERR_INPUT, "bad organizer address");
-	if (att_addr == NULL || !addr_is_valid_mailbox(att_addr))
+	/* A PUBLISH names no attendee, every other method one. */
+	if ((att_addr == NULL) != (m == IMIP_METHOD_PUBLISH) ||
+	    (att_addr != NULL && !addr_is_valid_mailbox(att_addr)))
 		return moim_fail(err, MOIM_ERR_INPUT, "bad attendee address");
 	if (ev->start < 0 || ev->end > IMIP_MAX_TIME || ev->dtstamp < 0 ||
 	    ev->dtstamp > IMIP_MAX_TIME)
@@ -289,7 +291,7 @@ person_prop(icalproperty *p, const char *addr, const char *name)
 	return p;
 }
 
-/* add_people - add ORGANIZER and the one ATTENDEE */
+/* add_people - add ORGANIZER and the one ATTENDEE, if any */
 static void
 add_people(icalcomponent *ve, const struct imip_event *ev, enum imip_method m,
     const char *att_addr, const char *att_name)
@@ -299,6 +301,8 @@ add_people(icalcomponent *ve, const struct imip_event *ev, enum imip_method m,
 	p = icalproperty_new(ICAL_ORGANIZER_PROPERTY);
 	icalcomponent_add_property(
 	    ve, person_prop(p, ev->organizer_addr, ev->organizer_name));
+	if (att_addr == NULL)
+		return;
 	p = person_prop(
 	    icalproperty_new(ICAL_ATTENDEE_PROPERTY), att_addr, att_name);
 	icalproperty_add_parameter(
@@ -313,10 +317,10 @@ add_people(icalcomponent *ve, const struct imip_event *ev, enum imip_method m,
 	icalcomponent_add_property(ve, p);
 }
 
-/* vevent_new - the VEVENT of ev for one attendee */
+/* vevent_new - the VEVENT of ev for one attendee (or none) */
 static icalcomponent *
 vevent_new(const struct imip_event *ev, icaltimezone *zone, enum imip_method m,
-    const char *att_addr, const char *att_name)
+    bool is_cancelled, const char *att_addr, const char *att_name)
 {
 	icalcomponent *ve = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	icaltimezone *utc = icaltimezone_get_utc_timezone();
@@ -336,26 +340,26 @@ vevent_new(const struct imip_event *ev, icaltimezone *zone, enum imip_method m,
 	add_text(ve, icalproperty_new_location, ev->location);
 	add_text(ve, icalproperty_new_description, ev->description);
 	icalcomponent_add_property(ve,
-	    icalproperty_new_status(m == IMIP_METHOD_CANCEL
-		    ? ICAL_STATUS_CANCELLED
-		    : ICAL_STATUS_CONFIRMED));
+	    icalproperty_new_status(
+		is_cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
 	icalcomponent_add_property(
 	    ve, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
 	add_people(ve, ev, m, att_addr, att_name);
 	return ve;
 }
 
-/* build - the iCalendar text of ev with method m for one attendee */
+/* build - the iCalendar text of ev with method m for one attendee, or
+ * for none (att_addr NULL); STATUS:CANCELLED when is_cancelled */
 static char *
-build(const struct imip_event *ev, enum imip_method m, const char *att_addr,
-    const char *att_name, GError **err)
+build(const struct imip_event *ev, enum imip_method m, bool is_cancelled,
+    const char *att_addr, const char *att_name, GError **err)
 {
 	icalcomponent *cal;
 	icaltimezone *zone;
 	char *s, *text = NULL;
 
 	imip_init();
-	if (!event_valid(ev, att_addr, att_name, err))
+	if (!event_valid(ev, m, att_addr, att_name, err))
 		return NULL;
 	if ((zone = zone_of(ev->tzid, err)) == NULL)
 		return NULL;
@@ -369,7 +373,7 @@ build(const struct imip_event *ev, enum imip_method m, const char *att_addr,
 	    !add_vtimezone(cal, zone, ev->tzid, err))
 		goto out;
 	icalcomponent_add_component(
-	    cal, vevent_new(ev, zone, m, att_addr, att_name));
+	    cal, vevent_new(ev, zone, m, is_cancelled, att_addr, att_name));
 	s = icalcomponent_as_ical_string_r(cal);
 	if (s == NULL) {
 		moim_fail(err, MOIM_ERR_INTERNAL, "libical: %s",
@@ -389,7 +393,7 @@ imip_request(const struct imip_event *ev, const char *attendee_addr,
     const char *attendee_name, GError **err)
 {
 	return build(
-	    ev, IMIP_METHOD_REQUEST, attendee_addr, attendee_name, err);
+	    ev, IMIP_METHOD_REQUEST, false, attendee_addr, attendee_name, err);
 }
 
 /* imip_cancel - a METHOD:CANCEL of ev for one attendee */
@@ -397,7 +401,15 @@ char *
 imip_cancel(const struct imip_event *ev, const char *attendee_addr,
     const char *attendee_name, GError **err)
 {
-	return build(ev, IMIP_METHOD_CANCEL, attendee_addr, attendee_name, err);
+	return build(
+	    ev, IMIP_METHOD_CANCEL, true, attendee_addr, attendee_name, err);
+}
+
+/* imip_publish - a METHOD:PUBLISH of ev for anyone, without attendees */
+char *
+imip_publish(const struct imip_event *ev, bool is_cancelled, GError **err)
+{
+	return build(ev, IMIP_METHOD_PUBLISH, is_cancelled, NULL, NULL, err);
 }
 
 /* calendar_part - a base64 part of type/subtype holding ics */

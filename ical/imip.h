@@ -9,7 +9,11 @@
  *	char *imip_cancel(const struct imip_event *ev,
  *	    const char *attendee_addr, const char *attendee_name,
  *	    GError **err);
- *	GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
+ *	char *imip_publish(const struct imip_event *ev, bool is_cancelled,
+ *	    GError **err);
+ *	char *imip_publish(
+    const struct imip_event *ev, bool is_cancelled, GError **err);
+GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
  *	    const char *text_utf8, GError **err);
  *	bool imip_read(const char *msg, size_t len,
  *	    struct imip_reply **reply_out, GError **err);
@@ -32,6 +36,9 @@
  *	ATTENDEE;CN=..;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;
  *	RSVP=TRUE. imip_cancel() is the same with METHOD:CANCEL and
  *	STATUS:CANCELLED, without RSVP; the caller raises ev->sequence.
+ *	imip_publish() is the same event as METHOD:PUBLISH for anyone to
+ *	import (a web page's download): ORGANIZER but no ATTENDEE, and
+ *	STATUS:CANCELLED when is_cancelled.
  *	CR LF and CR in texts become LF; other control characters become
  *	spaces.
  *
@@ -60,7 +67,8 @@
  *	RECURRENCE-ID, SUMMARY, LOCATION, DESCRIPTION, DTSTART/DTEND with
  *	their TZID, ORGANIZER and every ATTENDEE with CN and PARTSTAT.
  * OWNERSHIP
- *	imip_request() and imip_cancel() return a new string (g_free);
+ *	imip_request(), imip_cancel() and imip_publish() return a new
+ *	string (g_free);
  *	imip_mime_new() a new reference (g_object_unref). *reply_out
  *	belongs to the caller (imip_reply_free, which accepts NULL); every
  *	string in it, also in event and attendees, lives as long as it.
@@ -177,6 +185,8 @@ char *imip_request(const struct imip_event *ev, const char *attendee_addr,
     const char *attendee_name, GError **err);
 char *imip_cancel(const struct imip_event *ev, const char *attendee_addr,
     const char *attendee_name, GError **err);
+char *imip_publish(
+    const struct imip_event *ev, bool is_cancelled, GError **err);
 GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
     const char *text_utf8, GError **err);
 bool imip_read(

@@ -330,6 +330,50 @@ test_cancel(void)
 	icalcomponent_free(cal);
 }
 
+/* test_publish - METHOD:PUBLISH: the event and its organizer, nobody
+ * invited, and STATUS by is_cancelled; it parses back */
+static void
+test_publish(void)
+{
+	static const struct {
+		bool is_cancelled;
+		icalproperty_status status;
+	} cases[] = {
+	    {false, ICAL_STATUS_CONFIRMED},
+	    {true, ICAL_STATUS_CANCELLED},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct imip_event ev = forum_event();
+		g_autofree char *ics =
+		    imip_publish(&ev, cases[i].is_cancelled, NULL);
+		struct imip_reply *r = NULL;
+		icalcomponent *cal, *ve;
+
+		assert_times(ics, "DTSTART;TZID=Asia/Seoul:20261216T140000",
+		    "DTEND;TZID=Asia/Seoul:20261216T170000");
+		cal = parse_back(ics);
+		g_assert_cmpint(
+		    icalcomponent_get_method(cal), ==, ICAL_METHOD_PUBLISH);
+		ve = icalcomponent_get_first_component(
+		    cal, ICAL_VEVENT_COMPONENT);
+		g_assert_cmpint(
+		    icalcomponent_get_status(ve), ==, cases[i].status);
+		g_assert_null(icalcomponent_get_first_property(
+		    ve, ICAL_ATTENDEE_PROPERTY));
+		g_assert_nonnull(icalcomponent_get_first_property(
+		    ve, ICAL_ORGANIZER_PROPERTY));
+		g_assert_null(strstr(ics, "RSVP"));
+		icalcomponent_free(cal);
+		g_assert_true(
+		    imip_parse(ics, strlen(ics), "PUBLISH", &r, NULL));
+		g_assert_cmpint(r->method, ==, IMIP_METHOD_PUBLISH);
+		g_assert_cmpuint(r->n_attendees, ==, 0);
+		g_assert_cmpint(r->event.start, ==, FORUM_START);
+		imip_reply_free(r);
+	}
+}
+
 /* test_request_refused - events that cannot make an invitation */
 static void
 test_request_refused(void)
@@ -1041,6 +1085,7 @@ main(int argc, char **argv)
 	g_test_add_func("/imip/all_day_no_dtend", test_all_day_no_dtend);
 	g_test_add_func("/imip/request_neutralised", test_request_neutralised);
 	g_test_add_func("/imip/cancel", test_cancel);
+	g_test_add_func("/imip/publish", test_publish);
 	g_test_add_func("/imip/request_refused", test_request_refused);
 	g_test_add_func("/imip/mime_round_trip", test_mime_round_trip);
 	g_test_add_func("/imip/mime_refused", test_mime_refused);

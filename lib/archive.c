@@ -97,11 +97,31 @@ part_size(GMimePart *p)
 }
 
 struct att_walk {
-	GString *out;
+	GString *out; /* the listing, or NULL */
 	int count;
+	int want; /* the attachment to take (from 1), or 0 */
+	char *name; /* the one taken: its file name, or NULL */
+	GBytes *data; /* its decoded bytes */
 };
 
-/* att_visit - list a part that has a file name or is an attachment */
+/* att_take - the decoded bytes of a leaf part */
+static GBytes *
+att_take(GMimePart *p)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(p);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *a = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	GBytes *b;
+
+	if (w != NULL)
+		(void)g_mime_data_wrapper_write_to_stream(w, mem);
+	b = g_bytes_new(a->data, a->len);
+	g_object_unref(mem);
+	return b;
+}
+
+/* att_visit - list (or take) a part that has a file name or is an
+ * attachment; both count them the same way */
 static void
 att_visit(GMimeObject *parent, GMimeObject *o, gpointer data)
 {
@@ -121,15 +141,21 @@ att_visit(GMimeObject *parent, GMimeObject *o, gpointer data)
 		return;
 	g_autofree char *clean = g_utf8_make_valid(name ? name : "unnamed", -1);
 	g_strdelimit(clean, "\r\n\t", ' ');
-	g_string_append_printf(w->out, "%s (%" G_GINT64_FORMAT " bytes)\n",
-	    clean, part_size(GMIME_PART(o)));
+	if (w->out != NULL)
+		g_string_append_printf(w->out,
+		    "%s (%" G_GINT64_FORMAT " bytes)\n", clean,
+		    part_size(GMIME_PART(o)));
+	if (w->count == w->want) {
+		w->name = g_steal_pointer(&clean);
+		w->data = att_take(GMIME_PART(o));
+	}
 }
 
 /* doc_attachments - one line per attachment, or NULL */
 static char *
 doc_attachments(GMimeMessage *m)
 {
-	struct att_walk w = {g_string_new(NULL), 0};
+	struct att_walk w = {g_string_new(NULL), 0, 0, NULL, NULL};
 
 	g_mime_message_foreach(m, att_visit, &w);
 	if (w.count > MOIM_MAX_ARCHIVE_ATTACHMENTS)
@@ -140,6 +166,30 @@ doc_attachments(GMimeMessage *m)
 		return NULL;
 	}
 	return g_string_free(w.out, FALSE);
+}
+
+/* archive_attachment - the n-th attachment of a message, as listed */
+bool
+archive_attachment(const char *buf, size_t len, int n, char **name_out,
+    GBytes **data_out, GError **err)
+{
+	struct att_walk w = {NULL, 0, n, NULL, NULL};
+	GMimeMessage *m;
+
+	*name_out = NULL;
+	*data_out = NULL;
+	if (len > MOIM_MAX_MESSAGE)
+		return moim_fail(err, MOIM_ERR_INPUT, "message over %d bytes",
+		    MOIM_MAX_MESSAGE);
+	if (n < 1)
+		return true;
+	if ((m = mime_parse(buf, len, err)) == NULL)
+		return false;
+	g_mime_message_foreach(m, att_visit, &w);
+	g_object_unref(m);
+	*name_out = w.name;
+	*data_out = w.data;
+	return true;
 }
 
 /* skip_marker - after a reply/forward marker at p ("Re:", "RE[2]:",

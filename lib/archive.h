@@ -27,6 +27,8 @@ char *archive_snippet(const char *text, const char *query);
  *	void archive_mbox_free(struct archive_mbox *mb);
  *	void archive_mbox_append(GString *out, const char *from_addr,
  *	    gint64 date, const char *raw, size_t len);
+ *	bool archive_attachment(const char *buf, size_t len, int n,
+ *	    char **name_out, GBytes **data_out, GError **err);
  * DESCRIPTION
  *	archive_doc_parse() and archive_doc_new() extract what the archive
  *	indexes: Message-ID (a stable one made from a hash of the bytes when
@@ -78,6 +80,11 @@ char *archive_snippet(const char *text, const char *query);
  *	writes one mboxrd message: a From_ line, the raw bytes with
  *	">*From " lines escaped, a final newline if missing and an empty
  *	line, so that export, import and export give identical bytes.
+ *
+ *	archive_attachment() gives the n-th (from 1) attachment of a message
+ *	in the order and by the rule of the attachment lines: its file name
+ *	(as listed) and decoded bytes; *data_out is NULL when there is no
+ *	such attachment.
  * OWNERSHIP
  *	Returned structs and strings are the caller's (archive_search():
  *	a GPtrArray of struct store_archive_entry); *msg_out is a new
@@ -168,5 +175,7 @@ bool archive_mbox_next(struct archive_mbox *mb, GBytes **msg_out, GError **err);
 void archive_mbox_free(struct archive_mbox *mb);
 void archive_mbox_append(GString *out, const char *from_addr, gint64 date,
     const char *raw, size_t len);
+bool archive_attachment(const char *buf, size_t len, int n, char **name_out,
+    GBytes **data_out, GError **err);
 
 #endif

@@ -204,6 +204,57 @@ test_html_and_attachments(void)
 	archive_doc_free(d);
 }
 
+/* test_attachment - the n-th attachment, as the attachment lines count */
+static void
+test_attachment(void)
+{
+	static const char msg[] =
+	    "From: a@example.org\nMessage-ID: <att@example.org>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain; charset=utf-8\n\n본문\n"
+	    "--b\nContent-Type: application/pdf\n"
+	    "Content-Disposition: attachment; filename=\"agenda.pdf\"\n"
+	    "Content-Transfer-Encoding: base64\n\nAAECAwQ=\n"
+	    "--b\nContent-Type: text/html; name=\"=?UTF-8?B?7ZqM7J2Y?=.html\"\n"
+	    "Content-Disposition: attachment\n\n<script>x()</script>\n"
+	    "--b--\n";
+	static const struct {
+		int n;
+		const char *name, *data;
+		size_t len;
+	} cases[] = {
+	    {1, "agenda.pdf", "\0\1\2\3\4", 5},
+	    {2, "회의.html", "<script>x()</script>", 20},
+	    {3, NULL, NULL, 0},
+	    {0, NULL, NULL, 0},
+	    {-1, NULL, NULL, 0},
+	};
+	struct archive_doc *d = NULL;
+
+	g_assert_true(archive_doc_parse(msg, strlen(msg), &d, NULL));
+	g_assert_cmpstr(
+	    d->attachments, ==, "agenda.pdf (5 bytes)\n회의.html (20 bytes)\n");
+	archive_doc_free(d);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *name = NULL;
+		GBytes *data = NULL;
+		GError *e = NULL;
+
+		g_assert_true(archive_attachment(
+		    msg, strlen(msg), cases[i].n, &name, &data, &e));
+		g_assert_no_error(e);
+		g_assert_cmpstr(name, ==, cases[i].name);
+		if (cases[i].data == NULL) {
+			g_assert_null(data);
+			continue;
+		}
+		g_assert_cmpmem(g_bytes_get_data(data, NULL),
+		    g_bytes_get_size(data), cases[i].data, cases[i].len);
+		g_bytes_unref(data);
+	}
+}
+
 /* test_message_id - missing ids are stable; references are unique */
 static void
 test_message_id(void)
@@ -906,6 +957,7 @@ main(int argc, char **argv)
 	g_test_add_func("/archive/charset_vectors", test_charset_vectors);
 	g_test_add_func("/archive/lying_charset", test_lying_charset);
 	g_test_add_func("/archive/html_attachments", test_html_and_attachments);
+	g_test_add_func("/archive/attachment", test_attachment);
 	g_test_add_func("/archive/message_id", test_message_id);
 	g_test_add_func("/archive/base_subject", test_base_subject);
 	g_test_add_func("/archive/fts_query", test_fts_query);

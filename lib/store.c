@@ -277,6 +277,36 @@ static const char *const migrations[] = {
     "  char(13, 10), ' '), char(13), ' '), char(10), ' ');"
     "UPDATE rsvps SET display_name = replace(replace(replace(display_name,"
     "  char(13, 10), ' '), char(13), ' '), char(10), ' ');",
+    /* 8 -> 9: the web archive lists a list's threads by start and by
+     * last message, and counts posts per month, without a table scan. */
+    "CREATE INDEX threads_started ON threads (list_id, first_date);"
+    "CREATE INDEX threads_active ON threads (list_id, last_date);"
+    "CREATE INDEX messages_list_date ON messages (list_id, date);",
+    /* 9 -> 10: what moim-web asks moim-listd to do (acts: unsubscribe,
+     * answer, join, sign in) and the mailed sign-in links. Acts stay
+     * after they are done: a removed member's unsubscribe link is still
+     * checked against its act. */
+    "CREATE TABLE web_acts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL," /* unsub, rsvp, join, signin */
+    "  list_id INTEGER REFERENCES lists(id) ON DELETE CASCADE,"
+    "  member_id INTEGER,"
+    "  event_id INTEGER,"
+    "  address TEXT NOT NULL,"
+    "  answer TEXT,"
+    "  guests INTEGER NOT NULL DEFAULT 0,"
+    "  next TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  done INTEGER NOT NULL DEFAULT 0,"
+    "  result TEXT);"
+    "CREATE INDEX web_acts_undone ON web_acts (done, id);"
+    "CREATE INDEX web_acts_member ON web_acts (member_id, id);"
+    "CREATE TABLE web_signins ("
+    "  id INTEGER PRIMARY KEY,"
+    "  address TEXT NOT NULL,"
+    "  next TEXT,"
+    "  created INTEGER NOT NULL,"
+    "  used INTEGER NOT NULL DEFAULT 0);",
 };
 
 /* store_text_line - s with each run of control characters as one space */

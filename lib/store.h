@@ -56,7 +56,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -512,7 +512,7 @@ struct store_rsvp {
 	 * invited, for the organizer); promoted (from the waitlist) and
 	 * admitted (held, then taken) by hand until listd tells them */
 	char *status;
-	char *source; /* imip, text, command, moimctl */
+	char *source; /* imip, text, command, moimctl, web */
 	gint64 updated;
 	gint64 queued; /* queue order of a yes (waitlist position) */
 };
@@ -525,5 +525,127 @@ void store_rsvp_free(struct store_rsvp *r);
 /* Whether the answer holds a seat: status attending or promoted. */
 bool store_rsvp_has_seat(const struct store_rsvp *r);
 bool store_rsvp_status_has_seat(const char *status);
+
+/* web archive pages: what moim-web's archive pages read (lib/
+ * store_web_archive.c). A thread is listed by its first message (by
+ * date); its start is threads.first_date. Counts and ranges take Unix
+ * times, so the caller decides where a month begins (its time zone). */
+struct store_web_thread {
+	gint64 id;
+	char *message_id; /* the first message's, or NULL */
+	char *subject; /* the first message's, or NULL */
+	char *from_addr; /* the first message's sender (never shown) */
+	char *from_name; /* or NULL */
+	gint64 first_date;
+	gint64 last_date;
+	gint64 count; /* messages */
+};
+/* Threads of the list started in [from, to), newest first, skipping the
+ * first offset; *total_out (may be NULL) counts all in the range. */
+GPtrArray *store_web_threads_started(struct store *s, gint64 list_id,
+    gint64 from, gint64 to, int limit, int offset, gint64 *total_out,
+    GError **err);
+/* The limit threads with the latest messages, latest first. */
+GPtrArray *store_web_threads_active(
+    struct store *s, gint64 list_id, int limit, GError **err);
+/* Threads started and messages dated in [from, to); posts_out may be
+ * NULL (threads only). */
+bool store_web_count(struct store *s, gint64 list_id, gint64 from, gint64 to,
+    gint64 *threads_out, gint64 *posts_out, GError **err);
+/* The earliest start of a thread at or after from; *found_out is false
+ * when there is none. */
+bool store_web_next_start(struct store *s, gint64 list_id, gint64 from,
+    gint64 *start_out, bool *found_out, GError **err);
+void store_web_thread_free(struct store_web_thread *t);
+
+struct store_web_msg {
+	gint64 id;
+	gint64 thread_id;
+	char *message_id;
+	char *refs; /* space-separated, oldest first, or NULL */
+	char *subject; /* or NULL */
+	char *from_addr; /* never shown */
+	char *from_name; /* or NULL */
+	gint64 date;
+	char *text; /* the decoded body text, or NULL */
+	char *attachments; /* "name (N bytes)" lines, or NULL */
+	GBytes *raw; /* only when asked for */
+};
+/* The message of the list with this Message-ID (without "<>"), or NULL. */
+bool store_web_message(struct store *s, gint64 list_id, const char *message_id,
+    bool with_raw, struct store_web_msg **m_out, GError **err);
+/* The first limit messages of a thread by date (limit <= 0: all). */
+GPtrArray *store_web_thread_msgs(
+    struct store *s, gint64 thread_id, bool with_raw, int limit, GError **err);
+void store_web_msg_free(struct store_web_msg *m);
+/* web acts and sign-ins */
+/* What moim-web asks moim-listd to do (SPEC "Web": the mails an act
+ * causes are sent by moim-listd). moim-web adds an act and commits;
+ * moim-listd takes the undone ones in id order, carries each out and
+ * marks it done with a result, a word or two that the page shows
+ * ("attending", "waitlist 2", "removed", "not-member"). Acts are kept
+ * once done: an unsubscribe link of a member who left is still checked
+ * against its act (store_web_act_unsub_of()). A sign-in row is one
+ * mailed sign-in link; store_web_signin_use() marks it used exactly
+ * once, and a session cookie names the row it was made from. */
+enum store_web_kind {
+	STORE_WEB_UNSUB, /* list_id, member_id, address */
+	STORE_WEB_RSVP, /* list_id, member_id, event_id, address, answer,
+			 * guests */
+	STORE_WEB_JOIN, /* list_id, address */
+	STORE_WEB_SIGNIN, /* address, next */
+};
+struct store_web_act {
+	gint64 id;
+	enum store_web_kind kind;
+	gint64 list_id; /* 0: none */
+	gint64 member_id; /* 0: none */
+	gint64 event_id; /* 0: none */
+	char *address; /* canonical */
+	char *answer; /* rsvp: yes, no, maybe; else NULL */
+	int guests; /* rsvp: people besides the member */
+	char *next; /* signin: the page to return to, or NULL */
+	gint64 created;
+	bool done;
+	char *result; /* NULL until done */
+};
+bool store_web_act_add(struct store *s, const struct store_web_act *a,
+    gint64 now, gint64 *id_out, GError **err);
+/* Up to limit undone acts, oldest first. */
+GPtrArray *store_web_act_undone(struct store *s, int limit, GError **err);
+bool store_web_act_done(
+    struct store *s, gint64 id, const char *result, GError **err);
+bool store_web_act_get(
+    struct store *s, gint64 id, struct store_web_act **a_out, GError **err);
+/* The newest unsubscribe act for member_id, done or not, or NULL. */
+bool store_web_act_unsub_of(struct store *s, gint64 member_id,
+    struct store_web_act **a_out, GError **err);
+void store_web_act_free(struct store_web_act *a);
+const char *store_web_kind_name(enum store_web_kind k);
+
+struct store_web_signin {
+	gint64 id;
+	char *address;
+	char *next; /* or NULL */
+	gint64 created;
+	bool used;
+};
+bool store_web_signin_add(struct store *s, const char *address,
+    const char *next, gint64 now, gint64 *id_out, GError **err);
+bool store_web_signin_get(
+    struct store *s, gint64 id, struct store_web_signin **si_out, GError **err);
+/* Marks the row used; *used_out is false if it already was (or is
+ * gone): a link signs in once. */
+bool store_web_signin_use(
+    struct store *s, gint64 id, bool *used_out, GError **err);
+void store_web_signin_free(struct store_web_signin *si);
+/* The lowest id of a list address is a member of, any role and mode;
+ * *list_id_out 0 when none. */
+bool store_web_first_list_of(
+    struct store *s, const char *address, gint64 *list_id_out, GError **err);
+/* Deletes done acts and sign-in rows older than keep seconds, except
+ * done unsubscribe acts, kept for keep_unsub seconds. */
+bool store_web_purge(
+    struct store *s, gint64 now, gint64 keep, gint64 keep_unsub, GError **err);
 
 #endif

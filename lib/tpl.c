@@ -216,8 +216,8 @@ static const char *const names[] = {"already-member", "bounce-disabled",
     "help", "job-failed", "mod-request", "not-member", "post-confirm",
     "post-expired", "post-held", "post-refused", "post-rejected", "reenabled",
     "results", "rsvp-admitted", "rsvp-confirm", "rsvp-held", "rsvp-promoted",
-    "rsvp-report", "welcome", "rsvp-held-other", "rsvp-stranger", "footer-web",
-    "event-links", NULL};
+    "rsvp-report", "welcome", "rsvp-held-other", "rsvp-stranger", "signin",
+    "footer-web", "event-links", NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

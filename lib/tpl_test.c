@@ -59,6 +59,9 @@ all_vars(void)
 	g_hash_table_insert(v, "line", "2");
 	g_hash_table_insert(v, "position", "2번째 줄");
 	g_hash_table_insert(v, "issue", "3");
+	g_hash_table_insert(v, "signin_url",
+	    "https://lists.example.org/signin/abcdefghijklmnopqrstuvwxyz234567");
+	g_hash_table_insert(v, "minutes", "30");
 	g_hash_table_insert(v, "report",
 	    "  attending   2  a@example.net (김철수)\n  waitlist    1  b@example.net\n");
 	g_hash_table_insert(v, "organizer", "김조직");

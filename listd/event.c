@@ -23,6 +23,7 @@
 
 #include "err.h"
 #include "evblock.h"
+#include "evview.h"
 #include "job.h"
 #include "links.h"
 #include "log.h"
@@ -31,72 +32,6 @@
 
 #define EVENT_TEXT_MAX (64 * 1024)
 
-/* event_rsvp_address - L-rsvp+EVENT@D */
-char *
-event_rsvp_address(const struct store_list *l, gint64 event_id)
-{
-	return g_strdup_printf(
-	    "%s-rsvp+%" G_GINT64_FORMAT "@%s", l->local, event_id, l->domain);
-}
-
-/* event_imip - the iTIP view of a stored event */
-void
-event_imip(const struct store_event *ev, const char *organizer_addr, gint64 now,
-    struct imip_event *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->uid = ev->uid;
-	out->sequence = ev->sequence;
-	out->summary = ev->title;
-	out->location = ev->location;
-	out->description = ev->description;
-	out->start = ev->starts;
-	out->end = ev->ends;
-	out->tzid = ev->tzid;
-	out->is_all_day = ev->is_all_day;
-	out->organizer_addr = organizer_addr;
-	out->organizer_name = ev->organizer_name;
-	out->dtstamp = now;
-}
-
-/* when_text - "2026-12-16 14:00-17:00 (Asia/Seoul)"; all-day events as
- * "2027-10-09 ~ 2027-10-11 종일 (Asia/Seoul)" in lang */
-static char *
-when_text(const struct store_event *ev, const char *lang)
-{
-	GTimeZone *tz = g_time_zone_new_identifier(ev->tzid);
-	GDateTime *u1 = g_date_time_new_from_unix_utc(ev->starts);
-	GDateTime *u2 = g_date_time_new_from_unix_utc(ev->ends);
-	GDateTime *a, *b;
-	g_autofree char *s1 = NULL, *s2 = NULL;
-	char *out;
-
-	if (tz == NULL)
-		tz = g_time_zone_new_utc();
-	a = g_date_time_to_timezone(u1, tz);
-	b = g_date_time_to_timezone(u2, tz);
-	if (ev->is_all_day) {
-		s1 = evblock_days_text(ev->starts, ev->ends, ev->tzid);
-		s2 = g_strdup(lang != NULL && strcmp(lang, "en") == 0
-			? ", all day"
-			: " 종일");
-	} else {
-		s1 = g_date_time_format(a, "%Y-%m-%d %H:%M");
-		s2 = g_date_time_format(b,
-		    g_date_time_get_day_of_year(a) ==
-			    g_date_time_get_day_of_year(b)
-			? "-%H:%M"
-			: " - %Y-%m-%d %H:%M");
-	}
-	out = g_strdup_printf("%s%s (%s)", s1, s2, ev->tzid);
-	g_date_time_unref(a);
-	g_date_time_unref(b);
-	g_date_time_unref(u1);
-	g_date_time_unref(u2);
-	g_time_zone_unref(tz);
-	return out;
-}
-
 /* event_vars - the template variables of a notice about an event */
 GHashTable *
 event_vars(struct job *j, const struct store_event *ev, const char *to)
@@ -104,11 +39,12 @@ event_vars(struct job *j, const struct store_event *ev, const char *to)
 	GHashTable *v = notice_vars(j, to);
 
 	g_hash_table_insert(v, "event", g_strdup(ev->title));
-	g_hash_table_insert(v, "when", when_text(ev, j->t.list->set.language));
+	g_hash_table_insert(
+	    v, "when", evview_when(ev, j->t.list->set.language));
 	g_hash_table_insert(
 	    v, "where", g_strdup(ev->location ? ev->location : "-"));
 	g_hash_table_insert(
-	    v, "rsvp_address", event_rsvp_address(j->t.list, ev->id));
+	    v, "rsvp_address", evview_organizer(j->t.list, ev->id));
 	g_hash_table_insert(
 	    v, "id", g_strdup_printf("%" G_GINT64_FORMAT, ev->id));
 	g_hash_table_insert(v, "web_links", g_strdup(""));
@@ -414,8 +350,8 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 			g_ptr_array_unref(m);
 		return false;
 	}
-	org = event_rsvp_address(first != NULL ? first : j->t.list, ev->id);
-	event_imip(ev, org, j->now, &iev);
+	org = evview_organizer(first != NULL ? first : j->t.list, ev->id);
+	evview_imip(ev, org, j->now, &iev);
 	for (i = 0; ok && i < m->len; i++) {
 		const struct store_member *x = m->pdata[i];
 
@@ -846,13 +782,13 @@ static bool
 to_invited(struct job *j, const struct store_event *ev, bool cancel,
     bool *sent_out, GError **err)
 {
-	g_autofree char *org = event_rsvp_address(j->t.list, ev->id);
+	g_autofree char *org = evview_organizer(j->t.list, ev->id);
 	GPtrArray *inv = store_invitation_list(j->s, ev->id, err);
 	struct imip_event iev;
 	guint i;
 	bool ok = inv != NULL;
 
-	event_imip(ev, org, j->now, &iev);
+	evview_imip(ev, org, j->now, &iev);
 	for (i = 0; ok && i < inv->len; i++) {
 		const struct store_invitation *iv = inv->pdata[i];
 		g_autofree char *ics = NULL;

@@ -37,6 +37,7 @@
 #include "imip.h"
 #include "listd.h"
 #include "rcpt.h"
+#include "seats.h"
 #include "store.h"
 
 struct job {
@@ -112,9 +113,6 @@ bool post_archive(struct job *j, GError **err);
 /* event.c: announcements become events; the events timer. */
 bool event_post(struct job *j, bool *handled_out, GError **err);
 void event_timer(struct listd *d, struct store *s, gint64 now);
-char *event_rsvp_address(const struct store_list *l, gint64 event_id);
-void event_imip(const struct store_event *ev, const char *organizer_addr,
-    gint64 now, struct imip_event *out);
 GHashTable *event_vars(
     struct job *j, const struct store_event *ev, const char *to);
 
@@ -139,7 +137,19 @@ extern const char rsvp_answered[];
 extern const char request_confirm_sent[];
 bool request_ask_command(
     struct job *j, const struct cmd *c, const char **result_out, GError **err);
+bool request_subscribe(
+    struct job *j, const struct addr *a, const char **result_out, GError **err);
+bool request_unsubscribed(
+    struct job *j, const char *addr, const char **result_out, GError **err);
 bool rsvp_tell_promoted(struct job *j, const struct store_event *ev,
     const struct store_rsvp *r, bool was_held, GError **err);
+/* rsvp.c: take addr's answer by the rules of answers by mail; source is
+ * the stored source word ("web" for moim-web) */
+bool rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
+    const char *name, enum seats_answer a, int headcount, const char *source,
+    const char *other, GError **err);
+
+/* webact.c: what people did on moim-web's pages, carried out. */
+void webact_timer(struct listd *d, struct store *s, gint64 now);
 
 #endif

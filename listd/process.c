@@ -305,6 +305,8 @@ process_thread(gpointer data)
 		}
 		if (due == NULL || due->len < PROCESS_BATCH) {
 			(void)store_pending_expire(s, now, NULL);
+			/* first: a person waits on a page for these */
+			webact_timer(d, s, now);
 			moderate_timer(d, s, now);
 			event_timer(d, s, now);
 			digest_timer(d, s, now);

@@ -95,9 +95,11 @@ simple_notice(struct job *j, const char *tpl, const char *to, GError **err)
 	return ok;
 }
 
-/* do_subscribe - start a subscription of addr; *result_out says what */
-static bool
-do_subscribe(
+/* request_subscribe - start a subscription of a: a member is told so,
+ * anyone else gets the confirmation mail; *result_out says which (the
+ * subscribe command, and moim-web's join form) */
+bool
+request_subscribe(
     struct job *j, const struct addr *a, const char **result_out, GError **err)
 {
 	struct store_member *m = NULL;
@@ -183,6 +185,24 @@ apply_command(struct job *j, const struct store_pending *p,
 	return ok;
 }
 
+/* request_unsubscribed - addr leaves the job's list now, its owner
+ * having confirmed (a confirmation mail, or moim-web's one-click link,
+ * which only that mailbox received), and gets the goodbye mail;
+ * *result_out is "unsubscribed" or "not a member" */
+bool
+request_unsubscribed(
+    struct job *j, const char *addr, const char **result_out, GError **err)
+{
+	bool changed = false;
+
+	if (!store_member_remove(j->s, j->t.list->id, addr, &changed, err))
+		return false;
+	*result_out = changed ? "unsubscribed" : "not a member";
+	if (changed)
+		log_info("list=%s unsubscribed %s", j->t.list->address, addr);
+	return !changed || simple_notice(j, "goodbye", addr, err);
+}
+
 /* apply_pending - carry out a confirmed change */
 static bool
 apply_pending(struct job *j, const struct store_pending *p,
@@ -200,15 +220,8 @@ apply_pending(struct job *j, const struct store_pending *p,
 		    "list=%s subscribed %s", j->t.list->address, p->address);
 		return !changed || simple_notice(j, "welcome", p->address, err);
 	}
-	if (p->kind == STORE_PENDING_UNSUBSCRIBE) {
-		if (!store_member_remove(
-			j->s, p->list_id, p->address, &changed, err))
-			return false;
-		*result_out = changed ? "unsubscribed" : "not a member";
-		log_info(
-		    "list=%s unsubscribed %s", j->t.list->address, p->address);
-		return !changed || simple_notice(j, "goodbye", p->address, err);
-	}
+	if (p->kind == STORE_PENDING_UNSUBSCRIBE)
+		return request_unsubscribed(j, p->address, result_out, err);
 	if (p->kind == STORE_PENDING_PROBE) {
 		struct store_member *m = NULL;
 		bool ok;
@@ -321,7 +334,7 @@ run_cmd(
 	}
 	switch (c->verb) {
 	case CMD_SUBSCRIBE:
-		return do_subscribe(j, who, result_out, err);
+		return request_subscribe(j, who, result_out, err);
 	case CMD_UNSUBSCRIBE:
 		return do_unsubscribe(j, addr_canonical(who), result_out, err);
 	case CMD_CONFIRM:
@@ -426,7 +439,7 @@ request_handle(struct job *j, GError **err)
 	}
 	switch (j->t.kind) {
 	case RCPT_SUBSCRIBE:
-		ok = do_subscribe(j, requester(j), &res, err);
+		ok = request_subscribe(j, requester(j), &res, err);
 		break;
 	case RCPT_UNSUBSCRIBE:
 		if (j->t.ext[0] != '\0')

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "evview.h"
 #include "imip.h"
 #include "job.h"
 #include "log.h"
@@ -107,7 +108,7 @@ confirm(struct job *j, const struct store_event *ev, const char *to,
 	if (is_stranger) {
 		v = notice_vars(j, to);
 		g_hash_table_insert(
-		    v, "rsvp_address", event_rsvp_address(j->t.list, ev->id));
+		    v, "rsvp_address", evview_organizer(j->t.list, ev->id));
 	} else {
 		v = event_vars(j, ev, to);
 	}
@@ -305,7 +306,7 @@ take(struct job *j, const struct store_event *ev, struct store_rsvp *r,
 
 /* rsvp_record - take addr's answer (or hold it: other is the address a
  * calendar answered for, when not addr) and confirm it */
-static bool
+bool
 rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
     const char *name, enum seats_answer a, int headcount, const char *source,
     const char *other, GError **err)

@@ -6,7 +6,7 @@
 # Skips a check whose tool is not installed.
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$top" || exit 1
-files=$(find lib ical listd milter ctl tests/fuzz bench -name '*.[ch]' 2>/dev/null | sort)
+files=$(find lib ical listd milter ctl web tests/fuzz bench -name '*.[ch]' 2>/dev/null | sort)
 n=0
 fail=0
 echo "1..$(($(echo "$files" | wc -l) + 1))"
@@ -26,7 +26,7 @@ if ! command -v cppcheck >/dev/null 2>&1; then
 	echo "ok $n - cppcheck # SKIP cppcheck not installed"
 elif out=$(cppcheck -q --library=gtk --enable=warning,performance,portability \
 	--std=c11 --inline-suppr --error-exitcode=1 -I lib -I ical \
-	lib ical listd milter ctl 2>&1); then
+	lib ical listd milter ctl web 2>&1); then
 	echo "ok $n - cppcheck"
 else
 	echo "not ok $n - cppcheck"

@@ -92,6 +92,7 @@ struct web_resp {
 	char *set_cookie; /* Set-Cookie value; only signing in sets one */
 	char *disposition; /* Content-Disposition, or NULL */
 	const char *cache_control; /* static; NULL: "no-store" */
+	const char *allow; /* static; the Allow field of a 405 (route.c) */
 };
 
 /* One per process, read-only once serving. */
@@ -156,5 +157,8 @@ void act_rsvp(struct web_ctx *c, const char *token); /* /r/TOKEN */
 void act_signin(struct web_ctx *c); /* /signin */
 void act_signin_token(struct web_ctx *c, const char *token); /* /signin/T */
 void act_join(struct web_ctx *c); /* POST /L@D/join */
+/* the sign-in form: 200 at /signin, 403 in place of a members-only page
+ * (it returns there after signing in) */
+void act_signin_form(struct web_ctx *c, int status);
 
 #endif

@@ -1,7 +1,9 @@
 #!/bin/bash
 # example_conf_test.sh - doc/moim.conf.example is a valid moim.conf, and
 # doc/postfix-setup.md carries moimctl postfix-config's output for it
-# verbatim, so that the guide and the program cannot drift apart.
+# verbatim, so that the guide and the program cannot drift apart; the
+# same for moimctl web-config's output (with the example's base_url set)
+# and doc/web-setup.md.
 #
 # Prints TAP for automake's tap-driver. Runs the built moimctl
 # ($top_builddir/ctl/moimctl) on the example as shipped (config_load must
@@ -29,7 +31,7 @@ if [ "$(id -u)" = 0 ]; then
 	chmod 755 "$T"
 	chown moim:moim "$T" || exit 1
 fi
-echo "1..6"
+echo "1..8"
 
 . "$(dirname "$0")/lib.sh"
 
@@ -117,6 +119,32 @@ block_in_guide()
 	     }' "$T/want" "$GUIDE"
 }
 ok "postfix-setup.md shows the whole output as one block" block_in_guide
+
+# 7, 8. web-config's output for the example with its base_url set, as
+# doc/web-setup.md shows it: every line, and as one block
+WEBGUIDE=$src/doc/web-setup.md
+web_output()
+{
+	sed 's|^#base_url = |base_url = |' "$EX" >"$T/web.conf"
+	grep -q '^base_url = https://' "$T/web.conf" || return 1
+	"$M" -c "$T/web.conf" web-config >"$T/web.out" 2>"$T/web.err" || {
+		diag_file "$T/web.err"
+		return 1
+	}
+	sed "1s|, from $T/web\.conf\.\$|, from /etc/moim/moim.conf.|" \
+		"$T/web.out" >"$T/want"
+	head -n 1 "$T/want" | grep -q 'from /etc/moim/moim.conf\.$' &&
+		grep -q '^# ---- nginx ----$' "$T/want" &&
+		grep -q '^# ---- Apache ----$' "$T/want"
+}
+ok "web-config prints nginx and Apache parts for the example" web_output
+web_in_guide()
+{
+	GUIDE=$WEBGUIDE
+	lines_in_guide && block_in_guide
+}
+ok "doc/web-setup.md shows web-config's whole output as one block" \
+	web_in_guide
 
 echo "# $((n - failed)) passed, $failed failed"
 [ $failed = 0 ]

@@ -61,7 +61,7 @@ E2E_LIST_DOMAIN=lists.example.org
 . "$(dirname "$0")/moim.sh"
 
 e2e_init install
-e2e_require ctl/moimctl listd/moim-listd milter/moim-milter
+e2e_require ctl/moimctl listd/moim-listd milter/moim-milter web/moim-web
 for c in setpriv usermod gpasswd systemd-analyze systemd-sysusers \
 	systemd-tmpfiles; do
 	command -v "$c" >/dev/null || skip_all "$c not installed"
@@ -98,14 +98,19 @@ installed()
 {
 	local f missing=""
 	for f in "$bindir/moimctl" "$sbindir/moim-listd" \
-		"$sbindir/moim-milter" "$sysconfdir/moim/moim.conf.example" \
+		"$sbindir/moim-milter" "$sbindir/moim-web" \
+		"$sysconfdir/moim/moim.conf.example" \
 		"$docdir/moim.conf.example" "$docdir/postfix-setup.md" \
+		"$docdir/web-setup.md" \
 		"$mandir/man5/moim.conf.5" "$mandir/man8/moimctl.8" \
 		"$mandir/man8/moim-listd.8" "$mandir/man8/moim-milter.8" \
+		"$mandir/man8/moim-web.8" \
+		"$pkgdatadir/templates/ko/web/layout.html" \
 		"$pkgdatadir/templates/ko/welcome.txt" \
 		"$pkgdatadir/templates/en/welcome.txt" \
 		"$systemdsystemunitdir/moim-listd.service" \
 		"$systemdsystemunitdir/moim-milter.service" \
+		"$systemdsystemunitdir/moim-web.service" \
 		"$sysusersdir/moim.conf" "$tmpfilesdir/moim.conf"; do
 		[ -f "$ROOT$f" ] || missing="$missing $f"
 	done
@@ -117,11 +122,13 @@ t_ok "programs, templates, man pages, example, guide, units installed" \
 	installed
 t_is "$(grep -h '^ExecStart=' "$UNITS"/moim-*.service)" \
 	"ExecStart=$sbindir/moim-listd -f -c $sysconfdir/moim/moim.conf
-ExecStart=$sbindir/moim-milter -f -c $sysconfdir/moim/moim.conf" \
+ExecStart=$sbindir/moim-milter -f -c $sysconfdir/moim/moim.conf
+ExecStart=$sbindir/moim-web -f -c $sysconfdir/moim/moim.conf" \
 	"the units run the installed programs on the installed moim.conf"
 t_is "$(grep -h '^ExecStartPre=' "$UNITS"/moim-*.service)" \
-	"ExecStartPre=+$bindir/moimctl -c $sysconfdir/moim/moim.conf secret --owner moim" \
-	"moim-listd.service first makes the secret for moim, as root (+)"
+	"ExecStartPre=+$bindir/moimctl -c $sysconfdir/moim/moim.conf secret --owner moim
+ExecStartPre=+$bindir/moimctl -c $sysconfdir/moim/moim.conf secret --owner moim" \
+	"moim-listd.service and moim-web.service first make the secret for moim, as root (+)"
 
 # ------------------------------------------------- systemd's own tools
 
@@ -145,7 +152,7 @@ verify_unit()
 		"$(cat "$E2E_DIR/log/verify-$1.log")"
 	return 1
 }
-for u in moim-listd moim-milter; do
+for u in moim-listd moim-milter moim-web; do
 	t_ok "systemd-analyze verify $u.service" verify_unit "$u"
 	diag "$(systemd-analyze security --offline=true \
 		"$E2E_DIR/verify/$u.service" 2>/dev/null | grep 'Overall')"
@@ -520,5 +527,20 @@ t_not "ExecStart did not run" e2e_daemon_running moim-listd
 t_is "$(stat -c %a "$SECRET") $(sha256sum <"$SECRET")" "644 $key_sum" \
 	"the secret is left as it was"
 chmod 0600 "$SECRET"
+
+# ------------------------------------------------------------ moim-web
+
+# On a free loopback port rather than the default 8025 (added only now:
+# [web] listen changed under a running moim-listd would refuse its reload).
+e2e_pick_port WEBP || bail_out "no free port"
+printf '[web]\nlisten = 127.0.0.1:%s\nbase_url = http://127.0.0.1:%s/\n' \
+	"$WEBP" "$WEBP" >>"$CONF"
+t_ok "moim-web.service starts" unit_start moim-web
+t_ok "moim-web listens" e2e_wait_port "$WEBP" 10
+t_is "$(awk '/^Uid:/ { print $2 }' "/proc/$(e2e_daemon_pid moim-web)/status")" \
+	"$(id -u moim)" "moim-web runs as moim, not root"
+t_is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$WEBP/")" \
+	200 "moim-web answers / with the installed templates"
+t_ok "moim-web.service stops: SIGTERM, exit status 0" unit_stop moim-web
 
 t_done

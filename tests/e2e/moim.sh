@@ -14,6 +14,12 @@
 #	"listd". Extra "[section] key = value" lines can be passed to
 #	moim_setup as arguments ("listd.connections=2").
 #
+#	moim_setup also writes a [web] section: moim-web listens on
+#	127.0.0.1:$WEB_PORT (a free port) and [web] base_url is
+#	http://127.0.0.1:$WEB_PORT/, so the mail moim-listd sends carries web
+#	links in every test. web_start / web_stop run moim-web as daemon
+#	"web"; web_get PATH [CURL-ARGS...] fetches a page (see there).
+#
 #	moim_setup also starts dnsd.py (daemon "dnsd") on a loopback port
 #	as moim-listd's [listd] dns_server, so DMARC lookups never leave the
 #	machine: every name is NXDOMAIN unless a test adds it with
@@ -22,6 +28,7 @@
 MOIM_CONF=
 MOIMCTL=${top_builddir}/ctl/moimctl
 MOIM_LISTD=${top_builddir}/listd/moim-listd
+MOIM_WEB=${top_builddir}/web/moim-web
 
 moim_setup()
 {
@@ -29,6 +36,11 @@ moim_setup()
 	MOIM_CONF=$E2E_DIR/etc/moim.conf
 	mkdir -p "$E2E_DIR/etc" "$E2E_DIR/db"
 	e2e_pick_port E2E_DNS_PORT || bail_out "no free port for dnsd"
+	e2e_pick_port WEB_PORT || bail_out "no free port for moim-web"
+	WEB_URL=http://127.0.0.1:$WEB_PORT/
+	WEB_BODY=$E2E_DIR/web.body
+	WEB_HEADERS=$E2E_DIR/web.headers
+	export WEB_PORT WEB_URL
 	echo "# dnsd.py zone: NAME TXT \"string\"" >"$E2E_DIR/etc/dns.zone"
 	e2e_daemon_start dnsd python3 "$top_srcdir/tests/e2e/dnsd.py" \
 		"$E2E_DNS_PORT" "$E2E_DIR/etc/dns.zone" &&
@@ -47,6 +59,9 @@ moim_setup()
 		printf 'relay = 127.0.0.1:%s\n' "$E2E_RELAY_PORT"
 		printf 'hostname = lists.example.org\n'
 		printf 'dns_server = 127.0.0.1:%s\n' "$E2E_DNS_PORT"
+		printf '[web]\n'
+		printf 'listen = 127.0.0.1:%s\n' "$WEB_PORT"
+		printf 'base_url = %s\n' "$WEB_URL"
 	} >"$MOIM_CONF"
 	for kv in "$@"; do
 		# section.key=value -> appended under its section
@@ -63,6 +78,52 @@ milter_start()
 {
 	e2e_daemon_start milter "${top_builddir}/milter/moim-milter" -f \
 		-c "$MOIM_CONF" && e2e_wait_socket "$E2E_MILTER_SOCKET" 10
+}
+
+# web_start - start moim-web (daemon "web") with $MOIM_CONF and wait
+#	until it serves: on $WEB_PORT, or on the unix socket $WEB_SOCKET
+#	when a test set one (and [web] listen = unix:$WEB_SOCKET). The
+#	secret must exist (listd_start makes it, or "moimctl secret").
+web_start()
+{
+	e2e_daemon_start web "$MOIM_WEB" -f -v -c "$MOIM_CONF" || return 1
+	if [ -n "${WEB_SOCKET:-}" ]; then
+		e2e_wait_socket "$WEB_SOCKET" 10
+	else
+		e2e_wait_port "$WEB_PORT" 10
+	fi
+}
+
+web_stop()
+{
+	e2e_daemon_stop web
+}
+
+# web_get PATH [CURL-ARGS...] - request $WEB_URL + PATH (a leading "/"
+#	of PATH is dropped) and print the status code; the body is in
+#	$WEB_BODY, the response's header in $WEB_HEADERS (CRLF removed).
+#	CURL-ARGS are passed on: web_get u/TOKEN -X POST -d x. Through
+#	$WEB_SOCKET when a test set one.
+WEB_BODY=
+WEB_HEADERS=
+web_get()
+{
+	local path=${1#/} code
+	shift
+	set -- --path-as-is -s --max-time 20 -o "$WEB_BODY" \
+		-D "$WEB_HEADERS.crlf" -w '%{http_code}' "$@"
+	if [ -n "${WEB_SOCKET:-}" ]; then
+		set -- --unix-socket "$WEB_SOCKET" "$@"
+	fi
+	code=$(curl "$@" "$WEB_URL$path")
+	tr -d '\r' <"$WEB_HEADERS.crlf" >"$WEB_HEADERS"
+	echo "$code"
+}
+
+# web_header NAME - the value of header NAME of the last web_get
+web_header()
+{
+	grep -i "^$1:" "$WEB_HEADERS" | head -1 | sed 's/^[^:]*: *//'
 }
 
 # dns_add NAME RECORD - add a record to dnsd's zone and have it read

@@ -67,7 +67,7 @@ seeds_for()
 mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
 	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
 	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_hdrtext" \
-	"$build/seed-fuzz_authres"
+	"$build/seed-fuzz_authres" "$build/seed-fuzz_webreq"
 # Issue 12's words: a padded B word before another, a name in three
 # words, CP949 and ISO-2022-KR, Q, a language, a word split in a character.
 printf ' =?utf-8?b?7KCcMe2ajCDqs7XqsJzquLDsiKDtj6zrn7wg67Cc7ZGc7J6Q66OMIA==?=\n =?utf-8?b?6rO17Jyg?=\n' \
@@ -95,6 +95,22 @@ printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nR
 printf '행사: 가을 워크숍\n일시: 2027년 10월 9일(토)~11일(월) 하루 종일\n\n본문\n' \
 	>"$build/seed-fuzz_evblock/allday"
 printf 'Event: Camp\nWhen: Oct 9-11 (all-day)\n' >"$build/seed-fuzz_evblock/range"
+# moim-web's link tokens: an answer token, an unsubscribe token, junk.
+mkdir -p "$build/seed-fuzz_weblink"
+printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
+printf 'awmj7e6abvvphkjl2nsddbzkjm' >"$build/seed-fuzz_weblink/unsub"
+printf '18446744073709551616-AWMJ7E6ABVVPHKJL2NSDDBZKJM%%2F' \
+	>"$build/seed-fuzz_weblink/junk"
+
+# fuzz_webreq: a Content-Type line, then a path, form or cookie.
+printf 'multipart/form-data; boundary=XyZ\n--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nx\r\n--XyZ--\r\n' \
+	>"$build/seed-fuzz_webreq/multipart"
+printf 'application/x-www-form-urlencoded\nList-Unsubscribe=One-Click&q=%%EC%%84%%B8+x&a&a=2' \
+	>"$build/seed-fuzz_webreq/urlencoded"
+printf '\n/ai-friends@lists.example.org/m/CAF%%2Bx%%3D1@mail.gmail.com/raw' \
+	>"$build/seed-fuzz_webreq/path"
+printf '\n/a/%%2e%%2E/b%%00//c%%zz/' >"$build/seed-fuzz_webreq/badpath"
+printf '\na=1; moim_session="v1.abc"; b=2' >"$build/seed-fuzz_webreq/cookie"
 
 n=0
 for t in $targets; do
@@ -103,6 +119,7 @@ for t in $targets; do
 	extra=""
 	[ "$t" = fuzz_commands ] && extra="$top/listd/commands.c -iquote $top/listd"
 	[ "$t" = fuzz_authres ] && extra="$top/milter/policy.c -iquote $top/milter"
+	[ "$t" = fuzz_webreq ] && extra="$top/web/req.c -iquote $top/web"
 	# shellcheck disable=SC2086
 	if ! clang $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/$t.c" \
 		$extra $objs $libs -o "$bin" 2>"$build/$t.build.log"; then
