@@ -2,9 +2,10 @@
 # archive.sh - archive benchmark: moim's import and Korean-aware search
 # against notmuch (Debian), default and with XAPIAN_CJK_NGRAM=1.
 #
-# Generates a 20,000-message corpus (threads mixing Korean and English,
-# base64, quoted-printable and 8bit bodies, a share in EUC-KR, Korean
-# words with attached particles: 회의를, 회의에서), imports it with
+# Generates the 20,000-message corpus of bench/gen_archive.py (threads
+# mixing Korean and English, base64, quoted-printable and 8bit bodies, a
+# share in EUC-KR, Korean words with attached particles: 회의를,
+# 회의에서), imports it with
 # "moimctl archive import", indexes the same messages with notmuch both
 # ways, and runs the same 20 queries on each. Ground truth for a query is
 # a substring scan of each message's decoded text. Prints messages/s,
@@ -49,104 +50,16 @@ lmtp = 127.0.0.1:10024
 EOF
 [ "$(id -u)" = 0 ] && chown -R moim:moim "$W"
 
-W=$W M=$M N=$N python3 - <<'PYEOF'
-import base64, os, quopri, random, statistics, subprocess, time, json
-from email.utils import formatdate
+W=$W M=$M N=$N BENCHDIR=$srcdir/bench python3 - <<'PYEOF'
+import os, statistics, subprocess, sys, time, json
 
 W, M, N = os.environ["W"], os.environ["M"], int(os.environ["N"])
-rnd = random.Random(20261126)
-KO = ["모임", "회의", "참석", "포럼", "일정", "도깨비불", "데이터베이스",
-      "서울", "발표", "자료", "준비", "저녁", "공유", "질문", "답변", "프로젝트",
-      "토론", "문서", "서버", "배포", "주제", "강연", "후기", "사진"]
-PART = ["", "을", "를", "이", "가", "은", "는", "에서", "에", "의", "과", "와",
-        "으로", "로", "도", "만", "까지", "부터", "에게", "하고"]
-EN = ["meeting", "database", "schedule", "release", "budget", "agenda",
-      "python", "server", "coffee", "deadline", "review", "lunch", "slides",
-      "community", "speaker", "venue", "ticket", "video", "notes", "the",
-      "and", "we", "will", "please", "thanks", "next", "week"]
-RARE = {"도깨비불": 0.004}
-QUERIES_KO = ["모임", "회의", "참석", "포럼", "일정", "도깨비불", "데이터베이스",
-              "서울", "발표", "자료"]
-QUERIES_EN = ["meeting", "database", "schedule", "release", "budget",
-              "agenda", "python", "server", "coffee", "deadline"]
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.environ["BENCHDIR"])
+import gen_archive
+from gen_archive import QUERIES_KO, QUERIES_EN
 
-SYL = "가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주"
-FILL = ["".join(rnd.choice(SYL) for _ in range(rnd.randint(2, 3)))
-        for _ in range(400)]
-
-def ko_word():
-    # Most Korean words are filler; a topic word now and then, the rare
-    # one (도깨비불) far less often, so queries match 1-30% of messages.
-    if rnd.random() < 0.85:
-        w = rnd.choice(FILL)
-    else:
-        w = rnd.choice(KO)
-        if w in RARE and rnd.random() > RARE[w] * 50:
-            w = rnd.choice(FILL)
-    return w + rnd.choice(PART)
-
-def sentence():
-    out = []
-    for _ in range(rnd.randint(6, 14)):
-        out.append(ko_word() if rnd.random() < 0.6 else
-                   rnd.choice(EN) if rnd.random() < 0.3 else
-                   rnd.choice(["the", "and", "we", "will", "please", "to",
-                               "of", "is", "it", "for", "on", "this"]))
-    return " ".join(out) + rnd.choice([".", "?", "!", "."])
-
-def body():
-    return "\n".join(sentence() for _ in range(rnd.randint(2, 8))) + "\n"
-
-mbox = open(os.path.join(W, "corpus.mbox"), "wb")
-maildir = os.path.join(W, "mail", "cur")
-os.makedirs(maildir)
-for d in ("new", "tmp"):
-    os.makedirs(os.path.join(W, "mail", d))
-truth = {}
-threads = []
-t0 = 1577836800
-for i in range(N):
-    mid = "m%d@bench.example.org" % i
-    if threads and rnd.random() < 0.75:
-        th = rnd.choice(threads[-200:])
-        parent = th[-1]
-        subj = "Re: " + th[0][1]
-        refs = [m for m, _ in th[-5:]]
-        th.append((mid, th[0][1]))
-    else:
-        subj = "%s %s %s" % (ko_word(), rnd.choice(EN), ko_word())
-        refs = []
-        threads.append([(mid, subj)])
-    text = body()
-    r = rnd.random()
-    if r < 0.2:
-        charset, payload = "euc-kr", text.encode("cp949")
-    else:
-        charset, payload = "utf-8", text.encode("utf-8")
-    r = rnd.random()
-    if r < 0.35:
-        cte, enc = "base64", base64.encodebytes(payload)
-    elif r < 0.7:
-        cte, enc = "quoted-printable", quopri.encodestring(payload)
-    else:
-        cte, enc = "8bit", payload
-    subj_h = "=?UTF-8?B?%s?=" % base64.b64encode(subj.encode()).decode()
-    hdr = ("From: User %d <user%d@example.org>\nTo: ai@lists.example.org\n"
-           "Subject: %s\nMessage-ID: <%s>\nDate: %s\n" %
-           (i % 300, i % 300, subj_h, mid, formatdate(t0 + i * 97)))
-    if refs:
-        hdr += "In-Reply-To: <%s>\nReferences: %s\n" % (
-            refs[-1], " ".join("<%s>" % x for x in refs))
-    hdr += ("MIME-Version: 1.0\nContent-Type: text/plain; charset=%s\n"
-            "Content-Transfer-Encoding: %s\n\n" % (charset, cte))
-    raw = hdr.encode() + enc
-    if not raw.endswith(b"\n"):
-        raw += b"\n"
-    mbox.write(b"From user@example.org Mon Jan  6 10:00:00 2020\n" + raw + b"\n")
-    with open(os.path.join(maildir, "%d:2," % i), "wb") as f:
-        f.write(raw)
-    truth[mid] = (subj + "\n" + text).lower()
-mbox.close()
+truth = gen_archive.generate(W, N, maildir=True).truth
 subprocess.run(["cp", "-al", os.path.join(W, "mail"), os.path.join(W, "mailcjk")], check=True)
 if os.getuid() == 0:
     subprocess.run(["chown", "-R", "moim:moim", W], check=True)

@@ -449,6 +449,17 @@ archive_snippet(const char *text, const char *query)
 	return g_string_free(out, FALSE);
 }
 
+/* add_snippets - each hit's snippet of the words of query */
+static void
+add_snippets(GPtrArray *hits, const char *query)
+{
+	for (guint i = 0; hits != NULL && i < hits->len; i++) {
+		struct store_archive_entry *e = g_ptr_array_index(hits, i);
+
+		e->snippet = archive_snippet(e->text, query);
+	}
+}
+
 /* archive_search - ranked matches of what a person typed, with snippets */
 GPtrArray *
 archive_search(struct store *s, gint64 list_id, const char *query, int limit,
@@ -460,11 +471,25 @@ archive_search(struct store *s, gint64 list_id, const char *query, int limit,
 	if (match == NULL)
 		return NULL;
 	hits = store_archive_search(s, list_id, match, limit, total_out, err);
-	for (guint i = 0; hits != NULL && i < hits->len; i++) {
-		struct store_archive_entry *e = g_ptr_array_index(hits, i);
+	add_snippets(hits, query);
+	return hits;
+}
 
-		e->snippet = archive_snippet(e->text, query);
-	}
+/* archive_search_newest - the same matches newest first, one page of
+ * them: what the web's search shows (public-inbox's order too), at the
+ * cost of a page whatever the word */
+GPtrArray *
+archive_search_newest(struct store *s, gint64 list_id, const char *query,
+    int limit, int offset, gint64 *total_out, GError **err)
+{
+	g_autofree char *match = archive_fts_query(query, err);
+	GPtrArray *hits;
+
+	if (match == NULL)
+		return NULL;
+	hits = store_archive_search_newest(
+	    s, list_id, match, limit, offset, total_out, err);
+	add_snippets(hits, query);
 	return hits;
 }
 

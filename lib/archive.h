@@ -11,7 +11,12 @@
  *	char *archive_fts_query(const char *query, GError **err);
 GPtrArray *archive_search(struct store *s, gint64 list_id, const char *query,
     int limit, gint64 *total_out, GError **err);
+GPtrArray *archive_search_newest(struct store *s, gint64 list_id,
+    const char *query, int limit, int offset, gint64 *total_out, GError **err);
 char *archive_snippet(const char *text, const char *query);
+ *	GPtrArray *archive_search_newest(struct store *s, gint64 list_id,
+ *	    const char *query, int limit, int offset, gint64 *total_out,
+ *	    GError **err);
  *	GPtrArray *archive_search(struct store *s, gint64 list_id,
  *	    const char *query, int limit, gint64 *total_out, GError **err);
  *	char *archive_snippet(const char *text, const char *query);
@@ -54,7 +59,11 @@ char *archive_snippet(const char *text, const char *query);
  *	the best limit matches (all when limit <= 0; bm25, subject weighted
  *	over sender over body, among the newest 2,000 matches so that a
  *	common word stays fast), each with a snippet, and the number of all
- *	matches in *total_out (may be NULL). archive_snippet() is up to
+ *	matches in *total_out (may be NULL). archive_search_newest() gives
+ *	the same matches newest first (archive order), limit of them after
+ *	skipping offset, and counts at most STORE_SEARCH_COUNT_MAX + 1 in
+ *	*total_out: the web's pages, whose cost must not grow with how
+ *	common a word is. archive_snippet() is up to
  *	about 200 bytes of text around the first word of the query found in
  *	it (ASCII case ignored), the word in [brackets], on one line.
  *
@@ -164,6 +173,8 @@ char *archive_base_subject(const char *subject);
 char *archive_fts_query(const char *query, GError **err);
 GPtrArray *archive_search(struct store *s, gint64 list_id, const char *query,
     int limit, gint64 *total_out, GError **err);
+GPtrArray *archive_search_newest(struct store *s, gint64 list_id,
+    const char *query, int limit, int offset, gint64 *total_out, GError **err);
 char *archive_snippet(const char *text, const char *query);
 bool archive_add(struct store *s, gint64 list_id, GMimeMessage *m,
     const char *raw, size_t len, gint64 now, bool *added_out, GError **err);

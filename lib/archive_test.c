@@ -744,6 +744,34 @@ test_search(void)
 	e = hits->pdata[0];
 	g_assert_cmpstr(e->message_id, ==, "1@x");
 	g_assert_cmpstr(e->snippet, ==, "다음 [모임]을 알립니다. 참석 ");
+	/* The web's order: newest first, one page after an offset. */
+	static const struct {
+		const char *q;
+		int limit, offset;
+		const char *first;
+		guint n;
+		gint64 total;
+	} newest[] = {
+	    {"모임", 1, 0, "2@x", 1, 2},
+	    {"모임", 5, 1, "1@x", 1, 2},
+	    {"모임", 5, 2, NULL, 0, 2},
+	    {"참석", 5, 0, "3@x", 2, 2},
+	    {"회의", 5, 0, NULL, 0, 0},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(newest); i++) {
+		g_autoptr(GPtrArray) h =
+		    archive_search_newest(s, l, newest[i].q, newest[i].limit,
+			newest[i].offset, &total, NULL);
+
+		g_assert_nonnull(h);
+		g_assert_cmpuint(h->len, ==, newest[i].n);
+		g_assert_cmpint(total, ==, newest[i].total);
+		if (newest[i].first != NULL) {
+			e = h->pdata[0];
+			g_assert_cmpstr(e->message_id, ==, newest[i].first);
+			g_assert_nonnull(e->snippet);
+		}
+	}
 	/* Another list's messages are not found. */
 	g_assert_true(
 	    store_list_create(s, "u", "lists.example.org", "U", 1, &l2, NULL));

@@ -50,6 +50,10 @@ field_text(const struct moim_config *c, const char *group, const char *key)
 	    {"listd", "retry_max_age", NULL, c->retry_max_age},
 	    {"listd", "bounce_threshold", NULL, c->bounce_threshold},
 	    {"listd", "dns_timeout", NULL, c->dns_timeout},
+	    {"web", "listen", c->web_listen, 0},
+	    {"web", "base_url", c->base_url, 0},
+	    {"web", "threads", NULL, c->web_threads},
+	    {"web", "socket_group", c->web_socket_group, 0},
 	};
 
 	if (strcmp(key, "domains") == 0)
@@ -130,6 +134,10 @@ static const struct {
     {"listd", "bounce_threshold", "1", NULL},
     {"listd", "dns_server", "127.0.0.1:5353", NULL},
     {"listd", "dns_timeout", "100", NULL},
+    {"web", "listen", "unix:/run/moim/web.sock", NULL},
+    {"web", "base_url", "https://lists.example.org/", NULL},
+    {"web", "threads", "64", NULL},
+    {"web", "socket_group", "nginx", NULL},
 };
 
 /* test_round_trip - every key of the table, set in the file, comes back */

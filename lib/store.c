@@ -693,6 +693,14 @@ store_begin(struct store *s, GError **err)
 	return store_exec(s, "BEGIN IMMEDIATE", err);
 }
 
+/* store_read_begin - start a read transaction: the statements until
+ * store_commit() see one snapshot, and SQLite takes its locks once */
+bool
+store_read_begin(struct store *s, GError **err)
+{
+	return store_exec(s, "BEGIN DEFERRED", err);
+}
+
 /* store_commit - commit; on failure the transaction is rolled back */
 bool
 store_commit(struct store *s, GError **err)

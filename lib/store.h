@@ -6,6 +6,7 @@
  *	    GError **err);
  *	void store_close(struct store *s);
  *	bool store_begin(struct store *s, GError **err);
+ *	bool store_read_begin(struct store *s, GError **err);
  *	bool store_commit(struct store *s, GError **err);
  *	void store_rollback(struct store *s);
  *	(and one function per operation below)
@@ -20,7 +21,9 @@
  *	Each function is atomic on its own. To make several one unit (take an
  *	inbound message and create its copies), wrap them in store_begin() /
  *	store_commit(); functions that write several rows use savepoints, so
- *	they nest inside such a transaction.
+ *	they nest inside such a transaction. store_read_begin() starts a
+ *	read transaction (one snapshot for several lookups), ended by
+ *	store_commit().
  *
  *	Lookups that find nothing succeed with *x_out = NULL.
  *
@@ -56,7 +59,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -76,6 +79,7 @@ struct store *store_open(const char *path, enum store_access acc, GError **err);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
 bool store_begin(struct store *s, GError **err);
+bool store_read_begin(struct store *s, GError **err);
 bool store_commit(struct store *s, GError **err);
 void store_rollback(struct store *s);
 bool store_migrate_to(struct store *s, int version, GError **err);
@@ -386,6 +390,12 @@ GPtrArray *store_archive_thread_entries(
  * every match. */
 GPtrArray *store_archive_search(struct store *s, gint64 list_id,
     const char *match, int limit, gint64 *total_out, GError **err);
+/* The same matches newest first (by archive order), limit of them after
+ * skipping offset; *total_out counts at most STORE_SEARCH_COUNT_MAX + 1,
+ * so a common word costs no more than a rare one. */
+#define STORE_SEARCH_COUNT_MAX 1000
+GPtrArray *store_archive_search_newest(struct store *s, gint64 list_id,
+    const char *match, int limit, int offset, gint64 *total_out, GError **err);
 /* Calls fn for each message of the list in arrival order, raw included;
  * fn returns false to stop (with *err set, which is returned). */
 bool store_archive_each(struct store *s, gint64 list_id,

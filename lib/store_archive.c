@@ -433,6 +433,60 @@ store_archive_search(struct store *s, gint64 list_id, const char *match,
 	return a;
 }
 
+/* store_archive_search_newest - matches in a list, newest first, paged */
+GPtrArray *
+store_archive_search_newest(struct store *s, gint64 list_id, const char *match,
+    int limit, int offset, gint64 *total_out, GError **err)
+{
+	g_autofree char *m = g_strdup_printf(
+	    "list_tag : \"l%" G_GINT64_FORMAT "\" AND (%s)", list_id, match);
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
+	    " ORDER BY rowid DESC LIMIT ? OFFSET ?",
+	    "tii", m, (gint64)limit, (gint64)offset);
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GPtrArray *a = NULL;
+	bool row = true;
+
+	while (row) {
+		if (!sq_row(s, st, &row, err)) {
+			g_array_unref(ids);
+			return NULL;
+		}
+		if (row) {
+			gint64 id = sqlite3_column_int64(st, 0);
+
+			g_array_append_val(ids, id);
+		}
+	}
+	a = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_archive_entry_free);
+	for (guint i = 0; i < ids->len && a != NULL; i++) {
+		GError *e = NULL;
+		struct store_archive_entry *x =
+		    entry_text(s, g_array_index(ids, gint64, i), &e);
+
+		if (x != NULL)
+			g_ptr_array_add(a, x);
+		else if (e != NULL) {
+			g_propagate_error(err, e);
+			g_clear_pointer(&a, g_ptr_array_unref);
+		}
+	}
+	g_array_unref(ids);
+	if (a == NULL || total_out == NULL)
+		return a;
+	*total_out = sq_int(s,
+	    sq_stmt(s, err,
+		"SELECT count(*) FROM (SELECT 1 FROM messages_fts"
+		" WHERE messages_fts MATCH ? LIMIT ?)",
+		"ti", m, (gint64)STORE_SEARCH_COUNT_MAX + 1),
+	    0, err);
+	if (*total_out < 0)
+		g_clear_pointer(&a, g_ptr_array_unref);
+	return a;
+}
+
 /* store_archive_each - every message of a list, raw included, by id */
 bool
 store_archive_each(struct store *s, gint64 list_id,

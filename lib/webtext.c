@@ -214,3 +214,32 @@ webtext_month_parse(const char *s, int *year_out, int *month_out)
 	*month_out = m;
 	return true;
 }
+
+/* webtext_snippet_hit - where archive_snippet() marked the query's hit */
+bool
+webtext_snippet_hit(
+    const char *snippet, const char *query, size_t *at_out, size_t *len_out)
+{
+	g_auto(GStrv) words = NULL;
+	g_autofree char *lower = NULL;
+	const char *best = NULL;
+
+	if (snippet == NULL || query == NULL)
+		return false;
+	words = g_regex_split_simple("[\\s\"]+", query, 0, 0);
+	lower = g_ascii_strdown(snippet, -1);
+	for (int i = 0; words[i] != NULL; i++) {
+		g_autofree char *w = g_ascii_strdown(words[i], -1);
+		g_autofree char *pat = g_strconcat("[", w, "]", NULL);
+		const char *p = *w != '\0' ? strstr(lower, pat) : NULL;
+
+		if (p != NULL && (best == NULL || p < best)) {
+			best = p;
+			*len_out = strlen(w);
+		}
+	}
+	if (best == NULL)
+		return false;
+	*at_out = (size_t)(best - lower);
+	return true;
+}

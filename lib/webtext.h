@@ -6,6 +6,10 @@
  *	char *webtext_hide_addrs(const char *text);
  *	GPtrArray *webtext_fold(const char *text);
  *	bool webtext_month_parse(const char *s, int *year_out, int *month_out);
+bool webtext_snippet_hit(
+    const char *snippet, const char *query, size_t *at_out, size_t *len_out);
+ *	bool webtext_snippet_hit(const char *snippet, const char *query,
+ *	    size_t *at_out, size_t *len_out);
  * DESCRIPTION
  *	The pure decisions of moim-web's archive pages (web/page_archive.c),
  *	which do the escaping and the HTML.
@@ -30,6 +34,12 @@
  *
  *	webtext_month_parse() reads "YYYY-MM" (years 1000-9998, months
  *	01-12, digits only).
+ *
+ *	webtext_snippet_hit() finds the hit that archive_snippet() marked
+ *	in a snippet: the first "[WORD]" whose WORD is a word of the query
+ *	(ASCII case ignored). *at_out is the offset of "[", *len_out the
+ *	length of WORD; false when there is none (a bracket in the text
+ *	itself is then just text).
  * OWNERSHIP
  *	Strings and the array (of struct webtext_block, freed with it) are
  *	the caller's.
@@ -63,5 +73,7 @@ char *webtext_name(const char *display_name, const char *address);
 char *webtext_hide_addrs(const char *text);
 GPtrArray *webtext_fold(const char *text);
 bool webtext_month_parse(const char *s, int *year_out, int *month_out);
+bool webtext_snippet_hit(
+    const char *snippet, const char *query, size_t *at_out, size_t *len_out);
 
 #endif

@@ -171,6 +171,35 @@ test_month(void)
 	}
 }
 
+static void
+test_snippet_hit(void)
+{
+	static const struct {
+		const char *snip, *query;
+		bool found;
+		size_t at, len;
+	} cases[] = {
+	    {"다음 [모임]에서", "모임", true, 7, 6},
+	    {"...the [Seminar] starts", "seminar", true, 7, 7},
+	    {"a [b] and [seminar]", "seminar", true, 10, 7},
+	    {"[x] text [y]", "y x", true, 0, 1},
+	    {"no hit [here]", "there", false, 0, 0},
+	    {"empty", "", false, 0, 0},
+	    {"\"[q]\"", "\"q\"", true, 1, 1},
+	    {NULL, "x", false, 0, 0},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		size_t at = 0, len = 0;
+
+		g_assert_cmpint(webtext_snippet_hit(
+				    cases[i].snip, cases[i].query, &at, &len),
+		    ==, cases[i].found);
+		g_assert_cmpuint(at, ==, cases[i].at);
+		g_assert_cmpuint(len, ==, cases[i].len);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -181,5 +210,6 @@ main(int argc, char **argv)
 	g_test_add_func(
 	    "/webtext/fold-long-attribution", test_fold_long_attribution);
 	g_test_add_func("/webtext/month", test_month);
+	g_test_add_func("/webtext/snippet-hit", test_snippet_hit);
 	return g_test_run();
 }

@@ -12,12 +12,10 @@
  * lists are for everyone, hidden ones for nobody, and members-only ones
  * for a session whose address is a member of that list in any role or
  * mode (a digest or nomail member reads the archive too, and so does a
- * member whose delivery bounces stopped). The join form of a
- * members-only list (POST L@D/join) is for everyone: it only mails a
- * confirmation, and the list's name is on the 403 page anyway. A
- * refused visitor of a members-only list gets the sign-in form.
+ * member whose delivery bounces stopped). A refused visitor of a
+ * members-only list gets the sign-in form, with the list's join form
+ * (route.c lets anyone POST L@D/join to a list that is not hidden).
  */
-#include <string.h>
 
 #include "log.h"
 #include "req.h"
@@ -66,14 +64,6 @@ web_session_read(struct web_ctx *c)
 	return true;
 }
 
-/* is_join - whether the request is the POST of list l's join form */
-static bool
-is_join(struct web_ctx *c, const struct store_list *l)
-{
-	return l == c->list && c->req->method == WEB_POST && c->nseg == 2 &&
-	    strcmp(c->seg[1], "join") == 0;
-}
-
 /* web_may_read - whether this request may see list l's pages; for the
  * route's own list (c->list) a refusal of a members-only list answers
  * 403 with the sign-in form (and the join form) */
@@ -88,9 +78,6 @@ web_may_read(struct web_ctx *c, const struct store_list *l)
 		return true;
 	if (l->set.archive != LISTSET_ARCHIVE_MEMBERS)
 		return false;
-	/* Who cannot read a list may still ask to join it. */
-	if (is_join(c, l))
-		return true;
 	if (c->session != NULL &&
 	    !store_member_get(c->s, l->id, c->session, &m, &e)) {
 		log_warn("web: list=%s: %s", l->address, e->message);

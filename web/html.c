@@ -115,53 +115,70 @@ fail:
 }
 
 /* html_esc - append text HTML-escaped; invalid UTF-8 and control
- * characters (but tab, LF and CR) become U+FFFD */
+ * characters (but tab, LF and CR) become U+FFFD. Runs of characters
+ * that need nothing are appended at once: a page is mostly such runs. */
 void
 html_esc(GString *out, const char *text)
 {
-	const char *p = text;
+	const char *p = text, *run = text;
 
 	if (text == NULL)
 		return;
 	while (*p) {
-		gunichar c = g_utf8_get_char_validated(p, -1);
-		const char *next;
+		unsigned char b = (unsigned char)*p;
+		const char *rep = NULL;
+		gunichar c;
 
-		if (c == (gunichar)-1 || c == (gunichar)-2) {
-			g_string_append(out, "\xEF\xBF\xBD");
+		if (b >= 0x20 && b < 0x7f && b != '&' && b != '<' && b != '>' &&
+		    b != '"' && b != '\'') {
 			p++;
 			continue;
 		}
-		next = g_utf8_next_char(p);
-		switch (c) {
+		if (b == '\t' || b == '\n' || b == '\r') {
+			p++;
+			continue;
+		}
+		if (b >= 0x80) {
+			c = g_utf8_get_char_validated(p, -1);
+			if (c != (gunichar)-1 && c != (gunichar)-2 &&
+			    !(c >= 0x80 && c <= 0x9f)) {
+				p = g_utf8_next_char(p);
+				continue;
+			}
+		}
+		g_string_append_len(out, run, p - run);
+		switch (b) {
 		case '&':
-			g_string_append(out, "&amp;");
+			rep = "&amp;";
 			break;
 		case '<':
-			g_string_append(out, "&lt;");
+			rep = "&lt;";
 			break;
 		case '>':
-			g_string_append(out, "&gt;");
+			rep = "&gt;";
 			break;
 		case '"':
-			g_string_append(out, "&quot;");
+			rep = "&quot;";
 			break;
 		case '\'':
-			g_string_append(out, "&#39;");
-			break;
-		case '\t':
-		case '\n':
-		case '\r':
-			g_string_append_c(out, (char)c);
+			rep = "&#39;";
 			break;
 		default:
-			if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
-				g_string_append(out, "\xEF\xBF\xBD");
-			else
-				g_string_append_len(out, p, next - p);
+			rep = "\xEF\xBF\xBD";
+			break;
 		}
-		p = next;
+		g_string_append(out, rep);
+		/* A C1 control is two bytes; a bad byte or other control is
+		 * one. */
+		if (b >= 0x80 &&
+		    (c = g_utf8_get_char_validated(p, -1)) != (gunichar)-1 &&
+		    c != (gunichar)-2)
+			p = g_utf8_next_char(p);
+		else
+			p++;
+		run = p;
 	}
+	g_string_append_len(out, run, p - run);
 }
 
 /* web_lang - the language of the page: the list's, else [moim] language */

@@ -204,6 +204,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct web_resp resp = {0};
 	g_autofree char *path = NULL;
 	enum MHD_Result ret;
+	struct store *s;
+	bool is_read;
 	char *q;
 
 	(void)url;
@@ -254,8 +256,20 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	req.body = m == WEB_POST ? p->body->str : "";
 	req.body_len = m == WEB_POST ? p->body->len : 0;
-	web_handle(h->w, thread_store_get(h->w), &req, &resp);
-	log_debug("web: %s %s %d", method, path, resp.status);
+	s = thread_store_get(h->w);
+	/* A page reads one snapshot, in one read transaction: SQLite takes
+	 * its locks once, not per statement. A POST's act has its own. */
+	is_read = s != NULL && m != WEB_POST && store_read_begin(s, NULL);
+	web_handle(h->w, s, &req, &resp);
+	if (is_read && !store_commit(s, NULL))
+		store_rollback(s);
+	/* Tokens are credentials: the log names only the path's first part. */
+	log_debug("web: %s %s %d", method,
+	    g_str_has_prefix(path, "/u/") || g_str_has_prefix(path, "/r/") ||
+		    g_str_has_prefix(path, "/signin/")
+		? "(token link)"
+		: path,
+	    resp.status);
 	ret = send_resp(conn, &resp);
 	web_resp_clear(&resp);
 	return ret;

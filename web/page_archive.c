@@ -34,16 +34,18 @@
  *	attachment (lib/archive's order) as application/octet-stream, also
  *	an attachment, the file name percent-encoded; t.mbox.gz is the thread
  *	as mboxrd (archive_mbox_append()) compressed with gzip. new.atom is
- *	RFC 4287 with the 25 newest threads. search runs archive_search(),
+ *	RFC 4287 with the 25 newest threads. search runs
+ *	archive_search_newest(), newest first, over
  *	the index and rules of "moimctl archive search".
  *
  *	page_style() serves [moim] templates/web/style.css, read once.
  * INPUT AND LIMITS
- *	msgid, month and the query are untrusted: a bad month or page
- *	number answers 404 or 400. Pages are bounded: WEB_MONTH_PAGE threads
- *	a page, WEB_SEARCH_PAGE results a page (at most WEB_SEARCH_PAGES
- *	pages, within the 2,000 matches the index ranks), a thread shows at
- *	most WEB_THREAD_MAX messages.
+ *	msgid, month and the query are untrusted: a bad month answers 404,
+ *	a bad page number 400. Pages are bounded: WEB_MONTH_PAGE threads a
+ *	page, WEB_SEARCH_PAGE results a page (at most WEB_SEARCH_PAGES
+ *	pages, within the 1,000 matches counted, newest first), a thread page
+ *	at most WEB_THREAD_MAX messages and texts only up to
+ *	WEB_THREAD_TEXT bytes of HTML, an mbox up to about WEB_MBOX_MAX.
  * THREADS
  *	Called on any serving thread with its own store; the stylesheet
  *	is read once under g_once.
@@ -64,17 +66,24 @@
 #include "weblink.h"
 #include "webtext.h"
 
-#define WEB_MONTH_PAGE 50
-#define WEB_RECENT 20
-#define WEB_EVENTS 10
-#define WEB_STRIP_MONTHS 12
-#define WEB_MONTHS_MAX 1200
-#define WEB_SEARCH_PAGE 20
-#define WEB_SEARCH_PAGES 100
-#define WEB_THREAD_MAX 1000
-#define WEB_FEED 25
-#define WEB_FEED_TEXT 2000
-#define WEB_DEPTH_MAX 8
+/* The bounds of the pages, so that each costs a bounded number of
+ * indexed queries and bytes. */
+#define WEB_MONTH_PAGE 50 /* threads on a month page */
+#define WEB_RECENT 20 /* recent threads on the list page */
+#define WEB_EVENTS 10 /* upcoming events on the list page */
+#define WEB_STRIP_MONTHS 12 /* months in the activity strip */
+#define WEB_MONTHS_MAX 1200 /* month links: a century */
+#define WEB_SEARCH_PAGE 20 /* results a page */
+#define WEB_SEARCH_PAGES 50 /* pages: the 1,000 matches counted */
+#define WEB_THREAD_MAX 1000 /* messages on a thread page */
+/* Past this much HTML, a thread page shows further messages without
+ * their text (each has a link to its own page). */
+#define WEB_THREAD_TEXT (4 * 1024 * 1024)
+/* A thread's mbox takes no further message once past this. */
+#define WEB_MBOX_MAX (64 * 1024 * 1024)
+#define WEB_FEED 25 /* threads in new.atom */
+#define WEB_FEED_TEXT 2000 /* bytes of a thread's first text in the feed */
+#define WEB_DEPTH_MAX 8 /* indentation classes d0..d8 of style.css */
 
 /* ------------------------------------------------------------- helpers */
 
@@ -611,19 +620,23 @@ attachments_html(
 	g_string_append(out, "</ul>");
 }
 
-/* msg_html - one message of the thread (template "message-item") */
+/* msg_html - one message of the thread (template "message-item"); its
+ * text only while the page is under WEB_THREAD_TEXT, or if it is the
+ * message asked for */
 static bool
 msg_html(struct web_ctx *c, GString *out, const struct store_web_msg *m,
     int depth, bool is_current)
 {
 	g_autoptr(GHashTable) v = vars_new();
 	GString *body = g_string_new(NULL);
+	bool with_text = is_current || out->len < WEB_THREAD_TEXT;
 
-	if (!text_html(c, body, m->text ? m->text : "")) {
+	if (with_text && !text_html(c, body, m->text ? m->text : "")) {
 		g_string_free(body, TRUE);
 		return false;
 	}
-	attachments_html(c, body, m->message_id, m->attachments);
+	if (with_text)
+		attachments_html(c, body, m->message_id, m->attachments);
 	var(v, "anchor", anchor(m->message_id));
 	var(v, "class",
 	    g_strdup_printf("msg d%d%s", MIN(depth, WEB_DEPTH_MAX),
@@ -727,6 +740,17 @@ thread_of(struct web_ctx *c, const char *msgid, bool with_raw,
 	return true;
 }
 
+/* has_msg - whether ms holds the message of row id */
+static bool
+has_msg(GPtrArray *ms, gint64 id)
+{
+	for (guint i = 0; i < ms->len; i++)
+		if (((struct store_web_msg *)g_ptr_array_index(ms, i))->id ==
+		    id)
+			return true;
+	return false;
+}
+
 /* page_message - /L@D/m/MSGID/ : the message within its whole thread */
 void
 page_message(struct web_ctx *c, const char *msgid)
@@ -741,6 +765,8 @@ page_message(struct web_ctx *c, const char *msgid)
 		g_string_free(msgs, TRUE);
 		return;
 	}
+	if (ms != NULL && !has_msg(ms, m->id))
+		g_clear_pointer(&ms, g_ptr_array_unref); /* past the first */
 	if (ms == NULL || ms->len == 0)
 		ok = msg_html(c, msgs, m, 0, true);
 	else
@@ -867,31 +893,49 @@ gzip(const GString *in, GError **err)
 	return out;
 }
 
-/* page_mbox - /L@D/m/MSGID/t.mbox.gz : the thread as gzipped mboxrd */
+/* mbox_add - append the message x (its raw bytes read now) */
+static bool
+mbox_add(struct web_ctx *c, GString *mbox, const struct store_web_msg *x,
+    GError **err)
+{
+	struct store_web_msg *r = NULL;
+	gsize len;
+	const char *raw;
+
+	if (!store_web_message(c->s, c->list->id, x->message_id, true, &r, err))
+		return false;
+	if (r != NULL && r->raw != NULL) {
+		raw = g_bytes_get_data(r->raw, &len);
+		archive_mbox_append(mbox, r->from_addr, r->date, raw, len);
+	}
+	store_web_msg_free(r);
+	return true;
+}
+
+/* page_mbox - /L@D/m/MSGID/t.mbox.gz : the thread as gzipped mboxrd;
+ * the raw bytes are read one message at a time, up to WEB_MBOX_MAX */
 void
 page_mbox(struct web_ctx *c, const char *msgid)
 {
 	struct store_web_msg *m = NULL;
 	GPtrArray *ms = NULL;
 	g_autoptr(GString) mbox = g_string_new(NULL);
-	GString *gz;
+	GString *gz = NULL;
 	GError *e = NULL;
+	bool ok = true;
 
-	if (!thread_of(c, msgid, true, &m, &ms))
+	if (!thread_of(c, msgid, false, &m, &ms))
 		return;
-	for (guint i = 0; ms == NULL ? i < 1 : i < ms->len; i++) {
-		const struct store_web_msg *x =
-		    ms == NULL ? m : g_ptr_array_index(ms, i);
-		gsize len;
-		const char *raw = g_bytes_get_data(x->raw, &len);
-
-		archive_mbox_append(mbox, x->from_addr, x->date, raw, len);
+	for (guint i = 0; ok && (ms == NULL ? i < 1 : i < ms->len); i++) {
+		if (mbox->len > WEB_MBOX_MAX)
+			break;
+		ok = mbox_add(c, mbox, ms == NULL ? m : ms->pdata[i], &e);
 	}
 	store_web_msg_free(m);
 	if (ms != NULL)
 		g_ptr_array_unref(ms);
-	if ((gz = gzip(mbox, &e)) == NULL) {
-		fail(c, "gzip", e);
+	if (!ok || (gz = gzip(mbox, &e)) == NULL) {
+		fail(c, "mbox", e);
 		return;
 	}
 	c->resp->status = 200;
@@ -1018,9 +1062,30 @@ page_atom(struct web_ctx *c)
 
 /* -------------------------------------------------------------- search */
 
+/* snippet_html - a snippet escaped, its hit in <mark> (made from escaped
+ * pieces: the snippet's text never becomes markup) */
+static void
+snippet_html(GString *out, const char *snip, const char *q)
+{
+	size_t at, len;
+	g_autofree char *before = NULL, *hit = NULL;
+
+	if (!webtext_snippet_hit(snip, q, &at, &len)) {
+		html_esc(out, snip);
+		return;
+	}
+	before = g_strndup(snip, at);
+	hit = g_strndup(snip + at + 1, len);
+	html_esc(out, before);
+	g_string_append(out, "<mark>");
+	html_esc(out, hit);
+	g_string_append(out, "</mark>");
+	html_esc(out, snip + at + len + 2);
+}
+
 /* hits_html - the results of a search: subject, sender, date, snippet */
 static char *
-hits_html(struct web_ctx *c, GPtrArray *hits, guint from)
+hits_html(struct web_ctx *c, GPtrArray *hits, guint from, const char *q)
 {
 	GString *out = g_string_new(NULL);
 
@@ -1040,13 +1105,13 @@ hits_html(struct web_ctx *c, GPtrArray *hits, guint from)
 		g_string_append(out, "</span> <span class=\"date\">");
 		html_esc(out, d);
 		g_string_append(out, "</span><p class=\"snip\">");
-		html_esc(out, snip);
+		snippet_html(out, snip, q);
 		g_string_append(out, "</p></li>\n");
 	}
 	return g_string_free(out, FALSE);
 }
 
-/* page_search - /L@D/search?q= : ranked matches with snippets, paged */
+/* page_search - /L@D/search?q= : matches newest first with snippets, paged */
 void
 page_search(struct web_ctx *c)
 {
@@ -1063,8 +1128,8 @@ page_search(struct web_ctx *c)
 		return;
 	}
 	if (q != NULL && strspn(q, " \t\r\n") < strlen(q)) {
-		hits = archive_search(
-		    c->s, c->list->id, q, page * WEB_SEARCH_PAGE, &total, &e);
+		hits = archive_search_newest(c->s, c->list->id, q,
+		    WEB_SEARCH_PAGE, (page - 1) * WEB_SEARCH_PAGE, &total, &e);
 		if (hits == NULL && e != NULL && e->code != MOIM_ERR_INPUT) {
 			fail(c, "search", e);
 			return;
@@ -1077,9 +1142,11 @@ page_search(struct web_ctx *c)
 	var(v, "list", list_url(c, ""));
 	var(v, "action", list_url(c, "search"));
 	var(v, "q", g_strdup(q ? q : ""));
-	var(v, "total", g_strdup_printf("%" G_GINT64_FORMAT, total));
-	var(v, "hits",
-	    hits ? hits_html(c, hits, (page - 1) * WEB_SEARCH_PAGE) : NULL);
+	var(v, "total",
+	    total > STORE_SEARCH_COUNT_MAX
+		? g_strdup_printf("%d+", STORE_SEARCH_COUNT_MAX)
+		: g_strdup_printf("%" G_GINT64_FORMAT, total));
+	var(v, "hits", hits ? hits_html(c, hits, 0, q) : NULL);
 	var(v, "pager",
 	    hits ? pager(base, page,
 		       (gint64)page * WEB_SEARCH_PAGE < total &&

@@ -177,10 +177,19 @@ post_as_owner_text $ORG "$LA" "웹 모임 안내" "행사: 웹 모임
 와 주세요." || bail_out "announce"
 t_ok "c gets the invitation" wait_subject c@example.net "웹 모임 안내"
 EV=$(moimctl event ls $L | cut -f1)
+# rsvp_url ADDR [ANSWER] - ADDR's answer link: from the invitation when
+# mail carries one, else made with weblinktool
 rsvp_url()
 {
+	local u
+	u=$(body_of "$(newest_with "$1" "웹 모임 안내")" |
+		grep -o "${BASE}r/[A-Za-z0-9-]*" | head -n 1)
+	if [ -n "$u" ]; then
+		echo "$u${2:+?answer=$2}"
+		return
+	fi
 	"$WLT" "$SECRET" rsvp "$BASE" "$LA" "$EV" "$(member_id $L "$1")" "$1" \
-		"${2:-}"
+		${2:+"$2"}
 }
 rsvps()
 {
@@ -207,6 +216,16 @@ t_like "$(cat "$E2E_DIR/b")" "대기자 명단 1번째" "d waits, first in line"
 t_like "$(moimctl event rsvps "$EV" | grep d@example.net)" waitlist \
 	"d is on the waitlist"
 t_is "$(http POST "$RD" --data 'answer=perhaps')" 400 "a bad answer: 400"
+t_is "$(http POST "$RD" --data 'answer=yes&guests=99')" 400 \
+	"too many guests: 400"
+t_is "$(http POST "${RC%%\?*}" --data 'answer=no')" 200 "c's POST no: 200"
+t_like "$(cat "$E2E_DIR/b")" "불참으로 등록" "the page says so"
+t_like "$(moimctl event rsvps "$EV" | grep d@example.net)" attending \
+	"c's seat goes to d, who waited"
+t_is "$(http POST "$(forge "${RD%%\?*}")" --data 'answer=no')" 403 \
+	"a forged answer token changes nothing"
+t_like "$(moimctl event rsvps "$EV" | grep d@example.net)" attending \
+	"d still attends"
 
 # --- 3. join form
 t_is "$(http POST "${BASE}$LA/join" --data 'email=new@example.net')" 200 \
@@ -219,6 +238,8 @@ t_not "new@example.net is not subscribed" is_member $L new@example.net
 
 # --- 4. members-only archive and sign-in
 t_is "$(http GET "${BASE}$LA/")" 403 "the list page refuses a stranger"
+t_like "$(cat "$E2E_DIR/b")" 'name="email"' "with the sign-in form"
+t_like "$(cat "$E2E_DIR/b")" "$L%40.*/join|$LA/join" "and the join form"
 t_is "$(http POST "${BASE}signin" --data "email=e@example.net&next=$LA/")" \
 	200 "sign-in POST for a member: 200"
 cp "$E2E_DIR/b" "$E2E_DIR/b.member"
@@ -243,14 +264,21 @@ t_like "$CK" "Secure" "Secure"
 t_like "$CK" "SameSite=Lax" "SameSite=Lax"
 t_like "$(header Location)" "$LA/\$" "back to the page asked for"
 SESSION=${CK%%;*}
-# (the list page itself is page_archive.c's; until it lands the stub
-# answers 404: what counts here is that the sign-in gate lets her by)
-t_not "the list page admits the member" \
-	test "$(http GET "${BASE}$LA/" -H "Cookie: $SESSION")" = 403
+t_is "$(http GET "${BASE}$LA/" -H "Cookie: $SESSION")" 200 \
+	"the list page admits the member"
+t_like "$(cat "$E2E_DIR/b")" "Web Club" "and shows the list"
 t_is "$(http GET "${BASE}$LA/" -H "Cookie: $(forge "$SESSION")")" 403 \
 	"a forged session: 403"
 t_is "$(http POST "$SU")" 403 "the link used twice: refused"
-t_not "the session still works" \
-	test "$(http GET "${BASE}$LA/" -H "Cookie: $SESSION")" = 403
+ROW=$(sql "SELECT max(id) FROM web_signins")
+OLD=$("$WLT" "$SECRET" token signin "" e@example.net "$ROW" -10)
+t_is "$(http POST "${BASE}signin/$OLD")" 403 "an expired sign-in link: 403"
+OLD=$("$WLT" "$SECRET" token unsub "$LA" c@example.net \
+	"$(member_id $L c@example.net)" -10)
+t_is "$(http POST "${BASE}u/$OLD" "${GMAIL[@]}")" 403 \
+	"an expired unsubscribe link: 403"
+t_ok "c is still a member" is_member $L c@example.net
+t_is "$(http GET "${BASE}$LA/" -H "Cookie: $SESSION")" 200 \
+	"the session still works"
 
 t_done

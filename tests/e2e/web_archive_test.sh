@@ -147,6 +147,7 @@ t_is "$(get "/hostile@$D/m/post.1@example.net/")" 404 \
 # --- 3. Search from the page.
 t_is "$(get "/$LA/search?q=$(enc 모임)")" 200 "Korean search answers"
 t_like "$(<"$B")" "m/post.1@example.net/" "Korean search finds the post"
+t_like "$(<"$B")" "<mark>모임</mark>" "the snippet marks the word"
 t_is "$(get "/$LA/search?q=$(enc 발표)")" 200 "two-syllable search answers"
 t_like "$(<"$B")" "m/post.1@example.net/" "a two-syllable word is found"
 t_is "$(get "/$LA/search?q=seminar")" 200 "English search answers"
@@ -193,7 +194,22 @@ t_is "$(get "/club@$D/")" 403 "a members-only archive refuses a stranger"
 t_is "$(get "/secret@$D/")" 404 "a hidden archive is not there"
 t_is "$(get "/secret@$D/search?q=x")" 404 "nor its search"
 
-# --- 7. A hostile archive.
+# --- 7. An upcoming event on the list page.
+EVDAY=$(TZ=Asia/Seoul date -d '+60 days' +%F)
+post_as_owner_text owner@example.net "$LA" "AI 세미나 안내" "행사: AI 세미나
+일시: $(date -d "$EVDAY" +'%Y년 %-m월 %-d일') 오후 7시~9시
+장소: 서울 강남
+
+오세요." || bail_out "event announcement"
+t_ok "the event is stored" e2e_poll 30 \
+	'[ -n "$(moimctl event ls ai | cut -f1)" ]'
+EV=$(moimctl event ls ai | cut -f1)
+t_is "$(get "/$LA/")" 200 "the list page answers with an event"
+t_like "$(<"$B")" "href=\"[^\"]*/$LA/e/$EV/\">AI 세미나</a>" \
+	"the list page links the upcoming event"
+t_like "$(<"$B")" "$EVDAY 19:00" "in its time zone"
+
+# --- 8. A hostile archive.
 HD=$E2E_DIR/hostile
 HG=$E2E_DIR/hostile-gen
 mkdir -p "$HD" "$HG"
@@ -239,6 +255,13 @@ for i, t in enumerate(tricks):
                          subtype="html", filename=t + ".html")
     with open("%s/trick-%d.eml" % (d, i), "wb") as f:
         f.write(bytes(m))
+# 55 threads in May 2020: two month pages.
+for i in range(55):
+    with open("%s/page-%d.eml" % (d, i), "w") as f:
+        f.write("From: p@example.org\nSubject: paging %d\n"
+                "Message-ID: <page%d@example.org>\n"
+                "Date: Fri, 15 May 2020 %02d:%02d:00 +0900\n\nx\n"
+                % (i, i, 10 + i // 60, i % 60))
 PY
 moimctl archive import hostile "$HD" >/dev/null 2>&1
 moimctl archive import hostile "$HG" >/dev/null 2>&1
@@ -276,6 +299,14 @@ t_like "$(tail -1 <<<"$out")" "checked [0-9]+ pages, 0 problems" \
 	"no hostile page holds anything that runs"
 t_ok "every hostile message's pages were checked" \
 	test "$(wc -l <"$PATHS")" -gt $((2 * NH))
+t_is "$(get "/hostile@$D/2020-05/")" 200 "a month of 55 threads answers"
+t_is "$(grep -o 'm/page[0-9]*@' "$B" | wc -l)" 50 "its first page shows 50"
+t_like "$(<"$B")" 'rel="next" href="[^"]*2020-05/\?page=2"' \
+	"the first page links the next"
+t_is "$(get "/hostile@$D/2020-05/?page=2")" 200 "the second page answers"
+t_is "$(grep -o 'm/page[0-9]*@' "$B" | wc -l)" 5 "the second page shows 5"
+t_like "$(<"$B")" 'rel="prev"' "the second page links the first"
+t_not "the second page links no third" grep -q 'rel="next"' "$B"
 T1=$(sqlite3 -readonly "$DB" "SELECT message_id FROM messages
 	WHERE subject LIKE '\"><img%' LIMIT 1")
 t_is "$(get "/hostile@$D/m/$(enc "$T1")/")" 200 \
