@@ -71,6 +71,18 @@ all_vars(void)
 	g_hash_table_insert(v, "capacity", "2");
 	g_hash_table_insert(v, "count", "2");
 	g_hash_table_insert(v, "date", "2026-12-16");
+	g_hash_table_insert(v, "web_footer", "");
+	g_hash_table_insert(v, "web_links", "");
+	g_hash_table_insert(
+	    v, "list_url", "https://l.example.org/ai@lists.example.org/");
+	g_hash_table_insert(
+	    v, "rsvp_yes", "https://l.example.org/r/3-T?answer=yes");
+	g_hash_table_insert(
+	    v, "rsvp_no", "https://l.example.org/r/3-T?answer=no");
+	g_hash_table_insert(
+	    v, "rsvp_maybe", "https://l.example.org/r/3-T?answer=maybe");
+	g_hash_table_insert(
+	    v, "event_url", "https://l.example.org/ai@lists.example.org/e/3/");
 	g_hash_table_insert(v, "recipient", "ai@lists.example.org");
 	g_hash_table_insert(v, "tries", "24");
 	g_hash_table_insert(v, "message_id", "<a b@example.org>");

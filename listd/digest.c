@@ -267,6 +267,9 @@ digest_build(
 		}
 		g_mime_message_set_mime_part(j->msg, GMIME_OBJECT(mixed));
 		ok = post_list_headers(j, err);
+		/* Every issue is a personal copy, which the sender gives the
+		 * member's own List-Unsubscribe, also on a batched list. */
+		mime_remove_header(GMIME_OBJECT(j->msg), "List-Unsubscribe");
 	}
 	if (ok)
 		out = mime_to_bytes(GMIME_OBJECT(j->msg));

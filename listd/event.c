@@ -25,6 +25,7 @@
 #include "evblock.h"
 #include "evview.h"
 #include "job.h"
+#include "links.h"
 #include "log.h"
 #include "mime.h"
 #include "tpl.h"
@@ -46,6 +47,45 @@ event_vars(struct job *j, const struct store_event *ev, const char *to)
 	    v, "rsvp_address", evview_organizer(j->t.list, ev->id));
 	g_hash_table_insert(
 	    v, "id", g_strdup_printf("%" G_GINT64_FORMAT, ev->id));
+	g_hash_table_insert(v, "web_links", g_strdup(""));
+	return v;
+}
+
+/* member_links - ${web_links} for one member: "" without [web] base_url
+ * or without a member; else a blank line, the member's answer links and
+ * the event's page (tpl "event-links"), without a final newline */
+static char *
+member_links(struct job *j, const struct store_event *ev, gint64 member_id,
+    const char *address, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	GHashTable *v = notice_vars(j, address);
+	g_autofree char *subject = NULL, *body = NULL;
+	bool ok = true;
+
+	if (links_event_vars(v, j->d->key, listd_cfg(j->d)->base_url,
+		l->address, l->set.archive, ev->id, member_id, address, j->now))
+		ok = tpl_render(listd_cfg(j->d)->templates, l->set.language,
+		    "event-links", v, &subject, &body, err);
+	g_hash_table_unref(v);
+	if (!ok)
+		return NULL;
+	return body == NULL ? g_strdup("")
+			    : g_strconcat("\n\n", g_strchomp(body), NULL);
+}
+
+/* event_member_vars - event_vars() with the member's ${web_links} */
+static GHashTable *
+event_member_vars(struct job *j, const struct store_event *ev, gint64 member_id,
+    const char *address, GError **err)
+{
+	char *links = member_links(j, ev, member_id, address, err);
+	GHashTable *v;
+
+	if (links == NULL)
+		return NULL;
+	v = event_vars(j, ev, address);
+	g_hash_table_replace(v, "web_links", links);
 	return v;
 }
 
@@ -195,33 +235,23 @@ note_calendar_alternative(GMimeObject *parent, GMimeObject *part, gpointer data)
 		*(bool *)data = true;
 }
 
-/* with_footer - text, then the list's footer as its copies carry it;
- * takes text */
+/* join_footer - text, then the list's footer foot as its copies carry
+ * it (foot NULL: none) */
 static char *
-with_footer(struct job *j, char *text, GError **err)
+join_footer(const char *text, const char *foot)
 {
-	const struct listset *ls = &j->t.list->set;
-	g_autofree char *foot = NULL;
-	char *out;
-
-	if (text == NULL || !ls->footer || ls->unmodified)
-		return text;
-	if ((foot = post_footer_text(j, err)) == NULL) {
-		g_free(text);
-		return NULL;
-	}
-	out = g_strconcat(text,
+	if (foot == NULL)
+		return g_strdup(text);
+	return g_strconcat(text,
 	    *text != '\0' && !g_str_has_suffix(text, "\n") ? "\n\n" : "\n",
 	    foot, NULL);
-	g_free(text);
-	return out;
 }
 
-/* event_text - the event's details (tpl "event-invite") */
+/* event_text - the event's details (tpl "event-invite") with vars */
 static char *
-event_text(struct job *j, const struct store_event *ev, GError **err)
+event_text(
+    struct job *j, const struct store_event *ev, GHashTable *v, GError **err)
 {
-	GHashTable *v = event_vars(j, ev, j->t.list->address);
 	char *subject = NULL, *body = NULL;
 	bool ok;
 
@@ -232,7 +262,6 @@ event_text(struct job *j, const struct store_event *ev, GError **err)
 	    g_strdup(ev->description != NULL ? ev->description : ""));
 	ok = tpl_render(listd_cfg(j->d)->templates, j->t.list->set.language,
 	    "event-invite", v, &subject, &body, err);
-	g_hash_table_unref(v);
 	g_free(subject);
 	return ok ? body : NULL;
 }
@@ -241,27 +270,56 @@ event_text(struct job *j, const struct store_event *ev, GError **err)
  * post as it arrived (post_prepare() may have wrapped the body for the
  * footer): what the post says, unless a calendar app wrote it along with
  * an adopted invitation (its "reply for the list" links speak for the
- * list's address, not the member's): then the event's details */
-static char *
-invite_text(struct job *j, const struct store_event *ev, GError **err)
+ * list's address, not the member's): then NULL with *by_app_out set, and
+ * each member gets the event's details instead */
+static bool
+invite_text(struct job *j, const struct store_event *ev, char **text_out,
+    bool *by_app_out, GError **err)
 {
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
 	GMimeMessage *m = mime_parse(raw, len, err);
-	bool by_app = false;
-	char *text;
 
+	*text_out = NULL;
+	*by_app_out = false;
 	if (m == NULL)
-		return NULL;
+		return false;
 	/* the text beside a calendar in an alternative is the app's */
 	if (ev->source_uid != NULL)
-		g_mime_message_foreach(m, note_calendar_alternative, &by_app);
-	if (by_app)
-		text = event_text(j, ev, err);
-	else
-		text = mime_body_text(m, EVENT_TEXT_MAX);
+		g_mime_message_foreach(
+		    m, note_calendar_alternative, by_app_out);
+	if (!*by_app_out)
+		*text_out = mime_body_text(m, EVENT_TEXT_MAX);
 	g_object_unref(m);
-	return with_footer(j, text, err);
+	return true;
+}
+
+/* member_text - one member's text beside the invitation: the post's text
+ * and the member's answer links after it, or the event's details with
+ * them (text NULL), then the footer foot (or NULL) */
+static char *
+member_text(struct job *j, const struct store_event *ev, const char *text,
+    const char *foot, const struct store_member *m, GError **err)
+{
+	g_autofree char *body = NULL, *links = NULL;
+	GHashTable *v;
+
+	if (text == NULL) {
+		v = event_member_vars(j, ev, m->id, m->address, err);
+		body = v != NULL ? event_text(j, ev, v, err) : NULL;
+		if (v != NULL)
+			g_hash_table_unref(v);
+	} else if ((links = member_links(j, ev, m->id, m->address, err)) ==
+	    NULL) {
+		return NULL;
+	} else if (*links != '\0') {
+		g_autofree char *t = g_strchomp(g_strdup(text));
+
+		body = g_strconcat(t, links, "\n", NULL);
+	} else {
+		body = g_strdup(text);
+	}
+	return body != NULL ? join_footer(body, foot) : NULL;
 }
 
 /* invite_all - the personal copies of an announcement, for the members
@@ -271,14 +329,20 @@ invite_text(struct job *j, const struct store_event *ev, GError **err)
 static bool
 invite_all(struct job *j, const struct store_event *ev, GError **err)
 {
-	g_autofree char *org = NULL;
-	g_autofree char *text = invite_text(j, ev, err);
+	const struct listset *ls = &j->t.list->set;
+	g_autofree char *org = NULL, *text = NULL, *foot = NULL;
 	struct store_list *first = NULL;
-	GPtrArray *m = text != NULL ? invitees(j, err) : NULL;
+	GPtrArray *m = NULL;
 	struct imip_event iev;
 	guint i, n = 0;
-	bool ok = m != NULL, has;
+	bool ok, has, by_app;
 
+	ok = invite_text(j, ev, &text, &by_app, err);
+	/* One footer serves every member, as on a post. */
+	if (ok && ls->footer && !ls->unmodified)
+		ok = (foot = post_footer_text(j, err)) != NULL;
+	if (ok)
+		ok = (m = invitees(j, err)) != NULL;
 	if (ok && ev->list_id != j->t.list->id)
 		ok = store_list_get_id(j->s, ev->list_id, &first, err);
 	if (!ok) {
@@ -293,7 +357,10 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 
 		ok = store_invitation_has(j->s, ev->id, x->address, &has, err);
 		if (ok && !has) {
-			ok = invite_one(j, ev, &iev, text, x, err);
+			g_autofree char *t =
+			    member_text(j, ev, text, foot, x, err);
+
+			ok = t != NULL && invite_one(j, ev, &iev, t, x, err);
 			n++;
 		}
 	}
@@ -484,8 +551,8 @@ adopt_new(struct job *j, const struct imip_reply *r, GError **err)
 		b.end = evblock_date_local(x->end, b.tzid);
 	}
 	ok = event_create(j, &b, x->uid, x->organizer_name, &ev, err) &&
-	    post_prepare(j, err) && invite_all(j, ev, err) &&
-	    post_archive(j, err);
+	    post_prepare(j, err) && post_archived_at(j, err) &&
+	    invite_all(j, ev, err) && post_archive(j, err);
 	j->result = "event adopted from a calendar invitation";
 	store_event_free(ev);
 	return ok;
@@ -681,8 +748,8 @@ event_post(struct job *j, bool *handled_out, GError **err)
 		ok = repost(j, ev, b, err);
 	} else {
 		ok = event_create(j, b, NULL, NULL, &ev, err) &&
-		    post_prepare(j, err) && invite_all(j, ev, err) &&
-		    post_archive(j, err);
+		    post_prepare(j, err) && post_archived_at(j, err) &&
+		    invite_all(j, ev, err) && post_archive(j, err);
 		j->result = "event announced";
 	}
 	store_event_free(ev);
@@ -748,14 +815,18 @@ to_invited(struct job *j, const struct store_event *ev, bool cancel,
 		ok = ics != NULL && member_rcpt(j, iv->address, &r, err);
 		if (!ok)
 			break;
-		v = event_vars(j, ev, iv->address);
-		ok = notice_queue_imip(j,
-			 cancel ? "event-cancel" : "event-update", &r, v, ics,
-			 cancel ? IMIP_METHOD_CANCEL : IMIP_METHOD_REQUEST,
-			 err) &&
+		v = cancel
+		    ? event_vars(j, ev, iv->address)
+		    : event_member_vars(j, ev, r.member_id, iv->address, err);
+		ok = v != NULL &&
+		    notice_queue_imip(j,
+			cancel ? "event-cancel" : "event-update", &r, v, ics,
+			cancel ? IMIP_METHOD_CANCEL : IMIP_METHOD_REQUEST,
+			err) &&
 		    store_invitation_put(
 			j->s, ev->id, iv->address, ev->sequence, j->now, err);
-		g_hash_table_unref(v);
+		if (v != NULL)
+			g_hash_table_unref(v);
 		*sent_out = true;
 	}
 	if (inv != NULL)
@@ -813,14 +884,22 @@ tick_reminder(
 	    store_event_mark(j->s, ev->id, "reminder", j->now, &marked, err);
 	for (i = 0; ok && n > 0 && i < rs->len; i++) {
 		const struct store_rsvp *r = rs->pdata[i];
-		GHashTable *v;
+		struct store_rcpt who = {r->address, 0};
+		GHashTable *v = NULL;
 
 		if (!store_rsvp_has_seat(r))
 			continue;
-		v = event_vars(j, ev, r->address);
-		ok =
+		/* The answer links need the member; without [web] base_url
+		 * there are none, and no lookup. */
+		if (*listd_cfg(j->d)->base_url != '\0')
+			ok = member_rcpt(j, r->address, &who, err);
+		if (ok)
+			v = event_member_vars(
+			    j, ev, who.member_id, r->address, err);
+		ok = v != NULL &&
 		    notice_queue(j, "event-reminder", r->address, v, NULL, err);
-		g_hash_table_unref(v);
+		if (v != NULL)
+			g_hash_table_unref(v);
 		*sent_out = true;
 	}
 	g_ptr_array_unref(rs);

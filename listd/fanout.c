@@ -10,7 +10,9 @@
  *
  * A post is personalised per member as it goes: the VERP return path
  * L-bounces+TOKEN@D and a List-Unsubscribe header naming
- * L-unsubscribe+TOKEN@D, both tokens naming the member. Batched copies
+ * L-unsubscribe+TOKEN@D, both tokens naming the member; with [web]
+ * base_url the member's one-click URL (RFC 8058) comes first in it and
+ * List-Unsubscribe-Post goes with it (links.c). Batched copies
  * go to up to 100 recipients at once with XVERP, from L-bounces+TAG@D:
  * the tag names the copy (token_tag_make, purpose "xverp"), and Postfix
  * appends each recipient, giving L-bounces+TAG+user=domain@D.
@@ -21,6 +23,7 @@
 #include "err.h"
 #include "job.h"
 #include "limits.h"
+#include "links.h"
 #include "listd.h"
 #include "log.h"
 #include "smtpc.h"
@@ -89,13 +92,17 @@ personal_copy(struct sender *sn, const struct store_delivery *dv, GString *msg)
 	    dv->rcpt, (guint64)dv->member_id, exp);
 	g_autofree char *utok = token_make(sn->d->key, "unsub", l->address,
 	    dv->rcpt, (guint64)dv->member_id, exp);
+	g_autofree char *mailto = g_strdup_printf(
+	    "mailto:%s-unsubscribe+%s@%s", l->local, utok, l->domain);
+	/* With [web] base_url, the member's one-click URL comes first. */
+	g_autofree char *unsub = links_unsubscribe(sn->d->key,
+	    listd_cfg(sn->d)->base_url, l->address, dv->member_id, dv->rcpt,
+	    mailto, g_get_real_time() / G_USEC_PER_SEC);
 	gsize len;
 	const char *raw = g_bytes_get_data(sn->out->raw, &len);
 
 	g_string_truncate(msg, 0);
-	g_string_append_printf(msg,
-	    "List-Unsubscribe: <mailto:%s-unsubscribe+%s@%s>\n", l->local, utok,
-	    l->domain);
+	g_string_append(msg, unsub);
 	g_string_append_len(msg, raw, (gssize)len);
 	return g_strdup_printf("%s-bounces+%s@%s", l->local, btok, l->domain);
 }

@@ -100,6 +100,7 @@ bool notice_queue_imip(struct job *j, const char *tpl,
     enum imip_method method, GError **err);
 bool post_prepare(struct job *j, GError **err);
 bool post_list_headers(struct job *j, GError **err);
+bool post_archived_at(struct job *j, GError **err);
 char *post_footer_text(struct job *j, GError **err);
 char *notice_from(const struct store_list *l);
 

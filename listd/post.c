@@ -12,6 +12,7 @@
 #include "archive.h"
 #include "err.h"
 #include "job.h"
+#include "links.h"
 #include "log.h"
 #include "mime.h"
 #include "tpl.h"
@@ -165,19 +166,19 @@ post_list_headers(struct job *j, GError **err)
 			    "<mailto:%s-request@%s?subject=help>", l->local,
 			    l->domain),
 			*sub = g_strdup_printf(
-			    "<mailto:%s-subscribe@%s>", l->local, l->domain);
+			    "<mailto:%s-subscribe@%s>", l->local, l->domain),
+			*arch = links_list_archive(listd_cfg(j->d)->base_url,
+			    listd_cfg(j->d)->archive_url, l->local, l->address,
+			    l->set.archive);
 	bool ok = mime_set_header(o, "List-Id", id, err) &&
 	    mime_set_header(o, "List-Post", post, err) &&
 	    mime_set_header(o, "List-Help", help, err) &&
 	    mime_set_header(o, "List-Subscribe", sub, err) &&
 	    mime_set_header(o, "Precedence", "list", err);
 
-	if (ok && *listd_cfg(j->d)->archive_url != '\0') {
-		g_autofree char *arch = g_strdup_printf(
-		    "<%s/%s>", listd_cfg(j->d)->archive_url, l->local);
-
+	/* The list's web page with [web] base_url, else [moim] archive_url. */
+	if (ok && arch != NULL)
 		ok = mime_set_header(o, "List-Archive", arch, err);
-	}
 	/* Personal copies get a per-member List-Unsubscribe as they go out;
 	 * a batched copy serves many members and names the list's address. */
 	if (ok && l->set.delivery == LISTSET_DELIVERY_BATCHED) {
@@ -191,14 +192,63 @@ post_list_headers(struct job *j, GError **err)
 	return ok;
 }
 
+/* post_archived_at - Archived-At (RFC 5064): the post's page in the web
+ * archive, keyed by the Message-ID the archive keeps it under; nothing
+ * without [web] base_url or on a list whose archive is hidden */
+bool
+post_archived_at(struct job *j, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	const char *base = listd_cfg(j->d)->base_url;
+	struct archive_doc *d = NULL;
+	g_autofree char *v = NULL;
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+
+	if (*base == '\0' || l->set.archive == LISTSET_ARCHIVE_HIDDEN)
+		return true;
+	if (!archive_doc_parse(raw, len, &d, err))
+		return false;
+	v = links_archived_at(base, l->address, l->set.archive, d->message_id);
+	archive_doc_free(d);
+	return v == NULL ||
+	    mime_set_header(GMIME_OBJECT(j->msg), "Archived-At", v, err);
+}
+
+/* footer_web - the footer's web line ("" without one): the list's page,
+ * since one footer serves every member of a post (a member's own
+ * unsubscribe link is in List-Unsubscribe) */
+static char *
+footer_web(struct job *j, GError **err)
+{
+	const struct store_list *l = j->t.list;
+	g_autofree char *page = links_list_page(
+	    listd_cfg(j->d)->base_url, l->address, l->set.archive);
+	g_autofree char *subject = NULL, *body = NULL;
+	GHashTable *v;
+	bool ok;
+
+	if (page == NULL)
+		return g_strdup("");
+	v = notice_vars(j, "");
+	g_hash_table_insert(v, "list_url", g_steal_pointer(&page));
+	ok = tpl_render(listd_cfg(j->d)->templates, l->set.language,
+	    "footer-web", v, &subject, &body, err);
+	g_hash_table_unref(v);
+	return ok ? g_strconcat("\n", g_strchomp(body), NULL) : NULL;
+}
+
 /* post_footer_text - the list's footer from its template */
 char *
 post_footer_text(struct job *j, GError **err)
 {
 	GHashTable *v = notice_vars(j, "");
-	char *subject = NULL, *body = NULL;
+	char *subject = NULL, *body = NULL, *web = footer_web(j, err);
 
-	if (!tpl_render(listd_cfg(j->d)->templates, j->t.list->set.language,
+	if (web != NULL)
+		g_hash_table_insert(v, "web_footer", web);
+	if (web == NULL ||
+	    !tpl_render(listd_cfg(j->d)->templates, j->t.list->set.language,
 		"footer", v, &subject, &body, err))
 		body = NULL;
 	g_free(subject);
@@ -326,7 +376,7 @@ post_distribute(struct job *j, GError **err)
 	    ? STORE_OUT_BATCH
 	    : STORE_OUT_POST;
 
-	if (!post_prepare(j, err))
+	if (!post_prepare(j, err) || !post_archived_at(j, err))
 		return false;
 	r = recipients(j, &members, &n, err);
 	if (r == NULL)
