@@ -344,21 +344,10 @@ store_archive_thread_entries(struct store *s, gint64 thread_id, GError **err)
 /* Matches ranked by relevance when a search asks for the best few. */
 #define STORE_ARCHIVE_RANKED 2000
 
-/* rank_ids - the best limit matches (rowids), best first */
+/* ids_of - the first column of every row of st, or NULL */
 static GArray *
-rank_ids(struct store *s, const char *match, int limit, GError **err)
+ids_of(struct store *s, sqlite3_stmt *st, GError **err)
 {
-	/* Ranking costs a few microseconds a match: a word in every third
-	 * post of a big archive would cost tens of milliseconds, so only the
-	 * newest STORE_ARCHIVE_RANKED matches are ranked (FTS5 reads them
-	 * newest first and stops there). */
-	sqlite3_stmt *st = sq_stmt(s, err,
-	    "SELECT id FROM (SELECT rowid AS id, bm25(messages_fts, 4.0, 2.0,"
-	    " 1.0, 1.0, 0.0) AS score FROM messages_fts"
-	    " WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
-	    " ORDER BY score, id DESC LIMIT ?",
-	    "tii", match, (gint64)(limit > 0 ? STORE_ARCHIVE_RANKED : -1),
-	    (gint64)(limit > 0 ? limit : -1));
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	bool row = true;
 
@@ -374,6 +363,25 @@ rank_ids(struct store *s, const char *match, int limit, GError **err)
 		}
 	}
 	return ids;
+}
+
+/* rank_ids - the best limit matches (rowids), best first */
+static GArray *
+rank_ids(struct store *s, const char *match, int limit, GError **err)
+{
+	/* Ranking costs a few microseconds a match: a word in every third
+	 * post of a big archive would cost tens of milliseconds, so only the
+	 * newest STORE_ARCHIVE_RANKED matches are ranked (FTS5 reads them
+	 * newest first and stops there). */
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    "SELECT id FROM (SELECT rowid AS id, bm25(messages_fts, 4.0, 2.0,"
+	    " 1.0, 1.0, 0.0) AS score FROM messages_fts"
+	    " WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+	    " ORDER BY score, id DESC LIMIT ?",
+	    "tii", match, (gint64)(limit > 0 ? STORE_ARCHIVE_RANKED : -1),
+	    (gint64)(limit > 0 ? limit : -1));
+
+	return ids_of(s, st, err);
 }
 
 /* entry_text - the entry of message id with its body text, or NULL */
@@ -393,15 +401,12 @@ entry_text(struct store *s, gint64 id, GError **err)
 	return e;
 }
 
-/* store_archive_search - ranked full-text matches in a list */
-GPtrArray *
-store_archive_search(struct store *s, gint64 list_id, const char *match,
-    int limit, gint64 *total_out, GError **err)
+/* entries_counted - the entries of ids (taken), and in *total_out (may
+ * be NULL) the number of matches of m, counting at most cap (-1: all) */
+static GPtrArray *
+entries_counted(struct store *s, GArray *ids, const char *m, gint64 cap,
+    gint64 *total_out, GError **err)
 {
-	/* The list is a token of the index: one intersection, no rows read. */
-	g_autofree char *m = g_strdup_printf(
-	    "list_tag : \"l%" G_GINT64_FORMAT "\" AND (%s)", list_id, match);
-	GArray *ids = rank_ids(s, m, limit, err);
 	GPtrArray *a = NULL;
 
 	if (ids == NULL)
@@ -425,12 +430,26 @@ store_archive_search(struct store *s, gint64 list_id, const char *match,
 		return a;
 	*total_out = sq_int(s,
 	    sq_stmt(s, err,
-		"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?",
-		"t", m),
+		"SELECT count(*) FROM (SELECT 1 FROM messages_fts"
+		" WHERE messages_fts MATCH ? LIMIT ?)",
+		"ti", m, cap),
 	    0, err);
 	if (*total_out < 0)
 		g_clear_pointer(&a, g_ptr_array_unref);
 	return a;
+}
+
+/* store_archive_search - ranked full-text matches in a list */
+GPtrArray *
+store_archive_search(struct store *s, gint64 list_id, const char *match,
+    int limit, gint64 *total_out, GError **err)
+{
+	/* The list is a token of the index: one intersection, no rows read. */
+	g_autofree char *m = g_strdup_printf(
+	    "list_tag : \"l%" G_GINT64_FORMAT "\" AND (%s)", list_id, match);
+	GArray *ids = rank_ids(s, m, limit, err);
+
+	return entries_counted(s, ids, m, -1, total_out, err);
 }
 
 /* store_archive_search_newest - matches in a list, newest first, paged */
@@ -444,47 +463,9 @@ store_archive_search_newest(struct store *s, gint64 list_id, const char *match,
 	    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
 	    " ORDER BY rowid DESC LIMIT ? OFFSET ?",
 	    "tii", m, (gint64)limit, (gint64)offset);
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	GPtrArray *a = NULL;
-	bool row = true;
 
-	while (row) {
-		if (!sq_row(s, st, &row, err)) {
-			g_array_unref(ids);
-			return NULL;
-		}
-		if (row) {
-			gint64 id = sqlite3_column_int64(st, 0);
-
-			g_array_append_val(ids, id);
-		}
-	}
-	a = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)store_archive_entry_free);
-	for (guint i = 0; i < ids->len && a != NULL; i++) {
-		GError *e = NULL;
-		struct store_archive_entry *x =
-		    entry_text(s, g_array_index(ids, gint64, i), &e);
-
-		if (x != NULL)
-			g_ptr_array_add(a, x);
-		else if (e != NULL) {
-			g_propagate_error(err, e);
-			g_clear_pointer(&a, g_ptr_array_unref);
-		}
-	}
-	g_array_unref(ids);
-	if (a == NULL || total_out == NULL)
-		return a;
-	*total_out = sq_int(s,
-	    sq_stmt(s, err,
-		"SELECT count(*) FROM (SELECT 1 FROM messages_fts"
-		" WHERE messages_fts MATCH ? LIMIT ?)",
-		"ti", m, (gint64)STORE_SEARCH_COUNT_MAX + 1),
-	    0, err);
-	if (*total_out < 0)
-		g_clear_pointer(&a, g_ptr_array_unref);
-	return a;
+	return entries_counted(s, ids_of(s, st, err), m,
+	    STORE_SEARCH_COUNT_MAX + 1, total_out, err);
 }
 
 /* store_archive_each - every message of a list, raw included, by id */
