@@ -25,8 +25,9 @@
 /* Headers that we set, or that another list or moim itself set. */
 static const char *const strip_headers[] = {"List-Id", "List-Post", "List-Help",
     "List-Subscribe", "List-Unsubscribe", "List-Unsubscribe-Post",
-    "List-Archive", "List-Owner", "Precedence", "Return-Path", "X-Moim-Verdict",
-    "X-Moim-Hold", "X-Moim-List", "X-Moim-Auth", "X-Loop", NULL};
+    "List-Archive", "Archived-At", "List-Owner", "Precedence", "Return-Path",
+    "X-Moim-Verdict", "X-Moim-Hold", "X-Moim-List", "X-Moim-Auth", "X-Loop",
+    NULL};
 
 /* Why an owner's or moderator's post waits for a confirmation. */
 #define PRIVILEGED_WHY                                                         \
