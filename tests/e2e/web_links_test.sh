@@ -141,6 +141,8 @@ MID='<x/y%z+w?1@e2e.test>'
 {
 	printf 'From: <%s>\nTo: <ai@%s>\nSubject: links\n' $A "$D"
 	printf 'Date: %s\nMessage-ID: %s\nMIME-Version: 1.0\n' "$(date -R)" "$MID"
+	# the author's own Archived-At (another archive's, or a forged one)
+	printf 'Archived-At: <https://phish.example/ai>\n'
 	printf 'Content-Type: text/plain; charset=UTF-8\n\nhello\n'
 } >"$E2E_DIR/post1.eml"
 send_mail $A "ai@$D" "$E2E_DIR/post1.eml" || bail_out "send"
@@ -167,6 +169,7 @@ t_is "$(header_of "$fb" List-Archive)" "<${BASE}ai@$D/>" \
 	"List-Archive is the list's page"
 t_is "$(header_of "$fb" Archived-At)" "<${BASE}ai@$D/m/x%2Fy%25z%2Bw%3F1@e2e.test/>" \
 	"Archived-At is the post's page, Message-ID percent-encoded"
+t_is "$(grep -ci '^Archived-At:' "$fb")" 1 "the author's own Archived-At is gone"
 t_like "$(body_of "$fb")" "\\(보관함, 행사\\): ${BASE//./\\.}ai@${D//./\\.}/\$" \
 	"the footer links the list's page"
 t_not "the footer carries no member's token" grep -q "${BASE}u/" <(body_of "$fb")
