@@ -1043,19 +1043,39 @@ store_member_get_id(
 	    sq_stmt(s, err, MEMBER_COLS "WHERE id = ?", "i", id), m_out, err);
 }
 
-/* store_member_remove - remove; *removed_out is false if not a member */
+/* store_member_remove - remove; *removed_out is false if not a member.
+ * A row of kind "left" in web_acts keeps the member's id, list and
+ * address, so that an unsubscribe link in old mail still verifies: a
+ * second one-click POST answers 200 whichever way the member left. */
 bool
 store_member_remove(struct store *s, gint64 list_id, const char *address,
     bool *removed_out, GError **err)
 {
-	if (!sq_done(s,
+	bool ok;
+	int n = 0;
+
+	if (!sq_begin(s, err))
+		return false;
+	ok =
+	    sq_done(s,
+		sq_stmt(s, err,
+		    "INSERT INTO web_acts (kind, list_id, member_id, address,"
+		    " created, done, result) SELECT 'left', list_id, id,"
+		    " address, CAST(strftime('%s', 'now') AS INTEGER), 1,"
+		    " 'removed' FROM members WHERE list_id = ? AND address = ?",
+		    "it", list_id, address),
+		err) &&
+	    sq_done(s,
 		sq_stmt(s, err,
 		    "DELETE FROM members WHERE list_id = ? AND address = ?",
 		    "it", list_id, address),
-		err))
+		err);
+	if (ok)
+		n = sqlite3_changes(s->db);
+	if (!sq_end(s, ok, err))
 		return false;
 	if (removed_out != NULL)
-		*removed_out = sqlite3_changes(s->db) > 0;
+		*removed_out = n > 0;
 	return true;
 }
 

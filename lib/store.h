@@ -595,7 +595,9 @@ void store_web_msg_free(struct store_web_msg *m);
  * marks it done with a result, a word or two that the page shows
  * ("attending", "waitlist 2", "removed", "not-member"). Acts are kept
  * once done: an unsubscribe link of a member who left is still checked
- * against its act (store_web_act_unsub_of()). A sign-in row is one
+ * against its act, or against the row of kind "left" that
+ * store_member_remove() adds however a member leaves
+ * (store_web_act_unsub_of()). A sign-in row is one
  * mailed sign-in link; store_web_signin_use() marks it used exactly
  * once, and a session cookie names the row it was made from. */
 enum store_web_kind {

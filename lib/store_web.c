@@ -128,7 +128,8 @@ store_web_act_get(
 	    act_from_row, (gpointer *)a_out, err);
 }
 
-/* store_web_act_unsub_of - a member's newest unsubscribe act, or NULL */
+/* store_web_act_unsub_of - a member's newest unsubscribe act, or the
+ * row store_member_remove() left (kind "left"), or NULL */
 bool
 store_web_act_unsub_of(struct store *s, gint64 member_id,
     struct store_web_act **a_out, GError **err)
@@ -136,7 +137,7 @@ store_web_act_unsub_of(struct store *s, gint64 member_id,
 	return sq_one(s,
 	    sq_stmt(s, err,
 		"SELECT " ACT_COLS " FROM web_acts WHERE member_id = ?"
-		" AND kind = 'unsub' ORDER BY id DESC LIMIT 1",
+		" AND kind IN ('unsub', 'left') ORDER BY id DESC LIMIT 1",
 		"i", member_id),
 	    act_from_row, (gpointer *)a_out, err);
 }
@@ -248,7 +249,7 @@ store_web_purge(
 	return sq_done(s,
 		   sq_stmt(s, err,
 		       "DELETE FROM web_acts WHERE done = 1 AND created < ?"
-		       " AND (kind <> 'unsub' OR created < ?)",
+		       " AND (kind NOT IN ('unsub', 'left') OR created < ?)",
 		       "ii", now - keep, now - keep_unsub),
 		   err) &&
 	    sq_done(s,

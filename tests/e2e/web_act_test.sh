@@ -166,6 +166,18 @@ t_ok "b is removed" e2e_poll 10 "! is_member $L b@example.net"
 t_is "$(http POST "$(unsub_url c@example.net $L)" --data 'x=y')" 400 \
 	"a POST without the one-click body: 400"
 t_ok "c is still a member" is_member $L c@example.net
+# A member who left another way (here moimctl) and then uses the link of
+# an old mail: 200, nothing changes.
+UC=$(unsub_url c@example.net $L)
+moimctl member rm $L c@example.net >/dev/null || bail_out "member rm"
+t_is "$(http POST "$UC" "${GMAIL[@]}")" 200 \
+	"one-click after leaving by other means: 200"
+t_like "$(cat "$E2E_DIR/b")" "이미 취소" "it says so"
+t_is "$(sql "SELECT count(*) FROM web_acts WHERE kind = 'unsub'")" 2 \
+	"it recorded nothing"
+t_is "$(http POST "$(forge "$UC")" "${GMAIL[@]}")" 403 \
+	"a forged token of a member who left: 403"
+moimctl member add $L c@example.net >/dev/null || bail_out "member add"
 
 # --- 2. RSVP by link, capacity 1
 DAY=$(date -d '+20 days' '+%Y년 %-m월 %-d일')
