@@ -34,6 +34,16 @@ echo "deps.sh: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" |
 	debconf-set-selections
+# The tests run their own Postfix, nginx and Apache on loopback ports:
+# keep the packages' system services from starting at install, where
+# nginx and Apache would both reach for port 80 and the second one's
+# configuration would fail. An existing policy-rc.d is left alone.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -q >/dev/null
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >/dev/null
