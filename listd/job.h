@@ -2,6 +2,7 @@
  * job - one inbound message for one list address, as the processor sees it
  *
  * SYNOPSIS
+ *	const struct addr *job_speaker(const struct job *j);
  *	bool post_handle(struct job *j, GError **err);
  *	bool request_handle(struct job *j, GError **err);
  *	bool notice_queue(struct job *j, const char *tpl, const char *to,
@@ -67,6 +68,7 @@ struct job {
 	bool is_verified;
 };
 
+const struct addr *job_speaker(const struct job *j);
 bool post_handle(struct job *j, GError **err);
 bool request_handle(struct job *j, GError **err);
 bool owner_handle(struct job *j, GError **err);

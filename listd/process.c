@@ -52,6 +52,16 @@ job_facts(struct job *j, const char *from)
 		g_clear_pointer(&j->message_id, g_free);
 }
 
+/* job_speaker - the address a command, request or answer speaks for:
+ * the one a confirmed command acts for, else From, else the envelope */
+const struct addr *
+job_speaker(const struct job *j)
+{
+	if (j->confirmed_as != NULL)
+		return j->confirmed_as;
+	return j->from != NULL ? j->from : j->envelope;
+}
+
 /* job_dispatch - the handler for the recipient's kind */
 static bool
 job_dispatch(struct job *j, GError **err)

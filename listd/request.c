@@ -19,16 +19,6 @@
 
 const char request_confirm_sent[] = "confirmation sent";
 
-/* requester - the address a request speaks for: the one a confirmed
- * command acts for, else From, else the envelope */
-static const struct addr *
-requester(const struct job *j)
-{
-	if (j->confirmed_as != NULL)
-		return j->confirmed_as;
-	return j->from != NULL ? j->from : j->envelope;
-}
-
 /* mail_token - mail addr the token of pending row id, with the reply
  * address L-confirm+TOKEN@D, rendered from tpl (command: the command it
  * confirms, or NULL) */
@@ -60,7 +50,7 @@ bool
 request_ask_command(
     struct job *j, const struct cmd *c, const char **result_out, GError **err)
 {
-	const char *addr = addr_canonical(requester(j));
+	const char *addr = addr_canonical(job_speaker(j));
 	gint64 id, exp = j->now + CONFIRM_DAYS * 86400;
 
 	*result_out = request_confirm_sent;
@@ -298,7 +288,7 @@ do_mode(
 	bool ok;
 
 	if (!store_member_get(
-		j->s, j->t.list->id, addr_canonical(requester(j)), &m, err))
+		j->s, j->t.list->id, addr_canonical(job_speaker(j)), &m, err))
 		return false;
 	if (m == NULL) {
 		*result_out = "not a member";
@@ -322,7 +312,7 @@ static bool
 run_cmd(
     struct job *j, const struct cmd *c, const char **result_out, GError **err)
 {
-	const struct addr *who = requester(j);
+	const struct addr *who = job_speaker(j);
 
 	if (c->verb == CMD_UNKNOWN) {
 		*result_out = "unknown command (send \"help\")";
@@ -368,7 +358,7 @@ run_commands(struct job *j, GError **err)
 	bool ok, only_quiet = true, may_quote;
 
 	ok = store_member_get(
-	    j->s, j->t.list->id, addr_canonical(requester(j)), &m, err);
+	    j->s, j->t.list->id, addr_canonical(job_speaker(j)), &m, err);
 	may_quote = m != NULL;
 	store_member_free(m);
 	for (i = 0; ok && i < cmds->len; i++) {
@@ -386,11 +376,11 @@ run_commands(struct job *j, GError **err)
 	}
 	if (ok && cmds->len == 0) {
 		j->result = "no commands";
-		ok =
-		    simple_notice(j, "help", addr_canonical(requester(j)), err);
+		ok = simple_notice(
+		    j, "help", addr_canonical(job_speaker(j)), err);
 	} else if (ok && !only_quiet) {
 		ok = send_results(
-		    j, addr_canonical(requester(j)), results->str, err);
+		    j, addr_canonical(job_speaker(j)), results->str, err);
 	}
 	g_string_free(results, TRUE);
 	g_ptr_array_unref(cmds);
@@ -433,18 +423,19 @@ request_handle(struct job *j, GError **err)
 		j->result = "auto-reply ignored";
 		return true;
 	}
-	if (requester(j) == NULL || j->msg == NULL) {
+	if (job_speaker(j) == NULL || j->msg == NULL) {
 		j->result = "no sender";
 		return true;
 	}
 	switch (j->t.kind) {
 	case RCPT_SUBSCRIBE:
-		ok = request_subscribe(j, requester(j), &res, err);
+		ok = request_subscribe(j, job_speaker(j), &res, err);
 		break;
 	case RCPT_UNSUBSCRIBE:
 		if (j->t.ext[0] != '\0')
 			return unsubscribe_by_token(j, err);
-		ok = do_unsubscribe(j, addr_canonical(requester(j)), &res, err);
+		ok = do_unsubscribe(
+		    j, addr_canonical(job_speaker(j)), &res, err);
 		break;
 	case RCPT_CONFIRM:
 		ok = do_confirm(j, j->t.ext, &res, err);

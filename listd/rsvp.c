@@ -382,16 +382,6 @@ answer_of_text(const struct rsvptext *t, enum seats_answer *a_out)
 	return true;
 }
 
-/* sender - the address an answer speaks for: the one a confirmed
- * command acts for, else From, else the envelope */
-static const struct addr *
-sender(const struct job *j)
-{
-	if (j->confirmed_as != NULL)
-		return j->confirmed_as;
-	return j->from != NULL ? j->from : j->envelope;
-}
-
 /* imip_attendee_of - the attendee of a REPLY who answers: the sender if
  * listed, else the only one (an alias, a forwarded invitation, or an
  * answer forged for someone else: the caller holds it) */
@@ -417,7 +407,7 @@ by_imip(
 {
 	struct imip_reply *r = NULL;
 	const struct imip_attendee *at;
-	const char *who = addr_canonical(sender(j));
+	const char *who = addr_canonical(job_speaker(j));
 	enum seats_answer a;
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
@@ -446,8 +436,8 @@ by_imip(
 	if (strcmp(at->canonical, who) == 0)
 		ok = rsvp_record(j, ev, who, at->cn, a, 1, "imip", NULL, err);
 	else
-		ok = rsvp_record(j, ev, who, addr_display_name(sender(j)), a, 1,
-		    "imip", at->canonical, err);
+		ok = rsvp_record(j, ev, who, addr_display_name(job_speaker(j)),
+		    a, 1, "imip", at->canonical, err);
 out:
 	imip_reply_free(r);
 	return ok;
@@ -463,9 +453,9 @@ by_text(struct job *j, const struct store_event *ev, const char *body,
 
 	if (!rsvptext_read(body, t_out) || !answer_of_text(t_out, &a))
 		return true;
-	return rsvp_record(j, ev, addr_canonical(sender(j)),
-	    addr_display_name(sender(j)), a, t_out->headcount, "text", NULL,
-	    err);
+	return rsvp_record(j, ev, addr_canonical(job_speaker(j)),
+	    addr_display_name(job_speaker(j)), a, t_out->headcount, "text",
+	    NULL, err);
 }
 
 /* event_of_list - the event id names, if the job's list holds or
@@ -554,7 +544,7 @@ static bool
 report(struct job *j, const struct store_event *ev, const char *body,
     bool *done_out, GError **err)
 {
-	const char *who = addr_canonical(sender(j));
+	const char *who = addr_canonical(job_speaker(j));
 	struct store_member *m = NULL;
 	GPtrArray *rs;
 	GHashTable *v;
@@ -602,7 +592,8 @@ rsvp_handle(struct job *j, GError **err)
 	g_autofree char *body = NULL;
 	bool taken = false, ok;
 
-	if (j->is_auto || j->is_loop || j->msg == NULL || sender(j) == NULL) {
+	if (j->is_auto || j->is_loop || j->msg == NULL ||
+	    job_speaker(j) == NULL) {
 		j->result = "auto-reply ignored";
 		return true;
 	}
@@ -653,7 +644,7 @@ is_member(struct job *j, bool *is_out, GError **err)
 	struct store_member *m = NULL;
 
 	if (!store_member_get(
-		j->s, j->t.list->id, addr_canonical(sender(j)), &m, err))
+		j->s, j->t.list->id, addr_canonical(job_speaker(j)), &m, err))
 		return false;
 	*is_out = m != NULL;
 	store_member_free(m);
@@ -671,7 +662,7 @@ rsvp_reply(struct job *j, bool *handled_out, GError **err)
 	bool ok;
 
 	*handled_out = false;
-	if (j->is_auto || j->msg == NULL || sender(j) == NULL)
+	if (j->is_auto || j->msg == NULL || job_speaker(j) == NULL)
 		return true;
 	if (!is_member(j, &ok, err))
 		return false;
@@ -758,9 +749,9 @@ rsvp_command(
 		a = SEATS_YES;
 	else if (strcmp(c->arg2, "no") == 0)
 		a = SEATS_NO;
-	ok = rsvp_record(j, ev, addr_canonical(sender(j)),
-	    addr_display_name(sender(j)), a, 1 + c->guests, "command", NULL,
-	    err);
+	ok = rsvp_record(j, ev, addr_canonical(job_speaker(j)),
+	    addr_display_name(job_speaker(j)), a, 1 + c->guests, "command",
+	    NULL, err);
 	*result_out = rsvp_answered;
 	store_event_free(ev);
 	return ok;
