@@ -53,7 +53,8 @@ run_suite()
 	for log in $(grep -lE '^(not ok|Bail out)' "$dir"/*.log "$dir"/*/*.log \
 		"$dir"/*/*/*.log 2>/dev/null); do
 		echo "-- $log"
-		grep -E '^(not ok|#|Bail)' "$log" | tail -15
+		grep -E '^(not ok|Bail)' "$log"
+		grep -E '^#' "$log" | tail -25
 	done
 	total_pass=$((total_pass + ${pass:-0}))
 	total_fail=$((total_fail + fail))

@@ -53,7 +53,8 @@ t_ok "bob is unsubscribed" e2e_poll 30 \
 	"! moimctl member ls $L --json | jq -e '.[] | select(.address==\"bob@example.net\")' >/dev/null"
 
 # A list made before the limit, with a longer name, is warned about.
-sqlite3 "$E2E_DIR/db/moim.db" "INSERT INTO lists (local, domain, created) VALUES ('abcdefghijklmnopqrstuvwxyz0', '$E2E_LIST_DOMAIN', 0)"
+sqlite3 -cmd ".timeout 10000" "$E2E_DIR/db/moim.db" "INSERT INTO lists (local, domain, created) VALUES ('abcdefghijklmnopqrstuvwxyz0', '$E2E_LIST_DOMAIN', 0)" ||
+	bail_out "could not add a list with a longer name"
 out=$(moimctl check 2>&1)
 t_like "$out" "WARN list abcdefghijklmnopqrstuvwxyz0@$E2E_LIST_DOMAIN: name longer than 19" \
 	"moimctl check warns about a longer list name"

@@ -92,7 +92,7 @@ t_ok "fourth request" maildir_wait mod@example.net $((n + 1)) 30
 DB=$E2E_DIR/db/moim.db
 t_is "$(sqlite3 "$DB" "SELECT expires - created FROM held WHERE state = 'held'")" \
 	$((3 * 86400)) "the held post expires 3 days after it came"
-sqlite3 "$DB" "UPDATE held SET expires = strftime('%s','now') - 1 WHERE state = 'held'" ||
+sqlite3 -cmd ".timeout 10000" "$DB" "UPDATE held SET expires = strftime('%s','now') - 1 WHERE state = 'held'" ||
 	bail_out "sqlite3"
 t_ok "its author is told it expired" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "검토 기한이 지났습니다")" = 1 ]'

@@ -65,7 +65,7 @@ t_ok "the job fails and waits for a retry" e2e_poll 30 \
 	'[ "$(sqlite3 -readonly "$DB" "SELECT max(tries) FROM inbound WHERE state = 0")" -ge 1 ]'
 n=$(maildir_count owner@example.net)
 # The test moves the job to its last try instead of waiting 18 hours.
-sqlite3 "$DB" "UPDATE inbound SET tries = $((MAX_TRIES - 1)), next_try = 0 WHERE state = 0" ||
+sqlite3 -cmd ".timeout 10000" "$DB" "UPDATE inbound SET tries = $((MAX_TRIES - 1)), next_try = 0 WHERE state = 0" ||
 	bail_out "sqlite3"
 t_ok "the owner is told after the last try" \
 	maildir_wait owner@example.net $((n + 1)) 30
