@@ -307,6 +307,52 @@ static const char *const migrations[] = {
     "  next TEXT,"
     "  created INTEGER NOT NULL,"
     "  used INTEGER NOT NULL DEFAULT 0);",
+    /* 10 -> 11: recurring events and topics. events.rrule is an RFC 5545
+     * RRULE value read in the event's zone from its first start (NULL:
+     * one session). A session is named by its original start instant
+     * (its RECURRENCE-ID); event_sessions holds the sessions that differ
+     * from the rule: moved (new starts/ends) or skipped (an EXDATE, or a
+     * CANCEL sent). An answer is for one session, or for the series
+     * (session 0); rsvps is rebuilt for its new unique key. A thread and
+     * its messages keep their topic; member_topics a member's choice
+     * (follow or mute per topic). */
+    "ALTER TABLE events ADD COLUMN rrule TEXT;"
+    "CREATE TABLE event_sessions ("
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  session INTEGER NOT NULL,"
+    "  starts INTEGER NOT NULL,"
+    "  ends INTEGER NOT NULL,"
+    "  state TEXT NOT NULL," /* moved, skipped */
+    "  sequence INTEGER NOT NULL DEFAULT 0,"
+    "  location TEXT,"
+    "  PRIMARY KEY (event_id, session));"
+    "CREATE TABLE rsvps_11 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  session INTEGER NOT NULL DEFAULT 0,"
+    "  address TEXT NOT NULL,"
+    "  display_name TEXT,"
+    "  answer TEXT NOT NULL,"
+    "  headcount INTEGER NOT NULL DEFAULT 1,"
+    "  status TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  updated INTEGER NOT NULL,"
+    "  waitlisted INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (event_id, session, address));"
+    "INSERT INTO rsvps_11 (id, event_id, session, address, display_name,"
+    "  answer, headcount, status, source, updated, waitlisted)"
+    "  SELECT id, event_id, 0, address, display_name, answer, headcount,"
+    "  status, source, updated, waitlisted FROM rsvps;"
+    "DROP TABLE rsvps;"
+    "ALTER TABLE rsvps_11 RENAME TO rsvps;"
+    "ALTER TABLE web_acts ADD COLUMN session INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE threads ADD COLUMN topic TEXT;"
+    "ALTER TABLE messages ADD COLUMN topic TEXT;"
+    "CREATE TABLE member_topics ("
+    "  member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,"
+    "  topic TEXT NOT NULL,"
+    "  choice TEXT NOT NULL," /* follow, mute */
+    "  PRIMARY KEY (member_id, topic));",
 };
 
 /* store_text_line - s with each run of control characters as one space */

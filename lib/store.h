@@ -59,7 +59,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -459,6 +459,8 @@ struct store_event {
 	gint64 created;
 	char *source_uid; /* adopted from this calendar UID, or NULL */
 	char *crashers; /* answers from the uninvited: accept, hold, refuse */
+	/* RFC 5545 RRULE value in tzid from starts, or NULL: one session */
+	char *rrule;
 };
 bool store_event_add(struct store *s, const struct store_event *ev, gint64 now,
     gint64 *id_out, GError **err);
@@ -510,10 +512,13 @@ bool store_event_audience(struct store *s, gint64 event_id, const char *address,
     bool *is_out, GError **err);
 void store_invitation_free(struct store_invitation *iv);
 
-/* One answer per address and event; the last one wins. */
+/* One answer per address, event and session; the last one wins. */
 struct store_rsvp {
 	gint64 id;
 	gint64 event_id;
+	/* the session's original start instant (RECURRENCE-ID), or 0: the
+	 * whole series (every answer to a one-session event) */
+	gint64 session;
 	char *address;
 	char *display_name; /* or NULL */
 	char *answer; /* accepted, declined, tentative */
@@ -526,10 +531,11 @@ struct store_rsvp {
 	gint64 updated;
 	gint64 queued; /* queue order of a yes (waitlist position) */
 };
+/* The answer for the whole series (session 0). */
 bool store_rsvp_get(struct store *s, gint64 event_id, const char *address,
     struct store_rsvp **r_out, GError **err);
 bool store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err);
-/* In queue order (queued, then id). */
+/* Every session's answers, in queue order (queued, then id). */
 GPtrArray *store_rsvp_list(struct store *s, gint64 event_id, GError **err);
 void store_rsvp_free(struct store_rsvp *r);
 /* Whether the answer holds a seat: status attending or promoted. */

@@ -21,7 +21,7 @@
 	" WHERE x.event_id = e.id ORDER BY rowid LIMIT 1), uid, title,"        \
 	" starts, ends, all_day, tzid, location, description, capacity,"       \
 	" rsvp_by, sequence, organizer, organizer_name, state, message_id,"    \
-	" created, source_uid, crasher_policy FROM events e "
+	" created, source_uid, crasher_policy, rrule FROM events e "
 
 /* event_from_row - a struct store_event from an EVENT_COLS row */
 static gpointer
@@ -49,6 +49,7 @@ event_from_row(sqlite3_stmt *st)
 	ev->created = sqlite3_column_int64(st, 17);
 	ev->source_uid = sq_text(st, 18);
 	ev->crashers = sq_text(st, 19);
+	ev->rrule = sq_text(st, 20);
 	return ev;
 }
 
@@ -91,13 +92,14 @@ store_event_add(struct store *s, const struct store_event *ev, gint64 now,
 		"INSERT INTO events (uid, title, starts, ends, all_day, tzid,"
 		" location, description, capacity, rsvp_by, sequence,"
 		" organizer, organizer_name, state, message_id, created,"
-		" source_uid, crasher_policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-		" ?, ?, ?, ?, ?, 'active', ?, ?, ?, coalesce(?, 'hold'))",
-		"ttiiitttiiitttitt", ev->uid, title, ev->starts, ev->ends,
+		" source_uid, crasher_policy, rrule) VALUES (?, ?, ?, ?, ?, ?,"
+		" ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, coalesce(?, 'hold'),"
+		" ?)",
+		"ttiiitttiiitttittt", ev->uid, title, ev->starts, ev->ends,
 		(gint64)ev->is_all_day, ev->tzid, location, ev->description,
 		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
 		ev->organizer, org_name, ev->message_id, now, ev->source_uid,
-		ev->crashers),
+		ev->crashers, ev->rrule),
 	    err);
 	id = sqlite3_last_insert_rowid(s->db);
 	ok = ok &&
@@ -123,11 +125,12 @@ store_event_update(struct store *s, const struct store_event *ev, GError **err)
 		"UPDATE events SET title = ?, starts = ?, ends = ?,"
 		" all_day = ?, tzid = ?, location = ?, description = ?,"
 		" capacity = ?, rsvp_by = ?, sequence = ?, state = ?,"
-		" crasher_policy = coalesce(?, crasher_policy) WHERE id = ?",
-		"tiiitttiiitti", title, ev->starts, ev->ends,
+		" crasher_policy = coalesce(?, crasher_policy), rrule = ?"
+		" WHERE id = ?",
+		"tiiitttiiittti", title, ev->starts, ev->ends,
 		(gint64)ev->is_all_day, ev->tzid, location, ev->description,
 		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
-		ev->state, ev->crashers, ev->id),
+		ev->state, ev->crashers, ev->rrule, ev->id),
 	    err);
 }
 
@@ -255,6 +258,7 @@ store_event_free(struct store_event *ev)
 	g_free(ev->uid);
 	g_free(ev->source_uid);
 	g_free(ev->crashers);
+	g_free(ev->rrule);
 	g_free(ev->title);
 	g_free(ev->tzid);
 	g_free(ev->location);
@@ -371,7 +375,7 @@ store_invitation_free(struct store_invitation *iv)
 
 #define RSVP_COLS                                                              \
 	"SELECT id, event_id, address, display_name, answer, headcount,"       \
-	" status, source, updated, waitlisted FROM rsvps "
+	" status, source, updated, waitlisted, session FROM rsvps "
 
 /* rsvp_from_row - a struct store_rsvp from an RSVP_COLS row */
 static gpointer
@@ -389,6 +393,7 @@ rsvp_from_row(sqlite3_stmt *st)
 	r->source = sq_text(st, 7);
 	r->updated = sqlite3_column_int64(st, 8);
 	r->queued = sqlite3_column_int64(st, 9);
+	r->session = sqlite3_column_int64(st, 10);
 	return r;
 }
 
@@ -414,7 +419,8 @@ store_rsvp_get(struct store *s, gint64 event_id, const char *address,
     struct store_rsvp **r_out, GError **err)
 {
 	sqlite3_stmt *st =
-	    sq_stmt(s, err, RSVP_COLS "WHERE event_id = ? AND address = ?",
+	    sq_stmt(s, err,
+		RSVP_COLS "WHERE event_id = ? AND session = 0 AND address = ?",
 		"it", event_id, address);
 	gpointer r;
 	bool ok = sq_one(s, st, rsvp_from_row, &r, err);
@@ -432,16 +438,16 @@ store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err)
 	return sq_done(s,
 	    sq_stmt(s, err,
 		"INSERT INTO rsvps (event_id, address, display_name, answer,"
-		" headcount, status, source, updated, waitlisted)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (event_id, address) DO UPDATE SET"
+		" headcount, status, source, updated, waitlisted, session)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (event_id, session, address) DO UPDATE SET"
 		" display_name = ifnull(excluded.display_name, display_name),"
 		" answer = excluded.answer, headcount = excluded.headcount,"
 		" status = excluded.status, source = excluded.source,"
 		" updated = excluded.updated, waitlisted = excluded.waitlisted",
-		"itttittii", r->event_id, r->address, name, r->answer,
+		"itttittiii", r->event_id, r->address, name, r->answer,
 		(gint64)r->headcount, r->status, r->source, r->updated,
-		r->queued),
+		r->queued, r->session),
 	    err);
 }
 
