@@ -542,6 +542,33 @@ void store_rsvp_free(struct store_rsvp *r);
 bool store_rsvp_has_seat(const struct store_rsvp *r);
 bool store_rsvp_status_has_seat(const char *status);
 
+/* Sessions of a recurring event (lib/store_sessions.c): only those that
+ * differ from the rule are stored. session is the original start instant
+ * (what RECURRENCE-ID names); starts/ends when it happens now. */
+struct store_session {
+	gint64 event_id;
+	gint64 session;
+	gint64 starts;
+	gint64 ends;
+	char *state; /* moved, skipped */
+	int sequence; /* the SEQUENCE last sent for this session */
+	char *location; /* or NULL: the event's */
+};
+bool store_session_put(
+    struct store *s, const struct store_session *ss, GError **err);
+bool store_session_get(struct store *s, gint64 event_id, gint64 session,
+    struct store_session **ss_out, GError **err);
+GPtrArray *store_session_list(struct store *s, gint64 event_id, GError **err);
+bool store_session_delete(
+    struct store *s, gint64 event_id, gint64 session, GError **err);
+void store_session_free(struct store_session *ss);
+/* The answer of address for one session (0: the series), or NULL. */
+bool store_rsvp_get_session(struct store *s, gint64 event_id, gint64 session,
+    const char *address, struct store_rsvp **r_out, GError **err);
+/* One session's answers (0: the series'), in queue order. */
+GPtrArray *store_rsvp_list_session(
+    struct store *s, gint64 event_id, gint64 session, GError **err);
+
 /* web archive pages: what moim-web's archive pages read (lib/
  * store_web_archive.c). A thread is listed by its first message (by
  * date); its start is threads.first_date. Counts and ranges take Unix

@@ -413,20 +413,28 @@ store_rsvp_has_seat(const struct store_rsvp *r)
 	return store_rsvp_status_has_seat(r->status);
 }
 
-/* store_rsvp_get - a member's answer to an event, or NULL */
+/* store_rsvp_get_session - a member's answer for one session (0: the
+ * series), or NULL */
 bool
-store_rsvp_get(struct store *s, gint64 event_id, const char *address,
-    struct store_rsvp **r_out, GError **err)
+store_rsvp_get_session(struct store *s, gint64 event_id, gint64 session,
+    const char *address, struct store_rsvp **r_out, GError **err)
 {
-	sqlite3_stmt *st =
-	    sq_stmt(s, err,
-		RSVP_COLS "WHERE event_id = ? AND session = 0 AND address = ?",
-		"it", event_id, address);
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    RSVP_COLS "WHERE event_id = ? AND session = ? AND address = ?",
+	    "iit", event_id, session, address);
 	gpointer r;
 	bool ok = sq_one(s, st, rsvp_from_row, &r, err);
 
 	*r_out = r;
 	return ok;
+}
+
+/* store_rsvp_get - a member's answer for the whole event (session 0) */
+bool
+store_rsvp_get(struct store *s, gint64 event_id, const char *address,
+    struct store_rsvp **r_out, GError **err)
+{
+	return store_rsvp_get_session(s, event_id, 0, address, r_out, err);
 }
 
 /* store_rsvp_put - record an answer; the last one of an address wins */
@@ -458,6 +466,20 @@ store_rsvp_list(struct store *s, gint64 event_id, GError **err)
 	sqlite3_stmt *st = sq_stmt(s, err,
 	    RSVP_COLS "WHERE event_id = ? ORDER BY waitlisted, id", "i",
 	    event_id);
+
+	return sq_collect(
+	    s, st, rsvp_from_row, (GDestroyNotify)store_rsvp_free, err);
+}
+
+/* store_rsvp_list_session - one session's answers in queue order */
+GPtrArray *
+store_rsvp_list_session(
+    struct store *s, gint64 event_id, gint64 session, GError **err)
+{
+	sqlite3_stmt *st = sq_stmt(s, err,
+	    RSVP_COLS
+	    "WHERE event_id = ? AND session = ? ORDER BY waitlisted, id",
+	    "ii", event_id, session);
 
 	return sq_collect(
 	    s, st, rsvp_from_row, (GDestroyNotify)store_rsvp_free, err);

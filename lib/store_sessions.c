@@ -1,0 +1,108 @@
+/*
+ * store_sessions - the sessions of recurring events, and answers per
+ * session
+ *
+ * An event with a repeat rule (events.rrule) has one session per date
+ * the rule gives, named by its original start instant (the instant its
+ * RECURRENCE-ID names, whatever zone a calendar writes it in). Only the
+ * sessions that differ from the rule are stored (event_sessions): one
+ * that was moved (its new start, end, place) or skipped (an EXDATE of
+ * the block, or "moimctl event skip"). Answers (rsvps) carry the session
+ * they are for; session 0 is the whole series, and every answer to a
+ * one-session event.
+ *
+ * The expansion of the rule into sessions is ical's work, not the
+ * store's: the store keeps what the rule cannot say.
+ */
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_int.h"
+
+#define SESSION_COLS                                                           \
+	"SELECT event_id, session, starts, ends, state, sequence, location"    \
+	" FROM event_sessions "
+
+/* session_from_row - a struct store_session from a SESSION_COLS row */
+static gpointer
+session_from_row(sqlite3_stmt *st)
+{
+	struct store_session *ss = g_new0(struct store_session, 1);
+
+	ss->event_id = sqlite3_column_int64(st, 0);
+	ss->session = sqlite3_column_int64(st, 1);
+	ss->starts = sqlite3_column_int64(st, 2);
+	ss->ends = sqlite3_column_int64(st, 3);
+	ss->state = sq_text(st, 4);
+	ss->sequence = sqlite3_column_int(st, 5);
+	ss->location = sq_text(st, 6);
+	return ss;
+}
+
+/* store_session_put - record how one session differs from the rule */
+bool
+store_session_put(struct store *s, const struct store_session *ss, GError **err)
+{
+	g_autofree char *location = store_text_line(ss->location);
+
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"INSERT INTO event_sessions (event_id, session, starts, ends,"
+		" state, sequence, location) VALUES (?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (event_id, session) DO UPDATE SET"
+		" starts = excluded.starts, ends = excluded.ends,"
+		" state = excluded.state, sequence = excluded.sequence,"
+		" location = excluded.location",
+		"iiiitit", ss->event_id, ss->session, ss->starts, ss->ends,
+		ss->state, (gint64)ss->sequence, location),
+	    err);
+}
+
+/* store_session_get - the stored difference of one session, or NULL */
+bool
+store_session_get(struct store *s, gint64 event_id, gint64 session,
+    struct store_session **ss_out, GError **err)
+{
+	gpointer ss;
+	bool ok = sq_one(s,
+	    sq_stmt(s, err, SESSION_COLS "WHERE event_id = ? AND session = ?",
+		"ii", event_id, session),
+	    session_from_row, &ss, err);
+
+	*ss_out = ss;
+	return ok;
+}
+
+/* store_session_list - every stored session of an event, by session */
+GPtrArray *
+store_session_list(struct store *s, gint64 event_id, GError **err)
+{
+	return sq_collect(s,
+	    sq_stmt(s, err, SESSION_COLS "WHERE event_id = ? ORDER BY session",
+		"i", event_id),
+	    session_from_row, (GDestroyNotify)store_session_free, err);
+}
+
+/* store_session_delete - forget how a session differed (back to the
+ * rule) */
+bool
+store_session_delete(
+    struct store *s, gint64 event_id, gint64 session, GError **err)
+{
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"DELETE FROM event_sessions WHERE event_id = ? AND session = ?",
+		"ii", event_id, session),
+	    err);
+}
+
+/* store_session_free - release a session */
+void
+store_session_free(struct store_session *ss)
+{
+	if (ss == NULL)
+		return;
+	g_free(ss->state);
+	g_free(ss->location);
+	g_free(ss);
+}
