@@ -56,6 +56,10 @@ run_suite()
 		grep -E '^(not ok|Bail)' "$log"
 		grep -E '^#' "$log" | tail -25
 	done
+	echo "slowest tests in $dir:"
+	grep -H '^# took [0-9]* s$' "$dir"/tests/*/*.log 2>/dev/null |
+		sed 's|^\(.*\)\.log:# took \([0-9]*\) s$|\2 \1|' |
+		sort -rn | head -8
 	total_pass=$((total_pass + ${pass:-0}))
 	total_fail=$((total_fail + fail))
 }

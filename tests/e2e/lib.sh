@@ -215,6 +215,10 @@ bail_out()
 # t_done - print the plan if none was given and exit with the verdict
 t_done()
 {
+	# "make check" keeps this line in the test's log; test.sh lists the
+	# slowest tests from it.
+	[ -n "${_t_started:-}" ] &&
+		diag "took $(($(date +%s) - _t_started)) s"
 	[ -z "$_t_planned" ] && echo "1..$_t_n"
 	if [ -n "$_t_planned" ] && [ "$_t_planned" != "$_t_n" ]; then
 		diag "planned $_t_planned tests but ran $_t_n"
@@ -294,6 +298,7 @@ e2e_init()
 {
 	local why v
 	E2E_NAME=${1:-e2e}
+	_t_started=$(date +%s)
 	why=$(_e2e_can_run) || skip_all "$why"
 	E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/moim-e2e.XXXXXX") ||
 		bail_out "mktemp failed"
