@@ -235,12 +235,14 @@ maildir_grep()
 }
 
 # moim_idle - true when moim-listd has nothing left to do: no inbound job
-# waiting and no copy waiting to be sent (read from the database)
+# waiting, no act asked by moim-web undone, and no copy waiting to be
+# sent (read from the database)
 moim_idle()
 {
 	local n
 	n=$(sqlite3 -readonly "$E2E_DIR/db/moim.db" \
 		"SELECT (SELECT count(*) FROM inbound WHERE state = 0) +
+		 (SELECT count(*) FROM web_acts WHERE done = 0) +
 		 (SELECT count(*) FROM deliveries WHERE state IN (0, 1))" \
 		2>/dev/null) || return 1
 	[ "$n" = 0 ]
