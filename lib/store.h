@@ -384,7 +384,11 @@ bool store_archive_get(struct store *s, gint64 list_id, const char *message_id,
     struct store_archive_entry **e_out, GError **err);
 GPtrArray *store_archive_thread_entries(
     struct store *s, gint64 thread_id, GError **err);
-/* match must come from archive_fts_query(); limit <= 0 means all. Best
+/* The columns of the index that hold a message's text (not its list):
+ * a query term that could name a list's tag is kept to them. */
+#define STORE_ARCHIVE_TEXT_COLUMNS "{subject from_name body_text attachments}"
+/* match must come from archive_fts_query(): "(P)", "(P) NOT (N)" or
+ * "NOT (N)"; limit <= 0 means all. Best
  * first (bm25 over the newest 2,000 matches, which bounds the time a
  * common word takes), with their text; *total_out (may be NULL) counts
  * every match. */
