@@ -78,6 +78,9 @@ char *store_text_line(const char *s);
 struct store *store_open(const char *path, enum store_access acc, GError **err);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
+/* Changes whenever another connection committed since the last call on
+ * this one (PRAGMA data_version); -1 on error. */
+gint64 store_data_version(struct store *s, GError **err);
 bool store_begin(struct store *s, GError **err);
 bool store_read_begin(struct store *s, GError **err);
 bool store_commit(struct store *s, GError **err);
