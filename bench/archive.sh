@@ -9,11 +9,14 @@
 # "moimctl archive import", indexes the same messages with notmuch both
 # ways, and runs the same 20 queries on each. Ground truth for a query is
 # a substring scan of each message's decoded text. Prints messages/s,
-# median query time and recall per system; the last line is
+# median query time and recall per system; then a quoted phrase ("the
+# meeting") against its words anywhere, for moim and notmuch; the last
+# line is
 #   bench archive: moim_mps=N notmuch_mps=N notmuch_cjk_mps=N ratio_import=X
 #   moim_query_p50_ms=X notmuch_query_p50_ms=X moim_ko_recall=X
-#   notmuch_ko_recall=X
-# (one line). Query times are wall-clock times of one CLI run each
+#   notmuch_ko_recall=X phrase_truth=N moim_phrase=N notmuch_phrase=N
+# (one line; moim_phrase and notmuch_phrase count the messages the
+# phrase finds). Query times are wall-clock times of one CLI run each
 # (process start included, for both); moim's in-process time is printed
 # beside it. Installs notmuch when missing (bench/deps.sh); N=... changes
 # the corpus size.
@@ -151,9 +154,22 @@ for name, rate in (("moim", mps), ("notmuch", nm_mps), ("notmuch_cjk", nmc_mps))
         max(1, sum(r[3] for r in res[name] if r[0] in QUERIES_EN))))
 print("moim in-process query p50 %.2f ms (max %.2f ms)" % (
     statistics.median(inproc), max(inproc)))
+
+# A phrase is its words in that order, not the words anywhere.
+PHRASE = "the meeting"
+ph_truth = len(truth_of(PHRASE))
+ph = {"moim": len(moim_query('"%s"' % PHRASE)[2]),
+      "moim_words": len(moim_query(PHRASE)[2]),
+      "notmuch": len(nm_query(systems["notmuch"][0], False,
+                              '"%s"' % PHRASE)[1])}
+print("phrase \"%s\": truth %d, moim %d (its words anywhere: %d), "
+      "notmuch %d" % (PHRASE, ph_truth, ph["moim"], ph["moim_words"],
+                      ph["notmuch"]))
 print("bench archive: moim_mps=%d notmuch_mps=%d notmuch_cjk_mps=%d "
       "ratio_import=%.2f moim_query_p50_ms=%.1f notmuch_query_p50_ms=%.1f "
-      "moim_ko_recall=%.4f notmuch_ko_recall=%.4f" % (
+      "moim_ko_recall=%.4f notmuch_ko_recall=%.4f phrase_truth=%d "
+      "moim_phrase=%d notmuch_phrase=%d" % (
       mps, nm_mps, nmc_mps, mps / nm_mps, p50(res["moim"]),
-      p50(res["notmuch"]), ko_recall(res["moim"]), ko_recall(res["notmuch"])))
+      p50(res["notmuch"]), ko_recall(res["moim"]), ko_recall(res["notmuch"]),
+      ph_truth, ph["moim"], ph["notmuch"]))
 PYEOF

@@ -343,50 +343,228 @@ is_cjk(gunichar u)
 	    (u >= 0xf900 && u <= 0xfaff);
 }
 
-/* query_word - append word as a quoted phrase (or a prefix query for
- * one CJK character); false when it holds nothing searchable */
+/* is_indexed - whether the index's tokenizer keeps u (store_archive.c) */
 static bool
-query_word(GString *out, const char *w)
+is_indexed(gunichar u)
 {
-	glong nchars = g_utf8_strlen(w, -1);
-	bool has_token = false;
+	if (u < 0x80)
+		return g_ascii_isalnum((char)u);
+	return is_cjk(u) || g_unichar_isalnum(u) || g_unichar_ismark(u);
+}
 
-	for (const char *p = w; *p != '\0'; p = g_utf8_next_char(p)) {
+/* One term of what a person typed: a word or a quoted phrase. */
+struct qterm {
+	char *text; /* without quotes and the trailing '*' */
+	bool is_phrase;
+	bool is_prefix; /* word* or "phrase"* */
+	bool is_not; /* -term or NOT term */
+	enum { QOP_NONE, QOP_AND, QOP_OR, QOP_NOT } op; /* a bare operator */
+};
+
+/* qterm_free - GPtrArray free function of struct qterm */
+static void
+qterm_free(gpointer p)
+{
+	struct qterm *t = p;
+
+	g_free(t->text);
+	g_free(t);
+}
+
+/* lex_term - the term at *p (past white space), moving *p past it */
+static struct qterm *
+lex_term(const char **p)
+{
+	struct qterm *t = g_new0(struct qterm, 1);
+	const char *s = *p, *e;
+
+	if (*s == '-' && s[1] != '\0' && !g_ascii_isspace(s[1])) {
+		t->is_not = true;
+		s++;
+	}
+	if (*s == '"') {
+		/* An unbalanced quote runs to the end of the query. */
+		t->is_phrase = true;
+		e = strchr(++s, '"');
+		e = e != NULL ? e : s + strlen(s);
+		t->text = g_strndup(s, (gsize)(e - s));
+		s = *e == '"' ? e + 1 : e;
+		for (; *s == '*'; s++)
+			t->is_prefix = true;
+	} else {
+		for (e = s; *e != '\0' && *e != '"' && !g_ascii_isspace(*e);)
+			e++;
+		t->text = g_strndup(s, (gsize)(e - s));
+		for (size_t n = strlen(t->text);
+		     n > 0 && t->text[n - 1] == '*';)
+			t->text[--n] = '\0', t->is_prefix = true;
+		s = e;
+	}
+	*p = s;
+	if (!t->is_not && !t->is_phrase && !t->is_prefix)
+		t->op = strcmp(t->text, "OR") == 0 ? QOP_OR
+		    : strcmp(t->text, "AND") == 0  ? QOP_AND
+		    : strcmp(t->text, "NOT") == 0  ? QOP_NOT
+						   : QOP_NONE;
+	return t;
+}
+
+/* query_lex - the terms of query (valid UTF-8, at most
+ * MOIM_MAX_ARCHIVE_QUERY bytes, so the count is bounded by its length) */
+static GPtrArray *
+query_lex(const char *query)
+{
+	GPtrArray *terms = g_ptr_array_new_with_free_func(qterm_free);
+	const char *p = query;
+
+	for (;;) {
+		while (g_ascii_isspace(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		g_ptr_array_add(terms, lex_term(&p));
+	}
+	return terms;
+}
+
+/* ends_in_lone_cjk - whether the last character the index keeps of text
+ * is a CJK character with no CJK character right before it: the index
+ * holds it alone only at the end of a run, so a query must take it as a
+ * prefix of the bigram it starts */
+static bool
+ends_in_lone_cjk(const char *text)
+{
+	gunichar last = 0, before = 0;
+
+	for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar u = g_utf8_get_char(p);
 
-		has_token = has_token || is_cjk(u) || g_unichar_isalnum(u);
+		if (!is_indexed(u)) {
+			last = before = 0;
+			continue;
+		}
+		before = last;
+		last = u;
+	}
+	return last != 0 && is_cjk(last) && (before == 0 || !is_cjk(before));
+}
+
+/* term_fts - append term t as one FTS5 phrase; false when it holds
+ * nothing the index keeps. A term with a digit is kept to the text
+ * columns, so that "l7" never matches a list's tag. */
+static bool
+term_fts(GString *out, const struct qterm *t)
+{
+	bool has_token = false, has_digit = false;
+
+	for (const char *p = t->text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar u = g_utf8_get_char(p);
+
+		has_token = has_token || is_indexed(u);
+		has_digit = has_digit || (u < 0x80 && g_ascii_isdigit((char)u));
 	}
 	if (!has_token)
 		return false;
-	if (out->len > 0)
-		g_string_append_c(out, ' ');
+	if (has_digit)
+		g_string_append(out, STORE_ARCHIVE_TEXT_COLUMNS " : ");
 	g_string_append_c(out, '"');
-	for (const char *p = w; *p != '\0'; p++) {
+	for (const char *p = t->text; *p != '\0'; p++) {
 		if (*p == '"')
 			g_string_append_c(out, '"');
 		g_string_append_c(out, *p);
 	}
 	g_string_append_c(out, '"');
-	if (nchars == 1 && is_cjk(g_utf8_get_char(w)))
+	if (t->is_prefix || ends_in_lone_cjk(t->text))
 		g_string_append_c(out, '*');
 	return true;
+}
+
+/* struct qbuild - the FTS5 expression being built: groups of
+ * alternatives that must all match, and terms that must not */
+struct qbuild {
+	GString *all; /* "(a OR b) AND c" */
+	GString *group; /* the alternatives of the last group */
+	guint ngroup; /* alternatives in group */
+	GString *none; /* "x OR y" */
+};
+
+/* flush_group - add the last group of alternatives to all */
+static void
+flush_group(struct qbuild *b)
+{
+	if (b->ngroup == 0)
+		return;
+	if (b->all->len > 0)
+		g_string_append(b->all, " AND ");
+	if (b->ngroup > 1)
+		g_string_append_printf(b->all, "(%s)", b->group->str);
+	else
+		g_string_append(b->all, b->group->str);
+	g_string_truncate(b->group, 0);
+	b->ngroup = 0;
+}
+
+/* build_terms - the terms into b: OR joins the terms on either side of
+ * it (binding tighter than AND), AND is the default, NOT and '-'
+ * exclude the next term; an operator with nothing to join is dropped */
+static void
+build_terms(struct qbuild *b, const GPtrArray *terms)
+{
+	bool is_or = false, is_not = false;
+
+	for (guint i = 0; i < terms->len; i++) {
+		const struct qterm *t = terms->pdata[i];
+		GString *tmp = g_string_new(NULL);
+
+		if (t->op != QOP_NONE) {
+			is_or = t->op == QOP_OR && b->ngroup > 0;
+			is_not = t->op == QOP_NOT;
+		} else if (!term_fts(tmp, t)) {
+			; /* nothing searchable: drop it, keep the operator */
+		} else if (t->is_not || is_not) {
+			g_string_append_printf(b->none, "%s%s",
+			    b->none->len > 0 ? " OR " : "", tmp->str);
+			is_or = is_not = false;
+		} else {
+			if (!is_or)
+				flush_group(b);
+			g_string_append_printf(b->group, "%s%s",
+			    b->ngroup > 0 ? " OR " : "", tmp->str);
+			b->ngroup++;
+			is_or = is_not = false;
+		}
+		g_string_free(tmp, TRUE);
+	}
+	flush_group(b);
 }
 
 /* archive_fts_query - what a person typed as a safe FTS5 MATCH string */
 char *
 archive_fts_query(const char *query, GError **err)
 {
-	g_auto(GStrv) words = NULL;
+	g_autoptr(GPtrArray) terms = NULL;
+	struct qbuild b;
 	GString *out;
 
 	if (query == NULL || strlen(query) > MOIM_MAX_ARCHIVE_QUERY)
 		return moim_fail(err, MOIM_ERR_INPUT, "query too long"), NULL;
 	if (!g_utf8_validate(query, -1, NULL))
 		return moim_fail(err, MOIM_ERR_INPUT, "query not UTF-8"), NULL;
-	words = g_regex_split_simple("\\s+", query, 0, 0);
+	terms = query_lex(query);
+	b.all = g_string_new(NULL);
+	b.group = g_string_new(NULL);
+	b.ngroup = 0;
+	b.none = g_string_new(NULL);
+	build_terms(&b, terms);
 	out = g_string_new(NULL);
-	for (int i = 0; words[i] != NULL; i++)
-		(void)query_word(out, words[i]);
+	if (b.all->len > 0)
+		g_string_append_printf(out, "(%s)", b.all->str);
+	if (b.none->len > 0)
+		g_string_append_printf(
+		    out, "%sNOT (%s)", out->len ? " " : "", b.none->str);
+	g_string_free(b.all, TRUE);
+	g_string_free(b.group, TRUE);
+	g_string_free(b.none, TRUE);
 	if (out->len == 0) {
 		g_string_free(out, TRUE);
 		return moim_fail(err, MOIM_ERR_INPUT, "nothing to search for"),
@@ -404,21 +582,42 @@ utf8_back(const char *start, const char *p)
 	return p;
 }
 
-/* first_hit - the earliest word of query in lower, or NULL */
+/* earliest - the earliest of needle in lower, if before *best */
+static void
+earliest(
+    const char *lower, const char *needle, const char **best, size_t *len_out)
+{
+	g_autofree char *w = g_ascii_strdown(needle, -1);
+	const char *p = *w != '\0' ? strstr(lower, w) : NULL;
+
+	if (p != NULL && (*best == NULL || p < *best)) {
+		*best = p;
+		*len_out = strlen(w);
+	}
+}
+
+/* first_hit - in lower, the earliest phrase or word the query looks for
+ * (not an excluded one, not an operator), else the earliest word of
+ * one, or NULL */
 static const char *
 first_hit(const char *lower, const char *query, size_t *len_out)
 {
-	g_auto(GStrv) words = g_regex_split_simple("[\\s\"]+", query, 0, 0);
+	g_autoptr(GPtrArray) terms = query_lex(query);
 	const char *best = NULL;
 
-	for (int i = 0; words[i] != NULL; i++) {
-		g_autofree char *w = g_ascii_strdown(words[i], -1);
-		const char *p = *w != '\0' ? strstr(lower, w) : NULL;
+	for (guint i = 0; i < terms->len; i++) {
+		const struct qterm *t = terms->pdata[i];
 
-		if (p != NULL && (best == NULL || p < best)) {
-			best = p;
-			*len_out = strlen(w);
-		}
+		if (t->op == QOP_NONE && !t->is_not)
+			earliest(lower, t->text, &best, len_out);
+	}
+	for (guint i = 0; best == NULL && i < terms->len; i++) {
+		const struct qterm *t = terms->pdata[i];
+		g_auto(GStrv) words =
+		    g_strsplit_set(t->text, " \t\n\r\f\v", -1);
+
+		for (int j = 0; t->is_phrase && !t->is_not && words[j]; j++)
+			earliest(lower, words[j], &best, len_out);
 	}
 	return best;
 }

@@ -51,9 +51,17 @@ char *archive_snippet(const char *text, const char *query);
  *	missing still find their thread.
  *
  *	archive_fts_query() turns what a person typed into an FTS5 MATCH
- *	string: every word becomes a quoted phrase (quotes doubled), so no
- *	input is FTS5 syntax; a lone Hangul (or other CJK) syllable becomes
- *	a prefix query, because the index holds syllable bigrams.
+ *	string by moim's query syntax (moimctl(8), SEARCH SYNTAX): words
+ *	(all must match), "quoted phrases" (an unbalanced quote runs to the
+ *	end), word* and "phrase"* prefixes, OR between terms (binding
+ *	tighter than AND), -term and NOT term. Every word and phrase
+ *	becomes one quoted FTS5 string (quotes doubled), so no input is
+ *	FTS5 syntax (NEAR, column filters, ^, parentheses are text); a term
+ *	ending in a lone Hangul (or other CJK) syllable is a prefix query,
+ *	because the index holds syllable bigrams and that syllable alone
+ *	only at the end of a run; a term with a digit is kept to the text
+ *	columns (never a list's tag "lN"). The result is "(P)",
+ *	"(P) NOT (N)" or "NOT (N)" (exclusions only).
  *
  *	archive_search() runs what a person typed against a list's index:
  *	the best limit matches (all when limit <= 0; bm25, subject weighted
@@ -64,8 +72,10 @@ char *archive_snippet(const char *text, const char *query);
  *	skipping offset, and counts at most STORE_SEARCH_COUNT_MAX + 1 in
  *	*total_out: the web's pages, whose cost must not grow with how
  *	common a word is. archive_snippet() is up to
- *	about 200 bytes of text around the first word of the query found in
- *	it (ASCII case ignored), the word in [brackets], on one line.
+ *	about 200 bytes of text around the first phrase or word of the
+ *	query found in it (ASCII case ignored; not an excluded one nor an
+ *	operator; a phrase found only with other spacing marks its first
+ *	word), the hit in [brackets], on one line.
  *
  *	archive_add() keeps a post: the raw bytes, the extracted document
  *	and a thread. The thread is that of the nearest archived message
@@ -104,7 +114,9 @@ char *archive_snippet(const char *text, const char *query);
  *	MOIM_ERR_INPUT, and lib/mime applies its limits. Body text is cut at
  *	MOIM_MAX_ARCHIVE_TEXT bytes, attachments listed up to
  *	MOIM_MAX_ARCHIVE_ATTACHMENTS, references kept up to MOIM_MAX_REFS.
- *	Queries over MOIM_MAX_ARCHIVE_QUERY bytes are MOIM_ERR_INPUT.
+ *	Queries over MOIM_MAX_ARCHIVE_QUERY bytes, not UTF-8, or with
+ *	nothing to search for are MOIM_ERR_INPUT; any other query is
+ *	searched (no FTS5 syntax error can come of one).
  * THREADS
  *	No shared state; a struct archive_mbox belongs to one thread.
  * ERRORS

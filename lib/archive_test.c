@@ -319,6 +319,13 @@ test_snippet(void)
 	    {"a\nb 모임을 c", "모임", "a b [모임]을 c"},
 	    {"no match here", "zzz", "no match here"},
 	    {"", "x", ""},
+	    {"a memory and a memory leak", "\"memory leak\"",
+		"a memory and a [memory leak]"},
+	    {"a memory and a memory\nleak", "\"memory leak\"",
+		"a [memory] and a memory leak"},
+	    {"the color of x", "OR x", "the color of [x]"},
+	    {"spam and eggs", "-spam eggs", "spam and [eggs]"},
+	    {"메모리 누수가", "\"메모리 누수", "[메모리 누수]가"},
 	    {"0123456789012345678901234567890123456789012345678901234567890123"
 	     "456789 hit",
 		"HIT",
@@ -333,20 +340,43 @@ test_snippet(void)
 	}
 }
 
-/* test_fts_query - every word quoted; one syllable is a prefix */
+/* test_fts_query - words and phrases quoted, operators ours; one
+ * syllable (alone or ending a phrase) is a prefix */
 static void
 test_fts_query(void)
 {
 	static const struct {
 		const char *in, *want;
 	} c[] = {
-	    {"모임", "\"모임\""},
-	    {"모", "\"모\"*"},
-	    {"hello world", "\"hello\" \"world\""},
-	    {"  say \"hi\" ", "\"say\" \"\"\"hi\"\"\""},
-	    {"NEAR(a b) OR x*", "\"NEAR(a\" \"b)\" \"OR\" \"x*\""},
-	    {"a - b", "\"a\" \"b\""},
+	    {"모임", "(\"모임\")"},
+	    {"모", "(\"모\"*)"},
+	    {"hello world", "(\"hello\" AND \"world\")"},
+	    {"  say \"hi\" ", "(\"say\" AND \"hi\")"},
+	    {"\"memory leak\"", "(\"memory leak\")"},
+	    {"\"memory leak", "(\"memory leak\")"},
+	    {"\"memory leak\"*", "(\"memory leak\"*)"},
+	    {"mem*", "(\"mem\"*)"},
+	    {"NEAR(a b) OR x*", "(\"NEAR(a\" AND (\"b)\" OR \"x\"*))"},
+	    {"a - b", "(\"a\" AND \"b\")"},
+	    {"a AND b", "(\"a\" AND \"b\")"},
+	    {"OR a OR", "(\"a\")"},
+	    {"a or b", "(\"a\" AND \"or\" AND \"b\")"},
+	    {"\"OR\"", "(\"OR\")"},
+	    {"-spam", "NOT (\"spam\")"},
+	    {"leak -\"memory leak\" NOT bug",
+		"(\"leak\") NOT (\"memory leak\" OR \"bug\")"},
+	    {"\"모임 큰\"", "(\"모임 큰\"*)"},
+	    {"\"큰 모임\"", "(\"큰 모임\")"},
+	    {"\"메모리 누수\"", "(\"메모리 누수\")"},
+	    {"데이터베이스", "(\"데이터베이스\")"}, /* 터 is U+D130 */
+	    {"l7", "(" STORE_ARCHIVE_TEXT_COLUMNS " : \"l7\")"},
+	    {"list_tag:l7",
+		"(" STORE_ARCHIVE_TEXT_COLUMNS " : \"list_tag:l7\")"},
+	    {"subject:foo", "(\"subject:foo\")"},
+	    {"say\"hi\"", "(\"say\" AND \"hi\")"},
 	};
+	static const char *const nothing[] = {
+	    " - ", "", "\"", "\"\"", "*", "OR", "NOT", "- -", "(((", "\" \"*"};
 	GError *e = NULL;
 
 	for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
@@ -355,9 +385,11 @@ test_fts_query(void)
 		g_assert_no_error(e);
 		g_assert_cmpstr(got, ==, c[i].want);
 	}
-	g_assert_null(archive_fts_query(" - ", &e));
-	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
-	g_clear_error(&e);
+	for (size_t i = 0; i < G_N_ELEMENTS(nothing); i++) {
+		g_assert_null(archive_fts_query(nothing[i], &e));
+		g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+		g_clear_error(&e);
+	}
 	g_assert_null(archive_fts_query("\xff", &e));
 	g_clear_error(&e);
 }
@@ -701,14 +733,28 @@ search_n(struct store *s, gint64 l, const char *q)
 	return total;
 }
 
+/* A query and how many messages it must find. */
+struct search_case {
+	const char *q;
+	gint64 n;
+};
+
+/* search_cases - each query of c finds its number of messages in l */
+static void
+search_cases(struct store *s, gint64 l, const struct search_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (search_n(s, l, c[i].q) != c[i].n)
+			g_error("%s: %" G_GINT64_FORMAT
+				" hits, want %" G_GINT64_FORMAT,
+			    c[i].q, search_n(s, l, c[i].q), c[i].n);
+}
+
 /* test_search - Korean words with particles, English, one syllable */
 static void
 test_search(void)
 {
-	static const struct {
-		const char *q;
-		gint64 n;
-	} c[] = {
+	static const struct search_case c[] = {
 	    {"모임", 2},
 	    {"모임을", 1},
 	    {"포럼", 1},
@@ -732,11 +778,7 @@ test_search(void)
 	    s, l, "1@x", NULL, "모임 안내", "다음 모임을 알립니다. 참석", 1);
 	add_msg(s, l, "2@x", NULL, "Hello", "world of 모임에서 and DB모임", 2);
 	add_msg(s, l, "3@x", NULL, "포럼", "hello 참석하세요 석", 3);
-	for (size_t i = 0; i < G_N_ELEMENTS(c); i++)
-		if (search_n(s, l, c[i].q) != c[i].n)
-			g_error("%s: %" G_GINT64_FORMAT
-				" hits, want %" G_GINT64_FORMAT,
-			    c[i].q, search_n(s, l, c[i].q), c[i].n);
+	search_cases(s, l, c, G_N_ELEMENTS(c));
 	/* The subject ranks above the body; a snippet marks the match. */
 	hits = archive_search(s, l, "모임", 1, &total, NULL);
 	g_assert_cmpuint(hits->len, ==, 1);
@@ -776,6 +818,76 @@ test_search(void)
 	g_assert_true(
 	    store_list_create(s, "u", "lists.example.org", "U", 1, &l2, NULL));
 	g_assert_cmpint(search_n(s, l2, "모임"), ==, 0);
+	close_store(s, path);
+}
+
+/* test_search_syntax - phrases against the same words anywhere, Korean
+ * phrases, prefixes, OR and exclusions over a small corpus; hostile
+ * input is searched or refused as input, never an error of the index */
+static void
+test_search_syntax(void)
+{
+	static const struct search_case c[] = {
+	    {"memory leak", 3},
+	    {"\"memory leak\"", 2}, /* 1, and 3's "memory-leak" */
+	    {"\"leak memory\"", 0},
+	    {"\"memory leak", 2},
+	    {"memory", 3},
+	    {"memor*", 4},
+	    {"leak*", 3},
+	    {"메모리 누수", 2},
+	    {"\"메모리 누수\"", 1},
+	    {"\"누수 메모리\"", 1},
+	    {"\"모임 안내\"", 2}, /* 큰모임 안내, 큰 모임 안내 */
+	    {"\"큰 모임\"", 1}, /* not 큰모임 */
+	    {"큰모임", 1},
+	    {"큰", 2},
+	    {"\"안내 큰\"", 0},
+	    {"\"안내 a\"", 1}, /* ends in 안내 and... */
+	    {"memorable OR leaky", 2},
+	    {"leak OR memorable memory", 3},
+	    {"leak -\"memory leak\"", 1},
+	    {"-memory", 1},
+	    {"NOT leak", 1},
+	    {"l1", 1}, /* the body's, never the list's tag */
+	    {"\"OR\"", 0},
+	};
+	static const char *const hostile[] = {"NEAR(memory leak)",
+	    "NEAR(\"memory\" \"leak\", 2)", "subject:memory", "{subject}: x",
+	    "list_tag:l1", "- list_tag : l1", "memory\" OR \"leak", "^memory",
+	    "memory + leak", "\"", "\"\"\"", "*", "**memory", "memory**",
+	    "(memory OR", "AND", "OR OR OR", "NOT NOT", "-", "-\"", "\"a\"*b*",
+	    "큰*", "\"큰\"*", "a:b:c", "\"\\\"", "memory NOT", "l1*", "l"};
+	char *path;
+	gint64 l;
+	struct store *s = open_store(&path, &l);
+
+	add_msg(s, l, "1@x", NULL, "Memory leak in parser",
+	    "We found a memory leak. 메모리 누수가 있습니다.", 1);
+	add_msg(s, l, "2@x", NULL, "Other",
+	    "The leak is not about memory at all. 누수 메모리", 2);
+	add_msg(s, l, "3@x", NULL, "Fixed",
+	    "memory-leak fixed; leaky bucket. l1 cache, 큰모임 안내", 3);
+	add_msg(s, l, "4@x", NULL, "모임", "큰 모임 안내 a memorable day", 4);
+	search_cases(s, l, c, G_N_ELEMENTS(c));
+	for (size_t i = 0; i < G_N_ELEMENTS(hostile); i++) {
+		GError *e = NULL;
+		gint64 total = -1;
+		g_autoptr(GPtrArray) hits =
+		    archive_search(s, l, hostile[i], 10, &total, &e);
+		g_autoptr(GPtrArray) newest = NULL;
+
+		if (hits == NULL) {
+			g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+			g_clear_error(&e);
+			continue;
+		}
+		g_assert_no_error(e);
+		newest =
+		    archive_search_newest(s, l, hostile[i], 10, 0, &total, &e);
+		g_assert_no_error(e);
+		g_assert_nonnull(newest);
+	}
 	close_store(s, path);
 }
 
@@ -995,6 +1107,7 @@ main(int argc, char **argv)
 	g_test_add_func("/archive/store_threads", test_store_threads);
 	g_test_add_func("/archive/store_notmuch", test_store_notmuch);
 	g_test_add_func("/archive/search", test_search);
+	g_test_add_func("/archive/search_syntax", test_search_syntax);
 	g_test_add_func("/archive/recall", test_recall);
 	g_test_add_func("/archive/mbox_roundtrip", test_mbox_roundtrip);
 	g_test_add_func("/archive/mbox_foreign", test_mbox_foreign);

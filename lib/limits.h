@@ -28,6 +28,11 @@
  * lmtp_destination_recipient_limit (default 50). */
 #define MOIM_MAX_RCPTS 1000
 
+/* Recipients and members one moim-milter thread remembers between
+ * database changes (milter/cache.c); past it, it starts over, so that a
+ * dictionary attack on a list domain costs a thread at most a few MiB. */
+#define MOIM_MAX_MILTER_CACHE 4096
+
 /* A message accepted over LMTP; the list's max_size is usually lower. */
 #define MOIM_MAX_MESSAGE (50 * 1024 * 1024)
 

@@ -732,6 +732,15 @@ store_schema_version(struct store *s)
 	return v;
 }
 
+/* store_data_version - PRAGMA data_version: changes when another
+ * connection commits, so a reader can tell whether what it remembers
+ * of the database still holds; -1 on error */
+gint64
+store_data_version(struct store *s, GError **err)
+{
+	return sq_int(s, sq_stmt(s, err, "PRAGMA data_version", ""), -1, err);
+}
+
 /* store_begin - start a write transaction (takes the write lock now) */
 bool
 store_begin(struct store *s, GError **err)

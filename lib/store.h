@@ -78,6 +78,9 @@ char *store_text_line(const char *s);
 struct store *store_open(const char *path, enum store_access acc, GError **err);
 void store_close(struct store *s);
 int store_schema_version(struct store *s);
+/* Changes whenever another connection committed since the last call on
+ * this one (PRAGMA data_version); -1 on error. */
+gint64 store_data_version(struct store *s, GError **err);
 bool store_begin(struct store *s, GError **err);
 bool store_read_begin(struct store *s, GError **err);
 bool store_commit(struct store *s, GError **err);
@@ -384,7 +387,11 @@ bool store_archive_get(struct store *s, gint64 list_id, const char *message_id,
     struct store_archive_entry **e_out, GError **err);
 GPtrArray *store_archive_thread_entries(
     struct store *s, gint64 thread_id, GError **err);
-/* match must come from archive_fts_query(); limit <= 0 means all. Best
+/* The columns of the index that hold a message's text (not its list):
+ * a query term that could name a list's tag is kept to them. */
+#define STORE_ARCHIVE_TEXT_COLUMNS "{subject from_name body_text attachments}"
+/* match must come from archive_fts_query(): "(P)", "(P) NOT (N)" or
+ * "NOT (N)"; limit <= 0 means all. Best
  * first (bm25 over the newest 2,000 matches, which bounds the time a
  * common word takes), with their text; *total_out (may be NULL) counts
  * every match. */

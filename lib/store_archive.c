@@ -439,14 +439,22 @@ entries_counted(struct store *s, GArray *ids, const char *m, gint64 cap,
 	return a;
 }
 
+/* list_match - match (from archive_fts_query()) within one list: the
+ * list is a token of the index, so this is one intersection and reads
+ * no message rows; a query of exclusions only excludes from the list */
+static char *
+list_match(gint64 list_id, const char *match)
+{
+	return g_strdup_printf("list_tag : \"l%" G_GINT64_FORMAT "\" %s%s",
+	    list_id, g_str_has_prefix(match, "NOT ") ? "" : "AND ", match);
+}
+
 /* store_archive_search - ranked full-text matches in a list */
 GPtrArray *
 store_archive_search(struct store *s, gint64 list_id, const char *match,
     int limit, gint64 *total_out, GError **err)
 {
-	/* The list is a token of the index: one intersection, no rows read. */
-	g_autofree char *m = g_strdup_printf(
-	    "list_tag : \"l%" G_GINT64_FORMAT "\" AND (%s)", list_id, match);
+	g_autofree char *m = list_match(list_id, match);
 	GArray *ids = rank_ids(s, m, limit, err);
 
 	return entries_counted(s, ids, m, -1, total_out, err);
@@ -457,8 +465,7 @@ GPtrArray *
 store_archive_search_newest(struct store *s, gint64 list_id, const char *match,
     int limit, int offset, gint64 *total_out, GError **err)
 {
-	g_autofree char *m = g_strdup_printf(
-	    "list_tag : \"l%" G_GINT64_FORMAT "\" AND (%s)", list_id, match);
+	g_autofree char *m = list_match(list_id, match);
 	sqlite3_stmt *st = sq_stmt(s, err,
 	    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?"
 	    " ORDER BY rowid DESC LIMIT ? OFFSET ?",

@@ -41,10 +41,13 @@ digest_queue_post(struct job *j, GError **err)
 	if (!store_member_has_mode(
 		j->s, j->t.list->id, STORE_MODE_DIGEST, &has, err))
 		return false;
-	return !has ||
-	    store_digest_add(j->s, j->t.list->id,
-		g_bytes_get_data(j->raw, NULL), g_bytes_get_size(j->raw),
-		j->now, err);
+	if (!has)
+		return true;
+	/* The timer looks again: this post may be due before any other. */
+	j->d->digest_next = 0;
+	return store_digest_add(j->s, j->t.list->id,
+	    g_bytes_get_data(j->raw, NULL), g_bytes_get_size(j->raw), j->now,
+	    err);
 }
 
 /* digest_due_at - when the digest of posts queued since oldest goes out:
@@ -339,19 +342,22 @@ digest_send(struct job *j, GError **err)
 	return ok;
 }
 
-/* digest_timer - send every digest that is due */
-void
-digest_timer(struct listd *d, struct store *s, gint64 now)
+/* digest_run - send every digest that is due; the time the next one
+ * is due (G_MAXINT64: none is queued; 0: look again at the next tick,
+ * after an issue went out, whose size is bounded, or a list failed) */
+static gint64
+digest_run(struct listd *d, struct store *s, gint64 now)
 {
 	GError *e = NULL;
 	GPtrArray *due = store_digest_due(s, &e);
+	gint64 next = G_MAXINT64, at;
 	GTimeZone *tz;
 	guint i;
 
 	if (due == NULL) {
 		log_error("digest: %s", e->message);
 		g_clear_error(&e);
-		return;
+		return 0; /* look again at the next tick */
 	}
 	tz = g_time_zone_new_identifier(listd_cfg(d)->timezone);
 	if (tz == NULL)
@@ -363,18 +369,49 @@ digest_timer(struct listd *d, struct store *s, gint64 now)
 		if (!store_list_get_id(s, x->list_id, &j.t.list, &e) ||
 		    j.t.list == NULL)
 			goto next;
-		if (now <
-		    digest_due_at(tz, j.t.list->set.digest_time, x->oldest))
-			goto next;
-		if (digest_send(&j, &e))
+		at = digest_due_at(tz, j.t.list->set.digest_time, x->oldest);
+		if (now < at) {
+			next = MIN(next, at);
+		} else if (digest_send(&j, &e)) {
 			listd_kick(d);
+			next = 0; /* an issue holds at most so many posts */
+		}
 	next:
-		if (e != NULL)
+		if (e != NULL) {
 			log_warn("digest: list=%" G_GINT64_FORMAT ": %s",
 			    x->list_id, e->message);
+			next = 0;
+		}
 		g_clear_error(&e);
 		job_clear(&j);
 	}
 	g_time_zone_unref(tz);
 	g_ptr_array_unref(due);
+	return next;
+}
+
+/*
+ * digest_timer - send every digest that is due. The lists with queued
+ * posts are read only when the next due time has come, a post was
+ * queued (digest_queue_post()), the configuration was reloaded or
+ * another connection committed (moimctl changed a digest_time, moim-web
+ * a member's mode: PRAGMA data_version); else a tick costs one PRAGMA.
+ */
+void
+digest_timer(struct listd *d, struct store *s, gint64 now)
+{
+	GError *e = NULL;
+	gint64 v = store_data_version(s, &e);
+
+	if (v < 0) {
+		log_error("digest: %s", e->message);
+		g_clear_error(&e);
+		return;
+	}
+	if (d->digest_next != 0 && now < d->digest_next &&
+	    v == d->digest_version && d->digest_cfg == listd_cfg(d))
+		return;
+	d->digest_version = v;
+	d->digest_cfg = listd_cfg(d);
+	d->digest_next = digest_run(d, s, now);
 }

@@ -49,6 +49,13 @@ struct listd {
 	char *relay_host;
 	int relay_port;
 
+	/* The digest timer's memory (process thread only, digest.c): when
+	 * the next digest is due (0: look again) and the database version
+	 * and configuration that time was found with. */
+	gint64 digest_next;
+	gint64 digest_version;
+	const struct moim_config *digest_cfg;
+
 	GMutex lock;
 	GCond cond;
 	guint64 gen; /* bumped by listd_kick() */

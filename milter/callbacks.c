@@ -24,15 +24,19 @@
  * auto-reply to a command address removes that recipient (or the message, when
  * it has no other).
  *
- * Threads: one read-only SQLite connection per libmilter thread (GPrivate,
- * closed when the thread ends); the rate table is the only shared mutable
- * state, behind rate_lock. Any error -> 451 4.3.0, never a guess.
+ * Threads: libmilter runs each session on a thread of its own. Lookups
+ * take a read-only SQLite connection, with what it remembers of lists and
+ * members, from a shared pool (cache.c) and give it back before the
+ * callback returns, so connections and what they remember outlive the
+ * sessions; the pool and the rate table, behind their locks, are the only
+ * shared mutable state. Any error -> 451 4.3.0, never a guess.
  */
 #include <libmilter/mfapi.h>
 #include <libmilter/mfdef.h>
 #include <string.h>
 
 #include "addr.h"
+#include "cache.h"
 #include "err.h"
 #include "limits.h"
 #include "log.h"
@@ -45,7 +49,8 @@
 struct mrcpt {
 	char *given; /* as the MTA passed it, for smfi_delrcpt() */
 	char *address; /* canonical */
-	struct rcpt_target t; /* owns t.list */
+	struct cache_target *ct; /* a reference */
+	const struct rcpt_target *t; /* &ct->t */
 	int envelope_role; /* -1: not a member */
 	bool has_list_id; /* the message carries its List-Id */
 };
@@ -77,15 +82,16 @@ struct msg {
 struct conn {
 	struct moim_config *cfg;
 	struct msg *msg;
-	bool nr_hdr; /* the MTA takes no reply to headers */
-	bool nr_body;
+	bool nr_mail; /* the MTA takes no reply to MAIL */
+	bool nr_hdr; /* nor to headers */
+	bool nr_body; /* nor to body chunks */
 };
 
 /* Set once before smfi_main(), read-only after; rate behind rate_lock. */
 static struct moim_config *g_cfg;
 static GMutex rate_lock;
 static struct policy_rate *rate;
-static GPrivate store_key = G_PRIVATE_INIT((GDestroyNotify)store_close);
+static struct cache_pool *pool;
 
 /* mrcpt_free - free one recipient */
 static void
@@ -95,7 +101,7 @@ mrcpt_free(gpointer p)
 
 	g_free(r->given);
 	g_free(r->address);
-	rcpt_target_clear(&r->t);
+	cache_target_unref(r->ct);
 	g_free(r);
 }
 
@@ -155,20 +161,6 @@ conn_get(SMFICTX *ctx)
 	return c;
 }
 
-/* thread_store - this thread's read-only database connection */
-static struct store *
-thread_store(const struct conn *c, GError **err)
-{
-	struct store *s = g_private_get(&store_key);
-
-	if (s == NULL) {
-		s = store_open(c->cfg->database, STORE_RO, err);
-		if (s != NULL)
-			g_private_set(&store_key, s);
-	}
-	return s;
-}
-
 /* queue_id - Postfix's queue ID of the message, as its own log shows it:
  * known from the first accepted recipient on ({i}), "NOQUEUE" before */
 static const char *
@@ -203,7 +195,12 @@ answer(SMFICTX *ctx, const char *stage, const struct policy_verdict *v)
 	return v->action == POLICY_TEMPFAIL ? SMFIS_TEMPFAIL : SMFIS_REJECT;
 }
 
-/* xxfi_negotiate - ask only for the steps and actions we use */
+/* xxfi_negotiate - ask only for the steps and actions we use: no
+ * connect, HELO, unknown command or end-of-header callbacks, and no
+ * replies to MAIL, headers and body chunks, which always continue. The
+ * body is still sent (its size is a fact of policy: max_size); skipping
+ * it (SMFIS_SKIP) would need a reply to each chunk, which no reply saves
+ * for the usual message of one chunk. */
 static sfsistat
 on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
     unsigned long f3, unsigned long *pf0, unsigned long *pf1,
@@ -212,7 +209,8 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	const unsigned long want0 =
 	    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT;
 	const unsigned long want1 = SMFIP_NOCONNECT | SMFIP_NOHELO |
-	    SMFIP_NOUNKNOWN | SMFIP_NOEOH | SMFIP_NR_HDR | SMFIP_NR_BODY;
+	    SMFIP_NOUNKNOWN | SMFIP_NOEOH | SMFIP_NR_MAIL | SMFIP_NR_HDR |
+	    SMFIP_NR_BODY;
 	struct conn *c = conn_get(ctx);
 
 	(void)f2;
@@ -225,6 +223,7 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	*pf1 = f1 & want1;
 	*pf2 = 0;
 	*pf3 = 0;
+	c->nr_mail = (*pf1 & SMFIP_NR_MAIL) != 0;
 	c->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
 	c->nr_body = (*pf1 & SMFIP_NR_BODY) != 0;
 	return SMFIS_CONTINUE;
@@ -246,7 +245,7 @@ on_envfrom(SMFICTX *ctx, char **argv)
 	for (size_t i = 1; argv[0] != NULL && argv[i] != NULL; i++)
 		(void)policy_size_param(argv[i], &m->size_param);
 	m->is_authenticated = smfi_getsymval(ctx, "{auth_authen}") != NULL;
-	return SMFIS_CONTINUE;
+	return c->nr_mail ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* sender_key - the rate table's key of a sender's posts to a list */
@@ -257,37 +256,23 @@ sender_key(const struct msg *m, const struct store_list *l)
 	    m->sender != NULL ? addr_canonical(m->sender) : "<>");
 }
 
-/* role_of - the role of address a on list l, -1 if not a member */
-static bool
-role_of(struct store *s, const struct store_list *l, const struct addr *a,
-    int *role_out, GError **err)
-{
-	struct store_member *mb = NULL;
-
-	*role_out = -1;
-	if (a == NULL)
-		return true;
-	if (!store_member_get(s, l->id, addr_canonical(a), &mb, err))
-		return false;
-	if (mb != NULL) /* as moim-listd: a disabled member still posts */
-		*role_out = (int)mb->role;
-	store_member_free(mb);
-	return true;
-}
-
 /* resolve - look a list-domain recipient up: list, kind, sender's role */
 static bool
 resolve(
     const struct conn *c, struct mrcpt *r, const struct addr *a, GError **err)
 {
-	struct store *s = thread_store(c, err);
+	struct cache *k = cache_pool_take(pool, err);
+	bool ok = k != NULL &&
+	    cache_target(k, addr_local(a), addr_domain(a), &r->ct, err);
 
-	if (s == NULL ||
-	    !rcpt_resolve(s, addr_local(a), addr_domain(a), &r->t, err))
-		return false;
-	if (r->t.list == NULL || r->t.kind != RCPT_POST)
-		return true;
-	return role_of(s, r->t.list, c->msg->sender, &r->envelope_role, err);
+	if (ok) {
+		r->t = &r->ct->t;
+		if (r->t->list != NULL && r->t->kind == RCPT_POST)
+			ok = cache_role(k, r->t->list, c->msg->sender,
+			    &r->envelope_role, err);
+	}
+	cache_pool_give(pool, k);
+	return ok;
 }
 
 /* rcpt_facts - the facts of r at RCPT time */
@@ -299,15 +284,15 @@ rcpt_facts(const struct msg *m, const struct mrcpt *r, struct policy_facts *f)
 	memset(f, 0, sizeof(*f));
 	f->stage = POLICY_AT_RCPT;
 	f->rcpt = r->address;
-	f->list = r->t.list;
-	f->kind = r->t.kind;
+	f->list = r->t->list;
+	f->kind = r->t->kind;
 	f->envelope_role = r->envelope_role;
 	f->from_role = -1;
 	f->size = m->size_param;
 	f->is_authenticated = m->is_authenticated;
-	if (r->t.list == NULL || r->t.kind != RCPT_POST)
+	if (r->t->list == NULL || r->t->kind != RCPT_POST)
 		return;
-	key = sender_key(m, r->t.list);
+	key = sender_key(m, r->t->list);
 	g_mutex_lock(&rate_lock);
 	f->recent_posts =
 	    policy_rate_count(rate, key, g_get_real_time() / G_USEC_PER_SEC);
@@ -411,9 +396,9 @@ note_header(struct msg *m, const char *name, const char *value)
 		for (guint i = 0; i < m->rcpts->len; i++) {
 			struct mrcpt *r = m->rcpts->pdata[i];
 
-			if (r->t.list != NULL &&
+			if (r->t->list != NULL &&
 			    policy_list_id_is(
-				value, r->t.list->local, r->t.list->domain))
+				value, r->t->list->local, r->t->list->domain))
 				r->has_list_id = true;
 		}
 	if (policy_header_is_auto(name, value))
@@ -481,13 +466,14 @@ eom_facts(const struct conn *c, const struct mrcpt *r, const struct addr *from,
 	const struct msg *m = c->msg;
 	const char *const *trusted =
 	    (const char *const *)c->cfg->trusted_authserv_ids;
-	struct store *s;
+	struct cache *k;
+	bool ok;
 
 	memset(f, 0, sizeof(*f));
 	f->stage = POLICY_AT_EOM;
 	f->rcpt = r->address;
-	f->list = r->t.list;
-	f->kind = r->t.kind;
+	f->list = r->t->list;
+	f->kind = r->t->kind;
 	f->envelope_role = r->envelope_role;
 	f->from_role = -1;
 	f->size = m->size;
@@ -501,16 +487,18 @@ eom_facts(const struct conn *c, const struct mrcpt *r, const struct addr *from,
 		f->from_verified =
 		    policy_ar_verified(m->ar_top, trusted, addr_domain(from));
 	}
-	if (r->t.kind != RCPT_POST || from == NULL)
+	if (r->t->kind != RCPT_POST || from == NULL)
 		return true;
 	if (m->sender != NULL &&
 	    strcmp(addr_canonical(from), addr_canonical(m->sender)) == 0) {
 		f->from_role = r->envelope_role; /* looked up at RCPT */
 		return true;
 	}
-	if ((s = thread_store(c, err)) == NULL)
+	if ((k = cache_pool_take(pool, err)) == NULL)
 		return false;
-	return role_of(s, r->t.list, from, &f->from_role, err);
+	ok = cache_role(k, r->t->list, from, &f->from_role, err);
+	cache_pool_give(pool, k);
+	return ok;
 }
 
 /* The outcome of the end of message over all list recipients. */
@@ -566,12 +554,12 @@ note_posts(const struct msg *m)
 		g_autofree char *key = NULL;
 		bool kept;
 
-		if (r->t.kind != RCPT_POST || r->t.list->set.rate_limit <= 0)
+		if (r->t->kind != RCPT_POST || r->t->list->set.rate_limit <= 0)
 			continue;
-		key = sender_key(m, r->t.list);
+		key = sender_key(m, r->t->list);
 		g_mutex_lock(&rate_lock);
-		kept =
-		    policy_rate_note(rate, key, r->t.list->set.rate_limit, now);
+		kept = policy_rate_note(
+		    rate, key, r->t->list->set.rate_limit, now);
 		g_mutex_unlock(&rate_lock);
 		if (!kept)
 			log_warn("rate: table full, started over");
@@ -723,6 +711,7 @@ milter_init(struct moim_config *cfg, GError **err)
 	(void)err;
 	g_cfg = config_ref(cfg);
 	rate = policy_rate_new();
+	pool = cache_pool_new(cfg->database);
 	return true;
 }
 
@@ -731,5 +720,6 @@ void
 milter_shutdown(void)
 {
 	g_clear_pointer(&rate, policy_rate_free);
+	g_clear_pointer(&pool, cache_pool_free);
 	g_clear_pointer(&g_cfg, config_unref);
 }

@@ -7,9 +7,11 @@
  *	void milter_shutdown(void);
  * DESCRIPTION
  *	milter_init() keeps a reference to cfg for the sessions to come and
- *	sets up the shared rate table; milter_desc() is the filter
- *	description to give smfi_register(); milter_shutdown() drops both
- *	after smfi_main() returned.
+ *	sets up the shared rate table and the (empty) pool of read-only
+ *	database connections with what they remember of lists and members
+ *	(cache.h); milter_desc() is the filter description to give
+ *	smfi_register(); milter_shutdown() drops them after smfi_main()
+ *	returned.
  *
  *	The callbacks (callbacks.c) gather facts and ask policy_decide();
  *	see policy.h for the rules and moim-milter(8) for what a client sees.

@@ -3,7 +3,8 @@
 #
 # Imports a small mbox (mboxrd escapes, a Korean EUC-KR message, a broken
 # message, a reply threaded by In-Reply-To and one by subject), searches
-# it in Korean and English (text and --json), prints a thread, and checks
+# it in Korean and English (text and --json; words and quoted phrases),
+# prints a thread, and checks
 # that export -> import -> export gives identical bytes; archive reindex
 # re-derives a subject and name stored cut (as GMime 3.2.13 cut them
 # before moim decoded RFC 2047 itself) from the raw message. Prints TAP.
@@ -25,7 +26,7 @@ if ! command -v jq >/dev/null; then
 	echo "1..0 # SKIP jq not installed (tools/deps.sh)"
 	exit 0
 fi
-echo "1..19"
+echo "1..21"
 
 srcdir=${top_srcdir:-$(dirname "$0")/../..}
 mkdir -p "$T/tpl"
@@ -87,6 +88,16 @@ ok "search text output" \
 	out_has "1 messages"'
 ok "FTS5 syntax in a query is only text" \
 	eval 'run 0 archive search ai-friends "NEAR(a OR" --json &&
+	[ "$(jq .total "$T/out")" = 0 ]'
+ok "a quoted phrase finds the words in that order only" \
+	eval 'run 0 archive search ai-friends "\"hello world\"" --json &&
+	[ "$(jq .total "$T/out")" = 1 ] &&
+	run 0 archive search ai-friends "\"world hello\"" --json &&
+	[ "$(jq .total "$T/out")" = 0 ]'
+ok "a Korean phrase likewise" \
+	eval 'run 0 archive search ai-friends "\"모임 안내\"" --json &&
+	[ "$(jq .total "$T/out")" = 3 ] &&
+	run 0 archive search ai-friends "\"안내 모임\"" --json &&
 	[ "$(jq .total "$T/out")" = 0 ]'
 ok "thread: reply by In-Reply-To and by subject in one tree" \
 	eval 'run 0 archive thread "<a1@example.org>" &&

@@ -1,7 +1,8 @@
 /*
  * fuzz_text - libFuzzer target for the archive's charset and text path:
  * extraction (charsets, HTML, attachments, references), base subjects,
- * query building, mbox reading and writing, and the FTS5 tokenizer
+ * the search syntax (each input is also searched for as typed), mbox reading
+ * and writing, and the FTS5 tokenizer
  *
  * Build: clang -fsanitize=fuzzer,address -Ilib -I. $(pkg-config --cflags
  * gmime-3.0 sqlite3) tests/fuzz/fuzz_text.c lib/archive.c lib/store.c
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "archive.h"
+#include "err.h"
 #include "mime.h"
 #include "store.h"
 
@@ -38,19 +40,25 @@ open_store(void)
 		__builtin_trap();
 }
 
-/* search_text - tokenise text as a query against the index */
+/* search_text - text as what a person typed, against the index: it is
+ * searched or refused as input (MOIM_ERR_INPUT), never an FTS5 error */
 static void
 search_text(const char *text)
 {
-	char *q = archive_fts_query(text, NULL);
-	GPtrArray *hits;
+	GError *e = NULL;
+	GPtrArray *hits = archive_search(store, list_id, text, 5, NULL, &e);
 
-	if (q == NULL)
-		return;
-	hits = store_archive_search(store, list_id, q, 5, NULL, NULL);
+	if (hits == NULL && (e == NULL || e->code != MOIM_ERR_INPUT))
+		__builtin_trap();
+	g_clear_error(&e);
 	if (hits != NULL)
 		g_ptr_array_unref(hits);
-	g_free(q);
+	hits = archive_search_newest(store, list_id, text, 5, 0, NULL, &e);
+	if (hits == NULL && (e == NULL || e->code != MOIM_ERR_INPUT))
+		__builtin_trap();
+	g_clear_error(&e);
+	if (hits != NULL)
+		g_ptr_array_unref(hits);
 }
 
 /* mbox_round - read data as an mbox and write each message back */
@@ -90,6 +98,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *base;
 
 	open_store();
+	if (size <= MOIM_MAX_ARCHIVE_QUERY) {
+		char *q = g_strndup((const char *)data, size);
+
+		search_text(q);
+		g_free(q);
+	}
 	if (archive_doc_parse((const char *)data, size, &d, NULL)) {
 		base = archive_base_subject(d->subject);
 		g_free(base);

@@ -52,7 +52,8 @@ done
 seeds_for()
 {
 	case $1 in
-	fuzz_mime | fuzz_text | fuzz_rawhdr) echo "$corpus/mime $corpus/i18n" ;;
+	fuzz_mime | fuzz_rawhdr) echo "$corpus/mime $corpus/i18n" ;;
+	fuzz_text) echo "$build/seed-fuzz_text $corpus/mime $corpus/i18n" ;;
 	fuzz_hdrtext) echo "$build/seed-fuzz_hdrtext $corpus/mime $corpus/i18n" ;;
 	fuzz_dsn) echo "$corpus/bounces $top/tests/data/bounces" ;;
 	fuzz_imip) echo "$corpus/imip" ;;
@@ -95,6 +96,11 @@ printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nR
 printf '행사: 가을 워크숍\n일시: 2027년 10월 9일(토)~11일(월) 하루 종일\n\n본문\n' \
 	>"$build/seed-fuzz_evblock/allday"
 printf 'Event: Camp\nWhen: Oct 9-11 (all-day)\n' >"$build/seed-fuzz_evblock/range"
+# fuzz_text: searches as people type them (phrases, operators, FTS5's own).
+mkdir -p "$build/seed-fuzz_text"
+printf '"memory leak" -"leak fix" OR 모임* NOT "큰 모임' >"$build/seed-fuzz_text/query"
+printf 'NEAR("a" "b", 2) subject:x {body_text}: l1 ^y a+b (c' \
+	>"$build/seed-fuzz_text/fts5"
 # moim-web's link tokens: an answer token, an unsubscribe token, junk.
 mkdir -p "$build/seed-fuzz_weblink"
 printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"

@@ -9,7 +9,8 @@
 # serves them; a second one, whose database does not exist, serves
 # nonlist.lua (no database access outside the list domains) and
 # tempfail.lua (451 4.3.0). Each script gets -D sock=, -D log= (the
-# milter's log, where RCPT-time reply texts are checked) and -D lib=.
+# milter's log, where RCPT-time reply texts are checked), -D lib= and
+# -D ctl= (moimctl on the main database, for cache.lua).
 # Skips unless miltertest is installed.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -20,7 +21,7 @@ SRC=$top_srcdir/tests/milter
 MILTER=$top_builddir/milter/moim-milter
 MOIMCTL=$top_builddir/ctl/moimctl
 SCRIPTS="unknown announce members size rate loop autoreply internal dmarc privileged
-	garbage nonlist tempfail"
+	garbage cache nonlist tempfail"
 
 if [ ! -x "$MT" ] || [ ! -x "$MILTER" ] || [ ! -x "$MOIMCTL" ]; then
 	echo "1..0 # SKIP miltertest, moim-milter or moimctl missing"
@@ -100,6 +101,7 @@ for s in $SCRIPTS; do
 	case $s in nonlist | tempfail) inst=nodb ;; esac
 	if "$MT" -s "$SRC/$s.lua" -D sock="unix:$DIR/$inst.sock" \
 		-D log="$DIR/$inst.log" -D lib="$SRC/lib.lua" \
+		-D ctl="$MOIMCTL -c $DIR/main.conf" \
 		>"$DIR/$s.out" 2>&1; then
 		echo "ok $n - $s"
 	else
