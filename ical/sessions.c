@@ -316,6 +316,52 @@ sessions_on_date(const struct store_event *ev, const GPtrArray *stored,
 	return true;
 }
 
+/* sessions_in_week - the first session not skipped nor started by now
+ * in the week weeks after now's (Monday to Sunday, local) */
+bool
+sessions_in_week(const struct store_event *ev, const GPtrArray *stored,
+    gint64 now, int weeks, struct session *s_out, bool *found_out, GError **err)
+{
+	icaltimezone *zone = zone_of(ev->tzid);
+	struct icaltimetype d =
+	    icaltime_from_timet_with_zone((time_t)now, 1, zone);
+	/* icaltime_day_of_week: 1 is Sunday; the week starts on Monday */
+	int back = (icaltime_day_of_week(d) + 5) % 7;
+	gint64 from, to;
+	GArray *ss;
+
+	*found_out = false;
+	icaltime_adjust(&d, 7 * weeks - back, 0, 0, 0);
+	from = MAX(local_instant(d, zone), now);
+	icaltime_adjust(&d, 7, 0, 0, 0);
+	to = local_instant(d, zone);
+	if ((ss = sessions_between(ev, stored, from, to, err)) == NULL)
+		return false;
+	for (guint i = 0; i < ss->len && !*found_out; i++) {
+		*s_out = g_array_index(ss, struct session, i);
+		*found_out = !s_out->is_skipped;
+	}
+	g_array_unref(ss);
+	return true;
+}
+
+/* sessions_on_day_ahead - the session on month/day of this year, or of
+ * the next when this year's has passed */
+bool
+sessions_on_day_ahead(const struct store_event *ev, const GPtrArray *stored,
+    gint64 now, int month, int day, struct session *s_out, bool *found_out,
+    GError **err)
+{
+	struct icaltimetype d =
+	    icaltime_from_timet_with_zone((time_t)now, 1, zone_of(ev->tzid));
+	int year = d.year;
+
+	if (month < d.month || (month == d.month && day < d.day))
+		year++;
+	return sessions_on_date(
+	    ev, stored, year, month, day, s_out, found_out, err);
+}
+
 /* sessions_find - the session whose original start is original */
 bool
 sessions_find(const struct store_event *ev, const GPtrArray *stored,
@@ -409,4 +455,43 @@ sessions_date_text(gint64 instant, const char *tzid)
 	    icaltime_from_timet_with_zone((time_t)instant, 0, zone_of(tzid));
 
 	return g_strdup_printf("%04d-%02d-%02d", tt.year, tt.month, tt.day);
+}
+
+/* is_held - whether an answer waits for the organizer */
+static bool
+is_held(const struct store_rsvp *r)
+{
+	return strcmp(r->status, "held") == 0;
+}
+
+/* has_own - whether rsvps holds address's own answer for session id */
+static bool
+has_own(const GPtrArray *rsvps, gint64 id, const char *address)
+{
+	for (guint i = 0; i < rsvps->len; i++) {
+		const struct store_rsvp *r = rsvps->pdata[i];
+
+		if (r->session == id && !is_held(r) &&
+		    strcmp(r->address, address) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* sessions_answers - the answers that count for session id */
+GPtrArray *
+sessions_answers(const GPtrArray *rsvps, gint64 id)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	for (guint i = 0; i < rsvps->len; i++) {
+		struct store_rsvp *r = rsvps->pdata[i];
+
+		if (is_held(r))
+			continue;
+		if (r->session == id ||
+		    (r->session == 0 && !has_own(rsvps, id, r->address)))
+			g_ptr_array_add(out, r);
+	}
+	return out;
 }

@@ -11,6 +11,12 @@
  *	bool sessions_on_date(const struct store_event *ev,
  *	    const GPtrArray *stored, int year, int month, int day,
  *	    struct session *s_out, bool *found_out, GError **err);
+ *	bool sessions_in_week(const struct store_event *ev,
+ *	    const GPtrArray *stored, gint64 now, int weeks,
+ *	    struct session *s_out, bool *found_out, GError **err);
+ *	bool sessions_on_day_ahead(const struct store_event *ev,
+ *	    const GPtrArray *stored, gint64 now, int month, int day,
+ *	    struct session *s_out, bool *found_out, GError **err);
  *	bool sessions_find(const struct store_event *ev,
  *	    const GPtrArray *stored, gint64 original,
  *	    struct session *s_out, bool *found_out, GError **err);
@@ -19,6 +25,8 @@
  *	bool sessions_instant(const char *value, const char *tzid,
  *	    gint64 *instant_out, GError **err);
  *	char *sessions_date_text(gint64 instant, const char *tzid);
+GPtrArray *sessions_answers(const GPtrArray *rsvps, gint64 id);
+ *	GPtrArray *sessions_answers(const GPtrArray *rsvps, gint64 id);
  * DESCRIPTION
  *	An event (lib/store.h) with no rule (ev->rrule NULL) has one
  *	session, ev->starts to ev->ends, whose id is 0: the id its answers
@@ -38,7 +46,13 @@
  *	sessions_next() finds the first session not skipped whose actual
  *	start is at or after after. sessions_on_date() finds the session
  *	not skipped that starts on that calendar date in the event's zone,
- *	else a skipped one (is_skipped set). sessions_find() finds the
+ *	else a skipped one (is_skipped set). sessions_in_week() finds the
+ *	first session not skipped, not started by now, in the week (Monday
+ *	to Sunday in the event's zone) weeks after the one holding now
+ *	("this week" 0, "next week" 1). sessions_on_day_ahead() is
+ *	sessions_on_date() for a month and day without a year: this year's,
+ *	or next year's when this year's is before now's local date.
+ *	sessions_find() finds the
  *	session whose id is original. sessions_last_end() gives the end of
  *	the last session that is not skipped, or 0 when the rule has no
  *	end (then or beyond the iteration bound).
@@ -52,6 +66,13 @@
  *	sessions_date_text() is the date of an instant in a zone,
  *	"2026-12-23".
  *
+ *	sessions_answers() picks from rsvps (struct store_rsvp, every
+ *	session's, in queue order, as store_rsvp_list() gives them) the
+ *	answers that count for session id: each address's own answer for
+ *	it, else its answer for the whole series (session 0); answers held
+ *	for the organizer count nowhere (an own held answer leaves the
+ *	series answer in force). The order stays that of rsvps.
+ *
  *	libical 3.0.16's faults this module stays clear of (each has a
  *	case in sessions_test.c): icalcomponent_foreach_recurrence still
  *	yields instances that a RECURRENCE-ID overrides, so the expansion
@@ -61,7 +82,9 @@
  *	refuses COUNT); UNTIL is checked here as an instant as well.
  * OWNERSHIP
  *	sessions_between() returns a new array (g_array_unref);
- *	sessions_date_text() a new string. ev and stored are borrowed.
+ *	sessions_date_text() a new string. sessions_answers() a new
+ *	array whose elements are borrowed from rsvps. ev and stored are
+ *	borrowed.
  * INPUT AND LIMITS
  *	ev and stored come from the store and are trusted, but the rule
  *	may come from a calendar app: at most SESSIONS_MAX_ITER instances
@@ -105,6 +128,12 @@ bool sessions_next(const struct store_event *ev, const GPtrArray *stored,
 bool sessions_on_date(const struct store_event *ev, const GPtrArray *stored,
     int year, int month, int day, struct session *s_out, bool *found_out,
     GError **err);
+bool sessions_in_week(const struct store_event *ev, const GPtrArray *stored,
+    gint64 now, int weeks, struct session *s_out, bool *found_out,
+    GError **err);
+bool sessions_on_day_ahead(const struct store_event *ev,
+    const GPtrArray *stored, gint64 now, int month, int day,
+    struct session *s_out, bool *found_out, GError **err);
 bool sessions_find(const struct store_event *ev, const GPtrArray *stored,
     gint64 original, struct session *s_out, bool *found_out, GError **err);
 bool sessions_last_end(const struct store_event *ev, const GPtrArray *stored,
@@ -112,5 +141,6 @@ bool sessions_last_end(const struct store_event *ev, const GPtrArray *stored,
 bool sessions_instant(
     const char *value, const char *tzid, gint64 *instant_out, GError **err);
 char *sessions_date_text(gint64 instant, const char *tzid);
+GPtrArray *sessions_answers(const GPtrArray *rsvps, gint64 id);
 
 #endif

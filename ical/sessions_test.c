@@ -272,6 +272,58 @@ test_lookup(void)
 	}
 }
 
+struct week_case {
+	const char *what;
+	size_t ev;
+	const char *now; /* local */
+	int weeks; /* -1: month/day ahead instead */
+	int month, day;
+	const char *want; /* local start or NULL */
+};
+
+static const struct week_case week_cases[] = {
+    {"this week: Monday, the coming Wednesday", 2, "20261214T090000", 0, 0, 0,
+	"20261216T190000"},
+    {"this week: Sunday, the Wednesday has passed", 2, "20261220T090000", 0, 0,
+	0, NULL},
+    {"this week: during the session, it has started", 2, "20261216T193000", 0,
+	0, 0, NULL},
+    {"next week: from a Thursday", 2, "20261217T090000", 1, 0, 0,
+	"20261223T190000"},
+    {"next week: skipped, so none", 11, "20261201T090000", 1, 0, 0, NULL},
+    {"next week: in New York across DST", 7, "20261028T090000", 1, 0, 0,
+	"20261103T190000"},
+    {"a date this year", 2, "20261201T090000", -1, 12, 23, "20261223T190000"},
+    {"a date passed: next year's", 2, "20261224T090000", -1, 1, 6,
+	"20270106T190000"},
+};
+
+/* test_week - sessions named by week or by a date without a year */
+static void
+test_week(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(week_cases); i++) {
+		const struct week_case *c = &week_cases[i];
+		const struct ev_case *e = &ev_cases[c->ev];
+		struct store_event ev;
+		g_autoptr(GPtrArray) rows = event_of(e, &ev);
+		gint64 now = at(c->now, e->tzid);
+		struct session s;
+		bool found = true;
+
+		g_test_message("case: %s", c->what);
+		if (c->weeks >= 0)
+			g_assert_true(sessions_in_week(
+			    &ev, rows, now, c->weeks, &s, &found, NULL));
+		else
+			g_assert_true(sessions_on_day_ahead(&ev, rows, now,
+			    c->month, c->day, &s, &found, NULL));
+		g_assert_cmpint(found, ==, c->want != NULL);
+		if (found)
+			g_assert_cmpint(s.starts, ==, at(c->want, e->tzid));
+	}
+}
+
 /* test_find - by original instant; a bad date and a bad rule */
 static void
 test_find(void)
@@ -412,6 +464,69 @@ test_date_text(void)
 	g_assert_cmpstr(b, ==, "2026-12-23");
 }
 
+/* An answer row: address, session, status. */
+struct answer_row {
+	const char *address;
+	gint64 session;
+	const char *status;
+};
+
+struct answers_case {
+	const char *what;
+	struct answer_row rows[6];
+	gint64 session;
+	const char *want; /* addresses:sessions of the answers that count */
+};
+
+static const struct answers_case answers_cases[] = {
+    {"one-session event: every answer is session 0",
+	{{"a", 0, "attending"}, {"b", 0, "declined"}}, 0, "a:0 b:0"},
+    {"series answers count for a session without own",
+	{{"a", 0, "attending"}, {"b", 0, "waitlist"}}, 100, "a:0 b:0"},
+    {"an own answer beats the series answer",
+	{{"a", 0, "attending"}, {"b", 0, "attending"}, {"a", 100, "declined"}},
+	100, "b:0 a:100"},
+    {"another session's answer does not count",
+	{{"a", 0, "attending"}, {"a", 200, "declined"}}, 100, "a:0"},
+    {"held answers count nowhere; the series one stays",
+	{{"a", 0, "attending"}, {"a", 100, "held"}, {"c", 100, "held"}}, 100,
+	"a:0"},
+    {"the series itself: series answers only",
+	{{"a", 0, "attending"}, {"a", 100, "declined"}, {"b", 100, "declined"}},
+	0, "a:0"},
+};
+
+/* test_answers - the table */
+static void
+test_answers(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(answers_cases); i++) {
+		const struct answers_case *c = &answers_cases[i];
+		g_autoptr(GPtrArray) rs =
+		    g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GPtrArray) got = NULL;
+		g_autoptr(GString) s = g_string_new(NULL);
+
+		g_test_message("case: %s", c->what);
+		for (const struct answer_row *a = c->rows; a->address; a++) {
+			struct store_rsvp *r = g_new0(struct store_rsvp, 1);
+
+			r->address = (char *)a->address;
+			r->session = a->session;
+			r->status = (char *)a->status;
+			g_ptr_array_add(rs, r);
+		}
+		got = sessions_answers(rs, c->session);
+		for (guint k = 0; k < got->len; k++) {
+			const struct store_rsvp *r = got->pdata[k];
+
+			g_string_append_printf(s, "%s%s:%" G_GINT64_FORMAT,
+			    k ? " " : "", r->address, r->session);
+		}
+		g_assert_cmpstr(s->str, ==, c->want);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -421,10 +536,12 @@ main(int argc, char **argv)
 	g_test_add_func("/sessions/dst_utc", test_dst_utc);
 	g_test_add_func("/sessions/lookup", test_lookup);
 	g_test_add_func("/sessions/find", test_find);
+	g_test_add_func("/sessions/week", test_week);
 	g_test_add_func("/sessions/bound", test_bound);
 	g_test_add_func("/sessions/instant", test_instant);
 	g_test_add_func(
 	    "/sessions/libical_recurrenceid", test_libical_recurrenceid);
 	g_test_add_func("/sessions/date_text", test_date_text);
+	g_test_add_func("/sessions/answers", test_answers);
 	return g_test_run();
 }
