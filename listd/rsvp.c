@@ -313,20 +313,23 @@ affected(struct job *j, const struct store_event *ev, gint64 id, GError **err)
 	return out;
 }
 
-/* Who answered and what the first session decided for them. */
+/* Who answered, for which session (0: the series), and what the
+ * nearest session holding that answer decided for them. */
 struct outcome {
 	const char *who;
+	gint64 session;
 	const char *status;
 	int pos;
 };
 
 /* reseat_one - store the statuses of one session's view after a change
- * (own answers for it; series answers when it is the first session
- * decided) and tell whoever waited in before and has a seat now */
+ * (own answers for it; series answers too when series_too: the first
+ * session a series answer decided) and tell whoever waited in before
+ * and has a seat now */
 static bool
 reseat_one(struct job *j, const struct store_event *ev,
     const struct session *ss, const struct view *before,
-    const struct view *after, bool is_first, struct outcome *o, GError **err)
+    const struct view *after, bool series_too, struct outcome *o, GError **err)
 {
 	struct store_event one = session_event(ev, ss);
 	bool ok = true;
@@ -336,7 +339,7 @@ reseat_one(struct job *j, const struct store_event *ev,
 		const char *now_st = status_words[after->e[i].status];
 		bool is_who = strcmp(r->address, o->who) == 0;
 
-		if (is_who && is_first) {
+		if (is_who && r->session == o->session && o->status == NULL) {
 			o->status = now_st;
 			o->pos = after->e[i].position;
 		}
@@ -344,7 +347,7 @@ reseat_one(struct job *j, const struct store_event *ev,
 		    view_status(before, r->address) == SEATS_WAITLIST &&
 		    after->e[i].status == SEATS_ATTENDING)
 			ok = rsvp_tell_promoted(j, &one, r, false, err);
-		if (!ok || (r->session == 0 && !is_first) ||
+		if (!ok || (r->session == 0 && !series_too) ||
 		    strcmp(r->status, now_st) == 0)
 			continue;
 		g_free(r->status);
@@ -373,7 +376,8 @@ reseat_sessions(struct job *j, const struct store_event *ev,
 
 		view_make(&before, old_all, s->id, ev->capacity);
 		view_make(&after, all, s->id, ev->capacity);
-		ok = reseat_one(j, ev, s, &before, &after, k == 0, o, err);
+		ok = reseat_one(j, ev, s, &before, &after,
+		    r->session == 0 && k == 0, o, err);
 		view_clear(&before);
 		view_clear(&after);
 	}
@@ -488,7 +492,7 @@ take(struct job *j, const struct store_event *ev,
 		ok = ok && store_rsvp_put(j->s, r, err) &&
 		    reseat(j, ev, r->address, &status, &pos, err);
 	} else {
-		struct outcome o = {r->address, NULL, 0};
+		struct outcome o = {r->address, r->session, NULL, 0};
 
 		ok = ok && reseat_sessions(j, ev, r, &o, err);
 		status = o.status != NULL ? o.status : r->status;
