@@ -87,6 +87,8 @@ int ctl_event_rsvps(struct ctl *c, struct ctl_args *a);
 int ctl_event_update(struct ctl *c, struct ctl_args *a);
 int ctl_event_cancel(struct ctl *c, struct ctl_args *a);
 int ctl_event_promote(struct ctl *c, struct ctl_args *a);
+int ctl_event_skip(struct ctl *c, struct ctl_args *a);
+int ctl_event_move(struct ctl *c, struct ctl_args *a);
 int ctl_member_rm(struct ctl *c, struct ctl_args *a);
 int ctl_member_ls(struct ctl *c, struct ctl_args *a);
 int ctl_member_show(struct ctl *c, struct ctl_args *a);

@@ -1,5 +1,5 @@
 /*
- * event - moimctl event ls/show/rsvps/update/cancel/promote
+ * event - moimctl event ls/show/rsvps/update/cancel/promote/skip/move
  *
  * moimctl only writes the database; moim-listd's event timer mails what
  * a change means, once: the REQUEST with the next SEQUENCE after an
@@ -12,6 +12,7 @@
  * time zone (its TZID), each beside a "_unix" twin in seconds.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
@@ -19,6 +20,8 @@
 #include "evblock.h"
 #include "evview.h"
 #include "json.h"
+#include "sessions.h"
+#include "../listd/seats.h"
 
 /* event_find - the event a positional argument names, or a message */
 static struct store_event *
@@ -378,15 +381,90 @@ print_rsvps(
 		print_rsvp(rs->pdata[i], csv);
 }
 
-/* ctl_event_rsvps - event rsvps EVENT [--csv | --json] */
+/* parse_date - "2026-12-23" */
+static bool
+parse_date(const char *v, int *y, int *m, int *d)
+{
+	for (int i = 0; v == NULL || i < 10; i++)
+		if (v == NULL ||
+		    (i == 4 || i == 7 ? v[i] != '-' : !g_ascii_isdigit(v[i])))
+			return false;
+	if (v[10] != '\0')
+		return false;
+	*y = atoi(v);
+	*m = atoi(v + 5);
+	*d = atoi(v + 8);
+	return g_date_valid_dmy(*d, *m, *y);
+}
+
+/* session_find - the session of ev on date (YYYY-MM-DD in the event's
+ * zone), or a message; *s_out may be skipped */
+static bool
+session_find(struct ctl *c, const struct store_event *ev, const char *date,
+    struct session *s_out)
+{
+	GPtrArray *stored;
+	GError *e = NULL;
+	int y, m, d;
+	bool found = false, ok;
+
+	if (!parse_date(date, &y, &m, &d)) {
+		ctl_err("%s: %s: not a date (YYYY-MM-DD)", c->verb, date);
+		return false;
+	}
+	stored = store_session_list(c->store, ev->id, &e);
+	ok = stored != NULL &&
+	    sessions_on_date(ev, stored, y, m, d, s_out, &found, &e);
+	if (stored != NULL)
+		g_ptr_array_unref(stored);
+	if (!ok) {
+		ctl_err("%s: %s", c->verb, e->message);
+		g_error_free(e);
+		return false;
+	}
+	if (!found)
+		ctl_err("%s: event %" G_GINT64_FORMAT " has no session on %s",
+		    c->verb, ev->id, date);
+	return found;
+}
+
+/* session_answers - the answers that count for session id, as copies
+ * with the status the seats of that session give them */
+static GPtrArray *
+session_answers(const struct store_event *ev, GPtrArray *all, gint64 id)
+{
+	static const char *const words[] = {[SEATS_ATTENDING] = "attending",
+	    [SEATS_WAITLIST] = "waitlist",
+	    [SEATS_DECLINED] = "declined",
+	    [SEATS_TENTATIVE] = "tentative"};
+	g_autoptr(GPtrArray) rs = sessions_answers(all, id);
+	GPtrArray *out = g_ptr_array_new();
+	struct seats_entry *e = g_new0(struct seats_entry, rs->len + 1);
+
+	seats_assign_rsvps(rs, ev->capacity, e);
+	for (guint i = 0; i < rs->len; i++) {
+		struct store_rsvp *r = rs->pdata[i];
+
+		/* all owns the rows; only the status is this session's */
+		g_free(r->status);
+		r->status = g_strdup(words[e[i].status]);
+		g_ptr_array_add(out, r);
+	}
+	g_free(e);
+	return out;
+}
+
+/* ctl_event_rsvps - event rsvps EVENT [--session DATE] [--csv | --json] */
 int
 ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
 {
 	bool csv = ctl_opt(a, "csv") != NULL;
 	bool json = ctl_opt(a, "json") != NULL;
+	const char *date = ctl_opt(a, "session");
 	struct store_event *ev;
+	struct session s;
 	GError *e = NULL;
-	GPtrArray *rs;
+	GPtrArray *rs, *shown = NULL;
 
 	if (csv && json) {
 		ctl_err("%s: --csv and --json exclude each other", c->verb);
@@ -395,6 +473,10 @@ ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
 	ev = event_find(c, ctl_arg(a, 0));
 	if (ev == NULL)
 		return CTL_USER;
+	if (date != NULL && !session_find(c, ev, date, &s)) {
+		store_event_free(ev);
+		return CTL_USER;
+	}
 	rs = store_rsvp_list(c->store, ev->id, &e);
 	if (rs == NULL) {
 		ctl_err("%s: %s", c->verb, e->message);
@@ -402,7 +484,11 @@ ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
 		store_event_free(ev);
 		return CTL_USER;
 	}
-	print_rsvps(ev, rs, csv, json);
+	if (date != NULL)
+		shown = session_answers(ev, rs, s.id);
+	print_rsvps(ev, shown != NULL ? shown : rs, csv, json);
+	if (shown != NULL)
+		g_ptr_array_unref(shown);
 	g_ptr_array_unref(rs);
 	store_event_free(ev);
 	return CTL_OK;
@@ -582,6 +668,117 @@ ctl_event_cancel(struct ctl *c, struct ctl_args *a)
 	g_free(ev->state);
 	ev->state = g_strdup("cancelled");
 	rc = event_write(c, ev, "cancelled");
+	store_event_free(ev);
+	return rc;
+}
+
+/* session_write - record how one session now differs from the rule,
+ * with a SEQUENCE above the series' and the session's last one, which
+ * listd mails once (tick_changed) */
+static int
+session_write(struct ctl *c, const struct store_event *ev,
+    struct store_session *row, const char *date, const char *what)
+{
+	struct store_session *old = NULL;
+	GError *e = NULL;
+	bool ok;
+
+	row->event_id = ev->id;
+	ok = store_session_get(c->store, ev->id, row->session, &old, &e);
+	if (ok) {
+		row->sequence =
+		    MAX(old != NULL ? old->sequence : 0, ev->sequence) + 1;
+		ok = store_session_put(c->store, row, &e);
+	}
+	store_session_free(old);
+	if (!ok) {
+		ctl_err("%s: %s", c->verb, e->message);
+		g_error_free(e);
+		return CTL_USER;
+	}
+	printf(
+	    "event %" G_GINT64_FORMAT ": session %s %s\n", ev->id, date, what);
+	return CTL_OK;
+}
+
+/* series_session - the event a positional argument names, which must
+ * recur, and its session on the date of the next argument */
+static struct store_event *
+series_session(struct ctl *c, struct ctl_args *a, struct session *s_out)
+{
+	struct store_event *ev = event_find(c, ctl_arg(a, 0));
+
+	if (ev != NULL && ev->rrule == NULL) {
+		ctl_err(
+		    "%s: %s: not a recurring event", c->verb, ctl_arg(a, 0));
+		g_clear_pointer(&ev, store_event_free);
+	}
+	if (ev != NULL && !session_find(c, ev, ctl_arg(a, 1), s_out))
+		g_clear_pointer(&ev, store_event_free);
+	return ev;
+}
+
+/* ctl_event_skip - event skip EVENT DATE: no session that day; those
+ * invited get a CANCEL for it, answers stay for the record */
+int
+ctl_event_skip(struct ctl *c, struct ctl_args *a)
+{
+	struct session s;
+	struct store_event *ev = series_session(c, a, &s);
+	struct store_session row = {0};
+	int rc;
+
+	if (ev == NULL)
+		return CTL_USER;
+	if (s.is_skipped) {
+		ctl_err("%s: %s: already skipped", c->verb, ctl_arg(a, 1));
+		store_event_free(ev);
+		return CTL_USER;
+	}
+	row.session = s.id;
+	row.starts = s.starts;
+	row.ends = s.ends;
+	row.state = "skipped";
+	rc = session_write(c, ev, &row, ctl_arg(a, 1), "skipped");
+	store_event_free(ev);
+	return rc;
+}
+
+/* ctl_event_move - event move EVENT DATE WHEN: the session of DATE now
+ * happens at WHEN (as the block's When line reads it; a bare time such
+ * as "20:00-22:00" is on DATE); those invited get a REQUEST for it */
+int
+ctl_event_move(struct ctl *c, struct ctl_args *a)
+{
+	struct session s;
+	struct store_event *ev = series_session(c, a, &s);
+	struct store_event *when = NULL;
+	struct store_session row = {0};
+	const char *v = ctl_arg(a, 2);
+	g_autofree char *text = NULL;
+	GError *e = NULL;
+	int rc = CTL_USER;
+
+	if (ev == NULL)
+		return CTL_USER;
+	text = g_ascii_isdigit(v[0]) && (v[1] == ':' || v[2] == ':')
+	    ? g_strdup_printf("%s %s", ctl_arg(a, 1), v)
+	    : g_strdup(v);
+	when = g_new0(struct store_event, 1);
+	if (!set_when(c, when, text, &e)) {
+		ctl_err("%s: %s", c->verb, e->message);
+		g_error_free(e);
+	} else if (when->is_all_day != ev->is_all_day) {
+		ctl_err("%s: %s: the series is %s", c->verb, v,
+		    ev->is_all_day ? "all-day" : "timed");
+	} else {
+		row.session = s.id;
+		row.starts = when->starts;
+		row.ends = when->ends;
+		row.state = "moved";
+		rc = session_write(c, ev, &row, ctl_arg(a, 1), "moved");
+	}
+	store_event_free(when);
 	store_event_free(ev);
 	return rc;
 }

@@ -13,8 +13,10 @@
  *	moimctl [-c FILE] archive search L QUERY [--json] [--limit N] |
  *	    thread MSGID | export L [FILE] | import L MBOX|DIR | reindex [L]
  *	moimctl [-c FILE] event ls L [--json] | show EVENT [--json] |
- *	    rsvps EVENT [--csv | --json] | update EVENT KEY=VALUE... |
- *	    cancel EVENT | promote EVENT ADDR
+ *	    rsvps EVENT [--session DATE] [--csv | --json] |
+ *	    update EVENT KEY=VALUE... |
+ *	    cancel EVENT | promote EVENT ADDR | skip EVENT DATE |
+ *	    move EVENT DATE WHEN
  *	moimctl [-c FILE] postfix-config
  *	moimctl [-c FILE] web-config
  *	moimctl [-c FILE] check
@@ -98,13 +100,16 @@ static const struct ctl_verb verbs[] = {
     {"event", "ls", ctl_event_ls, 1, 1, "json", true, "event ls L [--json]"},
     {"event", "show", ctl_event_show, 1, 1, "json", true,
 	"event show EVENT [--json]"},
-    {"event", "rsvps", ctl_event_rsvps, 1, 1, "csv json", true,
-	"event rsvps EVENT [--csv | --json]"},
+    {"event", "rsvps", ctl_event_rsvps, 1, 1, "csv json session=", true,
+	"event rsvps EVENT [--session DATE] [--csv | --json]"},
     {"event", "update", ctl_event_update, 2, MANY, "", true,
 	"event update EVENT KEY=VALUE..."},
     {"event", "cancel", ctl_event_cancel, 1, 1, "", true, "event cancel EVENT"},
     {"event", "promote", ctl_event_promote, 2, 2, "", true,
 	"event promote EVENT ADDR"},
+    {"event", "skip", ctl_event_skip, 2, 2, "", true, "event skip EVENT DATE"},
+    {"event", "move", ctl_event_move, 3, 3, "", true,
+	"event move EVENT DATE WHEN"},
 };
 
 /* ctl_err - print "moimctl: MESSAGE" on stderr */

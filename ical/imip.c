@@ -332,6 +332,10 @@ vevent_new(const struct imip_event *ev, icaltimezone *zone, enum imip_method m,
 	    icalproperty_new_dtstamp(
 		icaltime_from_timet_with_zone((time_t)ev->dtstamp, 0, utc)));
 	icalcomponent_add_property(ve, icalproperty_new_sequence(ev->sequence));
+	if (ev->recurrence_id != 0)
+		icalcomponent_add_property(ve,
+		    time_prop(ICAL_RECURRENCEID_PROPERTY, ev->recurrence_id, 0,
+			ev, zone));
 	icalcomponent_add_property(
 	    ve, time_prop(ICAL_DTSTART_PROPERTY, ev->start, 0, ev, zone));
 	icalcomponent_add_property(
@@ -501,6 +505,9 @@ imip_reply_free(struct imip_reply *r)
 	if (r == NULL)
 		return;
 	g_free(r->attendees);
+	for (size_t i = 0; i < r->n_instances; i++)
+		g_free(r->instances[i].attendees);
+	g_free(r->instances);
 	g_string_chunk_free(r->strings);
 	g_free(r);
 }
@@ -791,9 +798,11 @@ canonical_of(struct imip_reply *r, const char *s)
 	return c;
 }
 
-/* read_attendees - every ATTENDEE of ve with CN and PARTSTAT */
+/* attendees_of - every ATTENDEE of ve with CN and PARTSTAT, into a new
+ * array *a_out of *n_out */
 static bool
-read_attendees(icalcomponent *ve, struct imip_reply *r, GError **err)
+attendees_of(icalcomponent *ve, struct imip_reply *r,
+    struct imip_attendee **a_out, size_t *n_out, GError **err)
 {
 	int n = icalcomponent_count_properties(ve, ICAL_ATTENDEE_PROPERTY);
 	icalproperty *p;
@@ -801,11 +810,12 @@ read_attendees(icalcomponent *ve, struct imip_reply *r, GError **err)
 	if (n > IMIP_MAX_ATTENDEES)
 		return moim_fail(err, MOIM_ERR_INPUT,
 		    "%d attendees, more than %d", n, IMIP_MAX_ATTENDEES);
-	r->attendees = g_new0(struct imip_attendee, n > 0 ? n : 1);
+	*a_out = g_new0(struct imip_attendee, n > 0 ? n : 1);
+	*n_out = 0;
 	for (p = icalcomponent_get_first_property(ve, ICAL_ATTENDEE_PROPERTY);
-	     p != NULL && r->n_attendees < (size_t)n;
+	     p != NULL && *n_out < (size_t)n;
 	     p = icalcomponent_get_next_property(ve, ICAL_ATTENDEE_PROPERTY)) {
-		struct imip_attendee *a = &r->attendees[r->n_attendees];
+		struct imip_attendee *a = &(*a_out)[*n_out];
 		const char *v = mailto_value(icalproperty_get_attendee(p));
 
 		if (v == NULL || *v == '\0')
@@ -814,9 +824,16 @@ read_attendees(icalcomponent *ve, struct imip_reply *r, GError **err)
 		a->canonical = canonical_of(r, a->addr);
 		a->cn = keep(r, param_cn(p));
 		a->partstat = partstat_of(p);
-		r->n_attendees++;
+		(*n_out)++;
 	}
 	return true;
+}
+
+/* read_attendees - every ATTENDEE of the first VEVENT */
+static bool
+read_attendees(icalcomponent *ve, struct imip_reply *r, GError **err)
+{
+	return attendees_of(ve, r, &r->attendees, &r->n_attendees, err);
 }
 
 /* utc_seconds - tt as UTC seconds; libical converts from the zone given,
@@ -919,6 +936,80 @@ read_event(icalcomponent *root, struct imip_reply *r, GError **err)
 	return read_attendees(ve, r, err);
 }
 
+/* recurrence_of - RECURRENCE-ID of ve as written, its TZID, and the
+ * instant where the value or the zone tells it: libical 3.0.16's
+ * icalcomponent_get_recurrenceid() drops the TZID */
+static void
+recurrence_of(icalcomponent *root, icalcomponent *ve, struct imip_reply *r,
+    struct imip_instance *in)
+{
+	icalproperty *p =
+	    icalcomponent_get_first_property(ve, ICAL_RECURRENCEID_PROPERTY);
+	icalparameter *tz;
+	struct icaltimetype tt;
+	icaltimezone *zone = NULL;
+	const char *iana;
+	char *s;
+
+	if (p == NULL)
+		return;
+	tt = icalproperty_get_recurrenceid(p);
+	if (icaltime_is_null_time(tt) || !icaltime_is_valid_time(tt))
+		return;
+	s = icaltime_as_ical_string_r(tt);
+	in->recurrence_id = keep(r, s);
+	icalmemory_free_buffer(s);
+	tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	in->recurrence_tzid =
+	    tz != NULL ? keep(r, icalparameter_get_tzid(tz)) : NULL;
+	if (icaltime_is_utc(tt)) {
+		in->recurrence_instant = (int64_t)icaltime_as_timet(tt);
+		in->has_instant = true;
+		return;
+	}
+	if (tt.is_date || in->recurrence_tzid == NULL)
+		return;
+	zone = icalcomponent_get_timezone(root, in->recurrence_tzid);
+	if (zone == NULL && (iana = winzone_iana(in->recurrence_tzid)) != NULL)
+		zone = strcmp(iana, "UTC") == 0
+		    ? icaltimezone_get_utc_timezone()
+		    : icaltimezone_get_builtin_timezone(iana);
+	if (zone == NULL)
+		return;
+	tt.zone = NULL;
+	in->recurrence_instant = (int64_t)icaltime_as_timet_with_zone(tt, zone);
+	in->has_instant = true;
+}
+
+/* read_instances - every VEVENT with the UID of the first */
+static bool
+read_instances(icalcomponent *root, struct imip_reply *r, GError **err)
+{
+	icalcomponent_kind k = ICAL_VEVENT_COMPONENT;
+	int n = icalcomponent_count_components(root, k);
+	icalcomponent *ve;
+	bool ok = true;
+
+	r->instances = g_new0(struct imip_instance, n > 0 ? n : 1);
+	for (ve = icalcomponent_get_first_component(root, k);
+	     ok && ve != NULL && r->n_instances < (size_t)n;
+	     ve = icalcomponent_get_next_component(root, k)) {
+		struct imip_instance *in = &r->instances[r->n_instances];
+		const char *uid = icalcomponent_get_uid(ve);
+		g_autofree char *trimmed = g_strstrip(g_strdup(uid ? uid : ""));
+
+		/* Another event's VEVENT answers nothing of this one. */
+		if (strcmp(trimmed, r->uid) != 0)
+			continue;
+		recurrence_of(root, ve, r, in);
+		in->has_rrule = icalcomponent_get_first_property(
+				    ve, ICAL_RRULE_PROPERTY) != NULL;
+		ok = attendees_of(ve, r, &in->attendees, &in->n_attendees, err);
+		r->n_instances++;
+	}
+	return ok;
+}
+
 /* parsed_reply - the reply read from root */
 static struct imip_reply *
 parsed_reply(icalcomponent *root, const char *method_param, GError **err)
@@ -931,7 +1022,7 @@ parsed_reply(icalcomponent *root, const char *method_param, GError **err)
 		return NULL;
 	r = reply_new();
 	if (!method_of(root, method_param, &r->method, err) ||
-	    !read_event(root, r, err))
+	    !read_event(root, r, err) || !read_instances(root, r, err))
 		g_clear_pointer(&r, imip_reply_free);
 	return r;
 }

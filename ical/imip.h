@@ -34,7 +34,10 @@ GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
  *	for an all-day event, DTEND the day after the last day), SUMMARY,
  *	LOCATION, DESCRIPTION, STATUS:CONFIRMED, ORGANIZER;CN=name and
  *	ATTENDEE;CN=..;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;
- *	RSVP=TRUE. imip_cancel() is the same with METHOD:CANCEL and
+ *	RSVP=TRUE; with ev->recurrence_id set, the VEVENT is that one
+ *	instance (RECURRENCE-ID in the event's zone, RFC 5546 3.2.2):
+ *	REQUEST moves a session, CANCEL skips it. imip_cancel() is the same
+ *	with METHOD:CANCEL and
  *	STATUS:CANCELLED, without RSVP; the caller raises ev->sequence.
  *	imip_publish() is the same event as METHOD:PUBLISH for anyone to
  *	import (a web page's download): ORGANIZER but no ATTENDEE, and
@@ -66,6 +69,13 @@ GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
  *	before libical sees them, as libical's atoi would wrap them),
  *	RECURRENCE-ID, SUMMARY, LOCATION, DESCRIPTION, DTSTART/DTEND with
  *	their TZID, ORGANIZER and every ATTENDEE with CN and PARTSTAT.
+ *	Then every VEVENT with that UID (the first too) as an instance:
+ *	its RECURRENCE-ID as written, with its TZID and, where the value is
+ *	UTC or the TZID names the calendar's VTIMEZONE or a zone winzone
+ *	knows, as an instant (libical 3.0.16's
+ *	icalcomponent_get_recurrenceid() drops the TZID, so the property
+ *	is read here), whether it has an RRULE, and its ATTENDEEs. A
+ *	REPLY needs no ORGANIZER (Outlook sends none).
  * OWNERSHIP
  *	imip_request(), imip_cancel() and imip_publish() return a new
  *	string (g_free);
@@ -149,6 +159,10 @@ struct imip_event {
 	const char *organizer_addr; /* L-rsvp+EVENT@D */
 	const char *organizer_name; /* CN, NULL for none */
 	int64_t dtstamp; /* UTC seconds: the caller's "now" */
+	/* 0: the whole event; else this is one instance of a series, the
+	 * one whose original start this is (RECURRENCE-ID, written in tzid
+	 * as DTSTART is), with its own start, end and sequence */
+	int64_t recurrence_id;
 };
 
 struct imip_attendee {
@@ -156,6 +170,22 @@ struct imip_attendee {
 	const char *canonical; /* addr_canonical() of addr, NULL if invalid */
 	const char *cn; /* NULL for none */
 	enum imip_partstat partstat;
+};
+
+/* One VEVENT of a reply with the UID of the first: the master (no
+ * RECURRENCE-ID, the whole series) or one instance. */
+struct imip_instance {
+	const char *recurrence_id; /* as written; NULL for the master */
+	const char *recurrence_tzid; /* its TZID parameter, or NULL */
+	/* The instant RECURRENCE-ID names, when it is UTC or its TZID names
+	 * a VTIMEZONE of the calendar or a zone we know; else has_instant
+	 * is false and the reader of the value supplies the event's zone
+	 * (a DATE, a floating time): sessions_instant(). */
+	int64_t recurrence_instant;
+	bool has_instant;
+	bool has_rrule; /* Outlook writes RRULE on an instance too */
+	struct imip_attendee *attendees;
+	size_t n_attendees;
 };
 
 struct imip_reply {
@@ -177,6 +207,11 @@ struct imip_reply {
 	struct imip_event event;
 	bool has_time;
 	bool is_floating;
+	/* Every VEVENT with the first one's UID, in order, the first
+	 * included (Google answers the master and several instances in one
+	 * REPLY); at most IMIP_MAX_COMPONENTS. */
+	struct imip_instance *instances;
+	size_t n_instances;
 	GStringChunk *strings; /* owns every string above */
 };
 

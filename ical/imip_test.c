@@ -330,6 +330,38 @@ test_cancel(void)
 	icalcomponent_free(cal);
 }
 
+/* test_instance - one session of a series: CANCEL (skip) and REQUEST
+ * (move) name it by RECURRENCE-ID in the event's zone; the reader
+ * gives back its original instant */
+static void
+test_instance(void)
+{
+	struct imip_event ev = forum_event();
+	enum imip_method ms[] = {IMIP_METHOD_CANCEL, IMIP_METHOD_REQUEST};
+
+	ev.recurrence_id = FORUM_START;
+	ev.start = FORUM_START + 86400;
+	ev.end = FORUM_END + 86400;
+	ev.sequence = 1;
+	for (size_t i = 0; i < G_N_ELEMENTS(ms); i++) {
+		struct imip_reply *r = NULL;
+		g_autofree char *ics = ms[i] == IMIP_METHOD_CANCEL
+		    ? imip_cancel(&ev, MEMBER, NULL, NULL)
+		    : imip_request(&ev, MEMBER, NULL, NULL);
+
+		g_assert_nonnull(strstr(
+		    ics, "RECURRENCE-ID;TZID=Asia/Seoul:20261216T140000"));
+		g_assert_true(imip_parse(ics, strlen(ics), NULL, &r, NULL));
+		g_assert_cmpint(r->method, ==, ms[i]);
+		g_assert_cmpuint(r->n_instances, ==, 1);
+		g_assert_true(r->instances[0].has_instant);
+		g_assert_cmpint(
+		    r->instances[0].recurrence_instant, ==, FORUM_START);
+		g_assert_cmpint(r->event.start, ==, FORUM_START + 86400);
+		imip_reply_free(r);
+	}
+}
+
 /* test_publish - METHOD:PUBLISH: the event and its organizer, nobody
  * invited, and STATUS by is_cancelled; it parses back */
 static void
@@ -904,6 +936,140 @@ test_parse_table(void)
 	}
 }
 
+/* Replies to a weekly series (UID 7.study@lists.example.org, Wednesdays
+ * 19:00 Asia/Seoul from 2026-12-02) as each client writes them. */
+#define SERIES_UID "UID:7.study@lists.example.org\r\n"
+#define SEOUL_TZ                                                               \
+	"BEGIN:VTIMEZONE\r\nTZID:Asia/Seoul\r\nBEGIN:STANDARD\r\n"             \
+	"DTSTART:19700101T000000\r\nTZOFFSETFROM:+0900\r\n"                    \
+	"TZOFFSETTO:+0900\r\nTZNAME:KST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+#define KST_WIN_TZ                                                             \
+	"BEGIN:VTIMEZONE\r\nTZID:Korea Standard Time\r\nBEGIN:STANDARD\r\n"    \
+	"DTSTART:16010101T000000\r\nTZOFFSETFROM:+0900\r\n"                    \
+	"TZOFFSETTO:+0900\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+#define REPLY_HEAD                                                             \
+	"BEGIN:VCALENDAR\r\nPRODID:-//test//EN\r\nVERSION:2.0\r\n"             \
+	"METHOD:REPLY\r\n"
+#define ATT(ps) "ATTENDEE;CN=Kim;PARTSTAT=" ps ":mailto:" MEMBER "\r\n"
+#define ORG "ORGANIZER:mailto:study-rsvp+7@lists.example.org\r\n"
+#define WED_RULE "RRULE:FREQ=WEEKLY;BYDAY=WE\r\n"
+
+/* One VEVENT expected: its RECURRENCE-ID as an instant in UTC ("-": the
+ * master; "?": written, but no instant without the event's zone), the
+ * sender's PARTSTAT, whether it carries an RRULE. */
+struct want_instance {
+	const char *rid;
+	enum imip_partstat partstat;
+	bool has_rrule;
+};
+
+/* test_reply_instances - several VEVENTs in one REPLY, the
+ * RECURRENCE-ID in UTC or any zone */
+static void
+test_reply_instances(void)
+{
+	static const struct {
+		const char *what;
+		const char *ics;
+		struct want_instance want[4];
+	} cases[] = {
+	    {"Google: master and instances, RECURRENCE-ID in UTC",
+		REPLY_HEAD SEOUL_TZ
+		"BEGIN:VEVENT\r\n" SERIES_UID
+		"DTSTART;TZID=Asia/Seoul:20261202T190000\r\n"
+		"DTEND;TZID=Asia/Seoul:20261202T210000\r\n" WED_RULE ORG ATT(
+		    "ACCEPTED") "LOCATION:\r\nEND:VEVENT\r\n"
+				"BEGIN:VEVENT\r\n" SERIES_UID
+				"RECURRENCE-ID:20261209T100000Z\r\n"
+				"DTSTART;TZID=Asia/Seoul:20261209T190000\r\n"
+				"DTEND;TZID=Asia/Seoul:20261209T210000\r\n" ORG ATT(
+				    "DECLINED") "END:VEVENT\r\n"
+						"BEGIN:VEVENT\r\n" SERIES_UID
+						"RECURRENCE-ID:20261223T100000Z\r\n"
+						"DTSTART;TZID=Asia/Seoul:20261223T190000\r\n" ORG
+						    ATT("TENTATIVE") "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		{{"-", IMIP_PARTSTAT_ACCEPTED, true},
+		    {"20261209T100000Z", IMIP_PARTSTAT_DECLINED, false},
+		    {"20261223T100000Z", IMIP_PARTSTAT_TENTATIVE, false}}},
+	    {"Outlook: one instance with RRULE, Windows zone, no ORGANIZER",
+		REPLY_HEAD KST_WIN_TZ
+		"BEGIN:VEVENT\r\n" SERIES_UID
+		"RECURRENCE-ID;TZID=Korea Standard Time:20261216T190000\r\n"
+		"SUMMARY:Accepted: Paper reading\r\n"
+		"DTSTART;TZID=Korea Standard Time:20261216T190000\r\n" WED_RULE
+		    ATT("ACCEPTED") "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		{{"20261216T100000Z", IMIP_PARTSTAT_ACCEPTED, true}}},
+	    {"libical: RECURRENCE-ID;TZID with the calendar's VTIMEZONE",
+		REPLY_HEAD SEOUL_TZ
+		"BEGIN:VEVENT\r\n" SERIES_UID
+		"RECURRENCE-ID;TZID=Asia/Seoul:20261209T190000\r\n" ORG ATT(
+		    "DECLINED") "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		{{"20261209T100000Z", IMIP_PARTSTAT_DECLINED, false}}},
+	    {"Evolution: zone path without VTIMEZONE",
+		REPLY_HEAD
+		"BEGIN:VEVENT\r\n" SERIES_UID
+		"RECURRENCE-ID;TZID=/freeassociation.sourceforge.net/Tzfile/"
+		"Asia/Seoul:20261230T190000\r\n" WED_RULE ORG ATT(
+		    "ACCEPTED") "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		{{"20261230T100000Z", IMIP_PARTSTAT_ACCEPTED, true}}},
+	    {"Thunderbird: accept all occurrences, the master only",
+		REPLY_HEAD SEOUL_TZ
+		"BEGIN:VEVENT\r\n" SERIES_UID
+		"DTSTART;TZID=Asia/Seoul:20261202T190000\r\n" WED_RULE ORG ATT(
+		    "ACCEPTED") "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		{{"-", IMIP_PARTSTAT_ACCEPTED, true}}},
+	    {"an all-day instance: a DATE needs the event's zone",
+		REPLY_HEAD "BEGIN:VEVENT\r\n" SERIES_UID
+			   "RECURRENCE-ID;VALUE=DATE:20261212\r\n" ORG ATT(
+			       "DECLINED") "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		{{"?", IMIP_PARTSTAT_DECLINED, false}}},
+	    {"a VEVENT of another event answers nothing here",
+		REPLY_HEAD "BEGIN:VEVENT\r\n" SERIES_UID ORG ATT(
+		    "ACCEPTED") "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:8.other@x\r\n"
+				"RECURRENCE-ID:20261209T100000Z\r\n" ATT(
+				    "DECLINED") "END:VEVENT\r\nEND:VCALENDAR\r\n",
+		{{"-", IMIP_PARTSTAT_ACCEPTED, false}}},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct imip_reply *r = NULL;
+		GError *e = NULL;
+		size_t n = 0;
+
+		g_test_message("case: %s", cases[i].what);
+		if (!imip_parse(
+			cases[i].ics, strlen(cases[i].ics), NULL, &r, &e))
+			g_error("%s: %s", cases[i].what, e->message);
+		g_assert_cmpint(r->method, ==, IMIP_METHOD_REPLY);
+		g_assert_cmpstr(r->uid, ==, "7.study@lists.example.org");
+		while (n < 4 && cases[i].want[n].rid != NULL)
+			n++;
+		g_assert_cmpuint(r->n_instances, ==, n);
+		for (size_t k = 0; k < n; k++) {
+			const struct want_instance *w = &cases[i].want[k];
+			const struct imip_instance *in = &r->instances[k];
+
+			g_assert_cmpuint(in->n_attendees, ==, 1);
+			g_assert_cmpstr(in->attendees[0].canonical, ==, MEMBER);
+			g_assert_cmpint(
+			    in->attendees[0].partstat, ==, w->partstat);
+			g_assert_cmpint(in->has_rrule, ==, w->has_rrule);
+			if (strcmp(w->rid, "-") == 0) {
+				g_assert_null(in->recurrence_id);
+				continue;
+			}
+			g_assert_nonnull(in->recurrence_id);
+			g_assert_cmpint(
+			    in->has_instant, ==, strcmp(w->rid, "?") != 0);
+			if (in->has_instant)
+				g_assert_cmpint(in->recurrence_instant, ==,
+				    (int64_t)icaltime_as_timet(
+					icaltime_from_string(w->rid)));
+		}
+		imip_reply_free(r);
+	}
+}
+
 /* test_parse_limits - size, NUL, component count and nesting */
 static void
 test_parse_limits(void)
@@ -1085,8 +1251,10 @@ main(int argc, char **argv)
 	g_test_add_func("/imip/all_day_no_dtend", test_all_day_no_dtend);
 	g_test_add_func("/imip/request_neutralised", test_request_neutralised);
 	g_test_add_func("/imip/cancel", test_cancel);
+	g_test_add_func("/imip/instance", test_instance);
 	g_test_add_func("/imip/publish", test_publish);
 	g_test_add_func("/imip/request_refused", test_request_refused);
+	g_test_add_func("/imip/reply_instances", test_reply_instances);
 	g_test_add_func("/imip/mime_round_trip", test_mime_round_trip);
 	g_test_add_func("/imip/mime_refused", test_mime_refused);
 	g_test_add_func("/imip/empty_calendar", test_empty_calendar);

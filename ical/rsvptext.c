@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "rsvptext.h"
@@ -30,6 +31,12 @@ enum pat {
 	P_ONE_GUEST,
 	P_TOTAL2,
 	P_FILLER,
+	P_THIS_WEEK,
+	P_NEXT_WEEK,
+	P_ALL,
+	P_DATE_KO,
+	P_DATE_EN,
+	P_DATE_NUM,
 	P_N,
 };
 
@@ -89,7 +96,8 @@ static const char *const pat_src[P_N] = {
 	"pass this time|have to pass|must pass|probably not|unregister|"
 	"definitely not|certainly not|"
 	"cancel(?:l?ing)? my (?:rsvp|registration|spot|seat|attendance))"
-	"\\b|(?<!not )(?<!never )\\b(?:have to|'ll|will|gonna|going to|"
+	"\\b|\\b(?:i|we) (?:can'?t|cannot)[\\s.!~]*$|"
+	"(?<!not )(?<!never )\\b(?:have to|'ll|will|gonna|going to|"
 	"must|need to)\\s+miss\\b|^(?:no|nope|nah)\\b(?!\\s+(?:problem|"
 	"worries|doubt|question))",
     [P_MAYBE] =
@@ -150,15 +158,37 @@ static const char *const pat_src[P_N] = {
 		 "regards|best regards|kind regards|sincerely|안녕하세요|"
 		 "안녕하십니까|감사합니다|감사해요|고맙습니다|수고하세요|"
 		 "수고하십시오|좋은 하루|잘 부탁|그럼)|(?:드림|올림|배상)$",
+    /* Which session of a series an answer is for. */
+    [P_THIS_WEEK] = "이번\\s*주|금주|\\bthis\\s+(?:week|wednesday|monday|"
+		    "tuesday|thursday|friday|saturday|sunday)\\b|"
+		    "이번\\s*(?:모임|세션|회차|스터디)",
+    [P_NEXT_WEEK] = "다음\\s*주|담주|차주|\\bnext\\s+week\\b",
+    [P_ALL] = "매주|매번|모든\\s*(?:회차|모임|세션)|전\\s*회차|"
+	      "(?:모두|전부|다)\\s*(?:참석|참가|참여|갈게|갑니다|가겠)|"
+	      "\\b(?:all of them|all sessions|all (?:the )?(?:weeks|meetings)|"
+	      "every (?:week|session|one of them|meeting)|each week|"
+	      "the whole series|all of the sessions)\\b",
+    [P_DATE_KO] = "(\\d{1,2})\\s*월\\s*(\\d{1,2})\\s*일",
+    [P_DATE_EN] = "\\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+		  "[a-z]*\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b",
+    [P_DATE_NUM] = "(?<![\\d/])(\\d{1,2})/(\\d{1,2})(?![\\d/])",
 };
 
 /* What one clause says. */
 enum cue { CUE_NONE, CUE_WEAK_YES, CUE_YES, CUE_MAYBE, CUE_NO };
 
+/* The session a clause names. */
+struct when {
+	enum rsvptext_when when;
+	int month, day;
+};
+
 struct state {
 	enum cue strong, weak; /* the last of each kind seen */
 	int headcount; /* 0 = none written */
 	bool has_question, has_discussion;
+	struct when strong_when, weak_when; /* named in those clauses */
+	struct when any_when; /* the last named in any clause */
 };
 
 static GRegex *pats[P_N];
@@ -285,11 +315,61 @@ word_count(const char *c)
 	return n;
 }
 
+/* date_of - the month and day pattern i finds in c; false if none */
+static bool
+date_of(enum pat i, const char *c, struct when *w)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	GMatchInfo *mi = NULL;
+	g_autofree char *a = NULL, *b = NULL;
+	const char *m;
+	bool ok = false;
+
+	if (g_regex_match(pat(i), c, 0, &mi)) {
+		a = g_match_info_fetch(mi, 1);
+		b = g_match_info_fetch(mi, 2);
+		ok = a != NULL && b != NULL;
+	}
+	g_match_info_free(mi);
+	if (!ok)
+		return false;
+	if (i == P_DATE_EN) {
+		m = strstr(months, a);
+		w->month = m != NULL ? (int)((m - months) / 3) + 1 : 0;
+	} else {
+		w->month = atoi(a);
+	}
+	w->day = atoi(b);
+	return w->month >= 1 && w->month <= 12 && w->day >= 1 && w->day <= 31;
+}
+
+/* clause_when - the session a clause names: a date, this or next week,
+ * all of them; RSVPTEXT_WHEN_NONE when it names none */
+static struct when
+clause_when(const char *c)
+{
+	struct when w = {RSVPTEXT_WHEN_NONE, 0, 0};
+
+	if (date_of(P_DATE_KO, c, &w) || date_of(P_DATE_EN, c, &w) ||
+	    date_of(P_DATE_NUM, c, &w))
+		w.when = RSVPTEXT_WHEN_DATE;
+	else if (has(P_NEXT_WEEK, c))
+		w.when = RSVPTEXT_WHEN_NEXT_WEEK;
+	else if (has(P_THIS_WEEK, c))
+		w.when = RSVPTEXT_WHEN_THIS_WEEK;
+	else if (has(P_ALL, c))
+		w.when = RSVPTEXT_WHEN_ALL;
+	if (w.when != RSVPTEXT_WHEN_DATE)
+		w.month = w.day = 0;
+	return w;
+}
+
 /* read_clause - add one clause of lower-cased new text to st */
 static void
 read_clause(struct state *st, const char *c)
 {
 	enum cue cue;
+	struct when w;
 	int n;
 
 	if (c[0] == '\0')
@@ -300,14 +380,21 @@ read_clause(struct state *st, const char *c)
 	}
 	cue = clause_cue(c);
 	n = clause_count(c);
+	w = clause_when(c);
+	if (w.when != RSVPTEXT_WHEN_NONE)
+		st->any_when = w;
 	if (n > 0 && n <= RSVPTEXT_MAX_HEADCOUNT)
 		st->headcount = n;
-	if (cue == CUE_WEAK_YES)
+	if (cue == CUE_WEAK_YES) {
 		st->weak = cue;
-	else if (cue != CUE_NONE)
+		st->weak_when = w;
+	} else if (cue != CUE_NONE) {
 		st->strong = cue;
-	else if (n == 0 && !has(P_FILLER, c) && word_count(c) >= 3)
+		st->strong_when = w;
+	} else if (n == 0 && w.when == RSVPTEXT_WHEN_NONE &&
+	    !has(P_FILLER, c) && word_count(c) >= 3) {
 		st->has_discussion = true;
+	}
 }
 
 /* attribution_lines - how many lines (0, 1 or 2: Gmail wraps) say who
@@ -434,9 +521,19 @@ static void
 decide(const struct state *st, struct rsvptext *out)
 {
 	enum cue cue = st->strong != CUE_NONE ? st->strong : st->weak;
+	struct when w = st->strong != CUE_NONE ? st->strong_when
+	    : st->weak != CUE_NONE	       ? st->weak_when
+					       : st->any_when;
 
-	if (cue == CUE_NONE && st->headcount > 0)
+	/* "all of them" alone answers which sessions: every one, yes */
+	if (cue == CUE_NONE &&
+	    (st->headcount > 0 || st->any_when.when == RSVPTEXT_WHEN_ALL))
 		cue = CUE_YES;
+	if (w.when == RSVPTEXT_WHEN_NONE)
+		w = st->any_when;
+	out->when = w.when;
+	out->month = w.month;
+	out->day = w.day;
 	out->has_question = st->has_question;
 	out->has_discussion = st->has_discussion;
 	switch (cue) {
@@ -452,6 +549,8 @@ decide(const struct state *st, struct rsvptext *out)
 		break;
 	default:
 		out->answer = RSVPTEXT_NONE;
+		out->when = RSVPTEXT_WHEN_NONE;
+		out->month = out->day = 0;
 	}
 	if (out->answer == RSVPTEXT_YES || out->answer == RSVPTEXT_MAYBE)
 		out->headcount = st->headcount > 0 ? st->headcount : 1;

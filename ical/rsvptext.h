@@ -29,6 +29,15 @@
  *	weak cues ("뵙겠습니다", "see you there", a bare "네") count only
  *	when nothing else answers. A headcount with nothing else is a yes.
  *
+ *	when says which session of a recurring event the answer names: the
+ *	one the answering clause names, else one named in another clause
+ *	("12월 23일은요. 불참입니다"): a date ("12월 23일", "Dec 23rd",
+ *	"12/23", month/day, no year), this week ("이번 주", "금주", "this
+ *	week"), next week ("다음 주", "담주", "next week"), or all of them
+ *	("매주", "모두 참석", "all of them", "every week"), which with no
+ *	other cue is a yes ("all of them" answers "which weeks?"). A plain
+ *	answer names none: the caller takes the next session.
+ *
  *	headcount is the number of people the answer is for, the sender
  *	included: "2명", "저 포함 3명", "we are 3", "셋이서" are totals;
  *	"+2 guests", "동반 1명", "with 2 friends", "with my wife" are the
@@ -65,11 +74,22 @@ enum rsvptext_answer {
 	RSVPTEXT_MAYBE,
 };
 
+/* Which session of a recurring event the answer names. */
+enum rsvptext_when {
+	RSVPTEXT_WHEN_NONE, /* none: the next session */
+	RSVPTEXT_WHEN_THIS_WEEK, /* "이번 주", "this week" */
+	RSVPTEXT_WHEN_NEXT_WEEK, /* "다음 주", "next week" */
+	RSVPTEXT_WHEN_DATE, /* "12월 23일", "Dec 23", "12/23": month, day */
+	RSVPTEXT_WHEN_ALL, /* "매주", "all of them": the series */
+};
+
 struct rsvptext {
 	enum rsvptext_answer answer;
 	int headcount; /* sender included; 0 for NO and NONE */
 	bool has_question; /* a clause of the new text asks something */
 	bool has_discussion; /* text beyond the answer and greetings */
+	enum rsvptext_when when; /* NONE when there is no answer */
+	int month, day; /* RSVPTEXT_WHEN_DATE: the date named, no year */
 };
 
 bool rsvptext_read(const char *body_utf8, struct rsvptext *out);

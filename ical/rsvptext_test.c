@@ -300,6 +300,68 @@ test_case(gconstpointer data)
 }
 
 /* Discussion beside an answer is what lets the caller distribute it. */
+/* Which session a reply names, for a recurring event. */
+struct when_case {
+	const char *body;
+	enum rsvptext_answer answer;
+	enum rsvptext_when when;
+	int month, day;
+};
+
+static const struct when_case when_cases[] = {
+    {"참석합니다", RSVPTEXT_YES, RSVPTEXT_WHEN_NONE, 0, 0},
+    {"이번 주는 못 가요", RSVPTEXT_NO, RSVPTEXT_WHEN_THIS_WEEK, 0, 0},
+    {"이번주는 불참합니다 ㅠㅠ", RSVPTEXT_NO, RSVPTEXT_WHEN_THIS_WEEK, 0, 0},
+    {"금주 모임은 참석이 어렵습니다", RSVPTEXT_NO, RSVPTEXT_WHEN_THIS_WEEK, 0,
+	0},
+    {"다음 주 참석", RSVPTEXT_YES, RSVPTEXT_WHEN_NEXT_WEEK, 0, 0},
+    {"담주는 갈게요!", RSVPTEXT_YES, RSVPTEXT_WHEN_NEXT_WEEK, 0, 0},
+    {"12월 23일은 불참", RSVPTEXT_NO, RSVPTEXT_WHEN_DATE, 12, 23},
+    {"1월 6일 참석합니다", RSVPTEXT_YES, RSVPTEXT_WHEN_DATE, 1, 6},
+    {"12/30 못 갑니다", RSVPTEXT_NO, RSVPTEXT_WHEN_DATE, 12, 30},
+    {"this week I can't", RSVPTEXT_NO, RSVPTEXT_WHEN_THIS_WEEK, 0, 0},
+    {"Sorry, I can't make it this week.", RSVPTEXT_NO, RSVPTEXT_WHEN_THIS_WEEK,
+	0, 0},
+    {"I'll be there next week", RSVPTEXT_YES, RSVPTEXT_WHEN_NEXT_WEEK, 0, 0},
+    {"Can't make it on Dec 23rd, sorry", RSVPTEXT_NO, RSVPTEXT_WHEN_DATE, 12,
+	23},
+    {"all of them", RSVPTEXT_YES, RSVPTEXT_WHEN_ALL, 0, 0},
+    {"Count me in for all of them!", RSVPTEXT_YES, RSVPTEXT_WHEN_ALL, 0, 0},
+    {"매주 참석", RSVPTEXT_YES, RSVPTEXT_WHEN_ALL, 0, 0},
+    {"매주 참석하겠습니다", RSVPTEXT_YES, RSVPTEXT_WHEN_ALL, 0, 0},
+    {"모두 참석합니다", RSVPTEXT_YES, RSVPTEXT_WHEN_ALL, 0, 0},
+    {"I'll come every week", RSVPTEXT_YES, RSVPTEXT_WHEN_ALL, 0, 0},
+    /* the answering clause's session wins over another clause's */
+    {"12월 23일은 어렵고요. 다음 주는 갑니다", RSVPTEXT_YES,
+	RSVPTEXT_WHEN_NEXT_WEEK, 0, 0},
+    /* a session named in a clause without an answer still counts */
+    {"12월 23일 모임 말씀이시죠. 불참입니다", RSVPTEXT_NO, RSVPTEXT_WHEN_DATE,
+	12, 23},
+    /* "이번 포럼" is no week */
+    {"이번 포럼 참석하겠습니다", RSVPTEXT_YES, RSVPTEXT_WHEN_NONE, 0, 0},
+    /* no answer: no session either */
+    {"다음 주에 장소가 어디인가요?", RSVPTEXT_NONE, RSVPTEXT_WHEN_NONE, 0, 0},
+    {"13월 40일 참석", RSVPTEXT_YES, RSVPTEXT_WHEN_NONE, 0, 0},
+    {"매주 하나요?", RSVPTEXT_NONE, RSVPTEXT_WHEN_NONE, 0, 0},
+};
+
+/* test_when - the table */
+static void
+test_when(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(when_cases); i++) {
+		const struct when_case *c = &when_cases[i];
+		struct rsvptext t;
+
+		g_test_message("case: %s", c->body);
+		g_assert_true(rsvptext_read(c->body, &t));
+		g_assert_cmpint(t.answer, ==, c->answer);
+		g_assert_cmpint(t.when, ==, c->when);
+		g_assert_cmpint(t.month, ==, c->month);
+		g_assert_cmpint(t.day, ==, c->day);
+	}
+}
+
 static void
 test_discussion(void)
 {
@@ -499,6 +561,7 @@ main(int argc, char **argv)
 		g_test_add_data_func(name, &cases[i], test_case);
 	}
 	g_test_add_func("/rsvptext/discussion", test_discussion);
+	g_test_add_func("/rsvptext/when", test_when);
 	g_test_add_func("/rsvptext/bad_input", test_bad_input);
 	g_test_add_func("/rsvptext/long_input", test_long_input);
 	g_test_add_func("/rsvptext/headcount_bound", test_headcount_bound);

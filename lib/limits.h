@@ -123,6 +123,11 @@
 #define RSVPTEXT_MAX_LINES 200
 /* More guests than this is a typo or a joke, not a headcount. */
 #define RSVPTEXT_MAX_HEADCOUNT 50
+/* Sessions of a recurring event whose seats one series answer decides
+ * again (listd/rsvp): the coming ones within a year, at most a year of
+ * weekly sessions; later ones are decided when an answer names them. */
+#define MOIM_MAX_SEAT_SESSIONS 60
+#define MOIM_SEAT_HORIZON (366 * 86400)
 
 /* DMARC lookups (lib/dmarc). */
 /* A DMARC record is a hundred bytes or a few hundred with several report

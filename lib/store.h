@@ -493,7 +493,8 @@ bool store_event_organizer_everywhere(struct store *s, gint64 event_id,
  * was announced on first. */
 GPtrArray *store_event_hosts(struct store *s, gint64 event_id, GError **err);
 GPtrArray *store_event_list(struct store *s, gint64 list_id, GError **err);
-/* Every event, of any list and state, that has not ended by now. */
+/* Every event, of any list and state, that has not ended by now, and
+ * every active recurring one (its first session's end is no end). */
 GPtrArray *store_event_current(struct store *s, gint64 now, GError **err);
 void store_event_free(struct store_event *ev);
 /* Things done once per event ("reminder", "cancel"): *marked_out is false

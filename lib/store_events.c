@@ -239,13 +239,18 @@ store_event_list(struct store *s, gint64 list_id, GError **err)
 	    err);
 }
 
-/* store_event_current - every event that has not ended by now */
+/* store_event_current - every event that has not ended by now, and
+ * every active series */
 GPtrArray *
 store_event_current(struct store *s, gint64 now, GError **err)
 {
+	/* A series goes on past its first session's end; ical/sessions
+	 * knows its last one, SQL does not. */
 	return events_collect(s,
-	    sq_stmt(
-		s, err, EVENT_COLS "WHERE ends > ? ORDER BY starts", "i", now),
+	    sq_stmt(s, err,
+		EVENT_COLS "WHERE ends > ? OR (rrule IS NOT NULL AND"
+			   " state = 'active') ORDER BY starts",
+		"i", now),
 	    err);
 }
 

@@ -125,6 +125,33 @@ parse_guests(const char *w, int *n_out)
 	return true;
 }
 
+/* split_date - "12@2026-12-23": the event in c->arg, the date apart;
+ * false for a malformed or impossible date */
+static bool
+split_date(struct cmd *c)
+{
+	char *at = c->arg != NULL ? strchr(c->arg, '@') : NULL;
+	const char *d;
+	size_t i;
+
+	if (at == NULL)
+		return true;
+	*at = '\0';
+	d = at + 1;
+	if (strlen(d) != 10)
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? d[i] != '-' : !g_ascii_isdigit(d[i]))
+			return false;
+	c->year = (int)g_ascii_strtoull(d, NULL, 10);
+	c->month = (int)g_ascii_strtoull(d + 5, NULL, 10);
+	c->day = (int)g_ascii_strtoull(d + 8, NULL, 10);
+	if (g_date_valid_dmy(c->day, c->month, c->year))
+		return true;
+	c->year = c->month = c->day = 0;
+	return false;
+}
+
 /* fill_args - the arguments of a recognised verb */
 static void
 fill_args(struct cmd *c, const struct word *w, char **tok, int ntok)
@@ -143,7 +170,9 @@ fill_args(struct cmd *c, const struct word *w, char **tok, int ntok)
 		break;
 	case CMD_RSVP:
 		c->arg = ntok > 1 ? g_strdup(tok[1]) : NULL;
-		if (w->rsvp != NULL) {
+		if (!split_date(c)) {
+			c->bad_args = true;
+		} else if (w->rsvp != NULL) {
 			c->arg2 = g_strdup(w->rsvp);
 			c->bad_args = ntok < 2 || ntok > 3 ||
 			    (ntok == 3 && !parse_guests(tok[2], &c->guests));
@@ -236,8 +265,10 @@ add_cmd(GPtrArray *a, struct cmd *c)
 	for (i = 0; i < a->len; i++) {
 		struct cmd *o = a->pdata[i];
 
+		/* rsvp 12@2026-12-23 and rsvp 12@2026-12-30 are two */
 		if (o->verb == c->verb && g_strcmp0(o->arg, c->arg) == 0 &&
-		    g_strcmp0(o->arg2, c->arg2) == 0) {
+		    g_strcmp0(o->arg2, c->arg2) == 0 && o->year == c->year &&
+		    o->month == c->month && o->day == c->day) {
 			cmd_free(c);
 			return;
 		}

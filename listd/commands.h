@@ -6,7 +6,8 @@
  *	void cmd_free(struct cmd *c);
  * DESCRIPTION
  *	Commands (subscribe, unsubscribe, confirm TOKEN, help, digest on|off,
- *	nomail on|off, events, rsvp EVENT yes|no|maybe [+N], and the Korean
+ *	nomail on|off, events, rsvp EVENT[@YYYY-MM-DD] yes|no|maybe [+N]
+ *	(a date names one session of a recurring event), and the Korean
  *	aliases 구독, 구독취소/탈퇴, 도움말, 참석/불참/미정) are read from the
  *	Subject (after Re:/답장: markers) and then from the first lines of
  *	the body. Quoted lines ("> ..."), attribution lines ("On ... wrote:",
@@ -48,6 +49,7 @@ struct cmd {
 	char *arg; /* TOKEN, on|off, EVENT; NULL if none */
 	char *arg2; /* rsvp answer: yes|no|maybe */
 	int guests; /* rsvp +N */
+	int year, month, day; /* rsvp EVENT@YYYY-MM-DD; 0 when no date */
 	bool bad_args;
 	char *line; /* the line as written (for the reply) */
 };

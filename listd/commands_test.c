@@ -41,6 +41,8 @@ static const struct {
     {"", "2026년 12월 16일 (수) 오후 2시, 홍길동님이 작성:\n> 구독\n", 0, {}},
     {"", "-----Original Message-----\nsubscribe\n", 0, {}},
     {"", "events\n", 1, {{CMD_EVENTS, NULL, NULL, false}}},
+    {"", "rsvp 3@2026-12-23 no\nrsvp 3@2026-12-30 no\n", 2,
+	{{CMD_RSVP, "3", "no", false}, {CMD_RSVP, "3", "no", false}}},
     {"", "a\nb\nc\nd\ne\nsubscribe\n", 5, {{CMD_UNKNOWN, NULL, NULL, false}}},
 };
 
@@ -62,6 +64,42 @@ test_table(void)
 			g_assert_cmpstr(c->arg2, ==, cases[i].w[k].arg2);
 			g_assert_cmpint(c->bad_args, ==, cases[i].w[k].bad);
 		}
+		g_ptr_array_unref(a);
+	}
+}
+
+/* test_session_date - rsvp EVENT@YYYY-MM-DD names one session */
+static void
+test_session_date(void)
+{
+	static const struct {
+		const char *line;
+		const char *arg;
+		int y, m, d;
+		bool bad;
+	} dates[] = {
+	    {"rsvp 12@2026-12-23 no", "12", 2026, 12, 23, false},
+	    {"참석 12@2027-01-06", "12", 2027, 1, 6, false},
+	    {"rsvp 12 yes", "12", 0, 0, 0, false},
+	    {"rsvp 12@2026-02-30 yes", "12", 0, 0, 0, true},
+	    {"rsvp 12@2026-12-2 yes", "12", 0, 0, 0, true},
+	    {"rsvp 12@20261223 yes", "12", 0, 0, 0, true},
+	    {"rsvp 12@2026-12-23x yes", "12", 0, 0, 0, true},
+	    {"rsvp 12@+026-12-23 yes", "12", 0, 0, 0, true},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(dates); i++) {
+		GPtrArray *a = cmd_parse(NULL, dates[i].line);
+		const struct cmd *c = a->pdata[0];
+
+		g_test_message("case %s", dates[i].line);
+		g_assert_cmpuint(a->len, ==, 1);
+		g_assert_cmpint(c->verb, ==, CMD_RSVP);
+		g_assert_cmpint(c->bad_args, ==, dates[i].bad);
+		g_assert_cmpstr(c->arg, ==, dates[i].arg);
+		g_assert_cmpint(c->year, ==, dates[i].y);
+		g_assert_cmpint(c->month, ==, dates[i].m);
+		g_assert_cmpint(c->day, ==, dates[i].d);
 		g_ptr_array_unref(a);
 	}
 }
@@ -95,6 +133,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/commands/table", test_table);
 	g_test_add_func("/commands/guests", test_guests);
+	g_test_add_func("/commands/session_date", test_session_date);
 	g_test_add_func("/commands/long-line", test_long_line);
 	return g_test_run();
 }

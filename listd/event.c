@@ -28,6 +28,7 @@
 #include "links.h"
 #include "log.h"
 #include "mime.h"
+#include "sessions.h"
 #include "tpl.h"
 
 #define EVENT_TEXT_MAX (64 * 1024)
@@ -851,62 +852,196 @@ tick_cancel(
 	    to_invited(j, ev, true, sent_out, err);
 }
 
-/* tick_reminder - the reminder to attendees, once */
+/* remind - the reminder of ev (or of one session of it, as ev) to the
+ * addresses seated (char *), once per kind */
 static bool
-tick_reminder(
-    struct job *j, const struct store_event *ev, bool *sent_out, GError **err)
+remind(struct job *j, const struct store_event *ev, const GPtrArray *seated,
+    const char *kind, bool *sent_out, GError **err)
 {
-	gint64 h = j->t.list->set.reminder_hours;
-	GPtrArray *rs;
 	bool marked, ok;
-	guint i, n;
+	guint i;
 
-	/* An all-day event's reminder comes the evening before (18:00 in
-	 * its zone), not at midnight: see evblock_remind_at(). */
-	if (strcmp(ev->state, "active") != 0 || h <= 0 ||
-	    j->now < evblock_remind_at(
-			 ev->starts, ev->is_all_day, ev->tzid, (int)h) ||
-	    j->now >= ev->starts)
-		return true;
-	if (!store_event_marked(j->s, ev->id, "reminder", &marked, err))
-		return false;
-	if (marked)
-		return true;
-	rs = store_rsvp_list(j->s, ev->id, err);
-	if (rs == NULL)
+	if (!store_event_marked(j->s, ev->id, kind, &marked, err))
 		return false;
 	/* An event announced inside the window has no attendees yet: the
 	 * reminder waits for the first, rather than going to no one. */
-	for (i = 0, n = 0; i < rs->len; i++)
-		if (store_rsvp_has_seat(rs->pdata[i]))
-			n++;
-	ok = n == 0 ||
-	    store_event_mark(j->s, ev->id, "reminder", j->now, &marked, err);
-	for (i = 0; ok && n > 0 && i < rs->len; i++) {
-		const struct store_rsvp *r = rs->pdata[i];
-		struct store_rcpt who = {r->address, 0};
+	if (marked || seated->len == 0)
+		return true;
+	ok = store_event_mark(j->s, ev->id, kind, j->now, &marked, err);
+	for (i = 0; ok && i < seated->len; i++) {
+		const char *addr = seated->pdata[i];
+		struct store_rcpt who = {(char *)addr, 0};
 		GHashTable *v = NULL;
 
-		if (!store_rsvp_has_seat(r))
-			continue;
 		/* The answer links need the member; without [web] base_url
 		 * there are none, and no lookup. */
 		if (*listd_cfg(j->d)->base_url != '\0')
-			ok = member_rcpt(j, r->address, &who, err);
+			ok = member_rcpt(j, addr, &who, err);
 		if (ok)
-			v = event_member_vars(
-			    j, ev, who.member_id, r->address, err);
+			v = event_member_vars(j, ev, who.member_id, addr, err);
 		ok = v != NULL &&
-		    notice_queue(j, "event-reminder", r->address, v, NULL, err);
+		    notice_queue(j, "event-reminder", addr, v, NULL, err);
 		if (v != NULL)
 			g_hash_table_unref(v);
 		*sent_out = true;
 	}
-	g_ptr_array_unref(rs);
-	if (n > 0)
-		log_info("event: event=%" G_GINT64_FORMAT
-			 " reminder sent to %u",
-		    ev->id, n);
+	log_info("event: event=%" G_GINT64_FORMAT " %s sent to %u", ev->id,
+	    kind, seated->len);
+	return ok;
+}
+
+/* is_due - whether the reminder of a session starting at starts is due:
+ * an all-day event's comes the evening before (18:00 in its zone), not
+ * at midnight: see evblock_remind_at() */
+static bool
+is_due(struct job *j, const struct store_event *ev, gint64 starts)
+{
+	gint64 h = j->t.list->set.reminder_hours;
+
+	return h > 0 &&
+	    j->now >=
+	    evblock_remind_at(starts, ev->is_all_day, ev->tzid, (int)h) &&
+	    j->now < starts;
+}
+
+/* tick_sessions - each session's reminder to that session's attendees,
+ * once per session ("reminder@SESSION") */
+static bool
+tick_sessions(
+    struct job *j, const struct store_event *ev, bool *sent_out, GError **err)
+{
+	/* an all-day reminder may come a day before its hours */
+	gint64 ahead = (j->t.list->set.reminder_hours + 48) * 3600;
+	GPtrArray *stored = store_session_list(j->s, ev->id, err);
+	GArray *ss = NULL;
+	bool ok = stored != NULL &&
+	    (ss = sessions_between(ev, stored, j->now, j->now + ahead, err)) !=
+		NULL;
+
+	for (guint i = 0; ok && i < ss->len; i++) {
+		const struct session *s = &g_array_index(ss, struct session, i);
+		struct store_event one = *ev;
+		g_autofree char *kind = NULL;
+		GPtrArray *seated;
+
+		if (s->is_skipped || !is_due(j, ev, s->starts))
+			continue;
+		one.starts = s->starts;
+		one.ends = s->ends;
+		one.rrule = NULL;
+		kind = g_strdup_printf("reminder@%" G_GINT64_FORMAT, s->id);
+		seated = rsvp_session_seated(j, ev, s->id, err);
+		ok = seated != NULL &&
+		    remind(j, &one, seated, kind, sent_out, err);
+		if (seated != NULL)
+			g_ptr_array_unref(seated);
+	}
+	if (ss != NULL)
+		g_array_unref(ss);
+	if (stored != NULL)
+		g_ptr_array_unref(stored);
+	return ok;
+}
+
+/* to_invited_session - one session's CANCEL (skipped) or REQUEST
+ * (moved: its new times, RECURRENCE-ID its original start) to each
+ * invited address still in the audience; answers stay as they are */
+static bool
+to_invited_session(struct job *j, const struct store_event *ev,
+    const struct store_session *row, bool *sent_out, GError **err)
+{
+	g_autofree char *org = evview_organizer(j->t.list, ev->id);
+	GPtrArray *inv = store_invitation_list(j->s, ev->id, err);
+	bool cancel = strcmp(row->state, "skipped") == 0;
+	struct store_event one = *ev;
+	struct imip_event iev;
+	bool ok = inv != NULL;
+
+	one.rrule = NULL;
+	one.sequence = row->sequence;
+	one.starts = cancel ? row->session : row->starts;
+	one.ends = cancel ? row->session + (ev->ends - ev->starts) : row->ends;
+	if (row->location != NULL)
+		one.location = row->location;
+	evview_imip(&one, org, j->now, &iev);
+	iev.recurrence_id = row->session;
+	for (guint i = 0; ok && i < inv->len; i++) {
+		const struct store_invitation *iv = inv->pdata[i];
+		g_autofree char *ics = NULL;
+		struct store_rcpt r;
+		GHashTable *v = NULL;
+		bool audience;
+
+		ok = store_event_audience(
+		    j->s, ev->id, iv->address, &audience, err);
+		if (!ok || !audience)
+			continue;
+		ics = cancel ? imip_cancel(&iev, iv->address, NULL, err)
+			     : imip_request(&iev, iv->address, NULL, err);
+		ok = ics != NULL && member_rcpt(j, iv->address, &r, err) &&
+		    (v = event_vars(j, &one, iv->address)) != NULL &&
+		    notice_queue_imip(j,
+			cancel ? "event-cancel" : "event-update", &r, v, ics,
+			cancel ? IMIP_METHOD_CANCEL : IMIP_METHOD_REQUEST, err);
+		if (v != NULL)
+			g_hash_table_unref(v);
+		*sent_out = true;
+	}
+	if (inv != NULL)
+		g_ptr_array_unref(inv);
+	return ok;
+}
+
+/* tick_changed - each session skipped or moved by moimctl (a stored row
+ * whose sequence is above the series'; the block's own skipped dates
+ * travel as EXDATE) reaches calendars once per sequence */
+static bool
+tick_changed(
+    struct job *j, const struct store_event *ev, bool *sent_out, GError **err)
+{
+	GPtrArray *rows;
+	bool ok;
+
+	if (ev->rrule == NULL || strcmp(ev->state, "active") != 0)
+		return true;
+	if ((rows = store_session_list(j->s, ev->id, err)) == NULL)
+		return false;
+	ok = true;
+	for (guint i = 0; ok && i < rows->len; i++) {
+		const struct store_session *row = rows->pdata[i];
+		g_autofree char *kind =
+		    g_strdup_printf("session@%" G_GINT64_FORMAT ".%d",
+			row->session, row->sequence);
+		bool marked = false;
+
+		if (row->sequence <= ev->sequence)
+			continue;
+		ok = store_event_mark(j->s, ev->id, kind, j->now, &marked, err);
+		if (ok && marked)
+			ok = to_invited_session(j, ev, row, sent_out, err);
+	}
+	g_ptr_array_unref(rows);
+	return ok;
+}
+
+/* tick_reminder - the reminder to attendees, once (per session) */
+static bool
+tick_reminder(
+    struct job *j, const struct store_event *ev, bool *sent_out, GError **err)
+{
+	GPtrArray *seated;
+	bool ok;
+
+	if (strcmp(ev->state, "active") != 0)
+		return true;
+	if (ev->rrule != NULL)
+		return tick_sessions(j, ev, sent_out, err);
+	if (!is_due(j, ev, ev->starts))
+		return true;
+	seated = rsvp_session_seated(j, ev, 0, err);
+	ok = seated != NULL && remind(j, ev, seated, "reminder", sent_out, err);
+	if (seated != NULL)
+		g_ptr_array_unref(seated);
 	return ok;
 }
 
@@ -952,6 +1087,7 @@ event_tick(
 	ok = store_begin(s, &e) && tick_cancel(&j, ev, &sent, &e) &&
 	    (strcmp(ev->state, "active") != 0 ||
 		to_invited(&j, ev, false, &sent, &e)) &&
+	    tick_changed(&j, ev, &sent, &e) &&
 	    tick_reminder(&j, ev, &sent, &e) &&
 	    tick_promoted(&j, ev, &sent, &e) && store_commit(s, &e);
 	if (!ok)

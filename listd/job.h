@@ -150,6 +150,15 @@ bool rsvp_tell_promoted(struct job *j, const struct store_event *ev,
 bool rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
     const char *name, enum seats_answer a, int headcount, const char *source,
     const char *other, GError **err);
+/* rsvp.c: the addresses (char *, new array) seated at one session (0:
+ * a one-session event) */
+GPtrArray *rsvp_session_seated(
+    struct job *j, const struct store_event *ev, gint64 id, GError **err);
+/* rsvp.c: the same for one session of a recurring event (its original
+ * start instant; 0: the series) */
+bool rsvp_record_session(struct job *j, const struct store_event *ev,
+    gint64 session, const char *addr, const char *name, enum seats_answer a,
+    int headcount, const char *source, const char *other, GError **err);
 
 /* webact.c: what people did on moim-web's pages, carried out. */
 void webact_timer(struct listd *d, struct store *s, gint64 now);

@@ -10,7 +10,14 @@
  * (event policy "crashers", by default hold), waits for the organizer.
  * The last answer of an address wins. After each answer every seat is
  * decided again (seats.c): a yes beyond the capacity waits, and a
- * decline promotes whoever waited first, who is told. Each answer is
+ * decline promotes whoever waited first, who is told. An answer to a
+ * recurring event is for one session (a REPLY with RECURRENCE-ID, a
+ * reply or command naming the date) or for the series (session 0),
+ * which counts in every session that has no answer of its own from
+ * that address; seats are per session (sessions_answers()), decided for
+ * the session named, or for the coming sessions after a series answer,
+ * and whoever a change promotes in a session is told for that session.
+ * Each answer is
  * confirmed by mail with its status, never to an auto-reply; a
  * stranger's confirmation names no event.
  */
@@ -24,6 +31,7 @@
 #include "mime.h"
 #include "rsvptext.h"
 #include "seats.h"
+#include "sessions.h"
 
 #define RSVP_TEXT_MAX (64 * 1024)
 
@@ -189,6 +197,199 @@ reseat(struct job *j, const struct store_event *ev, const char *who,
 	return ok;
 }
 
+/* session_event - ev as one session: its own times, no rule, so that
+ * the texts of a notice name that session's date */
+static struct store_event
+session_event(const struct store_event *ev, const struct session *ss)
+{
+	struct store_event one = *ev;
+
+	one.starts = ss->starts;
+	one.ends = ss->ends;
+	one.rrule = NULL;
+	return one;
+}
+
+/* Seats of one session: the answers that count for it, decided. */
+struct view {
+	GPtrArray *answers; /* borrowed from a store_rsvp_list() array */
+	struct seats_entry *e;
+};
+
+/* view_make - decide session id's seats from every answer all */
+static void
+view_make(struct view *v, const GPtrArray *all, gint64 id, int capacity)
+{
+	v->answers = sessions_answers(all, id);
+	v->e = g_new0(struct seats_entry, v->answers->len + 1);
+	seats_assign_rsvps(v->answers, capacity, v->e);
+}
+
+/* view_clear - release a view */
+static void
+view_clear(struct view *v)
+{
+	g_clear_pointer(&v->answers, g_ptr_array_unref);
+	g_clear_pointer(&v->e, g_free);
+}
+
+/* view_status - the status of addr in a view, or -1 if it has none */
+static int
+view_status(const struct view *v, const char *addr)
+{
+	for (guint i = 0; v->answers != NULL && i < v->answers->len; i++)
+		if (strcmp(((const struct store_rsvp *)v->answers->pdata[i])
+			       ->address,
+			addr) == 0)
+			return (int)v->e[i].status;
+	return -1;
+}
+
+/* rsvp_session_seated - the addresses (char *) with a seat at session
+ * id (0: a one-session event, or the series' own answers) */
+GPtrArray *
+rsvp_session_seated(
+    struct job *j, const struct store_event *ev, gint64 id, GError **err)
+{
+	GPtrArray *all = store_rsvp_list(j->s, ev->id, err);
+	GPtrArray *out;
+	struct view v;
+
+	if (all == NULL)
+		return NULL;
+	out = g_ptr_array_new_with_free_func(g_free);
+	/* A one-session event keeps its stored seats (promotions by hand
+	 * and seats kept across a smaller capacity included). */
+	if (ev->rrule == NULL) {
+		for (guint i = 0; i < all->len; i++)
+			if (store_rsvp_has_seat(all->pdata[i]))
+				g_ptr_array_add(out,
+				    g_strdup(
+					((struct store_rsvp *)all->pdata[i])
+					    ->address));
+		g_ptr_array_unref(all);
+		return out;
+	}
+	view_make(&v, all, id, ev->capacity);
+	for (guint i = 0; i < v.answers->len; i++)
+		if (v.e[i].status == SEATS_ATTENDING)
+			g_ptr_array_add(out,
+			    g_strdup(((struct store_rsvp *)v.answers->pdata[i])
+					 ->address));
+	view_clear(&v);
+	g_ptr_array_unref(all);
+	return out;
+}
+
+/* affected - the sessions whose seats an answer for session id changes:
+ * that one, or for the series the coming ones (not skipped, within
+ * MOIM_SEAT_HORIZON, at most MOIM_MAX_SEAT_SESSIONS) */
+static GArray *
+affected(struct job *j, const struct store_event *ev, gint64 id, GError **err)
+{
+	GPtrArray *stored = store_session_list(j->s, ev->id, err);
+	GArray *out = NULL;
+	struct session s;
+	bool found = false;
+
+	if (stored == NULL)
+		return NULL;
+	if (id != 0) {
+		if (sessions_find(ev, stored, id, &s, &found, err)) {
+			out = g_array_new(FALSE, FALSE, sizeof s);
+			if (found)
+				g_array_append_val(out, s);
+		}
+	} else if ((out = sessions_between(ev, stored, j->now,
+			j->now + MOIM_SEAT_HORIZON, err)) != NULL) {
+		for (guint i = out->len; i > 0; i--)
+			if (g_array_index(out, struct session, i - 1)
+				.is_skipped)
+				g_array_remove_index(out, i - 1);
+		if (out->len > MOIM_MAX_SEAT_SESSIONS)
+			g_array_set_size(out, MOIM_MAX_SEAT_SESSIONS);
+	}
+	g_ptr_array_unref(stored);
+	return out;
+}
+
+/* Who answered, for which session (0: the series), and what the
+ * nearest session holding that answer decided for them. */
+struct outcome {
+	const char *who;
+	gint64 session;
+	const char *status;
+	int pos;
+};
+
+/* reseat_one - store the statuses of one session's view after a change
+ * (own answers for it; series answers too when series_too: the first
+ * session a series answer decided) and tell whoever waited in before
+ * and has a seat now */
+static bool
+reseat_one(struct job *j, const struct store_event *ev,
+    const struct session *ss, const struct view *before,
+    const struct view *after, bool series_too, struct outcome *o, GError **err)
+{
+	struct store_event one = session_event(ev, ss);
+	bool ok = true;
+
+	for (guint i = 0; ok && i < after->answers->len; i++) {
+		struct store_rsvp *r = after->answers->pdata[i];
+		const char *now_st = status_words[after->e[i].status];
+		bool is_who = strcmp(r->address, o->who) == 0;
+
+		if (is_who && r->session == o->session && o->status == NULL) {
+			o->status = now_st;
+			o->pos = after->e[i].position;
+		}
+		if (!is_who &&
+		    view_status(before, r->address) == SEATS_WAITLIST &&
+		    after->e[i].status == SEATS_ATTENDING)
+			ok = rsvp_tell_promoted(j, &one, r, false, err);
+		if (!ok || (r->session == 0 && !series_too) ||
+		    strcmp(r->status, now_st) == 0)
+			continue;
+		g_free(r->status);
+		r->status = g_strdup(now_st);
+		ok = store_rsvp_put(j->s, r, err);
+	}
+	return ok;
+}
+
+/* reseat_sessions - put r, an answer to a recurring event, and decide
+ * the seats of the sessions it changes */
+static bool
+reseat_sessions(struct job *j, const struct store_event *ev,
+    const struct store_rsvp *r, struct outcome *o, GError **err)
+{
+	GArray *ss = affected(j, ev, r->session, err);
+	GPtrArray *old_all = NULL, *all = NULL;
+	bool ok = ss != NULL;
+
+	ok = ok && (old_all = store_rsvp_list(j->s, ev->id, err)) != NULL &&
+	    store_rsvp_put(j->s, r, err) &&
+	    (all = store_rsvp_list(j->s, ev->id, err)) != NULL;
+	for (guint k = 0; ok && k < ss->len; k++) {
+		const struct session *s = &g_array_index(ss, struct session, k);
+		struct view before, after;
+
+		view_make(&before, old_all, s->id, ev->capacity);
+		view_make(&after, all, s->id, ev->capacity);
+		ok = reseat_one(j, ev, s, &before, &after,
+		    r->session == 0 && k == 0, o, err);
+		view_clear(&before);
+		view_clear(&after);
+	}
+	if (ss != NULL)
+		g_array_unref(ss);
+	if (old_all != NULL)
+		g_ptr_array_unref(old_all);
+	if (all != NULL)
+		g_ptr_array_unref(all);
+	return ok;
+}
+
 /* next_queued - a queue position after every answer so far */
 static bool
 next_queued(struct job *j, gint64 event_id, gint64 *q_out, GError **err)
@@ -204,14 +405,6 @@ next_queued(struct job *j, gint64 event_id, gint64 *q_out, GError **err)
 		    *q_out, ((struct store_rsvp *)rs->pdata[i])->queued + 1);
 	g_ptr_array_unref(rs);
 	return true;
-}
-
-/* is_open - whether the event still takes answers */
-static bool
-is_open(const struct store_event *ev, gint64 now)
-{
-	return strcmp(ev->state, "active") == 0 && now < ev->ends &&
-	    (ev->rsvp_by == 0 || now < ev->rsvp_by);
 }
 
 /* is_invited - whether addr was invited to the event or is a member of
@@ -275,9 +468,11 @@ hold(struct job *j, const struct store_event *ev, struct store_rsvp *r,
 	return ok;
 }
 
-/* take - store an answer, decide every seat again, confirm it */
+/* take - store an answer, decide every seat again, confirm it (shown:
+ * the event as the confirmation names it, one session or all) */
 static bool
-take(struct job *j, const struct store_event *ev, struct store_rsvp *r,
+take(struct job *j, const struct store_event *ev,
+    const struct store_event *shown, struct store_rsvp *r,
     const struct store_rsvp *old, bool is_stranger, GError **err)
 {
 	const char *status = "closed";
@@ -293,26 +488,73 @@ take(struct job *j, const struct store_event *ev, struct store_rsvp *r,
 	    (old == NULL || strcmp(old->answer, "accepted") != 0 ||
 		old->headcount != r->headcount))
 		ok = next_queued(j, ev->id, &r->queued, err);
-	ok = ok && store_rsvp_put(j->s, r, err) &&
-	    reseat(j, ev, r->address, &status, &pos, err) &&
-	    confirm(
-		j, ev, r->address, status, is_stranger, r->headcount, pos, err);
-	log_info("rsvp: event=%" G_GINT64_FORMAT " addr=%s answer=%s"
-		 " headcount=%d source=%s status=%s",
-	    ev->id, r->address, r->answer, r->headcount, r->source, status);
+	if (ev->rrule == NULL) {
+		ok = ok && store_rsvp_put(j->s, r, err) &&
+		    reseat(j, ev, r->address, &status, &pos, err);
+	} else {
+		struct outcome o = {r->address, r->session, NULL, 0};
+
+		ok = ok && reseat_sessions(j, ev, r, &o, err);
+		status = o.status != NULL ? o.status : r->status;
+		pos = o.pos;
+	}
+	ok = ok &&
+	    confirm(j, shown, r->address, status, is_stranger, r->headcount,
+		pos, err);
+	log_info("rsvp: event=%" G_GINT64_FORMAT " session=%" G_GINT64_FORMAT
+		 " addr=%s answer=%s headcount=%d source=%s status=%s",
+	    ev->id, r->session, r->address, r->answer, r->headcount, r->source,
+	    status);
 	j->result = "rsvp recorded";
 	return ok;
 }
 
-/* rsvp_record - take addr's answer (or hold it: other is the address a
- * calendar answered for, when not addr) and confirm it */
+/* open_for - whether the event takes answers for session id (0: the
+ * series) by now; *shown_out is the event as that session */
+static bool
+open_for(struct job *j, const struct store_event *ev, gint64 id, bool *open_out,
+    struct store_event *shown_out, GError **err)
+{
+	GPtrArray *stored;
+	struct session s;
+	gint64 end = 0;
+	bool ok, found = false;
+
+	*shown_out = *ev;
+	*open_out = strcmp(ev->state, "active") == 0 &&
+	    (ev->rsvp_by == 0 || j->now < ev->rsvp_by);
+	if (ev->rrule == NULL) {
+		*open_out = *open_out && j->now < ev->ends;
+		return true;
+	}
+	if ((stored = store_session_list(j->s, ev->id, err)) == NULL)
+		return false;
+	if (id == 0) {
+		ok = sessions_last_end(ev, stored, &end, err);
+		*open_out = *open_out && (end == 0 || j->now < end);
+	} else {
+		ok = sessions_find(ev, stored, id, &s, &found, err);
+		*open_out =
+		    *open_out && found && !s.is_skipped && j->now < s.ends;
+		if (found)
+			*shown_out = session_event(ev, &s);
+	}
+	g_ptr_array_unref(stored);
+	return ok;
+}
+
+/* rsvp_record_session - take addr's answer for session id of the event
+ * (0: the series; always 0 for a one-session event), or hold it: other
+ * is the address a calendar answered for, when not addr; confirm it */
 bool
-rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
-    const char *name, enum seats_answer a, int headcount, const char *source,
-    const char *other, GError **err)
+rsvp_record_session(struct job *j, const struct store_event *ev, gint64 id,
+    const char *addr, const char *name, enum seats_answer a, int headcount,
+    const char *source, const char *other, GError **err)
 {
 	struct store_rsvp *old = NULL;
+	struct store_event shown;
 	struct store_rsvp r = {.event_id = ev->id,
+	    .session = ev->rrule != NULL ? id : 0,
 	    .address = (char *)addr,
 	    .display_name = (char *)name,
 	    .answer = (char *)answer_words[a],
@@ -320,9 +562,10 @@ rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
 	    .status = "waitlist",
 	    .source = (char *)source,
 	    .updated = j->now};
-	bool ok, is_stranger = false;
+	bool ok, takes = false, is_stranger = false;
 
-	if (!store_rsvp_get(j->s, ev->id, addr, &old, err))
+	if (!open_for(j, ev, r.session, &takes, &shown, err) ||
+	    !store_rsvp_get_session(j->s, ev->id, r.session, addr, &old, err))
 		return false;
 	/* RFC 5546 3.2.3: someone the invitation did not name and who is no
 	 * member of the list is a "party crasher"; an answer once taken
@@ -336,20 +579,30 @@ rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
 		}
 		is_stranger = !invited;
 	}
-	if (!is_open(ev, j->now)) {
+	if (!takes) {
 		j->result = "rsvp closed";
-		ok = confirm(j, ev, addr, "closed", is_stranger, 0, 0, err);
+		ok = confirm(j, &shown, addr, "closed", is_stranger, 0, 0, err);
 	} else if (is_stranger && g_strcmp0(ev->crashers, "refuse") == 0) {
 		j->result = "rsvp refused: not invited";
 		ok = confirm(j, ev, addr, "refused", true, 0, 0, err);
 	} else if (other != NULL ||
 	    (is_stranger && g_strcmp0(ev->crashers, "accept") != 0)) {
-		ok = hold(j, ev, &r, old, other, is_stranger, err);
+		ok = hold(j, &shown, &r, old, other, is_stranger, err);
 	} else {
-		ok = take(j, ev, &r, old, is_stranger, err);
+		ok = take(j, ev, &shown, &r, old, is_stranger, err);
 	}
 	store_rsvp_free(old);
 	return ok;
+}
+
+/* rsvp_record - rsvp_record_session() for the series */
+bool
+rsvp_record(struct job *j, const struct store_event *ev, const char *addr,
+    const char *name, enum seats_answer a, int headcount, const char *source,
+    const char *other, GError **err)
+{
+	return rsvp_record_session(
+	    j, ev, 0, addr, name, a, headcount, source, other, err);
 }
 
 /* answer_of_partstat - an iMIP PARTSTAT as an answer; false if none */
@@ -382,21 +635,98 @@ answer_of_text(const struct rsvptext *t, enum seats_answer *a_out)
 	return true;
 }
 
-/* imip_attendee_of - the attendee of a REPLY who answers: the sender if
- * listed, else the only one (an alias, a forwarded invitation, or an
- * answer forged for someone else: the caller holds it) */
+/* attendee_in - the attendee of a REPLY's VEVENT who answers: the
+ * sender if listed, else the only one (an alias, a forwarded
+ * invitation, or an answer forged for someone else: the caller holds
+ * it) */
 static const struct imip_attendee *
-imip_attendee_of(const struct imip_reply *r, const char *who)
+attendee_in(const struct imip_attendee *a, size_t n, const char *who)
 {
 	size_t i;
 
-	for (i = 0; i < r->n_attendees; i++)
-		if (r->attendees[i].canonical != NULL &&
-		    strcmp(r->attendees[i].canonical, who) == 0)
-			return &r->attendees[i];
-	if (r->n_attendees == 1 && r->attendees[0].canonical != NULL)
-		return &r->attendees[0];
+	for (i = 0; i < n; i++)
+		if (a[i].canonical != NULL && strcmp(a[i].canonical, who) == 0)
+			return &a[i];
+	if (n == 1 && a[0].canonical != NULL)
+		return &a[0];
 	return NULL;
+}
+
+/* record_attendee - the answer of at, sent by who, for session id: only
+ * the sender's own answer counts; an ATTENDEE line naming another
+ * address is held for the organizer, never recorded for that address
+ * (it could flip a member's answer and free a seat) */
+static bool
+record_attendee(struct job *j, const struct store_event *ev, gint64 id,
+    const char *who, const struct imip_attendee *at, enum seats_answer a,
+    GError **err)
+{
+	if (strcmp(at->canonical, who) == 0)
+		return rsvp_record_session(
+		    j, ev, id, who, at->cn, a, 1, "imip", NULL, err);
+	return rsvp_record_session(j, ev, id, who,
+	    addr_display_name(job_speaker(j)), a, 1, "imip", at->canonical,
+	    err);
+}
+
+/* instance_session - the session a REPLY's instance answers: 0 for the
+ * master; else the session whose original start its RECURRENCE-ID
+ * names, in whatever zone it is written (*found_out false if none) */
+static bool
+instance_session(const struct store_event *ev, const GPtrArray *stored,
+    const struct imip_instance *in, gint64 *id_out, bool *found_out,
+    GError **err)
+{
+	struct session s;
+	gint64 t = in->recurrence_instant;
+
+	*id_out = 0;
+	*found_out = true;
+	if (in->recurrence_id == NULL)
+		return true;
+	*found_out = false;
+	/* A DATE or floating RECURRENCE-ID is in the event's zone. */
+	if (!in->has_instant &&
+	    !sessions_instant(in->recurrence_id, ev->tzid, &t, NULL))
+		return true;
+	if (!sessions_find(ev, stored, t, &s, found_out, err))
+		return false;
+	*id_out = s.id;
+	return true;
+}
+
+/* by_instances - a REPLY to a recurring event: the master answers the
+ * series, then each instance its session (Google sends both in one
+ * REPLY; Outlook an instance with RRULE); *n_out answers taken */
+static bool
+by_instances(struct job *j, const struct store_event *ev,
+    const struct imip_reply *r, const char *who, int *n_out, GError **err)
+{
+	GPtrArray *stored = store_session_list(j->s, ev->id, err);
+	bool ok = stored != NULL;
+
+	*n_out = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; ok && i < r->n_instances; i++) {
+			const struct imip_instance *in = &r->instances[i];
+			const struct imip_attendee *at =
+			    attendee_in(in->attendees, in->n_attendees, who);
+			enum seats_answer a;
+			gint64 id;
+			bool found;
+
+			if ((in->recurrence_id == NULL) != (pass == 0) ||
+			    at == NULL || !answer_of_partstat(at->partstat, &a))
+				continue;
+			ok = instance_session(ev, stored, in, &id, &found, err);
+			if (!ok || !found)
+				continue;
+			ok = record_attendee(j, ev, id, who, at, a, err);
+			(*n_out)++;
+		}
+	if (stored != NULL)
+		g_ptr_array_unref(stored);
+	return ok;
 }
 
 /* by_imip - an iMIP REPLY to L-rsvp+EVENT@D; *taken_out false if the
@@ -412,6 +742,7 @@ by_imip(
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
 	bool ok = true;
+	int n = 0;
 
 	*taken_out = false;
 	if (!imip_read(raw, len, &r, NULL) || r == NULL ||
@@ -424,22 +755,53 @@ by_imip(
 			    j, ev, who, NULL, a, 1, "imip", NULL, err);
 		goto out;
 	}
-	at = imip_attendee_of(r, who);
+	if (r->uid != NULL && strcmp(r->uid, ev->uid) == 0 &&
+	    ev->rrule != NULL) {
+		ok = by_instances(j, ev, r, who, &n, err);
+		if (n == 0)
+			j->result = "reply for no known session or attendee";
+		goto out;
+	}
+	at = attendee_in(r->attendees, r->n_attendees, who);
 	if (r->uid == NULL || strcmp(r->uid, ev->uid) != 0 || at == NULL ||
 	    !answer_of_partstat(at->partstat, &a)) {
 		j->result = "reply for no known event or attendee";
 		goto out;
 	}
-	/* Only the sender's own answer counts: an ATTENDEE line naming
-	 * another address is held for the organizer, never recorded for
-	 * that address (it could flip a member's answer and free a seat). */
-	if (strcmp(at->canonical, who) == 0)
-		ok = rsvp_record(j, ev, who, at->cn, a, 1, "imip", NULL, err);
-	else
-		ok = rsvp_record(j, ev, who, addr_display_name(job_speaker(j)),
-		    a, 1, "imip", at->canonical, err);
+	ok = record_attendee(j, ev, 0, who, at, a, err);
 out:
 	imip_reply_free(r);
+	return ok;
+}
+
+/* text_session - the session of a recurring event a reply names (t):
+ * the series for "all of them", a date, this or next week, else the
+ * next session; *found_out false when the event has none such */
+static bool
+text_session(struct job *j, const struct store_event *ev,
+    const struct rsvptext *t, gint64 *id_out, bool *found_out, GError **err)
+{
+	GPtrArray *stored;
+	struct session s = {0};
+	bool ok;
+
+	*id_out = 0;
+	*found_out = true;
+	if (ev->rrule == NULL || t->when == RSVPTEXT_WHEN_ALL)
+		return true;
+	if ((stored = store_session_list(j->s, ev->id, err)) == NULL)
+		return false;
+	if (t->when == RSVPTEXT_WHEN_DATE)
+		ok = sessions_on_day_ahead(
+		    ev, stored, j->now, t->month, t->day, &s, found_out, err);
+	else if (t->when == RSVPTEXT_WHEN_NEXT_WEEK)
+		ok =
+		    sessions_in_week(ev, stored, j->now, 1, &s, found_out, err);
+	else
+		ok = sessions_next(ev, stored, j->now, &s, found_out, err);
+	g_ptr_array_unref(stored);
+	*found_out = *found_out && !s.is_skipped;
+	*id_out = s.id;
 	return ok;
 }
 
@@ -450,10 +812,18 @@ by_text(struct job *j, const struct store_event *ev, const char *body,
     struct rsvptext *t_out, GError **err)
 {
 	enum seats_answer a;
+	gint64 id = 0;
+	bool found = true;
 
 	if (!rsvptext_read(body, t_out) || !answer_of_text(t_out, &a))
 		return true;
-	return rsvp_record(j, ev, addr_canonical(job_speaker(j)),
+	if (!text_session(j, ev, t_out, &id, &found, err))
+		return false;
+	if (!found) {
+		j->result = "reply names no session of the event";
+		return true;
+	}
+	return rsvp_record_session(j, ev, id, addr_canonical(job_speaker(j)),
 	    addr_display_name(job_speaker(j)), a, t_out->headcount, "text",
 	    NULL, err);
 }
@@ -689,17 +1059,16 @@ events_reply(struct job *j, const char **result_out, GError **err)
 {
 	GPtrArray *evs = store_event_list(j->s, j->t.list->id, err);
 	GString *out = g_string_new(NULL);
+	struct store_event shown;
+	bool ok = evs != NULL, takes = false;
 	guint i;
 
-	if (evs == NULL) {
-		g_string_free(out, TRUE);
-		return false;
-	}
-	for (i = 0; i < evs->len; i++) {
+	for (i = 0; ok && i < evs->len; i++) {
 		const struct store_event *ev = evs->pdata[i];
 		GHashTable *v;
 
-		if (!is_open(ev, j->now))
+		ok = open_for(j, ev, 0, &takes, &shown, err);
+		if (!ok || !takes)
 			continue;
 		v = event_vars(j, ev, "");
 		g_string_append_printf(out, "%s%" G_GINT64_FORMAT ": %s, %s",
@@ -707,13 +1076,39 @@ events_reply(struct job *j, const char **result_out, GError **err)
 		    (const char *)g_hash_table_lookup(v, "when"));
 		g_hash_table_unref(v);
 	}
-	g_ptr_array_unref(evs);
+	if (evs != NULL)
+		g_ptr_array_unref(evs);
+	if (!ok) {
+		g_string_free(out, TRUE);
+		return false;
+	}
 	if (out->len == 0)
 		g_string_append(out, "no events are open on this list");
 	g_free(j->reply);
 	j->reply = g_string_free(out, FALSE);
 	*result_out = j->reply;
 	return true;
+}
+
+/* session_of_date - the session of ev that the command's date names:
+ * *id_out its id (0 for a one-session event on its date); *found_out
+ * false when the event has no session that day, or skips it */
+static bool
+session_of_date(struct job *j, const struct store_event *ev,
+    const struct cmd *c, gint64 *id_out, bool *found_out, GError **err)
+{
+	GPtrArray *stored = store_session_list(j->s, ev->id, err);
+	struct session s = {0};
+	bool ok;
+
+	if (stored == NULL)
+		return false;
+	ok = sessions_on_date(
+	    ev, stored, c->year, c->month, c->day, &s, found_out, err);
+	g_ptr_array_unref(stored);
+	*found_out = ok && *found_out && !s.is_skipped;
+	*id_out = s.id;
+	return ok;
 }
 
 /* rsvp_command - the "events" and "rsvp EVENT yes|no|maybe [+N]"
@@ -727,7 +1122,8 @@ rsvp_command(
 {
 	struct store_event *ev = NULL;
 	enum seats_answer a = SEATS_MAYBE;
-	bool ok, member;
+	gint64 session = 0;
+	bool ok, member, found = true;
 
 	if (!is_member(j, &member, err))
 		return false;
@@ -749,10 +1145,20 @@ rsvp_command(
 		a = SEATS_YES;
 	else if (strcmp(c->arg2, "no") == 0)
 		a = SEATS_NO;
-	ok = rsvp_record(j, ev, addr_canonical(job_speaker(j)),
-	    addr_display_name(job_speaker(j)), a, 1 + c->guests, "command",
-	    NULL, err);
-	*result_out = rsvp_answered;
+	ok = c->year == 0 || session_of_date(j, ev, c, &session, &found, err);
+	if (ok && !found) {
+		g_free(j->reply);
+		j->reply = g_strdup_printf("event %" G_GINT64_FORMAT
+					   " has no session on %04d-%02d-%02d",
+		    ev->id, c->year, c->month, c->day);
+		*result_out = j->reply;
+	} else if (ok) {
+		ok = rsvp_record_session(j, ev, session,
+		    addr_canonical(job_speaker(j)),
+		    addr_display_name(job_speaker(j)), a, 1 + c->guests,
+		    "command", NULL, err);
+		*result_out = rsvp_answered;
+	}
 	store_event_free(ev);
 	return ok;
 }

@@ -1,7 +1,10 @@
 /*
  * seats - who has a seat at an event with a capacity, and who waits
  */
+#include <string.h>
+
 #include "seats.h"
+#include "store.h"
 
 /* seats_fit - whether h more seats fit after used */
 static bool
@@ -51,4 +54,21 @@ seats_assign(struct seats_entry *e, size_t n, int capacity)
 		blocked = true;
 		e[i].position = ++pos;
 	}
+}
+
+/* seats_assign_rsvps - seats_assign() for one session's answers */
+void
+seats_assign_rsvps(const GPtrArray *rs, int capacity, struct seats_entry *e)
+{
+	for (guint i = 0; i < rs->len; i++) {
+		const struct store_rsvp *r = rs->pdata[i];
+
+		e[i].answer = strcmp(r->answer, "accepted") == 0 ? SEATS_YES
+		    : strcmp(r->answer, "declined") == 0	 ? SEATS_NO
+								 : SEATS_MAYBE;
+		e[i].headcount = r->headcount;
+		e[i].had_seat = false;
+		e[i].is_forced = strcmp(r->source, "moimctl") == 0;
+	}
+	seats_assign(e, rs->len, capacity);
 }

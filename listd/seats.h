@@ -3,6 +3,10 @@
  *
  * SYNOPSIS
  *	void seats_assign(struct seats_entry *e, size_t n, int capacity);
+void seats_assign_rsvps(
+    const GPtrArray *rs, int capacity, struct seats_entry *e);
+ *	void seats_assign_rsvps(const GPtrArray *rs, int capacity,
+ *	    struct seats_entry *e);
  * DESCRIPTION
  *	seats_assign() decides the status of every answer to one event
  *	(SPEC "Events and RSVP"): e holds the answers in queue order (the
@@ -14,6 +18,12 @@
  *	promoted by hand (is_forced) has a seat beyond the capacity, which
  *	takes no seat from anyone else.
  *	No and maybe hold no seat. A capacity of 0 means no limit.
+ *
+ *	seats_assign_rsvps() does it for the answers (struct store_rsvp,
+ *	in queue order) that count for one session of a recurring event
+ *	(ical/sessions.h sessions_answers()): decided afresh, no seat held
+ *	before, a promotion by hand (source moimctl) beyond the capacity;
+ *	e has rs->len entries.
  *
  *	The caller compares each entry's old status with the new one: a
  *	member who waited and now attends was promoted and is told so.
@@ -31,6 +41,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <glib.h>
 
 enum seats_answer { SEATS_YES, SEATS_NO, SEATS_MAYBE };
 enum seats_status {
@@ -50,5 +62,7 @@ struct seats_entry {
 };
 
 void seats_assign(struct seats_entry *e, size_t n, int capacity);
+void seats_assign_rsvps(
+    const GPtrArray *rs, int capacity, struct seats_entry *e);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "seats.h"
+#include "store.h"
 
 #define Y SEATS_YES
 #define N SEATS_NO
@@ -96,11 +97,49 @@ test_empty(void)
 	seats_assign(NULL, 0, 5);
 }
 
+/* test_rsvps - one session's answers as stored: decided afresh in queue
+ * order, a hand promotion beyond the capacity */
+static void
+test_rsvps(void)
+{
+	static const struct {
+		const char *answer, *source;
+		int headcount;
+		enum seats_status want;
+		int pos;
+	} rows[] = {
+	    {"accepted", "imip", 1, SEATS_ATTENDING, 0},
+	    {"declined", "text", 0, SEATS_DECLINED, 0},
+	    {"accepted", "command", 1, SEATS_WAITLIST, 1},
+	    {"tentative", "text", 1, SEATS_TENTATIVE, 0},
+	    {"accepted", "moimctl", 1, SEATS_ATTENDING, 0},
+	    {"accepted", "web", 1, SEATS_WAITLIST, 2},
+	};
+	struct store_rsvp r[G_N_ELEMENTS(rows)];
+	struct seats_entry e[G_N_ELEMENTS(rows)];
+	g_autoptr(GPtrArray) rs = g_ptr_array_new();
+
+	memset(r, 0, sizeof r);
+	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+		r[i].answer = (char *)rows[i].answer;
+		r[i].source = (char *)rows[i].source;
+		r[i].headcount = rows[i].headcount;
+		r[i].status = "attending"; /* stored status plays no part */
+		g_ptr_array_add(rs, &r[i]);
+	}
+	seats_assign_rsvps(rs, 1, e);
+	for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_assert_cmpint(e[i].status, ==, rows[i].want);
+		g_assert_cmpint(e[i].position, ==, rows[i].pos);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/seats/cases", test_cases);
 	g_test_add_func("/seats/empty", test_empty);
+	g_test_add_func("/seats/rsvps", test_rsvps);
 	return g_test_run();
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "imip.h"
+#include "sessions.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -50,6 +51,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (r != NULL)
 		rebuild(r);
+	/* each instance's RECURRENCE-ID, as listd reads one without an
+	 * instant: in the event's zone */
+	for (size_t i = 0; r != NULL && i < r->n_instances; i++) {
+		gint64 t;
+
+		if (r->instances[i].recurrence_id != NULL)
+			(void)sessions_instant(r->instances[i].recurrence_id,
+			    "Asia/Seoul", &t, NULL);
+	}
 	imip_reply_free(r);
 	return 0;
 }

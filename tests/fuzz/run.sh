@@ -56,8 +56,8 @@ seeds_for()
 	fuzz_text) echo "$build/seed-fuzz_text $corpus/mime $corpus/i18n" ;;
 	fuzz_hdrtext) echo "$build/seed-fuzz_hdrtext $corpus/mime $corpus/i18n" ;;
 	fuzz_dsn) echo "$corpus/bounces $top/tests/data/bounces" ;;
-	fuzz_imip) echo "$corpus/imip" ;;
-	fuzz_rsvptext) echo "$corpus/replies" ;;
+	fuzz_imip) echo "$corpus/imip $top/tests/fuzz/seed/imip" ;;
+	fuzz_rsvptext) echo "$corpus/replies $top/tests/fuzz/seed/rsvptext" ;;
 	*) echo "$build/seed-$1" ;;
 	esac
 	# inputs that once made this target fail (tests/fuzz/regress/TARGET)
