@@ -819,10 +819,10 @@ test_topics(struct fixture *fx, gconstpointer data)
 	    store_topic_set_message(fx->s, id, "<2@x>", "세미나", &e));
 	g_assert_true(store_topic_of_thread(fx->s, tid, &t, &e));
 	g_assert_cmpstr(t, ==, "구인");
-	g_free(t);
+	g_clear_pointer(&t, g_free);
 	g_assert_true(store_topic_of_message(fx->s, id, "<2@x>", &t, &e));
 	g_assert_cmpstr(t, ==, "세미나");
-	g_free(t);
+	g_clear_pointer(&t, g_free);
 	g_assert_true(store_topic_of_message(fx->s, id, "<none@x>", &t, &e));
 	g_assert_null(t);
 	picks = store_web_threads_topic(fx->s, id, "구인", 10, &e);
