@@ -7,7 +7,8 @@
 # X-Moim-Topic: (a forged incoming X-Moim-Topic is removed); "topics"
 # answers with the topics and the member's choice, an unknown topic with
 # the list's topics; moimctl lists a topic's threads; topic_required
-# holds a post without a known topic and tells its author the topics.
+# holds a post without a known topic and tells its author the topics;
+# the digest groups its posts by topic.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
@@ -22,6 +23,9 @@ moimctl list create "$LA" --name "AI 스터디" --policy members \
 	--owner owner@example.net >/dev/null || bail_out "list create"
 moimctl member add $L alice@example.net bob@example.com mina@example.net \
 	fred@example.com >/dev/null || bail_out "member add"
+# dana reads the digest; it is not due while the posts come in
+moimctl member add $L dana@example.net --mode digest >/dev/null
+moimctl list set $L digest_time="$(TZ=Asia/Seoul date -d '+1 hour' +%H:%M)"
 t_ok "list set topics" moimctl list set $L "topics=세미나 구인 질문 공지"
 t_not "a topic with brackets is refused" moimctl list set $L "topics=[세미나]"
 t_is "$(moimctl list show $L --json | jq -r .topics)" "세미나 구인 질문 공지" \
@@ -148,4 +152,12 @@ post alice@example.net "[질문] 태그 있는 글" >/dev/null
 t_ok "a tagged post still goes" maildir_wait bob@example.com $((nb + 1)) 30
 moim_settle 30
 t_is "$(has "태그 (없|있)는 글" bob@example.com)" 1 "the held post is not distributed"
+
+# 9. the digest groups its posts by topic, in the list's order of topics
+moimctl list set $L digest_time="$(TZ=Asia/Seoul date -d '+3 sec' +%H:%M:%S)"
+t_ok "dana gets the digest" maildir_wait dana@example.net 1 30
+toc=$(body_of "$(maildir_last dana@example.net)" | grep -E '^\[|^ *[0-9]+\. ')
+t_is "$(echo "$toc" | tr '\n' '|')" \
+	"[세미나]|  1. 12월 논문 읽기 #세미나 (alice@example.net)|  2. Re: [AI 스터디] 12월 논문 읽기 (bob@example.com)|[구인]|  3. [구인] GPU 서버 관리자 구합니다 (alice@example.net)|[질문]|  4. [질문] 태그 있는 글 (alice@example.net)|[기타]|  5. 오늘 모임 장소 (alice@example.net)|" \
+	"the table of contents is grouped by topic"
 t_done
