@@ -67,7 +67,8 @@ seeds_for()
 mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
 	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
 	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_hdrtext" \
-	"$build/seed-fuzz_authres" "$build/seed-fuzz_webreq"
+	"$build/seed-fuzz_authres" "$build/seed-fuzz_webreq" \
+	"$build/seed-fuzz_topic"
 # Issue 12's words: a padded B word before another, a name in three
 # words, CP949 and ISO-2022-KR, Q, a language, a word split in a character.
 printf ' =?utf-8?b?7KCcMe2ajCDqs7XqsJzquLDsiKDtj6zrn7wg67Cc7ZGc7J6Q66OMIA==?=\n =?utf-8?b?6rO17Jyg?=\n' \
@@ -95,6 +96,11 @@ printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nR
 printf '행사: 가을 워크숍\n일시: 2027년 10월 9일(토)~11일(월) 하루 종일\n\n본문\n' \
 	>"$build/seed-fuzz_evblock/allday"
 printf 'Event: Camp\nWhen: Oct 9-11 (all-day)\n' >"$build/seed-fuzz_evblock/range"
+# fuzz_topic: a list's topics, then a Subject (encoded, or as typed).
+printf '세미나 구인 질문 공지 C++\nRe: [AI =?utf-8?b?7ZSE66CM7KaIXQ==?= =?utf-8?b?W+yEuOuvuOuCmF0=?= x #구인!' \
+	>"$build/seed-fuzz_topic/encoded"
+printf '세미나,구인\n회신: 【세미나】 [구인 ［질문］ ＃공지 C#구인 #세미나실' \
+	>"$build/seed-fuzz_topic/marks"
 # moim-web's link tokens: an answer token, an unsubscribe token, junk.
 mkdir -p "$build/seed-fuzz_weblink"
 printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
