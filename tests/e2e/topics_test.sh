@@ -138,6 +138,13 @@ t_is "$(moimctl archive threads $L --topic 세미나 --json | jq '.[0].count')" 
 	"with the reply in it"
 t_is "$(moimctl archive threads $L --topic 구인 --json | jq length)" 1 "one 구인 thread"
 t_not "an unknown topic is an error" moimctl archive threads $L --topic 잡담
+# and moim-web's list page, filtered by ?topic=
+moimctl list set $L archive=public >/dev/null
+web_start || bail_out "moim-web did not start"
+t_is "$(web_get "$LA/?topic=%EC%84%B8%EB%AF%B8%EB%82%98")" 200 "the list page by topic"
+t_ok "it shows the 세미나 thread" grep -q "논문 읽기" "$WEB_BODY"
+t_not "and not the 구인 one" grep -q "GPU 서버" "$WEB_BODY"
+t_ok "it links the topics" grep -q '?topic=%EA%B5%AC%EC%9D%B8' "$WEB_BODY"
 
 # 8. topic_required holds a post without a known topic
 t_ok "list set topic_required=yes" moimctl list set $L topic_required=yes
