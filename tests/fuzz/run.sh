@@ -82,7 +82,7 @@ printf 'mx.example.org 1; spf=pass smtp.mailfrom=a.example;\r\n\tdkim=pass heade
 printf 'v=DMARC1; p=reject; sp=quarantine; pct=50; adkim=s; rua=mailto:d@example.com' \
 	>"$build/seed-fuzz_dmarc/record"
 printf 'Mail.Example.CO.KR.' >"$build/seed-fuzz_dmarc/domain"
-printf 'Re: subscribe\0help\ndigest on\nrsvp 3 yes +2\n참석 4\n> quoted\n-- \nsig\n' \
+printf 'Re: subscribe\0help\ndigest on\nrsvp 3 yes +2\n참석 4\nmute #구인\n받기 [세미나]\n전체\n> quoted\n-- \nsig\n' \
 	>"$build/seed-fuzz_commands/cmds"
 cp "$top/doc/moim.conf.5" "$build/seed-fuzz_config/man" 2>/dev/null
 printf '[moim]\ndatabase = /var/lib/moim/moim.db\ndomains = lists.example.org\n[listd]\nlmtp = 127.0.0.1:24\nconnections = 4\n' \
