@@ -96,17 +96,18 @@ printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nR
 printf '행사: 가을 워크숍\n일시: 2027년 10월 9일(토)~11일(월) 하루 종일\n\n본문\n' \
 	>"$build/seed-fuzz_evblock/allday"
 printf 'Event: Camp\nWhen: Oct 9-11 (all-day)\n' >"$build/seed-fuzz_evblock/range"
-# fuzz_topic: a list's topics, then a Subject (encoded, or as typed).
-printf '세미나 구인 질문 공지 C++\nRe: [AI =?utf-8?b?7ZSE66CM7KaIXQ==?= =?utf-8?b?W+yEuOuvuOuCmF0=?= x #구인!' \
-	>"$build/seed-fuzz_topic/encoded"
-printf '세미나,구인\n회신: 【세미나】 [구인 ［질문］ ＃공지 C#구인 #세미나실' \
-	>"$build/seed-fuzz_topic/marks"
 # moim-web's link tokens: an answer token, an unsubscribe token, junk.
 mkdir -p "$build/seed-fuzz_weblink"
 printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
 printf 'awmj7e6abvvphkjl2nsddbzkjm' >"$build/seed-fuzz_weblink/unsub"
 printf '18446744073709551616-AWMJ7E6ABVVPHKJL2NSDDBZKJM%%2F' \
 	>"$build/seed-fuzz_weblink/junk"
+
+# fuzz_topic: a list's topics, then a Subject (encoded, or as typed).
+printf '세미나 구인 질문 공지 C++\nRe: [AI =?utf-8?b?7ZSE66CM7KaIXQ==?= =?utf-8?b?W+yEuOuvuOuCmF0=?= x #구인!' \
+	>"$build/seed-fuzz_topic/encoded"
+printf '세미나,구인\n회신: 【세미나】 [구인 ［질문］ ＃공지 C#구인 #세미나실' \
+	>"$build/seed-fuzz_topic/marks"
 
 # fuzz_webreq: a Content-Type line, then a path, form or cookie.
 printf 'multipart/form-data; boundary=XyZ\n--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nx\r\n--XyZ--\r\n' \
