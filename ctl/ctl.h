@@ -101,6 +101,7 @@ int ctl_archive_thread(struct ctl *c, struct ctl_args *a);
 int ctl_archive_export(struct ctl *c, struct ctl_args *a);
 int ctl_archive_import(struct ctl *c, struct ctl_args *a);
 int ctl_archive_reindex(struct ctl *c, struct ctl_args *a);
+int ctl_archive_threads(struct ctl *c, struct ctl_args *a);
 int ctl_postfix_config(struct ctl *c, struct ctl_args *a);
 int ctl_web_config(struct ctl *c, struct ctl_args *a);
 int ctl_check(struct ctl *c, struct ctl_args *a);

@@ -11,6 +11,7 @@
  *	    show L ADDR [--json] | import L FILE
  *	moimctl [-c FILE] mod ls L [--json]
  *	moimctl [-c FILE] archive search L QUERY [--json] [--limit N] |
+ *	    threads L [--topic T] [--json] [--limit N] |
  *	    thread MSGID | export L [FILE] | import L MBOX|DIR | reindex [L]
  *	moimctl [-c FILE] event ls L [--json] | show EVENT [--json] |
  *	    rsvps EVENT [--session DATE] [--csv | --json] |
@@ -97,6 +98,8 @@ static const struct ctl_verb verbs[] = {
 	"archive import L MBOX|DIR"},
     {"archive", "reindex", ctl_archive_reindex, 0, 1, "", true,
 	"archive reindex [L]"},
+    {"archive", "threads", ctl_archive_threads, 1, 1, "topic= json limit=",
+	true, "archive threads L [--topic T] [--json] [--limit N]"},
     {"event", "ls", ctl_event_ls, 1, 1, "json", true, "event ls L [--json]"},
     {"event", "show", ctl_event_show, 1, 1, "json", true,
 	"event show EVENT [--json]"},

@@ -170,4 +170,12 @@
  * that always repeats must not keep a job, and its retries, for ever. */
 #define MOIM_MAX_JOB_TRIES 24
 
+/* Topics (lib/topic): a list names at most this many topics, each at
+ * most this many bytes (ten Hangul syllables and more: a tag in a
+ * Subject, not a sentence); a Subject is searched for a tag in its
+ * first MOIM_TOPIC_SCAN bytes, where every tag a person types is. */
+#define MOIM_MAX_TOPICS 32
+#define MOIM_MAX_TOPIC 48
+#define MOIM_TOPIC_SCAN 2048
+
 #endif

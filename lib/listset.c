@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "listset.h"
+#include "topic.h"
 
 enum ls_type {
 	LS_TEXT,
@@ -15,7 +16,8 @@ enum ls_type {
 	LS_COUNT,
 	LS_DAYS,
 	LS_TIME,
-	LS_DOMAINS
+	LS_DOMAINS,
+	LS_TOPICS
 };
 
 /* LS_COUNT: a whole number 0..LS_MAX_COUNT (rate_limit). */
@@ -83,6 +85,10 @@ static const struct ls_key ls_keys[] = {
 	"new events: answers from the uninvited accepted, held or refused"},
     {"archive", LS_ENUM, OFF(archive), archives,
 	"web archive: public, members (after signing in) or hidden"},
+    {"topics", LS_TOPICS, OFF(topics), NULL,
+	"the list's topics, words members tag Subjects with"},
+    {"topic_required", LS_BOOL, OFF(topic_required), NULL,
+	"hold posts without a known topic"},
 };
 
 /* listset_defaults - fill ls with the defaults for a list called name */
@@ -117,6 +123,8 @@ listset_defaults(struct listset *ls, const char *name)
 	 * event by writing to L-rsvp+N. */
 	ls->crashers = LISTSET_CRASHERS_HOLD;
 	ls->archive = LISTSET_ARCHIVE_MEMBERS;
+	ls->topics = g_strdup("");
+	ls->topic_required = false;
 }
 
 static const struct ls_key *
@@ -276,6 +284,34 @@ ls_text_ok(const char *v)
 	return true;
 }
 
+/* ls_set_topics - the topics setting, one space apart once validated */
+static bool
+ls_set_topics(struct listset *ls, const char *value, GError **err)
+{
+	GError *e = NULL;
+	char **v = strlen(value) > 4096 ? NULL : topic_list_parse(value, &e);
+
+	if (v == NULL) {
+		moim_fail(err, MOIM_ERR_INPUT, "topics: bad value \"%s\": %s",
+		    value, e ? e->message : "too long");
+		g_clear_error(&e);
+		return false;
+	}
+	g_free(ls->topics);
+	ls->topics = g_strjoinv(" ", v);
+	g_strfreev(v);
+	return true;
+}
+
+/* listset_topics - the list's topics as a new vector */
+char **
+listset_topics(const struct listset *ls)
+{
+	char **v = topic_list_parse(ls->topics ? ls->topics : "", NULL);
+
+	return v != NULL ? v : g_new0(char *, 1);
+}
+
 /* listset_apply - validate value and set key in ls */
 bool
 listset_apply(
@@ -338,6 +374,8 @@ listset_apply(
 		*slot = d;
 		return true;
 	}
+	if (k->type == LS_TOPICS)
+		return ls_set_topics(ls, value, err);
 	if (!ls_parse_size(value, (gint64 *)(void *)(base + k->offset)))
 		goto bad;
 	return true;
@@ -387,6 +425,7 @@ listset_value(const struct listset *ls, const char *key)
 		return g_strdup_printf("%02d:%02d", t / 3600, t / 60 % 60);
 	}
 	case LS_DOMAINS:
+	case LS_TOPICS:
 		return g_strdup(
 		    *(char *const *)(const void *)(base + k->offset));
 	}
@@ -434,6 +473,7 @@ listset_clear(struct listset *ls)
 	g_clear_pointer(&ls->subject_prefix, g_free);
 	g_clear_pointer(&ls->description, g_free);
 	g_clear_pointer(&ls->munge_domains, g_free);
+	g_clear_pointer(&ls->topics, g_free);
 }
 
 /* listset_crashers_name - the stored name of a crashers policy */

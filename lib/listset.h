@@ -9,6 +9,8 @@
  *	const char *const *listset_keys(void);
  *	void listset_clear(struct listset *ls);
  *	const char *listset_crashers_name(enum listset_crashers c);
+char **listset_topics(const struct listset *ls);
+ *	char **listset_topics(const struct listset *ls);
  * DESCRIPTION
  *	One table holds every key of "moimctl list set" (SPEC "List
  *	settings"): its type, allowed values and default. The store keeps
@@ -17,6 +19,9 @@
  *
  *	listset_apply() validates and sets one key; listset_value() gives the
  *	value of a key as the text "list set" would take.
+ *
+ *	listset_topics() is the list's topics (lib/topic) as a new vector,
+ *	empty when the list has none.
  * OWNERSHIP
  *	struct listset owns its strings; listset_clear() frees them.
  * INPUT AND LIMITS
@@ -86,6 +91,8 @@ struct listset {
 	/* answers from the uninvited to the list's new events */
 	enum listset_crashers crashers;
 	enum listset_archive archive; /* web archive visibility */
+	char *topics; /* topic words one space apart; "" = none */
+	bool topic_required; /* hold posts without a known topic */
 };
 
 void listset_defaults(struct listset *ls, const char *name);
@@ -97,5 +104,6 @@ char *listset_prefix(const struct listset *ls);
 void listset_clear(struct listset *ls);
 const char *listset_policy_name(enum listset_policy p);
 const char *listset_crashers_name(enum listset_crashers c);
+char **listset_topics(const struct listset *ls);
 
 #endif

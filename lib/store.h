@@ -701,4 +701,34 @@ bool store_web_first_list_of(
 bool store_web_purge(
     struct store *s, gint64 now, gint64 keep, gint64 keep_unsub, GError **err);
 
+/* Topics (lib/store_topics.c, schema 11): a member's choice per topic,
+ * the topic of an archived message and of its thread (that of its first
+ * message with one). Topics are spelled as the list's "topics" setting
+ * spells them. */
+enum store_topic_choice { STORE_TOPIC_FOLLOW, STORE_TOPIC_MUTE };
+struct store_topic_pick {
+	gint64 member_id;
+	char *topic;
+	enum store_topic_choice choice;
+};
+bool store_topic_choose(struct store *s, gint64 member_id, const char *topic,
+    enum store_topic_choice choice, GError **err);
+/* "all": every topic again */
+bool store_topic_clear(struct store *s, gint64 member_id, GError **err);
+GPtrArray *store_topic_picks(struct store *s, gint64 member_id, GError **err);
+/* Every member's choices on a list, by member id. */
+GPtrArray *store_topic_list_picks(
+    struct store *s, gint64 list_id, GError **err);
+void store_topic_pick_free(struct store_topic_pick *p);
+/* *topic_out NULL: no topic, or no such thread or message. */
+bool store_topic_of_thread(
+    struct store *s, gint64 thread_id, char **topic_out, GError **err);
+bool store_topic_of_message(struct store *s, gint64 list_id,
+    const char *message_id, char **topic_out, GError **err);
+bool store_topic_set_message(struct store *s, gint64 list_id,
+    const char *message_id, const char *topic, GError **err);
+/* Threads of a topic, latest message first (store_web_archive.c). */
+GPtrArray *store_web_threads_topic(struct store *s, gint64 list_id,
+    const char *topic, int limit, GError **err);
+
 #endif

@@ -503,6 +503,15 @@ test_listset(void)
 	    {"crashers", "", false},
 	    {"crashers", "refuse", true},
 	    {"crashers", "ACCEPT", true},
+	    {"topics", "세미나 구인 질문 공지", true},
+	    {"topics", "세미나,구인", true},
+	    {"topics", "[세미나]", false},
+	    {"topics", "#구인", false},
+	    {"topics", "구인 구인", false},
+	    {"topics", "", true},
+	    {"topics", "세미나  구인,질문", true},
+	    {"topic_required", "yes", true},
+	    {"topic_required", "sometimes", false},
 	};
 	size_t i;
 
@@ -528,6 +537,11 @@ test_listset(void)
 	v = listset_value(&ls, "max_size");
 	g_assert_cmpstr(v, ==, "524288");
 	g_free(v);
+	/* topics are kept one space apart, in the owner's order */
+	v = listset_value(&ls, "topics");
+	g_assert_cmpstr(v, ==, "세미나 구인 질문");
+	g_free(v);
+	g_assert_true(ls.topic_required);
 	v = listset_value(&ls, "policy");
 	g_assert_cmpstr(v, ==, "moderated");
 	g_free(v);
@@ -749,6 +763,77 @@ test_event_text_line(struct fixture *fx, gconstpointer data)
 	store_rsvp_free(rgot);
 }
 
+/* test_topics - members' choices, a message's and its thread's topic,
+ * a topic's threads */
+static void
+test_topics(struct fixture *fx, gconstpointer data)
+{
+	GError *e = NULL;
+	gint64 id = mklist(fx->s, "ai-friends"), tid = 0;
+	struct store_member *m = NULL;
+	struct store_archived2 a = {
+	    .a = {id, "<1@x>", NULL, "[구인] 인턴", "a@example.net", NULL, 5,
+		"본문", "raw", 3}};
+	struct store_archived2 b = {
+	    .a = {id, "<2@x>", "<1@x>", "Re: 인턴", "b@example.net", NULL, 6,
+		"답", "raw", 3}};
+	struct store_topic_pick *p;
+	GPtrArray *picks;
+	char *t = NULL;
+	bool added;
+
+	(void)data;
+	g_assert_true(store_member_add(fx->s, id, "a@example.net", NULL,
+	    STORE_ROLE_MEMBER, STORE_MODE_REGULAR, 1, &added, &e));
+	g_assert_true(store_member_get(fx->s, id, "a@example.net", &m, &e));
+	g_assert_true(
+	    store_topic_choose(fx->s, m->id, "구인", STORE_TOPIC_FOLLOW, &e));
+	/* a later choice of the same topic replaces the earlier one */
+	g_assert_true(
+	    store_topic_choose(fx->s, m->id, "구인", STORE_TOPIC_MUTE, &e));
+	g_assert_true(
+	    store_topic_choose(fx->s, m->id, "세미나", STORE_TOPIC_FOLLOW, &e));
+	picks = store_topic_list_picks(fx->s, id, &e);
+	g_assert_no_error(e);
+	g_assert_cmpuint(picks->len, ==, 2);
+	p = picks->pdata[0];
+	g_assert_cmpstr(p->topic, ==, "구인");
+	g_assert_cmpint(p->choice, ==, STORE_TOPIC_MUTE);
+	g_ptr_array_unref(picks);
+	g_assert_true(store_topic_clear(fx->s, m->id, &e));
+	picks = store_topic_picks(fx->s, m->id, &e);
+	g_assert_cmpuint(picks->len, ==, 0);
+	g_ptr_array_unref(picks);
+	store_member_free(m);
+
+	/* the thread takes its first topical message's topic */
+	g_assert_true(
+	    store_archive_thread_new(fx->s, id, "<1@x>", "인턴", 5, &tid, &e));
+	a.thread_id = b.thread_id = tid;
+	g_assert_true(store_archive_add2(fx->s, &a, 5, &added, &e));
+	g_assert_true(store_archive_add2(fx->s, &b, 6, &added, &e));
+	g_assert_true(store_topic_of_thread(fx->s, tid, &t, &e));
+	g_assert_null(t);
+	g_assert_true(store_topic_set_message(fx->s, id, "<1@x>", "구인", &e));
+	g_assert_true(
+	    store_topic_set_message(fx->s, id, "<2@x>", "세미나", &e));
+	g_assert_true(store_topic_of_thread(fx->s, tid, &t, &e));
+	g_assert_cmpstr(t, ==, "구인");
+	g_clear_pointer(&t, g_free);
+	g_assert_true(store_topic_of_message(fx->s, id, "<2@x>", &t, &e));
+	g_assert_cmpstr(t, ==, "세미나");
+	g_clear_pointer(&t, g_free);
+	g_assert_true(store_topic_of_message(fx->s, id, "<none@x>", &t, &e));
+	g_assert_null(t);
+	picks = store_web_threads_topic(fx->s, id, "구인", 10, &e);
+	g_assert_no_error(e);
+	g_assert_cmpuint(picks->len, ==, 1);
+	g_ptr_array_unref(picks);
+	picks = store_web_threads_topic(fx->s, id, "세미나", 10, &e);
+	g_assert_cmpuint(picks->len, ==, 0);
+	g_ptr_array_unref(picks);
+}
+
 #define FX(path, fn)                                                           \
 	g_test_add(path, struct fixture, NULL, fx_setup, fn, fx_teardown)
 
@@ -771,6 +856,7 @@ main(int argc, char **argv)
 	FX("/store/concurrent-reader", test_concurrent_reader);
 	FX("/store/archive", test_archive);
 	FX("/store/event-text-line", test_event_text_line);
+	FX("/store/topics", test_topics);
 	g_test_add_func("/listset/table", test_listset);
 	g_test_add_func("/store/text-line", test_text_line);
 	return g_test_run();

@@ -80,6 +80,20 @@ store_web_threads_active(
 	    thread_read, (GDestroyNotify)store_web_thread_free, err);
 }
 
+/* store_web_threads_topic - a topic's threads, latest message first */
+GPtrArray *
+store_web_threads_topic(
+    struct store *s, gint64 list_id, const char *topic, int limit, GError **err)
+{
+	return sq_collect(s,
+	    sq_stmt(s, err,
+		THREAD_SQL
+		" WHERE t.list_id = ? AND t.topic = ? AND t.count > 0"
+		" ORDER BY t.last_date DESC, t.id DESC LIMIT ?",
+		"iti", list_id, topic, (gint64)limit),
+	    thread_read, (GDestroyNotify)store_web_thread_free, err);
+}
+
 /* store_web_count - threads started and messages dated in [from, to) */
 bool
 store_web_count(struct store *s, gint64 list_id, gint64 from, gint64 to,

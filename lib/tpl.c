@@ -217,7 +217,7 @@ static const char *const names[] = {"already-member", "bounce-disabled",
     "post-expired", "post-held", "post-refused", "post-rejected", "reenabled",
     "results", "rsvp-admitted", "rsvp-confirm", "rsvp-held", "rsvp-promoted",
     "rsvp-report", "welcome", "rsvp-held-other", "rsvp-stranger", "signin",
-    "footer-web", "event-links", NULL};
+    "footer-web", "event-links", "topics", NULL};
 
 /* tpl_names - the templates moim renders, NULL-terminated */
 const char *const *

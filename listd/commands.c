@@ -37,10 +37,19 @@ static const struct word words[] = {
     {"참석", CMD_RSVP, "yes"},
     {"불참", CMD_RSVP, "no"},
     {"미정", CMD_RSVP, "maybe"},
+    {"topics", CMD_TOPICS, NULL},
+    {"주제", CMD_TOPICS, NULL},
+    {"mute", CMD_MUTE, NULL},
+    {"끄기", CMD_MUTE, NULL},
+    {"follow", CMD_FOLLOW, NULL},
+    {"받기", CMD_FOLLOW, NULL},
+    {"all", CMD_ALL, NULL},
+    {"전체", CMD_ALL, NULL},
 };
 
 static const char *const verb_names[] = {"unknown", "subscribe", "unsubscribe",
-    "confirm", "help", "digest", "nomail", "events", "rsvp"};
+    "confirm", "help", "digest", "nomail", "events", "rsvp", "topics", "mute",
+    "follow", "all"};
 
 const char *
 cmd_verb_name(enum cmd_verb v)
@@ -152,6 +161,21 @@ split_date(struct cmd *c)
 	return false;
 }
 
+/* topic_word - a topic as written, without the "#" or "[...]" of a
+ * Subject tag that people also type in a command */
+static char *
+topic_word(const char *w)
+{
+	size_t n;
+
+	if (*w == '#')
+		return g_strdup(w + 1);
+	n = strlen(w);
+	if (*w == '[' && n >= 2 && w[n - 1] == ']')
+		return g_strndup(w + 1, n - 2);
+	return g_strdup(w);
+}
+
 /* fill_args - the arguments of a recognised verb */
 static void
 fill_args(struct cmd *c, const struct word *w, char **tok, int ntok)
@@ -183,6 +207,11 @@ fill_args(struct cmd *c, const struct word *w, char **tok, int ntok)
 			if (!c->bad_args)
 				c->arg2 = g_strdup(ans);
 		}
+		break;
+	case CMD_MUTE:
+	case CMD_FOLLOW:
+		c->arg = ntok > 1 ? topic_word(tok[1]) : NULL;
+		c->bad_args = ntok != 2 || *c->arg == '\0';
 		break;
 	default:
 		/* "subscribe" takes no argument: nobody subscribes another. */

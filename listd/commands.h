@@ -7,8 +7,9 @@
  * DESCRIPTION
  *	Commands (subscribe, unsubscribe, confirm TOKEN, help, digest on|off,
  *	nomail on|off, events, rsvp EVENT[@YYYY-MM-DD] yes|no|maybe [+N]
- *	(a date names one session of a recurring event), and the Korean
- *	aliases 구독, 구독취소/탈퇴, 도움말, 참석/불참/미정) are read from the
+ *	(a date names one session of a recurring event), topics, mute
+ *	TOPIC, follow TOPIC, all, and the Korean aliases 구독, 구독취소/탈퇴,
+ *	도움말, 참석/불참/미정, 주제, 끄기, 받기, 전체) are read from the
  *	Subject (after Re:/답장: markers) and then from the first lines of
  *	the body. Quoted lines ("> ..."), attribution lines ("On ... wrote:",
  *	"...님이 작성:", "-----Original Message-----") and everything after a
@@ -42,11 +43,15 @@ enum cmd_verb {
 	CMD_NOMAIL,
 	CMD_EVENTS,
 	CMD_RSVP,
+	CMD_TOPICS,
+	CMD_MUTE,
+	CMD_FOLLOW,
+	CMD_ALL,
 };
 
 struct cmd {
 	enum cmd_verb verb;
-	char *arg; /* TOKEN, on|off, EVENT; NULL if none */
+	char *arg; /* TOKEN, on|off, EVENT, TOPIC; NULL if none */
 	char *arg2; /* rsvp answer: yes|no|maybe */
 	int guests; /* rsvp +N */
 	int year, month, day; /* rsvp EVENT@YYYY-MM-DD; 0 when no date */

@@ -44,6 +44,24 @@ static const struct {
     {"", "rsvp 3@2026-12-23 no\nrsvp 3@2026-12-30 no\n", 2,
 	{{CMD_RSVP, "3", "no", false}, {CMD_RSVP, "3", "no", false}}},
     {"", "a\nb\nc\nd\ne\nsubscribe\n", 5, {{CMD_UNKNOWN, NULL, NULL, false}}},
+    /* topics (issue 15) */
+    {"topics", "", 1, {{CMD_TOPICS, NULL, NULL, false}}},
+    {"Re: 주제", "", 1, {{CMD_TOPICS, NULL, NULL, false}}},
+    {"", "mute 구인\n", 1, {{CMD_MUTE, "구인", NULL, false}}},
+    {"", "끄기 #구인\n", 1, {{CMD_MUTE, "구인", NULL, false}}},
+    {"", "follow 세미나\nfollow [질문]\n", 2,
+	{{CMD_FOLLOW, "세미나", NULL, false},
+	    {CMD_FOLLOW, "질문", NULL, false}}},
+    {"", "받기 세미나\n받기 세미나\n", 1,
+	{{CMD_FOLLOW, "세미나", NULL, false}}},
+    {"", "mute\n", 1, {{CMD_MUTE, NULL, NULL, true}}},
+    {"", "follow a b\n", 1, {{CMD_FOLLOW, "a", NULL, true}}},
+    {"", "mute #\n", 1, {{CMD_MUTE, "", NULL, true}}},
+    {"", "all\n", 1, {{CMD_ALL, NULL, NULL, false}}},
+    {"전체", "", 1, {{CMD_ALL, NULL, NULL, false}}},
+    {"", "all topics\n", 1, {{CMD_ALL, NULL, NULL, true}}},
+    /* 끄기 is still "off" after digest */
+    {"", "digest 끄기\n", 1, {{CMD_DIGEST, "끄기", NULL, false}}},
 };
 
 static void

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mime.h"
 #include "rawhdr.h"
+#include "topic.h"
 #include "tpl.h"
 
 /* Headers a digest keeps of each post (Content-* are kept too): what a
@@ -149,13 +150,118 @@ toc_line(GString *toc, guint n, GMimeMessage *m)
 	addr_free(a);
 }
 
+/* A post of the digest with its topic group (SPEC "Topics"). */
+struct dig_item {
+	gpointer post;
+	guint rank; /* the topic's place in the list's topics; last: none */
+	const char *topic; /* points into the list's topics, or NULL */
+};
+
+/* post_topic - the topic the archive keeps for a queued post, as the
+ * list spells it, with its place among topics; NULL for none */
+static const char *
+post_topic(struct job *j, const struct store_digest_post *p,
+    const char *const *topics, guint *rank_out)
+{
+	gsize len;
+	const char *raw = g_bytes_get_data(p->raw, &len), *id, *t = NULL;
+	GMimeMessage *m = mime_parse(raw, len, NULL);
+	g_autofree char *stored = NULL;
+	GError *e = NULL;
+
+	id = m != NULL ? g_mime_message_get_message_id(m) : NULL;
+	if (id != NULL &&
+	    !store_topic_of_message(j->s, j->t.list->id, id, &stored, &e)) {
+		log_warn("digest: list=%s post %" G_GINT64_FORMAT ": %s",
+		    j->t.list->address, p->id, e->message);
+		g_clear_error(&e);
+	}
+	if (stored != NULL)
+		t = topic_find(topics, stored, strlen(stored));
+	for (*rank_out = 0; t != NULL && topics[*rank_out] != t; (*rank_out)++)
+		;
+	if (m != NULL)
+		g_object_unref(m);
+	return t;
+}
+
+static gint
+by_rank(gconstpointer a, gconstpointer b)
+{
+	const struct dig_item *x = a, *y = b;
+
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* digest_by_topic - the posts grouped by topic, in the order of the
+ * list's topics, posts without one last, in arrival order inside each
+ * group (a stable sort); *heads_out is each post's group name, or NULL
+ * when no post has a topic (no groups then) */
+static GPtrArray *
+digest_by_topic(struct job *j, GPtrArray *posts, GPtrArray **heads_out)
+{
+	g_auto(GStrv) topics = listset_topics(&j->t.list->set);
+	guint n = g_strv_length(topics);
+	g_autoptr(GArray) items =
+	    g_array_new(FALSE, TRUE, sizeof(struct dig_item));
+	GPtrArray *order = g_ptr_array_new();
+	const char *other;
+	bool any = false;
+	guint i;
+
+	*heads_out = NULL;
+	for (i = 0; i < posts->len; i++) {
+		struct dig_item it = {posts->pdata[i], n, NULL};
+		const char *t = n > 0
+		    ? post_topic(
+			  j, it.post, (const char *const *)topics, &it.rank)
+		    : NULL;
+
+		it.rank = t != NULL ? it.rank : n;
+		it.topic = t;
+		any = any || t != NULL;
+		g_array_append_val(items, it);
+	}
+	g_array_sort(items, by_rank);
+	if (any)
+		*heads_out = g_ptr_array_new_with_free_func(g_free);
+	other =
+	    g_strcmp0(j->t.list->set.language, "ko") == 0 ? "기타" : "other";
+	for (i = 0; i < items->len; i++) {
+		const struct dig_item *it =
+		    &g_array_index(items, struct dig_item, i);
+
+		g_ptr_array_add(order, it->post);
+		if (any)
+			g_ptr_array_add(*heads_out,
+			    g_strdup(it->topic != NULL ? it->topic : other));
+	}
+	return order;
+}
+
+/* toc_head - the group heading before post i where its group begins;
+ * *last is the heading written last (posts that do not parse are left
+ * out, so the previous post is not always the previous line) */
+static void
+toc_head(GString *toc, GPtrArray *heads, guint i, const char **last)
+{
+	const char *h = heads != NULL ? heads->pdata[i] : NULL;
+
+	if (h == NULL || g_strcmp0(*last, h) == 0)
+		return;
+	g_string_append_printf(toc, "%s[%s]\n", *last != NULL ? "\n" : "", h);
+	*last = h;
+}
+
 /* digest_parts - the multipart/digest of posts and the table of contents;
- * posts that no longer parse are left out and logged */
+ * posts that no longer parse are left out and logged; heads (or NULL)
+ * names each post's topic group, written in the table where it begins */
 static GMimeMultipart *
-digest_parts(
-    const struct store_list *l, GPtrArray *posts, GString *toc, guint *n_out)
+digest_parts(const struct store_list *l, GPtrArray *posts, GPtrArray *heads,
+    GString *toc, guint *n_out)
 {
 	GMimeMultipart *dig = g_mime_multipart_new_with_subtype("digest");
+	const char *last = NULL;
 	guint i, n = 0;
 
 	for (i = 0; i < posts->len; i++) {
@@ -173,6 +279,7 @@ digest_parts(
 			g_clear_error(&e);
 			continue;
 		}
+		toc_head(toc, heads, i, &last);
 		toc_line(toc, ++n, m);
 		mp = post_part(raw, len);
 		g_mime_multipart_add(dig, mp);
@@ -228,7 +335,9 @@ digest_build(
 	g_autoptr(GString) toc = g_string_new(NULL);
 	g_autofree char *subject = NULL, *body = NULL, *raw = NULL,
 			*from = notice_from(l), *foot = NULL;
-	GMimeMultipart *dig = digest_parts(l, posts, toc, n_out);
+	GPtrArray *heads = NULL;
+	g_autoptr(GPtrArray) order = digest_by_topic(j, posts, &heads);
+	GMimeMultipart *dig = digest_parts(l, order, heads, toc, n_out);
 	GMimeMultipart *mixed = NULL;
 	GHashTable *v = digest_vars(j, issue, *n_out, toc->str);
 	struct mime_notice n = {0};
@@ -279,6 +388,8 @@ digest_build(
 	if (mixed != NULL)
 		g_object_unref(mixed);
 	g_object_unref(dig);
+	if (heads != NULL)
+		g_ptr_array_unref(heads);
 	return out;
 }
 

@@ -163,4 +163,15 @@ bool rsvp_record_session(struct job *j, const struct store_event *ev,
 /* webact.c: what people did on moim-web's pages, carried out. */
 void webact_timer(struct listd *d, struct store *s, gint64 now);
 
+/* topics.c: the topic of a post, who gets it, members' choices. */
+extern const char topics_listed[];
+bool topics_of_post(struct job *j, char **topic_out, GError **err);
+bool topics_required_why(struct job *j, char **why_out, GError **err);
+bool topics_mark_copy(struct job *j, const char *topic, GError **err);
+bool topics_keep(
+    struct job *j, const char *topic, GPtrArray *members, GError **err);
+bool topics_archived(struct job *j, const char *topic, GError **err);
+bool topics_command(
+    struct job *j, const struct cmd *c, const char **result_out, GError **err);
+
 #endif

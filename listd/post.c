@@ -27,7 +27,7 @@ static const char *const strip_headers[] = {"List-Id", "List-Post", "List-Help",
     "List-Subscribe", "List-Unsubscribe", "List-Unsubscribe-Post",
     "List-Archive", "Archived-At", "List-Owner", "Precedence", "Return-Path",
     "X-Moim-Verdict", "X-Moim-Hold", "X-Moim-List", "X-Moim-Auth", "X-Loop",
-    NULL};
+    "X-Moim-Topic", NULL};
 
 /* Why an owner's or moderator's post waits for a confirmation. */
 #define PRIVILEGED_WHY                                                         \
@@ -327,9 +327,10 @@ post_prepare(struct job *j, GError **err)
 	return post_list_headers(j, err);
 }
 
-/* recipients - the members who get this post now */
+/* recipients - the members who get this post (of topic, or NULL) now */
 static struct store_rcpt *
-recipients(struct job *j, GPtrArray **members_out, size_t *n_out, GError **err)
+recipients(struct job *j, const char *topic, GPtrArray **members_out,
+    size_t *n_out, GError **err)
 {
 	GPtrArray *m = store_member_recipients(
 	    j->s, j->t.list->id, STORE_MODE_REGULAR, err);
@@ -338,6 +339,10 @@ recipients(struct job *j, GPtrArray **members_out, size_t *n_out, GError **err)
 
 	if (m == NULL)
 		return NULL;
+	if (!topics_keep(j, topic, m, err)) {
+		g_ptr_array_unref(m);
+		return NULL;
+	}
 	r = g_new0(struct store_rcpt, m->len + 1);
 	for (i = 0; i < m->len; i++) {
 		struct store_member *x = m->pdata[i];
@@ -371,22 +376,25 @@ post_distribute(struct job *j, GError **err)
 	GBytes *b;
 	size_t n = 0;
 	struct store_rcpt *r;
+	g_autofree char *topic = NULL;
 	bool ok;
 	enum store_out_kind kind =
 	    j->t.list->set.delivery == LISTSET_DELIVERY_BATCHED
 	    ? STORE_OUT_BATCH
 	    : STORE_OUT_POST;
 
-	if (!post_prepare(j, err) || !post_archived_at(j, err))
+	if (!post_prepare(j, err) || !post_archived_at(j, err) ||
+	    !topics_of_post(j, &topic, err) || !topics_mark_copy(j, topic, err))
 		return false;
-	r = recipients(j, &members, &n, err);
+	r = recipients(j, topic, &members, &n, err);
 	if (r == NULL)
 		return false;
 	b = mime_to_bytes(GMIME_OBJECT(j->msg));
 	ok = store_outbound_add(j->s, j->t.list->id, kind, NULL, j->message_id,
 		 g_bytes_get_data(b, NULL), g_bytes_get_size(b), r, n, j->now,
 		 NULL, err) &&
-	    post_archive(j, err) && digest_queue_post(j, err);
+	    post_archive(j, err) && topics_archived(j, topic, err) &&
+	    digest_queue_post(j, err);
 	log_info("post: list=%s message-id=%s recipients=%zu",
 	    j->t.list->address, j->message_id ? j->message_id : "-", n);
 	j->result = "distributed";
@@ -445,6 +453,20 @@ organizer_post(struct job *j, const struct addr *who, GError **err)
 	if (!event_post(j, &handled, err))
 		return false;
 	return handled || post_distribute(j, err);
+}
+
+/* member_post - a member's accepted post: distributed, unless the list
+ * requires a topic and it has none */
+static bool
+member_post(struct job *j, GError **err)
+{
+	g_autofree char *why = NULL;
+
+	if (!topics_required_why(j, &why, err))
+		return false;
+	if (why != NULL)
+		return hold(j, why, err);
+	return post_distribute(j, err);
 }
 
 /* post_handle - apply the list's policy to a post and act on it */
@@ -510,7 +532,7 @@ post_handle(struct job *j, GError **err)
 		/* An organizer's announcement, perhaps with an event. */
 		if (role >= (int)STORE_ROLE_MODERATOR)
 			return organizer_post(j, who, err);
-		return post_distribute(j, err);
+		return member_post(j, err);
 	case V_HOLD:
 		return hold(j, why, err);
 	case V_REFUSE:

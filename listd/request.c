@@ -143,6 +143,13 @@ send_results(struct job *j, const char *to, const char *results, GError **err)
 	return ok;
 }
 
+/* is_topic_choice - mute, follow, all: they change what arrives */
+static bool
+is_topic_choice(enum cmd_verb v)
+{
+	return v == CMD_MUTE || v == CMD_FOLLOW || v == CMD_ALL;
+}
+
 /* apply_command - carry out a confirmed command for the address it was
  * asked for; digest and nomail answer with the results, an rsvp (asked
  * before rsvp counted at once, still pending) with its own confirmation */
@@ -157,7 +164,7 @@ apply_command(struct job *j, const struct store_pending *p,
 
 	if (c != NULL && !c->bad_args &&
 	    (c->verb == CMD_DIGEST || c->verb == CMD_NOMAIL ||
-		c->verb == CMD_RSVP) &&
+		c->verb == CMD_RSVP || is_topic_choice(c->verb)) &&
 	    addr_parse(
 		p->address, strlen(p->address), &j->confirmed_as, NULL)) {
 		ok = run_cmd(j, c, &res, err);
@@ -338,6 +345,11 @@ run_cmd(
 	case CMD_EVENTS:
 	case CMD_RSVP:
 		return rsvp_command(j, c, result_out, err);
+	case CMD_TOPICS:
+	case CMD_MUTE:
+	case CMD_FOLLOW:
+	case CMD_ALL:
+		return topics_command(j, c, result_out, err);
 	default:
 		*result_out = "unknown command (send \"help\")";
 		return true;
@@ -371,7 +383,8 @@ run_commands(struct job *j, GError **err)
 		/* These answer with their own mail. */
 		if (c->verb != CMD_SUBSCRIBE && c->verb != CMD_UNSUBSCRIBE &&
 		    c->verb != CMD_HELP && c->verb != CMD_CONFIRM &&
-		    res != request_confirm_sent && res != rsvp_answered)
+		    res != request_confirm_sent && res != rsvp_answered &&
+		    res != topics_listed)
 			only_quiet = false;
 	}
 	if (ok && cmds->len == 0) {

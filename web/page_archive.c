@@ -28,6 +28,9 @@
  *	The list page draws the last twelve months' threads and posts as
  *	an inline SVG strip; it uses classes and presentation attributes
  *	only, since the Content-Security-Policy forbids inline styles.
+ *	On a list with topics it links each topic: ?topic=T shows that
+ *	topic's threads instead of the latest ones (a word that is not one
+ *	of the list's topics is ignored).
  *
  *	raw is the message as received, as text/plain sent as an attachment
  *	(a browser neither sniffs nor renders it); raw?a=N is its N-th
@@ -62,6 +65,7 @@
 #include "archive.h"
 #include "err.h"
 #include "log.h"
+#include "topic.h"
 #include "web.h"
 #include "weblink.h"
 #include "webtext.h"
@@ -472,6 +476,48 @@ months_html(struct web_ctx *c, GString *out, GError **err)
 	return true;
 }
 
+/* topics_html - links that show the threads of one of the list's topics
+ * (?topic=T), and all threads again; "" for a list without topics */
+static char *
+topics_html(struct web_ctx *c, const char *const *topics, const char *shown)
+{
+	GString *out = g_string_new(NULL);
+	g_autofree char *all = list_url(c, "");
+
+	if (topics[0] == NULL)
+		return g_string_free(out, FALSE);
+	g_string_append(out, "<p class=\"topics\">");
+	a_link(out, all, shown != NULL ? "*" : "* ✓");
+	for (size_t i = 0; topics[i] != NULL; i++) {
+		g_autofree char *q =
+		    g_uri_escape_string(topics[i], NULL, FALSE);
+		g_autofree char *url = g_strconcat(all, "?topic=", q, NULL);
+		g_autofree char *text = g_strdup_printf("#%s%s", topics[i],
+		    g_strcmp0(shown, topics[i]) == 0 ? " ✓" : "");
+
+		g_string_append_c(out, ' ');
+		a_link(out, url, text);
+	}
+	g_string_append(out, "</p>");
+	return g_string_free(out, FALSE);
+}
+
+/* list_threads - the latest threads, or those of the topic the query
+ * names when it is one of the list's (*shown_out points into topics) */
+static GPtrArray *
+list_threads(struct web_ctx *c, const char *const *topics,
+    const char **shown_out, GError **err)
+{
+	const char *q =
+	    c->query ? g_hash_table_lookup(c->query, "topic") : NULL;
+
+	*shown_out = q != NULL ? topic_find(topics, q, strlen(q)) : NULL;
+	if (*shown_out != NULL)
+		return store_web_threads_topic(
+		    c->s, c->list->id, *shown_out, WEB_RECENT, err);
+	return store_web_threads_active(c->s, c->list->id, WEB_RECENT, err);
+}
+
 /* page_list - /L@D/ : about the list, joining, events, threads, months */
 void
 page_list(struct web_ctx *c)
@@ -482,11 +528,13 @@ page_list(struct web_ctx *c)
 	g_autoptr(GString) strip = g_string_new(NULL);
 	g_autoptr(GString) months = g_string_new(NULL);
 	g_autoptr(GPtrArray) ts = NULL;
+	g_auto(GStrv) topics = listset_topics(&l->set);
+	const char *shown = NULL;
 	GError *e = NULL;
 
 	if (!events_html(c, ev, &e) || !strip_html(c, strip, &e) ||
 	    !months_html(c, months, &e) ||
-	    (ts = store_web_threads_active(c->s, l->id, WEB_RECENT, &e)) ==
+	    (ts = list_threads(c, (const char *const *)topics, &shown, &e)) ==
 		NULL) {
 		fail(c, "list page", e);
 		return;
@@ -500,6 +548,7 @@ page_list(struct web_ctx *c)
 	var(v, "atom", list_url(c, "new.atom"));
 	var(v, "events", g_strdup(ev->str));
 	var(v, "threads", threads_html(c, ts, true));
+	var(v, "topics", topics_html(c, (const char *const *)topics, shown));
 	var(v, "strip", g_strdup(strip->str));
 	var(v, "months", g_strdup(months->str));
 	show(c, "list", g_hash_table_lookup(v, "name"), v);

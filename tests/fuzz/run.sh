@@ -68,7 +68,8 @@ seeds_for()
 mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
 	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
 	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_hdrtext" \
-	"$build/seed-fuzz_authres" "$build/seed-fuzz_webreq"
+	"$build/seed-fuzz_authres" "$build/seed-fuzz_webreq" \
+	"$build/seed-fuzz_topic"
 # Issue 12's words: a padded B word before another, a name in three
 # words, CP949 and ISO-2022-KR, Q, a language, a word split in a character.
 printf ' =?utf-8?b?7KCcMe2ajCDqs7XqsJzquLDsiKDtj6zrn7wg67Cc7ZGc7J6Q66OMIA==?=\n =?utf-8?b?6rO17Jyg?=\n' \
@@ -82,7 +83,7 @@ printf 'mx.example.org 1; spf=pass smtp.mailfrom=a.example;\r\n\tdkim=pass heade
 printf 'v=DMARC1; p=reject; sp=quarantine; pct=50; adkim=s; rua=mailto:d@example.com' \
 	>"$build/seed-fuzz_dmarc/record"
 printf 'Mail.Example.CO.KR.' >"$build/seed-fuzz_dmarc/domain"
-printf 'Re: subscribe\0help\ndigest on\nrsvp 3 yes +2\n참석 4\n> quoted\n-- \nsig\n' \
+printf 'Re: subscribe\0help\ndigest on\nrsvp 3 yes +2\n참석 4\nmute #구인\n받기 [세미나]\n전체\n> quoted\n-- \nsig\n' \
 	>"$build/seed-fuzz_commands/cmds"
 cp "$top/doc/moim.conf.5" "$build/seed-fuzz_config/man" 2>/dev/null
 printf '[moim]\ndatabase = /var/lib/moim/moim.db\ndomains = lists.example.org\n[listd]\nlmtp = 127.0.0.1:24\nconnections = 4\n' \
@@ -107,6 +108,12 @@ printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
 printf 'awmj7e6abvvphkjl2nsddbzkjm' >"$build/seed-fuzz_weblink/unsub"
 printf '18446744073709551616-AWMJ7E6ABVVPHKJL2NSDDBZKJM%%2F' \
 	>"$build/seed-fuzz_weblink/junk"
+
+# fuzz_topic: a list's topics, then a Subject (encoded, or as typed).
+printf '세미나 구인 질문 공지 C++\nRe: [AI =?utf-8?b?7ZSE66CM7KaIXQ==?= =?utf-8?b?W+yEuOuvuOuCmF0=?= x #구인!' \
+	>"$build/seed-fuzz_topic/encoded"
+printf '세미나,구인\n회신: 【세미나】 [구인 ［질문］ ＃공지 C#구인 #세미나실' \
+	>"$build/seed-fuzz_topic/marks"
 
 # fuzz_webreq: a Content-Type line, then a path, form or cookie.
 printf 'multipart/form-data; boundary=XyZ\n--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nx\r\n--XyZ--\r\n' \
