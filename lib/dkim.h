@@ -81,8 +81,10 @@
  *	  DKIM_TEMPERROR  the key lookup failed (DNS_FAIL)
  *	It supports v=1, a=rsa-sha256 and ed25519-sha256, c= simple or
  *	relaxed for each part, l= (only that many bytes of the canonical
- *	body are hashed) and q=dns/txt; x= is not checked. *why_out, when
- *	why_out is not NULL, gets a short reason for logs (every result).
+ *	body are hashed) and q=dns/txt; h= must name From, and i=, when
+ *	present, must be in d= or a subdomain; x= is not checked.
+ *	*why_out, when why_out is not NULL, gets a short reason for logs
+ *	(every result).
  *	dkim_result_name() gives "none", "pass", "fail", "permerror" or
  *	"temperror".
  *

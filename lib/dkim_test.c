@@ -884,6 +884,9 @@ test_dkimpy(void)
 	    signed_copy(rsa->str, rsa->len, ed_key, "ed", NULL);
 	g_autoptr(GString) two = chain_of();
 	g_autoptr(GString) bad = replace_once(two->str, "at 7", "at 8");
+	g_autoptr(GString) bad_seal =
+	    replace_once(two->str, "ARC-Seal: i=1; a=rsa-sha256; t=1780000000",
+		"ARC-Seal: i=1; a=rsa-sha256; t=1780000009");
 	g_autoptr(GString) lf_signed =
 	    signed_copy(lf->str, lf->len, ed_key, "ed", NULL);
 	g_autoptr(GString) one = sealed(LIST_POST, LIST_POST, false, NULL);
@@ -898,6 +901,7 @@ test_dkimpy(void)
 	    {one, "arc", "0", "pass"},
 	    {two, "arc", "0", "pass"},
 	    {bad, "arc", "0", "fail"},
+	    {bad_seal, "arc", "0", "fail"},
 	};
 
 	if (py == NULL) {
