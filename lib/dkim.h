@@ -79,6 +79,10 @@
  *	  DKIM_PERMERROR  malformed field, unknown algorithm, no key record,
  *	                  revoked or unusable key, RSA key under 1024 bits
  *	  DKIM_TEMPERROR  the key lookup failed (DNS_FAIL)
+ *	A key record counts when it parses, says v=DKIM1 if it has v=, has
+ *	the k= of a= (rsa by default), lists sha256 in h= and * or email in
+ *	s= if it has them, and a non-empty p= (empty is revoked); the first
+ *	such record of the name is used.
  *	It supports v=1, a=rsa-sha256 and ed25519-sha256, c= simple or
  *	relaxed for each part, l= (only that many bytes of the canonical
  *	body are hashed) and q=dns/txt; h= must name From, and i=, when

@@ -440,6 +440,48 @@ test_rfc8463(void)
 	}
 }
 
+struct record_case {
+	const char *what;
+	const char *from, *to; /* a change to RFC 8463's RSA key record */
+	enum dkim_result want;
+};
+
+static const struct record_case record_cases[] = {
+    {"as published", NULL, NULL, DKIM_PASS},
+    {"for sha1 only", "k=rsa;", "k=rsa; h=sha1;", DKIM_PERMERROR},
+    {"for sha1 and sha256", "k=rsa;", "k=rsa; h=sha1 : sha256;", DKIM_PASS},
+    {"for another service", "k=rsa;", "k=rsa; s=tlsrpt;", DKIM_PERMERROR},
+    {"for email", "k=rsa;", "k=rsa; s=email;", DKIM_PASS},
+    {"without k=", "k=rsa; ", "", DKIM_PASS},
+    {"of version 2", "DKIM1", "DKIM2", DKIM_PERMERROR},
+    {"revoked", "p=MIGf", "x=MIGf", DKIM_PERMERROR},
+    {"not a key", "p=MIGf", "p=AIGf", DKIM_PERMERROR},
+    {"malformed", "k=rsa;", "k=rsa;;", DKIM_PERMERROR},
+};
+
+/* test_key_records - which key records give a key (RFC 6376 3.6.1) */
+static void
+test_key_records(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(record_cases); i++) {
+		const struct record_case *c = &record_cases[i];
+		g_autoptr(GString) rec =
+		    replace_once(rfc8463_rsa_txt, c->from, c->to);
+		struct zone z = {0};
+		g_autofree char *why = NULL;
+		enum dkim_result r;
+
+		g_test_message("case: %s", c->what);
+		zone_add(&z, "test._domainkey.football.example.com", rec->str);
+		r = dkim_verify(
+		    rfc8463_msg, strlen(rfc8463_msg), 1, zone_lookup, &z, &why);
+		g_test_message("%s: %s", dkim_result_name(r), why);
+		g_assert_cmpstr(
+		    dkim_result_name(r), ==, dkim_result_name(c->want));
+		zone_clear(&z);
+	}
+}
+
 static const char *const list_headers[] = {"From", "Subject", "Date",
     "Message-ID", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post",
     "List-Unsubscribe", NULL};
@@ -954,6 +996,7 @@ main(int argc, char **argv)
 	g_test_add_func("/dkim/keys", test_keys);
 	g_test_add_func("/dkim/key-load", test_key_load);
 	g_test_add_func("/dkim/rfc8463", test_rfc8463);
+	g_test_add_func("/dkim/key-records", test_key_records);
 	g_test_add_func("/dkim/round-trip", test_round_trip);
 	g_test_add_func("/dkim/sign-fields", test_sign_fields);
 	g_test_add_func("/dkim/sign-refuses", test_sign_refuses);
