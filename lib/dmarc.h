@@ -8,6 +8,7 @@
  *	struct dmarc *dmarc_new(const char *server, int timeout_ms,
  *	    GError **err);
  *	void dmarc_free(struct dmarc *d);
+ *	struct dns *dmarc_dns(struct dmarc *d);
  *	enum dmarc_result dmarc_lookup(struct dmarc *d, const char *domain,
  *	    gint64 now);
  *	bool dmarc_wants_munge(enum dmarc_result r);
@@ -48,6 +49,10 @@
  *	DMARC_MIN_TIMEOUT_MS and DMARC_MAX_TIMEOUT_MS) bounds each
  *	dmarc_lookup() as a whole.
  *
+ *	dmarc_dns() gives the resolver (lib/dns) that d looks up with, for
+ *	the DKIM and ARC key lookups of moim-listd: same server, same
+ *	bounds, one cache. It belongs to d.
+ *
  *	dmarc_lookup() looks up the policy of domain (the author's, from
  *	From; UTF-8 or ASCII, any case, one trailing dot allowed) as RFC
  *	7489 6.6.3 says: the TXT records at _dmarc.DOMAIN; if none of them
@@ -73,9 +78,10 @@
  *	dmarc_wants_munge() is true for QUARANTINE, REJECT and DNS_FAIL: when
  *	the policy cannot be known, munging is the copy that surely arrives.
  *
- *	Results are cached per name looked up (the author's domain and the
- *	organizational domain each): DMARC_CACHE_TTL seconds, also for "no
- *	record", and DMARC_FAIL_TTL seconds for a DNS failure, so that a
+ *	The records are looked up and cached by lib/dns (the resolver of
+ *	dmarc_dns()), per name asked (_dmarc. and the author's domain, and
+ *	of the organizational domain): DMARC_CACHE_TTL seconds, also for
+ *	"no record", and DMARC_FAIL_TTL seconds for a DNS failure, so that a
  *	resolver that is down costs one timeout per domain a minute, not one
  *	per post. The cache holds at most DMARC_CACHE_MAX names; when it is
  *	full, the name stored longest ago goes. now is the time in seconds on
@@ -85,17 +91,9 @@
  *	dmarc_result_name() gives "no_policy", "none", "quarantine",
  *	"reject" or "dns_fail", for logs.
  * HOW THE LOOKUP IS BOUNDED
- *	The lookup sends its own queries (built by res_nmkquery(), read
- *	with ns_initparse() and ns_parserr()) rather than calling
- *	res_nquery(), whose timeouts count in whole seconds per server and
- *	try: one deadline, now + timeout_ms, is fixed when dmarc_lookup()
- *	starts and every poll() for both names waits only until it. The
- *	servers are tried in order, each for its share of the time left; a
- *	query is sent again over UDP halfway through a server's share, an
- *	answer marked truncated is asked again over TCP within the same
- *	share. A reply that does not come from the server asked, does not
- *	carry the query's random id or does not repeat its question is
- *	ignored.
+ *	One deadline, now + timeout_ms, is fixed when dmarc_lookup() starts
+ *	and both names' queries (lib/dns, which says how) wait only until
+ *	it.
  * OWNERSHIP
  *	dmarc_org_domain() returns a new string (g_free). dmarc_new()'s
  *	result belongs to the caller (dmarc_free(), which accepts NULL).
@@ -110,14 +108,13 @@
  * THREADS
  *	dmarc_record_parse(), dmarc_org_domain() and dmarc_wants_munge() have
  *	no shared state. A struct dmarc may be used by several threads at
- *	once: each lookup has its own resolver state and sockets, and the
- *	cache is guarded by a mutex that is never held during a query.
+ *	once, as its struct dns may (lib/dns).
  * ERRORS
  *	dmarc_new(): MOIM_ERR_CONFIG for a bad server or timeout. The lookup
  *	does not fail: DNS trouble is the result DMARC_DNS_FAIL.
  * SEE ALSO
  *	RFC 7489 (DMARC) 3.2, 6.3, 6.4, 6.6.3; RFC 6376 3.2; RFC 1035;
- *	libpsl; listd/post.c (munge_from).
+ *	libpsl; lib/dns; listd/post.c (munge_from).
  */
 #ifndef MOIM_DMARC_H
 #define MOIM_DMARC_H
@@ -126,6 +123,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dns.h"
 #include "limits.h"
 
 enum dmarc_result {
@@ -155,6 +153,7 @@ void dmarc_record_parse(
 char *dmarc_org_domain(const char *domain);
 struct dmarc *dmarc_new(const char *server, int timeout_ms, GError **err);
 void dmarc_free(struct dmarc *d);
+struct dns *dmarc_dns(struct dmarc *d);
 enum dmarc_result dmarc_lookup(struct dmarc *d, const char *domain, gint64 now);
 bool dmarc_wants_munge(enum dmarc_result r);
 const char *dmarc_result_name(enum dmarc_result r);
