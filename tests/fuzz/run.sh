@@ -95,6 +95,17 @@ printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nR
 printf '행사: 가을 워크숍\n일시: 2027년 10월 9일(토)~11일(월) 하루 종일\n\n본문\n' \
 	>"$build/seed-fuzz_evblock/allday"
 printf 'Event: Camp\nWhen: Oct 9-11 (all-day)\n' >"$build/seed-fuzz_evblock/range"
+# Repeat rules (ical/repeat), on the When line and on their own lines.
+printf '행사: 논문 읽기\n일시: 매주 수요일 19:30-21:00, 12월까지, 12/23 휴강\n' \
+	>"$build/seed-fuzz_evblock/weekly"
+printf '행사: 캐글\n일시: 2026-12-12 14:00\n반복: 격주 토요일, 총 8회\n휴강: 12/26, 1월 9일\n' \
+	>"$build/seed-fuzz_evblock/biweekly"
+printf 'Event: Forum\nWhen: first Friday of the month 7pm\nRepeats: monthly, until March 31\nSkip: Jan 1 and Feb 5\n' \
+	>"$build/seed-fuzz_evblock/monthly"
+printf 'Event: Run\nWhen: every other Saturday from Dec 12 8am (except Dec 26) for 8 weeks\n' \
+	>"$build/seed-fuzz_evblock/every"
+printf 'Event: X\nWhen: 월·수·금 주 2회 biweekly 매달 15일 마지막 주 금요일 3개월간\n' \
+	>"$build/seed-fuzz_evblock/refused"
 # moim-web's link tokens: an answer token, an unsubscribe token, junk.
 mkdir -p "$build/seed-fuzz_weblink"
 printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
