@@ -1221,8 +1221,8 @@ scan_rule(const struct block *b, struct repeat *r, char **rest_out,
 			rest = g_steal_pointer(&left);
 		} else if (!is_only_separators(left->str)) {
 			re.reason = REPEAT_UNKNOWN;
-			g_strlcpy(
-			    re.words, g_strstrip(left->str), sizeof re.words);
+			repeat_words(re.words, sizeof re.words, left->str,
+			    left->str + left->len);
 			if (rest != NULL)
 				g_string_free(rest, TRUE);
 			return fail_repeat(e, b->line[k], &re);
@@ -1325,7 +1325,8 @@ parse_schedule(const struct block *b, const char *dflt, gint64 now,
 			int k = b->val[K_REPEATS] != NULL ? K_REPEATS : K_SKIP;
 
 			re.reason = REPEAT_NO_DAYS;
-			g_strlcpy(re.words, b->val[k]->str, sizeof re.words);
+			repeat_words(re.words, sizeof re.words, b->val[k]->str,
+			    b->val[k]->str + b->val[k]->len);
 			return fail_repeat(e, b->line[k], &re);
 		}
 		/* No rule: the When value as written, as ever. */

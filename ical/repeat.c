@@ -84,9 +84,9 @@ repeat_reason_ko(enum repeat_reason reason)
 	return reasons[reason].ko;
 }
 
-/* set_words - copy the text from..to (cut at a character) into buf */
-static void
-set_words(char *buf, size_t size, const char *from, const char *to)
+/* repeat_words - the text from..to as message words in buf */
+void
+repeat_words(char *buf, size_t size, const char *from, const char *to)
 {
 	size_t n = (size_t)(to - from);
 	const char *end;
@@ -95,9 +95,13 @@ set_words(char *buf, size_t size, const char *from, const char *to)
 		n = size - 1;
 	memcpy(buf, from, n);
 	buf[n] = '\0';
-	/* Do not leave half a UTF-8 character at the cut. */
+	/* Do not leave half a UTF-8 character at the cut; the words go into
+	 * a notice and a log line, so no control characters either. */
 	if (!g_utf8_validate(buf, -1, &end))
 		buf[end - buf] = '\0';
+	for (char *c = buf; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
 	g_strstrip(buf);
 }
 
@@ -107,7 +111,7 @@ refuse(
     struct scan *s, enum repeat_reason reason, const char *from, const char *to)
 {
 	s->e->reason = reason;
-	set_words(s->e->words, sizeof s->e->words, from, to);
+	repeat_words(s->e->words, sizeof s->e->words, from, to);
 	s->failed = true;
 	return true;
 }
@@ -283,7 +287,8 @@ take_days(struct scan *s, unsigned mask, const char *end)
 {
 	s->r->days |= mask;
 	if (s->r->day_words[0] == '\0')
-		set_words(s->r->day_words, sizeof s->r->day_words, s->p, end);
+		repeat_words(
+		    s->r->day_words, sizeof s->r->day_words, s->p, end);
 	s->p = end;
 	s->expect_days = false;
 	return true;
@@ -431,7 +436,8 @@ set_freq(struct scan *s, enum repeat_freq f, int interval, bool is_written)
 		r->is_interval_set |= is_written;
 	}
 	if (r->first_words[0] == '\0' && s->word != NULL)
-		set_words(r->first_words, sizeof r->first_words, s->word, s->p);
+		repeat_words(
+		    r->first_words, sizeof r->first_words, s->word, s->p);
 	return true;
 }
 
@@ -641,7 +647,7 @@ nth_day(struct scan *s, int n, bool is_ko, const char *p)
 		s->p = t.p;
 	}
 	s->r->setpos = n;
-	set_words(s->r->day_words, sizeof s->r->day_words, s->word, s->p);
+	repeat_words(s->r->day_words, sizeof s->r->day_words, s->word, s->p);
 	if (!set_freq(s, REPEAT_MONTHLY, 1, false))
 		return refuse(s, REPEAT_CONFLICT, s->word, s->p);
 	s->expect_days = false;
@@ -697,7 +703,7 @@ m_monthday(struct scan *s)
 	    !set_freq(s, REPEAT_MONTHLY, 1, false))
 		return refuse(s, REPEAT_CONFLICT, s->word, s->p);
 	s->r->monthday = d;
-	set_words(s->r->day_words, sizeof s->r->day_words, s->word, s->p);
+	repeat_words(s->r->day_words, sizeof s->r->day_words, s->word, s->p);
 	s->expect_days = false;
 	return true;
 }
@@ -958,7 +964,7 @@ read_date(const char **pp, struct repeat_date *d)
 	if (d->mo < 1 || d->mo > 12 || d->d < 0 || d->d > 31)
 		return false;
 	date_wday(&p);
-	set_words(d->words, sizeof d->words, *pp, p);
+	repeat_words(d->words, sizeof d->words, *pp, p);
 	*pp = p;
 	return true;
 }

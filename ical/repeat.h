@@ -13,6 +13,9 @@
  *	    int hour, int minute, bool is_all_day);
  *	const char *repeat_reason_en(enum repeat_reason reason);
  *	const char *repeat_reason_ko(enum repeat_reason reason);
+void repeat_words(char *buf, size_t size, const char *from, const char *to);
+ *	void repeat_words(char *buf, size_t size, const char *from,
+ *	    const char *to);
  * DESCRIPTION
  *	repeat_scan() takes the words of a repeat rule out of text (an
  *	event block's When or Repeats value) into *r and appends what is
@@ -56,6 +59,9 @@
  *	the end of that day in tzid, in UTC ("UNTIL=20270331T145959Z"), or a
  *	DATE for an all-day event. hour and minute (the first session's
  *	local start) are unused today and reserved for BYHOUR.
+ *	repeat_words() copies the text from..to into buf for a message:
+ *	cut to size at a whole UTF-8 character, control characters as
+ *	spaces, blanks at the ends trimmed.
  * OWNERSHIP
  *	repeat_rrule() returns a new string (g_free). e->words is a copy.
  *	The reason texts are static.
@@ -134,5 +140,6 @@ char *repeat_rrule(const struct repeat *r, const char *tzid, int hour,
     int minute, bool is_all_day);
 const char *repeat_reason_en(enum repeat_reason reason);
 const char *repeat_reason_ko(enum repeat_reason reason);
+void repeat_words(char *buf, size_t size, const char *from, const char *to);
 
 #endif
