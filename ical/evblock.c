@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "evblock.h"
+#include "repeat.h"
 
 enum key {
 	K_TITLE,
@@ -19,6 +20,8 @@ enum key {
 	K_CAPACITY,
 	K_DEADLINE,
 	K_DESCRIPTION,
+	K_REPEATS,
+	K_SKIP,
 	K_N,
 };
 
@@ -91,6 +94,8 @@ static const struct {
     [EVBLOCK_DEADLINE_AFTER_START] = {"the RSVP deadline is after the "
 				      "start of the event",
 	"신청 마감일이 행사 시작보다 늦습니다"},
+    /* EVBLOCK_BAD_REPEAT takes its sentences from ical/repeat. */
+    [EVBLOCK_BAD_REPEAT] = {"bad repeat rule", "반복 규칙이 잘못되었습니다"},
 };
 
 /* Key names with ASCII lower-cased and spaces, '-', '_' and '.' removed. */
@@ -132,6 +137,17 @@ static const struct {
     {"내용", K_DESCRIPTION},
     {"설명", K_DESCRIPTION},
     {"소개", K_DESCRIPTION},
+    {"repeats", K_REPEATS},
+    {"repeat", K_REPEATS},
+    {"recurrence", K_REPEATS},
+    {"반복", K_REPEATS},
+    {"반복일정", K_REPEATS},
+    {"skip", K_SKIP},
+    {"except", K_SKIP},
+    {"nosession", K_SKIP},
+    {"휴강", K_SKIP},
+    {"휴강일", K_SKIP},
+    {"쉬는날", K_SKIP},
 };
 
 static const char *const wday_ko[] = {"월", "화", "수", "목", "금", "토", "일"};
@@ -149,6 +165,19 @@ fail(struct evblock_error *e, unsigned line, enum evblock_reason reason)
 	e->reason = reason;
 	e->msg_en = messages[reason].en;
 	e->msg_ko = messages[reason].ko;
+	e->words[0] = '\0';
+	return false;
+}
+
+/* fail_repeat - fill *e for a repeat rule refused at line */
+static bool
+fail_repeat(
+    struct evblock_error *e, unsigned line, const struct repeat_error *re)
+{
+	(void)fail(e, line, EVBLOCK_BAD_REPEAT);
+	e->msg_en = repeat_reason_en(re->reason);
+	e->msg_ko = repeat_reason_ko(re->reason);
+	g_strlcpy(e->words, re->words, sizeof e->words);
 	return false;
 }
 
@@ -1158,6 +1187,157 @@ read_block(const char *text, struct block *b, struct evblock_error *e)
 	}
 }
 
+/* is_only_separators - whether s holds nothing but blanks and commas */
+static bool
+is_only_separators(const char *s)
+{
+	const char *p = s;
+
+	skip_ws(&p);
+	return *p == '\0';
+}
+
+/* scan_rule - the repeat rule of the Repeats, When and Skip values into
+ * r; *rest_out: what the When grammar reads */
+static bool
+scan_rule(const struct block *b, struct repeat *r, char **rest_out,
+    struct evblock_error *e)
+{
+	static const int order[] = {K_REPEATS, K_WHEN, K_SKIP};
+	struct repeat_error re;
+	GString *rest = NULL;
+
+	memset(r, 0, sizeof *r);
+	*rest_out = NULL;
+	for (size_t i = 0; i < G_N_ELEMENTS(order); i++) {
+		int k = order[i];
+		g_autoptr(GString) left = g_string_new(NULL);
+
+		if (b->val[k] == NULL)
+			continue;
+		if (!repeat_scan(b->val[k]->str, k == K_SKIP, r, left, &re))
+			return fail_repeat(e, b->line[k], &re);
+		if (k == K_WHEN) {
+			rest = g_steal_pointer(&left);
+		} else if (!is_only_separators(left->str)) {
+			re.reason = REPEAT_UNKNOWN;
+			repeat_words(re.words, sizeof re.words, left->str,
+			    left->str + left->len);
+			if (rest != NULL)
+				g_string_free(rest, TRUE);
+			return fail_repeat(e, b->line[k], &re);
+		}
+	}
+	*rest_out = g_string_free(rest, FALSE);
+	return true;
+}
+
+/* first_session - start and end of the first session of a rule: the date
+ * written, or the first day the rule names from today on */
+static bool
+first_session(const char *rest, unsigned line, const char *dflt, gint64 now,
+    const struct repeat *r, struct evblock *ev, struct evblock_error *e)
+{
+	struct span s;
+	struct repeat_error re;
+	struct repeat_date first;
+	GTimeZone *tz;
+	int y, m, d;
+	bool ok = false;
+
+	if (scan_span(rest, &s))
+		return parse_when(rest, line, dflt, now, ev, e);
+	tz = g_time_zone_new_identifier(dflt);
+	/* Today's session may have begun already: then the next one. */
+	for (int i = 0; i < 2 && !ok; i++) {
+		g_autofree char *text = NULL;
+
+		today(tz, now + (gint64)i * 86400, &y, &m, &d);
+		if (!repeat_first(r, y, m, d, &first, &re)) {
+			g_time_zone_unref(tz);
+			return fail_repeat(e, line, &re);
+		}
+		text = g_strdup_printf(
+		    "%04d-%02d-%02d %s", first.y, first.mo, first.d, rest);
+		g_clear_pointer(&ev->tzid, g_free);
+		ok = parse_when(text, line, dflt, now, ev, e);
+		if (!ok && e->reason != EVBLOCK_PAST)
+			break;
+	}
+	g_time_zone_unref(tz);
+	return ok;
+}
+
+/* series - the rule checked against the first session, as an RRULE and
+ * the original start instants of the skipped sessions */
+static bool
+series(struct repeat *r, unsigned line, unsigned skip_line, struct evblock *ev,
+    struct evblock_error *e)
+{
+	GTimeZone *tz = g_time_zone_new_identifier(ev->tzid);
+	GDateTime *u = g_date_time_new_from_unix_utc(ev->start);
+	GDateTime *l = g_date_time_to_timezone(u, tz);
+	struct repeat_date first = {0};
+	struct repeat_error re;
+	int h = g_date_time_get_hour(l), mi = g_date_time_get_minute(l);
+	bool ok;
+
+	g_date_time_get_ymd(l, &first.y, &first.mo, &first.d);
+	g_date_time_unref(u);
+	g_date_time_unref(l);
+	ok = repeat_resolve(r, &first, &re);
+	if (!ok) {
+		g_time_zone_unref(tz);
+		return fail_repeat(e,
+		    re.reason == REPEAT_BAD_SKIP && skip_line ? skip_line
+							      : line,
+		    &re);
+	}
+	ev->rrule = repeat_rrule(r, ev->tzid, h, mi, ev->is_all_day);
+	ev->skips = g_new0(gint64, r->n_skips + 1);
+	for (size_t i = 0; i < r->n_skips; i++) {
+		struct ymd d = {
+		    r->skips[i].y, r->skips[i].mo, r->skips[i].d, 0};
+
+		/* A skipped session is named by its original start. */
+		if (at(tz, &d, h, mi, 0, &ev->skips[ev->n_skips]))
+			ev->n_skips++;
+	}
+	g_time_zone_unref(tz);
+	return true;
+}
+
+/* parse_schedule - the When value, and the repeat rule when there is one
+ * (on the When line, or its own Repeats and Skip lines) */
+static bool
+parse_schedule(const struct block *b, const char *dflt, gint64 now,
+    struct evblock *ev, struct evblock_error *e)
+{
+	unsigned line = b->line[K_WHEN];
+	g_autofree char *rest = NULL;
+	struct repeat r;
+	struct repeat_error re;
+
+	if (!scan_rule(b, &r, &rest, e))
+		return false;
+	if (!repeat_is_set(&r)) {
+		if (b->val[K_REPEATS] != NULL || b->val[K_SKIP] != NULL) {
+			int k = b->val[K_REPEATS] != NULL ? K_REPEATS : K_SKIP;
+
+			re.reason = REPEAT_NO_DAYS;
+			repeat_words(re.words, sizeof re.words, b->val[k]->str,
+			    b->val[k]->str + b->val[k]->len);
+			return fail_repeat(e, b->line[k], &re);
+		}
+		/* No rule: the When value as written, as ever. */
+		return parse_when(b->val[K_WHEN]->str, line, dflt, now, ev, e);
+	}
+	if (!first_session(rest, line, dflt, now, &r, ev, e))
+		return false;
+	return series(&r, b->val[K_REPEATS] != NULL ? b->line[K_REPEATS] : line,
+	    b->val[K_SKIP] != NULL ? b->line[K_SKIP] : 0, ev, e);
+}
+
 /* fill - check the block's values and put them into ev */
 static bool
 fill(struct evblock *ev, const struct block *b, const char *dflt, gint64 now,
@@ -1175,7 +1355,7 @@ fill(struct evblock *ev, const struct block *b, const char *dflt, gint64 now,
 	if (dflt == NULL || (tz = g_time_zone_new_identifier(dflt)) == NULL)
 		return fail(e, 0, EVBLOCK_BAD_ZONE);
 	g_time_zone_unref(tz);
-	if (!parse_when(b->val[K_WHEN]->str, b->line[K_WHEN], dflt, now, ev, e))
+	if (!parse_schedule(b, dflt, now, ev, e))
 		return false;
 	if (b->val[K_CAPACITY] != NULL &&
 	    !parse_capacity(b->val[K_CAPACITY]->str, &ev->capacity))
@@ -1328,5 +1508,7 @@ evblock_free(struct evblock *ev)
 	g_free(ev->location);
 	g_free(ev->description);
 	g_free(ev->tzid);
+	g_free(ev->rrule);
+	g_free(ev->skips);
 	g_free(ev);
 }

@@ -36,7 +36,18 @@
  *	오전/오후/am/pm takes the start's when that keeps it after the start.
  *	The zone is default_tz unless one is named: KST, JST, UTC, GMT,
  *	an IANA name such as Asia/Seoul, or an offset such as +09:00.
- *	Capacity is 80, 80명, 80 seats, or unlimited/무제한 (0). RSVP-By is
+ *	Capacity is 80, 80명, 80 seats, or unlimited/무제한 (0).
+ *
+ *	A repeat rule (ical/repeat.h lists its forms) may stand on the When
+ *	line (매주 수요일 19:30-21:00, 12월까지) or on its own
+ *	Repeats/Repeat/Recurrence/반복/반복일정 line, and skipped dates on a
+ *	Skip/Except/No-Session/휴강/휴강일/쉬는 날 line. The first session is
+ *	the date written, else the first day the rule names from today
+ *	(the next one when today's has begun). The event's start and end
+ *	are the first session's; rrule and skips say the rest. A rule that
+ *	is refused fails with EVBLOCK_BAD_REPEAT, the repeat module's
+ *	sentences and the words it is about in words, at the line that
+ *	holds them. RSVP-By is
  *	a date with an optional time; a date alone closes at the end of that
  *	day, or at the start when it is the event's own day.
  *
@@ -60,7 +71,7 @@
  * OWNERSHIP
  *	*ev_out belongs to the caller (evblock_free() accepts NULL); err_out
  *	must not be NULL. msg_en and msg_ko of struct evblock_error are
- *	static strings.
+ *	static strings; rrule and skips belong to the evblock.
  * INPUT AND LIMITS
  *	text_utf8 is untrusted. Only the block is read: at most
  *	EVBLOCK_MAX_LINES lines, each at most EVBLOCK_MAX_LINE bytes and
@@ -102,6 +113,7 @@ enum evblock_reason {
 	EVBLOCK_DEADLINE_PAST,
 	EVBLOCK_DEADLINE_AFTER_START,
 	EVBLOCK_TOO_LONG, /* more than EVBLOCK_MAX_DAYS days */
+	EVBLOCK_BAD_REPEAT, /* a repeat rule refused (ical/repeat) */
 };
 
 struct evblock {
@@ -116,6 +128,12 @@ struct evblock {
 	bool has_rsvp_by;
 	gint64 rsvp_by; /* RSVPs are open while now < rsvp_by */
 	size_t body_offset; /* byte offset of the text after the block */
+	/* A series: the RFC 5545 RRULE value (in tzid, from start), or
+	 * NULL for one session; the original start instants of the skipped
+	 * sessions (n_skips of them). */
+	char *rrule;
+	gint64 *skips;
+	size_t n_skips;
 };
 
 struct evblock_error {
@@ -123,6 +141,7 @@ struct evblock_error {
 	enum evblock_reason reason;
 	const char *msg_en;
 	const char *msg_ko;
+	char words[64]; /* the words the reason is about, or "" */
 };
 
 bool evblock_parse(const char *text_utf8, const char *default_tz, gint64 now,

@@ -292,6 +292,97 @@ test_error(gconstpointer data)
 	g_assert_true(g_utf8_validate(e.msg_ko, -1, NULL));
 }
 
+/* A block with a repeat rule: the first session in local time, the
+ * RRULE and the skipped sessions' original starts. */
+struct series_case {
+	const char *text;
+	const char *start, *end;
+	const char *rrule;
+	const char *skips; /* local starts, ", "-separated; "" none */
+};
+
+static const struct series_case series_cases[] = {
+    {"Event: Study\nWhen: 매주 수요일 19:30-21:00, 12월까지\n",
+	"2026-12-02 19:30", "2026-12-02 21:00",
+	"FREQ=WEEKLY;BYDAY=WE;UNTIL=20261231T145959Z", ""},
+    /* Today's 08:00 has begun (NOW is Tuesday 09:00): next week's. */
+    {"Event: Run\nWhen: 매주 화요일 08:00\n", "2026-12-08 08:00",
+	"2026-12-08 10:00", "FREQ=WEEKLY;BYDAY=TU", ""},
+    {"행사: 스터디\n일시: 2026-12-09 19:30-21:00\n반복: 매주 수요일, 총 10회\n"
+     "휴강: 12/23\n",
+	"2026-12-09 19:30", "2026-12-09 21:00", "FREQ=WEEKLY;BYDAY=WE;COUNT=11",
+	"2026-12-23 19:30"},
+    {"Event: Kaggle\nWhen: 격주 토요일 오후 2시~5시\nSkip: 12/19\n",
+	"2026-12-05 14:00", "2026-12-05 17:00",
+	"FREQ=WEEKLY;INTERVAL=2;BYDAY=SA", "2026-12-19 14:00"},
+    {"Event: Cleanup\nWhen: 매월 첫째 주 토요일\n", "2026-12-05 00:00",
+	"2026-12-06 00:00", "FREQ=MONTHLY;BYDAY=1SA", ""},
+    {"Event: Reading\nWhen: every Wednesday 7pm-9pm until March 31, "
+     "except Dec 23 and Jan 6\n",
+	"2026-12-02 19:00", "2026-12-02 21:00",
+	"FREQ=WEEKLY;BYDAY=WE;UNTIL=20270331T145959Z",
+	"2026-12-23 19:00, 2027-01-06 19:00"},
+    {"Event: Forum\nWhen: 2026년 12월 16일 (수) 오후 2시~5시\n",
+	"2026-12-16 14:00", "2026-12-16 17:00", NULL, ""},
+};
+
+static void
+test_series(gconstpointer data)
+{
+	const struct series_case *c = data;
+	struct evblock *ev = parse_ok(c->text, NOW);
+	g_autofree char *start = local(ev->start, TZ);
+	g_autofree char *end = local(ev->end, TZ);
+	GString *skips = g_string_new(NULL);
+
+	for (size_t i = 0; i < ev->n_skips; i++) {
+		g_autofree char *t = local(ev->skips[i], TZ);
+
+		g_string_append_printf(skips, "%s%s", i ? ", " : "", t);
+	}
+	g_assert_cmpstr(start, ==, c->start);
+	g_assert_cmpstr(end, ==, c->end);
+	g_assert_cmpstr(ev->rrule, ==, c->rrule);
+	g_assert_cmpstr(skips->str, ==, c->skips);
+	g_string_free(skips, TRUE);
+	evblock_free(ev);
+}
+
+/* A repeat rule refused: the line, and the words the notice names. */
+struct series_err_case {
+	const char *text;
+	unsigned line;
+	const char *words;
+};
+
+static const struct series_err_case series_err_cases[] = {
+    {"Event: S\nWhen: 주 2회 19:00\n", 2, "주 2회"},
+    {"Event: S\nWhen: 2026-12-10 19:00\nRepeats: 매주 수요일\n", 3, "수요일"},
+    {"Event: S\nWhen: 2026-12-09 19:00\n반복: 매주 수요일\n휴강: 1/1\n", 4,
+	"1/1"},
+    {"Event: S\nWhen: 19:00\n반복: biweekly\n", 3, "biweekly"},
+    {"Event: S\nWhen: 2026-12-09 19:00\n반복: 매주 수요일 blah\n", 3, "blah"},
+    {"Event: S\nWhen: 2026-12-09 19:00\nSkip: 12/16\n", 3, "12/16"},
+    {"Event: S\nWhen: 격주 19:00\n", 2, "격주"},
+    {"Event: S\nWhen: 매주 수요일 2026년 11월 1일까지\n", 2, "2026년 11월 1일"},
+};
+
+static void
+test_series_error(gconstpointer data)
+{
+	const struct series_err_case *c = data;
+	struct evblock *ev = NULL;
+	struct evblock_error e;
+
+	g_assert_false(evblock_parse(c->text, TZ, NOW, &ev, &e));
+	g_assert_null(ev);
+	g_assert_cmpint(e.reason, ==, EVBLOCK_BAD_REPEAT);
+	g_assert_cmpuint(e.line, ==, c->line);
+	g_assert_cmpstr(e.words, ==, c->words);
+	g_assert_nonnull(e.msg_en);
+	g_assert_true(g_utf8_validate(e.msg_ko, -1, NULL));
+}
+
 /* The SPEC's two examples, with every field. */
 static void
 test_spec_examples(void)
@@ -497,6 +588,19 @@ main(int argc, char **argv)
 		    g_strdup_printf("/evblock/error/%zu", i);
 
 		g_test_add_data_func(name, &err_cases[i], test_error);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(series_cases); i++) {
+		g_autofree char *name =
+		    g_strdup_printf("/evblock/series/%zu", i);
+
+		g_test_add_data_func(name, &series_cases[i], test_series);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(series_err_cases); i++) {
+		g_autofree char *name =
+		    g_strdup_printf("/evblock/series_error/%zu", i);
+
+		g_test_add_data_func(
+		    name, &series_err_cases[i], test_series_error);
 	}
 	g_test_add_func("/evblock/spec_examples", test_spec_examples);
 	g_test_add_func("/evblock/capacity", test_capacity);

@@ -147,6 +147,45 @@ is_utf8(const char *s)
 	return s == NULL || g_utf8_validate(s, -1, NULL);
 }
 
+/* series_valid - refuse a series we cannot write: an RRULE libical does
+ * not read, too many exceptions, a moved session out of range */
+static bool
+series_valid(const struct imip_event *ev, GError **err)
+{
+	g_autofree char *up =
+	    ev->rrule != NULL ? g_ascii_strup(ev->rrule, -1) : NULL;
+
+	/* libical 3.0 strdup()s an RSCALE that nothing frees, and we write
+	 * only Gregorian rules: refuse it before libical reads it. */
+	if (ev->rrule != NULL &&
+	    (strchr(ev->rrule, '\n') != NULL || strchr(ev->rrule, '\r') ||
+		strstr(up, "RSCALE") != NULL ||
+		icalrecurrencetype_from_string(ev->rrule).freq ==
+		    ICAL_NO_RECURRENCE)) {
+		g_autofree char *q = log_quote(ev->rrule, 80);
+
+		icalerror_clear_errno();
+		return moim_fail(err, MOIM_ERR_INPUT, "bad RRULE \"%s\"", q);
+	}
+	if (ev->n_exdates > IMIP_MAX_COMPONENTS ||
+	    ev->n_overrides > IMIP_MAX_COMPONENTS)
+		return moim_fail(err, MOIM_ERR_INPUT, "too many exceptions");
+	for (size_t i = 0; i < ev->n_exdates; i++)
+		if (ev->exdates[i] < 0 || ev->exdates[i] > IMIP_MAX_TIME)
+			return moim_fail(
+			    err, MOIM_ERR_INPUT, "EXDATE out of range");
+	for (size_t i = 0; i < ev->n_overrides; i++) {
+		const struct imip_override *o = &ev->overrides[i];
+
+		if (o->recurrence_id < 0 || o->start < 0 ||
+		    o->end > IMIP_MAX_TIME || o->end <= o->start ||
+		    o->sequence < 0 || !is_utf8(o->location))
+			return moim_fail(
+			    err, MOIM_ERR_INPUT, "bad moved session");
+	}
+	return true;
+}
+
 /* event_valid - refuse an event we cannot make a valid invitation of */
 static bool
 event_valid(const struct imip_event *ev, enum imip_method m,
@@ -177,7 +216,7 @@ event_valid(const struct imip_event *ev, enum imip_method m,
 		return moim_fail(err, MOIM_ERR_INPUT,
 		    "event ends before it "
 		    "starts");
-	return true;
+	return series_valid(ev, err);
 }
 
 /* is_utc_name - whether tzid means UTC */
@@ -317,6 +356,21 @@ add_people(icalcomponent *ve, const struct imip_event *ev, enum imip_method m,
 	icalcomponent_add_property(ve, p);
 }
 
+/* add_series - RRULE and one EXDATE per skipped session, in the zone
+ * of DTSTART (RFC 5545 3.8.5.1: the same value type) */
+static void
+add_series(icalcomponent *ve, const struct imip_event *ev, icaltimezone *zone)
+{
+	if (ev->rrule == NULL)
+		return;
+	icalcomponent_add_property(ve,
+	    icalproperty_new_rrule(icalrecurrencetype_from_string(ev->rrule)));
+	for (size_t i = 0; i < ev->n_exdates; i++)
+		icalcomponent_add_property(ve,
+		    time_prop(
+			ICAL_EXDATE_PROPERTY, ev->exdates[i], 0, ev, zone));
+}
+
 /* vevent_new - the VEVENT of ev for one attendee (or none) */
 static icalcomponent *
 vevent_new(const struct imip_event *ev, icaltimezone *zone, enum imip_method m,
@@ -349,7 +403,36 @@ vevent_new(const struct imip_event *ev, icaltimezone *zone, enum imip_method m,
 	icalcomponent_add_property(
 	    ve, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
 	add_people(ve, ev, m, att_addr, att_name);
+	add_series(ve, ev, zone);
 	return ve;
+}
+
+/* add_overrides - a VEVENT per moved session, with RECURRENCE-ID */
+static void
+add_overrides(icalcomponent *cal, const struct imip_event *ev,
+    icaltimezone *zone, enum imip_method m, bool is_cancelled,
+    const char *att_addr, const char *att_name)
+{
+	for (size_t i = 0; i < ev->n_overrides; i++) {
+		const struct imip_override *o = &ev->overrides[i];
+		struct imip_event one = *ev;
+		icalcomponent *ve;
+
+		one.start = o->start;
+		one.end = o->end;
+		one.sequence =
+		    o->sequence > ev->sequence ? o->sequence : ev->sequence;
+		if (o->location != NULL)
+			one.location = o->location;
+		one.rrule = NULL;
+		one.n_exdates = 0;
+		ve =
+		    vevent_new(&one, zone, m, is_cancelled, att_addr, att_name);
+		icalcomponent_add_property(ve,
+		    time_prop(ICAL_RECURRENCEID_PROPERTY, o->recurrence_id, 0,
+			ev, zone));
+		icalcomponent_add_component(cal, ve);
+	}
 }
 
 /* build - the iCalendar text of ev with method m for one attendee, or
@@ -378,6 +461,9 @@ build(const struct imip_event *ev, enum imip_method m, bool is_cancelled,
 		goto out;
 	icalcomponent_add_component(
 	    cal, vevent_new(ev, zone, m, is_cancelled, att_addr, att_name));
+	if (ev->rrule != NULL)
+		add_overrides(
+		    cal, ev, zone, m, is_cancelled, att_addr, att_name);
 	s = icalcomponent_as_ical_string_r(cal);
 	if (s == NULL) {
 		moim_fail(err, MOIM_ERR_INTERNAL, "libical: %s",
@@ -508,6 +594,8 @@ imip_reply_free(struct imip_reply *r)
 	for (size_t i = 0; i < r->n_instances; i++)
 		g_free(r->instances[i].attendees);
 	g_free(r->instances);
+	g_free(r->exdates_buf);
+	g_free(r->overrides_buf);
 	g_string_chunk_free(r->strings);
 	g_free(r);
 }
@@ -1010,6 +1098,104 @@ read_instances(icalcomponent *root, struct imip_reply *r, GError **err)
 	return ok;
 }
 
+/* prop_instant - tt of property p as UTC seconds, read in the zone its
+ * TZID names (a VTIMEZONE of root, else a zone libical or winzone
+ * knows); a DATE is its UTC midnight */
+static int64_t
+prop_instant(icalcomponent *root, icalproperty *p, struct icaltimetype tt)
+{
+	icalparameter *tz =
+	    icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	const char *tzid = tz != NULL ? icalparameter_get_tzid(tz) : NULL;
+	const char *iana;
+
+	if (tzid != NULL && !tt.is_date && !icaltime_is_utc(tt)) {
+		tt.zone = icalcomponent_get_timezone(root, tzid);
+		if (tt.zone == NULL && (iana = winzone_iana(tzid)) != NULL)
+			tt.zone = icaltimezone_get_builtin_timezone(iana);
+	}
+	return utc_seconds(tt);
+}
+
+/* read_override - one VEVENT with RECURRENCE-ID of the series */
+static void
+read_override(icalcomponent *root, icalcomponent *ve, icalproperty *rid,
+    struct imip_reply *r, GArray *ov)
+{
+	struct imip_override o = {0};
+	icalproperty *p;
+
+	o.recurrence_id =
+	    prop_instant(root, rid, icalproperty_get_recurrenceid(rid));
+	p = icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY);
+	o.start = p != NULL ? prop_instant(root, p, icalproperty_get_dtstart(p))
+			    : o.recurrence_id;
+	p = icalcomponent_get_first_property(ve, ICAL_DTEND_PROPERTY);
+	o.end = p != NULL ? prop_instant(root, p, icalproperty_get_dtend(p))
+			  : o.start + (r->event.end - r->event.start);
+	o.location = keep(r, icalcomponent_get_location(ve));
+	p = icalcomponent_get_first_property(ve, ICAL_SEQUENCE_PROPERTY);
+	o.sequence = p != NULL ? MAX(icalproperty_get_sequence(p), 0) : 0;
+	o.is_cancelled = icalcomponent_get_status(ve) == ICAL_STATUS_CANCELLED;
+	g_array_append_val(ov, o);
+}
+
+/* read_series - the master's RRULE and EXDATEs, and the overrides, of
+ * the series r->uid names */
+static void
+read_series(icalcomponent *root, struct imip_reply *r)
+{
+	GArray *ex = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	GArray *ov = g_array_new(FALSE, TRUE, sizeof(struct imip_override));
+	icalcomponent *ve;
+	icalproperty *p, *rid;
+
+	for (ve =
+		 icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+	     ve != NULL; ve = icalcomponent_get_next_component(
+			     root, ICAL_VEVENT_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(ve);
+
+		if (uid == NULL || strcmp(uid, r->uid) != 0)
+			continue;
+		rid = icalcomponent_get_first_property(
+		    ve, ICAL_RECURRENCEID_PROPERTY);
+		if (rid != NULL) {
+			read_override(root, ve, rid, r, ov);
+			continue;
+		}
+		p = icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY);
+		if (p != NULL && r->event.rrule == NULL) {
+			struct icalrecurrencetype rt =
+			    icalproperty_get_rrule(p);
+			char *s;
+
+			/* Non-Gregorian rules (RSCALE) are not ours to
+			 * write: such a series is taken as its first date. */
+			if (rt.rscale != NULL)
+				continue;
+			s = icalrecurrencetype_as_string_r(&rt);
+			r->event.rrule = keep(r, s);
+			icalmemory_free_buffer(s);
+		}
+		for (p = icalcomponent_get_first_property(
+			 ve, ICAL_EXDATE_PROPERTY);
+		     p != NULL; p = icalcomponent_get_next_property(
+				    ve, ICAL_EXDATE_PROPERTY)) {
+			int64_t t =
+			    prop_instant(root, p, icalproperty_get_exdate(p));
+
+			g_array_append_val(ex, t);
+		}
+	}
+	r->event.n_exdates = ex->len;
+	r->event.n_overrides = ov->len;
+	r->event.exdates = r->exdates_buf =
+	    (int64_t *)(void *)g_array_free(ex, FALSE);
+	r->event.overrides = r->overrides_buf =
+	    (struct imip_override *)(void *)g_array_free(ov, FALSE);
+}
+
 /* parsed_reply - the reply read from root */
 static struct imip_reply *
 parsed_reply(icalcomponent *root, const char *method_param, GError **err)
@@ -1024,6 +1210,8 @@ parsed_reply(icalcomponent *root, const char *method_param, GError **err)
 	if (!method_of(root, method_param, &r->method, err) ||
 	    !read_event(root, r, err) || !read_instances(root, r, err))
 		g_clear_pointer(&r, imip_reply_free);
+	else
+		read_series(root, r);
 	return r;
 }
 

@@ -34,7 +34,12 @@ GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
  *	for an all-day event, DTEND the day after the last day), SUMMARY,
  *	LOCATION, DESCRIPTION, STATUS:CONFIRMED, ORGANIZER;CN=name and
  *	ATTENDEE;CN=..;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;
- *	RSVP=TRUE; with ev->recurrence_id set, the VEVENT is that one
+ *	RSVP=TRUE. A series adds RRULE and one EXDATE per skipped session
+ *	(in ev->tzid with its VTIMEZONE; VALUE=DATE for an all-day event),
+ *	and each moved session is a further VEVENT of the same UID with
+ *	RECURRENCE-ID (its original start), its new DTSTART/DTEND and its
+ *	SEQUENCE, in the same object: one REQUEST per member for the whole
+ *	series. With ev->recurrence_id set, the VEVENT is that one
  *	instance (RECURRENCE-ID in the event's zone, RFC 5546 3.2.2):
  *	REQUEST moves a session, CANCEL skips it. imip_cancel() is the same
  *	with METHOD:CANCEL and
@@ -76,6 +81,12 @@ GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
  *	icalcomponent_get_recurrenceid() drops the TZID, so the property
  *	is read here), whether it has an RRULE, and its ATTENDEEs. A
  *	REPLY needs no ORGANIZER (Outlook sends none).
+ *	Of a series it also reads the master's (the VEVENT of that UID
+ *	without RECURRENCE-ID) RRULE and EXDATEs, and each overriding
+ *	VEVENT (RECURRENCE-ID as an instant, read with its own TZID, which
+ *	libical 3.0's icalcomponent_get_recurrenceid ignores; its new
+ *	times, LOCATION, SEQUENCE, STATUS:CANCELLED) into event.rrule,
+ *	exdates and overrides.
  * OWNERSHIP
  *	imip_request(), imip_cancel() and imip_publish() return a new
  *	string (g_free);
@@ -96,7 +107,9 @@ GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
  *	are only displayed. ev is trusted but checked: UID, SUMMARY and
  *	the addresses are required, addresses must pass
  *	addr_is_valid_mailbox(), texts must be UTF-8, the zone must be
- *	known to libical, and end must follow start.
+ *	known to libical, and end must follow start; an rrule libical
+ *	cannot read, more than IMIP_MAX_COMPONENTS exdates or overrides,
+ *	or an override that ends before it starts is MOIM_ERR_INPUT.
  * THREADS
  *	imip_init() is safe from many threads. libical's built-in zone
  *	cache is shared: call imip_init() and build one request before
@@ -163,6 +176,23 @@ struct imip_event {
 	 * one whose original start this is (RECURRENCE-ID, written in tzid
 	 * as DTSTART is), with its own start, end and sequence */
 	int64_t recurrence_id;
+	/* A series (NULL/0: one session): the RRULE value, read in tzid
+	 * from start; the original starts of skipped sessions (EXDATE);
+	 * moved sessions, each an extra VEVENT with RECURRENCE-ID. */
+	const char *rrule;
+	const int64_t *exdates;
+	size_t n_exdates;
+	const struct imip_override *overrides;
+	size_t n_overrides;
+};
+
+/* One moved session of a series (RFC 5546 3.2.2: an override). */
+struct imip_override {
+	int64_t recurrence_id; /* the session's original start, UTC s */
+	int64_t start, end; /* when it happens now */
+	const char *location; /* NULL: the series' */
+	int32_t sequence;
+	bool is_cancelled; /* read: STATUS:CANCELLED, a skipped session */
 };
 
 struct imip_attendee {
@@ -213,6 +243,11 @@ struct imip_reply {
 	struct imip_instance *instances;
 	size_t n_instances;
 	GStringChunk *strings; /* owns every string above */
+	/* own event.exdates and event.overrides of a series (REQUEST,
+	 * PUBLISH): the master's RRULE and EXDATEs, and the VEVENTs of its
+	 * UID with RECURRENCE-ID, as instants whatever zone they name */
+	int64_t *exdates_buf;
+	struct imip_override *overrides_buf;
 };
 
 void imip_init(void);

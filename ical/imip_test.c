@@ -175,6 +175,161 @@ test_request_parsed_back(void)
 	icalcomponent_free(cal);
 }
 
+/* A weekly series from Wednesday 2026-12-02 19:30 KST. */
+#define STUDY_START INT64_C(1796207400)
+#define WEEK INT64_C(604800)
+
+/* test_request_series - RRULE, EXDATE in the event's zone, and a moved
+ * session as a VEVENT with RECURRENCE-ID, in one REQUEST */
+static void
+test_request_series(void)
+{
+	struct imip_event ev = forum_event();
+	const int64_t ex[] = {STUDY_START + 3 * WEEK};
+	const struct imip_override moved[] = {
+	    {.recurrence_id = STUDY_START + 2 * WEEK,
+		.start = STUDY_START + 2 * WEEK + 86400,
+		.end = STUDY_START + 2 * WEEK + 86400 + 5400,
+		.location = "2층 회의실",
+		.sequence = 1}};
+	g_autofree char *ics = NULL;
+	icalcomponent *cal, *ve;
+	icalproperty *p;
+	int n_vevents = 0;
+
+	ev.start = STUDY_START;
+	ev.end = STUDY_START + 5400;
+	ev.rrule = "FREQ=WEEKLY;BYDAY=WE;UNTIL=20261231T145959Z";
+	ev.exdates = ex;
+	ev.n_exdates = 1;
+	ev.overrides = moved;
+	ev.n_overrides = 1;
+	ics = imip_request(&ev, MEMBER, NULL, NULL);
+	g_assert_nonnull(ics);
+	g_assert_nonnull(strstr(
+	    ics, "RRULE:FREQ=WEEKLY;UNTIL=20261231T145959Z;BYDAY=WE\r\n"));
+	g_assert_nonnull(
+	    strstr(ics, "EXDATE;TZID=Asia/Seoul:20261223T193000\r\n"));
+	g_assert_nonnull(
+	    strstr(ics, "RECURRENCE-ID;TZID=Asia/Seoul:20261216T193000\r\n"));
+	g_assert_nonnull(
+	    strstr(ics, "DTSTART;TZID=Asia/Seoul:20261217T193000\r\n"));
+	cal = parse_back(ics);
+	for (ve = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+	     ve != NULL; ve = icalcomponent_get_next_component(
+			     cal, ICAL_VEVENT_COMPONENT)) {
+		g_assert_cmpstr(icalcomponent_get_uid(ve), ==, ev.uid);
+		p = icalcomponent_get_first_property(
+		    ve, ICAL_RECURRENCEID_PROPERTY);
+		/* The master carries the rule; the moved session does not. */
+		g_assert_true((p == NULL) ==
+		    (icalcomponent_get_first_property(
+			 ve, ICAL_RRULE_PROPERTY) != NULL));
+		if (p != NULL) {
+			g_assert_cmpint(icalcomponent_get_sequence(ve), ==, 1);
+			g_assert_cmpstr(
+			    icalcomponent_get_location(ve), ==, "2층 회의실");
+		}
+		n_vevents++;
+	}
+	g_assert_cmpint(n_vevents, ==, 2);
+	icalcomponent_free(cal);
+}
+
+/* test_request_series_all_day - EXDATE of an all-day series is a DATE */
+static void
+test_request_series_all_day(void)
+{
+	struct imip_event ev = forum_event();
+	const int64_t ex[] = {INT64_C(1797692400)}; /* 2026-12-20 KST */
+	g_autofree char *ics = NULL;
+
+	ev.is_all_day = true;
+	ev.start = INT64_C(1797087600); /* 2026-12-13 00:00 KST */
+	ev.end = ev.start + 86400;
+	ev.rrule = "FREQ=WEEKLY;BYDAY=SU;UNTIL=20270131";
+	ev.exdates = ex;
+	ev.n_exdates = 1;
+	ics = imip_request(&ev, MEMBER, NULL, NULL);
+	g_assert_nonnull(ics);
+	g_assert_nonnull(strstr(ics, "DTSTART;VALUE=DATE:20261213\r\n"));
+	g_assert_nonnull(strstr(ics, "EXDATE;VALUE=DATE:20261220\r\n"));
+	g_assert_nonnull(strstr(ics, "RRULE:FREQ=WEEKLY;UNTIL=20270131;"));
+}
+
+/* test_request_series_refused - an RRULE libical cannot read */
+static void
+test_request_series_refused(void)
+{
+	struct imip_event ev = forum_event();
+	GError *err = NULL;
+
+	ev.rrule = "FREQ=SOMETIMES";
+	g_assert_null(imip_request(&ev, MEMBER, NULL, &err));
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&err);
+	ev.rrule = "RSCALE=HEBREW;FREQ=YEARLY;BYMONTH=5L";
+	g_assert_null(imip_request(&ev, MEMBER, NULL, &err));
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&err);
+	ev.rrule = "FREQ=WEEKLY\r\nATTENDEE:mailto:x@example.org";
+	g_assert_null(imip_request(&ev, MEMBER, NULL, &err));
+	g_assert_error(err, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_clear_error(&err);
+}
+
+/* test_read_series - a calendar app's series: the master's RRULE and
+ * EXDATE, an override whose RECURRENCE-ID is in UTC while DTSTART has a
+ * TZID (Google, iCloud), and a cancelled instance */
+static void
+test_read_series(void)
+{
+	static const char ics[] =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google "
+	    "Calendar 70.9054//EN\r\nMETHOD:REQUEST\r\n"
+	    "BEGIN:VEVENT\r\nUID:study@google.com\r\nSEQUENCE:0\r\n"
+	    "DTSTART;TZID=Asia/Seoul:20261202T193000\r\n"
+	    "DTEND;TZID=Asia/Seoul:20261202T210000\r\n"
+	    "RRULE:FREQ=WEEKLY;BYDAY=WE;COUNT=8\r\n"
+	    "EXDATE;TZID=Asia/Seoul:20261223T193000\r\n"
+	    "SUMMARY:Paper reading\r\nORGANIZER:mailto:o@example.net\r\n"
+	    "END:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:study@google.com\r\nSEQUENCE:1\r\n"
+	    "RECURRENCE-ID:20261216T103000Z\r\n"
+	    "DTSTART;TZID=Asia/Seoul:20261217T193000\r\n"
+	    "DTEND;TZID=Asia/Seoul:20261217T210000\r\n"
+	    "LOCATION:Room 2\r\nSUMMARY:Paper reading\r\n"
+	    "END:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:study@google.com\r\nSEQUENCE:1\r\n"
+	    "RECURRENCE-ID;TZID=Asia/Seoul:20261230T193000\r\n"
+	    "DTSTART;TZID=Asia/Seoul:20261230T193000\r\n"
+	    "STATUS:CANCELLED\r\nSUMMARY:Paper reading\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	struct imip_reply *r = NULL;
+	GError *err = NULL;
+
+	g_assert_true(imip_parse(ics, sizeof ics - 1, NULL, &r, &err));
+	g_assert_no_error(err);
+	g_assert_cmpstr(r->event.rrule, ==, "FREQ=WEEKLY;COUNT=8;BYDAY=WE");
+	g_assert_cmpuint(r->event.n_exdates, ==, 1);
+	g_assert_cmpint(r->event.exdates[0], ==, STUDY_START + 3 * WEEK);
+	g_assert_cmpuint(r->event.n_overrides, ==, 2);
+	/* RECURRENCE-ID in UTC names the same instant as 19:30 in Seoul. */
+	g_assert_cmpint(
+	    r->event.overrides[0].recurrence_id, ==, STUDY_START + 2 * WEEK);
+	g_assert_cmpint(
+	    r->event.overrides[0].start, ==, STUDY_START + 2 * WEEK + 86400);
+	g_assert_cmpint(r->event.overrides[0].end, ==,
+	    STUDY_START + 2 * WEEK + 86400 + 5400);
+	g_assert_cmpstr(r->event.overrides[0].location, ==, "Room 2");
+	g_assert_false(r->event.overrides[0].is_cancelled);
+	/* The TZID of a RECURRENCE-ID counts (libical issue #934). */
+	g_assert_cmpint(
+	    r->event.overrides[1].recurrence_id, ==, STUDY_START + 4 * WEEK);
+	g_assert_true(r->event.overrides[1].is_cancelled);
+	imip_reply_free(r);
+}
+
 /* test_request_read_back - imip_parse() gives back what was built */
 static void
 test_request_read_back(void)
@@ -1245,6 +1400,12 @@ main(int argc, char **argv)
 	imip_init();
 	g_test_add_func("/imip/request_parsed_back", test_request_parsed_back);
 	g_test_add_func("/imip/request_read_back", test_request_read_back);
+	g_test_add_func("/imip/request_series", test_request_series);
+	g_test_add_func("/imip/read_series", test_read_series);
+	g_test_add_func(
+	    "/imip/request_series_all_day", test_request_series_all_day);
+	g_test_add_func(
+	    "/imip/request_series_refused", test_request_series_refused);
 	g_test_add_func(
 	    "/imip/request_all_day_and_utc", test_request_all_day_and_utc);
 	g_test_add_func("/imip/all_day_range", test_all_day_range);

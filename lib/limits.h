@@ -115,6 +115,10 @@
 /* An event's length: a month of days ("10월 1일~31일"); longer is a typo in
  * a date, not a meeting. */
 #define EVBLOCK_MAX_DAYS 31
+/* Repeat rules (ical/repeat): skipped dates in one block (a year of weekly
+ * sessions) and sessions in a count (ten years of weekly ones). */
+#define REPEAT_MAX_SKIPS 52
+#define REPEAT_MAX_COUNT 520
 
 /* RSVP replies (ical/rsvptext). A reply's new text is on top; a 64 KiB
  * answer is not a reply. */

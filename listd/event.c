@@ -97,8 +97,13 @@ block_error(struct job *j, const struct evblock_error *e, GError **err)
 {
 	const struct addr *to = j->envelope ? j->envelope : j->from;
 	bool is_ko = strcmp(j->t.list->set.language, "ko") == 0;
+	/* A repeat rule's refusal names the words it is about. */
+	g_autofree char *quoted = e->words[0] != '\0'
+	    ? g_strdup_printf(" (\"%s\")", e->words)
+	    : g_strdup("");
 	g_autofree char *why = e->line > 0
-	    ? g_strdup_printf("event block, line %u: %s", e->line, e->msg_en)
+	    ? g_strdup_printf(
+		  "event block, line %u: %s%s", e->line, e->msg_en, quoted)
 	    : g_strdup_printf("calendar attachment: %s", e->msg_en);
 	gsize len;
 	const char *raw = g_bytes_get_data(j->raw, &len);
@@ -121,12 +126,105 @@ block_error(struct job *j, const struct evblock_error *e, GError **err)
 		? g_strdup(is_ko ? "첨부된 일정" : "Calendar attachment")
 		: is_ko ? g_strdup_printf("%u번째 줄", e->line)
 			: g_strdup_printf("Line %u", e->line));
-	g_hash_table_insert(
-	    v, "reason", g_strdup(is_ko ? e->msg_ko : e->msg_en));
+	g_hash_table_insert(v, "reason",
+	    g_strconcat(is_ko ? e->msg_ko : e->msg_en, quoted, NULL));
 	g_hash_table_insert(
 	    v, "subject", g_utf8_make_valid(j->subject ? j->subject : "", -1));
 	ok = notice_queue(j, "event-held", addr_canonical(to), v, NULL, err);
 	g_hash_table_unref(v);
+	return ok;
+}
+
+/* The exceptions of a series as ical/imip writes them (EXDATE, moved
+ * sessions), read from event_sessions; they live as long as sessions. */
+struct series_view {
+	GPtrArray *sessions;
+	GArray *exdates; /* int64_t */
+	GArray *overrides; /* struct imip_override */
+};
+
+/* series_view_fill - the iTIP view of ev with its rule and exceptions */
+static bool
+series_view_fill(struct job *j, const struct store_event *ev, const char *org,
+    struct imip_event *iev, struct series_view *sv, GError **err)
+{
+	memset(sv, 0, sizeof *sv);
+	evview_imip(ev, org, j->now, iev);
+	if (ev->rrule == NULL)
+		return true;
+	iev->rrule = ev->rrule;
+	if ((sv->sessions = store_session_list(j->s, ev->id, err)) == NULL)
+		return false;
+	sv->exdates = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	sv->overrides = g_array_new(FALSE, TRUE, sizeof(struct imip_override));
+	for (guint i = 0; i < sv->sessions->len; i++) {
+		const struct store_session *ss = sv->sessions->pdata[i];
+		struct imip_override o = {.recurrence_id = ss->session,
+		    .start = ss->starts,
+		    .end = ss->ends,
+		    .location = ss->location,
+		    .sequence = ss->sequence};
+		int64_t t = ss->session;
+
+		if (strcmp(ss->state, "skipped") == 0)
+			g_array_append_val(sv->exdates, t);
+		else if (strcmp(ss->state, "moved") == 0 &&
+		    ss->ends > ss->starts)
+			g_array_append_val(sv->overrides, o);
+	}
+	iev->exdates = (const int64_t *)(void *)sv->exdates->data;
+	iev->n_exdates = sv->exdates->len;
+	iev->overrides =
+	    (const struct imip_override *)(void *)sv->overrides->data;
+	iev->n_overrides = sv->overrides->len;
+	return true;
+}
+
+/* series_view_clear - release what series_view_fill() made */
+static void
+series_view_clear(struct series_view *sv)
+{
+	if (sv->sessions != NULL)
+		g_ptr_array_unref(sv->sessions);
+	if (sv->exdates != NULL)
+		g_array_unref(sv->exdates);
+	if (sv->overrides != NULL)
+		g_array_unref(sv->overrides);
+	memset(sv, 0, sizeof *sv);
+}
+
+/* put_skips - the block's skipped sessions as event_sessions rows; a
+ * skipped row the block no longer names is dropped (a repost changes
+ * the series), moved ones stay */
+static bool
+put_skips(struct job *j, const struct store_event *ev, const struct evblock *b,
+    GError **err)
+{
+	GPtrArray *old = store_session_list(j->s, ev->id, err);
+	bool ok = old != NULL;
+
+	for (guint i = 0; ok && i < old->len; i++) {
+		const struct store_session *ss = old->pdata[i];
+		bool kept = false;
+
+		for (size_t k = 0; k < b->n_skips; k++)
+			kept |= b->skips[k] == ss->session;
+		if (strcmp(ss->state, "skipped") == 0 && !kept)
+			ok = store_session_delete(
+			    j->s, ev->id, ss->session, err);
+	}
+	for (size_t k = 0; ok && k < b->n_skips; k++) {
+		struct store_session ss = {.event_id = ev->id,
+		    .session = b->skips[k],
+		    .starts = b->skips[k],
+		    .ends = b->skips[k] + (b->end - b->start),
+		    .state = (char *)"skipped",
+		    .sequence = ev->sequence};
+
+		ok = store_session_put(j->s, &ss, err);
+	}
+	if (old != NULL)
+		g_ptr_array_unref(old);
 	return ok;
 }
 
@@ -158,6 +256,7 @@ event_create(struct job *j, const struct evblock *b, const char *source_uid,
 	    .message_id = j->message_id,
 	    .source_uid = (char *)source_uid,
 	    .crashers = (char *)listset_crashers_name(j->t.list->set.crashers),
+	    .rrule = b->rrule,
 	};
 	gint64 id;
 	bool ok = store_event_add(j->s, &ev, j->now, &id, err) &&
@@ -166,7 +265,7 @@ event_create(struct job *j, const struct evblock *b, const char *source_uid,
 	g_free(ev.uid);
 	if (ok && *ev_out == NULL)
 		return moim_fail(err, MOIM_ERR_INTERNAL, "event vanished");
-	return ok;
+	return ok && put_skips(j, *ev_out, b, err);
 }
 
 /* invite_one - one member's copy of the announcement with its REQUEST */
@@ -335,6 +434,7 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 	struct store_list *first = NULL;
 	GPtrArray *m = NULL;
 	struct imip_event iev;
+	struct series_view sv = {0};
 	guint i, n = 0;
 	bool ok, has, by_app;
 
@@ -352,7 +452,7 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 		return false;
 	}
 	org = evview_organizer(first != NULL ? first : j->t.list, ev->id);
-	evview_imip(ev, org, j->now, &iev);
+	ok = series_view_fill(j, ev, org, &iev, &sv, err);
 	for (i = 0; ok && i < m->len; i++) {
 		const struct store_member *x = m->pdata[i];
 
@@ -370,6 +470,7 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 			 " message-id=%s invitations=%u",
 		    j->t.list->address, ev->id,
 		    j->message_id ? j->message_id : "-", n);
+	series_view_clear(&sv);
 	store_list_free(first);
 	g_ptr_array_unref(m);
 	return ok;
@@ -474,6 +575,50 @@ adopt_error(struct job *j, const char *en, const char *ko, GError **err)
 	return block_error(j, &e, err);
 }
 
+/* adopt_skips - a calendar's EXDATEs as the original starts of skipped
+ * sessions (a DATE is a day, read in tzid), in b */
+static void
+adopt_skips(const struct imip_event *x, const char *tzid, bool is_all_day,
+    struct evblock *b)
+{
+	b->rrule = (char *)x->rrule;
+	b->n_skips = 0;
+	b->skips = g_new0(gint64, x->n_exdates + 1);
+	for (size_t i = 0; x->rrule != NULL && i < x->n_exdates; i++)
+		b->skips[b->n_skips++] = is_all_day
+		    ? evblock_date_local(x->exdates[i], tzid)
+		    : x->exdates[i];
+}
+
+/* adopt_overrides - a calendar's RECURRENCE-ID instances: a cancelled
+ * one is a skipped session, any other a moved one */
+static bool
+adopt_overrides(struct job *j, const struct store_event *ev,
+    const struct imip_event *x, GError **err)
+{
+	bool ok = true;
+
+	for (size_t i = 0; ok && ev->rrule != NULL && i < x->n_overrides; i++) {
+		const struct imip_override *o = &x->overrides[i];
+		struct store_session ss = {.event_id = ev->id,
+		    .session = o->recurrence_id,
+		    .starts = o->is_cancelled ? o->recurrence_id : o->start,
+		    .ends = o->is_cancelled
+			? o->recurrence_id + (ev->ends - ev->starts)
+			: o->end,
+		    .state = (char *)(o->is_cancelled ? "skipped" : "moved"),
+		    /* the series' own: these overrides travel inside the
+		     * series' REQUEST; a row above it would also be mailed
+		     * alone by tick_changed() */
+		    .sequence = ev->sequence,
+		    .location = (char *)o->location};
+
+		if (ss.ends > ss.starts)
+			ok = store_session_put(j->s, &ss, err);
+	}
+	return ok;
+}
+
 /* adopt_update - the organizer's calendar sent the event again: new
  * details go out as SEQUENCE+1 (by the timer), CANCEL cancels it */
 static bool
@@ -508,12 +653,26 @@ adopt_update(struct job *j, struct store_event *ev, const struct imip_reply *r,
 			ev->starts = evblock_date_local(x->start, ev->tzid);
 			ev->ends = evblock_date_local(x->end, ev->tzid);
 		}
+		g_free(ev->rrule);
+		ev->rrule = g_strdup(x->rrule);
 		j->result = "event updated by its calendar";
 	}
 	ev->sequence++;
 	log_info("event: list=%s event=%" G_GINT64_FORMAT " %s, sequence %d",
 	    j->t.list->address, ev->id, j->result, ev->sequence);
-	return store_event_update(j->s, ev, err);
+	if (!store_event_update(j->s, ev, err))
+		return false;
+	if (r->method != IMIP_METHOD_CANCEL) {
+		struct evblock b = {.start = ev->starts, .end = ev->ends};
+		bool ok;
+
+		adopt_skips(x, ev->tzid, ev->is_all_day, &b);
+		ok =
+		    put_skips(j, ev, &b, err) && adopt_overrides(j, ev, x, err);
+		g_free(b.skips);
+		return ok;
+	}
+	return true;
 }
 
 /* adopt_new - a new event from the organizer's calendar invitation */
@@ -551,10 +710,14 @@ adopt_new(struct job *j, const struct imip_reply *r, GError **err)
 		b.start = evblock_date_local(x->start, b.tzid);
 		b.end = evblock_date_local(x->end, b.tzid);
 	}
+	/* A series keeps its rule, skipped and moved sessions. */
+	adopt_skips(x, b.tzid, b.is_all_day, &b);
 	ok = event_create(j, &b, x->uid, x->organizer_name, &ev, err) &&
-	    post_prepare(j, err) && post_archived_at(j, err) &&
-	    invite_all(j, ev, err) && post_archive(j, err);
+	    adopt_overrides(j, ev, x, err) && post_prepare(j, err) &&
+	    post_archived_at(j, err) && invite_all(j, ev, err) &&
+	    post_archive(j, err);
 	j->result = "event adopted from a calendar invitation";
+	g_free(b.skips);
 	store_event_free(ev);
 	return ok;
 }
@@ -646,7 +809,9 @@ same_title(
 		struct store_event *ev = evs->pdata[i];
 		g_autofree char *t = g_utf8_casefold(ev->title, -1);
 
-		if (strcmp(ev->state, "active") == 0 && ev->ends > j->now &&
+		/* A series' first session may be over; the series is not. */
+		if (strcmp(ev->state, "active") == 0 &&
+		    (ev->ends > j->now || ev->rrule != NULL) &&
 		    strcmp(g_strstrip(t), want) == 0)
 			*ev_out = g_ptr_array_steal_index(evs, i);
 	}
@@ -674,13 +839,16 @@ repost(struct job *j, struct store_event *ev, const struct evblock *b,
 	ev->is_all_day = b->is_all_day;
 	ev->capacity = b->capacity;
 	ev->rsvp_by = b->has_rsvp_by ? b->rsvp_by : 0;
+	/* The block says the whole series again: its rule and skips. */
+	g_free(ev->rrule);
+	ev->rrule = g_strdup(b->rrule);
 	ev->sequence++;
 	j->result = "event updated by a repost";
 	log_info("event: list=%s event=%" G_GINT64_FORMAT
 		 " updated by a repost, sequence %d",
 	    j->t.list->address, ev->id, ev->sequence);
-	return store_event_update(j->s, ev, err) && post_prepare(j, err) &&
-	    invite_all(j, ev, err);
+	return store_event_update(j->s, ev, err) && put_skips(j, ev, b, err) &&
+	    post_prepare(j, err) && invite_all(j, ev, err);
 }
 
 /* event_wanted - whether event_post() would act on an event: a usable
@@ -786,10 +954,10 @@ to_invited(struct job *j, const struct store_event *ev, bool cancel,
 	g_autofree char *org = evview_organizer(j->t.list, ev->id);
 	GPtrArray *inv = store_invitation_list(j->s, ev->id, err);
 	struct imip_event iev;
+	struct series_view sv = {0};
 	guint i;
-	bool ok = inv != NULL;
+	bool ok = inv != NULL && series_view_fill(j, ev, org, &iev, &sv, err);
 
-	evview_imip(ev, org, j->now, &iev);
 	for (i = 0; ok && i < inv->len; i++) {
 		const struct store_invitation *iv = inv->pdata[i];
 		g_autofree char *ics = NULL;
@@ -830,6 +998,7 @@ to_invited(struct job *j, const struct store_event *ev, bool cancel,
 			g_hash_table_unref(v);
 		*sent_out = true;
 	}
+	series_view_clear(&sv);
 	if (inv != NULL)
 		g_ptr_array_unref(inv);
 	return ok;

@@ -85,11 +85,12 @@ join "박민수" minsu@example.com "subscribe"
 join "이서연" seoyeon@example.net "구독"
 join "Alex Kim" alex@example.com "subscribe"
 
-say "The owner announces a study session (an event block on top)"
+say "The owner announces the weekly study (an event block with a repeat rule)"
 n=$(maildir_count alex@example.com)
 post_as_owner_text jihyun@example.net "$L@$D" "12월 트랜스포머 스터디 안내" \
 "행사: 트랜스포머 논문 읽기 모임
-일시: 2026년 12월 16일 (수) 오후 2시~5시
+일시: 2026년 12월 16일부터 매주 수요일 오후 2시~5시, 8주간
+휴강: 12월 30일
 장소: 대덕 연구단지 4층 세미나실
 정원: 20명
 
@@ -103,6 +104,8 @@ maildir_wait alex@example.com $((n + 1)) 30 >/dev/null
 EV=$(moimctl event ls $L | cut -f1 | head -n 1)
 step "sent to $L@$D; every member got a personal copy with a calendar"
 step "invitation (event $EV) naming them, answerable at $L-rsvp+$EV@$D"
+step "one invitation for the whole series: $(ics_of "$(maildir_last alex@example.com)" REQUEST |
+	sed -n '/^BEGIN:VEVENT/,/^END:VEVENT/p' | grep -E '^(RRULE|EXDATE)' | tr -d '\r' | paste -sd ' ')"
 
 say "A member replies to the list"
 n=$(maildir_count alex@example.com)
@@ -181,7 +184,8 @@ fi
 say "The owner moves the session to another room (same title again)"
 post_as_owner_text jihyun@example.net "$L@$D" "장소 변경: 3층 대회의실" \
 "행사: 트랜스포머 논문 읽기 모임
-일시: 2026년 12월 16일 (수) 오후 2시~5시
+일시: 2026년 12월 16일부터 매주 수요일 오후 2시~5시, 8주간
+휴강: 12월 30일
 장소: 대덕 연구단지 3층 대회의실
 정원: 20명"
 maildir_wait seoyeon@example.net 5 30 >/dev/null

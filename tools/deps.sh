@@ -11,7 +11,7 @@ libglib2.0-dev libgmime-3.0-dev libical-dev libsqlite3-dev libmilter-dev
 libpsl-dev publicsuffix libmicrohttpd-dev libssl-dev python3-dkim
 sqlite3 postfix postfix-sqlite miltertest swaks clang libclang-rt-14-dev clang-format
 cppcheck iproute2 util-linux procps jq python3 systemd passwd nginx-light apache2
-chromium fonts-noto-cjk"
+chromium fonts-noto-cjk python3-icalendar python3-dateutil"
 
 # Daemons and moimctl run as this user when started as root.
 if [ "$(id -u)" = 0 ] && ! id moim >/dev/null 2>&1; then

@@ -9,8 +9,10 @@
  * Build (config.h from a build directory): clang
  * -fsanitize=fuzzer,address,undefined -I$BUILD -iquote ical -iquote lib
  * $(pkg-config --cflags glib-2.0) tests/fuzz/fuzz_evblock.c ical/evblock.c
- * $(pkg-config --libs glib-2.0); seed it with event blocks such as those
- * of ical/evblock_test.c.
+ * ical/repeat.c $(pkg-config --libs glib-2.0); seed it with event blocks
+ * such as those of ical/evblock_test.c and the repeat rules of
+ * ical/repeat_test.c (the When, Repeats and Skip lines reach
+ * ical/repeat).
  */
 #include "config.h"
 
@@ -43,6 +45,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (ev->title == NULL || ev->tzid == NULL ||
 			ev->end <= ev->start || ev->body_offset > strlen(text)))
 			__builtin_trap();
+		/* A series is an RRULE; its skipped sessions follow the first.
+		 */
+		if (ev != NULL && ev->rrule != NULL &&
+		    strncmp(ev->rrule, "FREQ=", 5) != 0)
+			__builtin_trap();
+		for (size_t i = 0; ev != NULL && i < ev->n_skips; i++)
+			if (ev->rrule == NULL || ev->skips[i] < ev->start)
+				__builtin_trap();
 	} else if (ev != NULL || e.reason == EVBLOCK_OK || e.msg_en == NULL ||
 	    e.msg_ko == NULL) {
 		__builtin_trap();

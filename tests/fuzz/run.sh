@@ -113,6 +113,17 @@ printf '2ARC-Seal: i=1; a=rsa-sha256; cv=none; d=x.example; s=rsa; b=AAAA\nARC-M
 printf '3From: Kim <kim@example.org>\nSubject: [study]  x\n\tfolded\n\nWednesday \t at 7.\n\n\n' \
 	>"$build/seed-fuzz_dkim/post"
 
+# Repeat rules (ical/repeat), on the When line and on their own lines.
+printf '행사: 논문 읽기\n일시: 매주 수요일 19:30-21:00, 12월까지, 12/23 휴강\n' \
+	>"$build/seed-fuzz_evblock/weekly"
+printf '행사: 캐글\n일시: 2026-12-12 14:00\n반복: 격주 토요일, 총 8회\n휴강: 12/26, 1월 9일\n' \
+	>"$build/seed-fuzz_evblock/biweekly"
+printf 'Event: Forum\nWhen: first Friday of the month 7pm\nRepeats: monthly, until March 31\nSkip: Jan 1 and Feb 5\n' \
+	>"$build/seed-fuzz_evblock/monthly"
+printf 'Event: Run\nWhen: every other Saturday from Dec 12 8am (except Dec 26) for 8 weeks\n' \
+	>"$build/seed-fuzz_evblock/every"
+printf 'Event: X\nWhen: 월·수·금 주 2회 biweekly 매달 15일 마지막 주 금요일 3개월간\n' \
+	>"$build/seed-fuzz_evblock/refused"
 # moim-web's link tokens: an answer token, an unsubscribe token, junk.
 mkdir -p "$build/seed-fuzz_weblink"
 printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
