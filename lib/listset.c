@@ -83,6 +83,8 @@ static const struct ls_key ls_keys[] = {
 	"new events: answers from the uninvited accepted, held or refused"},
     {"archive", LS_ENUM, OFF(archive), archives,
 	"web archive: public, members (after signing in) or hidden"},
+    {"arc_trust", LS_BOOL, OFF(arc_trust), NULL,
+	"dmarc=auto keeps From of a p=reject author when the ARC chain passes"},
 };
 
 /* listset_defaults - fill ls with the defaults for a list called name */
@@ -117,6 +119,8 @@ listset_defaults(struct listset *ls, const char *name)
 	 * event by writing to L-rsvp+N. */
 	ls->crashers = LISTSET_CRASHERS_HOLD;
 	ls->archive = LISTSET_ARCHIVE_MEMBERS;
+	/* Receivers differ in whether they honour a list's ARC seal. */
+	ls->arc_trust = false;
 }
 
 static const struct ls_key *

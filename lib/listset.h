@@ -86,6 +86,9 @@ struct listset {
 	/* answers from the uninvited to the list's new events */
 	enum listset_crashers crashers;
 	enum listset_archive archive; /* web archive visibility */
+	/* dmarc=auto leaves From alone for a post whose ARC chain passed
+	 * and whose author's domain publishes p=reject */
+	bool arc_trust;
 };
 
 void listset_defaults(struct listset *ls, const char *name);
