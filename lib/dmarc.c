@@ -23,6 +23,7 @@
 #include <libpsl.h>
 
 #include "dmarc.h"
+#include "dns.h"
 #include "err.h"
 #include "limits.h"
 
@@ -48,6 +49,7 @@ struct entry {
 };
 
 struct dmarc {
+	struct dns *dns; /* shared with DKIM and ARC key lookups */
 	int timeout_ms;
 	bool has_server; /* else /etc/resolv.conf's servers */
 	struct sockaddr_storage server;
@@ -934,6 +936,8 @@ dmarc_new(const char *server, int timeout_ms, GError **err)
 		}
 		d->has_server = true;
 	}
+	d->dns = dns_new(server, timeout_ms, err);
+	g_assert(d->dns != NULL); /* its checks are the ones just passed */
 	g_mutex_init(&d->lock);
 	d->cache =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, entry_free);
@@ -950,7 +954,15 @@ dmarc_free(struct dmarc *d)
 	/* The queue's links live in the entries, which the table frees. */
 	g_hash_table_destroy(d->cache);
 	g_mutex_clear(&d->lock);
+	dns_free(d->dns);
 	g_free(d);
+}
+
+/* dmarc_dns - the resolver d uses, for DKIM and ARC key lookups */
+struct dns *
+dmarc_dns(struct dmarc *d)
+{
+	return d->dns;
 }
 
 /* dmarc_wants_munge - whether a result calls for rewriting From */

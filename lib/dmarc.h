@@ -8,6 +8,7 @@
  *	struct dmarc *dmarc_new(const char *server, int timeout_ms,
  *	    GError **err);
  *	void dmarc_free(struct dmarc *d);
+ *	struct dns *dmarc_dns(struct dmarc *d);
  *	enum dmarc_result dmarc_lookup(struct dmarc *d, const char *domain,
  *	    gint64 now);
  *	bool dmarc_wants_munge(enum dmarc_result r);
@@ -47,6 +48,10 @@
  *	again at each lookup that misses the cache. timeout_ms (between
  *	DMARC_MIN_TIMEOUT_MS and DMARC_MAX_TIMEOUT_MS) bounds each
  *	dmarc_lookup() as a whole.
+ *
+ *	dmarc_dns() gives the resolver (lib/dns) that d looks up with, for
+ *	the DKIM and ARC key lookups of moim-listd: same server, same
+ *	bounds, one cache. It belongs to d.
  *
  *	dmarc_lookup() looks up the policy of domain (the author's, from
  *	From; UTF-8 or ASCII, any case, one trailing dot allowed) as RFC
@@ -126,6 +131,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dns.h"
 #include "limits.h"
 
 enum dmarc_result {
@@ -155,6 +161,7 @@ void dmarc_record_parse(
 char *dmarc_org_domain(const char *domain);
 struct dmarc *dmarc_new(const char *server, int timeout_ms, GError **err);
 void dmarc_free(struct dmarc *d);
+struct dns *dmarc_dns(struct dmarc *d);
 enum dmarc_result dmarc_lookup(struct dmarc *d, const char *domain, gint64 now);
 bool dmarc_wants_munge(enum dmarc_result r);
 const char *dmarc_result_name(enum dmarc_result r);

@@ -138,6 +138,28 @@
 #define DMARC_MIN_TIMEOUT_MS 100
 #define DMARC_MAX_TIMEOUT_MS 30000
 
+/* DNS TXT lookups (lib/dns) share the DMARC bounds above; records kept
+ * per name: a name with more TXT records than this is not a key's. */
+#define DNS_MAX_RECORDS 32
+
+/* DKIM and ARC (lib/dkim, lib/arc). RFC 8301 3.2: signers use RSA keys
+ * of 2048 bits or more (we refuse less for our own keys); verifiers
+ * accept 1024 and up. */
+#define DKIM_MIN_RSA_BITS 2048
+#define DKIM_MIN_VERIFY_RSA_BITS 1024
+/* An RSA key beyond 8192 bits makes each verification cost seconds. */
+#define DKIM_MAX_RSA_BITS 8192
+/* Tags in one tag list: a signature has about 12 (RFC 6376 3.5). */
+#define DKIM_MAX_TAGS 64
+/* Names in one h= list: a signer covers 10 to 30 fields. */
+#define DKIM_MAX_SIGNED 100
+/* A key record: an 8192-bit RSA key is about 1400 base64 characters. */
+#define DKIM_MAX_KEY_RECORD 4096
+/* A PEM private key file: an 8192-bit RSA key is about 6.5 KB. */
+#define DKIM_MAX_KEY_FILE (64 * 1024)
+/* RFC 8617 5.2: a chain of more than 50 sets fails validation. */
+#define ARC_MAX_INSTANCES 50
+
 /* Digests (listd/digest): one issue holds at most this many posts and
  * bytes of them (a day with more goes out as several issues); Postfix's
  * message_size_limit is 10 MB by default and a digest must pass it. */

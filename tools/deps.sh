@@ -8,7 +8,7 @@ set -eu
 
 PKGS="build-essential autoconf automake libtool pkg-config
 libglib2.0-dev libgmime-3.0-dev libical-dev libsqlite3-dev libmilter-dev
-libpsl-dev publicsuffix libmicrohttpd-dev
+libpsl-dev publicsuffix libmicrohttpd-dev libssl-dev python3-dkim
 sqlite3 postfix postfix-sqlite miltertest swaks clang libclang-rt-14-dev clang-format
 cppcheck iproute2 util-linux procps jq python3 systemd passwd nginx-light apache2
 chromium fonts-noto-cjk"

@@ -31,7 +31,7 @@ if ! command -v clang >/dev/null 2>&1; then
 fi
 echo "1..$(echo "$targets" | wc -w)"
 
-pkgs="glib-2.0 gmime-3.0 libical sqlite3 libpsl"
+pkgs="glib-2.0 gmime-3.0 libical sqlite3 libpsl libcrypto"
 cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -DMOIM_SYSCONFDIR=\"/etc\" -DMOIM_LOCALSTATEDIR=\"/var\" -DMOIM_DATADIR=\"/usr/share/moim\" -iquote $top/lib -iquote $top/ical $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lresolv -lm"
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"

@@ -1,0 +1,107 @@
+/*
+ * dns - look up TXT records with one deadline and a cache
+ *
+ * SYNOPSIS
+ *	struct dns *dns_new(const char *server, int timeout_ms,
+ *	    GError **err);
+ *	void dns_free(struct dns *d);
+ *	enum dns_status dns_txt(struct dns *d, const char *name, gint64 now,
+ *	    gint64 deadline, GPtrArray **txt_out);
+ *	enum dns_status dns_txt_lookup(void *dns, const char *name,
+ *	    GPtrArray **txt_out);
+ *	typedef enum dns_status (*dns_txt_fn)(void *data, const char *name,
+ *	    GPtrArray **txt_out);
+ *	int dns_timeout_ms(const struct dns *d);
+ * DESCRIPTION
+ *	The one resolver of moim-listd for DMARC policies (lib/dmarc) and
+ *	DKIM and ARC keys (lib/dkim, lib/arc), so that all of them ask the
+ *	same server ([listd] dns_server, the test DNS server in the
+ *	end-to-end tests) within the same bounds and share one cache.
+ *
+ *	dns_new() makes a resolver with a cache. server is "IPV4:PORT" or
+ *	"[IPV6]:PORT", the one DNS server to ask (a local validating
+ *	resolver), or NULL or "" for the servers of /etc/resolv.conf, read
+ *	again at each lookup that misses the cache. timeout_ms (between
+ *	DMARC_MIN_TIMEOUT_MS and DMARC_MAX_TIMEOUT_MS) is what
+ *	dns_txt_lookup() gives each lookup.
+ *
+ *	dns_txt() gives the TXT records at name (ASCII, any case, one
+ *	trailing dot allowed), each as one string: the concatenation of the
+ *	record's character-strings. A record holding a NUL byte is left
+ *	out. DNS_FOUND with at least one record; DNS_NONE when the name
+ *	does not exist or holds no TXT record (*txt_out is then NULL);
+ *	DNS_FAIL when no server answered in time, with SERVFAIL, REFUSED or
+ *	a malformed answer. A CNAME at the name is followed as far as the
+ *	server's answer goes. now is the time in seconds on a clock that
+ *	does not jump (g_get_monotonic_time() / G_USEC_PER_SEC), used for
+ *	the cache only; deadline (g_get_monotonic_time() microseconds)
+ *	bounds every wait, so several lookups may share one deadline.
+ *
+ *	dns_txt_lookup() is dns_txt() with the clock read and a deadline of
+ *	timeout_ms from now; its signature is the dns_txt_fn that lib/dkim
+ *	and lib/arc take (data is the struct dns), so that tests can pass a
+ *	table instead of a server.
+ *
+ *	Answers are cached per name: DMARC_CACHE_TTL seconds, also for
+ *	DNS_NONE, and DMARC_FAIL_TTL seconds for DNS_FAIL, so that a
+ *	resolver that is down costs one timeout per name a minute, not one
+ *	per message. The cache holds at most DMARC_CACHE_MAX names; when it
+ *	is full, the name stored longest ago goes.
+ * HOW THE LOOKUP IS BOUNDED
+ *	The lookup sends its own queries (built by res_nmkquery(), read
+ *	with ns_initparse() and ns_parserr()) rather than calling
+ *	res_nquery(), whose timeouts count in whole seconds per server and
+ *	try. The servers are tried in order, each for its share of the time
+ *	left before the deadline; a query is sent again over UDP halfway
+ *	through a server's share, an answer marked truncated is asked again
+ *	over TCP within the same share. A reply that does not come from the
+ *	server asked, does not carry the query's random id or does not
+ *	repeat its question is ignored.
+ * OWNERSHIP
+ *	dns_new()'s result belongs to the caller (dns_free(), which accepts
+ *	NULL). *txt_out is the caller's (g_ptr_array_unref; its strings go
+ *	with it).
+ * INPUT AND LIMITS
+ *	DNS answers are untrusted: an answer over DMARC_MAX_ANSWER bytes is
+ *	DNS_FAIL; at most DMARC_MAX_CNAMES CNAMEs are followed; at most
+ *	DNS_MAX_RECORDS records are kept. A name over 4 * MOIM_MAX_DOMAIN
+ *	bytes or not a DNS name gives DNS_NONE without a query.
+ * THREADS
+ *	A struct dns may be used by several threads at once: each lookup has
+ *	its own resolver state and sockets, and the cache is guarded by a
+ *	mutex that is never held during a query.
+ * ERRORS
+ *	dns_new(): MOIM_ERR_CONFIG for a bad server or timeout. Lookups do
+ *	not fail: DNS trouble is the status DNS_FAIL.
+ * SEE ALSO
+ *	RFC 1035; RFC 7208 3.3 (TXT strings concatenated); lib/dmarc,
+ *	lib/dkim, lib/arc.
+ */
+#ifndef MOIM_DNS_H
+#define MOIM_DNS_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "limits.h"
+
+enum dns_status {
+	DNS_FOUND,
+	DNS_NONE,
+	DNS_FAIL,
+};
+
+typedef enum dns_status (*dns_txt_fn)(
+    void *data, const char *name, GPtrArray **txt_out);
+
+struct dns;
+
+struct dns *dns_new(const char *server, int timeout_ms, GError **err);
+void dns_free(struct dns *d);
+enum dns_status dns_txt(struct dns *d, const char *name, gint64 now,
+    gint64 deadline, GPtrArray **txt_out);
+enum dns_status dns_txt_lookup(
+    void *dns, const char *name, GPtrArray **txt_out);
+int dns_timeout_ms(const struct dns *d);
+
+#endif
