@@ -12,6 +12,10 @@ libpsl-dev publicsuffix libmicrohttpd-dev libssl-dev python3-dkim
 sqlite3 postfix postfix-sqlite miltertest swaks clang libclang-rt-14-dev clang-format
 cppcheck iproute2 util-linux procps jq python3 systemd passwd nginx-light apache2
 chromium fonts-noto-cjk"
+# Independent DKIM/ARC verifiers and OpenDKIM for the signing tests and
+# the fan-out benchmark (issue 18); nacl and CryptX verify Ed25519.
+PKGS="$PKGS python3-dkim python3-nacl libmail-dkim-perl libcryptx-perl opendkim
+opendkim-tools"
 
 # Daemons and moimctl run as this user when started as root.
 if [ "$(id -u)" = 0 ] && ! id moim >/dev/null 2>&1; then
