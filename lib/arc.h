@@ -50,6 +50,8 @@
  *	  ARC-Seal: i=N; a=; cv=CV; d; s; t; b
  *	over the ARC sets 1..N-1 of msg and the new one (RFC 8617 5.1.1), or
  *	over the new set alone when a->cv is ARC_CV_FAIL (5.1.2).
+ *	The key must be RSA: RFC 8617 names rsa-sha256 only, and receivers
+ *	that check ARC know no other (validation takes ed25519-sha256 too).
  *	arc_cv_name() gives "none", "pass" or "fail".
  * OWNERSHIP
  *	The returned string and *why_out are the caller's (g_free). msg and
@@ -60,7 +62,9 @@
  * THREADS
  *	No shared state.
  * ERRORS
- *	arc_seal(): MOIM_ERR_INPUT for bad arguments (a->instance outside
+ *	arc_seal(): MOIM_ERR_INPUT for bad arguments (not an RSA key,
+ *	a->cv not ARC_CV_FAIL while msg's chain is broken or does not end
+ *	at a->instance - 1, a->instance outside
  *	1..ARC_MAX_INSTANCES: the caller sends the post unsealed; CR, LF or
  *	NUL in authserv_id or results), MOIM_ERR_INTERNAL when libcrypto
  *	fails. arc_validate() does not fail: a broken chain is ARC_CV_FAIL.
