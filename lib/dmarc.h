@@ -78,9 +78,10 @@
  *	dmarc_wants_munge() is true for QUARANTINE, REJECT and DNS_FAIL: when
  *	the policy cannot be known, munging is the copy that surely arrives.
  *
- *	Results are cached per name looked up (the author's domain and the
- *	organizational domain each): DMARC_CACHE_TTL seconds, also for "no
- *	record", and DMARC_FAIL_TTL seconds for a DNS failure, so that a
+ *	The records are looked up and cached by lib/dns (the resolver of
+ *	dmarc_dns()), per name asked (_dmarc. and the author's domain, and
+ *	of the organizational domain): DMARC_CACHE_TTL seconds, also for
+ *	"no record", and DMARC_FAIL_TTL seconds for a DNS failure, so that a
  *	resolver that is down costs one timeout per domain a minute, not one
  *	per post. The cache holds at most DMARC_CACHE_MAX names; when it is
  *	full, the name stored longest ago goes. now is the time in seconds on
@@ -90,17 +91,9 @@
  *	dmarc_result_name() gives "no_policy", "none", "quarantine",
  *	"reject" or "dns_fail", for logs.
  * HOW THE LOOKUP IS BOUNDED
- *	The lookup sends its own queries (built by res_nmkquery(), read
- *	with ns_initparse() and ns_parserr()) rather than calling
- *	res_nquery(), whose timeouts count in whole seconds per server and
- *	try: one deadline, now + timeout_ms, is fixed when dmarc_lookup()
- *	starts and every poll() for both names waits only until it. The
- *	servers are tried in order, each for its share of the time left; a
- *	query is sent again over UDP halfway through a server's share, an
- *	answer marked truncated is asked again over TCP within the same
- *	share. A reply that does not come from the server asked, does not
- *	carry the query's random id or does not repeat its question is
- *	ignored.
+ *	One deadline, now + timeout_ms, is fixed when dmarc_lookup() starts
+ *	and both names' queries (lib/dns, which says how) wait only until
+ *	it.
  * OWNERSHIP
  *	dmarc_org_domain() returns a new string (g_free). dmarc_new()'s
  *	result belongs to the caller (dmarc_free(), which accepts NULL).
@@ -115,14 +108,13 @@
  * THREADS
  *	dmarc_record_parse(), dmarc_org_domain() and dmarc_wants_munge() have
  *	no shared state. A struct dmarc may be used by several threads at
- *	once: each lookup has its own resolver state and sockets, and the
- *	cache is guarded by a mutex that is never held during a query.
+ *	once, as its struct dns may (lib/dns).
  * ERRORS
  *	dmarc_new(): MOIM_ERR_CONFIG for a bad server or timeout. The lookup
  *	does not fail: DNS trouble is the result DMARC_DNS_FAIL.
  * SEE ALSO
  *	RFC 7489 (DMARC) 3.2, 6.3, 6.4, 6.6.3; RFC 6376 3.2; RFC 1035;
- *	libpsl; listd/post.c (munge_from).
+ *	libpsl; lib/dns; listd/post.c (munge_from).
  */
 #ifndef MOIM_DMARC_H
 #define MOIM_DMARC_H

@@ -22,6 +22,7 @@
 #include <glib.h>
 
 #include "dmarc.h"
+#include "dns.h"
 #include "err.h"
 
 /* The timeout of most lookups; the silent name costs this much. */
@@ -723,6 +724,53 @@ test_threads(void)
 	dnsd_stop(s);
 }
 
+struct txt_case {
+	const char *name;
+	enum dns_status status;
+	const char *first; /* the first record, or NULL */
+	guint count;
+};
+
+static const struct txt_case txt_cases[] = {
+    {"_dmarc.split.test", DNS_FOUND, "v=DMARC1; p=quarantine", 1},
+    {"_DMARC.Split.test.", DNS_FOUND, "v=DMARC1; p=quarantine", 1},
+    {"_dmarc.other.test", DNS_FOUND, "google-site-verification=abc", 2},
+    {"_dmarc.cname.test", DNS_FOUND, "v=DMARC1; p=reject", 1},
+    {"_dmarc.nothing.test", DNS_NONE, NULL, 0},
+    {"_dmarc.servfail.test", DNS_FAIL, NULL, 0},
+    {"192.0.2.1", DNS_NONE, NULL, 0},
+    {"a..test", DNS_NONE, NULL, 0},
+};
+
+/* test_txt - the resolver under a struct dmarc, as DKIM and ARC key
+ * lookups use it (lib/dns): records joined, statuses, one shared cache */
+static void
+test_txt(void)
+{
+	struct dnsd *s = dnsd_start();
+	struct dmarc *d = new_resolver(s, TIMEOUT_MS * 5);
+	int before;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(txt_cases); i++) {
+		const struct txt_case *c = &txt_cases[i];
+		g_autoptr(GPtrArray) txt = NULL;
+		enum dns_status st;
+
+		g_test_message("%s", c->name);
+		st = dns_txt_lookup(dmarc_dns(d), c->name, &txt);
+		g_assert_cmpint(st, ==, c->status);
+		g_assert_cmpuint(txt != NULL ? txt->len : 0, ==, c->count);
+		if (c->first != NULL)
+			g_assert_cmpstr(txt->pdata[0], ==, c->first);
+	}
+	/* split.test was asked above: DMARC's lookup finds it cached. */
+	before = g_atomic_int_get(&s->queries);
+	g_assert_cmpint(dmarc_lookup(d, "split.test", 0), ==, DMARC_QUARANTINE);
+	g_assert_cmpint(g_atomic_int_get(&s->queries), ==, before);
+	dmarc_free(d);
+	dnsd_stop(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -736,5 +784,6 @@ main(int argc, char **argv)
 	g_test_add_func("/dmarc/timeout", test_timeout);
 	g_test_add_func("/dmarc/cache", test_cache);
 	g_test_add_func("/dmarc/threads", test_threads);
+	g_test_add_func("/dmarc/txt", test_txt);
 	return g_test_run();
 }

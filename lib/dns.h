@@ -12,6 +12,8 @@
  *	typedef enum dns_status (*dns_txt_fn)(void *data, const char *name,
  *	    GPtrArray **txt_out);
  *	int dns_timeout_ms(const struct dns *d);
+char *dns_name_normalise(const char *domain);
+ *	char *dns_name_normalise(const char *domain);
  * DESCRIPTION
  *	The one resolver of moim-listd for DMARC policies (lib/dmarc) and
  *	DKIM and ARC keys (lib/dkim, lib/arc), so that all of them ask the
@@ -26,9 +28,9 @@
  *	dns_txt_lookup() gives each lookup.
  *
  *	dns_txt() gives the TXT records at name (ASCII, any case, one
- *	trailing dot allowed), each as one string: the concatenation of the
- *	record's character-strings. A record holding a NUL byte is left
- *	out. DNS_FOUND with at least one record; DNS_NONE when the name
+ *	trailing dot allowed; see dns_name_normalise()), each as one string: the
+concatenation of the *	record's character-strings. A record holding a NUL byte
+is left *	out. DNS_FOUND with at least one record; DNS_NONE when the name
  *	does not exist or holds no TXT record (*txt_out is then NULL);
  *	DNS_FAIL when no server answered in time, with SERVFAIL, REFUSED or
  *	a malformed answer. A CNAME at the name is followed as far as the
@@ -41,6 +43,13 @@
  *	timeout_ms from now; its signature is the dns_txt_fn that lib/dkim
  *	and lib/arc take (data is the struct dns), so that tests can pass a
  *	table instead of a server.
+ *
+ *	dns_name_normalise() gives domain (UTF-8 or ASCII, any case, one
+ *	trailing dot allowed) as lower-case ASCII (IDN as xn--) without the
+ *	dot, or NULL when it is no DNS name: labels of letters, digits, '-'
+ *	and '_', each 1..63 bytes, the whole at most MOIM_MAX_DOMAIN bytes,
+ *	and a last label that is not all digits (an IPv4 address). dns_txt()
+ *	looks up and caches names in this form.
  *
  *	Answers are cached per name: DMARC_CACHE_TTL seconds, also for
  *	DNS_NONE, and DMARC_FAIL_TTL seconds for DNS_FAIL, so that a
@@ -58,9 +67,9 @@
  *	server asked, does not carry the query's random id or does not
  *	repeat its question is ignored.
  * OWNERSHIP
- *	dns_new()'s result belongs to the caller (dns_free(), which accepts
- *	NULL). *txt_out is the caller's (g_ptr_array_unref; its strings go
- *	with it).
+ *	dns_name_normalise() returns a new string (g_free). dns_new()'s result
+belongs to the caller (dns_free(), which accepts *	NULL). *txt_out is the
+caller's (g_ptr_array_unref; its strings go *	with it).
  * INPUT AND LIMITS
  *	DNS answers are untrusted: an answer over DMARC_MAX_ANSWER bytes is
  *	DNS_FAIL; at most DMARC_MAX_CNAMES CNAMEs are followed; at most
@@ -103,5 +112,6 @@ enum dns_status dns_txt(struct dns *d, const char *name, gint64 now,
 enum dns_status dns_txt_lookup(
     void *dns, const char *name, GPtrArray **txt_out);
 int dns_timeout_ms(const struct dns *d);
+char *dns_name_normalise(const char *domain);
 
 #endif

@@ -67,7 +67,8 @@ seeds_for()
 mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
 	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
 	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_hdrtext" \
-	"$build/seed-fuzz_authres" "$build/seed-fuzz_webreq"
+	"$build/seed-fuzz_authres" "$build/seed-fuzz_webreq" \
+	"$build/seed-fuzz_dkim"
 # Issue 12's words: a padded B word before another, a name in three
 # words, CP949 and ISO-2022-KR, Q, a language, a word split in a character.
 printf ' =?utf-8?b?7KCcMe2ajCDqs7XqsJzquLDsiKDtj6zrn7wg67Cc7ZGc7J6Q66OMIA==?=\n =?utf-8?b?6rO17Jyg?=\n' \
@@ -95,6 +96,17 @@ printf 'Event: Forum\nWhen: 2026-12-16 14:00-17:00\nWhere: KARI\nCapacity: 80\nR
 printf '행사: 가을 워크숍\n일시: 2027년 10월 9일(토)~11일(월) 하루 종일\n\n본문\n' \
 	>"$build/seed-fuzz_evblock/allday"
 printf 'Event: Camp\nWhen: Oct 9-11 (all-day)\n' >"$build/seed-fuzz_evblock/range"
+# fuzz_dkim: the first byte picks tags (0), verify (1), ARC (2) or a
+# sign-and-seal round trip (3); RFC 8463's signed message and a post.
+printf '0v=1; a=rsa-sha256; b=ab\r\n cd; h=From : To;' \
+	>"$build/seed-fuzz_dkim/tags"
+rfc8463='DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;\r\n d=football.example.com; i=@football.example.com;\r\n q=dns/txt; s=brisbane; t=1528637909; h=from : to :\r\n subject : date : message-id : from : subject : date;\r\n bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;\r\n b=/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11Bus\r\n Fa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==\r\nFrom: Joe SixPack <joe@football.example.com>\r\nTo: Suzie Q <suzie@shopping.example.net>\r\nSubject: Is dinner ready?\r\nDate: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\nMessage-ID: <20030712040037.46341.5F8J@football.example.com>\r\n\r\nHi.\r\n\r\nWe lost the game.  Are you hungry yet?\r\n\r\nJoe.\r\n'
+printf "1$rfc8463" >"$build/seed-fuzz_dkim/verify"
+printf '2ARC-Seal: i=1; a=rsa-sha256; cv=none; d=x.example; s=rsa; b=AAAA\nARC-Message-Signature: i=1; a=rsa-sha256; d=x.example; s=rsa; h=from; bh=AAAA; b=AAAA\nARC-Authentication-Results: i=1; mx; none\nFrom: a@b\n\nbody\n' \
+	>"$build/seed-fuzz_dkim/arc"
+printf '3From: Kim <kim@example.org>\nSubject: [study]  x\n\tfolded\n\nWednesday \t at 7.\n\n\n' \
+	>"$build/seed-fuzz_dkim/post"
+
 # moim-web's link tokens: an answer token, an unsubscribe token, junk.
 mkdir -p "$build/seed-fuzz_weblink"
 printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
