@@ -13,8 +13,9 @@ sqlite3 postfix postfix-sqlite miltertest swaks clang libclang-rt-14-dev clang-f
 cppcheck iproute2 util-linux procps jq python3 systemd passwd nginx-light apache2
 chromium fonts-noto-cjk"
 # Independent DKIM/ARC verifiers and OpenDKIM for the signing tests and
-# the fan-out benchmark (issue 18); nacl and CryptX verify Ed25519.
-PKGS="$PKGS python3-dkim python3-nacl libmail-dkim-perl libcryptx-perl opendkim
+# the fan-out benchmark (issue 18); nacl verifies Ed25519, authres
+# lets dkimpy seal ARC sets.
+PKGS="$PKGS python3-dkim python3-nacl python3-authres libmail-dkim-perl opendkim
 opendkim-tools"
 
 # Daemons and moimctl run as this user when started as root.
