@@ -107,6 +107,11 @@ printf '2ARC-Seal: i=1; a=rsa-sha256; cv=none; d=x.example; s=rsa; b=AAAA\nARC-M
 printf '3From: Kim <kim@example.org>\nSubject: [study]  x\n\tfolded\n\nWednesday \t at 7.\n\n\n' \
 	>"$build/seed-fuzz_dkim/post"
 
+# fuzz_sighdr: a trusted Authentication-Results value, then a header.
+mkdir -p "$build/seed-fuzz_sighdr"
+printf 'mx.example.org 1;\r\n\tdkim=pass header.d=example.net; arc=none\nFrom: a@b\nList-Id: <l>\nFrom: c@d\n\nFrom: body\n' \
+	>"$build/seed-fuzz_sighdr/ar"
+
 # moim-web's link tokens: an answer token, an unsubscribe token, junk.
 mkdir -p "$build/seed-fuzz_weblink"
 printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
@@ -132,6 +137,7 @@ for t in $targets; do
 	[ "$t" = fuzz_commands ] && extra="$top/listd/commands.c -iquote $top/listd"
 	[ "$t" = fuzz_authres ] && extra="$top/milter/policy.c -iquote $top/milter"
 	[ "$t" = fuzz_webreq ] && extra="$top/web/req.c -iquote $top/web"
+	[ "$t" = fuzz_sighdr ] && extra="$top/listd/sighdr.c -iquote $top/listd"
 	# shellcheck disable=SC2086
 	if ! clang $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/$t.c" \
 		$extra $objs $libs -o "$bin" 2>"$build/$t.build.log"; then
