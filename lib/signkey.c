@@ -39,8 +39,9 @@ signkey_load(const struct signkey_spec *s, GError **err)
 {
 	struct dkim_key *k = dkim_key_load(s->path, err);
 
+	/* lib/dkim's message starts with the path already. */
 	if (k == NULL) {
-		g_prefix_error(err, "%s %s: ", s->what, s->path);
+		g_prefix_error(err, "%s ", s->what);
 		return NULL;
 	}
 	if (dkim_key_alg(k) != s->alg) {
