@@ -29,27 +29,44 @@ struct chain {
 	const char *broken; /* why the shape is wrong, or NULL */
 };
 
+/* skip_blanks - the first offset at or after i that is not FWS */
+static size_t
+skip_blanks(const char *v, size_t n, size_t i)
+{
+	while (i < n &&
+	    (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n'))
+		i++;
+	return i;
+}
+
+/* instance_value - digits as an instance, ARC_MAX_INSTANCES + 1 for any
+ * larger value (which only needs to stay too big), -1 for no digits */
+static int
+instance_value(const char *v, size_t n, size_t *i)
+{
+	int inst = 0;
+	size_t start = *i;
+
+	for (; *i < n && g_ascii_isdigit(v[*i]); (*i)++)
+		inst = MIN(inst * 10 + (v[*i] - '0'), ARC_MAX_INSTANCES + 1);
+	return *i > start ? inst : -1;
+}
+
 /* aar_instance - the i= that opens an ARC-Authentication-Results value */
 static int
 aar_instance(const char *v, size_t n)
 {
-	size_t i = 0;
-	int inst = 0;
+	size_t i = skip_blanks(v, n, 0);
+	int inst;
 
-	while (i < n && strchr(" \t\r\n", v[i]) != NULL)
-		i++;
-	if (i + 1 >= n || v[i] != 'i')
+	if (i >= n || v[i] != 'i')
 		return -1;
-	for (i++; i < n && strchr(" \t\r\n", v[i]) != NULL; i++)
-		;
-	if (i >= n || v[i++] != '=')
+	i = skip_blanks(v, n, i + 1);
+	if (i >= n || v[i] != '=')
 		return -1;
-	while (i < n && strchr(" \t\r\n", v[i]) != NULL)
-		i++;
-	for (; i < n && g_ascii_isdigit(v[i]) && inst <= ARC_MAX_INSTANCES; i++)
-		inst = inst * 10 + (v[i] - '0');
-	while (i < n && strchr(" \t\r\n", v[i]) != NULL)
-		i++;
+	i = skip_blanks(v, n, i + 1);
+	inst = instance_value(v, n, &i);
+	i = skip_blanks(v, n, i);
 	return i < n && v[i] == ';' && inst > 0 ? inst : -1;
 }
 
@@ -58,17 +75,16 @@ static int
 sig_instance(const struct dkim_hdr *h)
 {
 	struct dkim_tags t;
-	size_t n;
+	size_t n, len, i = 0;
 	const char *v = dkim_hdr_value(h, &n);
-	g_autofree char *i = NULL;
-	guint64 inst;
+	const char *iv;
+	int inst;
 
 	if (!dkim_tags_parse(v, n, &t, NULL) ||
-	    (i = dkim_tag_dup(&t, "i")) == NULL ||
-	    !g_ascii_string_to_unsigned(
-		i, 10, 1, ARC_MAX_INSTANCES + 1, &inst, NULL))
+	    (iv = dkim_tags_get(&t, "i", &len)) == NULL)
 		return -1;
-	return (int)inst;
+	inst = instance_value(iv, len, &i);
+	return i == len && inst > 0 ? inst : -1;
 }
 
 /* slot_of - which of an instance's slots h fills, or NULL if no ARC field */

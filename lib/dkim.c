@@ -925,6 +925,28 @@ signs_from(const struct dkim_tags *t)
 	return false;
 }
 
+/* identity_ok - whether i=, when present, is within d= (RFC 6376 3.5) */
+static bool
+identity_ok(const struct dkim_tags *t)
+{
+	size_t n;
+	g_autofree char *i = NULL;
+	g_autofree char *d = dkim_tag_dup(t, "d");
+	const char *at, *dom;
+
+	if (dkim_tags_get(t, "i", &n) == NULL)
+		return true;
+	i = dkim_tag_dup(t, "i");
+	if (i == NULL || d == NULL || (at = strrchr(i, '@')) == NULL)
+		return false;
+	dom = at + 1;
+	n = strlen(dom);
+	if (g_ascii_strcasecmp(dom, d) == 0)
+		return true;
+	return n > strlen(d) + 1 && dom[n - strlen(d) - 1] == '.' &&
+	    g_ascii_strcasecmp(dom + n - strlen(d), d) == 0;
+}
+
 /* verify_field - the verdict on one DKIM-Signature field */
 static enum dkim_result
 verify_field(const struct dkim_msg *m, const struct dkim_hdr *h,
@@ -939,10 +961,10 @@ verify_field(const struct dkim_msg *m, const struct dkim_hdr *h,
 		*why = g_strdup_printf("tag list: %s", e->message);
 		return DKIM_PERMERROR;
 	}
-	if (!dkim_tag_is(&t, "v", "1") || !signs_from(&t) ||
+	if (!dkim_tag_is(&t, "v", "1") || !signs_from(&t) || !identity_ok(&t) ||
 	    (dkim_tags_get(&t, "q", &n) != NULL &&
 		!dkim_tag_is(&t, "q", "dns/txt"))) {
-		*why = g_strdup("v=, q= or h= without From not acceptable");
+		*why = g_strdup("v=, q=, i= or h= without From not acceptable");
 		return DKIM_PERMERROR;
 	}
 	return dkim_check_sig(m, h, &t, lookup, data, why);

@@ -79,10 +79,16 @@
  *	  DKIM_PERMERROR  malformed field, unknown algorithm, no key record,
  *	                  revoked or unusable key, RSA key under 1024 bits
  *	  DKIM_TEMPERROR  the key lookup failed (DNS_FAIL)
+ *	A key record counts when it parses, says v=DKIM1 if it has v=, has
+ *	the k= of a= (rsa by default), lists sha256 in h= and * or email in
+ *	s= if it has them, and a non-empty p= (empty is revoked); the first
+ *	such record of the name is used.
  *	It supports v=1, a=rsa-sha256 and ed25519-sha256, c= simple or
  *	relaxed for each part, l= (only that many bytes of the canonical
- *	body are hashed) and q=dns/txt; x= is not checked. *why_out, when
- *	why_out is not NULL, gets a short reason for logs (every result).
+ *	body are hashed) and q=dns/txt; h= must name From, and i=, when
+ *	present, must be in d= or a subdomain; x= is not checked.
+ *	*why_out, when why_out is not NULL, gets a short reason for logs
+ *	(every result).
  *	dkim_result_name() gives "none", "pass", "fail", "permerror" or
  *	"temperror".
  *

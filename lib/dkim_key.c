@@ -321,6 +321,25 @@ public_key(enum dkim_alg alg, const char *p, size_t len)
 	return pkey;
 }
 
+/* lists - whether the colon-separated list of tag name, when present,
+ * holds one of two values (RFC 6376 3.6.1: h= and s= of a key record) */
+static bool
+lists(const struct dkim_tags *t, const char *name, const char *a, const char *b)
+{
+	size_t n;
+	const char *v = dkim_tags_get(t, name, &n);
+	g_autoptr(GPtrArray) items = NULL;
+
+	if (v == NULL)
+		return true;
+	items = dkim_names_parse(v, n);
+	for (guint i = 0; items != NULL && i < items->len; i++)
+		if (g_ascii_strcasecmp(items->pdata[i], a) == 0 ||
+		    g_ascii_strcasecmp(items->pdata[i], b) == 0)
+			return true;
+	return false;
+}
+
 /* record_key - the key of one TXT record for alg; NULL with *why_out set */
 static EVP_PKEY *
 record_key(const char *rec, enum dkim_alg alg, const char **why_out)
@@ -342,6 +361,10 @@ record_key(const char *rec, enum dkim_alg alg, const char **why_out)
 		? !dkim_tag_is(&t, "k", "ed25519")
 		: (dkim_tags_get(&t, "k", &p_len) != NULL &&
 		      !dkim_tag_is(&t, "k", "rsa")))
+		return NULL;
+	*why_out = "key not for sha256 or not for email";
+	if (!lists(&t, "h", "sha256", "sha256") ||
+	    !lists(&t, "s", "*", "email"))
 		return NULL;
 	*why_out = "key revoked";
 	p = dkim_tags_get(&t, "p", &p_len);

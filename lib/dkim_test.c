@@ -440,6 +440,48 @@ test_rfc8463(void)
 	}
 }
 
+struct record_case {
+	const char *what;
+	const char *from, *to; /* a change to RFC 8463's RSA key record */
+	enum dkim_result want;
+};
+
+static const struct record_case record_cases[] = {
+    {"as published", NULL, NULL, DKIM_PASS},
+    {"for sha1 only", "k=rsa;", "k=rsa; h=sha1;", DKIM_PERMERROR},
+    {"for sha1 and sha256", "k=rsa;", "k=rsa; h=sha1 : sha256;", DKIM_PASS},
+    {"for another service", "k=rsa;", "k=rsa; s=tlsrpt;", DKIM_PERMERROR},
+    {"for email", "k=rsa;", "k=rsa; s=email;", DKIM_PASS},
+    {"without k=", "k=rsa; ", "", DKIM_PASS},
+    {"of version 2", "DKIM1", "DKIM2", DKIM_PERMERROR},
+    {"revoked", "p=MIGf", "x=MIGf", DKIM_PERMERROR},
+    {"not a key", "p=MIGf", "p=AIGf", DKIM_PERMERROR},
+    {"malformed", "k=rsa;", "k=rsa;;", DKIM_PERMERROR},
+};
+
+/* test_key_records - which key records give a key (RFC 6376 3.6.1) */
+static void
+test_key_records(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(record_cases); i++) {
+		const struct record_case *c = &record_cases[i];
+		g_autoptr(GString) rec =
+		    replace_once(rfc8463_rsa_txt, c->from, c->to);
+		struct zone z = {0};
+		g_autofree char *why = NULL;
+		enum dkim_result r;
+
+		g_test_message("case: %s", c->what);
+		zone_add(&z, "test._domainkey.football.example.com", rec->str);
+		r = dkim_verify(
+		    rfc8463_msg, strlen(rfc8463_msg), 1, zone_lookup, &z, &why);
+		g_test_message("%s: %s", dkim_result_name(r), why);
+		g_assert_cmpstr(
+		    dkim_result_name(r), ==, dkim_result_name(c->want));
+		zone_clear(&z);
+	}
+}
+
 static const char *const list_headers[] = {"From", "Subject", "Date",
     "Message-ID", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post",
     "List-Unsubscribe", NULL};
@@ -709,6 +751,14 @@ static const struct arc_case arc_cases[] = {
     {"instance 51", 0, "From: Kim",
 	"ARC-Seal: i=51; a=rsa-sha256; cv=pass; d=x; s=y; b=AAAA\nFrom: Kim",
 	false, ARC_CV_FAIL, 51},
+    {"instance 99 in an AAR", 0, "From: Kim",
+	"ARC-Authentication-Results: i=099; x; none\nFrom: Kim", false,
+	ARC_CV_FAIL, 51},
+    {"instance 10^30", 0, "From: Kim",
+	"ARC-Seal: i=1000000000000000000000000000000; cv=none\nFrom: Kim",
+	false, ARC_CV_FAIL, 51},
+    {"instance 0", 0, "From: Kim", "ARC-Seal: i=0; cv=none\nFrom: Kim", false,
+	ARC_CV_FAIL, 0},
     {"an AS without i=", 0, "From: Kim",
 	"ARC-Seal: a=rsa-sha256; cv=none; d=x; s=y; b=AAAA\nFrom: Kim", false,
 	ARC_CV_FAIL, 0},
@@ -884,6 +934,9 @@ test_dkimpy(void)
 	    signed_copy(rsa->str, rsa->len, ed_key, "ed", NULL);
 	g_autoptr(GString) two = chain_of();
 	g_autoptr(GString) bad = replace_once(two->str, "at 7", "at 8");
+	g_autoptr(GString) bad_seal =
+	    replace_once(two->str, "ARC-Seal: i=1; a=rsa-sha256; t=1780000000",
+		"ARC-Seal: i=1; a=rsa-sha256; t=1780000009");
 	g_autoptr(GString) lf_signed =
 	    signed_copy(lf->str, lf->len, ed_key, "ed", NULL);
 	g_autoptr(GString) one = sealed(LIST_POST, LIST_POST, false, NULL);
@@ -898,6 +951,7 @@ test_dkimpy(void)
 	    {one, "arc", "0", "pass"},
 	    {two, "arc", "0", "pass"},
 	    {bad, "arc", "0", "fail"},
+	    {bad_seal, "arc", "0", "fail"},
 	};
 
 	if (py == NULL) {
@@ -942,6 +996,7 @@ main(int argc, char **argv)
 	g_test_add_func("/dkim/keys", test_keys);
 	g_test_add_func("/dkim/key-load", test_key_load);
 	g_test_add_func("/dkim/rfc8463", test_rfc8463);
+	g_test_add_func("/dkim/key-records", test_key_records);
 	g_test_add_func("/dkim/round-trip", test_round_trip);
 	g_test_add_func("/dkim/sign-fields", test_sign_fields);
 	g_test_add_func("/dkim/sign-refuses", test_sign_refuses);
