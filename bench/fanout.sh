@@ -19,6 +19,13 @@
 #	                 this; compared with moim_personal, the plain post)
 #	  ceiling        smtp-source -d -N -s 4 -m BENCH_MEMBERS -r 1: ideal
 #	                 single-recipient messages into the relay port
+#	  moim_signed    moim_personal with [listd] dkim_key: moim-listd
+#	                 DKIM-signs each copy (RSA 2048, body hashed once per
+#	                 post); moim-listd restarted with the key
+#	  opendkim_signed  moim_personal unsigned, through a second relay
+#	                 smtpd with OpenDKIM (Mode s, the same key, the
+#	                 SignHeaders moimctl postfix-config suggests) as its
+#	                 milter: the documented alternative
 #	Each phase uses its own recipient domain (P.bench.test). A recipient
 #	counts when the maillog has its "status=sent" line with relay= the
 #	sink: Postfix writes it after the sink's 250 to the end of DATA, one
@@ -32,7 +39,8 @@
 #	  bench fanout: moim_personal_rps=N moim_batched_rps=N mlmmj_rps=N
 #	  mlmmj_xverp_rps=N ceiling_rps=N moim_invite_rps=N
 #	  ratio_personal_ceiling=X ratio_batched_xverp=X
-#	  ratio_invite_personal=X
+#	  ratio_invite_personal=X moim_signed_rps=N opendkim_signed_rps=N
+#	  ratio_signed_opendkim=X ratio_signed_unsigned=X
 #	(one line); other lines start with "# ".
 #
 #	Environment: top_builddir (default _build, relative to the source
@@ -45,7 +53,8 @@
 # INPUT AND LIMITS
 #	Needs root. Installs missing Debian packages (postfix preseeded with
 #	"No configuration", postfix-sqlite, swaks, mlmmj, iproute2,
-#	util-linux, procps, bc, sqlite3; linux-perf with BENCH_PERF).
+#	util-linux, procps, bc, sqlite3, openssl, opendkim; linux-perf with
+#	BENCH_PERF).
 #	Touches no system Postfix configuration; every daemon listens on
 #	127.0.0.1 only.
 # ERRORS
@@ -79,7 +88,7 @@ BENCH_TIMEOUT=${BENCH_TIMEOUT:-600}
 bench_deps()
 {
 	local pkgs="postfix postfix-sqlite swaks mlmmj iproute2 util-linux
-	    procps bc sqlite3"
+	    procps bc sqlite3 openssl opendkim"
 	[ -n "${BENCH_PERF:-}" ] && pkgs="$pkgs linux-perf"
 	# shellcheck disable=SC2086 # one word per package
 	bench_install $pkgs
@@ -377,6 +386,51 @@ ratio()
 	printf '%.2f' "$(echo "$1 / $2" | bc -l)"
 }
 
+# odk_setup - a DKIM key for both signers, OpenDKIM signing with it on
+#	$BENCH_ODK_PORT, and the master.cf lines of a second relay smtpd on
+#	$BENCH_RELAY2_PORT that has OpenDKIM as its milter
+odk_setup()
+{
+	local k=$E2E_DIR/keys
+	mkdir -p "$k" && openssl genpkey -algorithm RSA \
+		-pkeyopt rsa_keygen_bits:2048 -out "$k/dkim.pem" 2>/dev/null ||
+		return 1
+	chgrp -R moim "$k" && chmod 750 "$k" && chmod 640 "$k/dkim.pem"
+	echo "* bench" >"$E2E_DIR/etc/odk.signing"
+	echo "bench $E2E_LIST_DOMAIN:s1:$k/dkim.pem" >"$E2E_DIR/etc/odk.keys"
+	cat >"$E2E_DIR/etc/opendkim.conf" <<CF
+Mode s
+Socket inet:$BENCH_ODK_PORT@127.0.0.1
+Background no
+Syslog no
+RequireSafeKeys no
+Canonicalization relaxed/relaxed
+SigningTable refile:$E2E_DIR/etc/odk.signing
+KeyTable file:$E2E_DIR/etc/odk.keys
+SignHeaders From,Reply-To,Subject,Date,Message-ID,To,Cc,MIME-Version,Content-Type,List-Id,List-Post,List-Help,List-Subscribe,List-Archive,List-Unsubscribe,List-Unsubscribe-Post
+OversignHeaders From,Subject,List-Id,List-Unsubscribe,List-Unsubscribe-Post
+CF
+	cat >"$E2E_DIR/etc/master-odk.cf" <<CF
+127.0.0.1:$BENCH_RELAY2_PORT inet n - n - - smtpd
+  -o smtpd_milters=inet:127.0.0.1:$BENCH_ODK_PORT -o non_smtpd_milters=
+  -o milter_default_action=tempfail -o syslog_name=postfix/relay2
+CF
+}
+
+# listd_restart CONF-LINES... - moim-listd again, with the base moim.conf
+#	and "section.key=value" settings after it (a signing key, a relay)
+listd_restart()
+{
+	local kv
+	listd_stop
+	cp "$E2E_DIR/etc/base.conf" "$MOIM_CONF"
+	for kv in "$@"; do
+		printf '[%s]\n%s = %s\n' "${kv%%.*}" "$(echo "${kv#*.}" |
+			cut -d= -f1)" "${kv#*=}" >>"$MOIM_CONF"
+	done
+	listd_start
+}
+
 # bench_setup - Postfix with the sink, moim-listd, two moim and two mlmmj lists
 bench_setup()
 {
@@ -389,7 +443,16 @@ bench_setup()
 	[ -n "${BENCH_CONNECTIONS:-}" ] &&
 		conf+=("listd.connections=$BENCH_CONNECTIONS")
 	moim_setup "${conf[@]}"
-	pf_start --sink "$BENCH_SINK_PORT" || bail_out "postfix did not start"
+	cp "$MOIM_CONF" "$E2E_DIR/etc/base.conf"
+	e2e_pick_port BENCH_ODK_PORT && e2e_pick_port BENCH_RELAY2_PORT ||
+		bail_out "no free port"
+	odk_setup || bail_out "OpenDKIM set-up"
+	e2e_daemon_start opendkim opendkim -f -x "$E2E_DIR/etc/opendkim.conf" &&
+		e2e_wait_port "$BENCH_ODK_PORT" 10 ||
+		bail_out "opendkim did not start"
+	pf_start --sink "$BENCH_SINK_PORT" \
+		--master-cf "$E2E_DIR/etc/master-odk.cf" ||
+		bail_out "postfix did not start"
 	e2e_sink_start "$BENCH_SINK_PORT" || bail_out "smtp-sink did not start"
 	# The invite phase measures fan-out, not the owner's confirmation
 	# round trip (issue 13.4): its list trusts From for the announcement.
@@ -397,6 +460,8 @@ bench_setup()
 		! moim_list batched "$BENCH_MEMBERS" batched.bench.test ||
 		! moimctl list set batched delivery=batched >/dev/null ||
 		! moim_list invite "$BENCH_MEMBERS" invite.bench.test ||
+		! moim_list signed "$BENCH_MEMBERS" signed.bench.test ||
+		! moim_list odk "$BENCH_MEMBERS" odk.bench.test ||
 		! moimctl list set invite privileged_auth=from >/dev/null; then
 		bail_out "moim lists"
 	fi
@@ -408,10 +473,19 @@ bench_setup()
 	listd_start || bail_out "moim-listd did not start"
 }
 
+# sign_sample - the sink keeps nothing: say how many copies moim-listd
+#	could not sign (it logs each)
+sign_sample()
+{
+	local n
+	n=$(grep -c 'dkim d=.*copy sent unsigned' "$E2E_DIR/log/listd.log")
+	diag "moim-listd: ${n:-0} copies it could not sign"
+}
+
 # main - every phase on the same Postfix, then the summary line
 main()
 {
-	local p b m x c i
+	local p b m x c i s o
 	bench_setup
 	local mm="mlmmj_default_members=$BENCH_MLMMJ_MEMBERS"
 	diag "members=$BENCH_MEMBERS $mm" \
@@ -423,6 +497,15 @@ main()
 	i=$(run_moim invite "$BENCH_MEMBERS" invite.bench.test event_file)
 	x=$(run_mlmmj xverp "$BENCH_MEMBERS" xverp.bench.test)
 	m=$(run_mlmmj mlmmj "$BENCH_MLMMJ_MEMBERS" mlmmj.bench.test)
+	# Signing: moim-listd with the key, then unsigned through OpenDKIM.
+	listd_restart "listd.dkim_selector=s1" \
+		"listd.dkim_key=$E2E_DIR/keys/dkim.pem" >&2 ||
+		bail_out "moim-listd did not start with the key"
+	s=$(run_moim signed "$BENCH_MEMBERS" signed.bench.test)
+	listd_restart "listd.relay=127.0.0.1:$BENCH_RELAY2_PORT" >&2 ||
+		bail_out "moim-listd did not start on the OpenDKIM relay"
+	o=$(run_moim odk "$BENCH_MEMBERS" odk.bench.test)
+	sign_sample >&2
 	# The work dir is removed on exit unless something failed.
 	[ -e "$E2E_DIR/failed" ] && _t_failed=1
 	echo "bench fanout: moim_personal_rps=$p moim_batched_rps=$b" \
@@ -430,7 +513,10 @@ main()
 		"moim_invite_rps=$i" \
 		"ratio_personal_ceiling=$(ratio "$p" "$c")" \
 		"ratio_batched_xverp=$(ratio "$b" "$x")" \
-		"ratio_invite_personal=$(ratio "$i" "$p")"
+		"ratio_invite_personal=$(ratio "$i" "$p")" \
+		"moim_signed_rps=$s opendkim_signed_rps=$o" \
+		"ratio_signed_opendkim=$(ratio "$s" "$o")" \
+		"ratio_signed_unsigned=$(ratio "$s" "$p")"
 	[ "$_t_failed" = 0 ] && exit 0
 	exit 1
 }

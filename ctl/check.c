@@ -1,5 +1,6 @@
 /*
- * check - moimctl check: config, database, secret, templates, lists
+ * check - moimctl check: config, database, secret, templates, lists,
+ * signing keys
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include "rcpt.h"
 #include "err.h"
 #include "privs.h"
+#include "signkey.h"
 #include "tpl.h"
 
 /* The template languages and the files each must have: keep in step with
@@ -149,6 +151,58 @@ check_database(struct ctl *c)
 	    store_schema_version(c->store));
 }
 
+/* print_txt - the TXT record of key under selector for every list
+ * domain, in zone-file form: strings of at most 255 characters */
+static void
+print_txt(const struct moim_config *cfg, const char *selector,
+    const struct dkim_key *k)
+{
+	g_autofree char *txt = dkim_key_txt(k);
+	g_autoptr(GString) quoted = g_string_new(NULL);
+	size_t n = strlen(txt);
+
+	for (size_t i = 0; i < n; i += 255)
+		g_string_append_printf(quoted, "%s\"%.*s\"", i ? " " : "",
+		    (int)MIN(255, n - i), txt + i);
+	for (char **d = cfg->domains; d != NULL && *d != NULL; d++)
+		printf("%s._domainkey.%s TXT %s\n", selector, *d, quoted->str);
+}
+
+/* check_keys - each signing key loads and is of the type its setting
+ * takes; the DNS records to publish for it follow its line */
+static bool
+check_keys(const struct moim_config *cfg)
+{
+	struct signkey_spec s[SIGNKEY_MAX];
+	size_t n = signkey_specs(cfg, s);
+	bool ok = true;
+
+	if (n == 0)
+		return report(true,
+		    "signing keys: none ([listd] arc_key, "
+		    "dkim_key unset: no ARC, no DKIM)");
+	for (size_t i = 0; i < n; i++) {
+		GError *e = NULL;
+		struct dkim_key *k = signkey_load(&s[i], &e);
+
+		if (k == NULL) {
+			(void)privs_blame(&e, s[i].what, s[i].path, PRIVS_READ);
+			ok = report(false, "%s", e->message);
+			g_error_free(e);
+			continue;
+		}
+		report(true,
+		    "%s %s: %s, %d bits, selector %s; publish:", s[i].what,
+		    s[i].path,
+		    dkim_key_alg(k) == DKIM_ALG_ED25519_SHA256 ? "Ed25519"
+							       : "RSA",
+		    dkim_key_bits(k), s[i].selector);
+		print_txt(cfg, s[i].selector, k);
+		dkim_key_free(k);
+	}
+	return ok;
+}
+
 /* ctl_check - check: one line per check, exit 1 if any failed */
 int
 ctl_check(struct ctl *c, struct ctl_args *a)
@@ -163,5 +217,6 @@ ctl_check(struct ctl *c, struct ctl_args *a)
 		ok = false;
 	ok = check_secret(c->cfg->secret_file) && ok;
 	ok = check_templates(c->cfg->templates) && ok;
+	ok = check_keys(c->cfg) && ok;
 	return ok ? CTL_OK : CTL_USER;
 }

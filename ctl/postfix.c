@@ -120,6 +120,41 @@ print_master(GString *out, const struct moim_config *cfg, GError **err)
 	return true;
 }
 
+/* print_signing - where the ARC and DKIM records go, and OpenDKIM on
+ * the relay as the other way to sign */
+static void
+print_signing(GString *out, const struct moim_config *cfg)
+{
+	const char *dkim = *cfg->dkim_selector ? cfg->dkim_selector : "SEL";
+
+	g_string_append_printf(out,
+	    "# ---- signing ----\n"
+	    "# moim-listd seals each post with ARC ([listd] arc_selector,\n"
+	    "# arc_key) and DKIM-signs each copy ([listd] dkim_selector,\n"
+	    "# dkim_key) with d= the list's domain. \"moimctl check\" prints\n"
+	    "# the TXT records SELECTOR._domainkey.LISTDOMAIN to publish in\n"
+	    "# each list domain's DNS zone, before moim-listd starts with\n"
+	    "# the keys. Currently: ARC %s, DKIM %s.\n"
+	    "#\n"
+	    "# The other way: leave dkim_key empty and let OpenDKIM sign on\n"
+	    "# the relay port. Add to the master.cf service above\n"
+	    "#   -o smtpd_milters=inet:127.0.0.1:8891\n"
+	    "# and in opendkim.conf (Mode s, a KeyTable/SigningTable for the\n"
+	    "# list domains, selector %s) sign the fields RFC 8058 needs\n"
+	    "# (each setting on one line there):\n"
+	    "#   Canonicalization relaxed/relaxed\n"
+	    "#   SignHeaders From,Reply-To,Subject,Date,Message-ID,To,Cc,\n"
+	    "#     MIME-Version,Content-Type,List-Id,List-Post,List-Help,\n"
+	    "#     List-Subscribe,List-Archive,List-Unsubscribe,\n"
+	    "#     List-Unsubscribe-Post\n"
+	    "#   OversignHeaders From,Subject,List-Id,List-Unsubscribe,\n"
+	    "#     List-Unsubscribe-Post\n"
+	    "# OpenDKIM then hashes each copy's body again; moim-listd\n"
+	    "# hashes it once per post.\n",
+	    *cfg->arc_selector ? "on" : "off",
+	    *cfg->dkim_selector ? "on" : "off", dkim);
+}
+
 /* ctl_postfix_config - postfix-config: print the lines to paste */
 int
 ctl_postfix_config(struct ctl *c, struct ctl_args *a)
@@ -141,6 +176,7 @@ ctl_postfix_config(struct ctl *c, struct ctl_args *a)
 	    "# sockets there or set that column to \"n\".\n",
 	    c->cfg->path);
 	if (print_main(out, c->cfg, &e) && print_master(out, c->cfg, &e)) {
+		print_signing(out, c->cfg);
 		fputs(out->str, stdout);
 		return CTL_OK;
 	}

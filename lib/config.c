@@ -25,6 +25,7 @@ enum config_type {
 	CT_HOSTNAME, /* a DNS name for the greeting and EHLO */
 	CT_URL, /* http(s) URL or empty */
 	CT_IPPORT, /* IPV4:PORT or [IPV6]:PORT: an address, not a name */
+	CT_SELECTOR, /* a DKIM selector: one or more DNS labels */
 };
 
 /* A value may be "" (otherwise "key =" is an error). */
@@ -102,13 +103,40 @@ static const struct config_key keys[] = {
 	 "permanent failures that disable a member", 1, 100},
 	CT_INT, F(bounce_threshold), 0, NULL},
     {{"listd", "dns_server", "",
-	 "IPV4:PORT or [IPV6]:PORT of the DNS server for DMARC lookups; "
-	 "empty: those of /etc/resolv.conf",
+	 "IPV4:PORT or [IPV6]:PORT of the DNS server for DMARC, DKIM and ARC "
+	 "lookups; empty: those of /etc/resolv.conf",
 	 0, 0},
 	CT_IPPORT, F(dns_server), CF_EMPTY_OK | CF_RESTART, NULL},
     {{"listd", "dns_timeout", "3000",
 	 "milliseconds one DMARC lookup may take in all", 100, 30000},
 	CT_INT, F(dns_timeout), CF_RESTART, NULL},
+    /* The keys are read once at start-up, before any thread runs. */
+    {{"listd", "arc_selector", "",
+	 "selector of the ARC key: SELECTOR._domainkey.LISTDOMAIN; empty: "
+	 "no ARC",
+	 0, 0},
+	CT_SELECTOR, F(arc_selector), CF_EMPTY_OK | CF_RESTART, NULL},
+    {{"listd", "arc_key", "",
+	 "PEM private key (RSA, 2048 bits or more) that seals posts with ARC",
+	 0, 0},
+	CT_PATH, F(arc_key), CF_EMPTY_OK | CF_RESTART, NULL},
+    {{"listd", "dkim_selector", "",
+	 "selector of the DKIM key: SELECTOR._domainkey.LISTDOMAIN; empty: "
+	 "copies not signed",
+	 0, 0},
+	CT_SELECTOR, F(dkim_selector), CF_EMPTY_OK | CF_RESTART, NULL},
+    {{"listd", "dkim_key", "",
+	 "PEM private key (RSA, 2048 bits or more) that signs every copy", 0,
+	 0},
+	CT_PATH, F(dkim_key), CF_EMPTY_OK | CF_RESTART, NULL},
+    {{"listd", "dkim_ed25519_selector", "",
+	 "selector of an Ed25519 key for a second DKIM signature; empty: none",
+	 0, 0},
+	CT_SELECTOR, F(dkim_ed25519_selector), CF_EMPTY_OK | CF_RESTART, NULL},
+    {{"listd", "dkim_ed25519_key", "",
+	 "PEM Ed25519 private key of the second DKIM signature (RFC 8463)", 0,
+	 0},
+	CT_PATH, F(dkim_ed25519_key), CF_EMPTY_OK | CF_RESTART, NULL},
     {{"web", "listen", "127.0.0.1:8025",
 	 "where moim-web takes HTTP: HOST:PORT or unix:/PATH", 0, 0},
 	CT_ENDPOINT, F(web_listen), CF_RESTART, NULL},
@@ -502,6 +530,11 @@ check_string(const struct config_key *k, const char *v, GError **err)
 		return check_url(v, err);
 	case CT_IPPORT:
 		return check_ipport(v, err);
+	case CT_SELECTOR:
+		if (!is_dns_name(v))
+			return moim_fail(err, MOIM_ERR_CONFIG,
+			    "'%.64s' is not a selector (DNS labels)", v);
+		return true;
 	default:
 		return true;
 	}
@@ -701,6 +734,46 @@ config_free(struct moim_config *c)
 	g_free((struct config_box *)c);
 }
 
+/* The selector and key settings that only make sense together. */
+static const struct {
+	const char *selector, *key;
+	size_t selector_off, key_off;
+} key_pairs[] = {
+    {"arc_selector", "arc_key", offsetof(struct moim_config, arc_selector),
+	offsetof(struct moim_config, arc_key)},
+    {"dkim_selector", "dkim_key", offsetof(struct moim_config, dkim_selector),
+	offsetof(struct moim_config, dkim_key)},
+    {"dkim_ed25519_selector", "dkim_ed25519_key",
+	offsetof(struct moim_config, dkim_ed25519_selector),
+	offsetof(struct moim_config, dkim_ed25519_key)},
+};
+
+/* check_pairs - a selector without its key (or a key without its
+ * selector) is an error: half a setting would silently sign nothing */
+static bool
+check_pairs(const struct moim_config *c, const char *name, GError **err)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(key_pairs); i++) {
+		const char *sel = *(
+		    char *const *)((const char *)c + key_pairs[i].selector_off);
+		const char *key =
+		    *(char *const *)((const char *)c + key_pairs[i].key_off);
+
+		if ((*sel == '\0') != (*key == '\0'))
+			return moim_fail(err, MOIM_ERR_CONFIG,
+			    "%s: [listd] %s: set without [listd] %s", name,
+			    *sel ? key_pairs[i].selector : key_pairs[i].key,
+			    *sel ? key_pairs[i].key : key_pairs[i].selector);
+	}
+	/* Receivers that know no Ed25519 need the RSA signature. */
+	if (*c->dkim_ed25519_key != '\0' && *c->dkim_key == '\0')
+		return moim_fail(err, MOIM_ERR_CONFIG,
+		    "%s: [listd] dkim_ed25519_key: set without [listd] "
+		    "dkim_key (an RSA signature)",
+		    name);
+	return true;
+}
+
 /* load - validate, parse and check data, then fill a new config */
 static struct moim_config *
 load(const char *data, size_t len, const char *name, const char *path,
@@ -728,6 +801,10 @@ load(const char *data, size_t len, const char *name, const char *path,
 			box = NULL;
 			break;
 		}
+	}
+	if (box != NULL && !check_pairs(&box->pub, name, err)) {
+		config_free(&box->pub);
+		box = NULL;
 	}
 out:
 	g_key_file_free(kf);

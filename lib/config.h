@@ -27,6 +27,7 @@
  *	in messages and path is "".
  *
  *	domains are lower-cased ASCII (IDN labels as xn--), without duplicates.
+ *	A [listd] *_selector and its *_key are both set or both empty.
  *	config_is_list_domain() tells whether domain (any case, UTF-8 or
  *	ASCII, one trailing dot allowed) is one of them.
  *
@@ -39,9 +40,9 @@
  *	end), for documentation checks and "moimctl check".
  *	config_restart_key() names the first key that moim-listd keeps as it
  *	started with (the database, secret, user, group, sockets, relay,
- *	connections and DNS server: the table marks them) and whose value
- *	differs between a and b, or NULL: a reload from a to b is refused
- *	when it is not NULL.
+ *	connections, DNS server and signing keys: the table marks them) and
+ *	whose value differs between a and b, or NULL: a reload from a to b
+ *	is refused when it is not NULL.
  * OWNERSHIP
  *	config_load*() return one reference; config_ref() adds one and
  *	config_unref() drops one, freeing the struct with the last. The
@@ -100,6 +101,14 @@ struct moim_config {
 	int bounce_threshold; /* permanent failures that disable a member */
 	char *dns_server; /* "IPV4:PORT", "[IPV6]:PORT" or "" (resolv.conf) */
 	int dns_timeout; /* milliseconds for one DMARC lookup */
+	/* Keys that sign what the lists send (d = the list's domain); each
+	 * selector is "" exactly when its key is "" (off). */
+	char *arc_selector; /* ARC-Seal and ARC-Message-Signature */
+	char *arc_key; /* PEM, RSA >= 2048 bits */
+	char *dkim_selector; /* DKIM-Signature on every copy */
+	char *dkim_key; /* PEM, RSA >= 2048 bits */
+	char *dkim_ed25519_selector; /* a second DKIM-Signature */
+	char *dkim_ed25519_key; /* PEM, Ed25519 (RFC 8463) */
 	/* [web] */
 	char *web_listen; /* "unix:/PATH", "HOST:PORT" or "[IPV6]:PORT" */
 	char *base_url; /* public URL ending in "/"; "" = no web links */

@@ -50,6 +50,12 @@ field_text(const struct moim_config *c, const char *group, const char *key)
 	    {"listd", "retry_max_age", NULL, c->retry_max_age},
 	    {"listd", "bounce_threshold", NULL, c->bounce_threshold},
 	    {"listd", "dns_timeout", NULL, c->dns_timeout},
+	    {"listd", "arc_selector", c->arc_selector, 0},
+	    {"listd", "arc_key", c->arc_key, 0},
+	    {"listd", "dkim_selector", c->dkim_selector, 0},
+	    {"listd", "dkim_key", c->dkim_key, 0},
+	    {"listd", "dkim_ed25519_selector", c->dkim_ed25519_selector, 0},
+	    {"listd", "dkim_ed25519_key", c->dkim_ed25519_key, 0},
 	    {"web", "listen", c->web_listen, 0},
 	    {"web", "base_url", c->base_url, 0},
 	    {"web", "threads", NULL, c->web_threads},
@@ -134,6 +140,12 @@ static const struct {
     {"listd", "bounce_threshold", "1", NULL},
     {"listd", "dns_server", "127.0.0.1:5353", NULL},
     {"listd", "dns_timeout", "100", NULL},
+    {"listd", "arc_selector", "arc2027.moim", NULL},
+    {"listd", "arc_key", "/etc/moim/arc.pem", NULL},
+    {"listd", "dkim_selector", "moim2027", NULL},
+    {"listd", "dkim_key", "/etc/moim/dkim.pem", NULL},
+    {"listd", "dkim_ed25519_selector", "ed2027", NULL},
+    {"listd", "dkim_ed25519_key", "/etc/moim/ed25519.pem", NULL},
     {"web", "listen", "unix:/run/moim/web.sock", NULL},
     {"web", "base_url", "https://lists.example.org/", NULL},
     {"web", "threads", "64", NULL},
@@ -252,6 +264,21 @@ static const struct {
 	"moim.conf: [listd] dns_timeout: 99 is out of range 100..30000"},
     {"[listd]\ndns_timeout = 30001\n",
 	"moim.conf: [listd] dns_timeout: 30001 is out of range 100..30000"},
+    {"[listd]\narc_selector = my_sel\narc_key = /k.pem\n",
+	"moim.conf: [listd] arc_selector: 'my_sel' is not a selector (DNS "
+	"labels)"},
+    {"[listd]\ndkim_key = k.pem\ndkim_selector = s1\n",
+	"moim.conf: [listd] dkim_key: 'k.pem' is not an absolute path"},
+    {"[listd]\narc_selector = s1\n",
+	"moim.conf: [listd] arc_selector: set without [listd] arc_key"},
+    {"[listd]\ndkim_key = /etc/moim/dkim.pem\n",
+	"moim.conf: [listd] dkim_key: set without [listd] dkim_selector"},
+    {"[listd]\ndkim_ed25519_selector = ed\n",
+	"moim.conf: [listd] dkim_ed25519_selector: set without [listd] "
+	"dkim_ed25519_key"},
+    {"[listd]\ndkim_ed25519_selector = ed\ndkim_ed25519_key = /ed.pem\n",
+	"moim.conf: [listd] dkim_ed25519_key: set without [listd] dkim_key (an "
+	"RSA signature)"},
 };
 
 /* assert_message - e is a config error whose message is want, or starts

@@ -89,6 +89,8 @@ static const struct ls_key ls_keys[] = {
 	"the list's topics, words members tag Subjects with"},
     {"topic_required", LS_BOOL, OFF(topic_required), NULL,
 	"hold posts without a known topic"},
+    {"arc_trust", LS_BOOL, OFF(arc_trust), NULL,
+	"dmarc=auto keeps From of a p=reject author when the ARC chain passes"},
 };
 
 /* listset_defaults - fill ls with the defaults for a list called name */
@@ -125,6 +127,8 @@ listset_defaults(struct listset *ls, const char *name)
 	ls->archive = LISTSET_ARCHIVE_MEMBERS;
 	ls->topics = g_strdup("");
 	ls->topic_required = false;
+	/* Receivers differ in whether they honour a list's ARC seal. */
+	ls->arc_trust = false;
 }
 
 static const struct ls_key *

@@ -93,6 +93,9 @@ struct listset {
 	enum listset_archive archive; /* web archive visibility */
 	char *topics; /* topic words one space apart; "" = none */
 	bool topic_required; /* hold posts without a known topic */
+	/* dmarc=auto leaves From alone for a post whose ARC chain passed
+	 * and whose author's domain publishes p=reject */
+	bool arc_trust;
 };
 
 void listset_defaults(struct listset *ls, const char *name);

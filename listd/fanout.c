@@ -16,6 +16,12 @@
  * go to up to 100 recipients at once with XVERP, from L-bounces+TAG@D:
  * the tag names the copy (token_tag_make, purpose "xverp"), and Postfix
  * appends each recipient, giving L-bounces+TAG+user=domain@D.
+ *
+ * With [listd] dkim_key each copy sent for a list is DKIM-signed by the
+ * list's domain (sign.c) as it goes, after personalisation, so the
+ * signature covers the member's List-Unsubscribe. The body hash is
+ * computed once per outbound copy; a batched copy is signed once for
+ * all its recipients.
  */
 #include <string.h>
 
@@ -26,6 +32,7 @@
 #include "links.h"
 #include "listd.h"
 #include "log.h"
+#include "sign.h"
 #include "smtpc.h"
 #include "store.h"
 
@@ -40,6 +47,8 @@ struct sender {
 	struct smtpc *c;
 	struct store_outbound *out; /* the copy being sent, cached */
 	struct store_list *list; /* its list, cached */
+	char bh[DKIM_BH_SIZE]; /* body hash of out, with a DKIM key */
+	GString *batch; /* out as a batch sends it, signed; or NULL */
 	int n;
 };
 
@@ -66,7 +75,26 @@ sender_load(struct sender *sn, gint64 outbound_id, GError **err)
 	if (sn->out->list_id != 0 &&
 	    !store_list_get_id(sn->s, sn->out->list_id, &sn->list, err))
 		return false;
+	if (sn->batch != NULL) {
+		g_string_free(sn->batch, true);
+		sn->batch = NULL;
+	}
+	/* Every copy of out has its body: hash it once. */
+	if (sn->d->dkim_key != NULL) {
+		gsize len;
+		const char *raw = g_bytes_get_data(sn->out->raw, &len);
+
+		sign_body_hash(raw, len, sn->bh);
+	}
 	return true;
+}
+
+/* sign - DKIM-sign a copy of the cached list's mail, if there is a key */
+static void
+sign(struct sender *sn, GString *msg)
+{
+	if (sn->list != NULL)
+		(void)sign_copy(sn->d, sn->list->domain, sn->bh, msg);
 }
 
 /* sender_connect - an SMTP session to the relay, reusing a good one */
@@ -232,6 +260,7 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 		g_string_truncate(msg, 0);
 		g_string_append_len(msg, raw, (gssize)len);
 	}
+	sign(sn, msg);
 	if (!sender_connect(sn, err))
 		return false;
 	if (!smtpc_send(
@@ -255,8 +284,7 @@ send_batch(
 	    token_tag_make(sn->d->key, "xverp", sn->list->address, sn->out->id);
 	g_autofree char *from = g_strdup_printf(
 	    "%s-bounces+%s@%s", sn->list->local, tag, sn->list->domain);
-	gsize len;
-	const char *raw = g_bytes_get_data(sn->out->raw, &len), *text = NULL;
+	const char *text = NULL;
 	GArray *sent = g_array_new(FALSE, FALSE, sizeof(gint64));
 	GError *e = NULL;
 	guint i;
@@ -265,9 +293,17 @@ send_batch(
 	for (i = from_i; i < to_i; i++)
 		rcpts[i - from_i] =
 		    ((struct store_delivery *)dvs->pdata[i])->rcpt;
+	/* One signature serves every batch of this copy. */
+	if (sn->batch == NULL) {
+		gsize len;
+		const char *raw = g_bytes_get_data(sn->out->raw, &len);
+
+		sn->batch = g_string_new_len(raw, (gssize)len);
+		sign(sn, sn->batch);
+	}
 	if (ok &&
 	    !smtpc_send(sn->c, from, smtpc_has_xverp(sn->c), rcpts,
-		to_i - from_i, raw, len, &r, &e)) {
+		to_i - from_i, sn->batch->str, sn->batch->len, &r, &e)) {
 		ok = copy_refused(sn,
 		    (struct store_delivery *const *)dvs->pdata + from_i,
 		    to_i - from_i, e, err);
@@ -372,6 +408,8 @@ fanout_thread(gpointer data)
 	g_clear_pointer(&sn.c, smtpc_close);
 	g_clear_pointer(&sn.out, store_outbound_free);
 	g_clear_pointer(&sn.list, store_list_free);
+	if (sn.batch != NULL)
+		g_string_free(sn.batch, true);
 	store_close(sn.s);
 	return NULL;
 }

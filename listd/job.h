@@ -33,6 +33,7 @@
 #include <gmime/gmime.h>
 
 #include "addr.h"
+#include "arc.h"
 #include "commands.h"
 #include "dsn.h"
 #include "imip.h"
@@ -66,6 +67,10 @@ struct job {
 	 * X-Moim-Auth (SASL login, trusted DMARC pass) or the author's
 	 * confirmation of a held privileged post (privileged.c). */
 	bool is_verified;
+	/* The ARC chain the post arrived with (sign_arc_check()). */
+	bool arc_checked;
+	enum arc_cv arc_cv;
+	int arc_count; /* sets in it: the list's set is the next */
 };
 
 const struct addr *job_speaker(const struct job *j);

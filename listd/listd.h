@@ -35,6 +35,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "dkim.h"
 #include "dmarc.h"
 #include "token.h"
 
@@ -43,7 +44,11 @@ struct listd {
 	GPtrArray *retired; /* configurations replaced by a reload */
 	char *cfg_path;
 	struct token_key *key;
-	struct dmarc *dmarc; /* authors' DMARC policies, cached */
+	struct dmarc *dmarc; /* authors' DMARC policies, cached; its
+			      * resolver fetches ARC keys too (sign.c) */
+	struct dkim_key *arc_key; /* [listd] arc_key, or NULL */
+	struct dkim_key *dkim_key; /* [listd] dkim_key, or NULL */
+	struct dkim_key *ed25519_key; /* [listd] dkim_ed25519_key, or NULL */
 	GSocketService *service;
 	char *lmtp_path; /* the unix socket we made, removed on exit */
 	char *relay_host;

@@ -18,7 +18,8 @@
  *	error) -> pre_drop_init() (bind the LMTP socket; as root, make a
  *	missing secret and give it to [moim] user) -> privs_drop() ->
  *	post_drop_init() (read the secret, create or migrate the database,
- *	check the templates, as the user it runs as) -> serve. The files
+ *	load the signing keys, check the templates, as the user it runs
+ *	as) -> serve. The files
  *	are opened after the drop, not before as STYLE.md §2 has it: a
  *	database created as root is one the daemon then cannot write, and a
  *	file the daemon's user cannot read or write must stop the start
@@ -39,6 +40,7 @@
 #include "log.h"
 #include "mime.h"
 #include "privs.h"
+#include "sign.h"
 #include "store.h"
 
 /* listd_cfg - the configuration in force */
@@ -187,6 +189,9 @@ post_drop_init(struct listd *d, GError **err)
 		return false;
 	}
 	store_close(s);
+	/* The signing keys: one that cannot be loaded stops the start. */
+	if (!sign_init(d, err))
+		return false;
 	if (access(c->templates, R_OK | X_OK) != 0 && errno == EACCES) {
 		moim_fail(err, MOIM_ERR_CONFIG, "templates %s: %s",
 		    c->templates, g_strerror(EACCES));
@@ -203,6 +208,7 @@ release(struct listd *d)
 {
 	g_ptr_array_unref(d->retired);
 	dmarc_free(d->dmarc);
+	sign_free(d);
 	token_key_free(d->key);
 	g_free(d->relay_host);
 	config_unref(d->cfg);

@@ -4,8 +4,10 @@
  * The policy of the list decides (open, members, moderated, announce);
  * a post that may go is prepared once (internal and foreign list headers
  * removed, subject prefix, footer, List-* headers, DMARC munging when the
- * list says so) and queued as one outbound copy with a delivery per
- * member who gets normal mail; the senders personalise each copy.
+ * list says so), sealed with one ARC set when [listd] arc_key is set
+ * (sign.c), and queued as one outbound copy with a delivery per member
+ * who gets normal mail; the senders personalise (and DKIM-sign) each
+ * copy.
  */
 #include <string.h>
 
@@ -15,6 +17,7 @@
 #include "links.h"
 #include "log.h"
 #include "mime.h"
+#include "sign.h"
 #include "tpl.h"
 
 /* Why automatic mail from a member or a stranger waits for a moderator. */
@@ -277,7 +280,8 @@ in_domains(const char *domains, const char *domain)
  * dmarc = munge; or auto, and the author's domain is one the list always
  * munges (unless the list changes nothing, so DKIM signatures survive)
  * or publishes p=quarantine or p=reject (or its policy cannot be found:
- * the munged copy is the one that surely arrives) */
+ * the munged copy is the one that surely arrives); but p=reject with a
+ * passing ARC chain keeps From on a list with arc_trust = yes */
 static bool
 wants_munge(struct job *j)
 {
@@ -294,6 +298,15 @@ wants_munge(struct job *j)
 		return true;
 	r = dmarc_lookup(
 	    j->d->dmarc, domain, g_get_monotonic_time() / G_USEC_PER_SEC);
+	/* arc_trust: receivers that honour the chain see the author's
+	 * DMARC pass in it, and the list's seal vouches for the chain. */
+	if (r == DMARC_REJECT && ls->arc_trust &&
+	    sign_arc_check(j) == ARC_CV_PASS) {
+		log_info("post: list=%s author domain %s: dmarc reject, arc "
+			 "chain passes, arc_trust: From kept",
+		    j->t.list->address, domain);
+		return false;
+	}
 	if (dmarc_wants_munge(r))
 		log_info(
 		    "post: list=%s author domain %s: dmarc %s, From munged",
@@ -373,7 +386,7 @@ bool
 post_distribute(struct job *j, GError **err)
 {
 	GPtrArray *members = NULL;
-	GBytes *b;
+	GBytes *b, *plain;
 	size_t n = 0;
 	struct store_rcpt *r;
 	g_autofree char *topic = NULL;
@@ -389,7 +402,11 @@ post_distribute(struct job *j, GError **err)
 	r = recipients(j, topic, &members, &n, err);
 	if (r == NULL)
 		return false;
-	b = mime_to_bytes(GMIME_OBJECT(j->msg));
+	plain = mime_to_bytes(GMIME_OBJECT(j->msg));
+	/* One ARC set for every copy: the senders add per-member fields
+	 * above it, outside what it signs. */
+	b = sign_arc_seal(j, plain);
+	g_bytes_unref(plain);
 	ok = store_outbound_add(j->s, j->t.list->id, kind, NULL, j->message_id,
 		 g_bytes_get_data(b, NULL), g_bytes_get_size(b), r, n, j->now,
 		 NULL, err) &&

@@ -12,6 +12,11 @@ libpsl-dev publicsuffix libmicrohttpd-dev libssl-dev python3-dkim
 sqlite3 postfix postfix-sqlite miltertest swaks clang libclang-rt-14-dev clang-format
 cppcheck iproute2 util-linux procps jq python3 systemd passwd nginx-light apache2
 chromium fonts-noto-cjk python3-icalendar python3-dateutil"
+# Independent DKIM/ARC verifiers and OpenDKIM for the signing tests and
+# the fan-out benchmark (issue 18); nacl verifies Ed25519, authres
+# lets dkimpy seal ARC sets.
+PKGS="$PKGS python3-dkim python3-nacl python3-authres libmail-dkim-perl opendkim
+opendkim-tools"
 
 # Daemons and moimctl run as this user when started as root.
 if [ "$(id -u)" = 0 ] && ! id moim >/dev/null 2>&1; then

@@ -124,6 +124,11 @@ printf 'Event: Run\nWhen: every other Saturday from Dec 12 8am (except Dec 26) f
 	>"$build/seed-fuzz_evblock/every"
 printf 'Event: X\nWhen: 월·수·금 주 2회 biweekly 매달 15일 마지막 주 금요일 3개월간\n' \
 	>"$build/seed-fuzz_evblock/refused"
+# fuzz_sighdr: a trusted Authentication-Results value, then a header.
+mkdir -p "$build/seed-fuzz_sighdr"
+printf 'mx.example.org 1;\r\n\tdkim=pass header.d=example.net; arc=none\nFrom: a@b\nList-Id: <l>\nFrom: c@d\n\nFrom: body\n' \
+	>"$build/seed-fuzz_sighdr/ar"
+
 # moim-web's link tokens: an answer token, an unsubscribe token, junk.
 mkdir -p "$build/seed-fuzz_weblink"
 printf '3-awmj7e6abwfdjtg45fj37plxue' >"$build/seed-fuzz_weblink/rsvp"
@@ -155,6 +160,7 @@ for t in $targets; do
 	[ "$t" = fuzz_commands ] && extra="$top/listd/commands.c -iquote $top/listd"
 	[ "$t" = fuzz_authres ] && extra="$top/milter/policy.c -iquote $top/milter"
 	[ "$t" = fuzz_webreq ] && extra="$top/web/req.c -iquote $top/web"
+	[ "$t" = fuzz_sighdr ] && extra="$top/listd/sighdr.c -iquote $top/listd"
 	# shellcheck disable=SC2086
 	if ! clang $cflags $san -fsanitize=fuzzer "$top/tests/fuzz/$t.c" \
 		$extra $objs $libs -o "$bin" 2>"$build/$t.build.log"; then
