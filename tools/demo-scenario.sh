@@ -148,6 +148,18 @@ else
 	step "(her copy carries no answer links: she would reply \"참석합니다\" instead)"
 fi
 
+say "Seoyeon cannot come one week: she answers for that session only"
+send_mail_text seoyeon@example.net "$L-rsvp+$EV@$D" "Re: 12월 트랜스포머 스터디 안내" \
+	"12월 23일은 불참합니다. 다음 주에 뵐게요."
+e2e_poll 30 '[ -n "$(moimctl event rsvps $EV --session 2026-12-23 |
+	grep seoyeon | grep -i decl)" ]' >/dev/null
+step "she wrote \"12월 23일은 불참합니다\" to $L-rsvp+$EV@$D; the session of"
+step "December 23 counts her out, the others keep her yes:"
+step "moimctl event rsvps $EV --session 2026-12-23"
+moimctl event rsvps "$EV" --session 2026-12-23 | sed 's/^/      /'
+step "moimctl event rsvps $EV --session 2027-01-06"
+moimctl event rsvps "$EV" --session 2027-01-06 | sed 's/^/      /'
+
 say "Someone who is not a member tries to post"
 send_mail_text stranger@example.com "$L@$D" "광고" "buy now"
 step "moim-milter refused it while the sender was still connected:"
