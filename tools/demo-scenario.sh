@@ -85,12 +85,21 @@ join "박민수" minsu@example.com "subscribe"
 join "이서연" seoyeon@example.net "구독"
 join "Alex Kim" alex@example.com "subscribe"
 
+# The study's dates, from today: the first Wednesday at least a week
+# ahead, a week off two weeks later, and the sessions around it.
+w1=$(date -d "$(( (10 - $(date +%u)) % 7 + 7 )) days" +%F)
+day_ko() { date -d "$1" +'%-m월 %-d일'; }
+W1_KO="$(date -d "$w1" +'%Y년 %-m월 %-d일')"
+W2=$(date -d "$w1 + 7 days" +%F)
+W3=$(date -d "$w1 + 14 days" +%F)
+W4=$(date -d "$w1 + 21 days" +%F)
+
 say "The owner announces the weekly study (an event block with a repeat rule)"
 n=$(maildir_count alex@example.com)
 post_as_owner_text jihyun@example.net "$L@$D" "12월 트랜스포머 스터디 안내" \
 "행사: 트랜스포머 논문 읽기 모임
-일시: 2026년 12월 16일부터 매주 수요일 오후 2시~5시, 8주간
-휴강: 12월 30일
+일시: ${W1_KO}부터 매주 수요일 오후 2시~5시, 8주간
+휴강: $(day_ko "$W3")
 장소: 대덕 연구단지 4층 세미나실
 정원: 20명
 
@@ -150,15 +159,15 @@ fi
 
 say "Seoyeon cannot come one week: she answers for that session only"
 send_mail_text seoyeon@example.net "$L-rsvp+$EV@$D" "Re: 12월 트랜스포머 스터디 안내" \
-	"12월 23일은 불참합니다. 다음 주에 뵐게요."
-e2e_poll 30 '[ -n "$(moimctl event rsvps $EV --session 2026-12-23 |
+	"$(day_ko "$W2")은 불참합니다. 다음 주에 뵐게요."
+e2e_poll 30 '[ -n "$(moimctl event rsvps $EV --session $W2 |
 	grep seoyeon | grep -i decl)" ]' >/dev/null
-step "she wrote \"12월 23일은 불참합니다\" to $L-rsvp+$EV@$D; the session of"
-step "December 23 counts her out, the others keep her yes:"
-step "moimctl event rsvps $EV --session 2026-12-23"
-moimctl event rsvps "$EV" --session 2026-12-23 | sed 's/^/      /'
-step "moimctl event rsvps $EV --session 2027-01-06"
-moimctl event rsvps "$EV" --session 2027-01-06 | sed 's/^/      /'
+step "she wrote \"$(day_ko "$W2")은 불참합니다\" to $L-rsvp+$EV@$D; the session of"
+step "$W2 counts her out, the others keep her yes:"
+step "moimctl event rsvps $EV --session $W2"
+moimctl event rsvps "$EV" --session "$W2" | sed 's/^/      /'
+step "moimctl event rsvps $EV --session $W4"
+moimctl event rsvps "$EV" --session "$W4" | sed 's/^/      /'
 
 say "Someone who is not a member tries to post"
 send_mail_text stranger@example.com "$L@$D" "광고" "buy now"
@@ -196,8 +205,8 @@ fi
 say "The owner moves the session to another room (same title again)"
 post_as_owner_text jihyun@example.net "$L@$D" "장소 변경: 3층 대회의실" \
 "행사: 트랜스포머 논문 읽기 모임
-일시: 2026년 12월 16일부터 매주 수요일 오후 2시~5시, 8주간
-휴강: 12월 30일
+일시: ${W1_KO}부터 매주 수요일 오후 2시~5시, 8주간
+휴강: $(day_ko "$W3")
 장소: 대덕 연구단지 3층 대회의실
 정원: 20명"
 maildir_wait seoyeon@example.net 5 30 >/dev/null
