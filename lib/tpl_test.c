@@ -86,6 +86,9 @@ all_vars(void)
 	g_hash_table_insert(v, "recipient", "ai@lists.example.org");
 	g_hash_table_insert(v, "tries", "24");
 	g_hash_table_insert(v, "message_id", "<a b@example.org>");
+	g_hash_table_insert(v, "topics", "세미나 구인 질문");
+	g_hash_table_insert(v, "followed", "세미나");
+	g_hash_table_insert(v, "muted", "구인");
 	g_hash_table_insert(v, "toc",
 	    "  1. 세미나 안내 (김철수)\n  2. Re: 세미나 안내 (박영희)\n");
 	return v;
