@@ -1024,6 +1024,21 @@ read_event(icalcomponent *root, struct imip_reply *r, GError **err)
 	return read_attendees(ve, r, err);
 }
 
+/* tzid_zone - the zone a TZID names: a VTIMEZONE of root, else a zone
+ * libical or winzone knows; NULL when none */
+static icaltimezone *
+tzid_zone(icalcomponent *root, const char *tzid)
+{
+	icaltimezone *zone = icalcomponent_get_timezone(root, tzid);
+	const char *iana;
+
+	if (zone == NULL && (iana = winzone_iana(tzid)) != NULL)
+		zone = strcmp(iana, "UTC") == 0
+		    ? icaltimezone_get_utc_timezone()
+		    : icaltimezone_get_builtin_timezone(iana);
+	return zone;
+}
+
 /* recurrence_of - RECURRENCE-ID of ve as written, its TZID, and the
  * instant where the value or the zone tells it: libical 3.0.16's
  * icalcomponent_get_recurrenceid() drops the TZID */
@@ -1036,7 +1051,6 @@ recurrence_of(icalcomponent *root, icalcomponent *ve, struct imip_reply *r,
 	icalparameter *tz;
 	struct icaltimetype tt;
 	icaltimezone *zone = NULL;
-	const char *iana;
 	char *s;
 
 	if (p == NULL)
@@ -1057,11 +1071,7 @@ recurrence_of(icalcomponent *root, icalcomponent *ve, struct imip_reply *r,
 	}
 	if (tt.is_date || in->recurrence_tzid == NULL)
 		return;
-	zone = icalcomponent_get_timezone(root, in->recurrence_tzid);
-	if (zone == NULL && (iana = winzone_iana(in->recurrence_tzid)) != NULL)
-		zone = strcmp(iana, "UTC") == 0
-		    ? icaltimezone_get_utc_timezone()
-		    : icaltimezone_get_builtin_timezone(iana);
+	zone = tzid_zone(root, in->recurrence_tzid);
 	if (zone == NULL)
 		return;
 	tt.zone = NULL;
@@ -1107,13 +1117,9 @@ prop_instant(icalcomponent *root, icalproperty *p, struct icaltimetype tt)
 	icalparameter *tz =
 	    icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
 	const char *tzid = tz != NULL ? icalparameter_get_tzid(tz) : NULL;
-	const char *iana;
 
-	if (tzid != NULL && !tt.is_date && !icaltime_is_utc(tt)) {
-		tt.zone = icalcomponent_get_timezone(root, tzid);
-		if (tt.zone == NULL && (iana = winzone_iana(tzid)) != NULL)
-			tt.zone = icaltimezone_get_builtin_timezone(iana);
-	}
+	if (tzid != NULL && !tt.is_date && !icaltime_is_utc(tt))
+		tt.zone = tzid_zone(root, tzid);
 	return utc_seconds(tt);
 }
 
