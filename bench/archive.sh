@@ -22,8 +22,12 @@
 # the corpus size.
 #
 # Usage: bench/archive.sh [BUILDDIR]   (default: $top_builddir or .);
-# KEEP=1 keeps the work directory.
+# KEEP=1 keeps the work directory; BENCH_RUNS=N runs it N times and
+# prints the medians and notmuch's spread (bench/lib.sh).
 set -eu
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh" &&
+	bench_runs '^notmuch(_cjk)?_(mps|query_p50_ms)$' "$0" "$@"
 
 builddir=$(cd "${top_builddir:-${1:-.}}" && pwd)
 M=$builddir/ctl/moimctl

@@ -67,6 +67,9 @@
 #	mlmmj TUNABLES (verp, relayhost, smtpport), issue 3 (Benchmark)
 # shellcheck source-path=SCRIPTDIR/..
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh" &&
+	bench_runs '^(ceiling|mlmmj|mlmmj_xverp|opendkim_signed)_rps$' "$0" "$@"
 set -u
 
 BENCH_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)

@@ -21,8 +21,11 @@
 #	  ratio_null=X ratio_opendkim=X rss_kb=N
 #	(one line; ratio_null = moim/null, ratio_opendkim = moim/opendkim).
 #	Environment: top_builddir (built milter/moim-milter, ctl/moimctl),
-#	BENCH_MESSAGES, BENCH_SESSIONS, E2E_KEEP=1.
+#	BENCH_MESSAGES, BENCH_SESSIONS, E2E_KEEP=1; BENCH_RUNS=N runs it N
+#	times and prints the medians and the peers' spread (bench/lib.sh).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh" && bench_runs '^(postfix|null|opendkim)_mps$' "$0" "$@"
 cd "$(dirname "$0")/.." || exit 1
 top_srcdir=$PWD
 : "${top_builddir:=_build}"

@@ -57,7 +57,8 @@
 #	BENCH_SYSTEMS ("pi moim"), BENCH_PERF=DIR records `perf record -g`
 #	of moim-web during each of its timed runs into DIR and prints the
 #	BENCH_PERF_TOP (15) functions with the most samples, KEEP=1 keeps
-#	the work directory.
+#	the work directory, BENCH_RUNS=N runs it N times and prints the
+#	medians and public-inbox's spread (bench/lib.sh).
 # INPUT AND LIMITS
 #	Installs missing Debian packages (public-inbox, wrk, python3, curl;
 #	linux-perf with BENCH_PERF) as root (bench/deps.sh). Both servers
@@ -72,6 +73,8 @@
 #	bench/gen_archive.py, bench/archive.sh, wrk(1), public-inbox-httpd(1),
 #	public-inbox-daemon(8), moim-web(8), issue 14 (Benchmark)
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh" && bench_runs '^pi_' "$0" "$@"
 set -eu
 
 benchdir=$(cd "$(dirname "$0")" && pwd)

@@ -1,10 +1,8 @@
 /*
- * archive - moimctl's archive verbs: search, thread, export, import,
- * reindex
+ * archive - moimctl's archive verbs: thread, threads, export, import,
+ * reindex (search is in search.c)
  *
  * DESCRIPTION
- *	archive search L QUERY [--json] [--limit N] prints the best matches
- *	with date, sender, subject, Message-ID, thread and a snippet.
  *	archive thread MSGID prints the thread of a message as a tree; a
  *	referenced message that is not archived shows as "(missing)".
  *	archive export L [FILE] writes the list's archive as an mboxrd file
@@ -25,118 +23,8 @@
 #include "archive.h"
 #include "ctl.h"
 #include "err.h"
-#include "json.h"
 
 #define PROGRESS_EVERY 1000
-#define SEARCH_LIMIT 20
-
-/* fail - print a GError for this verb and return CTL_USER */
-static int
-fail(struct ctl *c, GError *e)
-{
-	ctl_err("%s: %s", c->verb, e->message);
-	g_error_free(e);
-	return CTL_USER;
-}
-
-/* hit_json - one search result as a JSON object */
-static void
-hit_json(GString *out, const struct store_archive_entry *h)
-{
-	g_autofree char *date = ctl_time(h->date);
-	bool first = true;
-
-	g_string_append_c(out, '{');
-	json_str_member(out, &first, "message_id", h->message_id);
-	json_str_member(out, &first, "date", date);
-	json_str_member(out, &first, "from", h->from_addr);
-	json_str_member(out, &first, "from_name", h->from_name);
-	json_str_member(out, &first, "subject", h->subject);
-	json_int_member(out, &first, "thread", h->thread_id);
-	json_str_member(out, &first, "snippet", h->snippet);
-	g_string_append_c(out, '}');
-}
-
-/* hit_text - one search result for a terminal */
-static void
-hit_text(GString *out, const struct store_archive_entry *h)
-{
-	g_autofree char *date = ctl_time(h->date);
-	g_autofree char *from = ctl_printable(h->from_name ? h->from_name
-		: h->from_addr				   ? h->from_addr
-							   : "?");
-	g_autofree char *subject = ctl_printable(h->subject);
-	g_autofree char *id = ctl_printable(h->message_id);
-	g_autofree char *snippet = ctl_printable(h->snippet);
-
-	g_string_append_printf(out,
-	    "%s  %s  %s\n    <%s> thread %" G_GINT64_FORMAT "\n    %s\n", date,
-	    from, subject, id, h->thread_id, snippet);
-}
-
-/* print_hits - the results, as text or JSON */
-static void
-print_hits(
-    const char *query, GPtrArray *hits, gint64 total, double ms, bool json)
-{
-	g_autoptr(GString) out = g_string_new(NULL);
-	bool first = true;
-
-	if (json) {
-		g_string_append_c(out, '{');
-		json_str_member(out, &first, "query", query);
-		json_int_member(out, &first, "total", total);
-		json_key(out, &first, "took_ms");
-		g_string_append_printf(out, "%.3f", ms);
-		json_key(out, &first, "hits");
-		g_string_append_c(out, '[');
-	}
-	for (guint i = 0; i < hits->len; i++) {
-		if (json && i > 0)
-			g_string_append_c(out, ',');
-		if (json)
-			hit_json(out, g_ptr_array_index(hits, i));
-		else
-			hit_text(out, g_ptr_array_index(hits, i));
-	}
-	if (json)
-		g_string_append(out, "]}\n");
-	else
-		g_string_append_printf(
-		    out, "%" G_GINT64_FORMAT " messages\n", total);
-	fputs(out->str, stdout);
-}
-
-/* ctl_archive_search - archive search L QUERY [--json] [--limit N] */
-int
-ctl_archive_search(struct ctl *c, struct ctl_args *a)
-{
-	struct store_list *l = NULL;
-	g_autoptr(GPtrArray) hits = NULL;
-	const char *lim = ctl_opt(a, "limit");
-	gint64 total = 0, t0;
-	int limit = SEARCH_LIMIT;
-	GError *e = NULL;
-
-	if (lim != NULL &&
-	    !g_ascii_string_to_signed(lim, 10, 0, G_MAXINT, &total, NULL)) {
-		ctl_err("%s: --limit %s: not a number", c->verb, lim);
-		return CTL_USAGE;
-	}
-	if (lim != NULL)
-		limit = (int)total; /* 0: every match */
-	if (!ctl_list_find(c, ctl_arg(a, 0), &l, &e))
-		return ctl_fail_list(c, ctl_arg(a, 0), e);
-	t0 = g_get_monotonic_time();
-	hits =
-	    archive_search(c->store, l->id, ctl_arg(a, 1), limit, &total, &e);
-	store_list_free(l);
-	if (hits == NULL)
-		return fail(c, e);
-	print_hits(ctl_arg(a, 1), hits, total,
-	    (g_get_monotonic_time() - t0) / 1000.0, ctl_opt(a, "json") != NULL);
-	return CTL_OK;
-}
 
 /* print_node - one node of a thread and, indented, its replies */
 static void
@@ -220,7 +108,7 @@ ctl_archive_thread(struct ctl *c, struct ctl_args *a)
 		id[n - 2] = '\0';
 	}
 	if (!store_archive_get(c->store, 0, id, &e, &err))
-		return fail(c, err);
+		return ctl_fail(c, err);
 	if (e == NULL) {
 		ctl_err("no such message: <%s>", id);
 		return CTL_USER;
@@ -228,7 +116,7 @@ ctl_archive_thread(struct ctl *c, struct ctl_args *a)
 	es = store_archive_thread_entries(c->store, e->thread_id, &err);
 	store_archive_entry_free(e);
 	if (es == NULL)
-		return fail(c, err);
+		return ctl_fail(c, err);
 	print_thread(es);
 	return CTL_OK;
 }
@@ -276,7 +164,7 @@ ctl_archive_export(struct ctl *c, struct ctl_args *a)
 		ok = moim_fail(
 		    &e, MOIM_ERR_TEMP, "%s: %s", path, g_strerror(errno));
 	}
-	return ok ? CTL_OK : fail(c, e);
+	return ok ? CTL_OK : ctl_fail(c, e);
 }
 
 struct reindex {
@@ -348,15 +236,15 @@ ctl_archive_reindex(struct ctl *c, struct ctl_args *a)
 			return ctl_fail_list(c, ctl_arg(a, 0), e);
 		ok = reindex_list(c, l, &e);
 		store_list_free(l);
-		return ok ? CTL_OK : fail(c, e);
+		return ok ? CTL_OK : ctl_fail(c, e);
 	}
 	lists = store_list_all(c->store, &e);
 	if (lists == NULL)
-		return fail(c, e);
+		return ctl_fail(c, e);
 	for (guint i = 0; ok && i < lists->len; i++)
 		ok = reindex_list(c, lists->pdata[i], &e);
 	g_ptr_array_unref(lists);
-	return ok ? CTL_OK : fail(c, e);
+	return ok ? CTL_OK : ctl_fail(c, e);
 }
 
 struct import {
@@ -507,7 +395,7 @@ ctl_archive_import(struct ctl *c, struct ctl_args *a)
 	else
 		store_rollback(c->store);
 	if (!ok)
-		return fail(c, e);
+		return ctl_fail(c, e);
 	printf("%" G_GINT64_FORMAT " messages read, %" G_GINT64_FORMAT
 	       " added, %" G_GINT64_FORMAT
 	       " duplicates skipped, %" G_GINT64_FORMAT " broken skipped\n",

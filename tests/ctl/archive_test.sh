@@ -7,7 +7,9 @@
 # prints a thread, and checks
 # that export -> import -> export gives identical bytes; archive reindex
 # re-derives a subject and name stored cut (as GMime 3.2.13 cut them
-# before moim decoded RFC 2047 itself) from the raw message. Prints TAP.
+# before moim decoded RFC 2047 itself) from the raw message; moimctl
+# serves a search itself (no GMime linked) and moimctl-full the rest.
+# Prints TAP.
 # Needs jq. The binary is $top_builddir/ctl/moimctl, or the first argument
 # names the build directory.
 set -u
@@ -26,7 +28,7 @@ if ! command -v jq >/dev/null; then
 	echo "1..0 # SKIP jq not installed (tools/deps.sh)"
 	exit 0
 fi
-echo "1..21"
+echo "1..24"
 
 srcdir=${top_srcdir:-$(dirname "$0")/../..}
 mkdir -p "$T/tpl"
@@ -157,6 +159,22 @@ ok "the search index follows" \
 ok "archive reindex of every list changes nothing more" \
 	eval 'run 0 archive reindex && out_has "k@lists.example.org: 1 messages, 0 changed" &&
 	out_has "ai-friends@lists.example.org: 3 messages, 0 changed"'
+
+# moimctl serves a search itself and runs moimctl-full for the rest.
+search_json()
+{
+	run 0 archive search "$1" 모임 --json && jq -c 'del(.took_ms)' "$T/out"
+}
+ok "search by L@D (moimctl-full's) finds what L finds (moimctl's own)" \
+	eval '[ "$(search_json ai-friends@lists.example.org)" = \
+		"$(search_json ai-friends)" ] &&
+	[ "$(jq .total "$T/out")" = 3 ]'
+ok "moimctl links no GMime, libical or OpenSSL" \
+	eval 'readelf -d "$M" | grep -q "NEEDED.*sqlite" &&
+	! readelf -d "$M" | grep -E "NEEDED.*(gmime|ical|crypto|gio)"'
+ok "moimctl --help and other verbs are moimctl-full's" \
+	eval 'run 0 --help && out_has "moimctl event move EVENT" &&
+	run 0 archive thread a1@example.org && out_has "<b1@example.org>"'
 
 echo "# $((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

@@ -85,8 +85,9 @@ inst()
 t_ok "make install DESTDIR" \
 	eval 'inst install DESTDIR="$ROOT" >"$E2E_DIR/log/install.log" 2>&1'
 # The install directories, as make knows them (bindir=... lines).
-bindir="" sbindir="" sysconfdir="" localstatedir="" pkgdatadir="" docdir=""
-mandir="" systemdsystemunitdir="" sysusersdir="" tmpfilesdir=""
+bindir="" sbindir="" pkglibexecdir="" sysconfdir="" localstatedir=""
+pkgdatadir="" docdir="" mandir="" systemdsystemunitdir="" sysusersdir=""
+tmpfilesdir=""
 eval "$(inst moim-print-dirs)" || bail_out "make moim-print-dirs failed"
 [ -n "$sbindir" ] && [ -n "$systemdsystemunitdir" ] ||
 	bail_out "make moim-print-dirs printed no directories"
@@ -97,7 +98,8 @@ UNITS=$ROOT$systemdsystemunitdir
 installed()
 {
 	local f missing=""
-	for f in "$bindir/moimctl" "$sbindir/moim-listd" \
+	for f in "$bindir/moimctl" "$pkglibexecdir/moimctl-full" \
+		"$sbindir/moim-listd" \
 		"$sbindir/moim-milter" "$sbindir/moim-web" \
 		"$sysconfdir/moim/moim.conf.example" \
 		"$docdir/moim.conf.example" "$docdir/postfix-setup.md" \
