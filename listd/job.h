@@ -92,7 +92,6 @@ char *list_id_value(const struct store_list *l);
 
 void job_facts(struct job *j, const char *mail_from);
 void job_clear(struct job *j);
-bool post_distribute(struct job *j, GError **err);
 bool post_hold(struct job *j, const char *why, GError **err);
 bool post_tell_author(
     struct job *j, const char *tpl, const char *why, GError **err);
@@ -105,17 +104,11 @@ void moderate_timer(struct listd *d, struct store *s, gint64 now);
 bool notice_queue_imip(struct job *j, const char *tpl,
     const struct store_rcpt *to, GHashTable *vars, const char *ics,
     enum imip_method method, GError **err);
-bool post_prepare(struct job *j, GError **err);
-bool post_list_headers(struct job *j, GError **err);
-bool post_archived_at(struct job *j, GError **err);
-char *post_footer_text(struct job *j, GError **err);
 char *notice_from(const struct store_list *l);
 
-/* digest.c: posts kept for digest members; the daily digest timer. */
-bool digest_queue_post(struct job *j, GError **err);
+/* digest.c: the daily digest timer. */
 gint64 digest_due_at(GTimeZone *tz, int secs, gint64 oldest);
 void digest_timer(struct listd *d, struct store *s, gint64 now);
-bool post_archive(struct job *j, GError **err);
 
 /* event.c: announcements become events; the events timer. */
 bool event_post(struct job *j, bool *handled_out, GError **err);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "copy.h"
 #include "job.h"
 #include "log.h"
 #include "mime.h"
@@ -166,7 +167,7 @@ act(struct job *j, const struct store_held *h, GError **err)
 	bool changed;
 
 	if (strcmp(h->state, "approved") == 0)
-		return post_distribute(j, err) &&
+		return copy_distribute(j, err) &&
 		    store_held_finish(
 			j->s, h->id, "approved", "distributed", &changed, err);
 	if (strcmp(h->state, "rejected") == 0)
