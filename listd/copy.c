@@ -21,10 +21,14 @@
 #include "archive.h"
 #include "copy.h"
 #include "err.h"
+#include "job.h"
 #include "links.h"
+#include "listd.h"
 #include "log.h"
 #include "mime.h"
+#include "notice.h"
 #include "sign.h"
+#include "topics.h"
 #include "tpl.h"
 
 /* Headers that we set, or that another list or moim itself set. */
@@ -59,7 +63,7 @@ copy_list_headers(struct job *j, GError **err)
 {
 	const struct store_list *l = j->t.list;
 	GMimeObject *o = GMIME_OBJECT(j->msg);
-	g_autofree char *id = list_id_value(l),
+	g_autofree char *id = notice_list_id(l),
 			*post = g_strdup_printf("<mailto:%s>", l->address),
 			*help = g_strdup_printf(
 			    "<mailto:%s-request@%s?subject=help>", l->local,

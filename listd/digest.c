@@ -16,12 +16,15 @@
  */
 #include <string.h>
 
-#include "err.h"
 #include "copy.h"
+#include "digest.h"
+#include "err.h"
 #include "job.h"
 #include "limits.h"
+#include "listd.h"
 #include "log.h"
 #include "mime.h"
+#include "notice.h"
 #include "rawhdr.h"
 #include "topic.h"
 #include "tpl.h"

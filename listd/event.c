@@ -21,14 +21,19 @@
  */
 #include <string.h>
 
+#include "copy.h"
 #include "err.h"
 #include "evblock.h"
+#include "event.h"
 #include "evview.h"
-#include "copy.h"
 #include "job.h"
 #include "links.h"
+#include "listd.h"
 #include "log.h"
 #include "mime.h"
+#include "moderate.h"
+#include "notice.h"
+#include "rsvp.h"
 #include "sessions.h"
 #include "tpl.h"
 
@@ -534,7 +539,7 @@ not_theirs(struct job *j, const struct store_event *ev, GError **err)
 		 " of list %" G_GINT64_FORMAT ": sender may not change it",
 	    j->t.list->address, j->message_id ? j->message_id : "-", ev->id,
 	    ev->list_id);
-	return post_hold(j,
+	return moderate_hold(j,
 	    "the message would change an event that its sender did not "
 	    "announce, on a list its sender does not run",
 	    err);

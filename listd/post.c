@@ -10,11 +10,18 @@
  */
 #include <string.h>
 
-#include "err.h"
 #include "copy.h"
+#include "err.h"
+#include "event.h"
 #include "job.h"
 #include "log.h"
 #include "mime.h"
+#include "moderate.h"
+#include "notice.h"
+#include "post.h"
+#include "privileged.h"
+#include "rsvp.h"
+#include "topics.h"
 
 /* Why automatic mail from a member or a stranger waits for a moderator. */
 #define AUTO_HOLD_WHY                                                          \
@@ -82,52 +89,6 @@ decide(const struct listset *ls, int role, const char **why_out)
 	return V_HOLD;
 }
 
-/* post_tell_author - a notice to the poster, never to an auto-reply */
-bool
-post_tell_author(struct job *j, const char *tpl, const char *why, GError **err)
-{
-	const struct addr *to = j->envelope ? j->envelope : j->from;
-	GHashTable *v;
-	bool ok;
-
-	if (j->is_auto || to == NULL)
-		return true;
-	v = notice_vars(j, addr_canonical(to));
-	g_hash_table_insert(v, "reason", g_strdup(why));
-	ok = notice_queue(j, tpl, addr_canonical(to), v, NULL, err);
-	g_hash_table_unref(v);
-	return ok;
-}
-
-/* hold - keep the post for the moderators */
-static bool
-hold(struct job *j, const char *why, GError **err)
-{
-	gsize len;
-	const char *raw = g_bytes_get_data(j->raw, &len);
-	const struct addr *who = j->from ? j->from : j->envelope;
-	gint64 id;
-
-	j->result = "held";
-	log_info("post: list=%s message-id=%s held: %s", j->t.list->address,
-	    j->message_id ? j->message_id : "-", why);
-	return store_held_add(j->s, j->t.list->id,
-		   who ? addr_canonical(who) : "", j->subject, why, raw, len,
-		   j->now, j->now + (gint64)j->t.list->set.hold_days * 86400,
-		   &id, err) &&
-	    moderate_notify(j, id, why, err) &&
-	    post_tell_author(j, "post-held", why, err);
-}
-
-/* post_hold - hold a post that moim-listd could not process (a permanent
- * failure of its handler), so that it is neither retried for ever nor
- * lost; the moderators and the author are told */
-bool
-post_hold(struct job *j, const char *why, GError **err)
-{
-	return hold(j, why, err);
-}
-
 /* hold_reason - a known reason for a milter hold, never the raw text */
 static const char *
 hold_reason(const char *h)
@@ -171,7 +132,7 @@ organizer_post(struct job *j, const struct addr *who, GError **err)
 		return false;
 	/* Automatic mail is never answered: a moderator decides. */
 	if (needs && j->is_auto)
-		return hold(j, PRIVILEGED_WHY, err);
+		return moderate_hold(j, PRIVILEGED_WHY, err);
 	if (needs)
 		return privileged_hold(j, who, PRIVILEGED_WHY, err);
 	if (!event_post(j, &handled, err))
@@ -189,7 +150,7 @@ member_post(struct job *j, GError **err)
 	if (!topics_required_why(j, &why, err))
 		return false;
 	if (why != NULL)
-		return hold(j, why, err);
+		return moderate_hold(j, why, err);
 	return copy_distribute(j, err);
 }
 
@@ -211,7 +172,8 @@ post_handle(struct job *j, GError **err)
 		return true;
 	}
 	if (j->msg == NULL)
-		return hold(j, "the message could not be read as MIME", err);
+		return moderate_hold(
+		    j, "the message could not be read as MIME", err);
 	/* A vacation reply to a post, or a null sender's mail, is never
 	 * passed on (RFC 3834); other automatic mail (a newsletter, another
 	 * list, a notification) may be what the list is for: below. */
@@ -232,13 +194,13 @@ post_handle(struct job *j, GError **err)
 			 " bytes over max_size",
 		    j->t.list->address, j->message_id ? j->message_id : "-",
 		    g_bytes_get_size(j->raw));
-		return post_tell_author(j, "post-refused", big, err);
+		return notice_author(j, "post-refused", big, err);
 	}
 	/* The milter asks for a hold; a forged one can only hold, never
 	 * let a post through, so it is safe to honour. */
 	hold_why = mime_header_text(GMIME_OBJECT(j->msg), "X-Moim-Hold");
 	if (hold_why != NULL)
-		return hold(j, hold_reason(hold_why), err);
+		return moderate_hold(j, hold_reason(hold_why), err);
 	if (!rsvp_reply(j, &handled, err))
 		return false;
 	if (handled)
@@ -252,19 +214,19 @@ post_handle(struct job *j, GError **err)
 		 * decides, unless an owner or moderator sent it. Its sender is
 		 * not told (RFC 3834). */
 		if (j->is_auto && role < (int)STORE_ROLE_MODERATOR)
-			return hold(j, AUTO_HOLD_WHY, err);
+			return moderate_hold(j, AUTO_HOLD_WHY, err);
 		/* An organizer's announcement, perhaps with an event. */
 		if (role >= (int)STORE_ROLE_MODERATOR)
 			return organizer_post(j, who, err);
 		return member_post(j, err);
 	case V_HOLD:
-		return hold(j, why, err);
+		return moderate_hold(j, why, err);
 	case V_REFUSE:
 		j->result = "refused";
 		log_info("post: list=%s message-id=%s refused: %s",
 		    j->t.list->address, j->message_id ? j->message_id : "-",
 		    why);
-		return post_tell_author(j, "post-refused", why, err);
+		return notice_author(j, "post-refused", why, err);
 	}
 	return true;
 }
