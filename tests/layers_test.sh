@@ -90,7 +90,13 @@ def graph(d):
             text = strip_comments(open(os.path.join(d, f),
                                        encoding="utf-8").read())
             mods = {module_of(f)}
-            for n in set(re.findall(r"\b[a-z_][a-z0-9_]*\b", text)):
+            # Declared functions (a name before "(", not a member's
+            # "(*name)") and extern variables.
+            names = set(re.findall(r"\b([a-z_][a-z0-9_]*)\s*\(", text))
+            for line in re.findall(r"^\s*extern\b[^;]*;", text, re.M):
+                names |= set(re.findall(
+                    r"\b([a-z_][a-z0-9_]*)\s*(?:\[[^]]*\])?\s*;", line))
+            for n in names:
                 if n in owner:
                     mods.add(owner[n])
             stands[f] = mods
