@@ -22,10 +22,13 @@
  */
 #include <string.h>
 
+#include "bounce.h"
 #include "dsn.h"
 #include "err.h"
 #include "job.h"
+#include "listd.h"
 #include "log.h"
+#include "notice.h"
 
 #define BOUNCE_HALF_LIFE (7 * 86400)
 #define PROBE_DAYS 14

@@ -16,11 +16,15 @@
  */
 #include <string.h>
 
+#include "copy.h"
+#include "digest.h"
 #include "err.h"
 #include "job.h"
 #include "limits.h"
+#include "listd.h"
 #include "log.h"
 #include "mime.h"
+#include "notice.h"
 #include "rawhdr.h"
 #include "topic.h"
 #include "tpl.h"
@@ -31,25 +35,6 @@
 static const char *const keep_headers[] = {"Date", "From", "To", "Cc",
     "Subject", "Message-ID", "In-Reply-To", "References", "Reply-To",
     "Keywords", "MIME-Version", NULL};
-
-/* digest_queue_post - keep the job's post for the list's digest members,
- * if it has any */
-bool
-digest_queue_post(struct job *j, GError **err)
-{
-	bool has;
-
-	if (!store_member_has_mode(
-		j->s, j->t.list->id, STORE_MODE_DIGEST, &has, err))
-		return false;
-	if (!has)
-		return true;
-	/* The timer looks again: this post may be due before any other. */
-	j->d->digest_next = 0;
-	return store_digest_add(j->s, j->t.list->id,
-	    g_bytes_get_data(j->raw, NULL), g_bytes_get_size(j->raw), j->now,
-	    err);
-}
 
 /* digest_due_at - when the digest of posts queued since oldest goes out:
  * the first time of day secs (in tz) at or after oldest */
@@ -349,7 +334,7 @@ digest_build(
 	    v, &subject, &body, err);
 	g_hash_table_unref(v);
 	if (ok && l->set.footer && !l->set.unmodified)
-		ok = (foot = post_footer_text(j, err)) != NULL;
+		ok = (foot = copy_footer_text(j, err)) != NULL;
 	if (ok) {
 		n.from = from;
 		n.to = l->address;
@@ -378,7 +363,7 @@ digest_build(
 			g_object_unref(t);
 		}
 		g_mime_message_set_mime_part(j->msg, GMIME_OBJECT(mixed));
-		ok = post_list_headers(j, err);
+		ok = copy_list_headers(j, err);
 		/* Every issue is a personal copy, which the sender gives the
 		 * member's own List-Unsubscribe, also on a batched list. */
 		mime_remove_header(GMIME_OBJECT(j->msg), "List-Unsubscribe");
@@ -504,7 +489,7 @@ digest_run(struct listd *d, struct store *s, gint64 now)
 /*
  * digest_timer - send every digest that is due. The lists with queued
  * posts are read only when the next due time has come, a post was
- * queued (digest_queue_post()), the configuration was reloaded or
+ * queued (copy_distribute()), the configuration was reloaded or
  * another connection committed (moimctl changed a digest_time, moim-web
  * a member's mode: PRAGMA data_version); else a tick costs one PRAGMA.
  */

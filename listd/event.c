@@ -21,13 +21,19 @@
  */
 #include <string.h>
 
+#include "copy.h"
 #include "err.h"
 #include "evblock.h"
+#include "event.h"
 #include "evview.h"
 #include "job.h"
 #include "links.h"
+#include "listd.h"
 #include "log.h"
 #include "mime.h"
+#include "moderate.h"
+#include "notice.h"
+#include "rsvp.h"
 #include "sessions.h"
 #include "tpl.h"
 
@@ -367,7 +373,7 @@ event_text(
 }
 
 /* invite_text - the text beside each member's invitation, read from the
- * post as it arrived (post_prepare() may have wrapped the body for the
+ * post as it arrived (copy_prepare() may have wrapped the body for the
  * footer): what the post says, unless a calendar app wrote it along with
  * an adopted invitation (its "reply for the list" links speak for the
  * list's address, not the member's): then NULL with *by_app_out set, and
@@ -441,7 +447,7 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 	ok = invite_text(j, ev, &text, &by_app, err);
 	/* One footer serves every member, as on a post. */
 	if (ok && ls->footer && !ls->unmodified)
-		ok = (foot = post_footer_text(j, err)) != NULL;
+		ok = (foot = copy_footer_text(j, err)) != NULL;
 	if (ok)
 		ok = (m = invitees(j, err)) != NULL;
 	if (ok && ev->list_id != j->t.list->id)
@@ -533,7 +539,7 @@ not_theirs(struct job *j, const struct store_event *ev, GError **err)
 		 " of list %" G_GINT64_FORMAT ": sender may not change it",
 	    j->t.list->address, j->message_id ? j->message_id : "-", ev->id,
 	    ev->list_id);
-	return post_hold(j,
+	return moderate_hold(j,
 	    "the message would change an event that its sender did not "
 	    "announce, on a list its sender does not run",
 	    err);
@@ -562,8 +568,8 @@ cohost(struct job *j, struct store_event *ev, GError **err)
 	j->result = "event co-hosted";
 	log_info("event: list=%s event=%" G_GINT64_FORMAT " co-hosted",
 	    j->t.list->address, ev->id);
-	return post_prepare(j, err) && invite_all(j, ev, err) &&
-	    post_archive(j, err);
+	return copy_prepare(j, err) && invite_all(j, ev, err) &&
+	    copy_archive(j, err);
 }
 
 /* adopt_error - hold an announcement whose calendar cannot be used */
@@ -713,9 +719,9 @@ adopt_new(struct job *j, const struct imip_reply *r, GError **err)
 	/* A series keeps its rule, skipped and moved sessions. */
 	adopt_skips(x, b.tzid, b.is_all_day, &b);
 	ok = event_create(j, &b, x->uid, x->organizer_name, &ev, err) &&
-	    adopt_overrides(j, ev, x, err) && post_prepare(j, err) &&
-	    post_archived_at(j, err) && invite_all(j, ev, err) &&
-	    post_archive(j, err);
+	    adopt_overrides(j, ev, x, err) && copy_prepare(j, err) &&
+	    copy_archived_at(j, err) && invite_all(j, ev, err) &&
+	    copy_archive(j, err);
 	j->result = "event adopted from a calendar invitation";
 	g_free(b.skips);
 	store_event_free(ev);
@@ -848,7 +854,7 @@ repost(struct job *j, struct store_event *ev, const struct evblock *b,
 		 " updated by a repost, sequence %d",
 	    j->t.list->address, ev->id, ev->sequence);
 	return store_event_update(j->s, ev, err) && put_skips(j, ev, b, err) &&
-	    post_prepare(j, err) && invite_all(j, ev, err);
+	    copy_prepare(j, err) && invite_all(j, ev, err);
 }
 
 /* event_wanted - whether event_post() would act on an event: a usable
@@ -917,8 +923,8 @@ event_post(struct job *j, bool *handled_out, GError **err)
 		ok = repost(j, ev, b, err);
 	} else {
 		ok = event_create(j, b, NULL, NULL, &ev, err) &&
-		    post_prepare(j, err) && post_archived_at(j, err) &&
-		    invite_all(j, ev, err) && post_archive(j, err);
+		    copy_prepare(j, err) && copy_archived_at(j, err) &&
+		    invite_all(j, ev, err) && copy_archive(j, err);
 		j->result = "event announced";
 	}
 	store_event_free(ev);

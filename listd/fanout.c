@@ -25,8 +25,10 @@
  */
 #include <string.h>
 
+#include "bounce.h"
 #include "dsn.h"
 #include "err.h"
+#include "fanout.h"
 #include "job.h"
 #include "limits.h"
 #include "links.h"

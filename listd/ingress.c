@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "err.h"
+#include "ingress.h"
 #include "limits.h"
 #include "listd.h"
 #include "lmtp.h"

@@ -2,17 +2,19 @@
  * listd - moim-listd's shared state and the entry points of its parts
  *
  * SYNOPSIS
- *	ingress: bool ingress_start(struct listd *d, GError **err);
- *	process: gpointer process_thread(gpointer d);
- *	fanout:  gpointer fanout_thread(gpointer d);
- *	notice:  bool notice_queue(...);
+ *	struct moim_config *listd_cfg(struct listd *d);
+ *	void listd_kick(struct listd *d);
+ *	bool listd_wait(struct listd *d, guint64 *seen_gen, int max_ms);
+ *	bool listd_stopping(struct listd *d);
  * DESCRIPTION
  *	moim-listd takes list mail from Postfix over LMTP (ingress), keeps it
  *	in the database before answering 250, works through it in one
  *	processor thread (process: posts, commands, confirmations, bounces),
  *	and sends the resulting copies through the relay over [listd]
  *	connections parallel SMTP sessions (fanout). Threads share only this
- *	struct; each has its own database connection.
+ *	struct; each has its own database connection. main.c fills it and
+ *	starts the threads (ingress.h, process.h, fanout.h); listd.c holds
+ *	the functions every thread calls on it.
  *
  *	listd_kick() wakes the processor and senders when new work was
  *	committed; they also wake every second for retries and timers.
@@ -71,10 +73,5 @@ struct moim_config *listd_cfg(struct listd *d);
 void listd_kick(struct listd *d);
 bool listd_wait(struct listd *d, guint64 *seen_gen, int max_ms);
 bool listd_stopping(struct listd *d);
-
-bool ingress_start(struct listd *d, GError **err);
-void ingress_stop(struct listd *d);
-gpointer process_thread(gpointer data);
-gpointer fanout_thread(gpointer data);
 
 #endif

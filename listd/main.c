@@ -36,19 +36,15 @@
 
 #include "config.h"
 #include "err.h"
+#include "fanout.h"
+#include "ingress.h"
 #include "listd.h"
 #include "log.h"
 #include "mime.h"
 #include "privs.h"
+#include "process.h"
 #include "sign.h"
 #include "store.h"
-
-/* listd_cfg - the configuration in force */
-struct moim_config *
-listd_cfg(struct listd *d)
-{
-	return g_atomic_pointer_get(&d->cfg);
-}
 
 /* on_reload - SIGHUP: put the configuration file in force again */
 static gboolean
@@ -78,46 +74,6 @@ on_reload(gpointer data)
 	log_info("reload: %s in force", d->cfg_path);
 	listd_kick(d);
 	return G_SOURCE_CONTINUE;
-}
-
-/* listd_kick - wake the threads waiting for work */
-void
-listd_kick(struct listd *d)
-{
-	g_mutex_lock(&d->lock);
-	d->gen++;
-	g_cond_broadcast(&d->cond);
-	g_mutex_unlock(&d->lock);
-}
-
-/* listd_wait - wait up to max_ms for a kick newer than *seen_gen */
-bool
-listd_wait(struct listd *d, guint64 *seen_gen, int max_ms)
-{
-	gint64 until =
-	    g_get_monotonic_time() + max_ms * G_TIME_SPAN_MILLISECOND;
-	bool kicked;
-
-	g_mutex_lock(&d->lock);
-	while (d->gen == *seen_gen && !d->stopping)
-		if (!g_cond_wait_until(&d->cond, &d->lock, until))
-			break;
-	kicked = d->gen != *seen_gen;
-	*seen_gen = d->gen;
-	g_mutex_unlock(&d->lock);
-	return kicked;
-}
-
-/* listd_stopping - whether SIGTERM asked us to finish */
-bool
-listd_stopping(struct listd *d)
-{
-	bool s;
-
-	g_mutex_lock(&d->lock);
-	s = d->stopping;
-	g_mutex_unlock(&d->lock);
-	return s;
 }
 
 static gboolean

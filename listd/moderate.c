@@ -13,15 +13,19 @@
  */
 #include <string.h>
 
+#include "copy.h"
 #include "err.h"
 #include "job.h"
+#include "listd.h"
 #include "log.h"
 #include "mime.h"
+#include "moderate.h"
+#include "notice.h"
 
 #define MODERATE_BATCH 16
 
 /* moderate_notify - ask every moderator and owner about a held post */
-bool
+static bool
 moderate_notify(struct job *j, gint64 held_id, const char *why, GError **err)
 {
 	const struct store_list *l = j->t.list;
@@ -59,6 +63,29 @@ moderate_notify(struct job *j, gint64 held_id, const char *why, GError **err)
 	if (mods != NULL)
 		g_ptr_array_unref(mods);
 	return ok;
+}
+
+/* moderate_hold - keep the post for the moderators, and tell them and its
+ * author: a post the policy holds, or one that moim-listd could not
+ * process (a permanent failure of its handler), so that it is neither
+ * retried for ever nor lost */
+bool
+moderate_hold(struct job *j, const char *why, GError **err)
+{
+	gsize len;
+	const char *raw = g_bytes_get_data(j->raw, &len);
+	const struct addr *who = j->from ? j->from : j->envelope;
+	gint64 id;
+
+	j->result = "held";
+	log_info("post: list=%s message-id=%s held: %s", j->t.list->address,
+	    j->message_id ? j->message_id : "-", why);
+	return store_held_add(j->s, j->t.list->id,
+		   who ? addr_canonical(who) : "", j->subject, why, raw, len,
+		   j->now, j->now + (gint64)j->t.list->set.hold_days * 86400,
+		   &id, err) &&
+	    moderate_notify(j, id, why, err) &&
+	    notice_author(j, "post-held", why, err);
 }
 
 /* decision - the first word of the reply's new text: +1 approve, -1
@@ -166,16 +193,16 @@ act(struct job *j, const struct store_held *h, GError **err)
 	bool changed;
 
 	if (strcmp(h->state, "approved") == 0)
-		return post_distribute(j, err) &&
+		return copy_distribute(j, err) &&
 		    store_held_finish(
 			j->s, h->id, "approved", "distributed", &changed, err);
 	if (strcmp(h->state, "rejected") == 0)
-		return post_tell_author(j, "post-rejected",
+		return notice_author(j, "post-rejected",
 			   h->decision_reason ? h->decision_reason : "-",
 			   err) &&
 		    store_held_finish(j->s, h->id, "rejected", "rejected-told",
 			&changed, err);
-	return post_tell_author(j, "post-expired", h->reason, err) &&
+	return notice_author(j, "post-expired", h->reason, err) &&
 	    store_held_finish(j->s, h->id, "held", "expired", &changed, err);
 }
 

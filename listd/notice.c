@@ -12,17 +12,19 @@
 #include "err.h"
 #include "imip.h"
 #include "job.h"
+#include "listd.h"
 #include "log.h"
 #include "mime.h"
+#include "notice.h"
 #include "tpl.h"
 
-/* list_id_value - the List-Id of a list: Name <local.domain> (RFC 2919).
+/* notice_list_id - the List-Id of a list: Name <local.domain> (RFC 2919).
  * An ASCII name is a quoted string; a name with other characters is left
  * unquoted, so that the header encoder makes encoded words of it, which
  * RFC 2047 5 forbids inside quotes; the characters that would end the
  * phrase are dropped from it. */
 char *
-list_id_value(const struct store_list *l)
+notice_list_id(const struct store_list *l)
 {
 	g_autofree char *id = g_strdup_printf("%s.%s", l->local, l->domain);
 	bool ascii = g_str_is_ascii(l->set.name);
@@ -93,7 +95,7 @@ notice_queue_attach(struct job *j, const char *tpl, const char *to,
 {
 	const struct store_list *l = j->t.list;
 	g_autofree char *subject = NULL, *body = NULL, *from = NULL,
-			*raw = NULL, *list_id = list_id_value(l),
+			*raw = NULL, *list_id = notice_list_id(l),
 			*bounces = list_addr(l, "-bounces");
 	const char *extra[] = {
 	    "List-Id", list_id, reply_to ? "Reply-To" : NULL, reply_to, NULL};
@@ -143,6 +145,23 @@ notice_owners(struct job *j, const char *tpl, GHashTable *vars,
 	return ok;
 }
 
+/* notice_author - a notice to the poster, never to an auto-reply */
+bool
+notice_author(struct job *j, const char *tpl, const char *why, GError **err)
+{
+	const struct addr *to = j->envelope ? j->envelope : j->from;
+	GHashTable *v;
+	bool ok;
+
+	if (j->is_auto || to == NULL)
+		return true;
+	v = notice_vars(j, addr_canonical(to));
+	g_hash_table_insert(v, "reason", g_strdup(why));
+	ok = notice_queue(j, tpl, addr_canonical(to), v, NULL, err);
+	g_hash_table_unref(v);
+	return ok;
+}
+
 /* imip_copy - the notice n with its body replaced by an iMIP part */
 static char *
 imip_copy(const struct mime_notice *n, const char *ics, enum imip_method method,
@@ -181,7 +200,7 @@ notice_queue_imip(struct job *j, const char *tpl, const struct store_rcpt *to,
 {
 	const struct store_list *l = j->t.list;
 	g_autofree char *subject = NULL, *body = NULL, *from = NULL,
-			*raw = NULL, *list_id = list_id_value(l);
+			*raw = NULL, *list_id = notice_list_id(l);
 	const char *extra[] = {"List-Id", list_id, NULL};
 	struct mime_notice n = {0};
 

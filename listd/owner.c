@@ -9,6 +9,7 @@
 #include "err.h"
 #include "job.h"
 #include "log.h"
+#include "owner.h"
 
 /* owner_handle - forward to the owners */
 bool

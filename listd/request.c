@@ -5,59 +5,27 @@
  * L-unsubscribe@D (and its per-member form L-unsubscribe+TOKEN@D from
  * List-Unsubscribe) and L-confirm+TOKEN@D. A subscription or an
  * unsubscription never takes effect without the address owner answering
- * a token mailed to that address (double opt-in): From: is only a claim.
+ * a token mailed to that address (double opt-in): From: is only a claim
+ * (confirm.c mails the tokens). An answer to L-confirm+TOKEN@D may also
+ * be a moderator's decision (moderate.c) or an owner's consent to a
+ * privileged post (privileged.c held it; release() runs it through
+ * post_handle() again).
  */
 #include <string.h>
 
 #include "commands.h"
+#include "confirm.h"
 #include "err.h"
 #include "job.h"
 #include "log.h"
 #include "mime.h"
-
-#define CONFIRM_DAYS 7
-
-const char request_confirm_sent[] = "confirmation sent";
-
-/* mail_token - mail addr the token of pending row id, with the reply
- * address L-confirm+TOKEN@D, rendered from tpl (command: the command it
- * confirms, or NULL) */
-static bool
-mail_token(struct job *j, gint64 id, gint64 exp, const char *addr,
-    const char *tpl, const char *command, GError **err)
-{
-	const struct store_list *l = j->t.list;
-	g_autofree char *tok = token_make(
-	    j->d->key, "confirm", l->address, addr, (guint64)id, exp);
-	g_autofree char *caddr =
-	    g_strdup_printf("%s-confirm+%s@%s", l->local, tok, l->domain);
-	GHashTable *v = notice_vars(j, addr);
-	bool ok;
-
-	g_hash_table_insert(v, "token", g_strdup(tok));
-	g_hash_table_insert(v, "confirm_address", g_strdup(caddr));
-	if (command != NULL)
-		g_hash_table_insert(v, "command", g_strdup(command));
-	ok = notice_queue(j, tpl, addr, v, caddr, err);
-	g_hash_table_unref(v);
-	return ok;
-}
-
-/* request_ask_command - keep a command that changes something for its
- * sender (digest, nomail) and mail the sender a token: From is a
- * claim, and only the address's owner can answer the mail */
-bool
-request_ask_command(
-    struct job *j, const struct cmd *c, const char **result_out, GError **err)
-{
-	const char *addr = addr_canonical(job_speaker(j));
-	gint64 id, exp = j->now + CONFIRM_DAYS * 86400;
-
-	*result_out = request_confirm_sent;
-	return store_pending_add_command(
-		   j->s, j->t.list->id, addr, c->line, j->now, exp, &id, err) &&
-	    mail_token(j, id, exp, addr, "confirm-command", c->line, err);
-}
+#include "moderate.h"
+#include "notice.h"
+#include "post.h"
+#include "privileged.h"
+#include "request.h"
+#include "rsvp.h"
+#include "topics.h"
 
 /* ask_confirm - record a pending change and mail its token to addr */
 static bool
@@ -68,7 +36,7 @@ ask_confirm(struct job *j, enum store_pending_kind kind, const char *addr,
 
 	return store_pending_add(j->s, j->t.list->id, kind, addr, name, j->now,
 		   exp, &id, err) &&
-	    mail_token(j, id, exp, addr,
+	    confirm_mail_token(j, id, exp, addr,
 		kind == STORE_PENDING_SUBSCRIBE ? "confirm-subscribe"
 						: "confirm-unsubscribe",
 		NULL, err);
@@ -241,6 +209,67 @@ apply_pending(struct job *j, const struct store_pending *p,
 	return true;
 }
 
+/* release - run the held post again as the confirmed act of its author */
+static bool
+release(struct job *j, const struct store_held *h, GError **err)
+{
+	struct job r = {.d = j->d, .s = j->s, .now = j->now};
+	gsize len;
+	const char *raw = g_bytes_get_data(h->raw, &len);
+	bool ok = false;
+
+	if (!store_list_get_id(j->s, h->list_id, &r.t.list, err))
+		return false;
+	if (r.t.list == NULL)
+		return true; /* the list is gone: nothing to do */
+	r.t.kind = RCPT_POST;
+	r.raw = g_bytes_ref(h->raw);
+	r.msg = mime_parse(raw, len, NULL);
+	job_facts(&r, h->sender);
+	r.is_verified = true;
+	ok = post_handle(&r, err);
+	log_info("privileged: list=%s held=%" G_GINT64_FORMAT
+		 " confirmed by %s: %s",
+	    r.t.list->address, h->id, h->sender, r.result ? r.result : "-");
+	job_clear(&r);
+	return ok;
+}
+
+/* privileged_answer - an answer to L-confirm+TOKEN@D (or "confirm
+ * TOKEN"); *result_out stays NULL when tok is not a privileged token */
+static bool
+privileged_answer(
+    struct job *j, const char *tok, const char **result_out, GError **err)
+{
+	struct store_held *h = NULL;
+	guint64 id;
+	gint64 exp;
+	bool changed = false, ok = true;
+
+	*result_out = NULL;
+	if (!token_decode(tok, &id, &exp, NULL) || id > G_MAXINT64)
+		return true;
+	if (!store_held_get(j->s, (gint64)id, &h, err))
+		return false;
+	if (h == NULL || h->list_id != j->t.list->id ||
+	    !token_verify(j->d->key, PRIVILEGED_PURPOSE, j->t.list->address,
+		h->sender, tok, j->now, NULL))
+		goto out;
+	if (!store_held_finish(
+		j->s, h->id, "held", "confirmed", &changed, err)) {
+		ok = false;
+		goto out;
+	}
+	*result_out = "already decided";
+	if (!changed)
+		goto out;
+	*result_out = "confirmed";
+	ok = release(j, h, err);
+out:
+	store_held_free(h);
+	return ok;
+}
+
 /* do_confirm - check a confirmation token and apply it once */
 static bool
 do_confirm(
@@ -265,7 +294,7 @@ do_confirm(
 		ok = moderate_reply(j, tok, &res, err);
 		/* Or an owner's consent to a privileged post. */
 		if (ok && res == NULL)
-			ok = privileged_confirm(j, tok, &res, err);
+			ok = privileged_answer(j, tok, &res, err);
 		if (res != NULL)
 			*result_out = res;
 		goto out;
@@ -303,7 +332,7 @@ do_mode(
 	}
 	if (j->confirmed_as == NULL) {
 		store_member_free(m);
-		return request_ask_command(j, c, result_out, err);
+		return confirm_ask_command(j, c, result_out, err);
 	}
 	if (on)
 		mode = c->verb == CMD_DIGEST ? STORE_MODE_DIGEST
@@ -383,7 +412,7 @@ run_commands(struct job *j, GError **err)
 		/* These answer with their own mail. */
 		if (c->verb != CMD_SUBSCRIBE && c->verb != CMD_UNSUBSCRIBE &&
 		    c->verb != CMD_HELP && c->verb != CMD_CONFIRM &&
-		    res != request_confirm_sent && res != rsvp_answered &&
+		    res != confirm_sent && res != rsvp_answered &&
 		    res != topics_listed)
 			only_quiet = false;
 	}

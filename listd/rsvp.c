@@ -23,12 +23,16 @@
  */
 #include <string.h>
 
+#include "commands.h"
 #include "err.h"
+#include "event.h"
 #include "evview.h"
 #include "imip.h"
 #include "job.h"
 #include "log.h"
 #include "mime.h"
+#include "notice.h"
+#include "rsvp.h"
 #include "rsvptext.h"
 #include "seats.h"
 #include "sessions.h"

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "err.h"
+#include "job.h"
+#include "listd.h"
 #include "log.h"
 #include "privs.h"
 #include "rawhdr.h"

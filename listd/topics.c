@@ -21,11 +21,15 @@
 #include <string.h>
 
 #include "archive.h"
+#include "commands.h"
+#include "confirm.h"
 #include "err.h"
 #include "job.h"
 #include "log.h"
 #include "mime.h"
+#include "notice.h"
 #include "topic.h"
+#include "topics.h"
 
 /* the result of "topics": the topics mail is the answer */
 const char topics_listed[] = "topics sent";
@@ -310,7 +314,7 @@ topics_command(
 		goto out;
 	}
 	if (j->confirmed_as == NULL)
-		ok = request_ask_command(j, c, result_out, err);
+		ok = confirm_ask_command(j, c, result_out, err);
 	else
 		ok = topic_change(j, c, m, topic, result_out, err);
 out:

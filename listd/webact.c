@@ -29,7 +29,13 @@
 #include "err.h"
 #include "job.h"
 #include "limits.h"
+#include "listd.h"
 #include "log.h"
+#include "notice.h"
+#include "request.h"
+#include "rsvp.h"
+#include "seats.h"
+#include "webact.h"
 #include "weblink.h"
 
 #define WEBACT_BATCH 16
