@@ -553,16 +553,16 @@ ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
 	return CTL_OK;
 }
 
-/* set_when - a new When value, read as the event block reads it */
+/* set_when - a new When value, read as the event block reads it, in
+ * zone tz unless it names one */
 static bool
-set_when(struct ctl *c, struct store_event *ev, const char *v, GError **err)
+set_when(struct store_event *ev, const char *v, const char *tz, GError **err)
 {
 	g_autofree char *text = g_strdup_printf("Event: x\nWhen: %s\n", v);
 	struct evblock *b = NULL;
 	struct evblock_error be = {0};
 
-	if (!evblock_parse(text, c->cfg->timezone, ctl_now(), &b, &be) ||
-	    b == NULL)
+	if (!evblock_parse(text, tz, ctl_now(), &b, &be) || b == NULL)
 		return moim_fail(err, MOIM_ERR_INPUT, "when: %s",
 		    be.msg_en ? be.msg_en : "not a date");
 	ev->starts = b->start;
@@ -623,7 +623,7 @@ set_one(struct ctl *c, struct store_event *ev, const char *kv,
 	if (strcmp(k, "description") == 0)
 		return set_text(&ev->description, eq + 1, err);
 	if (strcmp(k, "when") == 0)
-		return set_when(c, ev, eq + 1, err);
+		return set_when(ev, eq + 1, c->cfg->timezone, err);
 	if (strcmp(k, "capacity") == 0) {
 		if (!g_ascii_string_to_unsigned(
 			eq + 1, 10, 0, EVBLOCK_MAX_CAPACITY, &n, NULL))
@@ -804,8 +804,9 @@ ctl_event_skip(struct ctl *c, struct ctl_args *a)
 }
 
 /* ctl_event_move - event move EVENT DATE WHEN: the session of DATE now
- * happens at WHEN (as the block's When line reads it; a bare time such
- * as "20:00-22:00" is on DATE); those invited get a REQUEST for it */
+ * happens at WHEN (as the block's When line reads it, in the event's
+ * zone unless WHEN names one; a bare time such as "20:00-22:00" is on
+ * DATE); those invited get a REQUEST for it */
 int
 ctl_event_move(struct ctl *c, struct ctl_args *a)
 {
@@ -824,7 +825,8 @@ ctl_event_move(struct ctl *c, struct ctl_args *a)
 	    ? g_strdup_printf("%s %s", ctl_arg(a, 1), v)
 	    : g_strdup(v);
 	when = g_new0(struct store_event, 1);
-	if (!set_when(c, when, text, &e)) {
+	/* The session's date is the event's; so is its new time. */
+	if (!set_when(when, text, ev->tzid, &e)) {
 		ctl_err("%s: %s", c->verb, e->message);
 		g_error_free(e);
 	} else if (when->is_all_day != ev->is_all_day) {
