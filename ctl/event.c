@@ -119,10 +119,41 @@ json_hosts(GString *out, bool *first, const GPtrArray *hosts)
 	g_string_append_c(out, ']');
 }
 
+/* json_sessions - "sessions":[...], a series' coming sessions, each
+ * with its times, whether moved or skipped, and its counts */
+static void
+json_sessions(GString *out, bool *first, const GArray *ss, GTimeZone *tz)
+{
+	json_key(out, first, "sessions");
+	g_string_append_c(out, '[');
+	for (guint i = 0; i < ss->len; i++) {
+		const struct evview_session *es =
+		    &g_array_index(ss, struct evview_session, i);
+		bool f = true;
+
+		g_string_append(out, i ? ",{" : "{");
+		json_time(out, &f, "session", es->s.original, tz, false);
+		json_time(out, &f, "starts", es->s.starts, tz, false);
+		json_time(out, &f, "ends", es->s.ends, tz, false);
+		json_bool_member(out, &f, "moved", es->s.is_moved);
+		json_bool_member(out, &f, "skipped", es->s.is_skipped);
+		json_counts(out, &f, &es->n);
+		g_string_append_c(out, '}');
+	}
+	g_string_append_c(out, ']');
+}
+
+/* Beside an event: its lists, the counts of its answers (a series': of
+ * its next session) and a series' coming sessions (else NULL). */
+struct facts {
+	GPtrArray *hosts;
+	struct evview_counts n;
+	GArray *sessions;
+};
+
 /* event_json - append one event as a JSON object */
 static void
-event_json(GString *out, const struct store_event *ev, const GPtrArray *hosts,
-    const struct evview_counts *n)
+event_json(GString *out, const struct store_event *ev, const struct facts *f)
 {
 	g_autoptr(GTimeZone) tz = event_zone(ev->tzid);
 	bool first = true;
@@ -147,23 +178,48 @@ event_json(GString *out, const struct store_event *ev, const GPtrArray *hosts,
 	json_str_member(out, &first, "message_id", ev->message_id);
 	json_str_member(out, &first, "source_uid", ev->source_uid);
 	json_time(out, &first, "created", ev->created, tz, false);
-	json_hosts(out, &first, hosts);
-	json_counts(out, &first, n);
+	json_hosts(out, &first, f->hosts);
+	json_counts(out, &first, &f->n);
+	if (f->sessions != NULL)
+		json_sessions(out, &first, f->sessions, tz);
 	g_string_append_c(out, '}');
 }
 
-/* event_facts - what the store knows beside the event: its lists and
- * the counts of its answers */
-static bool
-event_facts(struct ctl *c, const struct store_event *ev, GPtrArray **hosts_out,
-    struct evview_counts *n_out, GError **err)
+/* facts_clear - release what event_facts() found */
+static void
+facts_clear(struct facts *f)
 {
-	*hosts_out = store_event_hosts(c->store, ev->id, err);
-	if (*hosts_out == NULL)
-		return false;
-	if (evview_counts_get(c->store, ev->id, n_out, err))
+	g_clear_pointer(&f->hosts, g_ptr_array_unref);
+	g_clear_pointer(&f->sessions, g_array_unref);
+}
+
+/* event_facts - what the store knows beside the event: its lists and
+ * the counts of its answers; a series' per session (ical/evview) */
+static bool
+event_facts(
+    struct ctl *c, const struct store_event *ev, struct facts *f, GError **err)
+{
+	const struct evview_session *next;
+	int held;
+
+	memset(f, 0, sizeof *f);
+	if ((f->hosts = store_event_hosts(c->store, ev->id, err)) == NULL ||
+	    !evview_counts_get(c->store, ev->id, &f->n, err))
+		goto fail;
+	if (ev->rrule == NULL)
 		return true;
-	g_clear_pointer(hosts_out, g_ptr_array_unref);
+	f->sessions = evview_sessions_get(c->store, ev, ctl_now(),
+	    EVVIEW_SESSIONS_SHOWN, seats_words_rsvps, err);
+	if (f->sessions == NULL)
+		goto fail;
+	/* Held answers wait for the organizer in no session. */
+	held = f->n.held;
+	next = evview_sessions_next(f->sessions);
+	f->n = next != NULL ? next->n : (struct evview_counts){0};
+	f->n.held = held;
+	return true;
+fail:
+	facts_clear(f);
 	return false;
 }
 
@@ -172,13 +228,12 @@ static bool
 event_json_append(
     struct ctl *c, GString *out, const struct store_event *ev, GError **err)
 {
-	GPtrArray *hosts = NULL;
-	struct evview_counts n;
+	struct facts f;
 
-	if (!event_facts(c, ev, &hosts, &n, err))
+	if (!event_facts(c, ev, &f, err))
 		return false;
-	event_json(out, ev, hosts, &n);
-	g_ptr_array_unref(hosts);
+	event_json(out, ev, &f);
+	facts_clear(&f);
 	return true;
 }
 
@@ -226,11 +281,13 @@ ctl_event_ls(struct ctl *c, struct ctl_args *a)
 	return CTL_USER;
 }
 
-/* show_text - event show output for a person */
+/* show_text - event show output for a person; a series' coming
+ * sessions follow, one line each */
 static void
-show_text(const struct store_event *ev, const GPtrArray *hosts,
-    const struct evview_counts *n)
+show_text(const struct store_event *ev, const struct facts *f)
 {
+	const GPtrArray *hosts = f->hosts;
+	const struct evview_counts *n = &f->n;
 	g_autofree char *s = ctl_time(ev->starts), *e = ctl_time(ev->ends),
 			*title = ctl_printable(ev->title),
 			*loc = ctl_printable(ev->location ? ev->location : "");
@@ -248,6 +305,14 @@ show_text(const struct store_event *ev, const GPtrArray *hosts,
 	    ev->sequence, ev->state, ev->organizer, n->attending, n->waiting,
 	    n->declined, n->tentative, n->held,
 	    ev->crashers ? ev->crashers : "accept", lists, days);
+	if (f->sessions != NULL) {
+		/* Dates and numbers only: nothing to make printable. */
+		g_autofree char *t =
+		    evview_sessions_text(ev, f->sessions, "en");
+		g_autofree char *rule = ctl_printable(ev->rrule);
+
+		printf("rule: %s\nsessions:\n%s", rule, t);
+	}
 }
 
 /* ctl_event_show - event show EVENT [--json] */
@@ -256,27 +321,26 @@ ctl_event_show(struct ctl *c, struct ctl_args *a)
 {
 	struct store_event *ev = event_find(c, ctl_arg(a, 0));
 	g_autoptr(GString) out = g_string_new(NULL);
-	GPtrArray *hosts = NULL;
-	struct evview_counts n;
+	struct facts f;
 	GError *e = NULL;
 
 	if (ev == NULL)
 		return CTL_USER;
-	if (!event_facts(c, ev, &hosts, &n, &e)) {
+	if (!event_facts(c, ev, &f, &e)) {
 		ctl_err("%s: %s", c->verb, e->message);
 		g_error_free(e);
 		store_event_free(ev);
 		return CTL_USER;
 	}
 	if (ctl_opt(a, "json") != NULL) {
-		event_json(out, ev, hosts, &n);
+		event_json(out, ev, &f);
 		printf("%s\n", out->str);
 	} else {
 		/* NULL-terminated for g_strjoinv(). */
-		g_ptr_array_add(hosts, NULL);
-		show_text(ev, hosts, &n);
+		g_ptr_array_add(f.hosts, NULL);
+		show_text(ev, &f);
 	}
-	g_ptr_array_unref(hosts);
+	facts_clear(&f);
 	store_event_free(ev);
 	return CTL_OK;
 }
@@ -433,24 +497,19 @@ session_find(struct ctl *c, const struct store_event *ev, const char *date,
 static GPtrArray *
 session_answers(const struct store_event *ev, GPtrArray *all, gint64 id)
 {
-	static const char *const words[] = {[SEATS_ATTENDING] = "attending",
-	    [SEATS_WAITLIST] = "waitlist",
-	    [SEATS_DECLINED] = "declined",
-	    [SEATS_TENTATIVE] = "tentative"};
 	g_autoptr(GPtrArray) rs = sessions_answers(all, id);
 	GPtrArray *out = g_ptr_array_new();
-	struct seats_entry *e = g_new0(struct seats_entry, rs->len + 1);
+	g_autofree const char **st = g_new0(const char *, rs->len + 1);
 
-	seats_assign_rsvps(rs, ev->capacity, e);
+	seats_words_rsvps(rs, ev->capacity, st);
 	for (guint i = 0; i < rs->len; i++) {
 		struct store_rsvp *r = rs->pdata[i];
 
 		/* all owns the rows; only the status is this session's */
 		g_free(r->status);
-		r->status = g_strdup(words[e[i].status]);
+		r->status = g_strdup(st[i]);
 		g_ptr_array_add(out, r);
 	}
-	g_free(e);
 	return out;
 }
 
@@ -494,16 +553,16 @@ ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
 	return CTL_OK;
 }
 
-/* set_when - a new When value, read as the event block reads it */
+/* set_when - a new When value, read as the event block reads it, in
+ * zone tz unless it names one */
 static bool
-set_when(struct ctl *c, struct store_event *ev, const char *v, GError **err)
+set_when(struct store_event *ev, const char *v, const char *tz, GError **err)
 {
 	g_autofree char *text = g_strdup_printf("Event: x\nWhen: %s\n", v);
 	struct evblock *b = NULL;
 	struct evblock_error be = {0};
 
-	if (!evblock_parse(text, c->cfg->timezone, ctl_now(), &b, &be) ||
-	    b == NULL)
+	if (!evblock_parse(text, tz, ctl_now(), &b, &be) || b == NULL)
 		return moim_fail(err, MOIM_ERR_INPUT, "when: %s",
 		    be.msg_en ? be.msg_en : "not a date");
 	ev->starts = b->start;
@@ -564,7 +623,7 @@ set_one(struct ctl *c, struct store_event *ev, const char *kv,
 	if (strcmp(k, "description") == 0)
 		return set_text(&ev->description, eq + 1, err);
 	if (strcmp(k, "when") == 0)
-		return set_when(c, ev, eq + 1, err);
+		return set_when(ev, eq + 1, c->cfg->timezone, err);
 	if (strcmp(k, "capacity") == 0) {
 		if (!g_ascii_string_to_unsigned(
 			eq + 1, 10, 0, EVBLOCK_MAX_CAPACITY, &n, NULL))
@@ -745,8 +804,9 @@ ctl_event_skip(struct ctl *c, struct ctl_args *a)
 }
 
 /* ctl_event_move - event move EVENT DATE WHEN: the session of DATE now
- * happens at WHEN (as the block's When line reads it; a bare time such
- * as "20:00-22:00" is on DATE); those invited get a REQUEST for it */
+ * happens at WHEN (as the block's When line reads it, in the event's
+ * zone unless WHEN names one; a bare time such as "20:00-22:00" is on
+ * DATE); those invited get a REQUEST for it */
 int
 ctl_event_move(struct ctl *c, struct ctl_args *a)
 {
@@ -765,7 +825,8 @@ ctl_event_move(struct ctl *c, struct ctl_args *a)
 	    ? g_strdup_printf("%s %s", ctl_arg(a, 1), v)
 	    : g_strdup(v);
 	when = g_new0(struct store_event, 1);
-	if (!set_when(c, when, text, &e)) {
+	/* The session's date is the event's; so is its new time. */
+	if (!set_when(when, text, ev->tzid, &e)) {
 		ctl_err("%s: %s", c->verb, e->message);
 		g_error_free(e);
 	} else if (when->is_all_day != ev->is_all_day) {

@@ -66,6 +66,9 @@ all_vars(void)
 	    "  attending   2  a@example.net (김철수)\n  waitlist    1  b@example.net\n");
 	g_hash_table_insert(v, "organizer", "김조직");
 	g_hash_table_insert(v, "about", "LLM 논문 함께 읽기\n준비물: 노트북");
+	g_hash_table_insert(v, "sessions",
+	    "\n회차별 응답:\n  2026-12-23 (수) 19:30  참석 2/20명, 대기 0명,"
+	    " 불참 1명\n  2026-12-30 (수) 19:30  휴강\n");
 	g_hash_table_insert(v, "going", "2");
 	g_hash_table_insert(v, "waiting", "1");
 	g_hash_table_insert(v, "capacity", "2");

@@ -142,11 +142,10 @@ block_error(struct job *j, const struct evblock_error *e, GError **err)
 }
 
 /* The exceptions of a series as ical/imip writes them (EXDATE, moved
- * sessions), read from event_sessions; they live as long as sessions. */
+ * sessions), read from event_sessions by ical/evview, which moim-web's
+ * event.ics shares. */
 struct series_view {
-	GPtrArray *sessions;
-	GArray *exdates; /* int64_t */
-	GArray *overrides; /* struct imip_override */
+	struct evview_series s;
 };
 
 /* series_view_fill - the iTIP view of ev with its rule and exceptions */
@@ -154,49 +153,14 @@ static bool
 series_view_fill(struct job *j, const struct store_event *ev, const char *org,
     struct imip_event *iev, struct series_view *sv, GError **err)
 {
-	memset(sv, 0, sizeof *sv);
-	evview_imip(ev, org, j->now, iev);
-	if (ev->rrule == NULL)
-		return true;
-	iev->rrule = ev->rrule;
-	if ((sv->sessions = store_session_list(j->s, ev->id, err)) == NULL)
-		return false;
-	sv->exdates = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	sv->overrides = g_array_new(FALSE, TRUE, sizeof(struct imip_override));
-	for (guint i = 0; i < sv->sessions->len; i++) {
-		const struct store_session *ss = sv->sessions->pdata[i];
-		struct imip_override o = {.recurrence_id = ss->session,
-		    .start = ss->starts,
-		    .end = ss->ends,
-		    .location = ss->location,
-		    .sequence = ss->sequence};
-		int64_t t = ss->session;
-
-		if (strcmp(ss->state, "skipped") == 0)
-			g_array_append_val(sv->exdates, t);
-		else if (strcmp(ss->state, "moved") == 0 &&
-		    ss->ends > ss->starts)
-			g_array_append_val(sv->overrides, o);
-	}
-	iev->exdates = (const int64_t *)(void *)sv->exdates->data;
-	iev->n_exdates = sv->exdates->len;
-	iev->overrides =
-	    (const struct imip_override *)(void *)sv->overrides->data;
-	iev->n_overrides = sv->overrides->len;
-	return true;
+	return evview_series_get(j->s, ev, org, j->now, iev, &sv->s, err);
 }
 
 /* series_view_clear - release what series_view_fill() made */
 static void
 series_view_clear(struct series_view *sv)
 {
-	if (sv->sessions != NULL)
-		g_ptr_array_unref(sv->sessions);
-	if (sv->exdates != NULL)
-		g_array_unref(sv->exdates);
-	if (sv->overrides != NULL)
-		g_array_unref(sv->overrides);
-	memset(sv, 0, sizeof *sv);
+	evview_series_clear(&sv->s);
 }
 
 /* put_skips - the block's skipped sessions as event_sessions rows; a

@@ -19,7 +19,9 @@
  * and whoever a change promotes in a session is told for that session.
  * Each answer is
  * confirmed by mail with its status, never to an auto-reply; a
- * stranger's confirmation names no event.
+ * stranger's confirmation names no event. The organizer's report of a
+ * series gives each coming session's counts (ical/evview), as seated
+ * here.
  */
 #include <string.h>
 
@@ -885,9 +887,11 @@ asks_report(struct job *j, const char *body)
 	return false;
 }
 
-/* report_text - the attendee list, one answer a line, and the totals */
+/* report_text - the attendee list, one answer a line, and the totals; an
+ * answer of a series for one session ends in that session's date */
 static char *
-report_text(GPtrArray *rs, int *going_out, int *waiting_out)
+report_text(const struct store_event *ev, GPtrArray *rs, int *going_out,
+    int *waiting_out)
 {
 	GString *t = g_string_new(NULL);
 	guint i;
@@ -895,11 +899,16 @@ report_text(GPtrArray *rs, int *going_out, int *waiting_out)
 	*going_out = *waiting_out = 0;
 	for (i = 0; i < rs->len; i++) {
 		const struct store_rsvp *r = rs->pdata[i];
+		g_autofree char *day = r->session != 0
+		    ? sessions_date_text(r->session, ev->tzid)
+		    : NULL;
 
-		g_string_append_printf(t, "  %-10s %2d  %s%s%s%s\n", r->status,
-		    r->headcount, r->address, r->display_name ? " (" : "",
+		g_string_append_printf(t, "  %-10s %2d  %s%s%s%s%s%s\n",
+		    r->status, r->headcount, r->address,
+		    r->display_name ? " (" : "",
 		    r->display_name ? r->display_name : "",
-		    r->display_name ? ")" : "");
+		    r->display_name ? ")" : "", day ? "  @" : "",
+		    day ? day : "");
 		if (store_rsvp_has_seat(r))
 			*going_out += r->headcount;
 		else if (strcmp(r->status, "waitlist") == 0)
@@ -908,6 +917,43 @@ report_text(GPtrArray *rs, int *going_out, int *waiting_out)
 	if (rs->len == 0)
 		g_string_append(t, "  -\n");
 	return g_string_free(t, FALSE);
+}
+
+/* report_sessions - a series' report: the next session's time and
+ * counts in when, going and waiting, and the coming sessions, each with
+ * its own counts, in sessions (SPEC "Recurring events") */
+static bool
+report_sessions(
+    struct job *j, const struct store_event *ev, GHashTable *v, GError **err)
+{
+	bool ko = strcmp(j->t.list->set.language, "ko") == 0;
+	GArray *ss = evview_sessions_get(
+	    j->s, ev, j->now, EVVIEW_SESSIONS_SHOWN, seats_words_rsvps, err);
+	const struct evview_session *next;
+	g_autofree char *lines = NULL;
+
+	if (ss == NULL)
+		return false;
+	if ((next = evview_sessions_next(ss)) != NULL) {
+		struct store_event one = session_event(ev, &next->s);
+
+		g_hash_table_insert(
+		    v, "when", evview_when(&one, j->t.list->set.language));
+		g_hash_table_insert(
+		    v, "going", g_strdup_printf("%d", next->n.attending));
+		g_hash_table_insert(
+		    v, "waiting", g_strdup_printf("%d", next->n.waiting));
+	}
+	lines = evview_sessions_text(ev, ss, j->t.list->set.language);
+	g_hash_table_insert(v, "sessions",
+	    g_strdup_printf("\n%s\n%s",
+		ko ? "회차별 응답 (다음 회차부터; 그 회차에 대한 응답이 없으면"
+		     " 전체 회차에 대한 응답을 셉니다):"
+		   : "Per session, from the next (an answer for the session"
+		     " counts, else the answer for the whole series):",
+		lines));
+	g_array_unref(ss);
+	return true;
 }
 
 /* report - "report" to L-rsvp+EVENT@D from the organizer, an owner or a
@@ -944,13 +990,15 @@ report(struct job *j, const struct store_event *ev, const char *body,
 	if (rs == NULL)
 		return false;
 	v = event_vars(j, ev, who);
-	g_hash_table_insert(v, "report", report_text(rs, &going, &waiting));
+	g_hash_table_insert(v, "report", report_text(ev, rs, &going, &waiting));
 	g_hash_table_insert(v, "going", g_strdup_printf("%d", going));
 	g_hash_table_insert(v, "waiting", g_strdup_printf("%d", waiting));
 	g_hash_table_insert(v, "capacity",
 	    ev->capacity > 0 ? g_strdup_printf("%d", ev->capacity)
 			     : g_strdup("-"));
-	ok = notice_queue(j, "rsvp-report", who, v, NULL, err);
+	g_hash_table_insert(v, "sessions", g_strdup(""));
+	ok = (ev->rrule == NULL || report_sessions(j, ev, v, err)) &&
+	    notice_queue(j, "rsvp-report", who, v, NULL, err);
 	g_hash_table_unref(v);
 	g_ptr_array_unref(rs);
 	j->result = "report sent";

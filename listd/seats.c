@@ -72,3 +72,20 @@ seats_assign_rsvps(const GPtrArray *rs, int capacity, struct seats_entry *e)
 	}
 	seats_assign(e, rs->len, capacity);
 }
+
+/* seats_words_rsvps - seats_assign_rsvps() as the status words the store
+ * keeps (ical/evview.h evview_seats_fn) */
+void
+seats_words_rsvps(const GPtrArray *rs, int capacity, const char **status_out)
+{
+	static const char *const words[] = {[SEATS_ATTENDING] = "attending",
+	    [SEATS_WAITLIST] = "waitlist",
+	    [SEATS_DECLINED] = "declined",
+	    [SEATS_TENTATIVE] = "tentative"};
+	struct seats_entry *e = g_new0(struct seats_entry, rs->len + 1);
+
+	seats_assign_rsvps(rs, capacity, e);
+	for (guint i = 0; i < rs->len; i++)
+		status_out[i] = words[e[i].status];
+	g_free(e);
+}

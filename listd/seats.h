@@ -7,6 +7,8 @@ void seats_assign_rsvps(
     const GPtrArray *rs, int capacity, struct seats_entry *e);
  *	void seats_assign_rsvps(const GPtrArray *rs, int capacity,
  *	    struct seats_entry *e);
+ *	void seats_words_rsvps(const GPtrArray *rs, int capacity,
+ *	    const char **status_out);
  * DESCRIPTION
  *	seats_assign() decides the status of every answer to one event
  *	(SPEC "Events and RSVP"): e holds the answers in queue order (the
@@ -18,6 +20,10 @@ void seats_assign_rsvps(
  *	promoted by hand (is_forced) has a seat beyond the capacity, which
  *	takes no seat from anyone else.
  *	No and maybe hold no seat. A capacity of 0 means no limit.
+ *
+ *	seats_words_rsvps() is seats_assign_rsvps() giving each answer's
+ *	status as the word the store keeps (attending, waitlist, declined,
+ *	tentative) in status_out[i], as ical/evview.h's evview_seats_fn.
  *
  *	seats_assign_rsvps() does it for the answers (struct store_rsvp,
  *	in queue order) that count for one session of a recurring event
@@ -64,5 +70,7 @@ struct seats_entry {
 void seats_assign(struct seats_entry *e, size_t n, int capacity);
 void seats_assign_rsvps(
     const GPtrArray *rs, int capacity, struct seats_entry *e);
+void seats_words_rsvps(
+    const GPtrArray *rs, int capacity, const char **status_out);
 
 #endif

@@ -3,10 +3,14 @@
  *
  * The page says what moimctl event show says, for members: title, time
  * in the event's own zone, place, description, capacity, how many come
- * and wait (counted by ical/evview, as moimctl and moim-listd count),
+ * and wait (counted by ical/evview, as moimctl and moim-listd count;
+ * for a series, the time and counts of its next session, and a table
+ * of the coming sessions with each one's counts),
  * the lists that host it, and the seats drawn as a bar (web/svg). Only
  * names are shown, never a person's address. event.ics is the same
- * event as an iTIP PUBLISH (ical/imip) for any calendar to import.
+ * event as an iTIP PUBLISH (ical/imip) for any calendar to import; a
+ * series with its RRULE, EXDATEs and moved sessions, as the
+ * invitations carry it (ical/evview evview_series_get()).
  *
  * An event is reached only through a list that hosts it: another
  * list's path answers 404, so a members-only list's event is not read
@@ -23,6 +27,7 @@
 #include "svg.h"
 #include "web.h"
 #include "weblink.h"
+#include "../listd/seats.h"
 
 /* The words the page builds in code, per language: each count is
  * written between a word before and a word after it. */
@@ -33,13 +38,17 @@ struct event_words {
 	const char *no_limit; /* the capacity without one */
 	const char *no_limit_seats; /* the bar's sentence without one */
 	const char *cancelled;
+	/* a series' sessions: the heading and the columns' heads */
+	const char *sessions, *session, *attending_h, *waiting_h, *declined_h;
 };
 
 static const struct event_words words[] = {
     {"ko", {"참석 ", "명"}, {"빈자리 ", "석"}, {"대기 ", "명"}, "명",
-	"제한 없음", "정원 제한 없음", "이 행사는 취소되었습니다."},
+	"제한 없음", "정원 제한 없음", "이 행사는 취소되었습니다.",
+	"회차별 응답", "회차", "참석", "대기", "불참"},
     {"en", {"", " attending"}, {"", " seats free"}, {"", " waiting"}, "",
-	"no limit", "no limit", "This event has been cancelled."},
+	"no limit", "no limit", "This event has been cancelled.",
+	"Answers per session", "Session", "Attending", "Waiting", "Declined"},
 };
 
 /* words_of - the words of lang; English for any other */
@@ -182,6 +191,82 @@ seats_html(const struct store_event *ev, const struct evview_counts *n,
 	return g_string_free(out, FALSE);
 }
 
+/* session_row - one session of a series as a table row */
+static void
+session_row(GString *out, const char *lang, const struct store_event *ev,
+    const struct evview_session *es)
+{
+	g_autofree char *label = evview_session_label(ev, es, lang);
+
+	g_string_append_printf(out, "<tr%s><td>",
+	    es->s.is_skipped	 ? " class=\"session-skipped\""
+		: es->s.is_moved ? " class=\"session-moved\""
+				 : "");
+	html_esc(out, label);
+	if (es->s.is_skipped) {
+		g_string_append(out, "</td><td colspan=\"3\">");
+		html_esc(out, evview_session_skipped(lang));
+		g_string_append(out, "</td></tr>\n");
+		return;
+	}
+	g_string_append_printf(out, "</td><td>%d", es->n.attending);
+	if (ev->capacity > 0)
+		g_string_append_printf(out, "/%d", ev->capacity);
+	g_string_append_printf(out, "</td><td>%d</td><td>%d</td></tr>\n",
+	    es->n.waiting, es->n.declined);
+}
+
+/* sessions_html - a series' coming sessions, each with its counts */
+static char *
+sessions_html(struct web_ctx *c, const struct store_event *ev, const GArray *ss,
+    const struct event_words *w)
+{
+	GString *out = g_string_new(NULL);
+
+	g_string_append_printf(out,
+	    "<h2>%s</h2>\n<table class=\"threads sessions\">\n"
+	    "<tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr>\n",
+	    w->sessions, w->session, w->attending_h, w->waiting_h,
+	    w->declined_h);
+	for (guint i = 0; i < ss->len; i++)
+		session_row(out, web_lang(c), ev,
+		    &g_array_index(ss, struct evview_session, i));
+	g_string_append(out, "</table>\n");
+	return g_string_free(out, FALSE);
+}
+
+/* event_counts - the counts the page's facts show: a series' of its
+ * next session (*shown_out is that session), with the coming sessions
+ * as a table in *sessions_out ("" for one session) */
+static bool
+event_counts(struct web_ctx *c, const struct store_event *ev,
+    struct evview_counts *n_out, struct store_event *shown_out,
+    char **sessions_out, GError **err)
+{
+	const struct evview_session *next;
+	GArray *ss;
+
+	*shown_out = *ev;
+	if (ev->rrule == NULL) {
+		*sessions_out = g_strdup("");
+		return evview_counts_get(c->s, ev->id, n_out, err);
+	}
+	ss = evview_sessions_get(
+	    c->s, ev, c->now, EVVIEW_SESSIONS_SHOWN, seats_words_rsvps, err);
+	if (ss == NULL)
+		return false;
+	memset(n_out, 0, sizeof *n_out);
+	if ((next = evview_sessions_next(ss)) != NULL) {
+		*n_out = next->n;
+		shown_out->starts = next->s.starts;
+		shown_out->ends = next->s.ends;
+	}
+	*sessions_out = sessions_html(c, ev, ss, words_of(web_lang(c)));
+	g_array_unref(ss);
+	return true;
+}
+
 /* person_name - a name for the organizer: the display name, else the
  * local part of the address (never the address) */
 static char *
@@ -214,17 +299,20 @@ event_vars(struct web_ctx *c, const struct store_event *ev, GError **err)
 	g_autofree char *seg = weblink_segment(c->list->address);
 	g_autofree char *list_path = g_strconcat(seg, "/", NULL);
 	struct evview_counts n;
-	char *hosts, *seats_text = NULL;
+	struct store_event shown;
+	char *hosts = NULL, *seats_text = NULL, *sessions = NULL;
 
-	if (!evview_counts_get(c->s, ev->id, &n, err) ||
+	if (!event_counts(c, ev, &n, &shown, &sessions, err) ||
 	    (hosts = hosts_html(c, ev->id, err)) == NULL) {
+		g_free(sessions);
 		g_string_free(desc, TRUE);
 		g_hash_table_unref(v);
 		return NULL;
 	}
 	text_lines(desc, ev->description);
 	put(v, "title", g_strdup(ev->title));
-	put(v, "when", evview_when(ev, web_lang(c)));
+	put(v, "when", evview_when(&shown, web_lang(c)));
+	put(v, "sessions", sessions);
 	put(v, "where", g_strdup(ev->location ? ev->location : "-"));
 	put(v, "description", g_string_free(desc, FALSE));
 	put(v, "organizer", person_name(ev));
@@ -299,16 +387,18 @@ page_event_ics(struct web_ctx *c, gint64 event_id)
 	struct store_event *ev = event_of_list(c, event_id);
 	g_autofree char *org = NULL, *ics = NULL;
 	struct imip_event iev;
+	struct evview_series sv = {0};
 	GError *e = NULL;
 
 	if (ev == NULL)
 		return;
 	org = organizer_of(c, ev, &e);
-	if (org != NULL) {
-		evview_imip(ev, org, c->now, &iev);
+	/* A series as its invitations carry it: RRULE, EXDATE, overrides. */
+	if (org != NULL &&
+	    evview_series_get(c->s, ev, org, c->now, &iev, &sv, &e))
 		ics =
 		    imip_publish(&iev, strcmp(ev->state, "cancelled") == 0, &e);
-	}
+	evview_series_clear(&sv);
 	if (ics == NULL) {
 		fail(c, event_id, e);
 		store_event_free(ev);

@@ -234,6 +234,29 @@ maildir_grep()
 	echo "$n"
 }
 
+# wait_subject ADDR REGEX [N] - wait until ADDR has N (default 1)
+#	messages whose Subject matches REGEX
+wait_subject()
+{
+	e2e_poll 30 "[ \"\$(maildir_grep $1 Subject '$2')\" -ge ${3:-1} ]"
+}
+
+# session_status EVENT ADDR DATE - ADDR's answer/status in the session of
+#	DATE (moimctl event rsvps --session)
+session_status()
+{
+	moimctl event rsvps "$1" --session "$3" | awk -F'\t' -v a="$2" \
+		'$1 == a { print $3 "/" $5 }'
+}
+
+# session_row EVENT ADDR SESSION - the answer stored for exactly that
+#	session (0: the series), or nothing
+session_row()
+{
+	sqlite3 -readonly "$E2E_DIR/db/moim.db" "SELECT answer FROM rsvps
+		WHERE event_id = $1 AND session = $3 AND address = '$2'"
+}
+
 # moim_idle - true when moim-listd has nothing left to do: no inbound job
 # waiting, no act asked by moim-web undone, and no copy waiting to be
 # sent (read from the database)

@@ -29,24 +29,11 @@ moimctl member add $L a@example.net b@example.net c@example.net >/dev/null ||
 	bail_out "member add"
 listd_start || bail_out "moim-listd did not start"
 
-wait_subject()
-{
-	e2e_poll 30 "[ \"\$(maildir_grep $1 Subject '$2')\" -ge ${3:-1} ]"
-}
-
 # status ADDR DATE - ADDR's answer/status in the session of DATE
-status()
-{
-	moimctl event rsvps "$EV" --session "$2" | awk -F'\t' -v a="$1" \
-		'$1 == a { print $3 "/" $5 }'
-}
+status() { session_status "$EV" "$@"; }
 
 # row ADDR SESSION - the answer stored for exactly that session
-row()
-{
-	sqlite3 -readonly "$DB" "SELECT answer FROM rsvps WHERE event_id = $EV
-		AND session = $2 AND address = '$1'"
-}
+row() { session_row "$EV" "$@"; }
 
 when=$(TZ=Asia/Seoul date -d '+1 hour' '+%Y-%m-%d %H:%M')
 post_as_owner_text $ORG "$LA" "논문 읽기 모임" "행사: 논문 읽기
