@@ -441,7 +441,7 @@ session_answers(const struct store_event *ev, GPtrArray *all, gint64 id)
 	GPtrArray *out = g_ptr_array_new();
 	struct seats_entry *e = g_new0(struct seats_entry, rs->len + 1);
 
-	seats_assign_rsvps(rs, ev->capacity, e);
+	seats_assign_rsvps(rs, id, ev->capacity, NULL, e);
 	for (guint i = 0; i < rs->len; i++) {
 		struct store_rsvp *r = rs->pdata[i];
 
