@@ -501,7 +501,7 @@ session_answers(const struct store_event *ev, GPtrArray *all, gint64 id)
 	GPtrArray *out = g_ptr_array_new();
 	g_autofree const char **st = g_new0(const char *, rs->len + 1);
 
-	seats_words_rsvps(rs, ev->capacity, st);
+	seats_words_rsvps(rs, id, ev->capacity, st);
 	for (guint i = 0; i < rs->len; i++) {
 		struct store_rsvp *r = rs->pdata[i];
 

@@ -1233,10 +1233,13 @@ scan_rule(const struct block *b, struct repeat *r, char **rest_out,
 }
 
 /* first_session - start and end of the first session of a rule: the date
- * written, or the first day the rule names from today on */
+ * written, or the first day the rule names from today on; a rule with
+ * neither is refused on the line that holds the words refused: the When
+ * line, or the Repeats line (number rule_line, value rule_text, or NULL) */
 static bool
-first_session(const char *rest, unsigned line, const char *dflt, gint64 now,
-    const struct repeat *r, struct evblock *ev, struct evblock_error *e)
+first_session(const char *rest, unsigned line, unsigned rule_line,
+    const char *rule_text, const char *dflt, gint64 now, const struct repeat *r,
+    struct evblock *ev, struct evblock_error *e)
 {
 	struct span s;
 	struct repeat_error re;
@@ -1255,7 +1258,11 @@ first_session(const char *rest, unsigned line, const char *dflt, gint64 now,
 		today(tz, now + (gint64)i * 86400, &y, &m, &d);
 		if (!repeat_first(r, y, m, d, &first, &re)) {
 			g_time_zone_unref(tz);
-			return fail_repeat(e, line, &re);
+			return fail_repeat(e,
+			    rule_text != NULL && strstr(rule_text, re.words)
+				? rule_line
+				: line,
+			    &re);
 		}
 		text = g_strdup_printf(
 		    "%04d-%02d-%02d %s", first.y, first.mo, first.d, rest);
@@ -1313,7 +1320,7 @@ static bool
 parse_schedule(const struct block *b, const char *dflt, gint64 now,
     struct evblock *ev, struct evblock_error *e)
 {
-	unsigned line = b->line[K_WHEN];
+	unsigned line = b->line[K_WHEN], rule_line;
 	g_autofree char *rest = NULL;
 	struct repeat r;
 	struct repeat_error re;
@@ -1332,10 +1339,13 @@ parse_schedule(const struct block *b, const char *dflt, gint64 now,
 		/* No rule: the When value as written, as ever. */
 		return parse_when(b->val[K_WHEN]->str, line, dflt, now, ev, e);
 	}
-	if (!first_session(rest, line, dflt, now, &r, ev, e))
+	rule_line = b->val[K_REPEATS] != NULL ? b->line[K_REPEATS] : line;
+	if (!first_session(rest, line, rule_line,
+		b->val[K_REPEATS] != NULL ? b->val[K_REPEATS]->str : NULL, dflt,
+		now, &r, ev, e))
 		return false;
-	return series(&r, b->val[K_REPEATS] != NULL ? b->line[K_REPEATS] : line,
-	    b->val[K_SKIP] != NULL ? b->line[K_SKIP] : 0, ev, e);
+	return series(
+	    &r, rule_line, b->val[K_SKIP] != NULL ? b->line[K_SKIP] : 0, ev, e);
 }
 
 /* fill - check the block's values and put them into ev */

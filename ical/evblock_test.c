@@ -324,6 +324,22 @@ static const struct series_case series_cases[] = {
 	"2026-12-23 19:00, 2027-01-06 19:00"},
     {"Event: Forum\nWhen: 2026년 12월 16일 (수) 오후 2시~5시\n",
 	"2026-12-16 14:00", "2026-12-16 17:00", NULL, ""},
+    {"Event: Forum\nWhen: 2026-12-16 19:00-21:00\n반복: 격월\n",
+	"2026-12-16 19:00", "2026-12-16 21:00", "FREQ=MONTHLY;INTERVAL=2", ""},
+    {"Event: Paper\nWhen: every Friday 7pm-9pm\nRepeats: 10 sessions, "
+     "except Dec 25\n",
+	"2026-12-04 19:00", "2026-12-04 21:00", "FREQ=WEEKLY;BYDAY=FR;COUNT=11",
+	"2026-12-25 19:00"},
+    {"Event: Paper\nWhen: every Friday 7pm-9pm until April 30, except "
+     "April 2\n",
+	"2026-12-04 19:00", "2026-12-04 21:00",
+	"FREQ=WEEKLY;BYDAY=FR;UNTIL=20270430T145959Z", "2027-04-02 19:00"},
+    {"행사: 세미나\n일시: 매주 금요일 19:00-21:00, 4월 2일 제외, 4월까지\n",
+	"2026-12-04 19:00", "2026-12-04 21:00",
+	"FREQ=WEEKLY;BYDAY=FR;UNTIL=20270430T145959Z", "2027-04-02 19:00"},
+    {"행사: 세미나\n일시: 마지막 주 목요일 19:00-21:00, 3월 말까지\n",
+	"2026-12-31 19:00", "2026-12-31 21:00",
+	"FREQ=MONTHLY;BYDAY=-1TH;UNTIL=20270331T145959Z", ""},
 };
 
 static void
@@ -364,6 +380,10 @@ static const struct series_err_case series_err_cases[] = {
     {"Event: S\nWhen: 2026-12-09 19:00\n반복: 매주 수요일 blah\n", 3, "blah"},
     {"Event: S\nWhen: 2026-12-09 19:00\nSkip: 12/16\n", 3, "12/16"},
     {"Event: S\nWhen: 격주 19:00\n", 2, "격주"},
+    {"Event: S\nWhen: 19:00\n반복: 격월\n", 3, "격월"},
+    {"Event: S\nWhen: 격주 19:00\nRepeats: for 8 weeks\n", 2, "격주"},
+    {"Event: S\nWhen: 19:00\nRepeats: biweekly on Saturday\n", 3, "biweekly"},
+    {"행사: S\n일시: 19:00\n반복: 주 2회\n", 3, "주 2회"},
     {"Event: S\nWhen: 매주 수요일 2026년 11월 1일까지\n", 2, "2026년 11월 1일"},
 };
 

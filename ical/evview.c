@@ -200,7 +200,7 @@ session_counts(const struct store_event *ev, const GPtrArray *rsvps, gint64 id,
 	g_autofree const char **st = g_new0(const char *, rs->len + 1);
 
 	memset(n, 0, sizeof(*n));
-	seats(rs, ev->capacity, st);
+	seats(rs, id, ev->capacity, st);
 	for (guint i = 0; i < rs->len; i++)
 		count_one(n, st[i],
 		    ((const struct store_rsvp *)rs->pdata[i])->headcount);

@@ -118,10 +118,11 @@ struct evview_session {
 };
 
 /* Decides the seats of one session's answers (struct store_rsvp, in
- * queue order): status_out[i] is the status word (attending, waitlist,
+ * queue order) that count for session (its original start; 0: a
+ * one-session event): status_out[i] is the status word (attending, waitlist,
  * declined, tentative) of answers->pdata[i]. */
-typedef void evview_seats_fn(
-    const GPtrArray *answers, int capacity, const char **status_out);
+typedef void evview_seats_fn(const GPtrArray *answers, gint64 session,
+    int capacity, const char **status_out);
 
 /* What a series' iTIP view points into (evview_series_set()). */
 struct evview_series {

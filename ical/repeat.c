@@ -1027,7 +1027,10 @@ m_dates(struct scan *s)
 		return false;
 	end = p;
 	blanks(&p);
-	if (n == 1 && lit(&p, "까지")) {
+	/* "3월 말까지": to the end of a month named without a day */
+	if (n == 1 &&
+	    (lit(&p, "까지") ||
+		(d[0].d == 0 && lit_any(&p, "말까지|말일까지")))) {
 		s->p = p;
 		ko_particle(&s->p);
 		return set_until(s, &d[0]);

@@ -31,10 +31,10 @@ void repeat_words(char *buf, size_t size, const char *from, const char *to);
  *	  Thursday of every month;
  *	  a day of the month: 매달 15일, monthly on the 15th;
  *	  every n months: 격월, 2개월마다, every 2 months, every other month;
- *	with an end: 12월까지, 2027년 3월 31일까지, until March 31, through
- *	2027-03-31, 8주간, 3개월간, 총 10회, 10회, for 8 weeks, 10 sessions,
- *	8 times; and skipped dates: 1/1 휴강, 3월 17일, 4월 2일 휴강, 4월 2일
- *	제외, except Dec 24, no session on April 2. On a skip line
+ *	with an end: 12월까지, 3월 말까지, 2027년 3월 31일까지, until March 31,
+ *	through 2027-03-31, 8주간, 3개월간, 총 10회, 10회, for 8 weeks, 10
+ *	sessions, 8 times; and skipped dates: 1/1 휴강, 3월 17일, 4월 2일 휴강,
+4월 2일 *	제외, except Dec 24, no session on April 2. On a skip line
  *	(is_skip_line: the Skip:/휴강: key) every date is a skipped one. A
  *	date followed by 부터, or after starting/from, is the first
  *	session's and goes to rest.

@@ -197,21 +197,43 @@ topic_of_subject(
 	return t;
 }
 
-/* in_strv - whether s is one of v (v may be NULL) */
-static bool
-in_strv(const char *const *v, const char *s)
+/* picked - in *known_out whether any of picks is still one of topics,
+ * in *names_out whether one of them names topic; a pick the owner
+ * removed from "topics" counts for neither */
+static void
+picked(const char *const *topics, const char *const *picks, const char *topic,
+    bool *known_out, bool *names_out)
 {
-	return v != NULL && s != NULL && g_strv_contains(v, s);
+	*known_out = false;
+	*names_out = false;
+	for (size_t i = 0; picks != NULL && picks[i] != NULL; i++) {
+		const char *t = topic_find(topics, picks[i], strlen(picks[i]));
+
+		if (t == NULL)
+			continue;
+		*known_out = true;
+		if (topic != NULL && strcmp(t, topic) == 0)
+			*names_out = true;
+	}
 }
 
 /* topic_delivers - whether a member with these choices gets the post */
 bool
-topic_delivers(
-    const char *topic, const char *const *follows, const char *const *mutes)
+topic_delivers(const char *topic, const char *const *topics,
+    const char *const *follows, const char *const *mutes)
 {
-	if (in_strv(mutes, topic))
+	bool known, names;
+
+	picked(topics, mutes, topic, &known, &names);
+	if (names)
 		return false;
-	if (follows != NULL && follows[0] != NULL)
-		return in_strv(follows, topic);
-	return true;
+	picked(topics, follows, topic, &known, &names);
+	return !known || names;
+}
+
+/* topic_is_offered - whether a member's pick is still one of topics */
+bool
+topic_is_offered(const char *const *topics, const char *pick)
+{
+	return pick != NULL && topic_find(topics, pick, strlen(pick)) != NULL;
 }

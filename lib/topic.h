@@ -7,8 +7,9 @@
  *	    size_t len);
  *	const char *topic_of_subject(const char *subject, const char *prefix,
  *	    const char *const *topics);
- *	bool topic_delivers(const char *topic, const char *const *follows,
- *	    const char *const *mutes);
+ *	bool topic_delivers(const char *topic, const char *const *topics,
+ *	    const char *const *follows, const char *const *mutes);
+ *	bool topic_is_offered(const char *const *topics, const char *pick);
  * DESCRIPTION
  *	topic_list_parse() reads the list setting "topics": words
  *	separated by blanks or commas, each a tag a member can write in a
@@ -31,9 +32,15 @@
  *	thread's; the caller decides that, this module only reads text.
  *
  *	topic_delivers() decides whether a member with these choices gets
- *	a post of topic (NULL: none): not when the member muted it; when
- *	the member follows topics, only when it is one of them (a post with
- *	no topic then does not arrive either); otherwise yes.
+ *	a post of topic (NULL: none; else spelled as in topics, the list's
+ *	topics now): not when the member muted it; when the member follows
+ *	topics, only when it is one of them (a post with no topic then does
+ *	not arrive either); otherwise yes. Only choices that are still
+ *	among topics count (compared as topic_find() does): a follow or a
+ *	mute of a topic the owner removed is ignored, so a member whose
+ *	every followed topic is gone gets every post again, as after "all".
+ *	topic_is_offered() tells whether a member's choice is still one of
+ *	topics.
  * OWNERSHIP
  *	topic_list_parse() returns a GStrv the caller frees (g_strfreev);
  *	topic_find() and topic_of_subject() point into topics.
@@ -54,7 +61,8 @@ char **topic_list_parse(const char *value, GError **err);
 const char *topic_find(const char *const *topics, const char *word, size_t len);
 const char *topic_of_subject(
     const char *subject, const char *prefix, const char *const *topics);
-bool topic_delivers(
-    const char *topic, const char *const *follows, const char *const *mutes);
+bool topic_delivers(const char *topic, const char *const *topics,
+    const char *const *follows, const char *const *mutes);
+bool topic_is_offered(const char *const *topics, const char *pick);
 
 #endif

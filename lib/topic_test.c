@@ -227,24 +227,53 @@ test_bounds(void)
 }
 
 struct who_case {
+	const char *topics; /* the list's now, "|"-joined; NULL: ALL */
 	const char *topic;
 	const char *follows; /* "|"-joined, "" for none */
 	const char *mutes;
 	bool want;
 };
 
+#define ALL NULL
+
 static const struct who_case who_cases[] = {
-    {"구인", "", "", true},
-    {NULL, "", "", true},
-    {"구인", "", "구인", false},
-    {"세미나", "", "구인", true},
-    {NULL, "", "구인", true},
-    {"세미나", "세미나", "", true},
-    {"구인", "세미나", "", false},
-    {NULL, "세미나", "", false},
-    {"질문", "세미나|질문", "", true},
-    {"공지", "세미나|질문", "구인", false},
+    {ALL, "구인", "", "", true},
+    {ALL, NULL, "", "", true},
+    {ALL, "구인", "", "구인", false},
+    {ALL, "세미나", "", "구인", true},
+    {ALL, NULL, "", "구인", true},
+    {ALL, "세미나", "세미나", "", true},
+    {ALL, "구인", "세미나", "", false},
+    {ALL, NULL, "세미나", "", false},
+    {ALL, "질문", "세미나|질문", "", true},
+    {ALL, "공지", "세미나|질문", "구인", false},
+    /* the owner removed a followed topic: the follow no longer counts */
+    {"구인|질문|공지", "구인", "세미나", "", true},
+    {"구인|질문|공지", NULL, "세미나", "", true},
+    {"질문|공지", "공지", "세미나|구인", "", true},
+    {"", NULL, "세미나", "", true},
+    /* ... while another followed topic remains, it still restricts */
+    {"구인|질문|공지", "공지", "세미나|질문", "", false},
+    {"구인|질문|공지", "질문", "세미나|질문", "", true},
+    {"구인|질문|공지", NULL, "세미나|질문", "", false},
+    /* a removed mute is ignored; a kept one still counts */
+    {"세미나|질문", "세미나", "", "구인", true},
+    {"세미나|질문", "질문", "", "구인|질문", false},
+    {"세미나|질문", "세미나", "세미나", "구인", true},
+    /* choices compare as topic_find(): case and NFD Hangul */
+    {"Seminar|jobs", "Seminar", "seminar", "", true},
+    {"Seminar|jobs", "jobs", "SEMINAR", "", false},
+    {"Seminar|jobs", "jobs", "", "JOBS", false},
+    {"\xea\xb5\xac\xec\x9d\xb8", "\xea\xb5\xac\xec\x9d\xb8", "",
+	"\xe1\x84\x80\xe1\x85\xae\xe1\x84\x8b\xe1\x85\xb5\xe1\x86\xab", false},
 };
+
+/* split - "|"-joined words as a vector; "" is none */
+static char **
+split(const char *s)
+{
+	return *s ? g_strsplit(s, "|", -1) : g_new0(char *, 1);
+}
 
 /* test_delivers - who gets a post of a topic */
 static void
@@ -252,19 +281,34 @@ test_delivers(void)
 {
 	for (size_t i = 0; i < G_N_ELEMENTS(who_cases); i++) {
 		const struct who_case *c = &who_cases[i];
-		g_auto(GStrv) f = *c->follows ? g_strsplit(c->follows, "|", -1)
-					      : g_new0(char *, 1);
-		g_auto(GStrv) m = *c->mutes ? g_strsplit(c->mutes, "|", -1)
-					    : g_new0(char *, 1);
+		g_auto(GStrv) t =
+		    split(c->topics ? c->topics : "세미나|구인|질문|공지");
+		g_auto(GStrv) f = split(c->follows);
+		g_auto(GStrv) m = split(c->mutes);
 
-		if (topic_delivers(c->topic, (const char *const *)f,
+		if (topic_delivers(c->topic, (const char *const *)t,
+			(const char *const *)f,
 			(const char *const *)m) != c->want)
-			g_error("topic %s, follows \"%s\", mutes \"%s\": "
-				"want %d",
-			    c->topic ? c->topic : "(none)", c->follows,
+			g_error("case %zu: topic %s, follows \"%s\", mutes "
+				"\"%s\": want %d",
+			    i, c->topic ? c->topic : "(none)", c->follows,
 			    c->mutes, c->want);
 	}
-	g_assert_true(topic_delivers("구인", NULL, NULL));
+	g_assert_true(topic_delivers("구인", NULL, NULL, NULL));
+}
+
+/* test_offered - which choices the list still offers */
+static void
+test_offered(void)
+{
+	const char *const offered[] = {"세미나", "Jobs", NULL};
+
+	g_assert_true(topic_is_offered(offered, "세미나"));
+	g_assert_true(topic_is_offered(offered, "jobs"));
+	g_assert_false(topic_is_offered(offered, "구인"));
+	g_assert_false(topic_is_offered(offered, ""));
+	g_assert_false(topic_is_offered(offered, NULL));
+	g_assert_false(topic_is_offered(NULL, "세미나"));
 }
 
 int
@@ -278,5 +322,6 @@ main(int argc, char **argv)
 	g_test_add_func("/topic/list-bound", test_list_bound);
 	g_test_add_func("/topic/bounds", test_bounds);
 	g_test_add_func("/topic/delivers", test_delivers);
+	g_test_add_func("/topic/offered", test_offered);
 	return g_test_run();
 }

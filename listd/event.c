@@ -198,6 +198,60 @@ put_skips(struct job *j, const struct store_event *ev, const struct evblock *b,
 	return ok;
 }
 
+/* hosted_by - *id_out: the id of the list a is, if this server holds it
+ * and org owns or moderates it (so that it co-hosts when its copy
+ * comes, may_cohost()), else 0 */
+static bool
+hosted_by(struct job *j, const struct addr *a, const struct addr *org,
+    gint64 *id_out, GError **err)
+{
+	struct store_list *l = NULL;
+	struct store_member *m = NULL;
+	bool ok;
+
+	*id_out = 0;
+	if (!store_list_get(j->s, addr_local(a), addr_domain(a), &l, err))
+		return false;
+	if (l == NULL)
+		return true;
+	ok = store_member_get(j->s, l->id, addr_canonical(org), &m, err);
+	if (ok &&
+	    (l->id == j->t.list->id ||
+		(m != NULL && m->role >= STORE_ROLE_MODERATOR)))
+		*id_out = l->id;
+	store_member_free(m);
+	store_list_free(l);
+	return ok;
+}
+
+/* home_list - the list a new event belongs to first (whose L-rsvp
+ * address is its ORGANIZER): the first list named in To, then Cc, that
+ * can host it, so that a co-hosted announcement has the same home
+ * whichever copy Postfix delivers first; else the job's list */
+static bool
+home_list(struct job *j, const struct addr *org, gint64 *id_out, GError **err)
+{
+	static const char *const fields[] = {"To", "Cc"};
+	bool ok = true;
+
+	*id_out = 0;
+	for (size_t f = 0; ok && *id_out == 0 && f < G_N_ELEMENTS(fields);
+	     f++) {
+		g_autofree char *v =
+		    mime_header_text(GMIME_OBJECT(j->msg), fields[f]);
+		GPtrArray *as = v ? addr_parse_list(v, strlen(v), NULL) : NULL;
+
+		for (guint i = 0;
+		     ok && as != NULL && *id_out == 0 && i < as->len; i++)
+			ok = hosted_by(j, as->pdata[i], org, id_out, err);
+		if (as != NULL)
+			g_ptr_array_unref(as);
+	}
+	if (*id_out == 0)
+		*id_out = j->t.list->id;
+	return ok;
+}
+
 /* event_create - store the event a block describes */
 static bool
 event_create(struct job *j, const struct evblock *b, const char *source_uid,
@@ -229,7 +283,10 @@ event_create(struct job *j, const struct evblock *b, const char *source_uid,
 	    .rrule = b->rrule,
 	};
 	gint64 id;
-	bool ok = store_event_add(j->s, &ev, j->now, &id, err) &&
+	bool added;
+	bool ok = home_list(j, org, &ev.list_id, err) &&
+	    store_event_add(j->s, &ev, j->now, &id, err) &&
+	    store_event_link(j->s, id, j->t.list->id, &added, err) &&
 	    store_event_get(j->s, id, ev_out, err);
 
 	g_free(ev.uid);
@@ -739,6 +796,11 @@ event_adopt(struct job *j, bool *handled_out, GError **err)
 		ok =
 		    store_event_by_message_id(j->s, 0, j->message_id, &ev, err);
 		same_mail = ev != NULL;
+	} else if (ev != NULL && j->message_id != NULL &&
+	    ev->message_id != NULL &&
+	    strcmp(ev->message_id, j->message_id) == 0) {
+		/* the same mail, to the home list home_list() linked */
+		same_mail = true;
 	}
 	if (!ok || (ev == NULL && r->method == IMIP_METHOD_CANCEL)) {
 		/* a cancellation of nothing we know is an ordinary post */

@@ -152,10 +152,11 @@ rsvp_tell_promoted(struct job *j, const struct store_event *ev,
 }
 
 /* reseat - decide every seat again; store changes, tell the promoted;
- * *status_out and *pos_out are those of who */
+ * *status_out and *pos_out are those of who, whose seat (if any) was
+ * held for who_held people */
 static bool
 reseat(struct job *j, const struct store_event *ev, const char *who,
-    const char **status_out, int *pos_out, GError **err)
+    int who_held, const char **status_out, int *pos_out, GError **err)
 {
 	GPtrArray *rs = store_rsvp_list(j->s, ev->id, err);
 	struct seats_entry *e;
@@ -176,6 +177,7 @@ reseat(struct job *j, const struct store_event *ev, const char *who,
 		e[i].answer = answer_of(r->answer);
 		e[i].headcount = r->headcount;
 		e[i].had_seat = store_rsvp_has_seat(r);
+		e[i].held = strcmp(r->address, who) == 0 ? who_held : 0;
 		e[i].is_forced = strcmp(r->source, "moimctl") == 0;
 	}
 	seats_assign(e, rs->len, ev->capacity);
@@ -222,13 +224,15 @@ struct view {
 	struct seats_entry *e;
 };
 
-/* view_make - decide session id's seats from every answer all */
+/* view_make - decide session id's seats from every answer all (before:
+ * the answers before the change being decided, or NULL) */
 static void
-view_make(struct view *v, const GPtrArray *all, gint64 id, int capacity)
+view_make(struct view *v, const GPtrArray *all, gint64 id, int capacity,
+    const GPtrArray *before)
 {
 	v->answers = sessions_answers(all, id);
 	v->e = g_new0(struct seats_entry, v->answers->len + 1);
-	seats_assign_rsvps(v->answers, capacity, v->e);
+	seats_assign_rsvps(v->answers, id, capacity, before, v->e);
 }
 
 /* view_clear - release a view */
@@ -276,7 +280,7 @@ rsvp_session_seated(
 		g_ptr_array_unref(all);
 		return out;
 	}
-	view_make(&v, all, id, ev->capacity);
+	view_make(&v, all, id, ev->capacity, NULL);
 	for (guint i = 0; i < v.answers->len; i++)
 		if (v.e[i].status == SEATS_ATTENDING)
 			g_ptr_array_add(out,
@@ -380,8 +384,8 @@ reseat_sessions(struct job *j, const struct store_event *ev,
 		const struct session *s = &g_array_index(ss, struct session, k);
 		struct view before, after;
 
-		view_make(&before, old_all, s->id, ev->capacity);
-		view_make(&after, all, s->id, ev->capacity);
+		view_make(&before, old_all, s->id, ev->capacity, NULL);
+		view_make(&after, all, s->id, ev->capacity, old_all);
 		ok = reseat_one(j, ev, s, &before, &after,
 		    r->session == 0 && k == 0, o, err);
 		view_clear(&before);
@@ -496,7 +500,8 @@ take(struct job *j, const struct store_event *ev,
 		ok = next_queued(j, ev->id, &r->queued, err);
 	if (ev->rrule == NULL) {
 		ok = ok && store_rsvp_put(j->s, r, err) &&
-		    reseat(j, ev, r->address, &status, &pos, err);
+		    reseat(j, ev, r->address, old != NULL ? old->headcount : 0,
+			&status, &pos, err);
 	} else {
 		struct outcome o = {r->address, r->session, NULL, 0};
 

@@ -3,11 +3,9 @@
  *
  * SYNOPSIS
  *	void seats_assign(struct seats_entry *e, size_t n, int capacity);
-void seats_assign_rsvps(
-    const GPtrArray *rs, int capacity, struct seats_entry *e);
- *	void seats_assign_rsvps(const GPtrArray *rs, int capacity,
- *	    struct seats_entry *e);
- *	void seats_words_rsvps(const GPtrArray *rs, int capacity,
+ *	void seats_assign_rsvps(const GPtrArray *rs, gint64 id,
+ *	    int capacity, const GPtrArray *before, struct seats_entry *e);
+ *	void seats_words_rsvps(const GPtrArray *rs, gint64 id, int capacity,
  *	    const char **status_out);
  * DESCRIPTION
  *	seats_assign() decides the status of every answer to one event
@@ -15,21 +13,31 @@ void seats_assign_rsvps(
  *	order in which each "yes" arrived). A yes takes its headcount of
  *	seats while they last; once one yes does not fit, it and every
  *	later yes wait, in order, so a small party never jumps the queue.
- *	A yes that held a seat before keeps it while the seats of earlier
- *	holders leave room (a party that grows may have to wait); one
- *	promoted by hand (is_forced) has a seat beyond the capacity, which
- *	takes no seat from anyone else.
+ *	A yes that held a seat before (had_seat) keeps it, whatever the
+ *	capacity is now: an owner who lowers the capacity takes no seat
+ *	from anyone, and the new capacity limits only promotions from the
+ *	waitlist, so the event stays over it until declines bring it
+ *	under. The exception is a party that grew (headcount above held,
+ *	the seats it held; held 0: as many as it asks for now): it keeps
+ *	its seat only while the capacity leaves room for all of it, after
+ *	the others who hold seats, else it waits. One promoted by hand
+ *	(is_forced) has a seat beyond the capacity, which takes no seat
+ *	from anyone else.
  *	No and maybe hold no seat. A capacity of 0 means no limit.
  *
- *	seats_words_rsvps() is seats_assign_rsvps() giving each answer's
- *	status as the word the store keeps (attending, waitlist, declined,
- *	tentative) in status_out[i], as ical/evview.h's evview_seats_fn.
+ *	seats_words_rsvps() is seats_assign_rsvps() with no earlier answers
+ *	to compare (before NULL: each answer's stored status stands), giving
+ *each answer's status as the word the store keeps (attending, waitlist,
+ *declined, tentative) in status_out[i], as ical/evview.h's evview_seats_fn.
  *
  *	seats_assign_rsvps() does it for the answers (struct store_rsvp,
- *	in queue order) that count for one session of a recurring event
- *	(ical/sessions.h sessions_answers()): decided afresh, no seat held
- *	before, a promotion by hand (source moimctl) beyond the capacity;
- *	e has rs->len entries.
+ *	in queue order) that count for session id of a recurring event
+ *	(ical/sessions.h sessions_answers()), a promotion by hand (source
+ *	moimctl) beyond the capacity; e has rs->len entries. An answer for
+ *	that very session keeps the seat its stored status says it holds
+ *	(held for its headcount in before, the answers before the change
+ *	being decided, or NULL); an answer for the whole series has no
+ *	status per session and is seated afresh in queue order.
  *
  *	The caller compares each entry's old status with the new one: a
  *	member who waited and now attends was promoted and is told so.
@@ -62,15 +70,16 @@ struct seats_entry {
 	enum seats_answer answer;
 	int headcount;
 	bool had_seat; /* attending before this decision */
+	int held; /* the headcount the seat was held for; 0: headcount */
 	bool is_forced; /* promoted by hand */
 	enum seats_status status; /* out */
 	int position; /* out: 1-based place on the waitlist, else 0 */
 };
 
 void seats_assign(struct seats_entry *e, size_t n, int capacity);
-void seats_assign_rsvps(
-    const GPtrArray *rs, int capacity, struct seats_entry *e);
+void seats_assign_rsvps(const GPtrArray *rs, gint64 id, int capacity,
+    const GPtrArray *before, struct seats_entry *e);
 void seats_words_rsvps(
-    const GPtrArray *rs, int capacity, const char **status_out);
+    const GPtrArray *rs, gint64 id, int capacity, const char **status_out);
 
 #endif

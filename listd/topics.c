@@ -8,7 +8,11 @@
  * Every copy then carries Keywords: and X-Moim-Topic: (the latter is
  * ours: an incoming one is stripped with the other internal headers).
  * A member who muted the topic gets no copy; a member who follows topics
- * gets only posts of those (not posts without a topic). With
+ * gets only posts of those (not posts without a topic). Only choices of
+ * topics the list still has count: when the owner removes a topic from
+ * "topics", a mute of it is ignored, and a member who followed only
+ * removed topics gets every post again; "topics" shows such choices as
+ * no longer offered. With
  * topic_required = yes, a member's post without a known topic is held
  * for the moderators, and its author is told the topics.
  *
@@ -124,9 +128,11 @@ topics_mark_copy(struct job *j, const char *topic, GError **err)
 }
 
 /* member_gets - whether the member's choices (picks[*i..] while they are
- * the member's) let a post of topic through; *i moves past them */
+ * the member's) let a post of topic through, counting only choices of
+ * the list's topics now; *i moves past them */
 static bool
-member_gets(GPtrArray *picks, guint *i, gint64 member_id, const char *topic)
+member_gets(GPtrArray *picks, guint *i, gint64 member_id,
+    const char *const *topics, const char *topic)
 {
 	g_autoptr(GPtrArray) follows = g_ptr_array_new();
 	g_autoptr(GPtrArray) mutes = g_ptr_array_new();
@@ -143,7 +149,8 @@ member_gets(GPtrArray *picks, guint *i, gint64 member_id, const char *topic)
 	}
 	g_ptr_array_add(follows, NULL);
 	g_ptr_array_add(mutes, NULL);
-	return topic_delivers(topic, (const char *const *)follows->pdata,
+	return topic_delivers(topic, topics,
+	    (const char *const *)follows->pdata,
 	    (const char *const *)mutes->pdata);
 }
 
@@ -160,6 +167,7 @@ by_id(gconstpointer a, gconstpointer b)
 bool
 topics_keep(struct job *j, const char *topic, GPtrArray *members, GError **err)
 {
+	g_auto(GStrv) topics = listset_topics(&j->t.list->set);
 	GPtrArray *picks;
 	guint i = 0, k = 0, n;
 
@@ -172,7 +180,8 @@ topics_keep(struct job *j, const char *topic, GPtrArray *members, GError **err)
 		while (k < members->len) {
 			const struct store_member *m = members->pdata[k];
 
-			if (member_gets(picks, &i, m->id, topic))
+			if (member_gets(picks, &i, m->id,
+				(const char *const *)topics, topic))
 				k++;
 			else
 				g_ptr_array_remove_index(members, k);
@@ -208,18 +217,25 @@ topics_archived(struct job *j, const char *topic, GError **err)
 /* ------------------------------------------------------------ commands */
 
 /* picks_text - the member's choices of one kind, one space apart, or
- * "-" */
+ * "-"; a choice of a topic the list no longer has is marked as gone
+ * (it is ignored, topic_delivers()) */
 static char *
-picks_text(GPtrArray *picks, enum store_topic_choice c)
+picks_text(GPtrArray *picks, enum store_topic_choice c,
+    const char *const *topics, const char *lang)
 {
+	const char *gone = strcmp(lang, "ko") == 0
+	    ? "(없어진 주제라 적용되지 않음)"
+	    : "(no longer offered: ignored)";
 	GString *s = g_string_new(NULL);
 
 	for (guint i = 0; i < picks->len; i++) {
 		const struct store_topic_pick *p = picks->pdata[i];
 
-		if (p->choice == c)
-			g_string_append_printf(
-			    s, "%s%s", s->len ? " " : "", p->topic);
+		if (p->choice != c)
+			continue;
+		g_string_append_printf(s, "%s%s", s->len ? " " : "", p->topic);
+		if (!topic_is_offered(topics, p->topic))
+			g_string_append_printf(s, " %s", gone);
 	}
 	if (s->len == 0)
 		g_string_append_c(s, '-');
@@ -232,6 +248,9 @@ static bool
 topics_mail(struct job *j, const struct store_member *m, GError **err)
 {
 	GPtrArray *picks = store_topic_picks(j->s, m->id, err);
+	g_auto(GStrv) topics = listset_topics(&j->t.list->set);
+	const char *const *tv = (const char *const *)topics;
+	const char *lang = j->t.list->set.language;
 	GHashTable *v;
 	bool ok;
 
@@ -241,8 +260,9 @@ topics_mail(struct job *j, const struct store_member *m, GError **err)
 	g_hash_table_insert(v, "topics",
 	    g_strdup(*j->t.list->set.topics ? j->t.list->set.topics : "-"));
 	g_hash_table_insert(
-	    v, "followed", picks_text(picks, STORE_TOPIC_FOLLOW));
-	g_hash_table_insert(v, "muted", picks_text(picks, STORE_TOPIC_MUTE));
+	    v, "followed", picks_text(picks, STORE_TOPIC_FOLLOW, tv, lang));
+	g_hash_table_insert(
+	    v, "muted", picks_text(picks, STORE_TOPIC_MUTE, tv, lang));
 	ok = notice_queue(j, "topics", m->address, v, NULL, err);
 	g_hash_table_unref(v);
 	g_ptr_array_unref(picks);

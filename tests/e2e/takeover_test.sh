@@ -6,7 +6,8 @@
 # a moderator of a co-hosting list B gets no attendee list from "report"
 # to B's rsvp address; a repost to B with the same Event: title does not
 # move A's event; and a real co-hosted announcement to A and B at once
-# (its poster owns both) is still one event.
+# (its poster owns both) is still one event, whose home is the first of
+# its lists in To/Cc whichever copy is delivered first.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
@@ -49,11 +50,12 @@ t_is "$(sql "SELECT count(*) FROM events")" 1 "one event for both lists"
 t_is "$(sql "SELECT count(*) FROM event_lists WHERE event_id = $EV")" 2 \
 	"ai and dl hold it"
 MID=$(sql "SELECT message_id FROM events WHERE id = $EV")
-# The two copies reach moim-listd in either order: the list that made the
-# event first is its home, the other co-hosts; mallory moderates the
-# co-host (HOME and CO below are "ai" and "dl" in some order).
+# The two copies reach moim-listd in either order: the home is the first
+# list in To (ai), whichever copy came first, and the other co-hosts;
+# mallory moderates the co-host.
 HOME=$(sql "SELECT l.local FROM event_lists x JOIN lists l ON l.id = x.list_id
 	WHERE x.event_id = $EV ORDER BY x.rowid LIMIT 1")
+t_is "$HOME" ai "the home list is the first list in To"
 case $HOME in
 ai) CO=dl ;;
 dl) CO=ai ;;
@@ -111,4 +113,25 @@ post_as_owner_text $ORG "ai@$D" "AI summit, new room" \
 	"$(block "AI summit" "2030-03-10 10:00-17:00")" || bail_out "send"
 t_ok "the organizer's repost updates the event" e2e_poll 30 \
 	'[ "$(sql "SELECT sequence FROM events WHERE id = $EV")" = 1 ]'
+
+# --- 6. the same lists the other way round (To: dl, then Cc: ai): dl is
+#     the home, and both lists' invitations name its rsvp address
+f=$E2E_DIR/msg/cohost2.eml
+mail_text $ORG "dl@$D" "ML day" "$(block "ML day" "2030-05-20 10:00-12:00")" |
+	sed "/^To:/a Cc: ai@$D" >"$f"
+post_as_owner $ORG "ai@$D,dl@$D" "$f" || bail_out "send ML day"
+t_ok "alice is invited to ML day" e2e_poll 30 \
+	'[ "$(maildir_grep alice@example.net Subject "ML day")" -ge 1 ]'
+t_ok "bob is invited to ML day" e2e_poll 30 \
+	'[ "$(maildir_grep bob@example.net Subject "ML day")" -ge 1 ]'
+moim_settle 30
+EV2=$(sql "SELECT id FROM events WHERE title = 'ML day'")
+t_is "$(sql "SELECT group_concat(l.local) FROM (SELECT list_id FROM event_lists
+	WHERE event_id = $EV2 ORDER BY rowid) x JOIN lists l ON l.id = x.list_id")" \
+	"dl,ai" "dl, the list in To, is the home; ai co-hosts"
+for who in alice@example.net bob@example.net; do
+	f=$(grep -l "ML day" $(maildir_files $who) | head -1)
+	t_like "$(ics_of "$f" REQUEST)" "ORGANIZER;.*:mailto:dl-rsvp\+$EV2@$D" \
+		"$who's invitation names dl's rsvp address"
+done
 t_done

@@ -8,7 +8,9 @@
 # answers with the topics and the member's choice, an unknown topic with
 # the list's topics; moimctl lists a topic's threads; topic_required
 # holds a post without a known topic and tells its author the topics;
-# the digest groups its posts by topic.
+# the digest groups its posts by topic; when the owner removes the topic
+# a member follows, that follow no longer restricts what the member gets
+# and "topics" shows it as no longer offered.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
@@ -167,4 +169,27 @@ toc=$(body_of "$(maildir_last dana@example.net)" | grep -E '^\[|^ *[0-9]+\. ')
 t_is "$(echo "$toc" | tr '\n' '|')" \
 	"[세미나]|  1. 12월 논문 읽기 #세미나 (alice@example.net)|  2. Re: [AI 스터디] 12월 논문 읽기 (bob@example.com)|[구인]|  3. [구인] GPU 서버 관리자 구합니다 (alice@example.net)|[질문]|  4. [질문] 태그 있는 글 (alice@example.net)|[기타]|  5. 오늘 모임 장소 (alice@example.net)|" \
 	"the table of contents is grouped by topic"
+
+# 10. the owner removes 세미나 (fred's only follow) and 구인 (mina's mute):
+#     fred gets every post again, and "topics" shows both choices as gone
+t_ok "list set topics without 세미나 and 구인" \
+	moimctl list set $L "topics=질문 공지" topic_required=no
+nf=$(maildir_count fred@example.com)
+post alice@example.net "다음 주 일정 [공지]" >/dev/null
+post alice@example.net "자리 배치 안내" >/dev/null
+t_ok "fred gets both posts now" maildir_wait fred@example.com $((nf + 2)) 30
+t_is "$(has "다음 주 일정|자리 배치" fred@example.com)" 2 \
+	"a [공지] post and one without a topic reach fred, whose follow is gone"
+send_mail_text fred@example.com "$REQ" "topics" ""
+t_ok "fred gets the topics" maildir_wait fred@example.com $((nf + 3)) 30
+b=$(body_of "$(maildir_last fred@example.com)")
+t_like "$b" "주제: 질문 공지" "the topics mail lists the topics now"
+t_like "$b" "받기로 한 주제: 세미나 \\(없어진 주제라 적용되지 않음\\)" \
+	"and his follow of 세미나 as no longer applied"
+nm=$(maildir_count mina@example.net)
+send_mail_text mina@example.net "$REQ" "주제" ""
+t_ok "mina gets the topics" maildir_wait mina@example.net $((nm + 1)) 30
+t_like "$(body_of "$(maildir_last mina@example.net)")" \
+	"끈 주제: 구인 \\(없어진 주제라 적용되지 않음\\)" \
+	"her mute of 구인 is shown as no longer applied"
 t_done
