@@ -15,6 +15,8 @@
  *	void moderate_timer(struct listd *d, struct store *s, gint64 now);
  *	bool event_post(struct job *j, bool *handled_out, GError **err);
  *	void event_timer(struct listd *d, struct store *s, gint64 now);
+ *	gint64 event_next_due(struct listd *d, struct store *s, gint64 now,
+ *	    gint64 until);
  *	bool rsvp_handle(struct job *j, GError **err);
  *	bool rsvp_reply(struct job *j, bool *handled_out, GError **err);
  * DESCRIPTION
@@ -120,6 +122,8 @@ bool post_archive(struct job *j, GError **err);
 /* event.c: announcements become events; the events timer. */
 bool event_post(struct job *j, bool *handled_out, GError **err);
 void event_timer(struct listd *d, struct store *s, gint64 now);
+gint64 event_next_due(
+    struct listd *d, struct store *s, gint64 now, gint64 until);
 GHashTable *event_vars(
     struct job *j, const struct store_event *ev, const char *to);
 
