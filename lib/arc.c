@@ -272,6 +272,47 @@ arc_validate(const char *msg, size_t len, dns_txt_fn lookup, void *data,
 	return cv;
 }
 
+/* add_key_name - the key name of field h's signature to names, once */
+static void
+add_key_name(const struct dkim_hdr *h, GPtrArray *names)
+{
+	struct dkim_tags t;
+	size_t n;
+	const char *v = dkim_hdr_value(h, &n);
+	char *name;
+	guint i;
+
+	if (!dkim_tags_parse(v, n, &t, NULL) ||
+	    (name = dkim_key_name(&t)) == NULL)
+		return;
+	if (g_ptr_array_find_with_equal_func(names, name, g_str_equal, &i))
+		g_free(name);
+	else
+		g_ptr_array_add(names, name);
+}
+
+/* arc_key_names - the key names arc_validate() of msg may look up */
+GPtrArray *
+arc_key_names(const char *msg, size_t len)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	struct dkim_msg m = {0};
+	struct chain *c = g_new0(struct chain, 1);
+
+	if (dkim_msg_split(msg, len, &m, NULL)) {
+		chain_gather(&m, c);
+		if (c->broken == NULL && c->count <= ARC_MAX_INSTANCES) {
+			if (c->count > 0)
+				add_key_name(c->set[c->count].ams, names);
+			for (int i = c->count; i >= 1; i--)
+				add_key_name(c->set[i].as, names);
+		}
+	}
+	dkim_msg_clear(&m);
+	g_free(c);
+	return names;
+}
+
 /* arc_cv_name - the cv= value of cv */
 const char *
 arc_cv_name(enum arc_cv cv)

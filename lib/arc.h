@@ -7,6 +7,7 @@
  *	char *arc_seal(const struct arc_seal_args *a, const char *msg,
  *	    size_t len, GError **err);
  *	const char *arc_cv_name(enum arc_cv cv);
+ *	GPtrArray *arc_key_names(const char *msg, size_t len);
  * DESCRIPTION
  *	A list changes the posts it forwards (subject prefix, footer), which
  *	breaks the authors' DKIM signatures. moim-listd adds one ARC set to
@@ -34,6 +35,12 @@
  *	through lookup as in dkim_verify(); a DNS failure counts as fail
  *	(the post is still sealed and sent, never held for it).
  *
+ *	arc_key_names() gives the names of the keys (s._domainkey.d)
+ *	arc_validate() of msg may fetch: the latest ARC-Message-Signature's
+ *	and every ARC-Seal's, each once; none when msg has no chain or one
+ *	whose shape already fails it. Asked ahead (lib/dns dns_ready()),
+ *	they make the validation find its keys in the cache.
+ *
  *	arc_seal() makes the three fields of instance a->instance (the
  *	count from arc_validate() + 1), in the order they go at the top of
  *	the header: ARC-Seal, ARC-Message-Signature,
@@ -54,8 +61,9 @@
  *	that check ARC know no other (validation takes ed25519-sha256 too).
  *	arc_cv_name() gives "none", "pass" or "fail".
  * OWNERSHIP
- *	The returned string and *why_out are the caller's (g_free). msg and
- *	a's strings are borrowed.
+ *	The returned string and *why_out are the caller's (g_free), the
+ *	array of arc_key_names() too (g_ptr_array_unref). msg and a's
+ *	strings are borrowed.
  * INPUT AND LIMITS
  *	msg and TXT records are untrusted: the bounds of lib/dkim apply.
  *	More than ARC_MAX_INSTANCES sets is a failed chain (RFC 8617 5.2).
@@ -107,5 +115,6 @@ enum arc_cv arc_validate(const char *msg, size_t len, dns_txt_fn lookup,
 char *arc_seal(
     const struct arc_seal_args *a, const char *msg, size_t len, GError **err);
 const char *arc_cv_name(enum arc_cv cv);
+GPtrArray *arc_key_names(const char *msg, size_t len);
 
 #endif

@@ -62,6 +62,7 @@ bool dkim_verify_bytes(EVP_PKEY *pub, enum dkim_alg alg, const GString *data,
 enum dkim_result dkim_check_sig(const struct dkim_msg *m,
     const struct dkim_hdr *h, const struct dkim_tags *t, dns_txt_fn lookup,
     void *data, char **why_out);
+char *dkim_key_name(const struct dkim_tags *t);
 enum dkim_result dkim_key_fetch(const struct dkim_tags *t, enum dkim_alg alg,
     dns_txt_fn lookup, void *data, EVP_PKEY **pub_out, char **why_out);
 

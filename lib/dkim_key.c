@@ -378,23 +378,33 @@ record_key(const char *rec, enum dkim_alg alg, const char **why_out)
 	return pkey;
 }
 
+/* dkim_key_name - s._domainkey.d of signature t, or NULL when d= or s=
+ * is missing or no token */
+char *
+dkim_key_name(const struct dkim_tags *t)
+{
+	g_autofree char *d = dkim_tag_dup(t, "d");
+	g_autofree char *s = dkim_tag_dup(t, "s");
+
+	if (d == NULL || s == NULL || !dkim_is_token(d) || !dkim_is_token(s))
+		return NULL;
+	return g_strdup_printf("%s._domainkey.%s", s, d);
+}
+
 /* dkim_key_fetch - the public key at s._domainkey.d of signature t */
 enum dkim_result
 dkim_key_fetch(const struct dkim_tags *t, enum dkim_alg alg, dns_txt_fn lookup,
     void *data, EVP_PKEY **pub_out, char **why_out)
 {
-	g_autofree char *d = dkim_tag_dup(t, "d");
-	g_autofree char *s = dkim_tag_dup(t, "s");
-	g_autofree char *name = NULL;
+	g_autofree char *name = dkim_key_name(t);
 	g_autoptr(GPtrArray) txt = NULL;
 	const char *why = "no key record";
 
 	*pub_out = NULL;
-	if (d == NULL || s == NULL || !dkim_is_token(d) || !dkim_is_token(s)) {
+	if (name == NULL) {
 		*why_out = g_strdup("bad d= or s=");
 		return DKIM_PERMERROR;
 	}
-	name = g_strdup_printf("%s._domainkey.%s", s, d);
 	switch (lookup(data, name, &txt)) {
 	case DNS_FAIL:
 		*why_out = g_strdup_printf("key lookup %s failed", name);

@@ -798,6 +798,75 @@ test_arc_validate(void)
 	}
 }
 
+struct recorder {
+	struct zone z;
+	GPtrArray *asked; /* of char *, each once */
+};
+
+/* record_lookup - zone_lookup() noting each name asked */
+static enum dns_status
+record_lookup(void *data, const char *name, GPtrArray **txt_out)
+{
+	struct recorder *r = data;
+	guint i;
+
+	if (!g_ptr_array_find_with_equal_func(r->asked, name, g_str_equal, &i))
+		g_ptr_array_add(r->asked, g_strdup(name));
+	return zone_lookup(&r->z, name, txt_out);
+}
+
+/* by_text - g_ptr_array_sort()'s order of strings */
+static gint
+by_text(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* sorted_names - the names of a as one sorted string */
+static char *
+sorted_names(GPtrArray *a)
+{
+	g_ptr_array_sort(a, by_text);
+	g_ptr_array_add(a, NULL);
+	return g_strjoinv(" ", (char **)a->pdata);
+}
+
+/* test_arc_key_names - the keys asked ahead are the keys validation
+ * fetches */
+static void
+test_arc_key_names(void)
+{
+	g_autoptr(GString) one = sealed(LIST_POST, LIST_POST, false, NULL);
+	g_autoptr(GString) two = chain_of();
+	const struct {
+		const char *msg;
+		const char *names;
+	} cases[] = {
+	    {LIST_POST, ""},
+	    {one->str, "arc._domainkey.lists.example.net"},
+	    {two->str,
+		"arc._domainkey.lists.example.net fw._domainkey.fwd.example.com"},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GPtrArray) names =
+		    arc_key_names(cases[i].msg, strlen(cases[i].msg));
+		struct recorder r = {0};
+		g_autofree char *want = sorted_names(names), *got = NULL;
+		int count;
+
+		r.asked = g_ptr_array_new_with_free_func(g_free);
+		arc_zone(&r.z);
+		(void)arc_validate(cases[i].msg, strlen(cases[i].msg),
+		    record_lookup, &r, &count, NULL);
+		got = sorted_names(r.asked);
+		g_assert_cmpstr(want, ==, cases[i].names);
+		g_assert_cmpstr(got, ==, cases[i].names);
+		zone_clear(&r.z);
+		g_ptr_array_unref(r.asked);
+	}
+}
+
 /* test_arc_seal_fail - a broken chain is sealed with cv=fail over the new
  * set alone, and the result validates as fail, never as an error */
 static void
@@ -1001,6 +1070,7 @@ main(int argc, char **argv)
 	g_test_add_func("/dkim/sign-fields", test_sign_fields);
 	g_test_add_func("/dkim/sign-refuses", test_sign_refuses);
 	g_test_add_func("/arc/validate", test_arc_validate);
+	g_test_add_func("/arc/key_names", test_arc_key_names);
 	g_test_add_func("/arc/seal-fail", test_arc_seal_fail);
 	g_test_add_func("/arc/seal-refuses", test_arc_seal_refuses);
 	g_test_add_func("/dkim/dkimpy", test_dkimpy);

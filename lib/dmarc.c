@@ -379,6 +379,21 @@ dmarc_lookup(struct dmarc *d, const char *domain, gint64 now)
 	return o.state == NAME_POLICY ? o.sp : DMARC_NO_POLICY;
 }
 
+/* dmarc_names - the names dmarc_lookup() of domain may ask for */
+GPtrArray *
+dmarc_names(const char *domain)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *name = dns_name_normalise(domain), *org = NULL;
+
+	if (name == NULL)
+		return a;
+	g_ptr_array_add(a, g_strconcat("_dmarc.", name, NULL));
+	if ((org = org_of(name)) != NULL && strcmp(org, name) != 0)
+		g_ptr_array_add(a, g_strconcat("_dmarc.", org, NULL));
+	return a;
+}
+
 /* dmarc_new - a resolver with an empty cache */
 struct dmarc *
 dmarc_new(const char *server, int timeout_ms, GError **err)

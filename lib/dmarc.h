@@ -11,6 +11,7 @@
  *	struct dns *dmarc_dns(struct dmarc *d);
  *	enum dmarc_result dmarc_lookup(struct dmarc *d, const char *domain,
  *	    gint64 now);
+ *	GPtrArray *dmarc_names(const char *domain);
  *	bool dmarc_wants_munge(enum dmarc_result r);
  *	const char *dmarc_result_name(enum dmarc_result r);
  * DESCRIPTION
@@ -72,6 +73,10 @@
  *	  DMARC_DNS_FAIL    no answer in time, SERVFAIL, REFUSED or a
  *	                    malformed answer from every server
  *
+ *	dmarc_names() gives the names dmarc_lookup() of domain may ask for
+ *	(_dmarc.DOMAIN and, when it differs, _dmarc.ORGDOMAIN; none for what
+ *	is no DNS name), so that they can be asked ahead (dns_ready()).
+ *
  *	pct= is not applied: like Mailman, moim munges whenever the policy
  *	is quarantine or reject, since a receiver that samples 10% still
  *	drops the list's copies for 10% of the members.
@@ -95,7 +100,8 @@
  *	and both names' queries (lib/dns, which says how) wait only until
  *	it.
  * OWNERSHIP
- *	dmarc_org_domain() returns a new string (g_free). dmarc_new()'s
+ *	dmarc_org_domain() returns a new string (g_free), dmarc_names() a
+ *	new array (g_ptr_array_unref). dmarc_new()'s
  *	result belongs to the caller (dmarc_free(), which accepts NULL).
  *	dmarc_result_name() returns a static string.
  * INPUT AND LIMITS
@@ -155,6 +161,7 @@ struct dmarc *dmarc_new(const char *server, int timeout_ms, GError **err);
 void dmarc_free(struct dmarc *d);
 struct dns *dmarc_dns(struct dmarc *d);
 enum dmarc_result dmarc_lookup(struct dmarc *d, const char *domain, gint64 now);
+GPtrArray *dmarc_names(const char *domain);
 bool dmarc_wants_munge(enum dmarc_result r);
 const char *dmarc_result_name(enum dmarc_result r);
 

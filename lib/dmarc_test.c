@@ -771,6 +771,106 @@ test_txt(void)
 	dnsd_stop(s);
 }
 
+/* What test_ready's notify function saw. */
+struct answers {
+	GMutex lock;
+	GCond cond;
+	int count;
+	struct dns *dns;
+	bool silent_pending_at_first; /* at the first answer */
+};
+
+/* on_answer - dns_set_notify()'s function: count, and note whether the
+ * silent name was still being asked when the first answer came */
+static void
+on_answer(void *data)
+{
+	struct answers *a = data;
+
+	g_mutex_lock(&a->lock);
+	if (a->count++ == 0)
+		a->silent_pending_at_first =
+		    !dns_ready(a->dns, "_dmarc.silent.test",
+			g_get_monotonic_time() / G_USEC_PER_SEC);
+	g_cond_broadcast(&a->cond);
+	g_mutex_unlock(&a->lock);
+}
+
+/* wait_answers - until n answers came in */
+static void
+wait_answers(struct answers *a, int n)
+{
+	g_mutex_lock(&a->lock);
+	while (a->count < n)
+		g_cond_wait(&a->cond, &a->lock);
+	g_mutex_unlock(&a->lock);
+}
+
+/* test_ready - names asked ahead: a name that is not answered does not
+ * hold up another; the answers land in the cache, each asked once, and
+ * a dns_txt() of a name being asked waits for that lookup */
+static void
+test_ready(void)
+{
+	struct dnsd *s = dnsd_start();
+	struct dmarc *d = new_resolver(s, TIMEOUT_MS);
+	struct answers a = {.dns = dmarc_dns(d)};
+	g_autoptr(GPtrArray) txt = NULL;
+	int before = g_atomic_int_get(&s->queries);
+	/* the clock dns_txt_lookup() gives the cache */
+	gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
+
+	g_mutex_init(&a.lock);
+	g_cond_init(&a.cond);
+	dns_set_notify(a.dns, on_answer, &a);
+	g_assert_true(dns_ready(a.dns, "192.0.2.1", now)); /* no DNS name */
+	g_assert_false(dns_ready(a.dns, "_dmarc.silent.test", now));
+	g_assert_false(dns_ready(a.dns, "_dmarc.reject.test", now));
+	g_assert_false(dns_ready(a.dns, "_DMARC.reject.test.", now)); /* once */
+	wait_answers(&a, 1);
+	/* the answering name came first, while the silent one was asked */
+	g_assert_true(a.silent_pending_at_first);
+	g_assert_true(dns_ready(a.dns, "_dmarc.reject.test", now));
+	/* this waits for the pool's lookup of the silent name */
+	g_assert_cmpint(
+	    dns_txt_lookup(a.dns, "_dmarc.silent.test", &txt), ==, DNS_FAIL);
+	wait_answers(&a, 2);
+	g_assert_true(dns_ready(a.dns, "_dmarc.silent.test", now));
+	g_assert_cmpint(dmarc_lookup(d, "reject.test", now), ==, DMARC_REJECT);
+	/* reject.test once; silent.test once, sent again halfway */
+	g_assert_cmpint(g_atomic_int_get(&s->queries) - before, ==, 3);
+	g_assert_cmpint(a.count, ==, 2);
+	dmarc_free(d);
+	g_cond_clear(&a.cond);
+	g_mutex_clear(&a.lock);
+	dnsd_stop(s);
+}
+
+static const struct {
+	const char *domain;
+	const char *names; /* joined with ' ' */
+} names_cases[] = {
+    {"Reject.Test.", "_dmarc.reject.test"},
+    {"mail.example.com", "_dmarc.mail.example.com _dmarc.example.com"},
+    {"example.com", "_dmarc.example.com"},
+    {"[192.0.2.1]", ""},
+    {"a..b", ""},
+};
+
+/* test_names - what dmarc_lookup() may ask, to ask it ahead */
+static void
+test_names(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(names_cases); i++) {
+		g_autoptr(GPtrArray) n = dmarc_names(names_cases[i].domain);
+		g_autofree char *joined = NULL;
+
+		g_ptr_array_add(n, NULL);
+		joined = g_strjoinv(" ", (char **)n->pdata);
+		g_assert_cmpstr(joined, ==, names_cases[i].names);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -785,5 +885,7 @@ main(int argc, char **argv)
 	g_test_add_func("/dmarc/cache", test_cache);
 	g_test_add_func("/dmarc/threads", test_threads);
 	g_test_add_func("/dmarc/txt", test_txt);
+	g_test_add_func("/dmarc/ready", test_ready);
+	g_test_add_func("/dmarc/names", test_names);
 	return g_test_run();
 }

@@ -42,9 +42,20 @@ struct dns {
 	bool has_server; /* else /etc/resolv.conf's servers */
 	struct sockaddr_storage server;
 	socklen_t server_len;
-	GMutex lock; /* guards cache and order */
+	GMutex lock; /* guards cache, order and pending */
 	GHashTable *cache; /* name -> struct entry * */
 	GQueue order;
+	GHashTable *pending; /* names being asked (a set) */
+	GCond done; /* broadcast when a name leaves pending */
+	GThreadPool *pool; /* dns_ready()'s lookups */
+	dns_notify_fn notify; /* called after each of them, or NULL */
+	void *notify_data;
+};
+
+/* One lookup for the pool: the name and the caller's clock. */
+struct ask {
+	char *name;
+	gint64 now;
 };
 
 /* The servers one lookup asks. */
@@ -531,29 +542,26 @@ copy_txt(GPtrArray *txt)
 	return txt != NULL ? g_ptr_array_copy(txt, dup_string, NULL) : NULL;
 }
 
-/* cache_get - the unexpired answer for name, if cached (a copy) */
+/* cache_get - the unexpired answer for name, if cached (a copy); d->lock
+ * is held */
 static bool
 cache_get(struct dns *d, const char *name, gint64 now, struct answer *out)
 {
-	struct entry *e;
-	bool found = false;
+	struct entry *e = g_hash_table_lookup(d->cache, name);
 
-	g_mutex_lock(&d->lock);
-	if ((e = g_hash_table_lookup(d->cache, name)) != NULL) {
-		if (now < e->expires) {
-			out->status = e->a.status;
-			out->txt = copy_txt(e->a.txt);
-			found = true;
-		} else {
-			cache_drop(d, e);
-		}
+	if (e == NULL)
+		return false;
+	if (now >= e->expires) {
+		cache_drop(d, e);
+		return false;
 	}
-	g_mutex_unlock(&d->lock);
-	return found;
+	out->status = e->a.status;
+	out->txt = copy_txt(e->a.txt);
+	return true;
 }
 
 /* cache_put - keep a copy of the answer for name, dropping the oldest
- * entry when the cache is full */
+ * entry when the cache is full; d->lock is held */
 static void
 cache_put(struct dns *d, const char *name, struct answer a, gint64 now)
 {
@@ -565,33 +573,127 @@ cache_put(struct dns *d, const char *name, struct answer a, gint64 now)
 	e->expires =
 	    now + (a.status == DNS_FAIL ? DMARC_FAIL_TTL : DMARC_CACHE_TTL);
 	e->link.data = e;
-	g_mutex_lock(&d->lock);
 	if ((old = g_hash_table_lookup(d->cache, name)) != NULL)
 		cache_drop(d, old);
 	while (d->order.length >= DMARC_CACHE_MAX)
 		cache_drop(d, d->order.head->data);
 	g_queue_push_tail_link(&d->order, &e->link);
 	g_hash_table_insert(d->cache, e->name, e);
-	g_mutex_unlock(&d->lock);
 }
 
-/* dns_txt - the TXT records at name, from the cache or the servers */
+/* ask_servers - look qname up (it is in d->pending, d->lock is not held),
+ * cache the answer and wake those who wait for it */
+static struct answer
+ask_servers(struct dns *d, const char *qname, gint64 now, gint64 deadline)
+{
+	struct answer a = query_name(d, qname, deadline);
+
+	g_mutex_lock(&d->lock);
+	cache_put(d, qname, a, now);
+	g_hash_table_remove(d->pending, qname);
+	g_cond_broadcast(&d->done);
+	g_mutex_unlock(&d->lock);
+	return a;
+}
+
+/* dns_txt - the TXT records at name, from the cache or the servers; a
+ * lookup of the same name that is under way is waited for, not repeated */
 enum dns_status
 dns_txt(struct dns *d, const char *name, gint64 now, gint64 deadline,
     GPtrArray **txt_out)
 {
 	g_autofree char *qname = dns_name_normalise(name);
-	struct answer a;
+	struct answer a = {DNS_FAIL, NULL};
+	bool is_cached;
 
 	*txt_out = NULL;
 	if (qname == NULL)
 		return DNS_NONE;
-	if (!cache_get(d, qname, now, &a)) {
-		a = query_name(d, qname, deadline);
-		cache_put(d, qname, a, now);
+	g_mutex_lock(&d->lock);
+	while (!(is_cached = cache_get(d, qname, now, &a)) &&
+	    g_hash_table_contains(d->pending, qname) &&
+	    g_cond_wait_until(&d->done, &d->lock, deadline))
+		;
+	if (is_cached || g_hash_table_contains(d->pending, qname) ||
+	    g_get_monotonic_time() >= deadline) {
+		/* the answer, or no time left to wait or ask */
+		g_mutex_unlock(&d->lock);
+		*txt_out = a.txt;
+		return a.status;
 	}
+	g_hash_table_add(d->pending, g_strdup(qname));
+	g_mutex_unlock(&d->lock);
+	a = ask_servers(d, qname, now, deadline);
 	*txt_out = a.txt;
 	return a.status;
+}
+
+/* ask_free - free a pool item */
+static void
+ask_free(gpointer p)
+{
+	struct ask *a = p;
+
+	g_free(a->name);
+	g_free(a);
+}
+
+/* ask_run - a pool thread: one lookup of dns_ready()'s, within d's
+ * timeout */
+static void
+ask_run(gpointer item, gpointer data)
+{
+	struct dns *d = data;
+	struct ask *q = item;
+	struct answer a = ask_servers(d, q->name, q->now,
+	    g_get_monotonic_time() + (gint64)d->timeout_ms * 1000);
+
+	if (a.txt != NULL)
+		g_ptr_array_unref(a.txt);
+	ask_free(q);
+	if (d->notify != NULL)
+		d->notify(d->notify_data);
+}
+
+/* dns_ready - whether name's answer is cached; if not, have a pool thread
+ * ask for it (unless one does already) */
+bool
+dns_ready(struct dns *d, const char *name, gint64 now)
+{
+	g_autofree char *qname = dns_name_normalise(name);
+	struct entry *e;
+	struct ask *q;
+	bool is_ready = true;
+
+	if (qname == NULL)
+		return true; /* dns_txt() asks nothing */
+	g_mutex_lock(&d->lock);
+	e = g_hash_table_lookup(d->cache, qname);
+	if (e == NULL || now >= e->expires) {
+		is_ready = false;
+		/* Past DNS_MAX_PENDING, the name is not asked now: dns_txt()
+		 * will, when the caller stops waiting. */
+		if (!g_hash_table_contains(d->pending, qname) &&
+		    g_hash_table_size(d->pending) < DNS_MAX_PENDING) {
+			q = g_new0(struct ask, 1);
+			q->name = g_strdup(qname);
+			q->now = now;
+			g_hash_table_add(d->pending, g_strdup(qname));
+			/* A pool that cannot start a thread keeps the item
+			 * for the next thread. */
+			(void)g_thread_pool_push(d->pool, q, NULL);
+		}
+	}
+	g_mutex_unlock(&d->lock);
+	return is_ready;
+}
+
+/* dns_set_notify - what to call after each of dns_ready()'s lookups */
+void
+dns_set_notify(struct dns *d, dns_notify_fn fn, void *data)
+{
+	d->notify = fn;
+	d->notify_data = data;
 }
 
 /* dns_txt_lookup - dns_txt() now, within d's timeout: a dns_txt_fn */
@@ -664,9 +766,15 @@ dns_new(const char *server, int timeout_ms, GError **err)
 		d->has_server = true;
 	}
 	g_mutex_init(&d->lock);
+	g_cond_init(&d->done);
 	d->cache =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, entry_free);
 	g_queue_init(&d->order);
+	d->pending =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	/* Shared threads: creating the pool cannot fail. */
+	d->pool = g_thread_pool_new_full(
+	    ask_run, d, ask_free, DNS_MAX_THREADS, FALSE, NULL);
 	return d;
 }
 
@@ -676,8 +784,13 @@ dns_free(struct dns *d)
 {
 	if (d == NULL)
 		return;
+	/* Lookups not started are dropped; those under way end within
+	 * the timeout. */
+	g_thread_pool_free(d->pool, TRUE, TRUE);
 	/* The queue's links live in the entries, which the table frees. */
 	g_hash_table_destroy(d->cache);
+	g_hash_table_destroy(d->pending);
+	g_cond_clear(&d->done);
 	g_mutex_clear(&d->lock);
 	g_free(d);
 }

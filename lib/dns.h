@@ -12,7 +12,9 @@
  *	typedef enum dns_status (*dns_txt_fn)(void *data, const char *name,
  *	    GPtrArray **txt_out);
  *	int dns_timeout_ms(const struct dns *d);
-char *dns_name_normalise(const char *domain);
+ *	bool dns_ready(struct dns *d, const char *name, gint64 now);
+ *	typedef void (*dns_notify_fn)(void *data);
+ *	void dns_set_notify(struct dns *d, dns_notify_fn fn, void *data);
  *	char *dns_name_normalise(const char *domain);
  * DESCRIPTION
  *	The one resolver of moim-listd for DMARC policies (lib/dmarc) and
@@ -28,21 +30,37 @@ char *dns_name_normalise(const char *domain);
  *	dns_txt_lookup() gives each lookup.
  *
  *	dns_txt() gives the TXT records at name (ASCII, any case, one
- *	trailing dot allowed; see dns_name_normalise()), each as one string: the
-concatenation of the *	record's character-strings. A record holding a NUL byte
-is left *	out. DNS_FOUND with at least one record; DNS_NONE when the name
- *	does not exist or holds no TXT record (*txt_out is then NULL);
- *	DNS_FAIL when no server answered in time, with SERVFAIL, REFUSED or
- *	a malformed answer. A CNAME at the name is followed as far as the
- *	server's answer goes. now is the time in seconds on a clock that
- *	does not jump (g_get_monotonic_time() / G_USEC_PER_SEC), used for
- *	the cache only; deadline (g_get_monotonic_time() microseconds)
- *	bounds every wait, so several lookups may share one deadline.
+ *	trailing dot allowed; see dns_name_normalise()), each as one
+ *	string: the concatenation of the record's character-strings. A
+ *	record holding a NUL byte is left out. DNS_FOUND with at least one
+ *	record; DNS_NONE when the name does not exist or holds no TXT
+ *	record (*txt_out is then NULL); DNS_FAIL when no server answered
+ *	in time, with SERVFAIL, REFUSED or a malformed answer. A CNAME at
+ *	the name is followed as far as the server's answer goes. now is
+ *	the time in seconds on a clock that does not jump
+ *	(g_get_monotonic_time() / G_USEC_PER_SEC), used for the cache
+ *	only; deadline (g_get_monotonic_time() microseconds) bounds every
+ *	wait, so several lookups may share one deadline. When another
+ *	thread is asking the servers for the same name, dns_txt() waits
+ *	for its answer (until deadline: then DNS_FAIL) rather than asking
+ *	again.
  *
  *	dns_txt_lookup() is dns_txt() with the clock read and a deadline of
  *	timeout_ms from now; its signature is the dns_txt_fn that lib/dkim
  *	and lib/arc take (data is the struct dns), so that tests can pass a
  *	table instead of a server.
+ *
+ *	dns_ready() says whether a dns_txt() of name would be answered from
+ *	the cache now (true also for what is no DNS name, which dns_txt()
+ *	does not ask). When not, it has one of at most DNS_MAX_THREADS
+ *	threads of d ask the servers for it, within d's timeout, and put
+ *	the answer in the cache, unless such a lookup is under way or
+ *	DNS_MAX_PENDING of them are (then dns_txt() asks, when it comes to
+ *	it). It never waits: this is how moim-listd asks early, when a
+ *	message comes in, and lets the processor skip a job whose answers
+ *	are not in yet. dns_set_notify() names a function that each of
+ *	those threads calls after it stored an answer (moim-listd wakes
+ *	its processor); call it before the first dns_ready().
  *
  *	dns_name_normalise() gives domain (UTF-8 or ASCII, any case, one
  *	trailing dot allowed) as lower-case ASCII (IDN as xn--) without the
@@ -67,9 +85,11 @@ is left *	out. DNS_FOUND with at least one record; DNS_NONE when the name
  *	server asked, does not carry the query's random id or does not
  *	repeat its question is ignored.
  * OWNERSHIP
- *	dns_name_normalise() returns a new string (g_free). dns_new()'s result
-belongs to the caller (dns_free(), which accepts *	NULL). *txt_out is the
-caller's (g_ptr_array_unref; its strings go *	with it).
+ *	dns_name_normalise() returns a new string (g_free). dns_new()'s
+ *	result belongs to the caller (dns_free(), which accepts NULL; it
+ *	drops the lookups dns_ready() queued and waits for those under way,
+ *	at most the timeout). *txt_out is the caller's (g_ptr_array_unref;
+ *	its strings go with it).
  * INPUT AND LIMITS
  *	DNS answers are untrusted: an answer over DMARC_MAX_ANSWER bytes is
  *	DNS_FAIL; at most DMARC_MAX_CNAMES CNAMEs are followed; at most
@@ -77,8 +97,9 @@ caller's (g_ptr_array_unref; its strings go *	with it).
  *	bytes or not a DNS name gives DNS_NONE without a query.
  * THREADS
  *	A struct dns may be used by several threads at once: each lookup has
- *	its own resolver state and sockets, and the cache is guarded by a
- *	mutex that is never held during a query.
+ *	its own resolver state and sockets, and the cache and the set of
+ *	names being asked are guarded by a mutex that is never held during
+ *	a query. The notify function runs in dns_ready()'s threads.
  * ERRORS
  *	dns_new(): MOIM_ERR_CONFIG for a bad server or timeout. Lookups do
  *	not fail: DNS trouble is the status DNS_FAIL.
@@ -102,6 +123,7 @@ enum dns_status {
 
 typedef enum dns_status (*dns_txt_fn)(
     void *data, const char *name, GPtrArray **txt_out);
+typedef void (*dns_notify_fn)(void *data);
 
 struct dns;
 
@@ -112,6 +134,8 @@ enum dns_status dns_txt(struct dns *d, const char *name, gint64 now,
 enum dns_status dns_txt_lookup(
     void *dns, const char *name, GPtrArray **txt_out);
 int dns_timeout_ms(const struct dns *d);
+bool dns_ready(struct dns *d, const char *name, gint64 now);
+void dns_set_notify(struct dns *d, dns_notify_fn fn, void *data);
 char *dns_name_normalise(const char *domain);
 
 #endif

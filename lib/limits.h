@@ -155,6 +155,11 @@
 /* DNS TXT lookups (lib/dns) share the DMARC bounds above; records kept
  * per name: a name with more TXT records than this is not a key's. */
 #define DNS_MAX_RECORDS 32
+/* Lookups asked ahead (dns_ready()) at once, and the threads that ask
+ * them: a few dead domains must not hold up the answering ones, and a
+ * flood of new author domains must not make a thread each. */
+#define DNS_MAX_THREADS 4
+#define DNS_MAX_PENDING 64
 
 /* DKIM and ARC (lib/dkim, lib/arc). RFC 8301 3.2: signers use RSA keys
  * of 2048 bits or more (we refuse less for our own keys); verifiers

@@ -1104,6 +1104,24 @@ store_inbound_pending_count(struct store *s, GError **err)
 	    0, err);
 }
 
+/* store_timer_next - when the processor's next stored job comes due */
+gint64
+store_timer_next(struct store *s, gint64 now, GError **err)
+{
+	/* Due inbound jobs are the processor's queue, not a timer. */
+	return sq_int(s,
+	    sq_stmt(s, err,
+		"SELECT COALESCE(MIN(t), ?) FROM ("
+		" SELECT MIN(next_try) AS t FROM inbound"
+		"  WHERE state = 0 AND next_try > ?"
+		" UNION ALL SELECT MIN(expires) + 1 FROM pending"
+		" UNION ALL SELECT MIN(CASE WHEN state = 'held' THEN expires + 1"
+		"  ELSE ? END) FROM held"
+		"  WHERE state IN ('held', 'approved', 'rejected'))",
+		"iii", G_MAXINT64, now, now),
+	    -1, err);
+}
+
 void
 store_inbound_free(struct store_inbound *j)
 {

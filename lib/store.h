@@ -236,6 +236,11 @@ bool store_inbound_done(
 bool store_inbound_retry(struct store *s, gint64 job_id, gint64 next_try,
     const char *error, GError **err);
 gint64 store_inbound_pending_count(struct store *s, GError **err);
+/* The earliest time after now (seconds) at which a stored job comes due
+ * for moim-listd's processor: an inbound job's retry, a pending
+ * confirmation's or a held post's expiry, or now for a held post already
+ * decided or expired; G_MAXINT64 for none, -1 on error. */
+gint64 store_timer_next(struct store *s, gint64 now, GError **err);
 void store_inbound_free(struct store_inbound *j);
 
 /* Outbound copies and their per-recipient deliveries. */

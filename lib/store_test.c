@@ -235,7 +235,10 @@ test_pending_single_use(struct fixture *fx, gconstpointer data)
 	g_assert_true(consumed);
 	g_assert_true(store_pending_consume(fx->s, pid, &consumed, &e));
 	g_assert_false(consumed);
+	/* its expiry is a timer of the processor's */
+	g_assert_cmpint(store_timer_next(fx->s, 150, &e), ==, 201);
 	g_assert_true(store_pending_expire(fx->s, 201, &e));
+	g_assert_cmpint(store_timer_next(fx->s, 201, &e), ==, G_MAXINT64);
 	g_assert_true(store_pending_get(fx->s, pid, &p, &e));
 	g_assert_null(p);
 }
@@ -262,7 +265,11 @@ test_inbound(struct fixture *fx, gconstpointer data)
 	g_assert_cmpmem(
 	    g_bytes_get_data(b, NULL), g_bytes_get_size(b), raw, sizeof(raw));
 	g_bytes_unref(b);
+	g_assert_cmpint(store_timer_next(fx->s, 10, &e), ==, G_MAXINT64);
 	g_assert_true(store_inbound_retry(fx->s, j->id, 100, "busy", &e));
+	/* the retry is the processor's next timer until it is due */
+	g_assert_cmpint(store_timer_next(fx->s, 10, &e), ==, 100);
+	g_assert_cmpint(store_timer_next(fx->s, 100, &e), ==, G_MAXINT64);
 	g_ptr_array_unref(a);
 	a = store_inbound_due(fx->s, 50, 10, &e);
 	g_assert_cmpint(a->len, ==, 1);

@@ -1320,3 +1320,62 @@ event_timer(struct listd *d, struct store *s, gint64 now)
 		event_tick(d, s, evs->pdata[i], now);
 	g_ptr_array_unref(evs);
 }
+
+/* reminder_next - the earliest reminder of ev (of list l) due in
+ * (now, until], or G_MAXINT64 */
+static gint64
+reminder_next(struct store *s, const struct store_list *l,
+    const struct store_event *ev, gint64 now, gint64 until)
+{
+	gint64 h = l->set.reminder_hours, next = G_MAXINT64, at;
+	/* an all-day reminder may come a day before its hours */
+	gint64 ahead = (h + 48) * 3600;
+	GPtrArray *stored = NULL;
+	GArray *ss = NULL;
+
+	if (h <= 0 || strcmp(ev->state, "active") != 0)
+		return next;
+	if (ev->rrule == NULL) {
+		at = evblock_remind_at(
+		    ev->starts, ev->is_all_day, ev->tzid, (int)h);
+		return at > now && at <= until ? at : next;
+	}
+	if ((stored = store_session_list(s, ev->id, NULL)) != NULL)
+		ss = sessions_between(ev, stored, now, until + ahead, NULL);
+	for (guint i = 0; ss != NULL && i < ss->len; i++) {
+		const struct session *x = &g_array_index(ss, struct session, i);
+
+		at = evblock_remind_at(
+		    x->starts, ev->is_all_day, ev->tzid, (int)h);
+		if (!x->is_skipped && at > now && at <= until)
+			next = MIN(next, at);
+	}
+	if (ss != NULL)
+		g_array_unref(ss);
+	if (stored != NULL)
+		g_ptr_array_unref(stored);
+	return next;
+}
+
+/* event_next_due - when the next reminder comes due, in (now, until];
+ * G_MAXINT64 when none does (the other work of event_timer() follows
+ * changes in the database, not the clock) */
+gint64
+event_next_due(struct listd *d, struct store *s, gint64 now, gint64 until)
+{
+	GPtrArray *evs = store_event_current(s, now, NULL);
+	gint64 next = G_MAXINT64;
+
+	(void)d;
+	for (guint i = 0; evs != NULL && i < evs->len; i++) {
+		const struct store_event *ev = evs->pdata[i];
+		struct store_list *l = NULL;
+
+		if (store_list_get_id(s, ev->list_id, &l, NULL) && l != NULL)
+			next = MIN(next, reminder_next(s, l, ev, now, until));
+		store_list_free(l);
+	}
+	if (evs != NULL)
+		g_ptr_array_unref(evs);
+	return next;
+}

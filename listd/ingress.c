@@ -21,6 +21,7 @@
 #include "listd.h"
 #include "lmtp.h"
 #include "log.h"
+#include "prefetch.h"
 #include "privs.h"
 #include "rcpt.h"
 #include "store.h"
@@ -122,6 +123,18 @@ canonical_rcpts(const char *const *rcpts, size_t n)
 	return a;
 }
 
+/* ask_ahead - have the DNS answers the post will need looked up now, so
+ * that the processor finds them cached */
+static void
+ask_ahead(struct listd *d, const char *from, const char *msg, size_t len)
+{
+	GPtrArray *names = prefetch_names(d, NULL, from, msg, len);
+
+	/* Not ready is the usual answer: the processor asks again. */
+	(void)prefetch_ready(d, names);
+	g_ptr_array_unref(names);
+}
+
 static void
 on_data(void *ctx, const char *from, const char *const *rcpts, size_t nrcpt,
     const char *msg, size_t len, struct lmtp_reply *replies)
@@ -151,6 +164,7 @@ on_data(void *ctx, const char *from, const char *const *rcpts, size_t nrcpt,
 		log_info("lmtp: queued id=%" G_GINT64_FORMAT
 			 " size=%zu rcpts=%zu",
 		    id, len, nrcpt);
+		ask_ahead(c->d, from, msg, len);
 		listd_kick(c->d);
 	} else {
 		log_error("lmtp: not queued: %s", e->message);

@@ -28,8 +28,15 @@ listd_kick(struct listd *d)
 bool
 listd_wait(struct listd *d, guint64 *seen_gen, int max_ms)
 {
-	gint64 until =
-	    g_get_monotonic_time() + max_ms * G_TIME_SPAN_MILLISECOND;
+	return listd_wait_until(d, seen_gen,
+	    g_get_monotonic_time() + max_ms * G_TIME_SPAN_MILLISECOND);
+}
+
+/* listd_wait_until - wait until the monotonic time until for a kick
+ * newer than *seen_gen */
+bool
+listd_wait_until(struct listd *d, guint64 *seen_gen, gint64 until)
+{
 	bool kicked;
 
 	g_mutex_lock(&d->lock);

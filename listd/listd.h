@@ -17,7 +17,12 @@
  *	the functions every thread calls on it.
  *
  *	listd_kick() wakes the processor and senders when new work was
- *	committed; they also wake every second for retries and timers.
+ *	committed. The senders also wake every second for retries; the
+ *	processor sleeps until its next timer is due (a delivery retry of
+ *	an inbound job, a digest, a reminder, an expiry), a kick (LMTP
+ *	ingress, a DNS answer asked ahead, a reload, a write to the
+ *	database's WAL file by another connection: moimctl, moim-web) or
+ *	at most a minute. listd_wait_until() waits until a monotonic time.
  *
  *	listd_cfg() is the configuration in force. SIGHUP loads the file
  *	again and puts the new one in force for the next use, unless it is
@@ -52,6 +57,7 @@ struct listd {
 	struct dkim_key *dkim_key; /* [listd] dkim_key, or NULL */
 	struct dkim_key *ed25519_key; /* [listd] dkim_ed25519_key, or NULL */
 	GSocketService *service;
+	GFileMonitor *db_watch; /* the WAL file; wakes the processor */
 	char *lmtp_path; /* the unix socket we made, removed on exit */
 	char *relay_host;
 	int relay_port;
@@ -72,6 +78,7 @@ struct listd {
 struct moim_config *listd_cfg(struct listd *d);
 void listd_kick(struct listd *d);
 bool listd_wait(struct listd *d, guint64 *seen_gen, int max_ms);
+bool listd_wait_until(struct listd *d, guint64 *seen_gen, gint64 until);
 bool listd_stopping(struct listd *d);
 
 #endif

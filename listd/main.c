@@ -76,6 +76,49 @@ on_reload(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* on_db_change - another connection wrote the database (its WAL file):
+ * wake the processor, whose timers may have work (a moderator's
+ * decision, a changed digest_time, an event changed by moimctl) */
+static void
+on_db_change(GFileMonitor *m, GFile *f, GFile *other, GFileMonitorEvent ev,
+    gpointer data)
+{
+	(void)m;
+	(void)f;
+	(void)other;
+	if (ev == G_FILE_MONITOR_EVENT_CHANGED ||
+	    ev == G_FILE_MONITOR_EVENT_CREATED)
+		listd_kick(data);
+}
+
+/* watch_database - have changes to the database's WAL file wake the
+ * processor (GLib limits that to about once a second); without the
+ * watch, such changes are seen within the processor's longest sleep */
+static void
+watch_database(struct listd *d)
+{
+	g_autofree char *path = g_strconcat(d->cfg->database, "-wal", NULL);
+	GFile *f = g_file_new_for_path(path);
+	GError *e = NULL;
+
+	d->db_watch = g_file_monitor_file(f, G_FILE_MONITOR_NONE, NULL, &e);
+	g_object_unref(f);
+	if (d->db_watch == NULL) {
+		log_warn("database %s: not watched: %s", path, e->message);
+		g_error_free(e);
+		return;
+	}
+	g_signal_connect(d->db_watch, "changed", G_CALLBACK(on_db_change), d);
+}
+
+/* on_dns_answer - a DNS answer asked ahead came in: a job may wait for
+ * it (lib/dns's threads call this) */
+static void
+on_dns_answer(void *data)
+{
+	listd_kick(data);
+}
+
 static gboolean
 on_signal(gpointer data)
 {
@@ -116,6 +159,7 @@ pre_drop_init(struct listd *d, GError **err)
 	d->dmarc = dmarc_new(d->cfg->dns_server, d->cfg->dns_timeout, err);
 	if (d->dmarc == NULL)
 		return false;
+	dns_set_notify(dmarc_dns(d->dmarc), on_dns_answer, d);
 	if (!config_parse_endpoint(
 		d->cfg->relay, &d->relay_host, &d->relay_port, &path, err))
 		return false;
@@ -162,6 +206,7 @@ post_drop_init(struct listd *d, GError **err)
 static void
 release(struct listd *d)
 {
+	g_clear_object(&d->db_watch);
 	g_ptr_array_unref(d->retired);
 	dmarc_free(d->dmarc);
 	sign_free(d);
@@ -222,6 +267,7 @@ main(int argc, char **argv)
 	g_unix_signal_add(SIGTERM, on_signal, &d);
 	g_unix_signal_add(SIGINT, on_signal, &d);
 	g_unix_signal_add(SIGHUP, on_reload, &d);
+	watch_database(&d);
 	n = d.cfg->connections;
 	proc = g_thread_new("process", process_thread, &d);
 	senders = g_new0(GThread *, n);

@@ -10,6 +10,11 @@
  * then the job is marked failed and the list's owners get a notice with
  * the message attached. A message that cannot be read is still handled
  * (held or ignored), never lost.
+ *
+ * A post whose DNS answers (DMARC, ARC keys; prefetch.c) are not cached
+ * yet waits, at most twice [listd] dns_timeout, while later jobs go on.
+ * Between passes the thread runs the timers and sleeps until the next
+ * is due, a kick comes (listd_kick()) or PROCESS_MAX_SLEEP passed.
  */
 #include <string.h>
 
@@ -26,6 +31,7 @@
 #include "notice.h"
 #include "owner.h"
 #include "post.h"
+#include "prefetch.h"
 #include "process.h"
 #include "rawhdr.h"
 #include "request.h"
@@ -33,6 +39,13 @@
 #include "webact.h"
 
 #define PROCESS_BATCH 16
+/* Jobs that may wait for DNS answers at once; more run at once, and
+ * look up what they need themselves. */
+#define PROCESS_MAX_WAITING 64
+/* Seconds the loop sleeps at most: what no wake-up reaches (a change by
+ * another program on a database whose file is not watched) is seen
+ * within this. */
+#define PROCESS_MAX_SLEEP 60
 
 /* job_dispatch - the handler for the recipient's kind */
 static bool
@@ -245,13 +258,182 @@ process_one(struct listd *d, struct store *s, const struct store_inbound *in)
 	job_clear(&j);
 }
 
-/* process_thread - take inbound jobs until stopped */
+/* A job whose DNS answers are not in yet (prefetch.c). */
+struct waiting {
+	gint64 since; /* monotonic microseconds */
+	GPtrArray *names;
+};
+
+/* The loop's memory (process thread only). */
+struct loop {
+	GHashTable *waiting; /* job id (gint64 *) -> struct waiting * */
+	gint64 timers_next; /* real seconds the next timer is due */
+	gint64 timers_last; /* monotonic microseconds of their last run */
+	gint64 version; /* store_data_version() before that run */
+	const struct moim_config *cfg; /* in force at that run */
+	guint64 wakeups; /* for the debug log */
+};
+
+/* waiting_free - free a waiting entry */
+static void
+waiting_free(gpointer p)
+{
+	struct waiting *w = p;
+
+	g_ptr_array_unref(w->names);
+	g_free(w);
+}
+
+/* wait_limit - how long a job waits for its DNS answers: the lookup's
+ * timeout, twice, since it may start late when every resolver thread
+ * is busy; then it runs and looks up what is missing itself */
+static gint64
+wait_limit(struct listd *d)
+{
+	return 2 * (gint64)listd_cfg(d)->dns_timeout * G_TIME_SPAN_MILLISECOND;
+}
+
+/* may_run - whether job in may run now: its DNS answers are cached or
+ * it waited long enough; else it waits in lp->waiting, and the rest of
+ * the queue goes on */
+static bool
+may_run(struct listd *d, struct store *s, struct loop *lp,
+    const struct store_inbound *in, gint64 mono)
+{
+	struct waiting *w = g_hash_table_lookup(lp->waiting, &in->id);
+	GPtrArray *names;
+
+	if (w != NULL) {
+		if (!prefetch_ready(d, w->names) &&
+		    mono < w->since + wait_limit(d))
+			return false;
+		g_hash_table_remove(lp->waiting, &in->id);
+		return true;
+	}
+	if (g_hash_table_size(lp->waiting) >= PROCESS_MAX_WAITING)
+		return true;
+	names = prefetch_job_names(d, s, in);
+	if (prefetch_ready(d, names)) {
+		g_ptr_array_unref(names);
+		return true;
+	}
+	w = g_new0(struct waiting, 1);
+	w->since = mono;
+	w->names = names;
+	g_hash_table_insert(lp->waiting, g_memdup2(&in->id, sizeof(in->id)), w);
+	log_info("process: id=%" G_GINT64_FORMAT " rcpt=%s waits for DNS: %s",
+	    in->msg_id, in->rcpt, (const char *)names->pdata[0]);
+	return false;
+}
+
+/* run_due - process the due jobs that may run; how many ran, or -1
+ * when the queue could not be read */
+static int
+run_due(struct listd *d, struct store *s, struct loop *lp, gint64 now,
+    bool *is_full_out)
+{
+	GError *e = NULL;
+	guint limit = PROCESS_BATCH + g_hash_table_size(lp->waiting);
+	GPtrArray *due = store_inbound_due(s, now, (int)limit, &e);
+	int ran = 0;
+
+	*is_full_out = false;
+	if (due == NULL) {
+		log_error("process: %s", e->message);
+		g_clear_error(&e);
+		return -1;
+	}
+	/* Each pass holds PROCESS_BATCH jobs that do not wait: waiting ones
+	 * cannot starve the rest of the queue. */
+	for (guint i = 0; i < due->len; i++) {
+		if (!may_run(d, s, lp, due->pdata[i], g_get_monotonic_time()))
+			continue;
+		process_one(d, s, due->pdata[i]);
+		ran++;
+	}
+	*is_full_out = due->len >= limit;
+	g_ptr_array_unref(due);
+	return ran;
+}
+
+/* timers_run - the timers, and when the next of them is due */
+static void
+timers_run(struct listd *d, struct store *s, struct loop *lp, gint64 now)
+{
+	gint64 next;
+
+	/* Read before the timers run: what others commit meanwhile is
+	 * seen at the next wake-up. */
+	lp->version = store_data_version(s, NULL);
+	lp->cfg = listd_cfg(d);
+	(void)store_pending_expire(s, now, NULL);
+	/* first: a person waits on a page for these */
+	webact_timer(d, s, now);
+	moderate_timer(d, s, now);
+	event_timer(d, s, now);
+	digest_timer(d, s, now);
+	lp->timers_last = g_get_monotonic_time();
+	next = store_timer_next(s, now, NULL);
+	/* digest_next 0: look again at once; -1 (an error): in a second */
+	if (next < 0)
+		next = now + 1;
+	lp->timers_next = MIN(next, d->digest_next == 0 ? now : d->digest_next);
+	lp->timers_next = MIN(lp->timers_next,
+	    event_next_due(d, s, now, now + PROCESS_MAX_SLEEP));
+}
+
+/* timers_wanted - whether the timers are to run now: jobs ran (they may
+ * have queued work for the timers), one is due, another program or
+ * thread committed (data_version) or the configuration changed, or
+ * PROCESS_MAX_SLEEP passed; but at most once a second unless jobs ran */
+static bool
+timers_wanted(
+    struct listd *d, struct store *s, struct loop *lp, gint64 now, int ran)
+{
+	gint64 mono = g_get_monotonic_time();
+
+	if (ran > 0)
+		return true;
+	if (mono < lp->timers_last + G_USEC_PER_SEC)
+		return false;
+	return now >= lp->timers_next ||
+	    mono >= lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC ||
+	    listd_cfg(d) != lp->cfg ||
+	    store_data_version(s, NULL) != lp->version;
+}
+
+/* wake_at - the monotonic time to wake at when no work comes: the next
+ * timer, the end of a job's wait for DNS, at most PROCESS_MAX_SLEEP */
+static gint64
+wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
+{
+	gint64 mono = g_get_monotonic_time();
+	gint64 at = lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC;
+	GHashTableIter it;
+	gpointer w;
+
+	if (lp->timers_next - now < PROCESS_MAX_SLEEP)
+		at = MIN(at, mono + (lp->timers_next - now) * G_USEC_PER_SEC);
+	/* A change seen within a second of the last run waits for that
+	 * second to end (timers_wanted()). */
+	if (listd_cfg(d) != lp->cfg ||
+	    store_data_version(s, NULL) != lp->version)
+		at = MIN(at, lp->timers_last + G_USEC_PER_SEC);
+	g_hash_table_iter_init(&it, lp->waiting);
+	while (g_hash_table_iter_next(&it, NULL, &w))
+		at = MIN(at, ((struct waiting *)w)->since + wait_limit(d));
+	return MAX(at, lp->timers_last + G_USEC_PER_SEC);
+}
+
+/* process_thread - take inbound jobs until stopped; between them run
+ * the timers, and sleep until the next is due or work comes in */
 gpointer
 process_thread(gpointer data)
 {
 	struct listd *d = data;
 	GError *e = NULL;
 	struct store *s = store_open(listd_cfg(d)->database, STORE_RW, &e);
+	struct loop lp = {0};
 	guint64 gen = 0;
 
 	if (s == NULL) {
@@ -259,29 +441,24 @@ process_thread(gpointer data)
 		g_clear_error(&e);
 		return NULL;
 	}
+	lp.waiting = g_hash_table_new_full(
+	    g_int64_hash, g_int64_equal, g_free, waiting_free);
 	while (!listd_stopping(d)) {
 		gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-		GPtrArray *due = store_inbound_due(s, now, PROCESS_BATCH, &e);
-		guint i;
+		bool is_full;
+		int ran = run_due(d, s, &lp, now, &is_full);
 
-		for (i = 0; due != NULL && i < due->len; i++)
-			process_one(d, s, due->pdata[i]);
-		if (due == NULL) {
-			log_error("process: %s", e->message);
-			g_clear_error(&e);
-		}
-		if (due == NULL || due->len < PROCESS_BATCH) {
-			(void)store_pending_expire(s, now, NULL);
-			/* first: a person waits on a page for these */
-			webact_timer(d, s, now);
-			moderate_timer(d, s, now);
-			event_timer(d, s, now);
-			digest_timer(d, s, now);
-			(void)listd_wait(d, &gen, 1000);
-		}
-		if (due != NULL)
-			g_ptr_array_unref(due);
+		if (is_full)
+			continue;
+		if (timers_wanted(d, s, &lp, now, ran))
+			timers_run(d, s, &lp, now);
+		/* a queue that cannot be read is tried again in a second */
+		(void)listd_wait_until(d, &gen,
+		    ran < 0 ? g_get_monotonic_time() + G_USEC_PER_SEC
+			    : wake_at(d, s, &lp, now));
+		log_debug("process: wake-up %" G_GUINT64_FORMAT, ++lp.wakeups);
 	}
+	g_hash_table_destroy(lp.waiting);
 	store_close(s);
 	return NULL;
 }

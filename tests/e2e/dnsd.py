@@ -11,8 +11,11 @@
 #
 #	ZONEFILE has one record a line:
 #	    NAME TXT "string" ["string" ...]
+#	    NAME SILENT
 #	for example
 #	    _dmarc.example.com TXT "v=DMARC1; p=reject"
+#	A SILENT name gets no answer at all, as from a dead resolver or an
+#	authoritative server that drops the query.
 #	Names are compared without regard to case, a trailing dot is
 #	optional; several lines may give the same name (several records).
 #	Strings take \" and \\ escapes; a string over 255 bytes is split
@@ -83,6 +86,9 @@ def load_zone(path):
             if not line or line.startswith("#"):
                 continue
             parts = line.split(None, 2)
+            if len(parts) == 2 and parts[1].upper() == "SILENT":
+                zone[parts[0].rstrip(".").lower()] = None
+                continue
             if len(parts) != 3 or parts[1].upper() != "TXT":
                 raise ZoneError(f"line {lineno}: not NAME TXT \"string\"")
             name = parts[0].rstrip(".").lower()
@@ -91,6 +97,8 @@ def load_zone(path):
                 for k in range(0, max(len(s), 1), 255):
                     piece = s[k:k + 255]
                     rdata += bytes([len(piece)]) + piece
+            if zone.get(name, []) is None:
+                raise ZoneError(f"line {lineno}: {name} is SILENT")
             zone.setdefault(name, []).append(rdata)
     return zone
 
@@ -125,6 +133,8 @@ def build_answer(zone, msg, limit):
     if q is None:
         return None, None
     qid, flags, name, qtype, end = q
+    if name in zone and zone[name] is None:
+        return None, f"dnsd: {name} {qtype} -> silent"
     opcode = (flags >> 11) & 0xF
     answers = []
     if opcode != 0:
