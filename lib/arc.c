@@ -335,11 +335,14 @@ has_line_break(const char *s)
 	return s == NULL || strpbrk(s, "\r\n") != NULL;
 }
 
-/* seal_args_ok - the sealer's own arguments can go into fields */
+/* seal_args_ok - the sealer's own arguments can go into fields, and
+ * fields put on top of msg stay fields */
 static bool
-seal_args_ok(const struct arc_seal_args *a, size_t len, GError **err)
+seal_args_ok(
+    const struct arc_seal_args *a, const char *msg, size_t len, GError **err)
 {
-	if (!dkim_signer_ok(a->key, a->domain, a->selector, a->bh, len, err))
+	if (!dkim_signer_ok(
+		a->key, a->domain, a->selector, a->bh, msg, len, err))
 		return false;
 	if (dkim_key_alg(a->key) != DKIM_ALG_RSA_SHA256)
 		return moim_fail(err, MOIM_ERR_INPUT,
@@ -460,7 +463,8 @@ arc_seal(
 	g_autofree char *as = NULL;
 	char *fields = NULL;
 
-	if (!seal_args_ok(a, len, err) || !dkim_msg_split(msg, len, &m, err))
+	if (!seal_args_ok(a, msg, len, err) ||
+	    !dkim_msg_split(msg, len, &m, err))
 		return NULL;
 	c = g_new0(struct chain, 1);
 	chain_gather(&m, c);

@@ -728,10 +728,12 @@ dkim_names_of(const char *const *headers, GError **err)
 	return names;
 }
 
-/* dkim_signer_ok - a signer's own arguments can go into a field */
+/* dkim_signer_ok - a signer's own arguments can go into a field, and a
+ * field put on top of msg stays one field */
 bool
 dkim_signer_ok(const struct dkim_key *k, const char *domain,
-    const char *selector, const char *bh, size_t len, GError **err)
+    const char *selector, const char *bh, const char *msg, size_t len,
+    GError **err)
 {
 	if (k == NULL)
 		return moim_fail(err, MOIM_ERR_INPUT, "no key");
@@ -742,6 +744,10 @@ dkim_signer_ok(const struct dkim_key *k, const char *domain,
 	if (len > MOIM_MAX_MESSAGE)
 		return moim_fail(err, MOIM_ERR_INPUT, "message over %d bytes",
 		    MOIM_MAX_MESSAGE);
+	/* A first line that continues nothing would continue our field. */
+	if (len > 0 && is_wsp(msg[0]))
+		return moim_fail(err, MOIM_ERR_INPUT,
+		    "header section begins with a continuation line");
 	return true;
 }
 
@@ -768,7 +774,8 @@ dkim_sign(
 	char bh[DKIM_BH_SIZE], *field;
 	GString *f;
 
-	if (!dkim_signer_ok(a->key, a->domain, a->selector, a->bh, len, err) ||
+	if (!dkim_signer_ok(
+		a->key, a->domain, a->selector, a->bh, msg, len, err) ||
 	    (names = dkim_names_of(a->headers, err)) == NULL ||
 	    !dkim_msg_split(msg, len, &m, err))
 		return NULL;

@@ -53,7 +53,8 @@ bool dkim_alg_parse(const struct dkim_tags *t, enum dkim_alg *alg_out);
 const char *dkim_alg_name(enum dkim_alg alg);
 bool dkim_is_token(const char *s);
 bool dkim_signer_ok(const struct dkim_key *k, const char *domain,
-    const char *selector, const char *bh, size_t len, GError **err);
+    const char *selector, const char *bh, const char *msg, size_t len,
+    GError **err);
 
 bool dkim_sign_bytes(const struct dkim_key *k, const GString *data,
     GString *b64_out, GError **err);

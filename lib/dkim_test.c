@@ -656,6 +656,18 @@ test_sign_refuses(void)
 		    dkim_sign(&cases[i], LIST_POST, strlen(LIST_POST), &e));
 		g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
 	}
+	/* A header section that begins with a continuation line: the
+	 * field put on top would take that line in, and not verify. */
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const msgs[] = {
+		    "\tfolded\r\nFrom: a@b\r\n\r\nx\r\n", " x\n\nbody\n"};
+		struct dkim_sign_args a = {
+		    ed_key, "d.example", "s", list_headers, -1, NULL};
+		g_autoptr(GError) e = NULL;
+
+		g_assert_null(dkim_sign(&a, msgs[i], strlen(msgs[i]), &e));
+		g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	}
 }
 
 static struct dkim_key *fwd_key; /* another forwarder's RSA key */
@@ -897,8 +909,9 @@ test_arc_seal_refuses(void)
 	g_autoptr(GString) one = sealed(LIST_POST, LIST_POST, false, NULL);
 	struct arc_seal_args ok = {rsa_key, "lists.example.net", "arc",
 	    "mx.example", NULL, arc_headers, -1, 2, ARC_CV_PASS, NULL};
-	struct arc_seal_args cases[7];
+	struct arc_seal_args cases[8];
 	g_autofree char *fields = NULL;
+	g_autoptr(GString) cont = g_string_new(one->str);
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
 		cases[i] = ok;
@@ -909,11 +922,14 @@ test_arc_seal_refuses(void)
 	cases[4].results = "dkim=pass\r\nBcc: x";
 	cases[5].headers = NULL;
 	cases[6].domain = "";
+	/* case 7: the message begins with a continuation line */
+	g_string_prepend(cont, "\tcontinued\r\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const GString *m = i == 7 ? cont : one;
 		g_autoptr(GError) e = NULL;
 
 		g_test_message("case: %zu", i);
-		g_assert_null(arc_seal(&cases[i], one->str, one->len, &e));
+		g_assert_null(arc_seal(&cases[i], m->str, m->len, &e));
 		g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
 	}
 	/* With results NULL the AAR says none. */
