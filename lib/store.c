@@ -353,6 +353,11 @@ static const char *const migrations[] = {
     "  topic TEXT NOT NULL,"
     "  choice TEXT NOT NULL," /* follow, mute */
     "  PRIMARY KEY (member_id, topic));",
+    /* 11 -> 12: an invitation to many members is one outbound row of
+     * kind 4 (STORE_OUT_INVITE) holding what their copies share, and
+     * each delivery's part what is that member's own (ical/imipcopy);
+     * NULL for every other kind. */
+    "ALTER TABLE deliveries ADD COLUMN part BLOB;",
 };
 
 /* store_text_line - s with each run of control characters as one space */
@@ -1606,12 +1611,13 @@ store_inbound_free(struct store_inbound *j)
 
 /* ------------------------------------------------------------- outbound */
 
-/* store_outbound_add - a copy to send and one delivery per recipient */
-bool
-store_outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
+/* outbound_add - a copy to send and one delivery per recipient, each
+ * with its part when parts is set */
+static bool
+outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
     const char *envelope_from, const char *message_id, const char *raw,
-    size_t len, const struct store_rcpt *rcpts, size_t nrcpt, gint64 now,
-    gint64 *id_out, GError **err)
+    size_t len, const struct store_rcpt *rcpts, GBytes *const *parts,
+    size_t nrcpt, gint64 now, gint64 *id_out, GError **err)
 {
 	gint64 id;
 	size_t i;
@@ -1629,14 +1635,45 @@ store_outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
 	id = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; ok && i < nrcpt; i++)
 		ok = sq_done(s,
-		    sq_stmt(s, err,
-			"INSERT INTO deliveries (outbound_id, rcpt, member_id)"
-			" VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-			"iti", id, rcpts[i].address, rcpts[i].member_id),
+		    parts == NULL
+			? sq_stmt(s, err,
+			      "INSERT INTO deliveries (outbound_id, rcpt,"
+			      " member_id) VALUES (?, ?, ?)"
+			      " ON CONFLICT DO NOTHING",
+			      "iti", id, rcpts[i].address, rcpts[i].member_id)
+			: sq_stmt(s, err,
+			      "INSERT INTO deliveries (outbound_id, rcpt,"
+			      " member_id, part) VALUES (?, ?, ?, ?)"
+			      " ON CONFLICT DO NOTHING",
+			      "itib", id, rcpts[i].address, rcpts[i].member_id,
+			      g_bytes_get_data(parts[i], NULL),
+			      g_bytes_get_size(parts[i])),
 		    err);
 	if (ok && id_out != NULL)
 		*id_out = id;
 	return sq_end(s, ok, err);
+}
+
+/* store_outbound_add - a copy to send and one delivery per recipient */
+bool
+store_outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
+    const char *envelope_from, const char *message_id, const char *raw,
+    size_t len, const struct store_rcpt *rcpts, size_t nrcpt, gint64 now,
+    gint64 *id_out, GError **err)
+{
+	return outbound_add(s, list_id, kind, envelope_from, message_id, raw,
+	    len, rcpts, NULL, nrcpt, now, id_out, err);
+}
+
+/* store_outbound_add_parts - the same, each delivery with its own part */
+bool
+store_outbound_add_parts(struct store *s, gint64 list_id,
+    enum store_out_kind kind, const char *message_id, const char *raw,
+    size_t len, const struct store_rcpt *rcpts, GBytes *const *parts,
+    size_t nrcpt, gint64 now, GError **err)
+{
+	return outbound_add(s, list_id, kind, NULL, message_id, raw, len, rcpts,
+	    parts, nrcpt, now, NULL, err);
 }
 
 /* store_outbound_get - a copy with its bytes, or *o_out = NULL */
@@ -1660,7 +1697,7 @@ store_outbound_get(
 	o->id = sqlite3_column_int64(st, 0);
 	o->list_id = sqlite3_column_int64(st, 1);
 	o->kind = (enum store_out_kind)CLAMP(
-	    sqlite3_column_int(st, 2), 0, STORE_OUT_EVENT);
+	    sqlite3_column_int(st, 2), 0, STORE_OUT_INVITE);
 	o->envelope_from = sq_text(st, 3);
 	o->message_id = sq_text(st, 4);
 	o->raw = sq_blob(st, 5);
@@ -1691,7 +1728,7 @@ store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
 	    " deliveries INDEXED BY deliveries_claim"
 	    " WHERE state = 0 AND next_try <= ?"
 	    " ORDER BY outbound_id, id LIMIT ?)"
-	    " RETURNING id, outbound_id, rcpt, member_id, tries",
+	    " RETURNING id, outbound_id, rcpt, member_id, tries, part",
 	    "ii", now, (gint64)limit);
 	GPtrArray *a;
 	bool row;
@@ -1714,6 +1751,8 @@ store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
 		d->rcpt = sq_text(st, 2);
 		d->member_id = sqlite3_column_int64(st, 3);
 		d->tries = sqlite3_column_int(st, 4);
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			d->part = sq_blob(st, 5);
 		g_ptr_array_add(a, d);
 	}
 	return a;
@@ -1812,6 +1851,8 @@ store_delivery_free(struct store_delivery *d)
 	if (d == NULL)
 		return;
 	g_free(d->rcpt);
+	if (d->part != NULL)
+		g_bytes_unref(d->part);
 	g_free(d);
 }
 

@@ -17,16 +17,22 @@
  * the tag names the copy (token_tag_make, purpose "xverp"), and Postfix
  * appends each recipient, giving L-bounces+TAG+user=domain@D.
  *
+ * An announcement's invitations are one outbound row holding what they
+ * share and, per delivery, what is the member's own (ical/imipcopy):
+ * each member's message is put together as it goes, then personalised
+ * as a post is.
+ *
  * With [listd] dkim_key each copy sent for a list is DKIM-signed by the
  * list's domain (sign.c) as it goes, after personalisation, so the
  * signature covers the member's List-Unsubscribe. The body hash is
- * computed once per outbound copy; a batched copy is signed once for
- * all its recipients.
+ * computed once per outbound copy (per member for an invitation); a
+ * batched copy is signed once for all its recipients.
  */
 #include <string.h>
 
 #include "dsn.h"
 #include "err.h"
+#include "imipcopy.h"
 #include "job.h"
 #include "limits.h"
 #include "links.h"
@@ -49,6 +55,9 @@ struct sender {
 	struct store_list *list; /* its list, cached */
 	char bh[DKIM_BH_SIZE]; /* body hash of out, with a DKIM key */
 	GString *batch; /* out as a batch sends it, signed; or NULL */
+	struct imipcopy *ic; /* out read, when it is an invitation */
+	GError *ic_err; /* why out could not be read as one */
+	GString *copy; /* one member's invitation, put together */
 	int n;
 };
 
@@ -78,6 +87,18 @@ sender_load(struct sender *sn, gint64 outbound_id, GError **err)
 	if (sn->batch != NULL) {
 		g_string_free(sn->batch, true);
 		sn->batch = NULL;
+	}
+	g_clear_pointer(&sn->ic, imipcopy_free);
+	g_clear_error(&sn->ic_err);
+	/* An invitation's copies differ: each is hashed as it is made. A
+	 * shared part that cannot be read fails its deliveries, one by one
+	 * (copy_bytes). */
+	if (sn->out->kind == STORE_OUT_INVITE) {
+		gsize len;
+		const char *raw = g_bytes_get_data(sn->out->raw, &len);
+
+		sn->ic = imipcopy_open(raw, len, &sn->ic_err);
+		return true;
 	}
 	/* Every copy of out has its body: hash it once. */
 	if (sn->d->dkim_key != NULL) {
@@ -109,9 +130,37 @@ sender_connect(struct sender *sn, GError **err)
 	return sn->c != NULL;
 }
 
+/* copy_bytes - what a copy of the cached outbound is made from: its
+ * bytes, or for an invitation the member's own message (ical/imipcopy),
+ * with its body hash when copies are signed */
+static bool
+copy_bytes(struct sender *sn, const struct store_delivery *dv,
+    const char **raw_out, gsize *len_out, GError **err)
+{
+	if (sn->out->kind != STORE_OUT_INVITE) {
+		*raw_out = g_bytes_get_data(sn->out->raw, len_out);
+		return true;
+	}
+	if (sn->ic == NULL)
+		return moim_fail(err, MOIM_ERR_INPUT, "invitation: %s",
+		    sn->ic_err != NULL ? sn->ic_err->message : "unreadable");
+	if (dv->part == NULL)
+		return moim_fail(
+		    err, MOIM_ERR_INPUT, "invitation without its member part");
+	if (!imipcopy_expand(sn->ic, g_bytes_get_data(dv->part, NULL),
+		g_bytes_get_size(dv->part), sn->copy, err))
+		return false;
+	if (sn->d->dkim_key != NULL)
+		sign_body_hash(sn->copy->str, sn->copy->len, sn->bh);
+	*raw_out = sn->copy->str;
+	*len_out = sn->copy->len;
+	return true;
+}
+
 /* personal_copy - the envelope sender and bytes of one member's copy */
 static char *
-personal_copy(struct sender *sn, const struct store_delivery *dv, GString *msg)
+personal_copy(struct sender *sn, const struct store_delivery *dv,
+    const char *raw, gsize len, GString *msg)
 {
 	const struct store_list *l = sn->list;
 	gint64 exp =
@@ -126,8 +175,6 @@ personal_copy(struct sender *sn, const struct store_delivery *dv, GString *msg)
 	g_autofree char *unsub = links_unsubscribe(sn->d->key,
 	    listd_cfg(sn->d)->base_url, l->address, dv->member_id, dv->rcpt,
 	    mailto, g_get_real_time() / G_USEC_PER_SEC);
-	gsize len;
-	const char *raw = g_bytes_get_data(sn->out->raw, &len);
 
 	g_string_truncate(msg, 0);
 	g_string_append(msg, unsub);
@@ -237,21 +284,24 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 {
 	struct smtpc_result r = {0};
 	g_autofree char *from = NULL;
-	const char *rcpts[] = {dv->rcpt}, *text;
+	const char *rcpts[] = {dv->rcpt}, *text, *raw = NULL;
 	GError *e = NULL;
-	gsize len;
+	gsize len = 0;
 	int code;
 	bool ok;
 
-	/* An invitation is already one member's copy; it gets that member's
-	 * VERP and List-Unsubscribe as a post does. */
+	if (!copy_bytes(sn, dv, &raw, &len, &e))
+		return copy_refused(
+		    sn, (struct store_delivery *const *)&dv, 1, e, err);
+	/* An invitation is one member's copy; it gets that member's VERP
+	 * and List-Unsubscribe as a post does. */
 	if (sn->list != NULL &&
 	    (sn->out->kind == STORE_OUT_POST ||
-		(sn->out->kind == STORE_OUT_EVENT && dv->member_id > 0))) {
-		from = personal_copy(sn, dv, msg);
+		((sn->out->kind == STORE_OUT_EVENT ||
+		     sn->out->kind == STORE_OUT_INVITE) &&
+		    dv->member_id > 0))) {
+		from = personal_copy(sn, dv, raw, len, msg);
 	} else {
-		const char *raw = g_bytes_get_data(sn->out->raw, &len);
-
 		from = sn->out->envelope_from != NULL
 		    ? g_strdup(sn->out->envelope_from)
 		    : sn->list != NULL ? g_strdup_printf("%s-bounces@%s",
@@ -386,6 +436,7 @@ fanout_thread(gpointer data)
 		g_clear_error(&e);
 		return NULL;
 	}
+	sn.copy = g_string_new(NULL);
 	while (!listd_stopping(sn.d)) {
 		GPtrArray *dvs = store_delivery_claim(
 		    sn.s, g_get_real_time() / G_USEC_PER_SEC, FANOUT_CLAIM, &e);
@@ -410,6 +461,9 @@ fanout_thread(gpointer data)
 	g_clear_pointer(&sn.list, store_list_free);
 	if (sn.batch != NULL)
 		g_string_free(sn.batch, true);
+	g_clear_pointer(&sn.ic, imipcopy_free);
+	g_clear_error(&sn.ic_err);
+	g_string_free(sn.copy, true);
 	store_close(sn.s);
 	return NULL;
 }
