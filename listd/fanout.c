@@ -5,8 +5,13 @@
  * A thread claims a handful of due deliveries, sends them, and records
  * each result at once: an acceptance is committed before the next copy
  * goes out, so a crash resends at most the copy in flight on each
- * connection. 4xx replies are retried with back-off; 5xx are final and
- * recorded for bounce handling.
+ * connection. The acceptances are committed together (group commit):
+ * a sender hands its mark to the others and waits for its commit; the
+ * first waiting sender writes every mark handed in so far in one
+ * transaction, so one commit serves up to one copy per connection and
+ * the senders do not queue for the database's write lock one by one.
+ * 4xx replies are retried with back-off; 5xx are final and recorded for
+ * bounce handling.
  *
  * A post is personalised per member as it goes: the VERP return path
  * L-bounces+TOKEN@D and a List-Unsubscribe header naming
@@ -60,6 +65,126 @@ struct sender {
 	GString *copy; /* one member's invitation, put together */
 	int n;
 };
+
+/* One accepted copy waiting for its commit; it lives on its sender's
+ * stack while the sender waits. */
+struct mark {
+	gint64 id;
+	int code;
+	const char *text;
+	bool is_done;
+	bool ok;
+};
+
+/* The senders' marks not yet committed (struct listd's marks). */
+struct fanout_marks {
+	GMutex lock;
+	GCond cond;
+	GPtrArray *pending; /* struct mark *, borrowed */
+	bool is_committing; /* a sender is writing a batch */
+};
+
+/* marks_get - the senders' shared marks, made by the first sender */
+static struct fanout_marks *
+marks_get(struct listd *d)
+{
+	g_mutex_lock(&d->lock);
+	if (d->marks_refs++ == 0) {
+		d->marks = g_new0(struct fanout_marks, 1);
+		g_mutex_init(&d->marks->lock);
+		g_cond_init(&d->marks->cond);
+		d->marks->pending = g_ptr_array_new();
+	}
+	g_mutex_unlock(&d->lock);
+	return d->marks;
+}
+
+/* marks_put - the last sender to stop frees the shared marks */
+static void
+marks_put(struct listd *d)
+{
+	struct fanout_marks *g = NULL;
+
+	g_mutex_lock(&d->lock);
+	if (--d->marks_refs == 0) {
+		g = d->marks;
+		d->marks = NULL;
+	}
+	g_mutex_unlock(&d->lock);
+	if (g == NULL)
+		return;
+	g_ptr_array_unref(g->pending);
+	g_cond_clear(&g->cond);
+	g_mutex_clear(&g->lock);
+	g_free(g);
+}
+
+/* marks_write - record a batch of accepted copies in one transaction */
+static bool
+marks_write(struct store *s, GPtrArray *batch, GError **err)
+{
+	bool ok = store_begin(s, err);
+
+	for (guint i = 0; ok && i < batch->len; i++) {
+		const struct mark *m = batch->pdata[i];
+
+		ok = store_delivery_done(
+		    s, &m->id, 1, STORE_D_SENT, m->code, m->text, err);
+	}
+	if (ok)
+		return store_commit(s, err);
+	store_rollback(s);
+	return false;
+}
+
+/* mark_sent - record an accepted copy; returns once it is committed,
+ * with its own batch or with another sender's */
+static bool
+mark_sent(struct sender *sn, const struct store_delivery *dv, int code,
+    const char *text, GError **err)
+{
+	struct fanout_marks *g = sn->d->marks;
+	struct mark me = {.id = dv->id, .code = code, .text = text};
+	GError *e = NULL;
+
+	g_mutex_lock(&g->lock);
+	g_ptr_array_add(g->pending, &me);
+	while (!me.is_done) {
+		GPtrArray *batch;
+		bool ok;
+
+		if (g->is_committing) {
+			g_cond_wait(&g->cond, &g->lock);
+			continue;
+		}
+		batch = g->pending;
+		g->pending = g_ptr_array_new();
+		g->is_committing = true;
+		g_mutex_unlock(&g->lock);
+		ok = marks_write(sn->s, batch, &e);
+		g_mutex_lock(&g->lock);
+		for (guint i = 0; i < batch->len; i++) {
+			struct mark *m = batch->pdata[i];
+
+			m->is_done = true;
+			m->ok = ok;
+		}
+		g->is_committing = false;
+		g_cond_broadcast(&g->cond);
+		g_ptr_array_unref(batch);
+	}
+	g_mutex_unlock(&g->lock);
+	if (me.ok) {
+		g_clear_error(&e);
+		return true;
+	}
+	if (e != NULL) {
+		g_propagate_error(err, e);
+		return false;
+	}
+	return moim_fail(err, MOIM_ERR_TEMP,
+	    "another sender could not record the accepted copies");
+}
 
 /* backoff - seconds until the next try of a deferred copy */
 static gint64
@@ -222,8 +347,7 @@ record(struct sender *sn, const struct store_delivery *dv, int code,
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 
 	if (code >= 200 && code < 300)
-		return store_delivery_done(
-		    sn->s, &dv->id, 1, STORE_D_SENT, code, text, err);
+		return mark_sent(sn, dv, code, text, err);
 	if (code >= 500) {
 		log_warn("fanout: rcpt=%s refused: %d %s", dv->rcpt, code,
 		    text ? text : "");
@@ -437,6 +561,7 @@ fanout_thread(gpointer data)
 		return NULL;
 	}
 	sn.copy = g_string_new(NULL);
+	(void)marks_get(sn.d);
 	while (!listd_stopping(sn.d)) {
 		GPtrArray *dvs = store_delivery_claim(
 		    sn.s, g_get_real_time() / G_USEC_PER_SEC, FANOUT_CLAIM, &e);
@@ -464,6 +589,7 @@ fanout_thread(gpointer data)
 	g_clear_pointer(&sn.ic, imipcopy_free);
 	g_clear_error(&sn.ic_err);
 	g_string_free(sn.copy, true);
+	marks_put(sn.d);
 	store_close(sn.s);
 	return NULL;
 }
