@@ -41,6 +41,7 @@
 #	  ratio_personal_ceiling=X ratio_batched_xverp=X
 #	  ratio_invite_personal=X moim_signed_rps=N opendkim_signed_rps=N
 #	  ratio_signed_opendkim=X ratio_signed_unsigned=X
+#	  moim_invite_queued_s=X moim_invite_db_bytes=N
 #	(one line); other lines start with "# ".
 #
 #	Environment: top_builddir (default _build, relative to the source
@@ -49,7 +50,13 @@
 #	BENCH_CONNECTIONS ([listd] connections, default the config's),
 #	BENCH_TIMEOUT (seconds per phase, 600), BENCH_PERF=DIR records
 #	`perf record -g` of moim-listd during each moim phase into DIR,
-#	E2E_KEEP=1 keeps the work directory.
+#	E2E_KEEP=1 keeps the work directory. BENCH_PHASES (default all)
+#	names the phases to run, separated by spaces (ceiling personal
+#	batched invite xverp mlmmj signed odk); a phase left out reports 0.
+#	For each moim phase the growth of the database (bytes of pages,
+#	read before the post and after the phase) and the time until the
+#	copies were queued are reported; the invite phase's go on the last
+#	line as moim_invite_db_bytes and moim_invite_queued_s.
 # INPUT AND LIMITS
 #	Needs root. Installs missing Debian packages (postfix preseeded with
 #	"No configuration", postfix-sqlite, swaks, mlmmj, iproute2,
@@ -184,6 +191,17 @@ db_unsent()
 		echo unknown
 }
 
+# db_bytes - the database's size in bytes (pages in use, WAL included)
+db_bytes()
+{
+	sqlite3 -readonly -cmd '.timeout 2000' "$E2E_DIR/db/moim.db" \
+		"SELECT (SELECT page_count FROM pragma_page_count()) *
+		    (SELECT page_size FROM pragma_page_size()) -
+		    (SELECT freelist_count FROM pragma_freelist_count()) *
+		    (SELECT page_size FROM pragma_page_size())" 2>/dev/null ||
+		echo 0
+}
+
 # phase_end - report one phase, print its rate; $1=name $2=domain
 #	$3=maillog offset $4=recipients $5=start time $6=end time or ""
 phase_end()
@@ -289,8 +307,9 @@ mlmmj_list()
 #	by default) writes; print the rate
 run_moim()
 {
-	local name=$1 n=$2 dom=$3 off t0 t1 cpu hz f=$E2E_DIR/msg/$1.eml
+	local name=$1 n=$2 dom=$3 off t0 t1 cpu hz f=$E2E_DIR/msg/$1.eml b0
 	"${4:-post_file}" poster@example.net "$name@$E2E_LIST_DOMAIN" >"$f"
+	b0=$(db_bytes)
 	perf_start "$name"
 	cpu=$(listd_cpu)
 	off=$(log_size)
@@ -301,6 +320,8 @@ run_moim()
 	cpu=$(($(listd_cpu) - cpu))
 	perf_stop
 	moim_breakdown "$name" "$n" "$t0" "$E2E_DIR/$name.t" >&2
+	echo $(($(db_bytes) - b0)) >"$E2E_DIR/$name.dbgrowth"
+	diag "$name: the database grew by $(cat "$E2E_DIR/$name.dbgrowth") bytes" >&2
 	hz=$(getconf CLK_TCK)
 	diag "$(printf '%s: moim-listd used %.2f s of CPU (%.0f us/recipient)' \
 		"$name" "$(echo "$cpu / $hz" | bc -l)" \
@@ -349,6 +370,8 @@ moim_breakdown()
 	local name=$1 n=$2 t0=$3 T_QUEUED="" T_HANDED=""
 	eval "$(grep '^T_[A-Z]*=' "$4")"
 	[ -n "$T_QUEUED" ] || return 0
+	printf '%.2f\n' "$(echo "$T_QUEUED - $t0" | bc -l)" \
+		>"$E2E_DIR/$name.queued"
 	if [ -z "$T_HANDED" ]; then
 		# The sink saw the last copy before listd recorded it.
 		diag "$(printf '%s: copies queued in the database after %.2f s' \
@@ -485,29 +508,52 @@ sign_sample()
 	diag "moim-listd: ${n:-0} copies it could not sign"
 }
 
+# phase - whether BENCH_PHASES names phase $1 (every phase by default)
+phase()
+{
+	case " ${BENCH_PHASES:-all} " in
+	*" all "* | *" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# phase_file - the contents of the work directory's file $1, or 0
+phase_file()
+{
+	cat "$E2E_DIR/$1" 2>/dev/null || echo 0
+}
+
 # main - every phase on the same Postfix, then the summary line
 main()
 {
-	local p b m x c i s o
+	local p=0 b=0 m=0 x=0 c=0 i=0 s=0 o=0
 	bench_setup
 	local mm="mlmmj_default_members=$BENCH_MLMMJ_MEMBERS"
 	diag "members=$BENCH_MEMBERS $mm" \
 		"counted: maillog status=sent lines relayed to smtp-sink" \
 		"(one per recipient, after the sink's 250)"
-	c=$(run_ceiling "$BENCH_MEMBERS")
-	p=$(run_moim personal "$BENCH_MEMBERS" personal.bench.test)
-	b=$(run_moim batched "$BENCH_MEMBERS" batched.bench.test)
-	i=$(run_moim invite "$BENCH_MEMBERS" invite.bench.test event_file)
-	x=$(run_mlmmj xverp "$BENCH_MEMBERS" xverp.bench.test)
-	m=$(run_mlmmj mlmmj "$BENCH_MLMMJ_MEMBERS" mlmmj.bench.test)
+	phase ceiling && c=$(run_ceiling "$BENCH_MEMBERS")
+	phase personal &&
+		p=$(run_moim personal "$BENCH_MEMBERS" personal.bench.test)
+	phase batched &&
+		b=$(run_moim batched "$BENCH_MEMBERS" batched.bench.test)
+	phase invite &&
+		i=$(run_moim invite "$BENCH_MEMBERS" invite.bench.test event_file)
+	phase xverp && x=$(run_mlmmj xverp "$BENCH_MEMBERS" xverp.bench.test)
+	phase mlmmj &&
+		m=$(run_mlmmj mlmmj "$BENCH_MLMMJ_MEMBERS" mlmmj.bench.test)
 	# Signing: moim-listd with the key, then unsigned through OpenDKIM.
-	listd_restart "listd.dkim_selector=s1" \
-		"listd.dkim_key=$E2E_DIR/keys/dkim.pem" >&2 ||
-		bail_out "moim-listd did not start with the key"
-	s=$(run_moim signed "$BENCH_MEMBERS" signed.bench.test)
-	listd_restart "listd.relay=127.0.0.1:$BENCH_RELAY2_PORT" >&2 ||
-		bail_out "moim-listd did not start on the OpenDKIM relay"
-	o=$(run_moim odk "$BENCH_MEMBERS" odk.bench.test)
+	if phase signed; then
+		listd_restart "listd.dkim_selector=s1" \
+			"listd.dkim_key=$E2E_DIR/keys/dkim.pem" >&2 ||
+			bail_out "moim-listd did not start with the key"
+		s=$(run_moim signed "$BENCH_MEMBERS" signed.bench.test)
+	fi
+	if phase odk; then
+		listd_restart "listd.relay=127.0.0.1:$BENCH_RELAY2_PORT" >&2 ||
+			bail_out "moim-listd did not start on the OpenDKIM relay"
+		o=$(run_moim odk "$BENCH_MEMBERS" odk.bench.test)
+	fi
 	sign_sample >&2
 	# The work dir is removed on exit unless something failed.
 	[ -e "$E2E_DIR/failed" ] && _t_failed=1
@@ -519,7 +565,9 @@ main()
 		"ratio_invite_personal=$(ratio "$i" "$p")" \
 		"moim_signed_rps=$s opendkim_signed_rps=$o" \
 		"ratio_signed_opendkim=$(ratio "$s" "$o")" \
-		"ratio_signed_unsigned=$(ratio "$s" "$p")"
+		"ratio_signed_unsigned=$(ratio "$s" "$p")" \
+		"moim_invite_queued_s=$(phase_file invite.queued)" \
+		"moim_invite_db_bytes=$(phase_file invite.dbgrowth)"
 	[ "$_t_failed" = 0 ] && exit 0
 	exit 1
 }

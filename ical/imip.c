@@ -1410,3 +1410,50 @@ imip_read(
 	g_object_unref(m);
 	return ok;
 }
+
+/* imip_attendee_line - the ATTENDEE property imip_request() (or, for
+ * IMIP_METHOD_CANCEL, imip_cancel()) writes for one attendee, as it
+ * appears in the calendar text: libical writes each property apart */
+char *
+imip_attendee_line(enum imip_method m, const char *attendee_addr,
+    const char *attendee_name, GError **err)
+{
+	icalcomponent *ve;
+	icalproperty *p;
+	char *s, *text = NULL;
+
+	imip_init();
+	if (m != IMIP_METHOD_REQUEST && m != IMIP_METHOD_CANCEL)
+		return moim_fail(err, MOIM_ERR_INPUT, "no attendee method"),
+		       NULL;
+	if (attendee_addr == NULL || !addr_is_valid_mailbox(attendee_addr))
+		return moim_fail(err, MOIM_ERR_INPUT, "bad attendee address"),
+		       NULL;
+	if (!is_utf8(attendee_name))
+		return moim_fail(err, MOIM_ERR_INPUT, "attendee not UTF-8"),
+		       NULL;
+	/* The same code as a whole calendar's, on a VEVENT of its own. */
+	ve = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	add_people(ve, &(struct imip_event){.organizer_addr = attendee_addr}, m,
+	    attendee_addr, attendee_name);
+	p = icalcomponent_get_first_property(ve, ICAL_ATTENDEE_PROPERTY);
+	s = p != NULL ? icalproperty_as_ical_string_r(p) : NULL;
+	if (s == NULL)
+		moim_fail(err, MOIM_ERR_INTERNAL, "libical: %s",
+		    icalerror_strerror(icalerrno));
+	else
+		text = g_strdup(s);
+	icalmemory_free_buffer(s);
+	icalcomponent_free(ve);
+	return text;
+}
+
+/* imip_text_part_new - the text/plain part imip_mime_new() makes */
+GMimeObject *
+imip_text_part_new(const char *text_utf8, GError **err)
+{
+	imip_init();
+	if (!is_utf8(text_utf8))
+		return moim_fail(err, MOIM_ERR_INPUT, "text not UTF-8"), NULL;
+	return GMIME_OBJECT(text_part(text_utf8 != NULL ? text_utf8 : ""));
+}

@@ -15,6 +15,9 @@
     const struct imip_event *ev, bool is_cancelled, GError **err);
 GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
  *	    const char *text_utf8, GError **err);
+ *	char *imip_attendee_line(enum imip_method m, const char *attendee_addr,
+ *	    const char *attendee_name, GError **err);
+ *	GMimeObject *imip_text_part_new(const char *text_utf8, GError **err);
  *	bool imip_read(const char *msg, size_t len,
  *	    struct imip_reply **reply_out, GError **err);
  *	bool imip_parse(const char *buf, size_t len, const char *method_param,
@@ -54,6 +57,14 @@ GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
  *	mixed [ multipart/alternative [ text/plain (text_utf8),
  *	text/calendar; method=M; charset=UTF-8 ], application/ics;
  *	name=invite.ics as an attachment ], both calendar parts base64.
+ *
+ *	imip_attendee_line() is the ATTENDEE property line (folded, CRLF at
+ *	the end) that imip_request() (m IMIP_METHOD_REQUEST) or
+ *	imip_cancel() (IMIP_METHOD_CANCEL) writes for that attendee in
+ *	each VEVENT: libical writes each property on its own, so a
+ *	calendar made for one attendee can be made for another by
+ *	swapping these lines (ical/imipcopy). imip_text_part_new() is the
+ *	text/plain part imip_mime_new() puts beside the calendar.
  *
  *	imip_read() reads a whole message (or, when it starts with
  *	BEGIN:VCALENDAR, a bare iCalendar object). It takes the first
@@ -259,6 +270,9 @@ char *imip_publish(
     const struct imip_event *ev, bool is_cancelled, GError **err);
 GMimeObject *imip_mime_new(const char *ics, enum imip_method method,
     const char *text_utf8, GError **err);
+char *imip_attendee_line(enum imip_method m, const char *attendee_addr,
+    const char *attendee_name, GError **err);
+GMimeObject *imip_text_part_new(const char *text_utf8, GError **err);
 bool imip_read(
     const char *msg, size_t len, struct imip_reply **reply_out, GError **err);
 bool imip_parse(const char *buf, size_t len, const char *method_param,

@@ -133,8 +133,9 @@
  *			next_try <= now as state 1 (sending), in
  *			(outbound_id, id) order, and return the statement
  *			whose rows are the claimed ones: id, outbound_id,
- *			rcpt, member_id, tries. Another worker never claims
- *			the same rows (PostgreSQL: FOR UPDATE SKIP LOCKED).
+ *			rcpt, member_id, tries, part. Another worker never
+ *			claims the same rows (PostgreSQL: FOR UPDATE SKIP
+ *			LOCKED).
  *	archive_index(db, message_id, err)
  *			Bring the search index up to date for the messages
  *			row message_id after it was inserted or its subject,

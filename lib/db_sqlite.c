@@ -366,6 +366,11 @@ static const char *const migrations[] = {
      * row's place in the table, which only SQLite has. */
     "ALTER TABLE event_lists ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
     "UPDATE event_lists SET seq = rowid;",
+    /* 12 -> 13: an invitation to many members is one outbound row of
+     * kind 4 (STORE_OUT_INVITE) holding what their copies share, and
+     * each delivery's part what is that member's own (ical/imipcopy);
+     * NULL for every other kind. */
+    "ALTER TABLE deliveries ADD COLUMN part BLOB;",
 };
 
 struct sq_conn {
@@ -687,7 +692,7 @@ sq_delivery_claim(struct db *d, gint64 now, int limit, GError **err)
 	    " deliveries INDEXED BY deliveries_claim"
 	    " WHERE state = 0 AND next_try <= ?"
 	    " ORDER BY outbound_id, id LIMIT ?)"
-	    " RETURNING id, outbound_id, rcpt, member_id, tries",
+	    " RETURNING id, outbound_id, rcpt, member_id, tries, part",
 	    "ii", now, (gint64)limit);
 }
 

@@ -1134,12 +1134,13 @@ store_inbound_free(struct store_inbound *j)
 
 /* ------------------------------------------------------------- outbound */
 
-/* store_outbound_add - a copy to send and one delivery per recipient */
-bool
-store_outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
+/* outbound_add - a copy to send and one delivery per recipient, each
+ * with its part when parts is set */
+static bool
+outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
     const char *envelope_from, const char *message_id, const char *raw,
-    size_t len, const struct store_rcpt *rcpts, size_t nrcpt, gint64 now,
-    gint64 *id_out, GError **err)
+    size_t len, const struct store_rcpt *rcpts, GBytes *const *parts,
+    size_t nrcpt, gint64 now, gint64 *id_out, GError **err)
 {
 	gint64 id;
 	size_t i;
@@ -1158,14 +1159,45 @@ store_outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
 	ok = id > 0;
 	for (i = 0; ok && i < nrcpt; i++)
 		ok = sq_done(s,
-		    sq_stmt(s, err,
-			"INSERT INTO deliveries (outbound_id, rcpt, member_id)"
-			" VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-			"iti", id, rcpts[i].address, rcpts[i].member_id),
+		    parts == NULL
+			? sq_stmt(s, err,
+			      "INSERT INTO deliveries (outbound_id, rcpt,"
+			      " member_id) VALUES (?, ?, ?)"
+			      " ON CONFLICT DO NOTHING",
+			      "iti", id, rcpts[i].address, rcpts[i].member_id)
+			: sq_stmt(s, err,
+			      "INSERT INTO deliveries (outbound_id, rcpt,"
+			      " member_id, part) VALUES (?, ?, ?, ?)"
+			      " ON CONFLICT DO NOTHING",
+			      "itib", id, rcpts[i].address, rcpts[i].member_id,
+			      g_bytes_get_data(parts[i], NULL),
+			      g_bytes_get_size(parts[i])),
 		    err);
 	if (ok && id_out != NULL)
 		*id_out = id;
 	return sq_end(s, ok, err);
+}
+
+/* store_outbound_add - a copy to send and one delivery per recipient */
+bool
+store_outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
+    const char *envelope_from, const char *message_id, const char *raw,
+    size_t len, const struct store_rcpt *rcpts, size_t nrcpt, gint64 now,
+    gint64 *id_out, GError **err)
+{
+	return outbound_add(s, list_id, kind, envelope_from, message_id, raw,
+	    len, rcpts, NULL, nrcpt, now, id_out, err);
+}
+
+/* store_outbound_add_parts - the same, each delivery with its own part */
+bool
+store_outbound_add_parts(struct store *s, gint64 list_id,
+    enum store_out_kind kind, const char *message_id, const char *raw,
+    size_t len, const struct store_rcpt *rcpts, GBytes *const *parts,
+    size_t nrcpt, gint64 now, GError **err)
+{
+	return outbound_add(s, list_id, kind, NULL, message_id, raw, len, rcpts,
+	    parts, nrcpt, now, NULL, err);
 }
 
 /* store_outbound_get - a copy with its bytes, or *o_out = NULL */
@@ -1189,7 +1221,7 @@ store_outbound_get(
 	o->id = sq_col_int(st, 0);
 	o->list_id = sq_col_int(st, 1);
 	o->kind = (enum store_out_kind)CLAMP(
-	    (int)sq_col_int(st, 2), 0, STORE_OUT_EVENT);
+	    (int)sq_col_int(st, 2), 0, STORE_OUT_INVITE);
 	o->envelope_from = sq_text(st, 3);
 	o->message_id = sq_text(st, 4);
 	o->raw = sq_blob(st, 5);
@@ -1237,6 +1269,8 @@ store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
 		d->rcpt = sq_text(st, 2);
 		d->member_id = sq_col_int(st, 3);
 		d->tries = (int)sq_col_int(st, 4);
+		if (!sq_col_null(st, 5))
+			d->part = sq_blob(st, 5);
 		g_ptr_array_add(a, d);
 	}
 	return a;
@@ -1335,6 +1369,8 @@ store_delivery_free(struct store_delivery *d)
 	if (d == NULL)
 		return;
 	g_free(d->rcpt);
+	if (d->part != NULL)
+		g_bytes_unref(d->part);
 	g_free(d);
 }
 

@@ -61,7 +61,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -250,6 +250,8 @@ enum store_out_kind {
 	STORE_OUT_BATCH, /* one copy, many recipients, XVERP */
 	STORE_OUT_EVENT, /* one member's own copy (invitation), sent with
 			  * that member's VERP and List-Unsubscribe */
+	STORE_OUT_INVITE, /* what members' invitations share; each
+			   * delivery's part is the member's (imipcopy) */
 };
 struct store_rcpt {
 	const char *address;
@@ -267,6 +269,11 @@ bool store_outbound_add(struct store *s, gint64 list_id,
     enum store_out_kind kind, const char *envelope_from, const char *message_id,
     const char *raw, size_t len, const struct store_rcpt *rcpts, size_t nrcpt,
     gint64 now, gint64 *id_out, GError **err);
+/* The same with each delivery's part (parts[i] for rcpts[i]): INVITE. */
+bool store_outbound_add_parts(struct store *s, gint64 list_id,
+    enum store_out_kind kind, const char *message_id, const char *raw,
+    size_t len, const struct store_rcpt *rcpts, GBytes *const *parts,
+    size_t nrcpt, gint64 now, GError **err);
 bool store_outbound_get(
     struct store *s, gint64 id, struct store_outbound **o_out, GError **err);
 void store_outbound_free(struct store_outbound *o);
@@ -283,6 +290,7 @@ struct store_delivery {
 	char *rcpt;
 	gint64 member_id;
 	int tries;
+	GBytes *part; /* INVITE: the member's own part; else NULL */
 };
 /* Claims up to limit due deliveries (marks them SENDING), ordered by
  * outbound copy so a caller can batch recipients of one copy. */

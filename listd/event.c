@@ -26,6 +26,7 @@
 #include "evblock.h"
 #include "event.h"
 #include "evview.h"
+#include "imipcopy.h"
 #include "job.h"
 #include "links.h"
 #include "listd.h"
@@ -295,34 +296,62 @@ event_create(struct job *j, const struct evblock *b, const char *source_uid,
 	return ok && put_skips(j, *ev_out, b, err);
 }
 
-/* invite_one - one member's copy of the announcement with its REQUEST */
+/* The invitations one announcement queues: one outbound holding what
+ * they share, and each member's own part (ical/imipcopy). */
+struct invite_set {
+	GBytes *shared; /* made from the first member's text */
+	struct imipcopy *c; /* shared, read */
+	GArray *rcpts; /* struct store_rcpt */
+	GPtrArray *parts; /* GBytes, each member's own part */
+};
+
+/* invite_one - one member's part of the invitation, with its REQUEST */
 static bool
 invite_one(struct job *j, const struct store_event *ev,
     const struct imip_event *iev, const char *text,
-    const struct store_member *m, GError **err)
+    const struct store_member *m, struct invite_set *set, GError **err)
 {
-	g_autofree char *ics =
-	    imip_request(iev, m->address, m->display_name, err);
 	struct store_rcpt r = {m->address, m->id};
-	GMimeObject *part;
-	GBytes *b;
-	bool ok;
+	GBytes *part;
 
-	if (ics == NULL)
+	if (set->shared == NULL &&
+	    (set->shared = imipcopy_shared_new(j->msg, iev, text, err)) == NULL)
 		return false;
-	part = imip_mime_new(ics, IMIP_METHOD_REQUEST, text, err);
+	if (set->c == NULL &&
+	    (set->c = imipcopy_open(g_bytes_get_data(set->shared, NULL),
+		 g_bytes_get_size(set->shared), err)) == NULL)
+		return false;
+	part =
+	    imipcopy_member_new(set->c, m->address, m->display_name, text, err);
 	if (part == NULL)
 		return false;
-	g_mime_message_set_mime_part(j->msg, part);
-	g_object_unref(part);
-	b = mime_to_bytes(GMIME_OBJECT(j->msg));
-	ok = store_outbound_add(j->s, j->t.list->id, STORE_OUT_EVENT, NULL,
-		 j->message_id, g_bytes_get_data(b, NULL), g_bytes_get_size(b),
-		 &r, 1, j->now, NULL, err) &&
-	    store_invitation_put(
-		j->s, ev->id, m->address, ev->sequence, j->now, err);
-	g_bytes_unref(b);
-	return ok;
+	g_array_append_val(set->rcpts, r);
+	g_ptr_array_add(set->parts, part);
+	return store_invitation_put(
+	    j->s, ev->id, m->address, ev->sequence, j->now, err);
+}
+
+/* invite_queue - the set's one outbound row, when it invites anyone */
+static bool
+invite_queue(struct job *j, const struct invite_set *set, GError **err)
+{
+	if (set->rcpts->len == 0)
+		return true;
+	return store_outbound_add_parts(j->s, j->t.list->id, STORE_OUT_INVITE,
+	    j->message_id, g_bytes_get_data(set->shared, NULL),
+	    g_bytes_get_size(set->shared),
+	    (const struct store_rcpt *)(void *)set->rcpts->data,
+	    (GBytes *const *)set->parts->pdata, set->rcpts->len, j->now, err);
+}
+
+/* invite_set_clear - release what invite_one() made */
+static void
+invite_set_clear(struct invite_set *set)
+{
+	g_array_unref(set->rcpts);
+	g_ptr_array_unref(set->parts);
+	g_clear_pointer(&set->c, imipcopy_free);
+	g_clear_pointer(&set->shared, g_bytes_unref);
 }
 
 /* invitees - the job's list's members who get invitations: all who get
@@ -462,6 +491,10 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 	GPtrArray *m = NULL;
 	struct imip_event iev;
 	struct series_view sv = {0};
+	struct invite_set set = {
+	    .rcpts = g_array_new(FALSE, FALSE, sizeof(struct store_rcpt)),
+	    .parts =
+		g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref)};
 	guint i, n = 0;
 	bool ok, has, by_app;
 
@@ -476,6 +509,7 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 	if (!ok) {
 		if (m != NULL)
 			g_ptr_array_unref(m);
+		invite_set_clear(&set);
 		return false;
 	}
 	org = evview_organizer(first != NULL ? first : j->t.list, ev->id);
@@ -488,10 +522,13 @@ invite_all(struct job *j, const struct store_event *ev, GError **err)
 			g_autofree char *t =
 			    member_text(j, ev, text, foot, x, err);
 
-			ok = t != NULL && invite_one(j, ev, &iev, t, x, err);
+			ok = t != NULL &&
+			    invite_one(j, ev, &iev, t, x, &set, err);
 			n++;
 		}
 	}
+	ok = ok && invite_queue(j, &set, err);
+	invite_set_clear(&set);
 	if (ok)
 		log_info("event: list=%s event=%" G_GINT64_FORMAT
 			 " message-id=%s invitations=%u",

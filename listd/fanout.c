@@ -5,8 +5,13 @@
  * A thread claims a handful of due deliveries, sends them, and records
  * each result at once: an acceptance is committed before the next copy
  * goes out, so a crash resends at most the copy in flight on each
- * connection. 4xx replies are retried with back-off; 5xx are final and
- * recorded for bounce handling.
+ * connection. The acceptances are committed together (group commit):
+ * a sender hands its mark to the others and waits for its commit; the
+ * first waiting sender writes every mark handed in so far in one
+ * transaction, so one commit serves up to one copy per connection and
+ * the senders do not queue for the database's write lock one by one.
+ * 4xx replies are retried with back-off; 5xx are final and recorded for
+ * bounce handling.
  *
  * A post is personalised per member as it goes: the VERP return path
  * L-bounces+TOKEN@D and a List-Unsubscribe header naming
@@ -17,11 +22,16 @@
  * the tag names the copy (token_tag_make, purpose "xverp"), and Postfix
  * appends each recipient, giving L-bounces+TAG+user=domain@D.
  *
+ * An announcement's invitations are one outbound row holding what they
+ * share and, per delivery, what is the member's own (ical/imipcopy):
+ * each member's message is put together as it goes, then personalised
+ * as a post is.
+ *
  * With [listd] dkim_key each copy sent for a list is DKIM-signed by the
  * list's domain (sign.c) as it goes, after personalisation, so the
  * signature covers the member's List-Unsubscribe. The body hash is
- * computed once per outbound copy; a batched copy is signed once for
- * all its recipients.
+ * computed once per outbound copy (per member for an invitation); a
+ * batched copy is signed once for all its recipients.
  */
 #include <string.h>
 
@@ -29,6 +39,7 @@
 #include "dsn.h"
 #include "err.h"
 #include "fanout.h"
+#include "imipcopy.h"
 #include "job.h"
 #include "limits.h"
 #include "links.h"
@@ -51,8 +62,131 @@ struct sender {
 	struct store_list *list; /* its list, cached */
 	char bh[DKIM_BH_SIZE]; /* body hash of out, with a DKIM key */
 	GString *batch; /* out as a batch sends it, signed; or NULL */
+	struct imipcopy *ic; /* out read, when it is an invitation */
+	GError *ic_err; /* why out could not be read as one */
+	GString *copy; /* one member's invitation, put together */
 	int n;
 };
+
+/* One accepted copy waiting for its commit; it lives on its sender's
+ * stack while the sender waits. */
+struct mark {
+	gint64 id;
+	int code;
+	const char *text;
+	bool is_done;
+	bool ok;
+};
+
+/* The senders' marks not yet committed (struct listd's marks). */
+struct fanout_marks {
+	GMutex lock;
+	GCond cond;
+	GPtrArray *pending; /* struct mark *, borrowed */
+	bool is_committing; /* a sender is writing a batch */
+};
+
+/* marks_get - the senders' shared marks, made by the first sender */
+static struct fanout_marks *
+marks_get(struct listd *d)
+{
+	g_mutex_lock(&d->lock);
+	if (d->marks_refs++ == 0) {
+		d->marks = g_new0(struct fanout_marks, 1);
+		g_mutex_init(&d->marks->lock);
+		g_cond_init(&d->marks->cond);
+		d->marks->pending = g_ptr_array_new();
+	}
+	g_mutex_unlock(&d->lock);
+	return d->marks;
+}
+
+/* marks_put - the last sender to stop frees the shared marks */
+static void
+marks_put(struct listd *d)
+{
+	struct fanout_marks *g = NULL;
+
+	g_mutex_lock(&d->lock);
+	if (--d->marks_refs == 0) {
+		g = d->marks;
+		d->marks = NULL;
+	}
+	g_mutex_unlock(&d->lock);
+	if (g == NULL)
+		return;
+	g_ptr_array_unref(g->pending);
+	g_cond_clear(&g->cond);
+	g_mutex_clear(&g->lock);
+	g_free(g);
+}
+
+/* marks_write - record a batch of accepted copies in one transaction */
+static bool
+marks_write(struct store *s, GPtrArray *batch, GError **err)
+{
+	bool ok = store_begin(s, err);
+
+	for (guint i = 0; ok && i < batch->len; i++) {
+		const struct mark *m = batch->pdata[i];
+
+		ok = store_delivery_done(
+		    s, &m->id, 1, STORE_D_SENT, m->code, m->text, err);
+	}
+	if (ok)
+		return store_commit(s, err);
+	store_rollback(s);
+	return false;
+}
+
+/* mark_sent - record an accepted copy; returns once it is committed,
+ * with its own batch or with another sender's */
+static bool
+mark_sent(struct sender *sn, const struct store_delivery *dv, int code,
+    const char *text, GError **err)
+{
+	struct fanout_marks *g = sn->d->marks;
+	struct mark me = {.id = dv->id, .code = code, .text = text};
+	GError *e = NULL;
+
+	g_mutex_lock(&g->lock);
+	g_ptr_array_add(g->pending, &me);
+	while (!me.is_done) {
+		GPtrArray *batch;
+		bool ok;
+
+		if (g->is_committing) {
+			g_cond_wait(&g->cond, &g->lock);
+			continue;
+		}
+		batch = g->pending;
+		g->pending = g_ptr_array_new();
+		g->is_committing = true;
+		g_mutex_unlock(&g->lock);
+		ok = marks_write(sn->s, batch, &e);
+		g_mutex_lock(&g->lock);
+		for (guint i = 0; i < batch->len; i++) {
+			struct mark *m = batch->pdata[i];
+
+			m->is_done = true;
+			m->ok = ok;
+		}
+		g->is_committing = false;
+		g_cond_broadcast(&g->cond);
+		g_ptr_array_unref(batch);
+	}
+	g_mutex_unlock(&g->lock);
+	if (me.ok) {
+		g_clear_error(&e);
+		return true;
+	}
+	if (e != NULL) {
+		g_propagate_error(err, e);
+		return false;
+	}
+	return moim_fail(err, MOIM_ERR_TEMP,
+	    "another sender could not record the accepted copies");
+}
 
 /* backoff - seconds until the next try of a deferred copy */
 static gint64
@@ -80,6 +214,18 @@ sender_load(struct sender *sn, gint64 outbound_id, GError **err)
 	if (sn->batch != NULL) {
 		g_string_free(sn->batch, true);
 		sn->batch = NULL;
+	}
+	g_clear_pointer(&sn->ic, imipcopy_free);
+	g_clear_error(&sn->ic_err);
+	/* An invitation's copies differ: each is hashed as it is made. A
+	 * shared part that cannot be read fails its deliveries, one by one
+	 * (copy_bytes). */
+	if (sn->out->kind == STORE_OUT_INVITE) {
+		gsize len;
+		const char *raw = g_bytes_get_data(sn->out->raw, &len);
+
+		sn->ic = imipcopy_open(raw, len, &sn->ic_err);
+		return true;
 	}
 	/* Every copy of out has its body: hash it once. */
 	if (sn->d->dkim_key != NULL) {
@@ -111,9 +257,37 @@ sender_connect(struct sender *sn, GError **err)
 	return sn->c != NULL;
 }
 
+/* copy_bytes - what a copy of the cached outbound is made from: its
+ * bytes, or for an invitation the member's own message (ical/imipcopy),
+ * with its body hash when copies are signed */
+static bool
+copy_bytes(struct sender *sn, const struct store_delivery *dv,
+    const char **raw_out, gsize *len_out, GError **err)
+{
+	if (sn->out->kind != STORE_OUT_INVITE) {
+		*raw_out = g_bytes_get_data(sn->out->raw, len_out);
+		return true;
+	}
+	if (sn->ic == NULL)
+		return moim_fail(err, MOIM_ERR_INPUT, "invitation: %s",
+		    sn->ic_err != NULL ? sn->ic_err->message : "unreadable");
+	if (dv->part == NULL)
+		return moim_fail(
+		    err, MOIM_ERR_INPUT, "invitation without its member part");
+	if (!imipcopy_expand(sn->ic, g_bytes_get_data(dv->part, NULL),
+		g_bytes_get_size(dv->part), sn->copy, err))
+		return false;
+	if (sn->d->dkim_key != NULL)
+		sign_body_hash(sn->copy->str, sn->copy->len, sn->bh);
+	*raw_out = sn->copy->str;
+	*len_out = sn->copy->len;
+	return true;
+}
+
 /* personal_copy - the envelope sender and bytes of one member's copy */
 static char *
-personal_copy(struct sender *sn, const struct store_delivery *dv, GString *msg)
+personal_copy(struct sender *sn, const struct store_delivery *dv,
+    const char *raw, gsize len, GString *msg)
 {
 	const struct store_list *l = sn->list;
 	gint64 exp =
@@ -128,8 +302,6 @@ personal_copy(struct sender *sn, const struct store_delivery *dv, GString *msg)
 	g_autofree char *unsub = links_unsubscribe(sn->d->key,
 	    listd_cfg(sn->d)->base_url, l->address, dv->member_id, dv->rcpt,
 	    mailto, g_get_real_time() / G_USEC_PER_SEC);
-	gsize len;
-	const char *raw = g_bytes_get_data(sn->out->raw, &len);
 
 	g_string_truncate(msg, 0);
 	g_string_append(msg, unsub);
@@ -177,8 +349,7 @@ record(struct sender *sn, const struct store_delivery *dv, int code,
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 
 	if (code >= 200 && code < 300)
-		return store_delivery_done(
-		    sn->s, &dv->id, 1, STORE_D_SENT, code, text, err);
+		return mark_sent(sn, dv, code, text, err);
 	if (code >= 500) {
 		log_warn("fanout: rcpt=%s refused: %d %s", dv->rcpt, code,
 		    text ? text : "");
@@ -239,21 +410,24 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 {
 	struct smtpc_result r = {0};
 	g_autofree char *from = NULL;
-	const char *rcpts[] = {dv->rcpt}, *text;
+	const char *rcpts[] = {dv->rcpt}, *text, *raw = NULL;
 	GError *e = NULL;
-	gsize len;
+	gsize len = 0;
 	int code;
 	bool ok;
 
-	/* An invitation is already one member's copy; it gets that member's
-	 * VERP and List-Unsubscribe as a post does. */
+	if (!copy_bytes(sn, dv, &raw, &len, &e))
+		return copy_refused(
+		    sn, (struct store_delivery *const *)&dv, 1, e, err);
+	/* An invitation is one member's copy; it gets that member's VERP
+	 * and List-Unsubscribe as a post does. */
 	if (sn->list != NULL &&
 	    (sn->out->kind == STORE_OUT_POST ||
-		(sn->out->kind == STORE_OUT_EVENT && dv->member_id > 0))) {
-		from = personal_copy(sn, dv, msg);
+		((sn->out->kind == STORE_OUT_EVENT ||
+		     sn->out->kind == STORE_OUT_INVITE) &&
+		    dv->member_id > 0))) {
+		from = personal_copy(sn, dv, raw, len, msg);
 	} else {
-		const char *raw = g_bytes_get_data(sn->out->raw, &len);
-
 		from = sn->out->envelope_from != NULL
 		    ? g_strdup(sn->out->envelope_from)
 		    : sn->list != NULL ? g_strdup_printf("%s-bounces@%s",
@@ -388,6 +562,8 @@ fanout_thread(gpointer data)
 		g_clear_error(&e);
 		return NULL;
 	}
+	sn.copy = g_string_new(NULL);
+	(void)marks_get(sn.d);
 	while (!listd_stopping(sn.d)) {
 		GPtrArray *dvs = store_delivery_claim(
 		    sn.s, g_get_real_time() / G_USEC_PER_SEC, FANOUT_CLAIM, &e);
@@ -412,6 +588,10 @@ fanout_thread(gpointer data)
 	g_clear_pointer(&sn.list, store_list_free);
 	if (sn.batch != NULL)
 		g_string_free(sn.batch, true);
+	g_clear_pointer(&sn.ic, imipcopy_free);
+	g_clear_error(&sn.ic_err);
+	g_string_free(sn.copy, true);
+	marks_put(sn.d);
 	store_close(sn.s);
 	return NULL;
 }

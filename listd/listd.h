@@ -71,6 +71,8 @@ struct listd {
 
 	GMutex lock;
 	GCond cond;
+	struct fanout_marks *marks; /* fanout.c's senders' shared commits */
+	int marks_refs; /* senders using marks, under lock */
 	guint64 gen; /* bumped by listd_kick() */
 	bool stopping; /* SIGTERM: finish what is in hand and exit */
 };

@@ -69,7 +69,11 @@ mkdir -p "$build/seed-fuzz_lmtp" "$build/seed-fuzz_evblock" \
 	"$build/seed-fuzz_commands" "$build/seed-fuzz_config" \
 	"$build/seed-fuzz_dmarc" "$build/seed-fuzz_hdrtext" \
 	"$build/seed-fuzz_authres" "$build/seed-fuzz_webreq" \
-	"$build/seed-fuzz_topic" "$build/seed-fuzz_dkim"
+	"$build/seed-fuzz_topic" "$build/seed-fuzz_dkim" \
+	"$build/seed-fuzz_imipcopy"
+# fuzz_imipcopy: a shared part's length (2 bytes), it, a member's part.
+printf '\053\000imipcopy1\n2:H\n2:M\n2:N\n2:T\n3:ref4:AA\r\n4:\r\nZZ34:ATTENDEE;CN=x:mailto:a@b.example\r\n1:11:14:mid\n' \
+	>"$build/seed-fuzz_imipcopy/one"
 # Issue 12's words: a padded B word before another, a name in three
 # words, CP949 and ISO-2022-KR, Q, a language, a word split in a character.
 printf ' =?utf-8?b?7KCcMe2ajCDqs7XqsJzquLDsiKDtj6zrn7wg67Cc7ZGc7J6Q66OMIA==?=\n =?utf-8?b?6rO17Jyg?=\n' \
