@@ -98,12 +98,21 @@ pg_start() {
 		command -v runuser >/dev/null 2>&1 ||
 			skip "running as root without runuser (util-linux)"
 	fi
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/moim-pg.XXXXXX")
+	# A socket path has at most 107 bytes, and as root the folder must
+	# be reachable by user postgres: else /tmp.
+	base=${TMPDIR:-/tmp}
+	[ ${#base} -le 60 ] || base=/tmp
+	if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -w "$base"; then
+		base=/tmp
+	fi
+	dir=$(mktemp -d "$base/moim-pg.XXXXXX")
 	# The socket lives in dir: others may reach it, only the owner
 	# writes. data/ must be private to the server (initdb checks).
 	chmod 755 "$dir"
 	: >"$dir/$PG_MARK"
-	[ "$(id -u)" = 0 ] && chown postgres "$dir"
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres "$dir"
+	fi
 	if ! as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust \
 		-E UTF8 --locale=C.UTF-8 -N >"$dir/initdb.log" 2>&1; then
 		cat "$dir/initdb.log" >&2
