@@ -80,7 +80,8 @@
  *	reset(st)	Abandon the remaining rows (after reading the ones
  *			needed); st may be prepared again. NULL is fine.
  *	col_int64(st, i), col_double(st, i)
- *			Column i (from 0) of the current row; 0 for NULL.
+ *			Column i (from 0) of the current row; 0 for NULL. A
+ *			boolean column (EXISTS, a comparison) reads as 0 or 1.
  *	col_text(st, i)	Column i as UTF-8, or NULL for NULL; valid until the
  *			next step() or reset() of st.
  *	col_blob(st, i, len_out)

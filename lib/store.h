@@ -1,8 +1,8 @@
 /*
- * store - the SQLite database: lists, members, queues, archive, events
+ * store - the database: lists, members, queues, archive, events
  *
  * SYNOPSIS
- *	struct store *store_open(const char *path, enum store_access acc,
+ *	struct store *store_open(const char *spec, enum store_access acc,
  *	    GError **err);
  *	void store_close(struct store *s);
  *	bool store_begin(struct store *s, GError **err);
@@ -13,10 +13,12 @@
  *	char *store_text_line(const char *s);
  * DESCRIPTION
  *	The store is the only module that speaks SQL, and its interface
- *	carries no SQLite types, so that another backend can be added for
- *	sites that outgrow one machine. One database file in WAL mode with a
- *	busy timeout and foreign keys; the schema is created and upgraded by
- *	numbered migrations recorded in PRAGMA user_version.
+ *	carries no engine's types. It reaches the engine through a driver
+ *	(lib/db.h) that store_open() picks from spec: a PostgreSQL URI or
+ *	keyword string (db_spec_is_postgresql()), else a SQLite path. On
+ *	SQLite: one database file in WAL mode with a busy timeout and
+ *	foreign keys; the schema is created and upgraded by the driver's
+ *	numbered migrations (lib/db_sqlite.c, PRAGMA user_version).
  *
  *	Each function is atomic on its own. To make several one unit (take an
  *	inbound message and create its copies), wrap them in store_begin() /
@@ -47,7 +49,7 @@
  * ERRORS
  *	MOIM_ERR_TEMP for busy/locked/I/O, MOIM_ERR_INPUT for a constraint
  *	the caller broke (duplicate list), MOIM_ERR_INTERNAL otherwise; the
- *	message carries SQLite's text. store_open() in a writing mode fails
+ *	message carries the engine's text. store_open() in a writing mode fails
  *	(MOIM_ERR_CONFIG) on a file this process may only read, which SQLite
  *	would otherwise open read-only without a word.
  */
@@ -59,7 +61,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */

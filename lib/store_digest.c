@@ -8,7 +8,6 @@
  *	when it went out. Sending a digest and deleting its posts happen in
  *	the caller's transaction, so an issue goes out exactly once.
  */
-#include <sqlite3.h>
 
 #include "err.h"
 #include "store.h"
@@ -29,12 +28,12 @@ store_digest_add(struct store *s, gint64 list_id, const void *raw, size_t len,
 
 /* due_from_row - a struct store_digest_due from (list_id, oldest) */
 static gpointer
-due_from_row(sqlite3_stmt *st)
+due_from_row(struct db_stmt *st)
 {
 	struct store_digest_due *d = g_new0(struct store_digest_due, 1);
 
-	d->list_id = sqlite3_column_int64(st, 0);
-	d->oldest = sqlite3_column_int64(st, 1);
+	d->list_id = sq_col_int(st, 0);
+	d->oldest = sq_col_int(st, 1);
 	return d;
 }
 
@@ -65,7 +64,7 @@ GPtrArray *
 store_digest_posts(struct store *s, gint64 list_id, size_t max_posts,
     size_t max_bytes, GError **err)
 {
-	sqlite3_stmt *st = sq_stmt(s, err,
+	struct db_stmt *st = sq_stmt(s, err,
 	    "SELECT id, raw FROM digest_queue WHERE list_id = ? ORDER BY id"
 	    " LIMIT ?",
 	    "ii", list_id, (gint64)max_posts);
@@ -87,13 +86,13 @@ store_digest_posts(struct store *s, gint64 list_id, size_t max_posts,
 		}
 		if (!row)
 			break;
-		len = (size_t)sqlite3_column_bytes(st, 1);
+		(void)st->ops->col_blob(st, 1, &len);
 		if (a->len > 0 && bytes + len > max_bytes) {
-			sqlite3_reset(st);
+			sq_reset(st);
 			break;
 		}
 		x = g_new0(struct store_digest_post, 1);
-		x->id = sqlite3_column_int64(st, 0);
+		x->id = sq_col_int(st, 0);
 		x->raw = sq_blob(st, 1);
 		bytes += len;
 		g_ptr_array_add(a, x);
@@ -120,7 +119,7 @@ store_digest_sent(struct store *s, gint64 list_id, gint64 last_id, gint64 now,
 		sq_stmt(s, err,
 		    "INSERT INTO digests (list_id, issue, last_sent)"
 		    " VALUES (?, 1, ?) ON CONFLICT (list_id) DO UPDATE"
-		    " SET issue = issue + 1, last_sent = excluded.last_sent",
+		    " SET issue = digests.issue + 1, last_sent = excluded.last_sent",
 		    "ii", list_id, now),
 		err) &&
 	    (*issue_out = sq_int(s,

@@ -7,46 +7,45 @@
  *	table keeps one row per thing sent once for an event (a reminder,
  *	the cancellation), so a restart never sends it again.
  */
-#include <sqlite3.h>
 #include <string.h>
 
 #include "err.h"
 #include "store.h"
 #include "store_int.h"
 
-/* The event's list is the first one linked (rowid order): the one it was
+/* The event's list is the first one linked (seq order): the one it was
  * announced on, also when co-hosts have smaller ids. */
 #define EVENT_COLS                                                             \
 	"SELECT e.id, (SELECT list_id FROM event_lists x"                      \
-	" WHERE x.event_id = e.id ORDER BY rowid LIMIT 1), uid, title,"        \
+	" WHERE x.event_id = e.id ORDER BY seq LIMIT 1), uid, title,"          \
 	" starts, ends, all_day, tzid, location, description, capacity,"       \
 	" rsvp_by, sequence, organizer, organizer_name, state, message_id,"    \
 	" created, source_uid, crasher_policy, rrule FROM events e "
 
 /* event_from_row - a struct store_event from an EVENT_COLS row */
 static gpointer
-event_from_row(sqlite3_stmt *st)
+event_from_row(struct db_stmt *st)
 {
 	struct store_event *ev = g_new0(struct store_event, 1);
 
-	ev->id = sqlite3_column_int64(st, 0);
-	ev->list_id = sqlite3_column_int64(st, 1);
+	ev->id = sq_col_int(st, 0);
+	ev->list_id = sq_col_int(st, 1);
 	ev->uid = sq_text(st, 2);
 	ev->title = sq_text(st, 3);
-	ev->starts = sqlite3_column_int64(st, 4);
-	ev->ends = sqlite3_column_int64(st, 5);
-	ev->is_all_day = sqlite3_column_int(st, 6) != 0;
+	ev->starts = sq_col_int(st, 4);
+	ev->ends = sq_col_int(st, 5);
+	ev->is_all_day = (int)sq_col_int(st, 6) != 0;
 	ev->tzid = sq_text(st, 7);
 	ev->location = sq_text(st, 8);
 	ev->description = sq_text(st, 9);
-	ev->capacity = sqlite3_column_int(st, 10);
-	ev->rsvp_by = sqlite3_column_int64(st, 11);
-	ev->sequence = sqlite3_column_int(st, 12);
+	ev->capacity = (int)sq_col_int(st, 10);
+	ev->rsvp_by = sq_col_int(st, 11);
+	ev->sequence = (int)sq_col_int(st, 12);
 	ev->organizer = sq_text(st, 13);
 	ev->organizer_name = sq_text(st, 14);
 	ev->state = sq_text(st, 15);
 	ev->message_id = sq_text(st, 16);
-	ev->created = sqlite3_column_int64(st, 17);
+	ev->created = sq_col_int(st, 17);
 	ev->source_uid = sq_text(st, 18);
 	ev->crashers = sq_text(st, 19);
 	ev->rrule = sq_text(st, 20);
@@ -55,7 +54,7 @@ event_from_row(sqlite3_stmt *st)
 
 /* events_collect - every row of st as an event; NULL on error */
 static GPtrArray *
-events_collect(struct store *s, sqlite3_stmt *st, GError **err)
+events_collect(struct store *s, struct db_stmt *st, GError **err)
 {
 	return sq_collect(
 	    s, st, event_from_row, (GDestroyNotify)store_event_free, err);
@@ -63,7 +62,7 @@ events_collect(struct store *s, sqlite3_stmt *st, GError **err)
 
 /* event_one - the first row of st, or NULL */
 static bool
-event_one(struct store *s, sqlite3_stmt *st, struct store_event **ev_out,
+event_one(struct store *s, struct db_stmt *st, struct store_event **ev_out,
     GError **err)
 {
 	gpointer ev;
@@ -87,25 +86,25 @@ store_event_add(struct store *s, const struct store_event *ev, gint64 now,
 
 	if (!sq_begin(s, err))
 		return false;
-	ok = sq_done(s,
+	id = sq_int(s,
 	    sq_stmt(s, err,
 		"INSERT INTO events (uid, title, starts, ends, all_day, tzid,"
 		" location, description, capacity, rsvp_by, sequence,"
 		" organizer, organizer_name, state, message_id, created,"
 		" source_uid, crasher_policy, rrule) VALUES (?, ?, ?, ?, ?, ?,"
 		" ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, coalesce(?, 'hold'),"
-		" ?)",
+		" ?) RETURNING id",
 		"ttiiitttiiitttittt", ev->uid, title, ev->starts, ev->ends,
 		(gint64)ev->is_all_day, ev->tzid, location, ev->description,
 		(gint64)ev->capacity, ev->rsvp_by, (gint64)ev->sequence,
 		ev->organizer, org_name, ev->message_id, now, ev->source_uid,
 		ev->crashers, ev->rrule),
-	    err);
-	id = sqlite3_last_insert_rowid(s->db);
-	ok = ok &&
+	    0, err);
+	ok = id > 0 &&
 	    sq_done(s,
 		sq_stmt(s, err,
-		    "INSERT INTO event_lists (event_id, list_id) VALUES (?, ?)",
+		    "INSERT INTO event_lists (event_id, list_id, seq)"
+		    " VALUES (?, ?, 1)",
 		    "ii", id, ev->list_id),
 		err);
 	if (ok && id_out != NULL)
@@ -186,12 +185,13 @@ store_event_link(struct store *s, gint64 event_id, gint64 list_id,
 {
 	bool ok = sq_done(s,
 	    sq_stmt(s, err,
-		"INSERT OR IGNORE INTO event_lists (event_id, list_id)"
-		" VALUES (?, ?)",
-		"ii", event_id, list_id),
+		"INSERT INTO event_lists (event_id, list_id, seq)"
+		" SELECT ?, ?, coalesce(max(seq), 0) + 1 FROM event_lists"
+		" WHERE event_id = ? ON CONFLICT DO NOTHING",
+		"iii", event_id, list_id, event_id),
 	    err);
 
-	*added_out = ok && sqlite3_changes(s->db) > 0;
+	*added_out = ok && sq_changes(s) > 0;
 	return ok;
 }
 
@@ -283,12 +283,12 @@ store_event_mark(struct store *s, gint64 event_id, const char *kind, gint64 now,
 {
 	if (!sq_done(s,
 		sq_stmt(s, err,
-		    "INSERT OR IGNORE INTO reminders (event_id, kind, sent)"
-		    " VALUES (?, ?, ?)",
+		    "INSERT INTO reminders (event_id, kind, sent)"
+		    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 		    "iti", event_id, kind, now),
 		err))
 		return false;
-	*marked_out = sqlite3_changes(s->db) > 0;
+	*marked_out = sq_changes(s) > 0;
 	return true;
 }
 
@@ -338,7 +338,7 @@ store_invitation_has(struct store *s, gint64 event_id, const char *address,
 GPtrArray *
 store_invitation_list(struct store *s, gint64 event_id, GError **err)
 {
-	sqlite3_stmt *st = sq_stmt(s, err,
+	struct db_stmt *st = sq_stmt(s, err,
 	    "SELECT address, sequence, sent FROM invitations"
 	    " WHERE event_id = ? ORDER BY address",
 	    "i", event_id);
@@ -360,8 +360,8 @@ store_invitation_list(struct store *s, gint64 event_id, GError **err)
 			return a;
 		iv = g_new0(struct store_invitation, 1);
 		iv->address = sq_text(st, 0);
-		iv->sequence = sqlite3_column_int(st, 1);
-		iv->sent = sqlite3_column_int64(st, 2);
+		iv->sequence = (int)sq_col_int(st, 1);
+		iv->sent = sq_col_int(st, 2);
 		g_ptr_array_add(a, iv);
 	}
 }
@@ -384,21 +384,21 @@ store_invitation_free(struct store_invitation *iv)
 
 /* rsvp_from_row - a struct store_rsvp from an RSVP_COLS row */
 static gpointer
-rsvp_from_row(sqlite3_stmt *st)
+rsvp_from_row(struct db_stmt *st)
 {
 	struct store_rsvp *r = g_new0(struct store_rsvp, 1);
 
-	r->id = sqlite3_column_int64(st, 0);
-	r->event_id = sqlite3_column_int64(st, 1);
+	r->id = sq_col_int(st, 0);
+	r->event_id = sq_col_int(st, 1);
 	r->address = sq_text(st, 2);
 	r->display_name = sq_text(st, 3);
 	r->answer = sq_text(st, 4);
-	r->headcount = sqlite3_column_int(st, 5);
+	r->headcount = (int)sq_col_int(st, 5);
 	r->status = sq_text(st, 6);
 	r->source = sq_text(st, 7);
-	r->updated = sqlite3_column_int64(st, 8);
-	r->queued = sqlite3_column_int64(st, 9);
-	r->session = sqlite3_column_int64(st, 10);
+	r->updated = sq_col_int(st, 8);
+	r->queued = sq_col_int(st, 9);
+	r->session = sq_col_int(st, 10);
 	return r;
 }
 
@@ -424,7 +424,7 @@ bool
 store_rsvp_get_session(struct store *s, gint64 event_id, gint64 session,
     const char *address, struct store_rsvp **r_out, GError **err)
 {
-	sqlite3_stmt *st = sq_stmt(s, err,
+	struct db_stmt *st = sq_stmt(s, err,
 	    RSVP_COLS "WHERE event_id = ? AND session = ? AND address = ?",
 	    "iit", event_id, session, address);
 	gpointer r;
@@ -454,7 +454,7 @@ store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err)
 		" headcount, status, source, updated, waitlisted, session)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" ON CONFLICT (event_id, session, address) DO UPDATE SET"
-		" display_name = ifnull(excluded.display_name, display_name),"
+		" display_name = coalesce(excluded.display_name, rsvps.display_name),"
 		" answer = excluded.answer, headcount = excluded.headcount,"
 		" status = excluded.status, source = excluded.source,"
 		" updated = excluded.updated, waitlisted = excluded.waitlisted",
@@ -468,7 +468,7 @@ store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err)
 GPtrArray *
 store_rsvp_list(struct store *s, gint64 event_id, GError **err)
 {
-	sqlite3_stmt *st = sq_stmt(s, err,
+	struct db_stmt *st = sq_stmt(s, err,
 	    RSVP_COLS "WHERE event_id = ? ORDER BY waitlisted, id", "i",
 	    event_id);
 
@@ -481,7 +481,7 @@ GPtrArray *
 store_rsvp_list_session(
     struct store *s, gint64 event_id, gint64 session, GError **err)
 {
-	sqlite3_stmt *st = sq_stmt(s, err,
+	struct db_stmt *st = sq_stmt(s, err,
 	    RSVP_COLS
 	    "WHERE event_id = ? AND session = ? ORDER BY waitlisted, id",
 	    "ii", event_id, session);
@@ -508,7 +508,7 @@ store_rsvp_free(struct store_rsvp *r)
 
 /* host_from_row - the list address of one event_lists row */
 static gpointer
-host_from_row(sqlite3_stmt *st)
+host_from_row(struct db_stmt *st)
 {
 	return sq_text(st, 0);
 }
@@ -522,7 +522,7 @@ store_event_hosts(struct store *s, gint64 event_id, GError **err)
 	    sq_stmt(s, err,
 		"SELECT l.local || '@' || l.domain FROM event_lists x"
 		" JOIN lists l ON l.id = x.list_id WHERE x.event_id = ?"
-		" ORDER BY x.rowid",
+		" ORDER BY x.seq",
 		"i", event_id),
 	    host_from_row, g_free, err);
 }

@@ -14,7 +14,6 @@
  * The expansion of the rule into sessions is ical's work, not the
  * store's: the store keeps what the rule cannot say.
  */
-#include <sqlite3.h>
 
 #include "store.h"
 #include "store_int.h"
@@ -25,16 +24,16 @@
 
 /* session_from_row - a struct store_session from a SESSION_COLS row */
 static gpointer
-session_from_row(sqlite3_stmt *st)
+session_from_row(struct db_stmt *st)
 {
 	struct store_session *ss = g_new0(struct store_session, 1);
 
-	ss->event_id = sqlite3_column_int64(st, 0);
-	ss->session = sqlite3_column_int64(st, 1);
-	ss->starts = sqlite3_column_int64(st, 2);
-	ss->ends = sqlite3_column_int64(st, 3);
+	ss->event_id = sq_col_int(st, 0);
+	ss->session = sq_col_int(st, 1);
+	ss->starts = sq_col_int(st, 2);
+	ss->ends = sq_col_int(st, 3);
 	ss->state = sq_text(st, 4);
-	ss->sequence = sqlite3_column_int(st, 5);
+	ss->sequence = (int)sq_col_int(st, 5);
 	ss->location = sq_text(st, 6);
 	return ss;
 }

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "db.h"
 #include "err.h"
 #include "store.h"
 
@@ -837,6 +838,36 @@ test_topics(struct fixture *fx, gconstpointer data)
 #define FX(path, fn)                                                           \
 	g_test_add(path, struct fixture, NULL, fx_setup, fn, fx_teardown)
 
+/* Which engine a `database` setting names (lib/db.h). */
+static void
+test_db_spec(void)
+{
+	static const struct {
+		const char *spec;
+		bool is_pg;
+	} cases[] = {
+	    {"/var/lib/moim/moim.db", false},
+	    {"moim.db", false},
+	    {":memory:", false},
+	    {"/srv/postgres/moim.db", false},
+	    {"/data/dbname.db", false},
+	    {"postgresql://moim@db.example.org/moim", true},
+	    {"postgres://localhost/moim", true},
+	    {"host=/run/postgresql dbname=moim", true},
+	    {"dbname=moim", true},
+	    {"user=moim host=db.example.org", true},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_test_message("%s", cases[i].spec);
+		g_assert_cmpint(
+		    db_spec_is_postgresql(cases[i].spec), ==, cases[i].is_pg);
+		if (!cases[i].is_pg)
+			g_assert_true(
+			    db_engine(cases[i].spec) == &db_sqlite_ops);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -859,5 +890,6 @@ main(int argc, char **argv)
 	FX("/store/topics", test_topics);
 	g_test_add_func("/listset/table", test_listset);
 	g_test_add_func("/store/text-line", test_text_line);
+	g_test_add_func("/store/db-spec", test_db_spec);
 	return g_test_run();
 }

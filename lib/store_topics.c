@@ -9,7 +9,6 @@
  * without a tag keep the thread's topic. Topics are stored as the list's
  * "topics" setting spells them: callers compare them as strings.
  */
-#include <sqlite3.h>
 
 #include "store.h"
 #include "store_int.h"
@@ -19,12 +18,12 @@ static const char *const choice_names[] = {"follow", "mute"};
 /* pick_from_row - a struct store_topic_pick from (member_id, topic,
  * choice) */
 static gpointer
-pick_from_row(sqlite3_stmt *st)
+pick_from_row(struct db_stmt *st)
 {
 	struct store_topic_pick *p = g_new0(struct store_topic_pick, 1);
-	const char *c = (const char *)sqlite3_column_text(st, 2);
+	const char *c = sq_col_str(st, 2);
 
-	p->member_id = sqlite3_column_int64(st, 0);
+	p->member_id = sq_col_int(st, 0);
 	p->topic = sq_text(st, 1);
 	p->choice =
 	    g_strcmp0(c, "mute") == 0 ? STORE_TOPIC_MUTE : STORE_TOPIC_FOLLOW;
@@ -94,7 +93,7 @@ store_topic_pick_free(struct store_topic_pick *p)
 
 /* text_from_row - column 0 as a string (NULL stays NULL) */
 static gpointer
-text_from_row(sqlite3_stmt *st)
+text_from_row(struct db_stmt *st)
 {
 	return sq_text(st, 0);
 }

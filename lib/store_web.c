@@ -10,7 +10,6 @@
  *	different processes: an act is a row, committed by one and taken by
  *	the other, so it survives a restart of either.
  */
-#include <sqlite3.h>
 #include <string.h>
 
 #include "err.h"
@@ -48,43 +47,43 @@ bool
 store_web_act_add(struct store *s, const struct store_web_act *a, gint64 now,
     gint64 *id_out, GError **err)
 {
-	if (!sq_done(s,
-		sq_stmt(s, err,
-		    "INSERT INTO web_acts (kind, list_id, member_id,"
-		    " event_id, address, answer, guests, next, created)"
-		    " VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0),"
-		    " ?, ?, ?, ?, ?)",
-		    "tiiittiti", store_web_kind_name(a->kind), a->list_id,
-		    a->member_id, a->event_id, a->address, a->answer,
-		    (gint64)a->guests, a->next, now),
-		err))
-		return false;
-	if (id_out != NULL)
-		*id_out = sqlite3_last_insert_rowid(s->db);
-	return true;
+	gint64 id = sq_int(s,
+	    sq_stmt(s, err,
+		"INSERT INTO web_acts (kind, list_id, member_id,"
+		" event_id, address, answer, guests, next, created)"
+		" VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0),"
+		" ?, ?, ?, ?, ?) RETURNING id",
+		"tiiittiti", store_web_kind_name(a->kind), a->list_id,
+		a->member_id, a->event_id, a->address, a->answer,
+		(gint64)a->guests, a->next, now),
+	    0, err);
+
+	if (id_out != NULL && id >= 0)
+		*id_out = id;
+	return id >= 0;
 }
 
 /* act_from_row - a struct store_web_act from the columns of ACT_COLS */
 static gpointer
-act_from_row(sqlite3_stmt *st)
+act_from_row(struct db_stmt *st)
 {
 	struct store_web_act *a = g_new0(struct store_web_act, 1);
 	g_autofree char *kind = sq_text(st, 1);
 
-	a->id = sqlite3_column_int64(st, 0);
+	a->id = sq_col_int(st, 0);
 	/* An unknown word (a newer moim wrote it) reads as a join, which
 	 * listd refuses without a list; it is never an unsubscription. */
 	if (!kind_parse(kind, &a->kind))
 		a->kind = STORE_WEB_JOIN;
-	a->list_id = sqlite3_column_int64(st, 2);
-	a->member_id = sqlite3_column_int64(st, 3);
-	a->event_id = sqlite3_column_int64(st, 4);
+	a->list_id = sq_col_int(st, 2);
+	a->member_id = sq_col_int(st, 3);
+	a->event_id = sq_col_int(st, 4);
 	a->address = sq_text(st, 5);
 	a->answer = sq_text(st, 6);
-	a->guests = sqlite3_column_int(st, 7);
+	a->guests = (int)sq_col_int(st, 7);
 	a->next = sq_text(st, 8);
-	a->created = sqlite3_column_int64(st, 9);
-	a->done = sqlite3_column_int(st, 10) != 0;
+	a->created = sq_col_int(st, 9);
+	a->done = (int)sq_col_int(st, 10) != 0;
 	a->result = sq_text(st, 11);
 	return a;
 }
@@ -160,28 +159,26 @@ bool
 store_web_signin_add(struct store *s, const char *address, const char *next,
     gint64 now, gint64 *id_out, GError **err)
 {
-	if (!sq_done(s,
-		sq_stmt(s, err,
-		    "INSERT INTO web_signins (address, next, created)"
-		    " VALUES (?, ?, ?)",
-		    "tti", address, next, now),
-		err))
-		return false;
-	*id_out = sqlite3_last_insert_rowid(s->db);
-	return true;
+	*id_out = sq_int(s,
+	    sq_stmt(s, err,
+		"INSERT INTO web_signins (address, next, created)"
+		" VALUES (?, ?, ?) RETURNING id",
+		"tti", address, next, now),
+	    0, err);
+	return *id_out >= 0;
 }
 
 /* signin_from_row - a struct store_web_signin from its columns */
 static gpointer
-signin_from_row(sqlite3_stmt *st)
+signin_from_row(struct db_stmt *st)
 {
 	struct store_web_signin *si = g_new0(struct store_web_signin, 1);
 
-	si->id = sqlite3_column_int64(st, 0);
+	si->id = sq_col_int(st, 0);
 	si->address = sq_text(st, 1);
 	si->next = sq_text(st, 2);
-	si->created = sqlite3_column_int64(st, 3);
-	si->used = sqlite3_column_int(st, 4) != 0;
+	si->created = sq_col_int(st, 3);
+	si->used = (int)sq_col_int(st, 4) != 0;
 	return si;
 }
 
@@ -211,7 +208,7 @@ store_web_signin_use(struct store *s, gint64 id, bool *used_out, GError **err)
 		    "i", id),
 		err))
 		return false;
-	*used_out = sqlite3_changes(s->db) == 1;
+	*used_out = sq_changes(s) == 1;
 	return true;
 }
 

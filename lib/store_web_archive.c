@@ -9,7 +9,6 @@
  *	threads_active, messages_list_date, messages_thread and the unique
  *	(list_id, message_id)), so a page costs the same in a large archive.
  */
-#include <sqlite3.h>
 
 #include "err.h"
 #include "store.h"
@@ -17,14 +16,14 @@
 
 /* thread_read - a struct store_web_thread from a row of THREAD_SQL */
 static gpointer
-thread_read(sqlite3_stmt *st)
+thread_read(struct db_stmt *st)
 {
 	struct store_web_thread *t = g_new0(struct store_web_thread, 1);
 
-	t->id = sqlite3_column_int64(st, 0);
-	t->first_date = sqlite3_column_int64(st, 1);
-	t->last_date = sqlite3_column_int64(st, 2);
-	t->count = sqlite3_column_int64(st, 3);
+	t->id = sq_col_int(st, 0);
+	t->first_date = sq_col_int(st, 1);
+	t->last_date = sq_col_int(st, 2);
+	t->count = sq_col_int(st, 3);
 	t->message_id = sq_text(st, 4);
 	t->subject = sq_text(st, 5);
 	t->from_addr = sq_text(st, 6);
@@ -123,7 +122,7 @@ bool
 store_web_next_start(struct store *s, gint64 list_id, gint64 from,
     gint64 *start_out, bool *found_out, GError **err)
 {
-	sqlite3_stmt *st = sq_stmt(s, err,
+	struct db_stmt *st = sq_stmt(s, err,
 	    "SELECT first_date FROM threads WHERE list_id = ?"
 	    " AND first_date >= ? AND count > 0 ORDER BY first_date LIMIT 1",
 	    "ii", list_id, from);
@@ -133,8 +132,8 @@ store_web_next_start(struct store *s, gint64 list_id, gint64 from,
 	if (!sq_row(s, st, found_out, err))
 		return false;
 	if (*found_out) {
-		*start_out = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		*start_out = sq_col_int(st, 0);
+		sq_reset(st);
 	}
 	return true;
 }
@@ -154,21 +153,21 @@ store_web_thread_free(struct store_web_thread *t)
 
 /* msg_read - a struct store_web_msg from a row of MSG_COLS */
 static gpointer
-msg_read(sqlite3_stmt *st)
+msg_read(struct db_stmt *st)
 {
 	struct store_web_msg *m = g_new0(struct store_web_msg, 1);
 
-	m->id = sqlite3_column_int64(st, 0);
-	m->thread_id = sqlite3_column_int64(st, 1);
+	m->id = sq_col_int(st, 0);
+	m->thread_id = sq_col_int(st, 1);
 	m->message_id = sq_text(st, 2);
 	m->refs = sq_text(st, 3);
 	m->subject = sq_text(st, 4);
 	m->from_addr = sq_text(st, 5);
 	m->from_name = sq_text(st, 6);
-	m->date = sqlite3_column_int64(st, 7);
+	m->date = sq_col_int(st, 7);
 	m->text = sq_text(st, 8);
 	m->attachments = sq_text(st, 9);
-	if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+	if (!sq_col_null(st, 10))
 		m->raw = sq_blob(st, 10);
 	return m;
 }
@@ -177,7 +176,7 @@ msg_read(sqlite3_stmt *st)
 #define MSG_COLS                                                               \
 	"SELECT id, coalesce(thread_id, 0), message_id, refs, subject,"        \
 	" from_addr, from_name, coalesce(date, 0), body_text, attachments,"    \
-	" CASE WHEN ?1 THEN raw END FROM messages"
+	" CASE WHEN ? <> 0 THEN raw END FROM messages"
 
 /* store_web_message - the list's message with this Message-ID, or NULL */
 bool
@@ -186,7 +185,7 @@ store_web_message(struct store *s, gint64 list_id, const char *message_id,
 {
 	gpointer m = NULL;
 	bool ok = sq_one(s,
-	    sq_stmt(s, err, MSG_COLS " WHERE list_id = ?2 AND message_id = ?3",
+	    sq_stmt(s, err, MSG_COLS " WHERE list_id = ? AND message_id = ?",
 		"iit", (gint64)with_raw, list_id, message_id),
 	    msg_read, &m, err);
 
@@ -201,9 +200,9 @@ store_web_thread_msgs(
 {
 	return sq_collect(s,
 	    sq_stmt(s, err,
-		MSG_COLS " WHERE thread_id = ?2 ORDER BY date, id LIMIT ?3",
+		MSG_COLS " WHERE thread_id = ? ORDER BY date, id LIMIT ?",
 		"iii", (gint64)with_raw, thread_id,
-		(gint64)(limit > 0 ? limit : -1)),
+		(gint64)(limit > 0 ? limit : G_MAXINT64)),
 	    msg_read, (GDestroyNotify)store_web_msg_free, err);
 }
 

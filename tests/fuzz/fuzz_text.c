@@ -5,8 +5,8 @@
  * and writing, and the FTS5 tokenizer
  *
  * Build: clang -fsanitize=fuzzer,address -Ilib -I. $(pkg-config --cflags
- * gmime-3.0 sqlite3) tests/fuzz/fuzz_text.c lib/archive.c lib/store.c
- * lib/store_archive.c lib/listset.c lib/mime.c lib/addr.c lib/err.c
+ * gmime-3.0 sqlite3) tests/fuzz/fuzz_text.c lib/archive.c lib/store*.c
+ * lib/db*.c lib/listset.c lib/mime.c lib/addr.c lib/err.c
  * $(pkg-config --libs gmime-3.0 sqlite3); seed it with the shared corpus
  * (corpus/i18n, corpus/mime, corpus/threads).
  */
