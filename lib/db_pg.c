@@ -196,6 +196,7 @@ static bool
 reconnect(struct pg_conn *c, GError **err)
 {
 	gint64 now = g_get_monotonic_time();
+	g_autofree char *what = NULL;
 
 	if (now < c->retry_at)
 		return moim_fail(err, MOIM_ERR_TEMP,
@@ -209,7 +210,9 @@ reconnect(struct pg_conn *c, GError **err)
 		    ? DB_PG_BACKOFF_MIN_MS
 		    : MIN(c->backoff_ms * 2, DB_PG_BACKOFF_MAX_MS);
 		c->retry_at = now + (gint64)c->backoff_ms * 1000;
-		return pg_fail(c, NULL, err, "reconnect");
+		what = g_strdup_printf(
+		    "reconnect (next attempt in %d ms)", c->backoff_ms);
+		return pg_fail(c, NULL, err, what);
 	}
 	c->backoff_ms = 0;
 	c->retry_at = 0;
