@@ -90,8 +90,9 @@ dir_of() {
 
 pg_start() {
 	bindir=$(pg_bindir)
-	[ -n "$bindir" ] || skip "no PostgreSQL server (initdb) installed:" \
-		"apt-get install postgresql-15 (tools/deps.sh)"
+	[ -n "$bindir" ] && [ -x "$bindir/initdb" ] ||
+		skip "no PostgreSQL server (initdb) installed:" \
+			"apt-get install postgresql-15 (tools/deps.sh)"
 	if [ "$(id -u)" = 0 ]; then
 		id postgres >/dev/null 2>&1 ||
 			skip "running as root and there is no user postgres"
