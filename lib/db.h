@@ -139,7 +139,10 @@
  *			Bring the search index up to date for the messages
  *			row message_id after it was inserted or its subject,
  *			from_name, body_text, attachments or list changed
- *			(SQLite: triggers do it; a no-op).
+ *			(SQLite: triggers do it; a no-op). Not called when
+ *			messages rows are deleted (a list's removal cascades):
+ *			an index must follow deletions by itself (SQLite: a
+ *			trigger; PostgreSQL: e.g. ON DELETE CASCADE).
  *	archive_search(db, list_id, match, order, limit, offset, err)
  *			The ids of the list's messages matching match, as
  *			lib/archive.c's archive_fts_query() writes it (FTS5
