@@ -9,12 +9,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "err.h"
 #include "limits.h"
 
 enum config_type {
 	CT_NAME, /* user or group name */
 	CT_PATH, /* absolute file or directory */
+	CT_DATABASE, /* CT_PATH (SQLite) or a PostgreSQL connection string */
 	CT_INT, /* decimal integer in min..max */
 	CT_LIST, /* ';'-separated domains, normalised */
 	CT_ENDPOINT, /* unix:/PATH, inet:PORT@HOST, HOST:PORT, [IPV6]:PORT */
@@ -48,8 +50,8 @@ struct config_key {
  * all follow it (config_test checks the man page against it). */
 static const struct config_key keys[] = {
     {{"moim", "database", MOIM_LOCALSTATEDIR "/lib/moim/moim.db",
-	 "SQLite database file", 0, 0},
-	CT_PATH, F(database), CF_RESTART, NULL},
+	 "SQLite database file or PostgreSQL connection string", 0, 0},
+	CT_DATABASE, F(database), CF_RESTART, NULL},
     {{"moim", "domains", "", "list domains, ';'-separated", 0, 0}, CT_LIST,
 	F(domains), CF_EMPTY_OK, NULL},
     {{"moim", "secret_file", MOIM_SYSCONFDIR "/moim/secret",
@@ -503,7 +505,10 @@ check_string(const struct config_key *k, const char *v, GError **err)
 	switch (k->type) {
 	case CT_NAME:
 		return check_name(v, err);
+	case CT_DATABASE:
 	case CT_PATH:
+		if (k->type == CT_DATABASE && db_spec_is_postgresql(v))
+			return true;
 		if (v[0] != '/')
 			return moim_fail(err, MOIM_ERR_CONFIG,
 			    "'%.64s' is not an absolute path", v);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_pg.h"
 
 /* db_spec_is_postgresql - whether spec is a libpq URI or keyword string */
 bool
@@ -33,6 +34,6 @@ const struct db_ops *
 db_engine(const char *spec)
 {
 	if (db_spec_is_postgresql(spec))
-		return NULL;
+		return db_pg_driver;
 	return &db_sqlite_ops;
 }

@@ -8,6 +8,37 @@
 #include "err.h"
 #include "store.h"
 
+/* MOIM_STORE_TEST_PG: a PostgreSQL database each case empties and uses
+ * instead of a SQLite file (tests/pg_store_test.sh). */
+static const char *pg_uri;
+
+/* pg_wipe - an empty schema public in the database uri names */
+static void
+pg_wipe(const char *uri)
+{
+	const struct db_ops *ops = db_engine(uri);
+	GError *e = NULL;
+	struct db *db;
+
+	g_assert_nonnull(ops);
+	db = ops->open(uri, DB_RW, &e);
+	g_assert_no_error(e);
+	g_assert_true(ops->exec(
+	    db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &e));
+	g_assert_no_error(e);
+	ops->close(db);
+}
+
+/* sqlite_only - skip a case about SQLite files on PostgreSQL */
+static bool
+sqlite_only(void)
+{
+	if (pg_uri == NULL)
+		return false;
+	g_test_skip("about SQLite files");
+	return true;
+}
+
 struct fixture {
 	char *dir;
 	char *path;
@@ -21,7 +52,10 @@ fx_setup(struct fixture *fx, gconstpointer data)
 
 	fx->dir = g_dir_make_tmp("store_test.XXXXXX", &e);
 	g_assert_no_error(e);
-	fx->path = g_build_filename(fx->dir, "moim.db", NULL);
+	fx->path = pg_uri ? g_strdup(pg_uri)
+			  : g_build_filename(fx->dir, "moim.db", NULL);
+	if (pg_uri != NULL)
+		pg_wipe(pg_uri);
 	fx->s = store_open(fx->path, STORE_RW, &e);
 	g_assert_no_error(e);
 	g_assert_nonnull(fx->s);
@@ -70,6 +104,8 @@ test_migrate_each(struct fixture *fx, gconstpointer data)
 {
 	int v;
 
+	if (sqlite_only())
+		return;
 	for (v = 0; v < STORE_SCHEMA_VERSION; v++) {
 		char *p = g_strdup_printf("%s/v%d.db", fx->dir, v);
 		GError *e = NULL;
@@ -96,10 +132,13 @@ test_migrate_each(struct fixture *fx, gconstpointer data)
 static void
 test_newer_schema_refused(struct fixture *fx, gconstpointer data)
 {
-	char *p = g_strdup_printf("%s/new.db", fx->dir);
+	char *p;
 	GError *e = NULL;
 	sqlite3 *db;
 
+	if (sqlite_only())
+		return;
+	p = g_strdup_printf("%s/new.db", fx->dir);
 	g_assert_cmpint(sqlite3_open(p, &db), ==, SQLITE_OK);
 	g_assert_cmpint(sqlite3_exec(db, "PRAGMA user_version = 99", 0, 0, 0),
 	    ==, SQLITE_OK);
@@ -879,6 +918,7 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	pg_uri = g_getenv("MOIM_STORE_TEST_PG");
 	FX("/store/fresh", test_fresh);
 	FX("/store/migrate-each", test_migrate_each);
 	FX("/store/newer-schema", test_newer_schema_refused);

@@ -17,6 +17,9 @@ chromium fonts-noto-cjk python3-icalendar python3-dateutil"
 # lets dkimpy seal ARC sets.
 PKGS="$PKGS python3-dkim python3-nacl python3-authres libmail-dkim-perl opendkim
 opendkim-tools"
+# The PostgreSQL store (issue 16): libpq to build, a server for the
+# tests' private clusters (tests/pg.sh) and pg_virtualenv.
+PKGS="$PKGS libpq-dev postgresql-15 postgresql-contrib postgresql-common"
 
 # Daemons and moimctl run as this user when started as root.
 if [ "$(id -u)" = 0 ] && ! id moim >/dev/null 2>&1; then

@@ -8,7 +8,9 @@
 # DESCRIPTION
 #	moim_setup writes $E2E_DIR/etc/moim.conf: the database in
 #	$E2E_DIR/db (owned by the moim user the programs drop to when run as
-#	root), the source tree's templates, LMTP on $E2E_LMTP_PORT and the
+#	root), or $MOIM_E2E_DATABASE when set (a PostgreSQL URI, e.g. from
+#	tests/pg.sh; tests that read the database with sqlite3 need the
+#	file), the source tree's templates, LMTP on $E2E_LMTP_PORT and the
 #	relay on $E2E_RELAY_PORT. moimctl runs the built moimctl with it;
 #	listd_start / listd_stop / listd_kill9 run moim-listd as daemon
 #	"listd". Extra "[section] key = value" lines can be passed to
@@ -49,7 +51,7 @@ moim_setup()
 	chown moim:moim "$E2E_DIR/db" 2>/dev/null
 	{
 		printf '[moim]\n'
-		printf 'database = %s/db/moim.db\n' "$E2E_DIR"
+		printf 'database = %s\n' "${MOIM_E2E_DATABASE:-$E2E_DIR/db/moim.db}"
 		printf 'domains = %s\n' "$E2E_LIST_DOMAIN"
 		printf 'secret_file = %s/etc/secret\n' "$E2E_DIR"
 		printf 'templates = %s/templates\n' "$top_srcdir"
