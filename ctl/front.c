@@ -14,7 +14,9 @@
  *	named by its local part, and otherwise executes moimctl-full with
  *	the same argv before reading any config: another verb, -h, an
  *	unknown global option and "L@D" (an address is parsed by lib/addr,
- *	which needs GMime). moimctl-full is the file beside this program
+ *	which needs GMime); and, once the config is read, a database this
+ *	program has no driver for (PostgreSQL: libpq would bring OpenSSL
+ *	back). moimctl-full is the file beside this program
  *	when there is one (the build tree), else pkglibexecdir's, under
  *	the DESTDIR this program was installed into, if any.
  * ERRORS

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "db.h"
 #include "err.h"
 #include "privs.h"
 
@@ -272,13 +273,21 @@ global_opts(int argc, char **argv, struct ctl *c)
 	return i < argc ? i : -1;
 }
 
-/* ctl_setup - load the config and, if the verb needs it, the store */
+/* ctl_setup - load the config and, if the verb needs it, the store;
+ * *pass_out: this program has no driver for the database (the front is
+ * built without PostgreSQL's), so the full program must serve the verb */
 static bool
-ctl_setup(struct ctl *c, const struct ctl_verb *v)
+ctl_setup(struct ctl *c, const struct ctl_verb *v, bool *pass_out)
 {
 	GError *e = NULL;
 
+	*pass_out = false;
 	c->cfg = config_load(c->config_path, &e);
+	if (c->cfg != NULL && v->needs_store && c->prog->pass_on != NULL &&
+	    db_engine(c->cfg->database) == NULL) {
+		*pass_out = true;
+		return false;
+	}
 	/* Files we create must belong to the user the daemons run as. */
 	if (c->cfg != NULL && v->needs_store &&
 	    privs_drop(c->cfg->user, c->cfg->group, &e)) {
@@ -302,6 +311,7 @@ run_verb(struct ctl *c, const struct ctl_verb *v, int argc, char **argv)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
 	GError *e = NULL;
 	int rc = CTL_USAGE;
+	bool pass;
 
 	for (int i = 0; i < argc; i++)
 		if (is_help(argv[i])) {
@@ -316,8 +326,10 @@ run_verb(struct ctl *c, const struct ctl_verb *v, int argc, char **argv)
 		    a.pos->len < v->min ? "missing" : "too many");
 	else if (c->prog->serves != NULL && !c->prog->serves(&a))
 		rc = c->prog->pass_on(c->argv);
+	else if (ctl_setup(c, v, &pass))
+		rc = v->run(c, &a);
 	else
-		rc = ctl_setup(c, v) ? v->run(c, &a) : CTL_USER;
+		rc = pass ? c->prog->pass_on(c->argv) : CTL_USER;
 	if (rc == CTL_USAGE)
 		fprintf(stderr, "usage: moimctl [-c FILE] %s\n", v->usage);
 	g_ptr_array_unref(a.pos);

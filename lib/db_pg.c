@@ -870,7 +870,7 @@ pg_delivery_claim(struct db *d, gint64 now, int limit, GError **err)
 	    "WITH c AS (UPDATE deliveries SET state = 1 WHERE id IN"
 	    " (SELECT id FROM deliveries WHERE state = 0 AND next_try <= ?"
 	    " ORDER BY outbound_id, id LIMIT ? FOR UPDATE SKIP LOCKED)"
-	    " RETURNING id, outbound_id, rcpt, member_id, tries)"
+	    " RETURNING id, outbound_id, rcpt, member_id, tries, part)"
 	    " SELECT * FROM c ORDER BY outbound_id, id",
 	    "ii", now, (gint64)limit);
 }

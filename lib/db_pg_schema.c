@@ -262,6 +262,8 @@ static const char *const steps[] = {
     /* 11 -> 12: a list's place among an event's lists (SQLite numbers
      * the rows it has by rowid; PostgreSQL has none older than 12). */
     "ALTER TABLE event_lists ADD COLUMN seq BIGINT NOT NULL DEFAULT 0",
+    /* 12 -> 13: each delivery's own part of a shared invitation. */
+    "ALTER TABLE deliveries ADD COLUMN part BYTEA",
 };
 
 /* db_pg_schema_last - the newest version these steps make */

@@ -1117,7 +1117,7 @@ store_timer_next(struct store *s, gint64 now, GError **err)
 		" UNION ALL SELECT MIN(expires) + 1 FROM pending"
 		" UNION ALL SELECT MIN(CASE WHEN state = 'held' THEN expires + 1"
 		"  ELSE ? END) FROM held"
-		"  WHERE state IN ('held', 'approved', 'rejected'))",
+		"  WHERE state IN ('held', 'approved', 'rejected')) AS due",
 		"iii", G_MAXINT64, now, now),
 	    -1, err);
 }
