@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "db.h"
 #include "err.h"
 #include "fanout.h"
 #include "ingress.h"
@@ -97,10 +98,15 @@ on_db_change(GFileMonitor *m, GFile *f, GFile *other, GFileMonitorEvent ev,
 static void
 watch_database(struct listd *d)
 {
-	g_autofree char *path = g_strconcat(d->cfg->database, "-wal", NULL);
-	GFile *f = g_file_new_for_path(path);
+	g_autofree char *path = NULL;
+	GFile *f;
 	GError *e = NULL;
 
+	/* A PostgreSQL database has no file here to watch. */
+	if (db_spec_is_postgresql(d->cfg->database))
+		return;
+	path = g_strconcat(d->cfg->database, "-wal", NULL);
+	f = g_file_new_for_path(path);
 	d->db_watch = g_file_monitor_file(f, G_FILE_MONITOR_NONE, NULL, &e);
 	g_object_unref(f);
 	if (d->db_watch == NULL) {
