@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
+#include "db.h"
 #include "rcpt.h"
 #include "err.h"
 #include "privs.h"
@@ -131,6 +132,7 @@ check_lists(struct ctl *c)
 static bool
 check_database(struct ctl *c)
 {
+	g_autofree char *shown = NULL;
 	GError *e = NULL;
 
 	/* Check as the daemons see it, and create as they would. */
@@ -147,7 +149,8 @@ check_database(struct ctl *c)
 		g_error_free(e);
 		return false;
 	}
-	return report(true, "database %s (schema %d)", c->cfg->database,
+	shown = db_spec_shown(c->cfg->database);
+	return report(true, "database %s (schema %d)", shown,
 	    store_schema_version(c->store));
 }
 

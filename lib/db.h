@@ -6,6 +6,7 @@
  *
  *	extern const struct db_ops db_sqlite_ops;
  *	bool db_spec_is_postgresql(const char *spec);
+ *	char *db_spec_shown(const char *spec);
  *	const struct db_ops *db_engine(const char *spec);
  *	int db_tokenize(const char *text, int len, bool is_query,
  *	    db_token_fn emit, void *ctx);
@@ -27,8 +28,8 @@
  *	A driver embeds them at the start of its own connection and
  *	statement structs and casts back.
  *
- *	SQL given to prepare() and exec() is the portable dialect of
- *	design.md ("Dialect"): '?' placeholders, INSERT ... ON CONFLICT,
+ *	SQL given to prepare() and exec() is a dialect both engines take:
+ *	'?' placeholders, INSERT ... ON CONFLICT,
  *	RETURNING id, no engine functions (times come from C). What cannot
  *	be written once is an extra operation below (archive search,
  *	delivery claims), implemented in each driver's files.
@@ -36,8 +37,10 @@
  *	db_spec_is_postgresql() tells whether a `database` setting names
  *	PostgreSQL: a URI starting postgresql:// or postgres://, or a libpq
  *	keyword string holding host= or dbname=; anything else is a SQLite
- *	path. db_engine() is the driver for spec (NULL when that engine was
- *	not built in).
+ *	path. db_spec_shown() is spec as messages and logs may show it: a
+ *	password (in a URI's user part, a password= keyword or query
+ *	parameter) becomes "***". db_engine() is the driver for spec (NULL
+ *	when that engine was not built in).
  *
  *	db_tokenize() splits text into the archive's search terms, the same
  *	for every engine: alphabetic words case-folded; runs of Hangul and
@@ -243,6 +246,7 @@ struct db_ops {
 extern const struct db_ops db_sqlite_ops;
 
 bool db_spec_is_postgresql(const char *spec);
+char *db_spec_shown(const char *spec);
 const struct db_ops *db_engine(const char *spec);
 
 typedef int (*db_token_fn)(void *ctx, bool is_colocated, const char *term,

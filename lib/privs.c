@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "db.h"
 #include "privs.h"
 
 /* privs_umask - no access for others to any file we create */
@@ -197,7 +198,8 @@ privs_blame(
 	struct passwd *pw;
 	char *msg;
 
-	if (err == NULL || *err == NULL ||
+	/* A PostgreSQL connection string names no file. */
+	if (err == NULL || *err == NULL || db_spec_is_postgresql(path) ||
 	    (what = first_unreachable(path, need)) == NULL)
 		return false;
 	pw = getpwuid(geteuid());

@@ -198,9 +198,11 @@ store_open(const char *spec, enum store_access acc, GError **err)
 	int v;
 
 	if (ops == NULL) {
+		g_autofree char *shown = db_spec_shown(spec);
+
 		moim_fail(err, MOIM_ERR_CONFIG,
 		    "database %s: this moim was built without its engine",
-		    spec);
+		    shown);
 		return NULL;
 	}
 	s = g_new0(struct store, 1);
@@ -219,9 +221,11 @@ store_open(const char *spec, enum store_access acc, GError **err)
 	}
 	v = store_schema_version(s);
 	if (v != STORE_SCHEMA_VERSION) {
+		g_autofree char *shown = db_spec_shown(spec);
+
 		moim_fail(err, MOIM_ERR_CONFIG,
-		    "database %s: schema %d, want %d (run moimctl check)", spec,
-		    v, STORE_SCHEMA_VERSION);
+		    "database %s: schema %d, want %d (run moimctl check)",
+		    shown, v, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
 	return s;

@@ -914,6 +914,37 @@ test_db_spec(void)
 	}
 }
 
+/* test_db_spec_shown - a password never reaches a message */
+static void
+test_db_spec_shown(void)
+{
+	static const struct {
+		const char *spec, *shown;
+	} cases[] = {
+	    {"/var/lib/moim/pass:word@x.db", "/var/lib/moim/pass:word@x.db"},
+	    {"postgresql://moim@db.example.org/moim",
+		"postgresql://moim@db.example.org/moim"},
+	    {"postgresql://moim:s3cr%40t@db.example.org:5432/moim",
+		"postgresql://moim:***@db.example.org:5432/moim"},
+	    {"postgres://u:p@h/d?sslmode=require&password=x&a=b",
+		"postgres://u:***@h/d?sslmode=require&password=***&a=b"},
+	    {"postgresql:///moim?host=/run/pg&password=x",
+		"postgresql:///moim?host=/run/pg&password=***"},
+	    {"host=db dbname=moim password=s3cret user=moim",
+		"host=db dbname=moim password=*** user=moim"},
+	    {"dbname=moim password='a b\\' c' user=u",
+		"dbname=moim password=*** user=u"},
+	    {"dbname=moim password='unterminated", "dbname=moim password=***"},
+	    {"dbname=moim mypassword=x", "dbname=moim mypassword=x"},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = db_spec_shown(cases[i].spec);
+
+		g_assert_cmpstr(got, ==, cases[i].shown);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -938,5 +969,6 @@ main(int argc, char **argv)
 	g_test_add_func("/listset/table", test_listset);
 	g_test_add_func("/store/text-line", test_text_line);
 	g_test_add_func("/store/db-spec", test_db_spec);
+	g_test_add_func("/store/db-spec-shown", test_db_spec_shown);
 	return g_test_run();
 }

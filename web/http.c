@@ -19,6 +19,7 @@
 
 #include <microhttpd.h>
 
+#include "db.h"
 #include "err.h"
 #include "http.h"
 #include "log.h"
@@ -52,7 +53,9 @@ thread_store_get(struct web *w)
 		return s;
 	s = store_open(w->cfg->database, STORE_RW, &e);
 	if (s == NULL) {
-		log_error("web: database %s: %s", w->cfg->database, e->message);
+		g_autofree char *shown = db_spec_shown(w->cfg->database);
+
+		log_error("web: database %s: %s", shown, e->message);
 		g_error_free(e);
 		return NULL;
 	}
