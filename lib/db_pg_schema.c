@@ -264,6 +264,13 @@ static const char *const steps[] = {
     "ALTER TABLE event_lists ADD COLUMN seq BIGINT NOT NULL DEFAULT 0",
     /* 12 -> 13: each delivery's own part of a shared invitation. */
     "ALTER TABLE deliveries ADD COLUMN part BYTEA",
+    /* 13 -> 14: seats held in a session through a series answer. */
+    "CREATE TABLE session_seats ("
+    "  event_id BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  session BIGINT NOT NULL,"
+    "  address TEXT NOT NULL,"
+    "  headcount BIGINT NOT NULL,"
+    "  PRIMARY KEY (event_id, session, address))",
 };
 
 /* db_pg_schema_last - the newest version these steps make */

@@ -371,6 +371,17 @@ static const char *const migrations[] = {
      * each delivery's part what is that member's own (ical/imipcopy);
      * NULL for every other kind. */
     "ALTER TABLE deliveries ADD COLUMN part BLOB;",
+    /* 13 -> 14: who holds a seat in which session of a recurring event
+     * through an answer for the whole series (rsvps session 0), and for
+     * how many people, so that a lowered capacity takes no such seat
+     * (listd/seats.h); an answer for one session keeps its seat in its
+     * own status. */
+    "CREATE TABLE session_seats ("
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  session INTEGER NOT NULL,"
+    "  address TEXT NOT NULL,"
+    "  headcount INTEGER NOT NULL,"
+    "  PRIMARY KEY (event_id, session, address));",
 };
 
 struct sq_conn {

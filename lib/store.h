@@ -61,7 +61,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -591,6 +591,24 @@ bool store_rsvp_get_session(struct store *s, gint64 event_id, gint64 session,
 /* One session's answers (0: the series'), in queue order. */
 GPtrArray *store_rsvp_list_session(
     struct store *s, gint64 event_id, gint64 session, GError **err);
+/* A seat that an answer for the whole series holds in one session
+ * (lib/store_sessions.c), for headcount people: written when listd
+ * decides that session's seats, read when it decides them again, so
+ * that a lowered capacity takes no seat (listd/seats.h). */
+struct store_session_seat {
+	gint64 event_id;
+	gint64 session;
+	char *address;
+	int headcount;
+};
+bool store_session_seat_put(
+    struct store *s, const struct store_session_seat *st, GError **err);
+bool store_session_seat_delete(struct store *s, gint64 event_id, gint64 session,
+    const char *address, GError **err);
+/* Every seat of an event, by session and address. */
+GPtrArray *store_session_seat_list(
+    struct store *s, gint64 event_id, GError **err);
+void store_session_seat_free(struct store_session_seat *st);
 
 /* web archive pages: what moim-web's archive pages read (lib/
  * store_web_archive.c). A thread is listed by its first message (by

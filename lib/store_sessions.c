@@ -9,7 +9,9 @@
  * that was moved (its new start, end, place) or skipped (an EXDATE of
  * the block, or "moimctl event skip"). Answers (rsvps) carry the session
  * they are for; session 0 is the whole series, and every answer to a
- * one-session event.
+ * one-session event. A series answer's seat in a session is kept in
+ * session_seats once listd has decided it, so that deciding again
+ * (after the capacity was lowered) leaves it where it is.
  *
  * The expansion of the rule into sessions is ical's work, not the
  * store's: the store keeps what the rule cannot say.
@@ -104,4 +106,72 @@ store_session_free(struct store_session *ss)
 	g_free(ss->state);
 	g_free(ss->location);
 	g_free(ss);
+}
+
+/* store_session_seat_put - record that an answer for the series holds a
+ * seat in one session, for st->headcount people */
+bool
+store_session_seat_put(
+    struct store *s, const struct store_session_seat *st, GError **err)
+{
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"INSERT INTO session_seats (event_id, session, address,"
+		" headcount) VALUES (?, ?, ?, ?)"
+		" ON CONFLICT (event_id, session, address) DO UPDATE SET"
+		" headcount = excluded.headcount",
+		"iiti", st->event_id, st->session, st->address,
+		(gint64)st->headcount),
+	    err);
+}
+
+/* store_session_seat_delete - forget address's seat in one session */
+bool
+store_session_seat_delete(struct store *s, gint64 event_id, gint64 session,
+    const char *address, GError **err)
+{
+	return sq_done(s,
+	    sq_stmt(s, err,
+		"DELETE FROM session_seats WHERE event_id = ? AND session = ?"
+		" AND address = ?",
+		"iit", event_id, session, address),
+	    err);
+}
+
+/* seat_from_row - a struct store_session_seat from a row of
+ * store_session_seat_list() */
+static gpointer
+seat_from_row(struct db_stmt *st)
+{
+	struct store_session_seat *ss = g_new0(struct store_session_seat, 1);
+
+	ss->event_id = sq_col_int(st, 0);
+	ss->session = sq_col_int(st, 1);
+	ss->address = sq_text(st, 2);
+	ss->headcount = (int)sq_col_int(st, 3);
+	return ss;
+}
+
+/* store_session_seat_list - every seat of an event held through series
+ * answers, by session and address */
+GPtrArray *
+store_session_seat_list(struct store *s, gint64 event_id, GError **err)
+{
+	return sq_collect(s,
+	    sq_stmt(s, err,
+		"SELECT event_id, session, address, headcount"
+		" FROM session_seats WHERE event_id = ?"
+		" ORDER BY session, address",
+		"i", event_id),
+	    seat_from_row, (GDestroyNotify)store_session_seat_free, err);
+}
+
+/* store_session_seat_free - release a seat */
+void
+store_session_seat_free(struct store_session_seat *st)
+{
+	if (st == NULL)
+		return;
+	g_free(st->address);
+	g_free(st);
 }

@@ -810,6 +810,51 @@ test_event_text_line(struct fixture *fx, gconstpointer data)
 	store_rsvp_free(rgot);
 }
 
+/* test_session_seats - a series answer's seat per session: put, a new
+ * headcount, list by session, delete */
+static void
+test_session_seats(struct fixture *fx, gconstpointer data)
+{
+	GError *e = NULL;
+	gint64 l = mklist(fx->s, "seats"), id;
+	struct store_event ev = {.list_id = l,
+	    .uid = "u2@lists.example.org",
+	    .title = "Study",
+	    .starts = 2000,
+	    .ends = 3000,
+	    .tzid = "Asia/Seoul",
+	    .organizer = "org@example.net"};
+	struct store_session_seat a = {0, 9000, "a@example.net", 1};
+	struct store_session_seat b = {0, 2000, "b@example.net", 2};
+	const struct store_session_seat *got;
+	GPtrArray *rows;
+
+	(void)data;
+	g_assert_true(store_event_add(fx->s, &ev, 1000, &id, &e));
+	a.event_id = b.event_id = id;
+	g_assert_true(store_session_seat_put(fx->s, &a, &e));
+	g_assert_true(store_session_seat_put(fx->s, &b, &e));
+	a.headcount = 3;
+	g_assert_true(store_session_seat_put(fx->s, &a, &e));
+	g_assert_no_error(e);
+	rows = store_session_seat_list(fx->s, id, &e);
+	g_assert_no_error(e);
+	g_assert_cmpuint(rows->len, ==, 2);
+	got = rows->pdata[0];
+	g_assert_cmpint(got->session, ==, 2000);
+	g_assert_cmpstr(got->address, ==, "b@example.net");
+	g_assert_cmpint(got->headcount, ==, 2);
+	got = rows->pdata[1];
+	g_assert_cmpint(got->session, ==, 9000);
+	g_assert_cmpint(got->headcount, ==, 3);
+	g_ptr_array_unref(rows);
+	g_assert_true(
+	    store_session_seat_delete(fx->s, id, 2000, "b@example.net", &e));
+	rows = store_session_seat_list(fx->s, id, &e);
+	g_assert_cmpuint(rows->len, ==, 1);
+	g_ptr_array_unref(rows);
+}
+
 /* test_topics - members' choices, a message's and its thread's topic,
  * a topic's threads */
 static void
@@ -966,6 +1011,7 @@ main(int argc, char **argv)
 	FX("/store/archive", test_archive);
 	FX("/store/event-text-line", test_event_text_line);
 	FX("/store/topics", test_topics);
+	FX("/store/session-seats", test_session_seats);
 	g_test_add_func("/listset/table", test_listset);
 	g_test_add_func("/store/text-line", test_text_line);
 	g_test_add_func("/store/db-spec", test_db_spec);
