@@ -493,15 +493,17 @@ session_find(struct ctl *c, const struct store_event *ev, const char *date,
 }
 
 /* session_answers - the answers that count for session id, as copies
- * with the status the seats of that session give them */
+ * with the status the seats of that session give them (seated: the
+ * seats series answers hold) */
 static GPtrArray *
-session_answers(const struct store_event *ev, GPtrArray *all, gint64 id)
+session_answers(const struct store_event *ev, GPtrArray *all,
+    const GPtrArray *seated, gint64 id)
 {
 	g_autoptr(GPtrArray) rs = sessions_answers(all, id);
 	GPtrArray *out = g_ptr_array_new();
 	g_autofree const char **st = g_new0(const char *, rs->len + 1);
 
-	seats_words_rsvps(rs, id, ev->capacity, st);
+	seats_words_rsvps(rs, id, ev->capacity, seated, st);
 	for (guint i = 0; i < rs->len; i++) {
 		struct store_rsvp *r = rs->pdata[i];
 
@@ -524,6 +526,7 @@ ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
 	struct session s;
 	GError *e = NULL;
 	GPtrArray *rs, *shown = NULL;
+	g_autoptr(GPtrArray) seated = NULL;
 
 	if (csv && json) {
 		ctl_err("%s: --csv and --json exclude each other", c->verb);
@@ -537,6 +540,9 @@ ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
 		return CTL_USER;
 	}
 	rs = store_rsvp_list(c->store, ev->id, &e);
+	if (rs != NULL && date != NULL &&
+	    (seated = store_session_seat_list(c->store, ev->id, &e)) == NULL)
+		g_clear_pointer(&rs, g_ptr_array_unref);
 	if (rs == NULL) {
 		ctl_err("%s: %s", c->verb, e->message);
 		g_error_free(e);
@@ -544,7 +550,7 @@ ctl_event_rsvps(struct ctl *c, struct ctl_args *a)
 		return CTL_USER;
 	}
 	if (date != NULL)
-		shown = session_answers(ev, rs, s.id);
+		shown = session_answers(ev, rs, seated, s.id);
 	print_rsvps(ev, shown != NULL ? shown : rs, csv, json);
 	if (shown != NULL)
 		g_ptr_array_unref(shown);

@@ -193,14 +193,15 @@ evview_counts_get(
 /* session_counts - the counts of session id: the answers that count for
  * it (sessions_answers()), their seats decided by seats */
 static void
-session_counts(const struct store_event *ev, const GPtrArray *rsvps, gint64 id,
-    evview_seats_fn *seats, struct evview_counts *n)
+session_counts(const struct store_event *ev, const GPtrArray *rsvps,
+    const GPtrArray *seated, gint64 id, evview_seats_fn *seats,
+    struct evview_counts *n)
 {
 	g_autoptr(GPtrArray) rs = sessions_answers(rsvps, id);
 	g_autofree const char **st = g_new0(const char *, rs->len + 1);
 
 	memset(n, 0, sizeof(*n));
-	seats(rs, id, ev->capacity, st);
+	seats(rs, id, ev->capacity, seated, st);
 	for (guint i = 0; i < rs->len; i++)
 		count_one(n, st[i],
 		    ((const struct store_rsvp *)rs->pdata[i])->headcount);
@@ -210,8 +211,8 @@ session_counts(const struct store_event *ev, const GPtrArray *rsvps, gint64 id,
  * counts of their answers */
 GArray *
 evview_sessions(const struct store_event *ev, const GPtrArray *stored,
-    const GPtrArray *rsvps, gint64 now, guint max, evview_seats_fn *seats,
-    GError **err)
+    const GPtrArray *rsvps, const GPtrArray *seated, gint64 now, guint max,
+    evview_seats_fn *seats, GError **err)
 {
 	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct evview_session));
 	GArray *ss;
@@ -233,7 +234,7 @@ evview_sessions(const struct store_event *ev, const GPtrArray *stored,
 		es.s = g_array_index(ss, struct session, i);
 		if (es.s.ends <= now)
 			continue;
-		session_counts(ev, rsvps, es.s.id, seats, &es.n);
+		session_counts(ev, rsvps, seated, es.s.id, seats, &es.n);
 		g_array_append_val(out, es);
 	}
 	g_array_unref(ss);
@@ -245,16 +246,20 @@ GArray *
 evview_sessions_get(struct store *s, const struct store_event *ev, gint64 now,
     guint max, evview_seats_fn *seats, GError **err)
 {
-	GPtrArray *stored = NULL, *rs = NULL;
+	GPtrArray *stored = NULL, *rs = NULL, *seated = NULL;
 	GArray *out = NULL;
 
 	if ((stored = store_session_list(s, ev->id, err)) != NULL &&
-	    (rs = store_rsvp_list(s, ev->id, err)) != NULL)
-		out = evview_sessions(ev, stored, rs, now, max, seats, err);
+	    (rs = store_rsvp_list(s, ev->id, err)) != NULL &&
+	    (seated = store_session_seat_list(s, ev->id, err)) != NULL)
+		out = evview_sessions(
+		    ev, stored, rs, seated, now, max, seats, err);
 	if (stored != NULL)
 		g_ptr_array_unref(stored);
 	if (rs != NULL)
 		g_ptr_array_unref(rs);
+	if (seated != NULL)
+		g_ptr_array_unref(seated);
 	return out;
 }
 

@@ -11,8 +11,9 @@
  *	bool evview_counts_get(struct store *s, gint64 event_id,
  *	    struct evview_counts *n_out, GError **err);
  *	GArray *evview_sessions(const struct store_event *ev,
- *	    const GPtrArray *stored, const GPtrArray *rsvps, gint64 now,
- *	    guint max, evview_seats_fn *seats, GError **err);
+ *	    const GPtrArray *stored, const GPtrArray *rsvps,
+ *	    const GPtrArray *seated, gint64 now, guint max,
+ *	    evview_seats_fn *seats, GError **err);
  *	GArray *evview_sessions_get(struct store *s,
  *	    const struct store_event *ev, gint64 now, guint max,
  *	    evview_seats_fn *seats, GError **err);
@@ -58,8 +59,10 @@
  *	each with the counts of the answers that count for it (each
  *	address's own answer for that session, else its series answer:
  *	sessions_answers()) with their seats decided by seats, as moim-listd
- *	decides them (listd/seats.h seats_words_rsvps()). stored and rsvps
- *	are the event's store_session and store_rsvp rows. An event
+ *	decides them (listd/seats.h seats_words_rsvps()). stored, rsvps
+ *	and seated are the event's store_session, store_rsvp and
+ *	store_session_seat rows (seated: the seats series answers hold per
+ *	session; NULL: none). An event
  *	without a rule gives an empty array: its counts are
  *	evview_count()'s. evview_sessions_get() reads them from the
  *	store. evview_sessions_next() is the first session not skipped.
@@ -119,10 +122,12 @@ struct evview_session {
 
 /* Decides the seats of one session's answers (struct store_rsvp, in
  * queue order) that count for session (its original start; 0: a
- * one-session event): status_out[i] is the status word (attending, waitlist,
- * declined, tentative) of answers->pdata[i]. */
+ * one-session event), seated the seats that series answers hold (struct
+ * store_session_seat, of any session; or NULL): status_out[i] is the
+ * status word (attending, waitlist, declined, tentative) of
+ * answers->pdata[i]. */
 typedef void evview_seats_fn(const GPtrArray *answers, gint64 session,
-    int capacity, const char **status_out);
+    int capacity, const GPtrArray *seated, const char **status_out);
 
 /* What a series' iTIP view points into (evview_series_set()). */
 struct evview_series {
@@ -139,8 +144,8 @@ void evview_count(const GPtrArray *rsvps, struct evview_counts *n_out);
 bool evview_counts_get(struct store *s, gint64 event_id,
     struct evview_counts *n_out, GError **err);
 GArray *evview_sessions(const struct store_event *ev, const GPtrArray *stored,
-    const GPtrArray *rsvps, gint64 now, guint max, evview_seats_fn *seats,
-    GError **err);
+    const GPtrArray *rsvps, const GPtrArray *seated, gint64 now, guint max,
+    evview_seats_fn *seats, GError **err);
 GArray *evview_sessions_get(struct store *s, const struct store_event *ev,
     gint64 now, guint max, evview_seats_fn *seats, GError **err);
 const struct evview_session *evview_sessions_next(const GArray *sessions);

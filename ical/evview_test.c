@@ -319,7 +319,7 @@ test_sessions(void)
 		g_autoptr(GPtrArray) rs = sess_answers(c);
 		GError *e = NULL;
 		g_autoptr(GArray) ss = evview_sessions(
-		    &ev, rows, rs, c->now, c->max, seats_words_rsvps, &e);
+		    &ev, rows, rs, NULL, c->now, c->max, seats_words_rsvps, &e);
 		g_autofree char *text = NULL;
 
 		g_test_message("%s", c->what);
@@ -342,7 +342,7 @@ test_sessions_next(void)
 	g_autoptr(GPtrArray) rows = sess_rows(c);
 	g_autoptr(GPtrArray) rs = sess_answers(c);
 	g_autoptr(GArray) ss = evview_sessions(
-	    &ev, rows, rs, S1 + HOUR, 8, seats_words_rsvps, NULL);
+	    &ev, rows, rs, NULL, S1 + HOUR, 8, seats_words_rsvps, NULL);
 	const struct evview_session *n = evview_sessions_next(ss);
 
 	g_assert_cmpuint(ss->len, ==, 3);
@@ -353,7 +353,7 @@ test_sessions_next(void)
 	 * skipped one */
 	g_array_unref(ss);
 	ss = evview_sessions(
-	    &ev, rows, rs, S1 + 4 * HOUR, 8, seats_words_rsvps, NULL);
+	    &ev, rows, rs, NULL, S1 + 4 * HOUR, 8, seats_words_rsvps, NULL);
 	n = evview_sessions_next(ss);
 	g_assert_nonnull(n);
 	g_assert_true(n->s.is_moved);
@@ -375,7 +375,7 @@ test_bad_rule(void)
 	GError *e = NULL;
 
 	g_assert_null(
-	    evview_sessions(&ev, NULL, rs, S1, 8, seats_words_rsvps, &e));
+	    evview_sessions(&ev, NULL, rs, NULL, S1, 8, seats_words_rsvps, &e));
 	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
 	g_error_free(e);
 }

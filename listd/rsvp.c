@@ -17,6 +17,9 @@
  * that address; seats are per session (sessions_answers()), decided for
  * the session named, or for the coming sessions after a series answer,
  * and whoever a change promotes in a session is told for that session.
+ * A series answer's seat in a session is recorded (session_seats) when
+ * that session's seats are decided, so that a lowered capacity takes it
+ * no more than it takes an answer's own seat (seats.h).
  * Each answer is
  * confirmed by mail with its status, never to an auto-reply; a
  * stranger's confirmation names no event. The organizer's report of a
@@ -220,19 +223,28 @@ session_event(const struct store_event *ev, const struct session *ss)
 
 /* Seats of one session: the answers that count for it, decided. */
 struct view {
+	gint64 id; /* the session */
 	GPtrArray *answers; /* borrowed from a store_rsvp_list() array */
+	GPtrArray *seated; /* its store_session_seat rows, borrowed */
 	struct seats_entry *e;
 };
 
 /* view_make - decide session id's seats from every answer all (before:
- * the answers before the change being decided, or NULL) */
+ * the answers before the change being decided, or NULL) and the seats
+ * series answers hold (seated: the event's store_session_seat rows) */
 static void
 view_make(struct view *v, const GPtrArray *all, gint64 id, int capacity,
-    const GPtrArray *before)
+    const GPtrArray *before, const GPtrArray *seated)
 {
+	v->id = id;
 	v->answers = sessions_answers(all, id);
+	v->seated = g_ptr_array_new();
+	for (guint i = 0; i < seated->len; i++)
+		if (((const struct store_session_seat *)seated->pdata[i])
+			->session == id)
+			g_ptr_array_add(v->seated, seated->pdata[i]);
 	v->e = g_new0(struct seats_entry, v->answers->len + 1);
-	seats_assign_rsvps(v->answers, id, capacity, before, v->e);
+	seats_assign_rsvps(v->answers, id, capacity, before, v->seated, v->e);
 }
 
 /* view_clear - release a view */
@@ -240,7 +252,30 @@ static void
 view_clear(struct view *v)
 {
 	g_clear_pointer(&v->answers, g_ptr_array_unref);
+	g_clear_pointer(&v->seated, g_ptr_array_unref);
 	g_clear_pointer(&v->e, g_free);
+}
+
+/* view_record - keep session_seats as the view decided answer i: a
+ * series answer with a seat there holds it for its headcount; any
+ * other answer holds none through the series (an answer for the
+ * session keeps its own status). Writes only what changed. */
+static bool
+view_record(struct job *j, const struct store_event *ev, const struct view *v,
+    guint i, GError **err)
+{
+	const struct store_rsvp *r = v->answers->pdata[i];
+	int had = seats_recorded(v->seated, v->id, r->address);
+	struct store_session_seat st = {ev->id, v->id, r->address,
+	    r->session == 0 && v->e[i].status == SEATS_ATTENDING
+		? v->e[i].headcount
+		: 0};
+
+	if (st.headcount == had)
+		return true;
+	if (st.headcount > 0)
+		return store_session_seat_put(j->s, &st, err);
+	return store_session_seat_delete(j->s, ev->id, v->id, r->address, err);
 }
 
 /* view_status - the status of addr in a view, or -1 if it has none */
@@ -262,7 +297,7 @@ rsvp_session_seated(
     struct job *j, const struct store_event *ev, gint64 id, GError **err)
 {
 	GPtrArray *all = store_rsvp_list(j->s, ev->id, err);
-	GPtrArray *out;
+	GPtrArray *out, *seated = NULL;
 	struct view v;
 
 	if (all == NULL)
@@ -280,13 +315,19 @@ rsvp_session_seated(
 		g_ptr_array_unref(all);
 		return out;
 	}
-	view_make(&v, all, id, ev->capacity, NULL);
+	if ((seated = store_session_seat_list(j->s, ev->id, err)) == NULL) {
+		g_ptr_array_unref(all);
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	view_make(&v, all, id, ev->capacity, NULL, seated);
 	for (guint i = 0; i < v.answers->len; i++)
 		if (v.e[i].status == SEATS_ATTENDING)
 			g_ptr_array_add(out,
 			    g_strdup(((struct store_rsvp *)v.answers->pdata[i])
 					 ->address));
 	view_clear(&v);
+	g_ptr_array_unref(seated);
 	g_ptr_array_unref(all);
 	return out;
 }
@@ -357,6 +398,7 @@ reseat_one(struct job *j, const struct store_event *ev,
 		    view_status(before, r->address) == SEATS_WAITLIST &&
 		    after->e[i].status == SEATS_ATTENDING)
 			ok = rsvp_tell_promoted(j, &one, r, false, err);
+		ok = ok && view_record(j, ev, after, i, err);
 		if (!ok || (r->session == 0 && !series_too) ||
 		    strcmp(r->status, now_st) == 0)
 			continue;
@@ -374,18 +416,19 @@ reseat_sessions(struct job *j, const struct store_event *ev,
     const struct store_rsvp *r, struct outcome *o, GError **err)
 {
 	GArray *ss = affected(j, ev, r->session, err);
-	GPtrArray *old_all = NULL, *all = NULL;
+	GPtrArray *old_all = NULL, *all = NULL, *seated = NULL;
 	bool ok = ss != NULL;
 
 	ok = ok && (old_all = store_rsvp_list(j->s, ev->id, err)) != NULL &&
+	    (seated = store_session_seat_list(j->s, ev->id, err)) != NULL &&
 	    store_rsvp_put(j->s, r, err) &&
 	    (all = store_rsvp_list(j->s, ev->id, err)) != NULL;
 	for (guint k = 0; ok && k < ss->len; k++) {
 		const struct session *s = &g_array_index(ss, struct session, k);
 		struct view before, after;
 
-		view_make(&before, old_all, s->id, ev->capacity, NULL);
-		view_make(&after, all, s->id, ev->capacity, old_all);
+		view_make(&before, old_all, s->id, ev->capacity, NULL, seated);
+		view_make(&after, all, s->id, ev->capacity, old_all, seated);
 		ok = reseat_one(j, ev, s, &before, &after,
 		    r->session == 0 && k == 0, o, err);
 		view_clear(&before);
@@ -397,6 +440,8 @@ reseat_sessions(struct job *j, const struct store_event *ev,
 		g_ptr_array_unref(old_all);
 	if (all != NULL)
 		g_ptr_array_unref(all);
+	if (seated != NULL)
+		g_ptr_array_unref(seated);
 	return ok;
 }
 

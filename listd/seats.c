@@ -75,28 +75,51 @@ seats_assign(struct seats_entry *e, size_t n, int capacity)
 	}
 }
 
-/* held_before - the headcount r's seat was held for in before (the
- * answers before this change; NULL: as r says); 0: none, as for an
- * answer new to the session */
-static int
-held_before(const struct store_rsvp *r, const GPtrArray *before)
+/* seats_recorded - the headcount of address's seat in session id that
+ * seated (struct store_session_seat, or NULL) records; 0: none */
+int
+seats_recorded(const GPtrArray *seated, gint64 id, const char *address)
 {
+	for (guint i = 0; seated != NULL && i < seated->len; i++) {
+		const struct store_session_seat *st = seated->pdata[i];
+
+		if (st->session == id && strcmp(st->address, address) == 0)
+			return MAX(st->headcount, 1);
+	}
+	return 0;
+}
+
+/* held_before - the headcount r's seat in session id was held for: a
+ * series answer's as seated records it; an answer for the session as
+ * before says (the answers before this change; NULL: as r says), or,
+ * new to the session, the seat the same address's series answer held
+ * there; 0: none */
+static int
+held_before(const struct store_rsvp *r, gint64 id, const GPtrArray *before,
+    const GPtrArray *seated)
+{
+	if (id == 0)
+		return 0;
+	if (r->session == 0)
+		return seats_recorded(seated, id, r->address);
 	if (before == NULL)
-		return r->headcount;
+		return store_rsvp_has_seat(r) ? r->headcount : 0;
 	for (guint i = 0; i < before->len; i++) {
 		const struct store_rsvp *o = before->pdata[i];
 
 		if (o->session == r->session &&
 		    strcmp(o->address, r->address) == 0)
-			return store_rsvp_has_seat(o) ? o->headcount : 0;
+			return store_rsvp_has_seat(o) && store_rsvp_has_seat(r)
+			    ? o->headcount
+			    : 0;
 	}
-	return 0;
+	return seats_recorded(seated, id, r->address);
 }
 
 /* seats_assign_rsvps - seats_assign() for one session's answers */
 void
 seats_assign_rsvps(const GPtrArray *rs, gint64 id, int capacity,
-    const GPtrArray *before, struct seats_entry *e)
+    const GPtrArray *before, const GPtrArray *seated, struct seats_entry *e)
 {
 	for (guint i = 0; i < rs->len; i++) {
 		const struct store_rsvp *r = rs->pdata[i];
@@ -105,11 +128,10 @@ seats_assign_rsvps(const GPtrArray *rs, gint64 id, int capacity,
 		    : strcmp(r->answer, "declined") == 0	 ? SEATS_NO
 								 : SEATS_MAYBE;
 		e[i].headcount = r->headcount;
-		/* Only an answer for this very session has a status of
-		 * this session to go by. */
-		e[i].had_seat = id != 0 && r->session == id &&
-		    store_rsvp_has_seat(r) && held_before(r, before) > 0;
-		e[i].held = e[i].had_seat ? held_before(r, before) : 0;
+		/* A series answer's seat in this session is the one recorded
+		 * for it; an answer for this session has its own status. */
+		e[i].held = held_before(r, id, before, seated);
+		e[i].had_seat = e[i].held > 0;
 		e[i].is_forced = strcmp(r->source, "moimctl") == 0;
 	}
 	seats_assign(e, rs->len, capacity);
@@ -118,8 +140,8 @@ seats_assign_rsvps(const GPtrArray *rs, gint64 id, int capacity,
 /* seats_words_rsvps - seats_assign_rsvps() as the status words the store
  * keeps (ical/evview.h evview_seats_fn) */
 void
-seats_words_rsvps(
-    const GPtrArray *rs, gint64 id, int capacity, const char **status_out)
+seats_words_rsvps(const GPtrArray *rs, gint64 id, int capacity,
+    const GPtrArray *seated, const char **status_out)
 {
 	static const char *const words[] = {[SEATS_ATTENDING] = "attending",
 	    [SEATS_WAITLIST] = "waitlist",
@@ -127,7 +149,7 @@ seats_words_rsvps(
 	    [SEATS_TENTATIVE] = "tentative"};
 	struct seats_entry *e = g_new0(struct seats_entry, rs->len + 1);
 
-	seats_assign_rsvps(rs, id, capacity, NULL, e);
+	seats_assign_rsvps(rs, id, capacity, NULL, seated, e);
 	for (guint i = 0; i < rs->len; i++)
 		status_out[i] = words[e[i].status];
 	g_free(e);

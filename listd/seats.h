@@ -4,9 +4,12 @@
  * SYNOPSIS
  *	void seats_assign(struct seats_entry *e, size_t n, int capacity);
  *	void seats_assign_rsvps(const GPtrArray *rs, gint64 id,
- *	    int capacity, const GPtrArray *before, struct seats_entry *e);
+ *	    int capacity, const GPtrArray *before, const GPtrArray *seated,
+ *	    struct seats_entry *e);
  *	void seats_words_rsvps(const GPtrArray *rs, gint64 id, int capacity,
- *	    const char **status_out);
+ *	    const GPtrArray *seated, const char **status_out);
+ *	int seats_recorded(const GPtrArray *seated, gint64 id,
+ *	    const char *address);
  * DESCRIPTION
  *	seats_assign() decides the status of every answer to one event
  *	(SPEC "Events and RSVP"): e holds the answers in queue order (the
@@ -36,8 +39,16 @@
  *	moimctl) beyond the capacity; e has rs->len entries. An answer for
  *	that very session keeps the seat its stored status says it holds
  *	(held for its headcount in before, the answers before the change
- *	being decided, or NULL); an answer for the whole series has no
- *	status per session and is seated afresh in queue order.
+ *	being decided, or NULL). An answer for the whole series has no
+ *	status per session: it keeps the seat that seated (struct
+ *	store_session_seat rows, lib/store.h; only those of session id
+ *	count; NULL: none) records for its address in that session, held
+ *	for the headcount recorded, and is otherwise seated in queue order.
+ *	An answer new to the session (not in before) keeps the seat its
+ *	address's series answer held there.
+ *
+ *	seats_recorded() is the headcount of the seat seated records for
+ *	address in session id (0: none).
  *
  *	The caller compares each entry's old status with the new one: a
  *	member who waited and now attends was promoted and is told so.
@@ -78,8 +89,9 @@ struct seats_entry {
 
 void seats_assign(struct seats_entry *e, size_t n, int capacity);
 void seats_assign_rsvps(const GPtrArray *rs, gint64 id, int capacity,
-    const GPtrArray *before, struct seats_entry *e);
-void seats_words_rsvps(
-    const GPtrArray *rs, gint64 id, int capacity, const char **status_out);
+    const GPtrArray *before, const GPtrArray *seated, struct seats_entry *e);
+void seats_words_rsvps(const GPtrArray *rs, gint64 id, int capacity,
+    const GPtrArray *seated, const char **status_out);
+int seats_recorded(const GPtrArray *seated, gint64 id, const char *address);
 
 #endif

@@ -134,11 +134,15 @@ struct rsvp_row {
 	int before;
 	enum seats_status want;
 	int pos;
+	/* the headcount session_seats records for its address in S (a
+	 * series seat there); -1: one recorded for another session */
+	int seat;
 };
 
 /* One session's answers as stored: an answer for the session keeps the
- * seat its stored status says it holds; a series answer is seated afresh
- * in queue order; a hand promotion is beyond the capacity. */
+ * seat its stored status says it holds; a series answer the seat
+ * session_seats records for it in that session, else it is seated in
+ * queue order; a hand promotion is beyond the capacity. */
 static const struct {
 	const char *name;
 	int capacity;
@@ -146,33 +150,60 @@ static const struct {
 	struct rsvp_row r[6];
 } rsvp_cases[] = {
     {"series answers afresh in queue order", 1, 6,
-	{{0, "accepted", "imip", "waitlist", 1, 0, A, 0},
-	    {0, "declined", "text", "declined", 0, 0, D, 0},
-	    {0, "accepted", "command", "attending", 1, 0, W, 1},
-	    {0, "tentative", "text", "tentative", 1, 0, T, 0},
-	    {0, "accepted", "moimctl", "promoted", 1, 0, A, 0},
-	    {0, "accepted", "web", "attending", 1, 0, W, 2}}},
+	{{0, "accepted", "imip", "waitlist", 1, 0, A, 0, 0},
+	    {0, "declined", "text", "declined", 0, 0, D, 0, 0},
+	    {0, "accepted", "command", "attending", 1, 0, W, 1, 0},
+	    {0, "tentative", "text", "tentative", 1, 0, T, 0, 0},
+	    {0, "accepted", "moimctl", "promoted", 1, 0, A, 0, 0},
+	    {0, "accepted", "web", "attending", 1, 0, W, 2, 0}}},
     {"capacity lowered: the session's seat holders keep them", 1, 4,
-	{{S, "accepted", "imip", "attending", 1, 0, A, 0},
-	    {S, "accepted", "text", "attending", 1, 0, A, 0},
-	    {S, "accepted", "command", "waitlist", 1, 0, W, 1},
-	    {0, "accepted", "web", "attending", 1, 0, W, 2}}},
+	{{S, "accepted", "imip", "attending", 1, 0, A, 0, 0},
+	    {S, "accepted", "text", "attending", 1, 0, A, 0, 0},
+	    {S, "accepted", "command", "waitlist", 1, 0, W, 1, 0},
+	    {0, "accepted", "web", "attending", 1, 0, W, 2, 0}}},
     {"a holder's decline over capacity promotes no one", 1, 4,
-	{{S, "declined", "text", "declined", 0, 0, D, 0},
-	    {S, "accepted", "text", "attending", 1, 0, A, 0},
-	    {S, "accepted", "imip", "attending", 1, 0, A, 0},
-	    {S, "accepted", "command", "waitlist", 1, 0, W, 1}}},
+	{{S, "declined", "text", "declined", 0, 0, D, 0, 0},
+	    {S, "accepted", "text", "attending", 1, 0, A, 0, 0},
+	    {S, "accepted", "imip", "attending", 1, 0, A, 0, 0},
+	    {S, "accepted", "command", "waitlist", 1, 0, W, 1, 0}}},
     {"a party that grew past the capacity waits", 2, 3,
-	{{S, "accepted", "imip", "attending", 1, 0, A, 0},
-	    {S, "accepted", "text", "attending", 3, 1, W, 1},
-	    {0, "accepted", "web", "waitlist", 1, 0, W, 2}}},
+	{{S, "accepted", "imip", "attending", 1, 0, A, 0, 0},
+	    {S, "accepted", "text", "attending", 3, 1, W, 1, 0},
+	    {0, "accepted", "web", "waitlist", 1, 0, W, 2, 0}}},
     {"an answer new to the session holds no seat yet", 1, 3,
-	{{S, "accepted", "imip", "attending", 1, 0, A, 0},
-	    {S, "accepted", "text", "attending", 1, -1, W, 1},
-	    {0, "accepted", "web", "waitlist", 1, 0, W, 2}}},
+	{{S, "accepted", "imip", "attending", 1, 0, A, 0, 0},
+	    {S, "accepted", "text", "attending", 1, -1, W, 1, 0},
+	    {0, "accepted", "web", "waitlist", 1, 0, W, 2, 0}}},
     {"a party that shrank keeps its seat", 1, 2,
-	{{S, "accepted", "text", "attending", 1, 2, A, 0},
-	    {0, "accepted", "web", "waitlist", 1, 0, W, 1}}},
+	{{S, "accepted", "text", "attending", 1, 2, A, 0, 0},
+	    {0, "accepted", "web", "waitlist", 1, 0, W, 1, 0}}},
+    {"series seats recorded for the session stay when capacity drops", 2, 5,
+	{{0, "accepted", "imip", "attending", 1, 0, A, 0, 1},
+	    {0, "accepted", "text", "attending", 1, 0, A, 0, 1},
+	    {0, "accepted", "command", "attending", 1, 0, A, 0, 1},
+	    {0, "accepted", "web", "waitlist", 1, 0, W, 1, 0},
+	    {0, "accepted", "web", "waitlist", 1, 0, W, 2, 0}}},
+    {"a session decline over capacity promotes no series answer", 2, 4,
+	{{S, "declined", "command", "declined", 0, 0, D, 0, 1},
+	    {0, "accepted", "text", "attending", 1, 0, A, 0, 1},
+	    {0, "accepted", "command", "attending", 1, 0, A, 0, 1},
+	    {0, "accepted", "web", "waitlist", 1, 0, W, 1, 0}}},
+    {"under capacity again: the first series answer waiting is seated", 2, 4,
+	{{S, "declined", "command", "declined", 0, 0, D, 0, 0},
+	    {S, "declined", "text", "declined", 0, 0, D, 0, 1},
+	    {0, "accepted", "command", "attending", 1, 0, A, 0, 1},
+	    {0, "accepted", "web", "waitlist", 1, 0, A, 0, 0}}},
+    {"a series seat recorded for another session holds none here", 1, 2,
+	{{0, "accepted", "imip", "attending", 1, 0, W, 1, -1},
+	    {0, "accepted", "text", "attending", 1, 0, A, 0, 1}}},
+    {"a series party that grew past the capacity waits", 2, 3,
+	{{0, "accepted", "imip", "attending", 1, 0, A, 0, 1},
+	    {0, "accepted", "text", "attending", 3, 0, W, 1, 1},
+	    {0, "accepted", "web", "waitlist", 1, 0, W, 2, 0}}},
+    {"an answer new to the session keeps its series seat there", 1, 3,
+	{{0, "accepted", "imip", "waitlist", 1, 0, W, 1, 0},
+	    {S, "accepted", "text", "waitlist", 1, -1, A, 0, 1},
+	    {0, "accepted", "web", "attending", 1, 0, W, 2, 0}}},
 };
 
 /* test_rsvps - every case of rsvp_cases */
@@ -188,6 +219,8 @@ test_rsvps(void)
 		char addr[G_N_ELEMENTS(rsvp_cases[0].r)][16];
 		g_autoptr(GPtrArray) rs = g_ptr_array_new();
 		g_autoptr(GPtrArray) before = g_ptr_array_new();
+		g_autoptr(GPtrArray) seated = g_ptr_array_new();
+		struct store_session_seat st[G_N_ELEMENTS(rsvp_cases[0].r)];
 
 		memset(r, 0, sizeof r);
 		for (size_t i = 0; i < n; i++) {
@@ -205,8 +238,14 @@ test_rsvps(void)
 			g_ptr_array_add(rs, &r[i]);
 			if (rows[i].before >= 0)
 				g_ptr_array_add(before, &o[i]);
+			st[i] = (struct store_session_seat){0,
+			    rows[i].seat < 0 ? S + 86400 : S, addr[i],
+			    ABS(rows[i].seat)};
+			if (rows[i].seat != 0)
+				g_ptr_array_add(seated, &st[i]);
 		}
-		seats_assign_rsvps(rs, S, rsvp_cases[c].capacity, before, e);
+		seats_assign_rsvps(
+		    rs, S, rsvp_cases[c].capacity, before, seated, e);
 		for (size_t i = 0; i < n; i++)
 			if (e[i].status != rows[i].want ||
 			    e[i].position != rows[i].pos)

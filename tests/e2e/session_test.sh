@@ -7,7 +7,10 @@
 # session is refused with a reply saying so; with one seat a session
 # that is full waitlists while the next has room, and a decline for that
 # session promotes its waitlist, who is told; "moimctl event skip" sends
-# a CANCEL with RECURRENCE-ID.
+# a CANCEL with RECURRENCE-ID. A weekly event whose owner lowers the
+# capacity from 3 to 2 after three members answered yes for the series
+# keeps all three in every session; a fourth yes waits; a decline for
+# one session promotes no one there until that session is under 2.
 #
 # The event's repeat rule is set in the database (daily, 8 sessions from
 # an hour from now): the block's repeat line is another module's.
@@ -25,7 +28,8 @@ ORG=org@example.net
 DB=$E2E_DIR/db/moim.db
 moimctl list create "$LA" --name "논문 읽기" --owner $ORG >/dev/null ||
 	bail_out "list create"
-moimctl member add $L a@example.net b@example.net c@example.net >/dev/null ||
+moimctl member add $L a@example.net b@example.net c@example.net d@example.net \
+	>/dev/null ||
 	bail_out "member add"
 listd_start || bail_out "moim-listd did not start"
 
@@ -131,4 +135,55 @@ t_like "$(ics_of "$(newest_with a@example.net '행사 취소')" CANCEL)" \
 	"RECURRENCE-ID;TZID=Asia/Seoul:$(TZ=Asia/Seoul date -d "@${S[5]}" +%Y%m%dT%H%M%S)" \
 	"the CANCEL names the session"
 t_is "$(row a@example.net 0)" accepted "answers are kept"
+
+# --- 6. a lower capacity takes no series answer's seat in any session
+post_as_owner_text $ORG "$LA" "주간 스터디" "행사: 주간 스터디
+일시: $(TZ=Asia/Seoul date -d '+2 hour' '+%Y-%m-%d %H:%M')
+장소: 세미나실
+정원: 3명" || bail_out "send"
+t_ok "d gets the weekly announcement" wait_subject d@example.net "주간 스터디"
+EV2=$(moimctl event ls $L | awk -F'\t' '$NF == "주간 스터디" { print $1 }')
+sqlite3 -cmd ".timeout 10000" "$DB" "UPDATE events SET
+	rrule = 'FREQ=WEEKLY;COUNT=4' WHERE id = $EV2" || bail_out "rrule"
+W0=$(sqlite3 -readonly "$DB" "SELECT starts FROM events WHERE id = $EV2")
+WEEK=()
+for k in 0 1 2 3; do
+	WEEK[k]=$(TZ=Asia/Seoul date -d "@$((W0 + k * 7 * 86400))" +%Y-%m-%d)
+done
+wstatus() { session_status "$EV2" "$@"; }
+# every_week ADDR - ADDR's status in each of the four sessions
+every_week() { for k in 0 1 2 3; do wstatus "$1" "${WEEK[k]}"; done | sort -u; }
+for m in a b c; do
+	send_mail_text $m@example.net "$L-request@$D" "rsvp" "rsvp $EV2 yes" ||
+		bail_out "send"
+	t_ok "$m's series yes is confirmed" \
+		wait_subject $m@example.net "참석 응답 확인: 주간 스터디"
+done
+t_ok "the owner lowers the capacity to 2" moimctl event update "$EV2" capacity=2
+send_mail_text d@example.net "$L-request@$D" "rsvp" "rsvp $EV2 yes" || bail_out "send"
+t_ok "d's series yes is confirmed" \
+	wait_subject d@example.net "참석 응답 확인: 주간 스터디"
+for m in a b c; do
+	t_is "$(every_week $m@example.net)" "accepted/attending" \
+		"$m keeps the seat in every session after the capacity went down"
+done
+t_is "$(every_week d@example.net)" "accepted/waitlist" "a fourth yes waits in every session"
+t_is "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM session_seats
+	WHERE event_id = $EV2")" 12 "three series seats in each of four sessions are kept"
+send_mail_text a@example.net "$L-request@$D" "rsvp" "rsvp $EV2@${WEEK[1]} no" ||
+	bail_out "send"
+t_ok "a's decline for one week is confirmed" \
+	wait_subject a@example.net "참석 응답 확인: 주간 스터디" 2
+t_is "$(wstatus a@example.net ${WEEK[1]})" "declined/declined" "a declines that week"
+t_is "$(wstatus b@example.net ${WEEK[1]})/$(wstatus c@example.net ${WEEK[1]})" \
+	"accepted/attending/accepted/attending" "b and c keep that week's seats"
+t_is "$(wstatus d@example.net ${WEEK[1]})" "accepted/waitlist" \
+	"nobody is promoted while the week is still at its capacity"
+t_is "$(wstatus c@example.net ${WEEK[2]})" "accepted/attending" "the other weeks stay as they were"
+send_mail_text b@example.net "$L-request@$D" "rsvp" "rsvp $EV2@${WEEK[1]} no" ||
+	bail_out "send"
+t_ok "under capacity, d is told of the seat" \
+	wait_subject d@example.net "자리가 났습니다: 주간 스터디"
+t_is "$(wstatus d@example.net ${WEEK[1]})" "accepted/attending" "d is promoted in that week"
+t_is "$(wstatus d@example.net ${WEEK[2]})" "accepted/waitlist" "and still waits in the others"
 t_done
