@@ -58,10 +58,14 @@
  *	SQLite's data_version it also moves for the connection's own commits
  *	(a cache then refills once more than it needs to).
  *
- *	Archive search has no PostgreSQL implementation yet: archive_index()
- *	does nothing and archive_search()/archive_count() fail with
- *	MOIM_ERR_CONFIG (the plan: a table of db_tokenize() terms per message
- *	with a btree on (list_id, term), or pg_trgm).
+ *	Archive search. archive_index() writes a message's db_tokenize()
+ *	terms into message_terms (column, position, term; deletions follow
+ *	by ON DELETE CASCADE), and archive_search()/archive_count() run the
+ *	FTS5 MATCH string as SQL over it (lib/db_pg_search.c), so both
+ *	engines find the same messages. Ranking differs: SQLite's bm25()
+ *	weighs rare terms higher (idf) and long messages lower; here the
+ *	score is the weighted count of the query's terms (subject 4,
+ *	from_name 2, body and attachments 1), ties newest first.
  * THREADS
  *	One connection per thread; libpq connections are not shared.
  */
@@ -875,32 +879,234 @@ pg_delivery_claim(struct db *d, gint64 now, int limit, GError **err)
 	    "ii", now, (gint64)limit);
 }
 
-/* pg_archive_index - nothing to index yet (see DESCRIPTION) */
+/* run_stmt - step a statement without rows to its end */
+static bool
+run_stmt(struct db_stmt *st, GError **err)
+{
+	bool row = false;
+
+	return st != NULL && pg_step(st, &row, err);
+}
+
+/* The terms of one message as PostgreSQL array literals. */
+struct term_rows {
+	GString *cols, *poss, *terms;
+	int col, pos;
+};
+
+/* term_row - db_token_fn: one term into the arrays; a colocated term
+ * keeps the position of the one before it, as in FTS5 */
+static int
+term_row(
+    void *ctx, bool is_colocated, const char *term, int len, int start, int end)
+{
+	struct term_rows *r = ctx;
+
+	(void)start;
+	(void)end;
+	if (!is_colocated || r->pos < 0)
+		r->pos++;
+	if (r->terms->len > 1) {
+		g_string_append_c(r->cols, ',');
+		g_string_append_c(r->poss, ',');
+		g_string_append_c(r->terms, ',');
+	}
+	g_string_append_printf(r->cols, "%d", r->col);
+	g_string_append_printf(r->poss, "%d", r->pos);
+	g_string_append_c(r->terms, '"');
+	for (int i = 0; i < len; i++) {
+		if (term[i] == '"' || term[i] == '\\')
+			g_string_append_c(r->terms, '\\');
+		g_string_append_c(r->terms, term[i]);
+	}
+	g_string_append_c(r->terms, '"');
+	return 0;
+}
+
+/* index_rows - the terms of the text columns of st's row (columns 1 to
+ * 4: subject, from_name, body_text, attachments) */
+static void
+index_rows(struct db_stmt *st, struct term_rows *r)
+{
+	r->cols = g_string_new("{");
+	r->poss = g_string_new("{");
+	r->terms = g_string_new("{");
+	for (r->col = 0; r->col < 4; r->col++) {
+		const char *text = pg_col_text(st, r->col + 1);
+
+		r->pos = -1;
+		if (text != NULL)
+			(void)db_tokenize(
+			    text, (int)strlen(text), false, term_row, r);
+	}
+	g_string_append_c(r->cols, '}');
+	g_string_append_c(r->poss, '}');
+	g_string_append_c(r->terms, '}');
+}
+
+/* pg_archive_index - message_terms of one message made again from its
+ * row (a deleted message's terms go by ON DELETE CASCADE) */
 static bool
 pg_archive_index(struct db *d, gint64 message_id, GError **err)
 {
-	(void)d;
-	(void)message_id;
-	(void)err;
-	return true;
+	struct db_stmt *st = stmt_of(d, err,
+	    "SELECT list_id, subject, from_name, body_text, attachments"
+	    " FROM messages WHERE id = ?",
+	    "i", message_id);
+	struct term_rows r = {0};
+	gint64 list_id;
+	bool row = false, ok;
+
+	if (st == NULL || !pg_step(st, &row, err))
+		return false;
+	if (!row)
+		return true;
+	list_id = pg_col_int64(st, 0);
+	index_rows(st, &r);
+	pg_reset(st);
+	ok = pg_savepoint(d, err);
+	if (ok) {
+		ok = run_stmt(stmt_of(d, err,
+				  "DELETE FROM message_terms WHERE message = ?",
+				  "i", message_id),
+			 err) &&
+		    run_stmt(stmt_of(d, err,
+				 "INSERT INTO message_terms (list_id, message,"
+				 " col, pos, term) SELECT ?, ?, c, p, t FROM"
+				 " unnest(?::smallint[], ?::integer[],"
+				 " ?::text[]) AS u(c, p, t)",
+				 "iittt", list_id, message_id, r.cols->str,
+				 r.poss->str, r.terms->str),
+			err);
+		ok = pg_release(d, ok, err);
+	}
+	g_string_free(r.cols, TRUE);
+	g_string_free(r.poss, TRUE);
+	g_string_free(r.terms, TRUE);
+	return ok;
 }
 
+/* run_search - the rows of sql with text parameters params; NULL (and
+ * *err) on failure */
+static PGresult *
+run_search(struct pg_conn *c, const char *sql, GPtrArray *params, GError **err)
+{
+	PGresult *res;
+	bool was_idle;
+
+	if (params->len > DB_PG_MAX_PARAMS)
+		return moim_fail(err, MOIM_ERR_INPUT, "search: too many terms"),
+		       NULL;
+	if (!ready(c, err))
+		return NULL;
+	was_idle = is_idle(c);
+	res = PQexecParams(c->pg, sql, (int)params->len, NULL,
+	    (const char *const *)params->pdata, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+		return res;
+	(void)note_lost(c, was_idle);
+	pg_fail(c, res, err, "archive search");
+	PQclear(res);
+	return NULL;
+}
+
+/* search_param - n as the next parameter (NULL when n < 0); its number */
+static int
+search_param(struct db_pg_search *q, gint64 n)
+{
+	g_ptr_array_add(
+	    q->params, n < 0 ? NULL : g_strdup_printf("%" G_GINT64_FORMAT, n));
+	return (int)q->params->len;
+}
+
+/* search_sql - the statement for order over q's set, its parameters
+ * added to q */
+static char *
+search_sql(
+    struct db_pg_search *q, enum db_search_order order, int limit, int offset)
+{
+	int a, b;
+
+	if (order == DB_SEARCH_NEWEST) {
+		a = search_param(q, limit > 0 ? limit : -1);
+		b = search_param(q, offset);
+		return g_strdup_printf("SELECT message FROM (%s) s"
+				       " ORDER BY message DESC LIMIT $%d"
+				       " OFFSET $%d",
+		    q->set->str, a, b);
+	}
+	/* As on SQLite, only the newest DB_SEARCH_RANK_WINDOW matches are
+	 * ranked when a few are asked for. The score is the sum of the
+	 * column weights (subject 4, from_name 2, body and attachments 1)
+	 * of every occurrence of a term the query looks for. */
+	a = search_param(q, limit > 0 ? DB_SEARCH_RANK_WINDOW : -1);
+	b = search_param(q, limit > 0 ? limit : -1);
+	return g_strdup_printf(
+	    "WITH m AS (SELECT message FROM (%s) s ORDER BY message DESC"
+	    " LIMIT $%d) SELECT m.message FROM m LEFT JOIN message_terms t"
+	    " ON t.message = m.message AND (%s) GROUP BY m.message"
+	    " ORDER BY coalesce(sum(CASE t.col WHEN 0 THEN 4 WHEN 1 THEN 2"
+	    " ELSE 1 END), 0) DESC, m.message DESC LIMIT $%d",
+	    q->set->str, a, q->rank->str, b);
+}
+
+/* pg_archive_search - matching ids, best or newest first */
 static GArray *
 pg_archive_search(struct db *d, gint64 list_id, const char *match,
     enum db_search_order order, int limit, int offset, GError **err)
 {
-	moim_fail(err, MOIM_ERR_CONFIG,
-	    "archive search is not available on PostgreSQL yet");
-	return NULL;
+	struct db_pg_search q = {0};
+	g_autofree char *sql = NULL;
+	GArray *ids = NULL;
+	PGresult *res;
+
+	if (!db_pg_search_build(match, &q, err))
+		goto out;
+	q.params->pdata[0] = g_strdup_printf("%" G_GINT64_FORMAT, list_id);
+	sql = search_sql(&q, order, limit, offset);
+	res = run_search(CONN(d), sql, q.params, err);
+	if (res == NULL)
+		goto out;
+	ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	for (int i = 0; i < PQntuples(res); i++) {
+		gint64 id = g_ascii_strtoll(PQgetvalue(res, i, 0), NULL, 10);
+
+		g_array_append_val(ids, id);
+	}
+	PQclear(res);
+out:
+	db_pg_search_clear(&q);
+	return ids;
 }
 
+/* pg_archive_count - how many messages of the list match, up to cap */
 static gint64
 pg_archive_count(
     struct db *d, gint64 list_id, const char *match, gint64 cap, GError **err)
 {
-	moim_fail(err, MOIM_ERR_CONFIG,
-	    "archive search is not available on PostgreSQL yet");
-	return -1;
+	struct db_pg_search q = {0};
+	g_autofree char *sql = NULL;
+	gint64 n = -1;
+	PGresult *res;
+	int a;
+
+	if (!db_pg_search_build(match, &q, err))
+		goto out;
+	q.params->pdata[0] = g_strdup_printf("%" G_GINT64_FORMAT, list_id);
+	a = search_param(&q, cap);
+	sql = g_strdup_printf("SELECT count(*) FROM (SELECT message FROM (%s) s"
+			      " LIMIT $%d) c",
+	    q.set->str, a);
+	res = run_search(CONN(d), sql, q.params, err);
+	if (res == NULL)
+		goto out;
+	n = PQntuples(res) == 1
+	    ? g_ascii_strtoll(PQgetvalue(res, 0, 0), NULL, 10)
+	    : 0;
+	PQclear(res);
+out:
+	db_pg_search_clear(&q);
+	return n;
 }
 
 /* ------------------------------------------------------ open and close */

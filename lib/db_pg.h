@@ -9,6 +9,9 @@
  *	const char *db_pg_constraint_kind(const char *state);
  *	int db_pg_schema_step(int from, const char **sql_out);
  *	int db_pg_schema_last(void);
+ *	bool db_pg_search_build(const char *match, struct db_pg_search *q,
+ *	    GError **err);
+ *	void db_pg_search_clear(struct db_pg_search *q);
  * DESCRIPTION
  *	db_pg_driver is the PostgreSQL table of lib/db.h (lib/db_pg.c), or
  *	NULL when moim was built without libpq (lib/db_pg_none.c).
@@ -28,9 +31,21 @@
  *	from schema version from to the version it returns (0 -> 11 is one
  *	step; each later step is one version, numbered as SQLite's), or -1
  *	when from is the last; db_pg_schema_last() is the last version.
+ *
+ *	db_pg_search_build() turns an archive search's FTS5 MATCH string
+ *	(lib/db.h archive_search) into SQL over message_terms: q->set selects
+ *	the matching message ids of list $1 (column "message"), q->rank is a
+ *	condition on a message_terms row "t" that is a term the query looks
+ *	for, and q->params the text parameters from $1 (params[0], the list,
+ *	is NULL for the caller to set). See lib/db_pg_search.c.
+ *	db_pg_search_clear() releases q, also after a failed build.
  * OWNERSHIP
  *	db_pg_rewrite()'s result belongs to the caller (g_free); the other
  *	strings are static.
+ * INPUT AND LIMITS
+ *	db_pg_search_build()'s match is untrusted: longer than
+ *	DB_PG_SEARCH_MAX bytes, nested deeper than DB_PG_SEARCH_DEPTH, or
+ *	not FTS5 syntax is MOIM_ERR_INPUT.
  * THREADS
  *	No shared state.
  */
@@ -49,5 +64,20 @@ enum moim_err db_pg_error_class(const char *state, bool is_conn_bad);
 const char *db_pg_constraint_kind(const char *state);
 int db_pg_schema_step(int from, const char **sql_out);
 int db_pg_schema_last(void);
+
+/* An archive query's MATCH string is at most a few times the query
+ * (MOIM_MAX_ARCHIVE_QUERY); its parentheses nest two deep. */
+#define DB_PG_SEARCH_MAX 16384
+#define DB_PG_SEARCH_DEPTH 32
+
+struct db_pg_search {
+	GString *set;
+	GString *rank;
+	GPtrArray *params; /* char *, NULL for SQL NULL */
+};
+
+bool db_pg_search_build(
+    const char *match, struct db_pg_search *q, GError **err);
+void db_pg_search_clear(struct db_pg_search *q);
 
 #endif

@@ -15,7 +15,9 @@
  * Columns keep SQLite's order (the order after its ALTER TABLEs).
  *
  * Not here: SQLite's archive search (the FTS5 table messages_fts, its
- * source view and triggers), which PostgreSQL does not have.
+ * source view and triggers), which PostgreSQL does not have. In its
+ * place, PostgreSQL only: message_terms (lib/db_pg_search.c), which the
+ * schema drift test leaves out as it leaves out messages_fts.
  *
  * moim_changes is the data_version counter (see db_pg.c): statement
  * triggers on the tables whose readers cache bump it in the writing
@@ -151,6 +153,22 @@ static const char schema_11[] =
     "  message BIGINT NOT NULL REFERENCES messages(id) ON DELETE CASCADE);"
     "CREATE INDEX message_refs_ref ON message_refs (list_id, ref_id);"
     "CREATE INDEX message_refs_msg ON message_refs (message);"
+    /* Archive search (PostgreSQL only, in place of SQLite's FTS5 table):
+     * the db_tokenize() terms of each message, col 0 subject, 1
+     * from_name, 2 body_text, 3 attachments, pos counting as FTS5 does
+     * (a colocated term shares its position). The btree on (list_id,
+     * term) with text_pattern_ops answers both term = x and term LIKE
+     * 'x%'; (message, col, pos) finds a phrase's next term and the rows
+     * to replace when a message is indexed again. */
+    "CREATE TABLE message_terms ("
+    "  list_id BIGINT NOT NULL,"
+    "  message BIGINT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+    "  col SMALLINT NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  term TEXT NOT NULL);"
+    "CREATE INDEX message_terms_term ON message_terms"
+    "  (list_id, term text_pattern_ops, message);"
+    "CREATE INDEX message_terms_pos ON message_terms (message, col, pos);"
     "CREATE TABLE events (" ID ","
     "  uid TEXT NOT NULL UNIQUE,"
     "  title TEXT NOT NULL,"

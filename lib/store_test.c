@@ -7,33 +7,17 @@
 #include "db.h"
 #include "err.h"
 #include "store.h"
+#include "testutil.h"
 
 /* MOIM_STORE_TEST_PG: a PostgreSQL database each case empties and uses
- * instead of a SQLite file (tests/pg_store_test.sh). */
-static const char *pg_uri;
-
-/* pg_wipe - an empty schema public in the database uri names */
-static void
-pg_wipe(const char *uri)
-{
-	const struct db_ops *ops = db_engine(uri);
-	GError *e = NULL;
-	struct db *db;
-
-	g_assert_nonnull(ops);
-	db = ops->open(uri, DB_RW, &e);
-	g_assert_no_error(e);
-	g_assert_true(ops->exec(
-	    db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &e));
-	g_assert_no_error(e);
-	ops->close(db);
-}
+ * instead of a SQLite file (tests/pg_store_test.sh; lib/test_db.c). */
+static bool is_pg;
 
 /* sqlite_only - skip a case about SQLite files on PostgreSQL */
 static bool
 sqlite_only(void)
 {
-	if (pg_uri == NULL)
+	if (!is_pg)
 		return false;
 	g_test_skip("about SQLite files");
 	return true;
@@ -52,10 +36,7 @@ fx_setup(struct fixture *fx, gconstpointer data)
 
 	fx->dir = g_dir_make_tmp("store_test.XXXXXX", &e);
 	g_assert_no_error(e);
-	fx->path = pg_uri ? g_strdup(pg_uri)
-			  : g_build_filename(fx->dir, "moim.db", NULL);
-	if (pg_uri != NULL)
-		pg_wipe(pg_uri);
+	fx->path = testutil_db_new(fx->dir);
 	fx->s = store_open(fx->path, STORE_RW, &e);
 	g_assert_no_error(e);
 	g_assert_nonnull(fx->s);
@@ -994,7 +975,7 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	pg_uri = g_getenv("MOIM_STORE_TEST_PG");
+	is_pg = testutil_db_is_pg();
 	FX("/store/fresh", test_fresh);
 	FX("/store/migrate-each", test_migrate_each);
 	FX("/store/newer-schema", test_newer_schema_refused);

@@ -16,6 +16,7 @@
 #include "archive.h"
 #include "err.h"
 #include "store.h"
+#include "testutil.h"
 
 /* 2026-01-01, 2026-02-01, 2026-03-01 and 2026-04-01 00:00 UTC */
 #define JAN 1767225600
@@ -81,7 +82,7 @@ fx_setup(struct fixture *fx, gconstpointer data)
 	(void)data;
 	fx->dir = g_dir_make_tmp("store_web_archive_test.XXXXXX", &e);
 	g_assert_no_error(e);
-	fx->path = g_build_filename(fx->dir, "moim.db", NULL);
+	fx->path = testutil_db_new(fx->dir);
 	fx->s = store_open(fx->path, STORE_RW, &e);
 	g_assert_no_error(e);
 	g_assert_true(store_list_create(

@@ -7,6 +7,9 @@
 # PostgreSQL database instead of a SQLite file) and removes the cluster
 # however the test ends. TAP comes from store_test; when no cluster can
 # be started here the whole test is skipped with the reason.
+# PG_TEST_PROGRAM names another unit test of the store to run this way
+# (tests/pg_archive_test.sh, tests/pg_web_archive_test.sh); it opens its
+# databases with testutil_db_new().
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${top_builddir:-.}
 err=$(mktemp)
@@ -24,4 +27,5 @@ fi
 rm -f "$err"
 trap 'sh "$top/tests/pg.sh" stop "$uri"' EXIT
 trap 'exit 130' INT TERM
-MOIM_TEST_PG=$uri MOIM_STORE_TEST_PG=$uri "$build/lib/store_test"
+MOIM_TEST_PG=$uri MOIM_STORE_TEST_PG=$uri \
+	"$build/${PG_TEST_PROGRAM:-lib/store_test}"

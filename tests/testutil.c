@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "db.h"
 #include "testutil.h"
 
 /* testutil_corpus - the path of sub in the first corpus that has it */
@@ -78,4 +79,42 @@ testutil_files(const char *dir)
 	collect(dir, out);
 	g_ptr_array_sort(out, by_path);
 	return out;
+}
+
+/* testutil_db_is_pg - whether the tests run on PostgreSQL */
+bool
+testutil_db_is_pg(void)
+{
+	const char *uri = g_getenv("MOIM_STORE_TEST_PG");
+
+	return uri != NULL && *uri != '\0';
+}
+
+/* pg_wipe - an empty schema public in the database uri names */
+static void
+pg_wipe(const char *uri)
+{
+	const struct db_ops *ops = db_engine(uri);
+	GError *e = NULL;
+	struct db *db;
+
+	g_assert_nonnull(ops);
+	db = ops->open(uri, DB_RW, &e);
+	g_assert_no_error(e);
+	g_assert_true(ops->exec(
+	    db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &e));
+	g_assert_no_error(e);
+	ops->close(db);
+}
+
+/* testutil_db_new - a new, empty database for one test */
+char *
+testutil_db_new(const char *dir)
+{
+	const char *uri = g_getenv("MOIM_STORE_TEST_PG");
+
+	if (!testutil_db_is_pg())
+		return g_build_filename(dir, "moim.db", NULL);
+	pg_wipe(uri);
+	return g_strdup(uri);
 }

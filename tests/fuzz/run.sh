@@ -40,7 +40,8 @@ mkdir -p "$build/obj" || exit 1
 # The library once, instrumented for coverage but without libFuzzer's main.
 objs=""
 for src in "$top"/lib/*.c "$top"/ical/*.c; do
-	case $src in *_test.c) continue ;; esac
+	# No target needs the PostgreSQL driver (nor libpq): its stand-in.
+	case $src in *_test.c | */db_pg.c) continue ;; esac
 	o=$build/obj/$(echo "$src" | sed "s|$top/||; s|/|_|g; s|\.c$|.o|")
 	objs="$objs $o"
 	[ "$o" -nt "$src" ] && continue
@@ -106,6 +107,12 @@ mkdir -p "$build/seed-fuzz_text"
 printf '"memory leak" -"leak fix" OR 모임* NOT "큰 모임' >"$build/seed-fuzz_text/query"
 printf 'NEAR("a" "b", 2) subject:x {body_text}: l1 ^y a+b (c' \
 	>"$build/seed-fuzz_text/fts5"
+# fuzz_pgsearch: the same searches, and MATCH strings as the store writes.
+mkdir -p "$build/seed-fuzz_pgsearch"
+cp "$build/seed-fuzz_text/query" "$build/seed-fuzz_text/fts5" \
+	"$build/seed-fuzz_pgsearch/"
+printf '("모임" OR {subject from_name} : "lib"*) AND "a b" NOT (x OR "대전")' \
+	>"$build/seed-fuzz_pgsearch/match"
 # fuzz_dkim: the first byte picks tags (0), verify (1), ARC (2) or a
 # sign-and-seal round trip (3); RFC 8463's signed message and a post.
 printf '0v=1; a=rsa-sha256; b=ab\r\n cd; h=From : To;' \
