@@ -21,7 +21,7 @@
 #include "evview.h"
 #include "json.h"
 #include "sessions.h"
-#include "../listd/seats.h"
+#include "seats.h"
 
 /* event_find - the event a positional argument names, or a message */
 static struct store_event *

@@ -59,7 +59,7 @@
  *	each with the counts of the answers that count for it (each
  *	address's own answer for that session, else its series answer:
  *	sessions_answers()) with their seats decided by seats, as moim-listd
- *	decides them (listd/seats.h seats_words_rsvps()). stored, rsvps
+ *	decides them (ical/seats.h seats_words_rsvps()). stored, rsvps
  *	and seated are the event's store_session, store_rsvp and
  *	store_session_seat rows (seated: the seats series answers hold per
  *	session; NULL: none). An event
@@ -92,7 +92,7 @@
  *trusted. THREADS No shared state. ERRORS evview_counts_get(),
  *evview_sessions_get(), evview_series_get(): the store's errors;
  *evview_sessions(): a rule that does not parse (ical/sessions.h). SEE ALSO
- *	ical/imip.h, ical/sessions.h, lib/store.h, listd/seats.h, SPEC
+ *	ical/imip.h, ical/sessions.h, lib/store.h, ical/seats.h, SPEC
  *	"Events and RSVP".
  */
 #ifndef MOIM_EVVIEW_H

@@ -5,7 +5,7 @@
  * declined and held in answers), the organizer address, and the iTIP
  * view of a stored event. A table of recurring events (their stored
  * sessions and answers) with the per-session text expected, seats
- * decided by listd/seats.c as moim-listd decides them; and a series'
+ * decided by ical/seats.c as moim-listd decides them; and a series'
  * iTIP view with its EXDATE and moved session.
  */
 #include "config.h"
@@ -16,7 +16,7 @@
 
 #include "err.h"
 #include "evview.h"
-#include "../listd/seats.h"
+#include "seats.h"
 
 struct answer {
 	const char *status;

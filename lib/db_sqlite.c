@@ -374,7 +374,7 @@ static const char *const migrations[] = {
     /* 13 -> 14: who holds a seat in which session of a recurring event
      * through an answer for the whole series (rsvps session 0), and for
      * how many people, so that a lowered capacity takes no such seat
-     * (listd/seats.h); an answer for one session keeps its seat in its
+     * (ical/seats.h); an answer for one session keeps its seat in its
      * own status. */
     "CREATE TABLE session_seats ("
     "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"

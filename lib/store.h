@@ -594,7 +594,7 @@ GPtrArray *store_rsvp_list_session(
 /* A seat that an answer for the whole series holds in one session
  * (lib/store_sessions.c), for headcount people: written when listd
  * decides that session's seats, read when it decides them again, so
- * that a lowered capacity takes no seat (listd/seats.h). */
+ * that a lowered capacity takes no seat (ical/seats.h). */
 struct store_session_seat {
 	gint64 event_id;
 	gint64 session;

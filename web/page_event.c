@@ -27,7 +27,7 @@
 #include "svg.h"
 #include "web.h"
 #include "weblink.h"
-#include "../listd/seats.h"
+#include "seats.h"
 
 /* The words the page builds in code, per language: each count is
  * written between a word before and a word after it. */
