@@ -208,8 +208,8 @@ event_facts(
 		goto fail;
 	if (ev->rrule == NULL)
 		return true;
-	f->sessions = evview_sessions_get(c->store, ev, ctl_now(),
-	    EVVIEW_SESSIONS_SHOWN, seats_words_rsvps, err);
+	f->sessions = evview_sessions_get(
+	    c->store, ev, ctl_now(), EVVIEW_SESSIONS_SHOWN, err);
 	if (f->sessions == NULL)
 		goto fail;
 	/* Held answers wait for the organizer in no session. */

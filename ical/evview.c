@@ -7,6 +7,7 @@
 
 #include "evblock.h"
 #include "evview.h"
+#include "seats.h"
 #include "sessions.h"
 
 /* evview_imip - the iTIP view of a stored event */
@@ -191,17 +192,16 @@ evview_counts_get(
 }
 
 /* session_counts - the counts of session id: the answers that count for
- * it (sessions_answers()), their seats decided by seats */
+ * it (sessions_answers()), their seats decided as listd decides them */
 static void
 session_counts(const struct store_event *ev, const GPtrArray *rsvps,
-    const GPtrArray *seated, gint64 id, evview_seats_fn *seats,
-    struct evview_counts *n)
+    const GPtrArray *seated, gint64 id, struct evview_counts *n)
 {
 	g_autoptr(GPtrArray) rs = sessions_answers(rsvps, id);
 	g_autofree const char **st = g_new0(const char *, rs->len + 1);
 
 	memset(n, 0, sizeof(*n));
-	seats(rs, id, ev->capacity, seated, st);
+	seats_words_rsvps(rs, id, ev->capacity, seated, st);
 	for (guint i = 0; i < rs->len; i++)
 		count_one(n, st[i],
 		    ((const struct store_rsvp *)rs->pdata[i])->headcount);
@@ -212,7 +212,7 @@ session_counts(const struct store_event *ev, const GPtrArray *rsvps,
 GArray *
 evview_sessions(const struct store_event *ev, const GPtrArray *stored,
     const GPtrArray *rsvps, const GPtrArray *seated, gint64 now, guint max,
-    evview_seats_fn *seats, GError **err)
+    GError **err)
 {
 	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct evview_session));
 	GArray *ss;
@@ -234,7 +234,7 @@ evview_sessions(const struct store_event *ev, const GPtrArray *stored,
 		es.s = g_array_index(ss, struct session, i);
 		if (es.s.ends <= now)
 			continue;
-		session_counts(ev, rsvps, seated, es.s.id, seats, &es.n);
+		session_counts(ev, rsvps, seated, es.s.id, &es.n);
 		g_array_append_val(out, es);
 	}
 	g_array_unref(ss);
@@ -244,7 +244,7 @@ evview_sessions(const struct store_event *ev, const GPtrArray *stored,
 /* evview_sessions_get - evview_sessions() for what the store holds */
 GArray *
 evview_sessions_get(struct store *s, const struct store_event *ev, gint64 now,
-    guint max, evview_seats_fn *seats, GError **err)
+    guint max, GError **err)
 {
 	GPtrArray *stored = NULL, *rs = NULL, *seated = NULL;
 	GArray *out = NULL;
@@ -252,8 +252,7 @@ evview_sessions_get(struct store *s, const struct store_event *ev, gint64 now,
 	if ((stored = store_session_list(s, ev->id, err)) != NULL &&
 	    (rs = store_rsvp_list(s, ev->id, err)) != NULL &&
 	    (seated = store_session_seat_list(s, ev->id, err)) != NULL)
-		out = evview_sessions(
-		    ev, stored, rs, seated, now, max, seats, err);
+		out = evview_sessions(ev, stored, rs, seated, now, max, err);
 	if (stored != NULL)
 		g_ptr_array_unref(stored);
 	if (rs != NULL)

@@ -12,11 +12,10 @@
  *	    struct evview_counts *n_out, GError **err);
  *	GArray *evview_sessions(const struct store_event *ev,
  *	    const GPtrArray *stored, const GPtrArray *rsvps,
- *	    const GPtrArray *seated, gint64 now, guint max,
- *	    evview_seats_fn *seats, GError **err);
+ *	    const GPtrArray *seated, gint64 now, guint max, GError **err);
  *	GArray *evview_sessions_get(struct store *s,
  *	    const struct store_event *ev, gint64 now, guint max,
- *	    evview_seats_fn *seats, GError **err);
+ *	    GError **err);
  *	const struct evview_session *evview_sessions_next(
  *	    const GArray *sessions);
  *	char *evview_sessions_text(const struct store_event *ev,
@@ -58,7 +57,7 @@
  *	MOIM_SEAT_HORIZON, skipped and moved ones included and marked,
  *	each with the counts of the answers that count for it (each
  *	address's own answer for that session, else its series answer:
- *	sessions_answers()) with their seats decided by seats, as moim-listd
+ *	sessions_answers()) with their seats decided as moim-listd
  *	decides them (ical/seats.h seats_words_rsvps()). stored, rsvps
  *	and seated are the event's store_session, store_rsvp and
  *	store_session_seat rows (seated: the seats series answers hold per
@@ -120,15 +119,6 @@ struct evview_session {
 	struct evview_counts n;
 };
 
-/* Decides the seats of one session's answers (struct store_rsvp, in
- * queue order) that count for session (its original start; 0: a
- * one-session event), seated the seats that series answers hold (struct
- * store_session_seat, of any session; or NULL): status_out[i] is the
- * status word (attending, waitlist, declined, tentative) of
- * answers->pdata[i]. */
-typedef void evview_seats_fn(const GPtrArray *answers, gint64 session,
-    int capacity, const GPtrArray *seated, const char **status_out);
-
 /* What a series' iTIP view points into (evview_series_set()). */
 struct evview_series {
 	GPtrArray *sessions; /* struct store_session */
@@ -145,9 +135,9 @@ bool evview_counts_get(struct store *s, gint64 event_id,
     struct evview_counts *n_out, GError **err);
 GArray *evview_sessions(const struct store_event *ev, const GPtrArray *stored,
     const GPtrArray *rsvps, const GPtrArray *seated, gint64 now, guint max,
-    evview_seats_fn *seats, GError **err);
+    GError **err);
 GArray *evview_sessions_get(struct store *s, const struct store_event *ev,
-    gint64 now, guint max, evview_seats_fn *seats, GError **err);
+    gint64 now, guint max, GError **err);
 const struct evview_session *evview_sessions_next(const GArray *sessions);
 char *evview_sessions_text(
     const struct store_event *ev, const GArray *sessions, const char *lang);

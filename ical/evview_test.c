@@ -318,8 +318,8 @@ test_sessions(void)
 		g_autoptr(GPtrArray) rows = sess_rows(c);
 		g_autoptr(GPtrArray) rs = sess_answers(c);
 		GError *e = NULL;
-		g_autoptr(GArray) ss = evview_sessions(
-		    &ev, rows, rs, NULL, c->now, c->max, seats_words_rsvps, &e);
+		g_autoptr(GArray) ss =
+		    evview_sessions(&ev, rows, rs, NULL, c->now, c->max, &e);
 		g_autofree char *text = NULL;
 
 		g_test_message("%s", c->what);
@@ -341,8 +341,8 @@ test_sessions_next(void)
 	const struct sess_case *c = &sess_cases[3]; /* skip, move */
 	g_autoptr(GPtrArray) rows = sess_rows(c);
 	g_autoptr(GPtrArray) rs = sess_answers(c);
-	g_autoptr(GArray) ss = evview_sessions(
-	    &ev, rows, rs, NULL, S1 + HOUR, 8, seats_words_rsvps, NULL);
+	g_autoptr(GArray) ss =
+	    evview_sessions(&ev, rows, rs, NULL, S1 + HOUR, 8, NULL);
 	const struct evview_session *n = evview_sessions_next(ss);
 
 	g_assert_cmpuint(ss->len, ==, 3);
@@ -352,8 +352,7 @@ test_sessions_next(void)
 	/* once the first is over, the next is the moved one, not the
 	 * skipped one */
 	g_array_unref(ss);
-	ss = evview_sessions(
-	    &ev, rows, rs, NULL, S1 + 4 * HOUR, 8, seats_words_rsvps, NULL);
+	ss = evview_sessions(&ev, rows, rs, NULL, S1 + 4 * HOUR, 8, NULL);
 	n = evview_sessions_next(ss);
 	g_assert_nonnull(n);
 	g_assert_true(n->s.is_moved);
@@ -374,8 +373,7 @@ test_bad_rule(void)
 	g_autoptr(GPtrArray) rs = g_ptr_array_new();
 	GError *e = NULL;
 
-	g_assert_null(
-	    evview_sessions(&ev, NULL, rs, NULL, S1, 8, seats_words_rsvps, &e));
+	g_assert_null(evview_sessions(&ev, NULL, rs, NULL, S1, 8, &e));
 	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
 	g_error_free(e);
 }

@@ -138,7 +138,7 @@ seats_assign_rsvps(const GPtrArray *rs, gint64 id, int capacity,
 }
 
 /* seats_words_rsvps - seats_assign_rsvps() as the status words the store
- * keeps (ical/evview.h evview_seats_fn) */
+ * keeps */
 void
 seats_words_rsvps(const GPtrArray *rs, gint64 id, int capacity,
     const GPtrArray *seated, const char **status_out)

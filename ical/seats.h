@@ -30,8 +30,9 @@
  *
  *	seats_words_rsvps() is seats_assign_rsvps() with no earlier answers
  *	to compare (before NULL: each answer's stored status stands), giving
- *each answer's status as the word the store keeps (attending, waitlist,
- *declined, tentative) in status_out[i], as ical/evview.h's evview_seats_fn.
+ *	each answer's status as the word the store keeps (attending,
+ *	waitlist, declined, tentative) in status_out[i]: the seats
+ *	ical/evview.c counts.
  *
  *	seats_assign_rsvps() does it for the answers (struct store_rsvp,
  *	in queue order) that count for session id of a recurring event

@@ -977,8 +977,8 @@ report_sessions(
     struct job *j, const struct store_event *ev, GHashTable *v, GError **err)
 {
 	bool ko = strcmp(j->t.list->set.language, "ko") == 0;
-	GArray *ss = evview_sessions_get(
-	    j->s, ev, j->now, EVVIEW_SESSIONS_SHOWN, seats_words_rsvps, err);
+	GArray *ss =
+	    evview_sessions_get(j->s, ev, j->now, EVVIEW_SESSIONS_SHOWN, err);
 	const struct evview_session *next;
 	g_autofree char *lines = NULL;
 

@@ -27,7 +27,6 @@
 #include "svg.h"
 #include "web.h"
 #include "weblink.h"
-#include "seats.h"
 
 /* The words the page builds in code, per language: each count is
  * written between a word before and a word after it. */
@@ -252,8 +251,7 @@ event_counts(struct web_ctx *c, const struct store_event *ev,
 		*sessions_out = g_strdup("");
 		return evview_counts_get(c->s, ev->id, n_out, err);
 	}
-	ss = evview_sessions_get(
-	    c->s, ev, c->now, EVVIEW_SESSIONS_SHOWN, seats_words_rsvps, err);
+	ss = evview_sessions_get(c->s, ev, c->now, EVVIEW_SESSIONS_SHOWN, err);
 	if (ss == NULL)
 		return false;
 	memset(n_out, 0, sizeof *n_out);
