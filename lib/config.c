@@ -81,6 +81,11 @@ static const struct config_key keys[] = {
 	 "authserv-ids of Authentication-Results to believe, ';'-separated", 0,
 	 0},
 	CT_LIST, F(trusted_authserv_ids), CF_EMPTY_OK, NULL},
+    {{"milter", "cache_ms", "1000",
+	 "milliseconds moim-milter answers from memory before it asks a "
+	 "PostgreSQL database whether anything changed",
+	 0, 60000},
+	CT_INT, F(milter_cache_ms), 0, NULL},
     {{"listd", "lmtp", "unix:/run/moim/lmtp.sock",
 	 "socket moim-listd takes LMTP on", 0, 0},
 	CT_ENDPOINT, F(lmtp), CF_RESTART, NULL},

@@ -91,6 +91,7 @@ struct moim_config {
 	char *milter_socket; /* "unix:/PATH" or "inet:PORT@HOST" */
 	char *milter_socket_group; /* group of the unix socket (0660) */
 	char **trusted_authserv_ids; /* Authentication-Results we believe */
+	int milter_cache_ms; /* how stale a PostgreSQL answer may be */
 	/* [listd] */
 	char *lmtp; /* "unix:/PATH", "HOST:PORT" or "[IPV6]:PORT" */
 	char *listd_socket_group; /* group of a unix LMTP socket (0660) */

@@ -41,6 +41,7 @@ field_text(const struct moim_config *c, const char *group, const char *key)
 	    {"moim", "archive_url", c->archive_url, 0},
 	    {"milter", "socket", c->milter_socket, 0},
 	    {"milter", "socket_group", c->milter_socket_group, 0},
+	    {"milter", "cache_ms", NULL, c->milter_cache_ms},
 	    {"listd", "lmtp", c->lmtp, 0},
 	    {"listd", "socket_group", c->listd_socket_group, 0},
 	    {"listd", "relay", c->relay, 0},
@@ -103,6 +104,7 @@ test_defaults(void)
 	g_assert_cmpint(c->bounce_threshold, ==, 5);
 	g_assert_cmpstr(c->dns_server, ==, "");
 	g_assert_cmpint(c->dns_timeout, ==, 3000);
+	g_assert_cmpint(c->milter_cache_ms, ==, 1000);
 	/* and the table says the same */
 	for (size_t i = 0; (k = config_key_info(i)) != NULL; i++) {
 		if (k->def == NULL)
@@ -131,6 +133,7 @@ static const struct {
     {"milter", "socket_group", "mail", NULL},
     {"milter", "trusted_authserv_ids", "mx.example.org; MX2.Example.org",
 	"mx.example.org;mx2.example.org"},
+    {"milter", "cache_ms", "0", NULL},
     {"listd", "lmtp", "[::1]:2424", NULL},
     {"listd", "socket_group", "mail", NULL},
     {"listd", "relay", "localhost:10025", NULL},
@@ -263,6 +266,8 @@ static const struct {
 	"or [IPV6]:PORT"},
     {"[listd]\ndns_server = 127.0.0.1:0\n",
 	"moim.conf: [listd] dns_server: port '0' is not a number in 1..65535"},
+    {"[milter]\ncache_ms = 60001\n",
+	"moim.conf: [milter] cache_ms: 60001 is out of range 0..60000"},
     {"[listd]\ndns_timeout = 99\n",
 	"moim.conf: [listd] dns_timeout: 99 is out of range 100..30000"},
     {"[listd]\ndns_timeout = 30001\n",

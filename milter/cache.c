@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "cache.h"
+#include "db.h"
 #include "limits.h"
 
 struct cache_pool {
-	char *path;
+	char *spec;
+	int recheck_ms; /* for each new cache: 0 on SQLite */
 	GMutex lock;
 	GPtrArray *idle; /* struct cache *: not taken */
 };
@@ -21,6 +23,8 @@ struct cache_pool {
 struct cache {
 	struct store *s;
 	gint64 version; /* data_version the tables hold for; -1: none */
+	gint64 checked; /* monotonic µs of the last ask that succeeded */
+	gint64 recheck; /* µs an ask stays good */
 	GHashTable *targets; /* char * -> struct cache_target * (a ref) */
 	GHashTable *roles; /* char * -> GINT_TO_POINTER(role + 2) */
 };
@@ -40,14 +44,16 @@ cache_target_unref(struct cache_target *t)
 		g_atomic_rc_box_release_full(t, target_clear);
 }
 
-/* cache_new - an empty cache over s (taken) */
+/* cache_new - an empty cache over s (taken), asking whether the
+ * database changed at most every recheck_ms */
 struct cache *
-cache_new(struct store *s)
+cache_new(struct store *s, int recheck_ms)
 {
 	struct cache *c = g_new0(struct cache, 1);
 
 	c->s = s;
 	c->version = -1;
+	c->recheck = (gint64)recheck_ms * G_TIME_SPAN_MILLISECOND;
 	c->targets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)cache_target_unref);
 	c->roles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -67,19 +73,25 @@ cache_free(struct cache *c)
 }
 
 /* fresh - forget everything when another connection committed since
- * the tables were filled */
+ * the tables were filled; asked only when the last ask is c->recheck
+ * old (the time is taken before the ask, so no answer is older than
+ * that after the commit it missed) */
 static bool
 fresh(struct cache *c, GError **err)
 {
-	gint64 v = store_data_version(c->s, err);
+	gint64 now = g_get_monotonic_time();
+	gint64 v;
 
-	if (v < 0)
+	if (c->version >= 0 && now - c->checked < c->recheck)
+		return true;
+	if ((v = store_data_version(c->s, err)) < 0)
 		return false;
 	if (v != c->version) {
 		g_hash_table_remove_all(c->targets);
 		g_hash_table_remove_all(c->roles);
 		c->version = v;
 	}
+	c->checked = now;
 	return true;
 }
 
@@ -149,13 +161,16 @@ cache_role(struct cache *c, const struct store_list *l, const struct addr *a,
 	return true;
 }
 
-/* cache_pool_new - an empty pool of caches over the database at path */
+/* cache_pool_new - an empty pool of caches over the database spec;
+ * on PostgreSQL they ask whether it changed at most every recheck_ms,
+ * on SQLite (a local read) before every answer */
 struct cache_pool *
-cache_pool_new(const char *path)
+cache_pool_new(const char *spec, int recheck_ms)
 {
 	struct cache_pool *p = g_new0(struct cache_pool, 1);
 
-	p->path = g_strdup(path);
+	p->spec = g_strdup(spec);
+	p->recheck_ms = db_spec_is_postgresql(spec) ? recheck_ms : 0;
 	g_mutex_init(&p->lock);
 	p->idle = g_ptr_array_new_with_free_func((GDestroyNotify)cache_free);
 	return p;
@@ -169,7 +184,7 @@ cache_pool_free(struct cache_pool *p)
 		return;
 	g_ptr_array_unref(p->idle);
 	g_mutex_clear(&p->lock);
-	g_free(p->path);
+	g_free(p->spec);
 	g_free(p);
 }
 
@@ -187,8 +202,8 @@ cache_pool_take(struct cache_pool *p, GError **err)
 	g_mutex_unlock(&p->lock);
 	if (c != NULL)
 		return c;
-	s = store_open(p->path, STORE_RO, err);
-	return s != NULL ? cache_new(s) : NULL;
+	s = store_open(p->spec, STORE_RO, err);
+	return s != NULL ? cache_new(s, p->recheck_ms) : NULL;
 }
 
 /* cache_pool_give - c (taken from p) is idle again; NULL is fine */

@@ -1,8 +1,9 @@
 /*
  * cache_test - moim-milter's memory of lists and members against a real
- * SQLite file: answers as the store gives them, kept while nothing
- * changes, renewed after another connection commits; the pool hands the
- * warmest idle cache out again
+ * database (a SQLite file, or PostgreSQL under tests/pg_cache_test.sh):
+ * answers as the store gives them, kept while nothing changes, renewed
+ * after another connection commits, at once or within the recheck
+ * period; the pool hands the warmest idle cache out again
  */
 #include <glib/gstdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "addr.h"
 #include "cache.h"
 #include "err.h"
+#include "testutil.h"
 
 #define D "lists.example.org"
 
@@ -20,23 +22,31 @@ struct fixture {
 	gint64 ai;
 };
 
-/* setup - a database with list ai (member alice) and a cache over it */
+/* setup_every - a database with list ai (member alice) and a cache over
+ * it that asks whether the database changed at most every recheck_ms */
 static void
-setup(struct fixture *fx)
+setup_every(struct fixture *fx, int recheck_ms)
 {
 	GError *e = NULL;
 	bool added;
 
 	fx->dir = g_dir_make_tmp("cache_test.XXXXXX", &e);
 	g_assert_no_error(e);
-	fx->path = g_build_filename(fx->dir, "moim.db", NULL);
+	fx->path = testutil_db_new(fx->dir);
 	fx->w = store_open(fx->path, STORE_RW, &e);
 	g_assert_no_error(e);
 	g_assert_true(store_list_create(fx->w, "ai", D, "AI", 1, &fx->ai, &e));
 	g_assert_true(store_member_add(fx->w, fx->ai, "alice@example.net", NULL,
 	    STORE_ROLE_MEMBER, STORE_MODE_REGULAR, 1, &added, &e));
-	fx->c = cache_new(store_open(fx->path, STORE_RO, &e));
+	fx->c = cache_new(store_open(fx->path, STORE_RO, &e), recheck_ms);
 	g_assert_no_error(e);
+}
+
+/* setup - the fixture with a cache that asks before every answer */
+static void
+setup(struct fixture *fx)
+{
+	setup_every(fx, 0);
 }
 
 /* teardown - close both and remove the files */
@@ -176,7 +186,7 @@ test_pool(void)
 	GError *e = NULL;
 
 	setup(&fx);
-	p = cache_pool_new(fx.path);
+	p = cache_pool_new(fx.path, 0);
 	a = cache_pool_take(p, &e);
 	g_assert_no_error(e);
 	b = cache_pool_take(p, &e);
@@ -194,10 +204,64 @@ test_pool(void)
 	cache_pool_give(p, again);
 	cache_pool_free(p);
 	/* a database that cannot be opened: no cache, an error */
-	p = cache_pool_new("/nonexistent/moim.db");
+	p = cache_pool_new("/nonexistent/moim.db", 0);
 	g_assert_null(cache_pool_take(p, &e));
 	g_assert_nonnull(e);
 	g_clear_error(&e);
+	cache_pool_free(p);
+	teardown(&fx);
+}
+
+/* test_recheck - with a period, a change committed right after an ask
+ * is not seen before the period ends (no query per lookup) and is seen
+ * by the first lookup after it; the pool keeps the period on
+ * PostgreSQL only (SQLite's ask is a local read, made every time) */
+static void
+test_recheck(void)
+{
+	const int period_ms = 500;
+	struct fixture fx;
+	struct cache_target *ai;
+	struct cache_pool *p;
+	struct cache *k;
+	struct addr *carol = NULL;
+	GError *e = NULL;
+	gint64 before, after;
+	bool added;
+	int r = -2;
+
+	setup_every(&fx, period_ms);
+	before = g_get_monotonic_time();
+	ai = target(&fx, "ai"); /* the first lookup asks */
+	after = g_get_monotonic_time();
+	g_assert_cmpint(role(&fx, ai, "bob@example.com"), ==, -1);
+	g_assert_true(store_member_add(fx.w, fx.ai, "bob@example.com", NULL,
+	    STORE_ROLE_OWNER, STORE_MODE_REGULAR, 2, &added, &e));
+	g_assert_no_error(e);
+	r = role(&fx, ai, "bob@example.com");
+	if (g_get_monotonic_time() < before + period_ms * 1000)
+		g_assert_cmpint(r, ==, -1); /* remembered, not asked */
+	while (g_get_monotonic_time() < after + period_ms * 1000)
+		g_usleep(10 * 1000);
+	g_assert_cmpint(role(&fx, ai, "bob@example.com"), ==, 2);
+	cache_target_unref(ai);
+
+	/* the pool: a period on PostgreSQL only */
+	p = cache_pool_new(fx.path, 60 * 1000);
+	k = cache_pool_take(p, &e);
+	g_assert_no_error(e);
+	g_assert_true(addr_parse("carol@example.net", 17, &carol, NULL));
+	g_assert_true(cache_target(k, "ai", D, &ai, &e));
+	g_assert_true(cache_role(k, ai->t.list, carol, &r, &e));
+	g_assert_cmpint(r, ==, -1);
+	g_assert_true(store_member_add(fx.w, fx.ai, "carol@example.net", NULL,
+	    STORE_ROLE_MODERATOR, STORE_MODE_REGULAR, 3, &added, &e));
+	g_assert_true(cache_role(k, ai->t.list, carol, &r, &e));
+	g_assert_no_error(e);
+	g_assert_cmpint(r, ==, testutil_db_is_pg() ? -1 : 1);
+	cache_target_unref(ai);
+	addr_free(carol);
+	cache_pool_give(p, k);
 	cache_pool_free(p);
 	teardown(&fx);
 }
@@ -209,5 +273,6 @@ main(int argc, char **argv)
 	g_test_add_func("/cache/follows", test_follows);
 	g_test_add_func("/cache/bounded", test_bounded);
 	g_test_add_func("/cache/pool", test_pool);
+	g_test_add_func("/cache/recheck", test_recheck);
 	return g_test_run();
 }

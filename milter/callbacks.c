@@ -711,7 +711,7 @@ milter_init(struct moim_config *cfg, GError **err)
 	(void)err;
 	g_cfg = config_ref(cfg);
 	rate = policy_rate_new();
-	pool = cache_pool_new(cfg->database);
+	pool = cache_pool_new(cfg->database, cfg->milter_cache_ms);
 	return true;
 }
 

@@ -9,9 +9,12 @@
  *	without a database access; list mail is judged while the client is
  *	still connected (unknown addresses, posting rights, size, rate,
  *	loops, DMARC holds; see policy.h and moim-milter(8)), so moim never
- *	sends backscatter. The database is read only, through one read-only
- *	SQLite connection per thread, and changes by moimctl and moim-listd
- *	are seen at once. Like moim-listd it never detaches (a service
+ *	sends backscatter. The database is read only, through a pool of
+ *	read-only connections (cache.h); changes by moimctl and moim-listd
+ *	are seen at once on SQLite, within [milter] cache_ms on PostgreSQL.
+ *	While the database cannot be reached every list-domain transaction
+ *	is answered 451 4.3.0, and the next one after it is back is served
+ *	again, without a restart. Like moim-listd it never detaches (a service
  *	manager runs it); -f logs to stderr instead of syslog, -v logs debug
  *	lines. SIGTERM and SIGINT stop it (libmilter's handler).
  *
@@ -19,9 +22,11 @@
  *	(fatal, one line, on error) -> pre_drop_init() (bind the socket,
  *	born with mode 0660 and group [milter] socket_group, a stale socket
  *	file or a symbolic link in its place removed: privs_socket()) ->
- *	privs_drop() -> post_drop_init() (if the database exists, open it
- *	once as the user we run as: a database that user cannot read stops
- *	the start, naming the user and the path) -> smfi_main().
+ *	privs_drop() -> post_drop_init() (a SQLite database that exists is
+ *	opened once as the user we run as: a database that user cannot read
+ *	stops the start, naming the user and the path; a PostgreSQL database
+ *	is opened once too, and one that cannot be reached only logs a
+ *	warning, since it may come back while we serve) -> smfi_main().
  *
  *	libmilter makes the socket itself (smfi_opensocket()) and changes
  *	nothing on it afterwards; privs_socket() removes what was at the
@@ -50,6 +55,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "db.h"
 #include "err.h"
 #include "log.h"
 #include "milter.h"
@@ -91,14 +97,32 @@ pre_drop_init(struct moim_config *cfg, GError **err)
 	    "[milter] socket_group", open_socket, cfg, err);
 }
 
+/* check_pg - open a PostgreSQL database once: one that cannot be
+ * reached, or whose schema moim-listd has not made yet, is told in the
+ * log and each session answers 451 until it can be used */
+static void
+check_pg(const struct moim_config *cfg)
+{
+	GError *e = NULL;
+	struct store *s = store_open(cfg->database, STORE_RO, &e);
+
+	if (s == NULL)
+		log_warn("%s (answering 451 4.3.0 until it can be used)",
+		    e->message);
+	g_clear_error(&e);
+	store_close(s);
+}
+
 /* post_drop_init - what runs as the unprivileged user */
 static bool
 post_drop_init(struct moim_config *cfg, GError **err)
 {
 	struct store *s;
 
-	/* A database not made yet is fine: moim-listd makes it. */
-	if (access(cfg->database, F_OK) == 0 || errno != ENOENT) {
+	if (db_spec_is_postgresql(cfg->database))
+		check_pg(cfg);
+	/* A SQLite database not made yet is fine: moim-listd makes it. */
+	else if (access(cfg->database, F_OK) == 0 || errno != ENOENT) {
 		s = store_open(cfg->database, STORE_RO, err);
 		if (s == NULL &&
 		    privs_blame(

@@ -5,6 +5,8 @@
 #	uri=$(tests/pg.sh start)	# prints a libpq connection URI
 #	tests/pg.sh stop "$uri"		# stops the cluster and removes it
 #	tests/pg.sh run CMD ARGS...	# start; MOIM_TEST_PG=URI CMD; stop
+#	tests/pg.sh halt "$uri"		# stop the server, keep the cluster
+#	tests/pg.sh resume "$uri"	# start it again (after halt)
 # DESCRIPTION
 #	start makes a cluster in a new temporary folder (under $TMPDIR or
 #	/tmp) with initdb and starts it with pg_ctl. The server listens on a
@@ -25,6 +27,10 @@
 #	(fast shutdown) and removes the folder; it refuses a folder start did
 #	not make. run starts a cluster, runs CMD with MOIM_TEST_PG set to its
 #	URI, stops the cluster however CMD ends, and exits with CMD's status.
+#
+#	halt stops the server (fast shutdown: clients are disconnected) and
+#	keeps the folder; resume starts the server again on it, at the same
+#	socket, so the URI holds again (outage tests).
 #
 #	start exits 77 with one line on stderr saying why when no cluster
 #	can be made here (PostgreSQL's server binaries missing, root without
@@ -156,6 +162,18 @@ pg_stop() {
 	rm -rf "$dir"
 }
 
+pg_halt() {
+	dir=$(dir_of "$1")
+	as_owner "$(pg_bindir)/pg_ctl" -D "$dir/data" -m fast -w -t 60 \
+		stop >/dev/null || die "pg_ctl stop failed"
+}
+
+pg_resume() {
+	dir=$(dir_of "$1")
+	as_owner "$(pg_bindir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" \
+		-w -t 60 start >/dev/null || die "pg_ctl start failed"
+}
+
 pg_run() {
 	uri=$(pg_start) || exit $?
 	# A trap rather than "cmd; stop": the cluster goes even when the
@@ -173,10 +191,14 @@ stop)
 	[ $# = 2 ] || die "usage: pg.sh stop URI|DIR"
 	pg_stop "$2"
 	;;
+halt | resume)
+	[ $# = 2 ] || die "usage: pg.sh $1 URI|DIR"
+	"pg_$1" "$2"
+	;;
 run)
 	shift
 	[ $# -gt 0 ] || die "usage: pg.sh run CMD ARGS..."
 	pg_run "$@"
 	;;
-*) die "usage: pg.sh start | stop URI | run CMD ARGS..." ;;
+*) die "usage: pg.sh start | stop URI | halt URI | resume URI | run CMD ARGS..." ;;
 esac
