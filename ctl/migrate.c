@@ -461,10 +461,18 @@ json_value(GString *out, struct db_stmt *st, const struct table *t, guint i,
 		size_t len;
 		const guchar *b = o->col_blob(st, (int)i, &len);
 
-		/* bytea's hex input form, "\x..." (the backslash escaped). */
+		static const char hex[] = "0123456789abcdef";
+		size_t at;
+
+		/* bytea's hex input form, "\x..." (the backslash escaped);
+		 * by table: printf per byte cost a third of the copy. */
 		g_string_append(out, "\"\\\\x");
-		for (size_t k = 0; k < len; k++)
-			g_string_append_printf(out, "%02x", b[k]);
+		at = out->len;
+		g_string_set_size(out, at + 2 * len);
+		for (size_t k = 0; k < len; k++) {
+			out->str[at + 2 * k] = hex[b[k] >> 4];
+			out->str[at + 2 * k + 1] = hex[b[k] & 15];
+		}
 		g_string_append_c(out, '"');
 	}
 	return true;
