@@ -9,8 +9,11 @@
  *	(standard output without FILE). archive import L MBOX reads an mbox
  *	(or a directory of one-message files, as mlmmj keeps them): a
  *	Message-ID already archived is skipped, a message that cannot be
- *	parsed is reported with its number and skipped, and a progress line
- *	goes to stderr every PROGRESS_EVERY messages. archive reindex [L]
+ *	parsed is reported with its number and skipped, every
+ *	IMPORT_BATCH messages are one transaction, and when stderr is a
+ *	terminal a progress line (lib/progress) shows the messages read,
+ *	the rate and the time left (from the bytes read of the files'
+ *	total). archive reindex [L]
  *	derives each archived message's subject, sender, text and
  *	attachment names from its stored bytes again, as the archive does
  *	now (for archives written before RFC 2047 text was decoded by
@@ -19,12 +22,17 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "archive.h"
 #include "ctl.h"
 #include "err.h"
+#include "progress.h"
 
-#define PROGRESS_EVERY 1000
+/* Messages per transaction: one commit per batch, not per message. */
+#define IMPORT_BATCH 1000
 
 /* print_node - one node of a thread and, indented, its replies */
 static void
@@ -251,6 +259,9 @@ struct import {
 	struct ctl *c;
 	gint64 list_id;
 	gint64 seen, added, dups, broken;
+	struct progress *progress;
+	gint64 bytes_before; /* of the files read before this one */
+	FILE *f; /* the file being read */
 };
 
 /* import_msg - archive one message; false only for errors that stop */
@@ -280,19 +291,18 @@ import_msg(struct import *im, GBytes *msg, GError **err)
 	return true;
 }
 
-/* progress - commit a batch and say how far the import is */
+/* batch - show how far the import is; commit every IMPORT_BATCH */
 static bool
-progress(struct import *im, GError **err)
+batch(struct import *im, GError **err)
 {
-	if (im->seen % PROGRESS_EVERY != 0)
+	long at = ftell(im->f);
+
+	progress_update(
+	    im->progress, im->seen, im->bytes_before + (at > 0 ? at : 0));
+	if (im->seen % IMPORT_BATCH != 0)
 		return true;
-	if (!store_commit(im->c->store, err) || !store_begin(im->c->store, err))
-		return false;
-	fprintf(stderr,
-	    "moimctl: archive import: %" G_GINT64_FORMAT
-	    " messages read, %" G_GINT64_FORMAT " added\n",
-	    im->seen, im->added);
-	return true;
+	return store_commit(im->c->store, err) &&
+	    store_begin(im->c->store, err);
 }
 
 /* import_file - every message of one mbox (or one-message file) */
@@ -322,7 +332,7 @@ import_file(struct import *im, FILE *f, GError **err)
 		if (msg == NULL)
 			break;
 		im->seen++;
-		ok = import_msg(im, msg, err) && progress(im, err);
+		ok = import_msg(im, msg, err) && batch(im, err);
 		g_bytes_unref(msg);
 	}
 	archive_mbox_free(mb);
@@ -346,6 +356,21 @@ cmp_names(gconstpointer a, gconstpointer b)
 	return strcmp(x, y);
 }
 
+/* total_size - the bytes of every file in files */
+static gint64
+total_size(GPtrArray *files)
+{
+	gint64 total = 0;
+
+	for (guint i = 0; i < files->len; i++) {
+		GStatBuf sb;
+
+		if (g_stat(g_ptr_array_index(files, i), &sb) == 0)
+			total += sb.st_size;
+	}
+	return total;
+}
+
 /* import_path - an mbox file, or a directory of one-message files */
 static bool
 import_path(struct import *im, const char *path, GError **err)
@@ -354,6 +379,7 @@ import_path(struct import *im, const char *path, GError **err)
 	GDir *d = g_dir_open(path, 0, NULL);
 	const char *name;
 	bool ok = true;
+	GStatBuf sb;
 
 	if (d == NULL)
 		g_ptr_array_add(files, g_strdup(path));
@@ -363,15 +389,19 @@ import_path(struct import *im, const char *path, GError **err)
 		g_dir_close(d);
 	/* mlmmj numbers its files: 2 before 10. */
 	g_ptr_array_sort(files, cmp_names);
+	im->progress = progress_new(STDERR_FILENO, "moimctl: archive import",
+	    "messages", total_size(files));
 	for (guint i = 0; ok && i < files->len; i++) {
 		const char *p = g_ptr_array_index(files, i);
-		FILE *f = fopen(p, "r");
 
-		if (f == NULL)
+		im->f = fopen(p, "r");
+		if (im->f == NULL)
 			return moim_fail(err, MOIM_ERR_INPUT, "%s: %s", p,
 			    g_strerror(errno));
-		ok = import_file(im, f, err);
-		(void)fclose(f); /* read only: nothing to lose */
+		ok = import_file(im, im->f, err);
+		(void)fclose(im->f); /* read only: nothing to lose */
+		if (g_stat(p, &sb) == 0)
+			im->bytes_before += sb.st_size;
 	}
 	return ok;
 }
@@ -381,7 +411,7 @@ int
 ctl_archive_import(struct ctl *c, struct ctl_args *a)
 {
 	struct store_list *l = NULL;
-	struct import im = {c, 0, 0, 0, 0, 0};
+	struct import im = {c, 0, 0, 0, 0, 0, NULL, 0, NULL};
 	GError *e = NULL;
 	bool ok;
 
@@ -390,6 +420,7 @@ ctl_archive_import(struct ctl *c, struct ctl_args *a)
 	im.list_id = l->id;
 	store_list_free(l);
 	ok = store_begin(c->store, &e) && import_path(&im, ctl_arg(a, 1), &e);
+	progress_done(im.progress);
 	if (ok)
 		ok = store_commit(c->store, &e);
 	else

@@ -153,6 +153,7 @@ int ctl_archive_threads(struct ctl *c, struct ctl_args *a);
 int ctl_postfix_config(struct ctl *c, struct ctl_args *a);
 int ctl_web_config(struct ctl *c, struct ctl_args *a);
 int ctl_check(struct ctl *c, struct ctl_args *a);
+int ctl_migrate(struct ctl *c, struct ctl_args *a);
 int ctl_secret(struct ctl *c, struct ctl_args *a);
 
 #endif

@@ -21,6 +21,7 @@
  *	moimctl [-c FILE] postfix-config
  *	moimctl [-c FILE] web-config
  *	moimctl [-c FILE] check
+ *	moimctl [-c FILE] migrate --to URI
  *	moimctl [-c FILE] secret [--owner USER]
  * DESCRIPTION
  *	moimctl-full, the program behind moimctl (ctl/front.c runs it for
@@ -29,7 +30,8 @@
  *	verb, checks the verb's options and argument count against the
  *	table, loads the config, opens the store when the verb needs it and
  *	calls the verb's handler (list.c, member.c, import.c, postfix.c,
- *	webconf.c, check.c, secret.c, archive.c, search.c, event.c). The
+ *	webconf.c, check.c, secret.c, archive.c, search.c, event.c,
+ *	migrate.c). The
  *	table is the only place that knows which verb takes which option
  *	(the front's one row is this table's CTL_VERB_ARCHIVE_SEARCH).
  * OWNERSHIP
@@ -86,6 +88,8 @@ static const struct ctl_verb verbs[] = {
 	"postfix-config"},
     {"web-config", NULL, ctl_web_config, 0, 0, "", false, "web-config"},
     {"check", NULL, ctl_check, 0, 0, "", false, "check"},
+    {"migrate", NULL, ctl_migrate, 0, 0, "to=", true,
+	"migrate --to postgresql://..."},
     {"secret", NULL, ctl_secret, 0, 0, "owner=", false,
 	"secret [--owner USER]"},
     CTL_VERB_ARCHIVE_SEARCH,
