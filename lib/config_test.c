@@ -49,6 +49,7 @@ field_text(const struct moim_config *c, const char *group, const char *key)
 	    {"listd", "dns_server", c->dns_server, 0},
 	    {"listd", "connections", NULL, c->connections},
 	    {"listd", "retry_max_age", NULL, c->retry_max_age},
+	    {"listd", "worker_lease", NULL, c->worker_lease},
 	    {"listd", "bounce_threshold", NULL, c->bounce_threshold},
 	    {"listd", "dns_timeout", NULL, c->dns_timeout},
 	    {"listd", "arc_selector", c->arc_selector, 0},
@@ -101,6 +102,7 @@ test_defaults(void)
 	g_assert_cmpint(c->connections, ==, 4);
 	g_assert_cmpstr(c->hostname, ==, g_get_host_name());
 	g_assert_cmpint(c->retry_max_age, ==, 432000);
+	g_assert_cmpint(c->worker_lease, ==, 30);
 	g_assert_cmpint(c->bounce_threshold, ==, 5);
 	g_assert_cmpstr(c->dns_server, ==, "");
 	g_assert_cmpint(c->dns_timeout, ==, 3000);
@@ -140,6 +142,7 @@ static const struct {
     {"listd", "connections", "64", NULL},
     {"listd", "hostname", "mx1.example.org", NULL},
     {"listd", "retry_max_age", "3600", NULL},
+    {"listd", "worker_lease", "3", NULL},
     {"listd", "bounce_threshold", "1", NULL},
     {"listd", "dns_server", "127.0.0.1:5353", NULL},
     {"listd", "dns_timeout", "100", NULL},
@@ -205,6 +208,8 @@ static const struct {
 	"of their own"},
     {"[listd]\nretry_max_age = 3599\n",
 	"moim.conf: [listd] retry_max_age: 3599 is out of range 3600..2592000"},
+    {"[listd]\nworker_lease = 2\n",
+	"moim.conf: [listd] worker_lease: 2 is out of range 3..3600"},
     {"[listd]\nbounce_threshold = 101\n",
 	"moim.conf: [listd] bounce_threshold: 101 is out of range 1..100"},
     {"[moim]\ndatabse = /x.db\n", "moim.conf: [moim] databse: unknown key"},

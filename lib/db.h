@@ -131,14 +131,20 @@
  *			error.
  *
  *	Extra operations (SQL that differs by engine):
- *	delivery_claim(db, now, limit, err)
+ *	delivery_claim(db, owner, now, limit, err)
  *			Mark up to limit deliveries with state 0 and
- *			next_try <= now as state 1 (sending), in
+ *			next_try <= now as state 1 (sending) with owner
+ *			(a workers row's id, or NULL for 0), in
  *			(outbound_id, id) order, and return the statement
  *			whose rows are the claimed ones: id, outbound_id,
  *			rcpt, member_id, tries, part. Another worker never
  *			claims the same rows (PostgreSQL: FOR UPDATE SKIP
  *			LOCKED).
+ *	inbound_claim(db, owner, now, limit, err)
+ *			Give up to limit inbound jobs with state 0, no
+ *			owner and next_try <= now the owner owner, oldest
+ *			first; no two workers claim the same job (as for
+ *			delivery_claim).
  *	archive_index(db, message_id, err)
  *			Bring the search index up to date for the messages
  *			row message_id after it was inserted or its subject,
@@ -234,7 +240,9 @@ struct db_ops {
 
 	/* Extra operations: SQL that differs by engine. */
 	struct db_stmt *(*delivery_claim)(
-	    struct db *db, gint64 now, int limit, GError **err);
+	    struct db *db, gint64 owner, gint64 now, int limit, GError **err);
+	bool (*inbound_claim)(
+	    struct db *db, gint64 owner, gint64 now, int limit, GError **err);
 	bool (*archive_index)(struct db *db, gint64 message_id, GError **err);
 	GArray *(*archive_search)(struct db *db, gint64 list_id,
 	    const char *match, enum db_search_order order, int limit,
