@@ -803,13 +803,16 @@ sq_archive_search(struct db *d, gint64 list_id, const char *match,
 	 * newest DB_SEARCH_RANK_WINDOW matches are ranked (FTS5 reads them
 	 * newest first and stops there). moim_rank() is bm25 with the
 	 * weights subject 4, from_name 2, body 1, attachments 1, list tag 0
-	 * (db_sqlite_rank.h). */
+	 * (db_sqlite_rank.h); each row's length comes from its docsize
+	 * record joined here, a step of this statement, rather than from a
+	 * statement FTS5 would run for each row. */
 	return ids_of(
 	    sq_stmt_of(d, err,
-		"SELECT id FROM (SELECT rowid AS id,"
-		" moim_rank(messages_fts, ?) AS score FROM messages_fts"
-		" WHERE messages_fts MATCH ?"
-		" ORDER BY rowid DESC LIMIT ?)"
+		"SELECT id FROM (SELECT f.rowid AS id,"
+		" moim_rank(messages_fts, ?, z.sz) AS score"
+		" FROM messages_fts f LEFT JOIN messages_fts_docsize z"
+		" ON z.id = f.rowid WHERE messages_fts MATCH ?"
+		" ORDER BY f.rowid DESC LIMIT ?)"
 		" ORDER BY score, id DESC LIMIT ?",
 		"itii", (gint64)filters, m,
 		(gint64)(limit > 0 ? DB_SEARCH_RANK_WINDOW : -1),

@@ -11,6 +11,7 @@
  *	tokens in all columns, and the score minus the sum.
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "db_sqlite_rank.h"
@@ -97,7 +98,52 @@ phrase_freq(const Fts5ExtensionApi *api, Fts5Context *fts, int i, double *out)
 	return rc;
 }
 
-/* rank - moim_rank(messages_fts, first) for the current row */
+/* size_sum - the sum of the varints of a docsize record (FTS5 writes
+ * one per column with SQLite's varint format), or -1 when it is not one */
+static int
+size_sum(const unsigned char *p, int n)
+{
+	sqlite3_int64 sum = 0;
+
+	for (int i = 0; i < n;) {
+		sqlite3_uint64 v = 0;
+		int k = 0;
+
+		/* Up to 8 bytes of 7 bits with a continuation bit, then a
+		 * ninth byte of 8 bits. */
+		for (; i < n && k < 8 && (p[i] & 0x80); i++, k++)
+			v = (v << 7) | (p[i] & 0x7f);
+		if (i == n)
+			return -1;
+		v = k == 8 ? (v << 8) | p[i] : (v << 7) | p[i];
+		i++;
+		sum += (sqlite3_int64)v;
+		if (v > INT32_MAX || sum > INT32_MAX)
+			return -1;
+	}
+	return (int)sum;
+}
+
+/* row_size - the row's tokens in all columns: from its docsize record
+ * when the query joined it (one step of the same statement), else from
+ * FTS5 (a statement of its own per row) */
+static int
+row_size(
+    const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_value *sz, int *out)
+{
+	if (sz != NULL && sqlite3_value_type(sz) == SQLITE_BLOB) {
+		int n =
+		    size_sum(sqlite3_value_blob(sz), sqlite3_value_bytes(sz));
+
+		if (n >= 0) {
+			*out = n;
+			return SQLITE_OK;
+		}
+	}
+	return api->xColumnSize(fts, -1, out);
+}
+
+/* rank - moim_rank(messages_fts, first [, sz]) for the current row */
 static void
 rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
     int nval, sqlite3_value **val)
@@ -112,7 +158,7 @@ rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 		first = 0;
 	rc = rank_data_get(api, fts, first, &p);
 	if (rc == SQLITE_OK)
-		rc = api->xColumnSize(fts, -1, &ntok);
+		rc = row_size(api, fts, nval > 1 ? val[1] : NULL, &ntok);
 	d = (double)ntok;
 	for (int i = first; rc == SQLITE_OK && i < p->nphrase; i++) {
 		rc = phrase_freq(api, fts, i, &freq);

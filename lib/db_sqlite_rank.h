@@ -7,7 +7,7 @@
  *
  *	bool db_sqlite_rank_register(fts5_api *api);
  *
- *	SQL: moim_rank(messages_fts, first)
+ *	SQL: moim_rank(messages_fts, first [, sz])
  * DESCRIPTION
  *	db_sqlite_rank_register() adds the FTS5 auxiliary function
  *	moim_rank to a connection. moim_rank(messages_fts, first) is
@@ -21,7 +21,11 @@
  *	left the inverse document frequency is taken as 1: every score is
  *	then bm25's divided by the same positive number, so the order is
  *	bm25's, without a pass over the phrase's rows to count them.
- *	Smaller is better, as with bm25.
+ *	Smaller is better, as with bm25. sz, when given, is the row's
+ *	messages_fts_docsize.sz (joined by rowid in the same statement):
+ *	the row's length then comes from it instead of from FTS5, which
+ *	runs a statement of its own per row to read the same record (a
+ *	NULL or malformed sz falls back to FTS5's).
  * ERRORS
  *	db_sqlite_rank_register() is false when FTS5 refuses the function;
  *	moim_rank() raises the FTS5 API's error as an SQL error.

@@ -9,7 +9,8 @@
  *	column filter), with and without the list-tag phrase in front,
  *	moim_rank() must give bm25(4, 2, 1, 1, 0)'s order; with two or more
  *	scored phrases the very same doubles, with one a positive multiple
- *	of them (the same factor for every row).
+ *	of them (the same factor for every row); and given each row's
+ *	docsize record (sz, joined), the same doubles as without it.
  */
 #include <glib.h>
 #include <math.h>
@@ -78,15 +79,20 @@ struct scored {
 	double score;
 };
 
+/* The table alone, and with each row's docsize record joined. */
+#define FROM_FTS "messages_fts f"
+#define FROM_JOIN                                                              \
+	"messages_fts f LEFT JOIN messages_fts_docsize z ON z.id = f.rowid"
+
 /* ranked - the rows matching match ordered by fn (then newest first),
  * each with its score */
 static GArray *
-ranked(sqlite3 *db, const char *fn, const char *match)
+ranked(sqlite3 *db, const char *from, const char *fn, const char *match)
 {
-	g_autofree char *sql = g_strdup_printf(
-	    "SELECT rowid, %s AS s FROM messages_fts WHERE messages_fts"
-	    " MATCH ?1 ORDER BY s, rowid DESC",
-	    fn);
+	g_autofree char *sql =
+	    g_strdup_printf("SELECT f.rowid, %s AS s FROM %s WHERE messages_fts"
+			    " MATCH ?1 ORDER BY s, f.rowid DESC",
+		fn, from);
 	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct scored));
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -121,25 +127,34 @@ static const struct {
 };
 
 /* check_same - moim_rank's order is bm25's; the scores the same doubles
- * or, with one phrase scored, the same multiple of them */
+ * or, with one phrase scored, the same multiple of them; and the same
+ * with the row's docsize record given (sz) */
 static void
 check_same(sqlite3 *db, const char *match, int first, bool is_one)
 {
-	g_autoptr(GArray) want =
-	    ranked(db, "bm25(messages_fts, 4.0, 2.0, 1.0, 1.0, 0.0)", match);
+	g_autoptr(GArray) want = ranked(
+	    db, FROM_FTS, "bm25(messages_fts, 4.0, 2.0, 1.0, 1.0, 0.0)", match);
 	g_autofree char *fn =
 	    g_strdup_printf("moim_rank(messages_fts, %d)", first);
-	g_autoptr(GArray) got = ranked(db, fn, match);
+	g_autofree char *fn_sz =
+	    g_strdup_printf("moim_rank(messages_fts, %d, z.sz)", first);
+	g_autoptr(GArray) got = ranked(db, FROM_FTS, fn, match);
+	g_autoptr(GArray) got_sz = ranked(db, FROM_JOIN, fn_sz, match);
 	double factor = 0.0;
 
 	g_test_message("%s (first %d): %u rows", match, first, want->len);
 	g_assert_cmpuint(want->len, >, 1);
 	g_assert_cmpuint(got->len, ==, want->len);
+	g_assert_cmpuint(got_sz->len, ==, want->len);
 	for (guint i = 0; i < want->len; i++) {
 		const struct scored *w = &g_array_index(want, struct scored, i);
 		const struct scored *g = &g_array_index(got, struct scored, i);
+		const struct scored *z =
+		    &g_array_index(got_sz, struct scored, i);
 
 		g_assert_cmpint(g->id, ==, w->id);
+		g_assert_cmpint(z->id, ==, w->id);
+		g_assert_true(z->score == g->score);
 		if (!is_one) {
 			g_assert_true(g->score == w->score);
 			continue;
