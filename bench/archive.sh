@@ -15,10 +15,12 @@
 #   bench archive: moim_mps=N notmuch_mps=N notmuch_cjk_mps=N ratio_import=X
 #   moim_query_p50_ms=X notmuch_query_p50_ms=X moim_ko_recall=X
 #   notmuch_ko_recall=X phrase_truth=N moim_phrase=N notmuch_phrase=N
+#   moim_query_cpu_p50_ms=X
 # (one line; moim_phrase and notmuch_phrase count the messages the
 # phrase finds). Query times are wall-clock times of one CLI run each
 # (process start included, for both); moim's in-process time is printed
-# beside it. Installs notmuch when missing (bench/deps.sh); N=... changes
+# beside it, and moim_query_cpu_p50_ms is the CPU time (user + system)
+# of the same moimctl runs, which a loaded machine inflates less. Installs notmuch when missing (bench/deps.sh); N=... changes
 # the corpus size.
 #
 # Usage: bench/archive.sh [BUILDDIR]   (default: $top_builddir or .);
@@ -58,7 +60,7 @@ EOF
 [ "$(id -u)" = 0 ] && chown -R moim:moim "$W"
 
 W=$W M=$M N=$N BENCHDIR=$srcdir/bench python3 - <<'PYEOF'
-import os, statistics, subprocess, sys, time, json
+import os, resource, statistics, subprocess, sys, time, json
 
 W, M, N = os.environ["W"], os.environ["M"], int(os.environ["N"])
 sys.dont_write_bytecode = True
@@ -107,10 +109,18 @@ def truth_of(q):
     ql = q.lower()
     return {m for m, txt in truth.items() if ql in txt}
 
+cpu = []
+
+def children_cpu_ms():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
+
 def moim_query(q):
+    c = children_cpu_ms()
     t = time.monotonic()
     r = moimctl("archive", "search", "ai", q, "--json", "--limit", "20")
     wall = (time.monotonic() - t) * 1000
+    cpu.append(children_cpu_ms() - c)
     inproc = json.loads(r.stdout)["took_ms"]
     r = moimctl("archive", "search", "ai", q, "--json", "--limit", "0")
     ids = {h["message_id"] for h in json.loads(r.stdout)["hits"]}
@@ -172,8 +182,8 @@ print("phrase \"%s\": truth %d, moim %d (its words anywhere: %d), "
 print("bench archive: moim_mps=%d notmuch_mps=%d notmuch_cjk_mps=%d "
       "ratio_import=%.2f moim_query_p50_ms=%.1f notmuch_query_p50_ms=%.1f "
       "moim_ko_recall=%.4f notmuch_ko_recall=%.4f phrase_truth=%d "
-      "moim_phrase=%d notmuch_phrase=%d" % (
+      "moim_phrase=%d notmuch_phrase=%d moim_query_cpu_p50_ms=%.1f" % (
       mps, nm_mps, nmc_mps, mps / nm_mps, p50(res["moim"]),
       p50(res["notmuch"]), ko_recall(res["moim"]), ko_recall(res["notmuch"]),
-      ph_truth, ph["moim"], ph["notmuch"]))
+      ph_truth, ph["moim"], ph["notmuch"], statistics.median(cpu[:20])))
 PYEOF

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_sqlite_rank.h"
 #include "err.h"
 
 #define DB_SQLITE_BUSY_TIMEOUT_MS 10000
@@ -771,14 +772,41 @@ ids_of(struct db_stmt *st, GError **err)
 	return ids;
 }
 
+/* only_list - whether every archived message is the list's (1), not
+ * (0), or -1 on error: two seeks in messages_list_date */
+static int
+only_list(struct db *d, gint64 list_id, GError **err)
+{
+	return (int)sq_one_int(
+	    sq_stmt_of(d, err,
+		"SELECT coalesce((SELECT min(list_id) FROM messages) = ?1"
+		" AND (SELECT max(list_id) FROM messages) = ?1, 1)",
+		"i", list_id),
+	    err);
+}
+
 /* list_match - match within one list: the list is a token of the index
  * (migration 2's view), so this is one intersection and reads no message
- * rows; a query of exclusions only excludes from the list */
+ * rows; a query of exclusions only excludes from the list. An archive
+ * of that list alone needs no intersection (it costs a step over the
+ * list's token per match, and ranking would count the list's rows), so
+ * match stays as it is then, and *filters_out (may be NULL) says how
+ * many phrases of the result only filter: what moim_rank() skips. */
 static char *
-list_match(gint64 list_id, const char *match)
+list_match(struct db *d, gint64 list_id, const char *match, int *filters_out,
+    GError **err)
 {
+	bool is_not = g_str_has_prefix(match, "NOT ");
+	int only = is_not ? 0 : only_list(d, list_id, err);
+
+	if (only < 0)
+		return NULL;
+	if (filters_out != NULL)
+		*filters_out = only ? 0 : 1;
+	if (only)
+		return g_strdup(match);
 	return g_strdup_printf("list_tag : \"l%" G_GINT64_FORMAT "\" %s%s",
-	    list_id, g_str_has_prefix(match, "NOT ") ? "" : "AND ", match);
+	    list_id, is_not ? "" : "AND ", match);
 }
 
 /* sq_archive_search - matching ids, best or newest first */
@@ -786,8 +814,11 @@ static GArray *
 sq_archive_search(struct db *d, gint64 list_id, const char *match,
     enum db_search_order order, int limit, int offset, GError **err)
 {
-	g_autofree char *m = list_match(list_id, match);
+	int filters = 0;
+	g_autofree char *m = list_match(d, list_id, match, &filters, err);
 
+	if (m == NULL)
+		return NULL;
 	if (order == DB_SEARCH_NEWEST)
 		return ids_of(sq_stmt_of(d, err,
 				  "SELECT rowid FROM messages_fts WHERE"
@@ -799,16 +830,21 @@ sq_archive_search(struct db *d, gint64 list_id, const char *match,
 	/* Ranking costs a few microseconds a match: a word in every third
 	 * post of a big archive would cost tens of milliseconds, so only the
 	 * newest DB_SEARCH_RANK_WINDOW matches are ranked (FTS5 reads them
-	 * newest first and stops there). */
+	 * newest first and stops there). moim_rank() is bm25 with the
+	 * weights subject 4, from_name 2, body 1, attachments 1, list tag 0
+	 * (db_sqlite_rank.h); each row's length comes from its docsize
+	 * record joined here, a step of this statement, rather than from a
+	 * statement FTS5 would run for each row. */
 	return ids_of(
 	    sq_stmt_of(d, err,
-		"SELECT id FROM (SELECT rowid AS id,"
-		" bm25(messages_fts, 4.0, 2.0, 1.0, 1.0, 0.0)"
-		" AS score FROM messages_fts"
-		" WHERE messages_fts MATCH ?"
-		" ORDER BY rowid DESC LIMIT ?)"
+		"SELECT id FROM (SELECT f.rowid AS id,"
+		" moim_rank(messages_fts, ?, z.sz) AS score"
+		" FROM messages_fts f LEFT JOIN messages_fts_docsize z"
+		" ON z.id = f.rowid WHERE messages_fts MATCH ?"
+		" ORDER BY f.rowid DESC LIMIT ?)"
 		" ORDER BY score, id DESC LIMIT ?",
-		"tii", m, (gint64)(limit > 0 ? DB_SEARCH_RANK_WINDOW : -1),
+		"itii", (gint64)filters, m,
+		(gint64)(limit > 0 ? DB_SEARCH_RANK_WINDOW : -1),
 		(gint64)(limit > 0 ? limit : -1)),
 	    err);
 }
@@ -818,7 +854,10 @@ static gint64
 sq_archive_count(
     struct db *d, gint64 list_id, const char *match, gint64 cap, GError **err)
 {
-	g_autofree char *m = list_match(list_id, match);
+	g_autofree char *m = list_match(d, list_id, match, NULL, err);
+
+	if (m == NULL)
+		return -1;
 	return sq_one_int(sq_stmt_of(d, err,
 			      "SELECT count(*) FROM (SELECT 1 FROM messages_fts"
 			      " WHERE messages_fts MATCH ? LIMIT ?)",
@@ -891,6 +930,8 @@ sq_tokenizer(struct sq_conn *c, GError **err)
 		return moim_fail(err, MOIM_ERR_INTERNAL, "SQLite without FTS5");
 	if (api->xCreateTokenizer(api, "moim", NULL, &tok, NULL) != SQLITE_OK)
 		return sq_fail(c, err, "fts5 tokenizer");
+	if (!db_sqlite_rank_register(api))
+		return sq_fail(c, err, "fts5 rank");
 	return true;
 }
 

@@ -9,8 +9,10 @@
  * What happens when: MAIL notes the sender, SIZE= and SASL login. RCPT
  * lets every address outside the list domains pass without touching the
  * database; a list-domain address is resolved (rcpt_resolve) and judged
- * by policy_decide() at once. DATA accepts a transaction with no list
- * recipient (the rest of it is not our business). Headers are noted:
+ * by policy_decide() at once. There is no DATA step (SMFIP_NODATA: its
+ * reply would cost every post a round trip); a transaction with no list
+ * recipient is not our business: its headers and body are not looked at
+ * and the end of message accepts it untouched. Headers are noted:
  * X-Moim-* (to remove), From, List-Id, Authentication-Results and the
  * auto-reply markers. Of the Authentication-Results fields with a trusted
  * authserv-id only the topmost is read (a local verifier such as
@@ -76,7 +78,8 @@ struct msg {
 	GArray *ar_forged; /* int: indexes of other trusted ones */
 	bool is_auto;
 	GArray *internal; /* struct internal_hdr */
-	GHashTable *counts; /* lower-cased field name -> occurrences */
+	GHashTable *counts; /* lower-cased field name -> occurrences, made
+			       at the first X-Moim-* field */
 };
 
 struct conn {
@@ -123,8 +126,6 @@ msg_new(void)
 	m->ar_forged = g_array_new(false, false, sizeof(int));
 	m->internal = g_array_new(false, false, sizeof(struct internal_hdr));
 	g_array_set_clear_func(m->internal, internal_clear);
-	m->counts =
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return m;
 }
 
@@ -142,7 +143,8 @@ msg_reset(struct conn *c)
 	g_free(m->ar_top);
 	g_array_unref(m->ar_forged);
 	g_array_unref(m->internal);
-	g_hash_table_destroy(m->counts);
+	if (m->counts != NULL)
+		g_hash_table_destroy(m->counts);
 	g_free(m);
 	c->msg = NULL;
 }
@@ -195,9 +197,10 @@ answer(SMFICTX *ctx, const char *stage, const struct policy_verdict *v)
 	return v->action == POLICY_TEMPFAIL ? SMFIS_TEMPFAIL : SMFIS_REJECT;
 }
 
-/* xxfi_negotiate - ask only for the steps and actions we use: no
- * connect, HELO, unknown command or end-of-header callbacks, and no
- * replies to MAIL, headers and body chunks, which always continue. The
+/* xxfi_negotiate - ask only for the steps, actions and macros we use: no
+ * connect, HELO, DATA, unknown command or end-of-header callbacks, and no
+ * replies to MAIL, headers and body chunks, which always continue; of the
+ * macros only {auth_authen} at MAIL and the queue ID (i) for the log. The
  * body is still sent (its size is a fact of policy: max_size); skipping
  * it (SMFIS_SKIP) would need a reply to each chunk, which no reply saves
  * for the usual message of one chunk. */
@@ -209,8 +212,8 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	const unsigned long want0 =
 	    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT;
 	const unsigned long want1 = SMFIP_NOCONNECT | SMFIP_NOHELO |
-	    SMFIP_NOUNKNOWN | SMFIP_NOEOH | SMFIP_NR_MAIL | SMFIP_NR_HDR |
-	    SMFIP_NR_BODY;
+	    SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_NOEOH | SMFIP_NR_MAIL |
+	    SMFIP_NR_HDR | SMFIP_NR_BODY;
 	struct conn *c = conn_get(ctx);
 
 	(void)f2;
@@ -220,6 +223,14 @@ on_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 		return SMFIS_REJECT;
 	}
 	*pf0 = want0;
+	/* Fewer macros: less for the MTA to send and libmilter to copy.
+	 * Without SMFIF_SETSYMLIST the MTA sends its own lists. */
+	if ((f0 & SMFIF_SETSYMLIST) != 0 &&
+	    smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen}") ==
+		MI_SUCCESS &&
+	    smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i") == MI_SUCCESS &&
+	    smfi_setsymlist(ctx, SMFIM_EOM, "i") == MI_SUCCESS)
+		*pf0 |= SMFIF_SETSYMLIST;
 	*pf1 = f1 & want1;
 	*pf2 = 0;
 	*pf3 = 0;
@@ -363,22 +374,15 @@ on_envrcpt(SMFICTX *ctx, char **argv)
 	return st;
 }
 
-/* on_data - a transaction without list recipients is not our business */
-static sfsistat
-on_data(SMFICTX *ctx)
-{
-	struct conn *c = conn_get(ctx);
-
-	if (c->msg == NULL)
-		return tempfail(ctx, "data", NULL);
-	return c->msg->rcpts->len == 0 ? SMFIS_ACCEPT : SMFIS_CONTINUE;
-}
-
 /* note_internal - remember an X-Moim-* field and its index by name */
 static void
 note_internal(struct msg *m, const char *name)
 {
 	char *lower = g_ascii_strdown(name, -1);
+
+	if (m->counts == NULL)
+		m->counts = g_hash_table_new_full(
+		    g_str_hash, g_str_equal, g_free, NULL);
 	int n = GPOINTER_TO_INT(g_hash_table_lookup(m->counts, lower)) + 1;
 	struct internal_hdr h = {g_strdup(name), n};
 
@@ -422,7 +426,8 @@ note_ar(const struct conn *c, struct msg *m, const char *value)
 		g_array_append_val(m->ar_forged, n);
 }
 
-/* on_header - count and note one header field */
+/* on_header - count and note one header field of a transaction with a
+ * list recipient */
 static sfsistat
 on_header(SMFICTX *ctx, char *name, char *value)
 {
@@ -431,6 +436,8 @@ on_header(SMFICTX *ctx, char *name, char *value)
 
 	if (m == NULL)
 		return tempfail(ctx, "header", NULL);
+	if (m->rcpts->len == 0)
+		return c->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 	m->size += (gint64)strlen(name) + 2 + (gint64)strlen(value) + 2;
 	if (g_ascii_strcasecmp(name, "Authentication-Results") == 0)
 		note_ar(c, m, value);
@@ -634,7 +641,8 @@ finish(SMFICTX *ctx, struct conn *c, const struct outcome *o)
 	return SMFIS_ACCEPT;
 }
 
-/* on_eom - judge the message as a whole, then forget it */
+/* on_eom - judge the message as a whole, then forget it; a message
+ * without list recipients passes as it came */
 static sfsistat
 on_eom(SMFICTX *ctx)
 {
@@ -645,6 +653,10 @@ on_eom(SMFICTX *ctx)
 
 	if (c->msg == NULL)
 		return tempfail(ctx, "eom", NULL);
+	if (c->msg->rcpts->len == 0) {
+		msg_reset(c);
+		return SMFIS_ACCEPT;
+	}
 	o.discard = g_ptr_array_new();
 	if (!judge_all(c, &o, &e))
 		st = tempfail(ctx, "eom", e);
@@ -693,7 +705,6 @@ static struct smfiDesc desc = {
     .xxfi_eom = on_eom,
     .xxfi_abort = on_abort,
     .xxfi_close = on_close,
-    .xxfi_data = on_data,
     .xxfi_negotiate = on_negotiate,
 };
 

@@ -40,9 +40,9 @@ function envelope(conn, from, rcpts, ...)
 	return mt.getreply(conn)
 end
 
--- message - DATA, headers ({name, value} pairs), body, EOM
+-- message - headers ({name, value} pairs), body, EOM (the milter takes no
+-- DATA step: SMFIP_NODATA)
 function message(conn, headers, body)
-	check(mt.data(conn) == nil, "data failed")
 	for _, h in ipairs(headers) do
 		check(mt.header(conn, h[1], h[2]) == nil, "header failed")
 	end
