@@ -382,6 +382,11 @@ static const char *const migrations[] = {
     "  address TEXT NOT NULL,"
     "  headcount INTEGER NOT NULL,"
     "  PRIMARY KEY (event_id, session, address));",
+    /* 14 -> 15: reserved (no change here). */
+    "SELECT 1;",
+    /* 15 -> 16: PostgreSQL's search index changes shape (message_terms,
+     * lib/db_pg_schema.c); SQLite's FTS5 index stays as it is. */
+    "SELECT 1;",
 };
 
 struct sq_conn {
