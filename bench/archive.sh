@@ -23,6 +23,13 @@
 # of the same moimctl runs, which a loaded machine inflates less. Installs notmuch when missing (bench/deps.sh); N=... changes
 # the corpus size.
 #
+# BENCH_PG=1 also imports the corpus into a private PostgreSQL cluster
+# (tests/pg.sh, vacuumed after the import as autovacuum would) and runs
+# the same queries there, adding to the last line
+#   pg_mps=N pg_query_p50_ms=X pg_inproc_p50_ms=X sqlite_inproc_p50_ms=X
+#   pg_same=0|1
+# (pg_same: every query found the same messages on both engines).
+#
 # Usage: bench/archive.sh [BUILDDIR]   (default: $top_builddir or .);
 # KEEP=1 keeps the work directory; BENCH_RUNS=N runs it N times and
 # prints the medians and notmuch's spread (bench/lib.sh).
@@ -169,6 +176,42 @@ for name, rate in (("moim", mps), ("notmuch", nm_mps), ("notmuch_cjk", nmc_mps))
 print("moim in-process query p50 %.2f ms (max %.2f ms)" % (
     statistics.median(inproc), max(inproc)))
 
+# BENCH_PG=1: the same import and queries on PostgreSQL.
+pg_keys = ""
+if os.environ.get("BENCH_PG") == "1":
+    pgsh = os.path.join(os.environ["BENCHDIR"], "..", "tests", "pg.sh")
+    uri = subprocess.run(["sh", pgsh, "start"], capture_output=True,
+                         check=True, text=True).stdout.strip()
+    try:
+        conf = os.path.join(W, "t-pg.conf")
+        with open(os.path.join(W, "t.conf")) as f, open(conf, "w") as g:
+            g.write(f.read().replace("database = %s/moim.db" % W,
+                                     "database = " + uri))
+        def pgctl(*args):
+            return subprocess.run([M, "-c", conf] + list(args),
+                                  capture_output=True, check=True)
+        pgctl("list", "create", "ai@lists.example.org")
+        t = time.monotonic()
+        pgctl("archive", "import", "ai", os.path.join(W, "corpus.mbox"))
+        pg_s = time.monotonic() - t
+        subprocess.run(["psql", uri, "-qc", "VACUUM ANALYZE"], check=True)
+        walls, pg_in, same = [], [], True
+        for q in QUERIES_KO + QUERIES_EN + ['"%s"' % "the meeting"]:
+            t = time.monotonic()
+            r = pgctl("archive", "search", "ai", q, "--json", "--limit", "20")
+            walls.append((time.monotonic() - t) * 1000)
+            pg_in.append(json.loads(r.stdout)["took_ms"])
+            r = pgctl("archive", "search", "ai", q, "--json", "--limit", "0")
+            ids = {h["message_id"] for h in json.loads(r.stdout)["hits"]}
+            same = same and ids == moim_query(q)[2]
+        pg_keys = (" pg_mps=%d pg_query_p50_ms=%.1f pg_inproc_p50_ms=%.1f"
+                   " sqlite_inproc_p50_ms=%.1f pg_same=%d" % (
+                       N / pg_s, statistics.median(walls),
+                       statistics.median(pg_in), statistics.median(inproc),
+                       same))
+    finally:
+        subprocess.run(["sh", pgsh, "stop", uri], check=True)
+
 # A phrase is its words in that order, not the words anywhere.
 PHRASE = "the meeting"
 ph_truth = len(truth_of(PHRASE))
@@ -185,5 +228,5 @@ print("bench archive: moim_mps=%d notmuch_mps=%d notmuch_cjk_mps=%d "
       "moim_phrase=%d notmuch_phrase=%d moim_query_cpu_p50_ms=%.1f" % (
       mps, nm_mps, nmc_mps, mps / nm_mps, p50(res["moim"]),
       p50(res["notmuch"]), ko_recall(res["moim"]), ko_recall(res["notmuch"]),
-      ph_truth, ph["moim"], ph["notmuch"], statistics.median(cpu[:20])))
+      ph_truth, ph["moim"], ph["notmuch"], statistics.median(cpu[:20])) + pg_keys)
 PYEOF

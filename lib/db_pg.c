@@ -59,10 +59,12 @@
  *	(a cache then refills once more than it needs to).
  *
  *	Archive search. archive_index() writes a message's db_tokenize()
- *	terms into message_terms (column, position, term; deletions follow
- *	by ON DELETE CASCADE), and archive_search()/archive_count() run the
+ *	terms into message_terms (term, positions, weight; deletions follow
+ *	by a trigger on messages), and archive_search()/archive_count() run the
  *	FTS5 MATCH string as SQL over it (lib/db_pg_search.c), so both
- *	engines find the same messages. Ranking differs: SQLite's bm25()
+ *	engines find the same messages; one row per term and message, with
+ *	its positions, so a term's matches are read newest first and a
+ *	search stops at its limit. Ranking differs: SQLite's bm25()
  *	weighs rare terms higher (idf) and long messages lower; here the
  *	score is the weighted count of the query's terms (subject 4,
  *	from_name 2, body and attachments 1), ties newest first.
@@ -128,6 +130,10 @@ struct pg_conn {
 	/* One entry per open savepoint(): whether it began the transaction
 	 * (so its release() commits). */
 	GArray *sp_began;
+	/* The messages archive_index() was asked for in this transaction
+	 * (gint64) and how many of them are indexed (pg_archive_index()). */
+	GArray *to_index;
+	guint indexed;
 };
 
 static const struct db_ops db_pg_ops;
@@ -136,6 +142,8 @@ static const struct db_ops db_pg_ops;
 #define STMT(s) ((struct pg_stmt *)(s))
 
 static bool pg_exec(struct db *d, const char *sql, GError **err);
+static bool index_flush(struct pg_conn *c, GError **err);
+static void index_end(struct pg_conn *c);
 
 /* ------------------------------------------------------------- errors */
 
@@ -691,6 +699,7 @@ pg_rollback(struct db *d)
 	struct pg_conn *c = CONN(d);
 
 	g_array_set_size(c->sp_began, 0);
+	index_end(c);
 	c->is_txn_lost = false;
 	if (pg_in_transaction(d))
 		(void)pg_exec(d, "ROLLBACK", NULL);
@@ -724,10 +733,11 @@ pg_commit(struct db *d, GError **err)
 	bool ok;
 
 	g_array_set_size(c->sp_began, 0);
-	if (!ready(c, err)) {
+	if (!ready(c, err) || !index_flush(c, err)) {
 		pg_rollback(d);
 		return false;
 	}
+	index_end(c);
 	res = PQexec(c->pg, "COMMIT");
 	/* COMMIT of a failed transaction "succeeds" as ROLLBACK. */
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK &&
@@ -776,6 +786,7 @@ pg_release(struct db *d, bool ok, GError **err)
 	if (ok)
 		return pg_exec(d, "RELEASE w", err);
 	(void)pg_exec(d, "ROLLBACK TO w; RELEASE w", NULL);
+	c->indexed = 0; /* what was indexed inside is undone */
 	return false;
 }
 
@@ -907,102 +918,280 @@ run_stmt(struct db_stmt *st, GError **err)
 	return st != NULL && pg_step(st, &row, err);
 }
 
-/* The terms of one message as PostgreSQL array literals. */
+/* A column's place in an encoded position (column << 28 | position, as
+ * message_terms.pos holds them, see db_pg_schema.c); positions past
+ * DB_PG_POS_MAX are not indexed (a column of the archive holds at most
+ * MOIM_MAX_ARCHIVE_TEXT bytes, far fewer terms). */
+#define DB_PG_POS_BITS 28
+#define DB_PG_POS_MAX ((1 << DB_PG_POS_BITS) - 1)
+
+/* The terms of the messages being indexed: each term's encoded
+ * positions and weight per message. */
 struct term_rows {
-	GString *cols, *poss, *terms;
+	GHashTable *terms; /* term -> struct term_row, of one message */
+	GPtrArray *all; /* struct term_row, of every message */
+	gint64 list_id, message;
 	int col, pos;
 };
 
-/* term_row - db_token_fn: one term into the arrays; a colocated term
+struct term_row {
+	char *term;
+	gint64 list_id, message;
+	GString *pos; /* "{1,5,9" */
+	int npos;
+	int w;
+};
+
+/* At most this many positions of a term are kept in its message_terms
+ * row (and its index entry); more go to message_terms_more (see
+ * db_pg_schema.c, step 16). */
+#define DB_PG_POS_INLINE 100
+
+/* Messages indexed in one statement. */
+#define DB_PG_INDEX_BATCH 256
+
+/* term_row_free - GDestroyNotify of struct term_row */
+static void
+term_row_free(gpointer p)
+{
+	struct term_row *t = p;
+
+	g_free(t->term);
+	g_string_free(t->pos, TRUE);
+	g_free(t);
+}
+
+/* term_row - db_token_fn: one occurrence of a term; a colocated term
  * keeps the position of the one before it, as in FTS5 */
 static int
 term_row(
     void *ctx, bool is_colocated, const char *term, int len, int start, int end)
 {
+	static const int weight[] = {4, 2, 1, 1};
 	struct term_rows *r = ctx;
+	g_autofree char *key = g_strndup(term, (gsize)len);
+	struct term_row *t;
 
 	(void)start;
 	(void)end;
 	if (!is_colocated || r->pos < 0)
 		r->pos++;
-	if (r->terms->len > 1) {
-		g_string_append_c(r->cols, ',');
-		g_string_append_c(r->poss, ',');
-		g_string_append_c(r->terms, ',');
+	if (r->pos > DB_PG_POS_MAX)
+		return 0;
+	t = g_hash_table_lookup(r->terms, key);
+	if (t == NULL) {
+		t = g_new0(struct term_row, 1);
+		t->term = g_steal_pointer(&key);
+		t->list_id = r->list_id;
+		t->message = r->message;
+		t->pos = g_string_new("{");
+		g_hash_table_insert(r->terms, t->term, t);
+		g_ptr_array_add(r->all, t);
 	}
-	g_string_append_printf(r->cols, "%d", r->col);
-	g_string_append_printf(r->poss, "%d", r->pos);
-	g_string_append_c(r->terms, '"');
-	for (int i = 0; i < len; i++) {
-		if (term[i] == '"' || term[i] == '\\')
-			g_string_append_c(r->terms, '\\');
-		g_string_append_c(r->terms, term[i]);
-	}
-	g_string_append_c(r->terms, '"');
+	g_string_append_printf(t->pos, "%s%d", t->npos > 0 ? "," : "",
+	    r->col << DB_PG_POS_BITS | r->pos);
+	t->npos++;
+	t->w += weight[r->col];
 	return 0;
 }
 
-/* index_rows - the terms of the text columns of st's row (columns 1 to
- * 4: subject, from_name, body_text, attachments) */
-static void
-index_rows(struct db_stmt *st, struct term_rows *r)
+/* by_term - GCompareFunc of struct term_row *: by term, then message
+ * (the order of the search index, so that inserts stay together) */
+static gint
+by_term(gconstpointer a, gconstpointer b)
 {
-	r->cols = g_string_new("{");
-	r->poss = g_string_new("{");
-	r->terms = g_string_new("{");
-	for (r->col = 0; r->col < 4; r->col++) {
-		const char *text = pg_col_text(st, r->col + 1);
+	const struct term_row *x = *(struct term_row *const *)a;
+	const struct term_row *y = *(struct term_row *const *)b;
+	int c = strcmp(x->term, y->term);
 
-		r->pos = -1;
-		if (text != NULL)
-			(void)db_tokenize(
-			    text, (int)strlen(text), false, term_row, r);
-	}
-	g_string_append_c(r->cols, '}');
-	g_string_append_c(r->poss, '}');
-	g_string_append_c(r->terms, '}');
+	if (c != 0)
+		return c;
+	return x->message < y->message ? -1 : x->message > y->message;
 }
 
-/* pg_archive_index - message_terms of one message made again from its
- * row (a deleted message's terms go by ON DELETE CASCADE) */
+/* array_item - s as an element of a PostgreSQL array literal (NULL:
+ * SQL NULL) */
+static void
+array_item(GString *out, const char *s)
+{
+	if (out->len > 1)
+		g_string_append_c(out, ',');
+	if (s == NULL) {
+		g_string_append(out, "NULL");
+		return;
+	}
+	g_string_append_c(out, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *s);
+	}
+	g_string_append_c(out, '"');
+}
+
+/* array_int - n as an element of a PostgreSQL array literal */
+static void
+array_int(GString *out, gint64 n)
+{
+	g_string_append_printf(
+	    out, "%s%" G_GINT64_FORMAT, out->len > 1 ? "," : "", n);
+}
+
+/* The rows of some messages as array literals: message_terms' lists,
+ * messages, terms, weights and positions (each an array literal itself,
+ * NULL when long), and message_terms_more's messages, terms and
+ * positions. */
+enum {
+	TA_LIST,
+	TA_MSG,
+	TA_TERM,
+	TA_W,
+	TA_POS,
+	TA_MMSG,
+	TA_MTERM,
+	TA_MPOS,
+	TA_N
+};
+
+/* term_arrays - rows (sorted) as the array literals a[TA_N] */
+static void
+term_arrays(GPtrArray *rows, GString **a)
+{
+	for (int i = 0; i < TA_N; i++)
+		a[i] = g_string_new("{");
+	g_ptr_array_sort(rows, by_term);
+	for (guint i = 0; i < rows->len; i++) {
+		struct term_row *t = rows->pdata[i];
+		bool is_long = t->npos > DB_PG_POS_INLINE;
+
+		g_string_append_c(t->pos, '}');
+		array_int(a[TA_LIST], t->list_id);
+		array_int(a[TA_MSG], t->message);
+		array_item(a[TA_TERM], t->term);
+		array_int(a[TA_W], t->w);
+		array_item(a[TA_POS], is_long ? NULL : t->pos->str);
+		if (is_long) {
+			array_int(a[TA_MMSG], t->message);
+			array_item(a[TA_MTERM], t->term);
+			array_item(a[TA_MPOS], t->pos->str);
+		}
+	}
+	for (int i = 0; i < TA_N; i++)
+		g_string_append_c(a[i], '}');
+}
+
+/* index_messages - message_terms of messages ids[0, n) made again from
+ * their rows (a deleted message's rows go by a trigger on messages; an
+ * id without a row is left so). One statement writes, so it is atomic
+ * without a savepoint: its DELETEs do not see the rows its INSERTs add
+ * (one snapshot). */
+static bool
+index_messages(struct db *d, const gint64 *ids, guint n, GError **err)
+{
+	g_autoptr(GString) idl = g_string_new("{");
+	struct term_rows r = {
+	    g_hash_table_new(g_str_hash, g_str_equal),
+	    g_ptr_array_new_with_free_func(term_row_free),
+	    0,
+	    0,
+	    0,
+	    0,
+	};
+	struct db_stmt *st;
+	GString *a[TA_N];
+	bool row = true, ok = true;
+
+	for (guint i = 0; i < n; i++)
+		array_int(idl, ids[i]);
+	g_string_append_c(idl, '}');
+	st = stmt_of(d, err,
+	    "SELECT list_id, subject, from_name, body_text, attachments, id"
+	    " FROM messages WHERE id = ANY (?::bigint[])",
+	    "t", idl->str);
+	while (st != NULL && (ok = pg_step(st, &row, err)) && row) {
+		r.list_id = pg_col_int64(st, 0);
+		r.message = pg_col_int64(st, 5);
+		g_hash_table_remove_all(r.terms);
+		for (r.col = 0; r.col < 4; r.col++) {
+			const char *text = pg_col_text(st, r.col + 1);
+
+			r.pos = -1;
+			if (text != NULL)
+				(void)db_tokenize(text, (int)strlen(text),
+				    false, term_row, &r);
+		}
+	}
+	g_hash_table_destroy(r.terms);
+	if (st == NULL || !ok) {
+		g_ptr_array_unref(r.all);
+		return false;
+	}
+	pg_reset(st);
+	term_arrays(r.all, a);
+	g_ptr_array_unref(r.all);
+	ok = run_stmt(
+	    stmt_of(d, err,
+		"WITH gone AS (DELETE FROM message_terms"
+		" WHERE message = ANY (?::bigint[])),"
+		" gone_more AS (DELETE FROM message_terms_more"
+		" WHERE message = ANY (?::bigint[])),"
+		" more AS (INSERT INTO message_terms_more (message,"
+		" term, pos) SELECT m, t, p::integer[]"
+		" FROM unnest(?::bigint[], ?::text[], ?::text[])"
+		" AS u(m, t, p))"
+		" INSERT INTO message_terms (list_id, term, message,"
+		" w, pos) SELECT l, t, m, w, p::integer[]"
+		" FROM unnest(?::bigint[], ?::text[], ?::bigint[],"
+		" ?::integer[], ?::text[]) AS u(l, t, m, w, p)",
+		"tttttttttt", idl->str, idl->str, a[TA_MMSG]->str,
+		a[TA_MTERM]->str, a[TA_MPOS]->str, a[TA_LIST]->str,
+		a[TA_TERM]->str, a[TA_MSG]->str, a[TA_W]->str, a[TA_POS]->str),
+	    err);
+	for (int i = 0; i < TA_N; i++)
+		g_string_free(a[i], TRUE);
+	return ok;
+}
+
+/* index_flush - index the messages archive_index() left to the commit;
+ * they stay listed (done) until the transaction ends */
+static bool
+index_flush(struct pg_conn *c, GError **err)
+{
+	while (c->indexed < c->to_index->len) {
+		guint n = MIN(c->to_index->len - c->indexed, DB_PG_INDEX_BATCH);
+
+		if (!index_messages(&c->base,
+			&g_array_index(c->to_index, gint64, c->indexed), n,
+			err))
+			return false;
+		c->indexed += n;
+	}
+	return true;
+}
+
+/* index_end - the transaction ended: nothing is left to index */
+static void
+index_end(struct pg_conn *c)
+{
+	g_array_set_size(c->to_index, 0);
+	c->indexed = 0;
+}
+
+/* pg_archive_index - message_id's search rows made again from its row.
+ * Inside a transaction, messages are indexed DB_PG_INDEX_BATCH at a
+ * time and before a search or the commit (one statement each, not two
+ * per message); a rolled back savepoint makes the commit index every
+ * message of the transaction again. */
 static bool
 pg_archive_index(struct db *d, gint64 message_id, GError **err)
 {
-	struct db_stmt *st = stmt_of(d, err,
-	    "SELECT list_id, subject, from_name, body_text, attachments"
-	    " FROM messages WHERE id = ?",
-	    "i", message_id);
-	struct term_rows r = {0};
-	gint64 list_id;
-	bool row = false, ok;
+	struct pg_conn *c = CONN(d);
 
-	if (st == NULL || !pg_step(st, &row, err))
-		return false;
-	if (!row)
-		return true;
-	list_id = pg_col_int64(st, 0);
-	index_rows(st, &r);
-	pg_reset(st);
-	ok = pg_savepoint(d, err);
-	if (ok) {
-		ok = run_stmt(stmt_of(d, err,
-				  "DELETE FROM message_terms WHERE message = ?",
-				  "i", message_id),
-			 err) &&
-		    run_stmt(stmt_of(d, err,
-				 "INSERT INTO message_terms (list_id, message,"
-				 " col, pos, term) SELECT ?, ?, c, p, t FROM"
-				 " unnest(?::smallint[], ?::integer[],"
-				 " ?::text[]) AS u(c, p, t)",
-				 "iittt", list_id, message_id, r.cols->str,
-				 r.poss->str, r.terms->str),
-			err);
-		ok = pg_release(d, ok, err);
-	}
-	g_string_free(r.cols, TRUE);
-	g_string_free(r.poss, TRUE);
-	g_string_free(r.terms, TRUE);
-	return ok;
+	if (!pg_in_transaction(d))
+		return index_messages(d, &message_id, 1, err);
+	g_array_append_val(c->to_index, message_id);
+	return c->to_index->len - c->indexed < DB_PG_INDEX_BATCH ||
+	    index_flush(c, err);
 }
 
 /* run_search - the rows of sql with text parameters params; NULL (and
@@ -1057,16 +1246,15 @@ search_sql(
 	/* As on SQLite, only the newest DB_SEARCH_RANK_WINDOW matches are
 	 * ranked when a few are asked for. The score is the sum of the
 	 * column weights (subject 4, from_name 2, body and attachments 1)
-	 * of every occurrence of a term the query looks for. */
+	 * of every occurrence of a term the query looks for
+	 * (db_pg_search.c). */
 	a = search_param(q, limit > 0 ? DB_SEARCH_RANK_WINDOW : -1);
 	b = search_param(q, limit > 0 ? limit : -1);
 	return g_strdup_printf(
-	    "WITH m AS (SELECT message FROM (%s) s ORDER BY message DESC"
-	    " LIMIT $%d) SELECT m.message FROM m LEFT JOIN message_terms t"
-	    " ON t.message = m.message AND (%s) GROUP BY m.message"
-	    " ORDER BY coalesce(sum(CASE t.col WHEN 0 THEN 4 WHEN 1 THEN 2"
-	    " ELSE 1 END), 0) DESC, m.message DESC LIMIT $%d",
-	    q->set->str, a, q->rank->str, b);
+	    "SELECT message FROM (SELECT message, score FROM (%s) s"
+	    " ORDER BY message DESC LIMIT $%d) r"
+	    " ORDER BY score DESC, message DESC LIMIT $%d",
+	    q->set->str, a, b);
 }
 
 /* pg_archive_search - matching ids, best or newest first */
@@ -1079,7 +1267,7 @@ pg_archive_search(struct db *d, gint64 list_id, const char *match,
 	GArray *ids = NULL;
 	PGresult *res;
 
-	if (!db_pg_search_build(match, &q, err))
+	if (!index_flush(CONN(d), err) || !db_pg_search_build(match, &q, err))
 		goto out;
 	q.params->pdata[0] = g_strdup_printf("%" G_GINT64_FORMAT, list_id);
 	sql = search_sql(&q, order, limit, offset);
@@ -1109,7 +1297,7 @@ pg_archive_count(
 	PGresult *res;
 	int a;
 
-	if (!db_pg_search_build(match, &q, err))
+	if (!index_flush(CONN(d), err) || !db_pg_search_build(match, &q, err))
 		goto out;
 	q.params->pdata[0] = g_strdup_printf("%" G_GINT64_FORMAT, list_id);
 	a = search_param(&q, cap);
@@ -1139,6 +1327,7 @@ pg_close(struct db *d)
 		return;
 	g_hash_table_destroy(c->stmts);
 	g_array_unref(c->sp_began);
+	g_array_unref(c->to_index);
 	if (c->pg != NULL)
 		PQfinish(c->pg);
 	g_free(c);
@@ -1172,6 +1361,7 @@ pg_open(const char *spec, enum db_access acc, GError **err)
 	c->stmts = g_hash_table_new_full(
 	    g_direct_hash, g_direct_equal, NULL, stmt_free);
 	c->sp_began = g_array_new(FALSE, FALSE, sizeof(bool));
+	c->to_index = g_array_new(FALSE, FALSE, sizeof(gint64));
 	c->pg = PQconnectdb(spec);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
 		/* The text libpq gives names the host, not the password. */

@@ -34,10 +34,10 @@
  *
  *	db_pg_search_build() turns an archive search's FTS5 MATCH string
  *	(lib/db.h archive_search) into SQL over message_terms: q->set selects
- *	the matching message ids of list $1 (column "message"), q->rank is a
- *	condition on a message_terms row "t" that is a term the query looks
- *	for, and q->params the text parameters from $1 (params[0], the list,
- *	is NULL for the caller to set). See lib/db_pg_search.c.
+ *	one row per matching message of list $1, columns "message" (the id)
+ *	and "score" (higher is better), and q->params holds the text
+ *	parameters from $1 (params[0], the list, is NULL for the caller to
+ *	set). See lib/db_pg_search.c.
  *	db_pg_search_clear() releases q, also after a failed build.
  * OWNERSHIP
  *	db_pg_rewrite()'s result belongs to the caller (g_free); the other
@@ -72,7 +72,6 @@ int db_pg_schema_last(void);
 
 struct db_pg_search {
 	GString *set;
-	GString *rank;
 	GPtrArray *params; /* char *, NULL for SQL NULL */
 };
 

@@ -16,8 +16,9 @@
  *
  * Not here: SQLite's archive search (the FTS5 table messages_fts, its
  * source view and triggers), which PostgreSQL does not have. In its
- * place, PostgreSQL only: message_terms (lib/db_pg_search.c), which the
- * schema drift test leaves out as it leaves out messages_fts.
+ * place, PostgreSQL only: message_terms (lib/db_pg_search.c; its shape
+ * since step 16), which the schema drift test leaves out as it leaves
+ * out messages_fts.
  *
  * moim_changes is the data_version counter (see db_pg.c): statement
  * triggers on the tables whose readers cache bump it in the writing
@@ -297,6 +298,64 @@ static const char *const steps[] = {
     "  lease_until BIGINT NOT NULL);"
     "ALTER TABLE inbound ADD COLUMN owner BIGINT;"
     "ALTER TABLE deliveries ADD COLUMN owner BIGINT",
+    /* 15 -> 16: message_terms holds one row per term of a message, not
+     * per occurrence: pos lists the term's positions, each column << 28
+     * | position within the column, ascending; w is the column weights
+     * of its occurrences summed (subject 4, from_name 2, body_text and
+     * attachments 1). A term with more than 100 positions in a message
+     * has pos NULL and its positions in message_terms_more (so that an
+     * index entry stays small). The index on (list_id, term, message)
+     * carries w and pos, so a search reads a term's messages newest
+     * first from the index alone and stops at its limit; (message, term)
+     * finds a message's rows (a phrase's last prefix term, reindexing).
+     * Vacuumed often, so that index-only reads seldom visit the table,
+     * and analyzed with a larger sample of terms. No
+     * foreign key (its check per inserted row was most of the indexing
+     * time): a statement trigger on messages removes the rows of deleted
+     * messages. The rows are regrouped from the old table. */
+    "ALTER TABLE message_terms RENAME TO message_terms_15;"
+    "ALTER INDEX message_terms_term RENAME TO message_terms_15_term;"
+    "ALTER INDEX message_terms_pos RENAME TO message_terms_15_pos;"
+    "CREATE TABLE message_terms ("
+    "  list_id BIGINT NOT NULL,"
+    "  term TEXT NOT NULL,"
+    "  message BIGINT NOT NULL,"
+    "  w INTEGER NOT NULL,"
+    "  pos INTEGER[])"
+    "  WITH (autovacuum_vacuum_insert_threshold = 20000,"
+    "  autovacuum_vacuum_insert_scale_factor = 0.01);"
+    /* Thousands of terms are common: with the default statistics the
+     * planner takes them for rare and joins a phrase's terms in nested
+     * loops instead of merging their sorted rows. */
+    "ALTER TABLE message_terms ALTER COLUMN term SET STATISTICS 1000;"
+    "CREATE TABLE message_terms_more ("
+    "  message BIGINT NOT NULL,"
+    "  term TEXT NOT NULL,"
+    "  pos INTEGER[] NOT NULL);"
+    "WITH g AS (SELECT list_id, term, message,"
+    "  sum(CASE col WHEN 0 THEN 4 WHEN 1 THEN 2 ELSE 1 END) AS w,"
+    "  array_agg((col::integer << 28) | pos ORDER BY col, pos) AS pos"
+    "  FROM message_terms_15 GROUP BY list_id, term, message),"
+    " m AS (INSERT INTO message_terms_more (message, term, pos)"
+    "  SELECT message, term, pos FROM g WHERE cardinality(pos) > 100)"
+    " INSERT INTO message_terms (list_id, term, message, w, pos)"
+    "  SELECT list_id, term, message, w,"
+    "  CASE WHEN cardinality(pos) > 100 THEN NULL ELSE pos END FROM g;"
+    "DROP TABLE message_terms_15;"
+    "CREATE INDEX message_terms_term ON message_terms"
+    "  (list_id, term text_pattern_ops, message) INCLUDE (w, pos);"
+    "CREATE INDEX message_terms_message ON message_terms"
+    "  (message, term text_pattern_ops);"
+    "CREATE INDEX message_terms_more_message ON message_terms_more"
+    "  (message, term);"
+    "CREATE FUNCTION moim_message_terms_gone() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$BEGIN"
+    " DELETE FROM message_terms t USING gone g WHERE t.message = g.id;"
+    " DELETE FROM message_terms_more t USING gone g WHERE t.message = g.id;"
+    " RETURN NULL; END$$;"
+    "CREATE TRIGGER messages_terms_gone AFTER DELETE ON messages"
+    " REFERENCING OLD TABLE AS gone FOR EACH STATEMENT"
+    " EXECUTE FUNCTION moim_message_terms_gone()",
 };
 
 /* db_pg_schema_last - the newest version these steps make */

@@ -13,16 +13,22 @@
  *	(col : x, {col col} : x). Precedence is FTS5's: NOT binds tightest,
  *	then AND, then OR. A leading NOT excludes from all of the list.
  *
- *	The SQL is one set of message ids (column "message") within list
- *	$1: a phrase is its first term's rows, each next term at the next
- *	position of the same column (as FTS5, a phrase never spans
- *	columns), the last one a LIKE prefix when the phrase ends in '*';
- *	AND is INTERSECT, OR UNION, NOT EXCEPT. Every term and pattern is a
- *	bound parameter; the only text made from the input is column
- *	numbers, which come from a fixed table. rank is a condition on a
- *	message_terms row "t" that holds when the row is a term of a phrase
- *	the query looks for (not an excluded one): the driver sums the
- *	column weights of those rows.
+ *	The SQL is one set of rows (message, score), one per matching
+ *	message of list $1, each a join the planner can run newest first
+ *	and stop at a limit (see db_pg_schema.c for message_terms: one row
+ *	per term of a message, with its encoded positions and weight). A
+ *	phrase is its first term's rows joined with each next exact term's
+ *	row of the same message, kept when one position of the first is
+ *	followed by the others' positions in the same column (as FTS5, a
+ *	phrase never spans columns), the last one a LIKE prefix when the
+ *	phrase ends in '*'. AND joins its operands, NOT keeps the messages
+ *	without a row in what follows (NOT EXISTS), OR is UNION ALL grouped
+ *	by message. Every term and pattern is a bound parameter; the only
+ *	text made from the input is column numbers, which come from a fixed
+ *	table. score is the sum of the column weights of the occurrences of
+ *	the phrases' exact terms (subject 4, from_name 2, body and
+ *	attachments 1, within a column filter), 0 for excluded phrases; the
+ *	driver ranks by it.
  * INPUT AND LIMITS
  *	match is untrusted (it carries what a person typed): over
  *	DB_PG_SEARCH_MAX bytes, nesting over DB_PG_SEARCH_DEPTH, or syntax
@@ -89,15 +95,13 @@ add_param(struct db_pg_search *q, const char *v, int len)
 	return (int)q->params->len;
 }
 
-/* col_filter - " AND a.col IN (...)" for the columns in mask */
+/* col_list - "IN (0, 2)": the columns in mask */
 static void
-col_filter(GString *out, const char *alias, unsigned mask)
+col_list(GString *out, unsigned mask)
 {
 	const char *sep = "";
 
-	if (mask == COLS_ALL)
-		return;
-	g_string_append_printf(out, " AND %s.col IN (", alias);
+	g_string_append(out, "IN (");
 	for (unsigned i = 0; i < G_N_ELEMENTS(search_cols); i++)
 		if (mask & (1u << i)) {
 			g_string_append_printf(out, "%s%u", sep, i);
@@ -141,60 +145,122 @@ like_pattern(const char *term)
 	return g_string_free(s, FALSE);
 }
 
-/* term_cond - "a.term = $n" or "a.term LIKE $n", with the rank
- * condition for it */
-static void
-term_cond(struct parser *ps, GString *out, const char *alias, const char *term,
-    bool is_prefix, unsigned mask, bool is_ranked)
+/* term_param - the parameter number of term (a LIKE pattern when
+ * is_prefix) */
+static int
+term_param(struct parser *ps, const char *term, bool is_prefix)
 {
 	g_autofree char *pat = is_prefix ? like_pattern(term) : NULL;
 	const char *v = is_prefix ? pat : term;
-	int n = add_param(ps->q, v, (int)strlen(v));
-	const char *op = is_prefix ? "LIKE" : "=";
 
-	g_string_append_printf(out, "%s.term %s $%d", alias, op, n);
-	if (!is_ranked)
-		return;
-	g_string_append_printf(ps->q->rank, "%s(t.term %s $%d",
-	    ps->q->rank->len > 0 ? " OR " : "", op, n);
-	col_filter(ps->q->rank, "t", mask);
-	g_string_append_c(ps->q->rank, ')');
+	return add_param(ps->q, v, (int)strlen(v));
 }
 
-/* emit_phrase - the SQL set of the messages holding text as a phrase */
+/* POS(a) - the SQL of the positions of message_terms row a, which are
+ * in message_terms_more when there are many (db_pg_schema.c) */
+#define POS(a)                                                                 \
+	"coalesce(" a ".pos, (SELECT o.pos FROM message_terms_more o"          \
+	" WHERE o.message = " a ".message AND o.term = " a ".term))"
+
+/* The weight of an encoded position p (subject 4, from_name 2, body and
+ * attachments 1). */
+#define POS_WEIGHT "CASE p >> 28 WHEN 0 THEN 4 WHEN 1 THEN 2 ELSE 1 END"
+
+/* term_score - the score of row alias's occurrences in mask */
+static void
+term_score(GString *out, const char *alias, int i, unsigned mask)
+{
+	if (mask == COLS_ALL) {
+		g_string_append_printf(out, "%s%d.w", alias, i);
+		return;
+	}
+	g_string_append_printf(out,
+	    "(SELECT coalesce(sum(" POS_WEIGHT
+	    "), 0) FROM unnest(" POS("%s%d") ") p WHERE p >> 28 ",
+	    alias, i, alias, i, alias, i);
+	col_list(out, mask);
+	g_string_append_c(out, ')');
+}
+
+/* A phrase's first PHRASE_JOINED exact terms are joined (the planner
+ * chooses the order: the rarest first); the others are looked up for
+ * each candidate. */
+#define PHRASE_JOINED 8
+
+/* emit_phrase - the rows (message, score) of the messages holding text
+ * as a phrase (see the top) */
 static void
 emit_phrase(struct parser *ps, GString *out, const char *text, bool is_prefix,
     unsigned mask, bool is_ranked)
 {
 	struct phrase ph = {g_ptr_array_new_with_free_func(g_free)};
+	bool is_lone_prefix;
+	guint n, joined;
 
 	(void)db_tokenize(text, (int)strlen(text), true, phrase_term, &ph);
-	if (ph.terms->len == 0 || mask == 0) {
+	n = ph.terms->len;
+	if (n == 0 || mask == 0) {
 		/* FTS5: an empty phrase, or no column to look in, matches
 		 * nothing. */
-		g_string_append(
-		    out, "SELECT message FROM message_terms WHERE false");
+		g_string_append(out,
+		    "SELECT NULL::bigint AS message,"
+		    " 0 AS score WHERE false");
 		g_ptr_array_free(ph.terms, TRUE);
 		return;
 	}
-	g_string_append(out,
-	    "SELECT DISTINCT a.message FROM message_terms a"
-	    " WHERE a.list_id = $1::bigint AND ");
-	for (guint i = 0; i < ph.terms->len; i++) {
-		bool is_last = i + 1 == ph.terms->len;
-
+	/* A lone prefix term is the phrase (one row per matching term of a
+	 * message, grouped); otherwise the exact terms are joined, and a
+	 * last prefix term is looked for among the message's rows. */
+	is_lone_prefix = is_prefix && n == 1;
+	joined = MIN(is_prefix && n > 1 ? n - 1 : n, PHRASE_JOINED);
+	g_string_append(out, "SELECT a0.message, ");
+	if (is_lone_prefix)
+		g_string_append(out, "sum(");
+	for (guint i = 0; i < joined && is_ranked; i++) {
 		if (i > 0)
-			g_string_append_printf(out,
-			    " AND EXISTS (SELECT 1 FROM message_terms b"
-			    " WHERE b.message = a.message AND b.col = a.col"
-			    " AND b.pos = a.pos + %u AND ",
-			    i);
-		term_cond(ps, out, i > 0 ? "b" : "a", ph.terms->pdata[i],
-		    is_prefix && is_last, mask, is_ranked);
-		if (i > 0)
-			g_string_append_c(out, ')');
+			g_string_append(out, " + ");
+		term_score(out, "a", (int)i, mask);
 	}
-	col_filter(out, "a", mask);
+	if (!is_ranked)
+		g_string_append_c(out, '0');
+	if (is_lone_prefix)
+		g_string_append_c(out, ')');
+	g_string_append(out, " AS score FROM message_terms a0");
+	for (guint i = 1; i < joined; i++)
+		g_string_append_printf(out,
+		    " JOIN message_terms a%u ON a%u.list_id = $1::bigint"
+		    " AND a%u.term = $%d AND a%u.message = a0.message",
+		    i, i, i, term_param(ps, ph.terms->pdata[i], false), i);
+	g_string_append_printf(out,
+	    " WHERE a0.list_id = $1::bigint AND a0.term %s $%d",
+	    is_lone_prefix ? "LIKE" : "=",
+	    term_param(ps, ph.terms->pdata[0], is_lone_prefix));
+	if (n > 1 || mask != COLS_ALL) {
+		g_string_append(out,
+		    " AND EXISTS (SELECT 1 FROM"
+		    " unnest(" POS("a0") ") p WHERE true");
+		if (mask != COLS_ALL) {
+			g_string_append(out, " AND p >> 28 ");
+			col_list(out, mask);
+		}
+		for (guint i = 1; i < joined; i++)
+			g_string_append_printf(out,
+			    " AND p + %u = ANY (" POS("a%u") ")", i, i, i, i);
+		for (guint i = joined; i < n; i++) {
+			bool is_like = is_prefix && i + 1 == n;
+
+			g_string_append_printf(out,
+			    " AND EXISTS (SELECT 1 FROM message_terms z%u"
+			    " WHERE z%u.message = a0.message AND z%u.term %s"
+			    " $%d AND p + %u = ANY (" POS("z%u") "))",
+			    i, i, i, is_like ? "LIKE" : "=",
+			    term_param(ps, ph.terms->pdata[i], is_like), i, i,
+			    i, i);
+		}
+		g_string_append_c(out, ')');
+	}
+	if (is_lone_prefix)
+		g_string_append(out, " GROUP BY a0.message");
 	g_ptr_array_free(ph.terms, TRUE);
 }
 
@@ -269,8 +335,20 @@ col_set(struct parser *ps, unsigned *mask_out)
 	}
 }
 
-static bool parse_or(
-    struct parser *ps, GString *out, unsigned mask, bool is_ranked);
+/* The operators by precedence, loosest first; AND may be left out. */
+enum level { LEVEL_OR, LEVEL_AND, LEVEL_NOT, LEVEL_PRIMARY };
+
+static const struct {
+	const char *kw;
+	bool is_implicit;
+} levels[] = {
+    [LEVEL_OR] = {"OR", false},
+    [LEVEL_AND] = {"AND", true},
+    [LEVEL_NOT] = {"NOT", false},
+};
+
+static bool parse_chain(struct parser *ps, GString *out, unsigned mask,
+    bool is_ranked, enum level level);
 
 /* parse_primary - a phrase, a parenthesised expression, or either
  * after a column filter */
@@ -285,15 +363,13 @@ parse_primary(struct parser *ps, GString *out, unsigned mask, bool is_ranked)
 		if (++ps->depth > DB_PG_SEARCH_DEPTH)
 			return fail(ps, "nested too deep");
 		ps->p++;
-		g_string_append_c(out, '(');
-		if (!parse_or(ps, out, mask, is_ranked))
+		if (!parse_chain(ps, out, mask, is_ranked, LEVEL_OR))
 			return false;
 		skip_space(ps);
 		if (*ps->p != ')')
 			return fail(ps, "expected )");
 		ps->p++;
 		ps->depth--;
-		g_string_append_c(out, ')');
 		return true;
 	}
 	if (*ps->p == '{') {
@@ -331,47 +407,6 @@ parse_primary(struct parser *ps, GString *out, unsigned mask, bool is_ranked)
 	return true;
 }
 
-/* parse_operand - a primary in parentheses of its own (set operations
- * take parenthesised operands) */
-static bool
-parse_operand(struct parser *ps, GString *out, unsigned mask, bool is_ranked)
-{
-	g_string_append_c(out, '(');
-	if (!parse_primary(ps, out, mask, is_ranked))
-		return false;
-	g_string_append_c(out, ')');
-	return true;
-}
-
-typedef bool (*parse_fn)(
-    struct parser *ps, GString *out, unsigned mask, bool is_ranked);
-
-/* parse_chain - sub (kw sub)*, joined by the set operation op; what
- * follows NOT is excluded, so it is not ranked */
-static bool
-parse_chain(struct parser *ps, GString *out, unsigned mask, bool is_ranked,
-    const char *kw, const char *op, parse_fn sub)
-{
-	g_string_append_c(out, '(');
-	if (!sub(ps, out, mask, is_ranked))
-		return false;
-	while (keyword(ps, kw)) {
-		g_string_append(out, op);
-		if (!sub(ps, out, mask, is_ranked && strcmp(kw, "NOT") != 0))
-			return false;
-	}
-	g_string_append_c(out, ')');
-	return true;
-}
-
-/* parse_not - primary (NOT primary)* */
-static bool
-parse_not(struct parser *ps, GString *out, unsigned mask, bool is_ranked)
-{
-	return parse_chain(
-	    ps, out, mask, is_ranked, "NOT", " EXCEPT ", parse_operand);
-}
-
 /* at_operand - whether an operand (not ')', OR, or the end) follows */
 static bool
 at_operand(struct parser *ps)
@@ -387,31 +422,76 @@ at_operand(struct parser *ps)
 	return !is_or;
 }
 
-/* parse_and - not ([AND] not)* */
-static bool
-parse_and(struct parser *ps, GString *out, unsigned mask, bool is_ranked)
+/* combine - the operands' rows joined by level's operator into out:
+ * AND a join on message (scores added), NOT the first operand's rows
+ * with no row in the others, OR all rows grouped by message (scores
+ * added) */
+static void
+combine(GString *out, enum level level, GPtrArray *ops)
 {
-	g_string_append_c(out, '(');
-	if (!parse_not(ps, out, mask, is_ranked))
-		return false;
-	for (;;) {
-		(void)keyword(ps, "AND");
-		if (!at_operand(ps))
-			break;
-		g_string_append(out, " INTERSECT ");
-		if (!parse_not(ps, out, mask, is_ranked))
-			return false;
+	if (ops->len == 1) {
+		g_string_append(out, ops->pdata[0]);
+		return;
 	}
-	g_string_append_c(out, ')');
-	return true;
+	if (level == LEVEL_OR) {
+		g_string_append(out,
+		    "SELECT x.message, sum(x.score) AS score"
+		    " FROM (");
+		for (guint i = 0; i < ops->len; i++)
+			g_string_append_printf(out, "%s(%s)",
+			    i > 0 ? " UNION ALL " : "",
+			    (const char *)ops->pdata[i]);
+		g_string_append(out, ") x GROUP BY x.message");
+		return;
+	}
+	g_string_append(out, "SELECT x0.message, x0.score");
+	for (guint i = 1; i < ops->len && level == LEVEL_AND; i++)
+		g_string_append_printf(out, " + x%u.score", i);
+	g_string_append_printf(
+	    out, " AS score FROM (%s) x0", (const char *)ops->pdata[0]);
+	for (guint i = 1; i < ops->len; i++)
+		if (level == LEVEL_AND)
+			g_string_append_printf(out,
+			    " JOIN (%s) x%u ON x%u.message = x0.message",
+			    (const char *)ops->pdata[i], i, i);
+		else
+			g_string_append_printf(out,
+			    " %s NOT EXISTS (SELECT 1 FROM (%s) x%u"
+			    " WHERE x%u.message = x0.message)",
+			    i > 1 ? "AND" : "WHERE",
+			    (const char *)ops->pdata[i], i, i);
 }
 
-/* parse_or - and (OR and)* */
+/* parse_chain - sub (kw sub)* at level (sub being the next level), kw
+ * optional between operands when the level's is_implicit; what follows
+ * NOT is excluded, so it is not ranked */
 static bool
-parse_or(struct parser *ps, GString *out, unsigned mask, bool is_ranked)
+parse_chain(struct parser *ps, GString *out, unsigned mask, bool is_ranked,
+    enum level level)
 {
-	return parse_chain(
-	    ps, out, mask, is_ranked, "OR", " UNION ", parse_and);
+	g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func(g_free);
+
+	for (;;) {
+		GString *op = g_string_new(NULL);
+		bool ok, is_excluded = level == LEVEL_NOT && ops->len > 0;
+
+		ok = level + 1 == LEVEL_PRIMARY
+		    ? parse_primary(ps, op, mask, is_ranked && !is_excluded)
+		    : parse_chain(
+			  ps, op, mask, is_ranked, (enum level)(level + 1));
+		g_ptr_array_add(ops, g_string_free(op, FALSE));
+		if (!ok)
+			return false;
+		if (levels[level].is_implicit) {
+			(void)keyword(ps, levels[level].kw);
+			if (!at_operand(ps))
+				break;
+		} else if (!keyword(ps, levels[level].kw)) {
+			break;
+		}
+	}
+	combine(out, level, ops);
+	return true;
 }
 
 /* db_pg_search_build - match as SQL over message_terms (see the top) */
@@ -421,25 +501,28 @@ db_pg_search_build(const char *match, struct db_pg_search *q, GError **err)
 	struct parser ps = {match, 0, q, err};
 
 	q->set = g_string_new(NULL);
-	q->rank = g_string_new(NULL);
 	q->params = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(q->params, NULL); /* $1: the list, set by the caller */
 	if (strlen(match) > DB_PG_SEARCH_MAX)
 		return fail(&ps, "query too long");
 	if (keyword(&ps, "NOT")) {
-		g_string_append(q->set,
-		    "(SELECT id AS message FROM messages"
-		    " WHERE list_id = $1::bigint) EXCEPT ");
-		if (!parse_operand(&ps, q->set, COLS_ALL, false))
+		GString *op = g_string_new(NULL);
+		bool ok = parse_primary(&ps, op, COLS_ALL, false);
+
+		g_string_append_printf(q->set,
+		    "SELECT m.id AS message, 0 AS score FROM messages m"
+		    " WHERE m.list_id = $1::bigint AND NOT EXISTS (SELECT 1"
+		    " FROM (%s) x WHERE x.message = m.id)",
+		    op->str);
+		g_string_free(op, TRUE);
+		if (!ok)
 			return false;
-	} else if (!parse_or(&ps, q->set, COLS_ALL, true)) {
+	} else if (!parse_chain(&ps, q->set, COLS_ALL, true, LEVEL_OR)) {
 		return false;
 	}
 	skip_space(&ps);
 	if (*ps.p != '\0')
 		return fail(&ps, "unexpected text");
-	if (q->rank->len == 0)
-		g_string_append(q->rank, "false");
 	return true;
 }
 
@@ -449,8 +532,6 @@ db_pg_search_clear(struct db_pg_search *q)
 {
 	if (q->set != NULL)
 		g_string_free(q->set, TRUE);
-	if (q->rank != NULL)
-		g_string_free(q->rank, TRUE);
 	if (q->params != NULL)
 		g_ptr_array_unref(q->params);
 	memset(q, 0, sizeof(*q));

@@ -395,6 +395,9 @@ static const char *const migrations[] = {
     "  lease_until INTEGER NOT NULL);"
     "ALTER TABLE inbound ADD COLUMN owner INTEGER;"
     "ALTER TABLE deliveries ADD COLUMN owner INTEGER;",
+    /* 15 -> 16: PostgreSQL's search index changes shape (message_terms,
+     * lib/db_pg_schema.c); SQLite's FTS5 index stays as it is. */
+    "SELECT 1;",
 };
 
 struct sq_conn {

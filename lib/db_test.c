@@ -84,10 +84,10 @@ exec_ok(struct db *db, const char *sql)
 	g_assert_no_error(e);
 }
 
-/* fresh - an empty database of en, opened read-write and migrated to
- * the newest version; NULL (the case skipped) when en cannot run */
+/* fresh_at - an empty database of en, opened read-write and migrated to
+ * version; NULL (the case skipped) when en cannot run */
 static struct db *
-fresh(struct engine *en, char **spec_out)
+fresh_at(struct engine *en, char **spec_out, int version)
 {
 	GError *e = NULL;
 	struct db *db;
@@ -107,13 +107,20 @@ fresh(struct engine *en, char **spec_out)
 		exec_ok(db,
 		    "DROP SCHEMA IF EXISTS public CASCADE;"
 		    " CREATE SCHEMA public");
-	g_assert_true(db->ops->migrate(db, 999, &e));
+	g_assert_true(db->ops->migrate(db, version, &e));
 	g_assert_no_error(e);
 	if (spec_out != NULL)
 		*spec_out = spec;
 	else
 		g_free(spec);
 	return db;
+}
+
+/* fresh - fresh_at() the newest version */
+static struct db *
+fresh(struct engine *en, char **spec_out)
+{
+	return fresh_at(en, spec_out, 999);
 }
 
 /* A table for the value cases, written once for both engines. */
@@ -684,7 +691,7 @@ static const char pg_tables[] =
     "SELECT table_name FROM information_schema.tables"
     " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
     " AND table_name NOT LIKE 'moim\\_%'"
-    " AND table_name <> 'message_terms' ORDER BY table_name";
+    " AND table_name NOT LIKE 'message\\_terms%' ORDER BY table_name";
 static const char pg_columns[] =
     "WITH k AS (SELECT c.*, (SELECT string_agg(a.attname, ','"
     " ORDER BY array_position(c.conkey, a.attnum)) FROM pg_attribute a"
@@ -788,6 +795,11 @@ test_schema_drift(void)
 
 /* ------------------------------------------------- archive search */
 
+/* Thirty times a word. */
+#define LA30                                                                    \
+	"la la la la la la la la la la la la la la la la la la la la la la la " \
+	"la la la la la la la "
+
 /* The same small archive on both engines: Korean and English, subjects,
  * names, bodies and attachments; list 2 holds a decoy. */
 static const struct {
@@ -806,6 +818,8 @@ static const struct {
     {1, "Potluck", "Choi", "Bring food to the meeting, not to the library",
 	NULL},
     {1, "l7 test", "Han", "list tag decoy 7", NULL},
+    /* A term with more positions than PostgreSQL keeps in its row. */
+    {1, "Chant", "Seo", LA30 LA30 LA30 LA30 "la the library; 노래 " LA30, NULL},
     {2, "모임 안내", "Other", "다른 목록의 모임 library", NULL},
 };
 
@@ -838,6 +852,11 @@ static const char *const queries[] = {
     "\"see you\"",
     "nothing",
     "토요일 OR 시립도서관 OR nine",
+    "\"la the library\"",
+    "\"la la\" 노래",
+    "\"library la\"",
+    "la*",
+    "\"the library; 노\"",
 };
 
 /* cmp_int64 - GCompareFunc of two gint64 */
@@ -860,6 +879,9 @@ static const char *const matches[] = {
     "\"회의록\" NOT attachments : \"hwp\"",
     "\"모임 안내\" AND body_text : \"토요일\"",
     "(\"the\" OR \"모임\") NOT (\"library\" OR \"안내\")",
+    "body_text : \"la\" NOT subject : \"la\"",
+    "{subject body_text} : \"la the\"*",
+    "\"la\" \"la\" \"la la la la la la la la la la\"",
 };
 
 /* search_ids - the ids a search finds, in the engine's order (sorted
@@ -970,6 +992,133 @@ test_archive_search_same(void)
 		}
 	}
 	lite->ops->close(lite);
+	pg->ops->close(pg);
+}
+
+/* add_message - message id of list 1 with body, indexed */
+static void
+add_message(struct db *db, gint64 id, const char *body)
+{
+	g_autofree char *mid = g_strdup_printf("<%" G_GINT64_FORMAT "@x>", id);
+	GError *e = NULL;
+
+	run(db,
+	    st_of(db,
+		"INSERT INTO messages (id, list_id, message_id, body_text,"
+		" raw, received) VALUES (?, 1, ?, ?, ?, 0)",
+		"ittb", id, mid, body, "x", (size_t)1));
+	g_assert_true(db->ops->archive_index(db, id, &e));
+	g_assert_no_error(e);
+}
+
+/* found - how many messages of list 1 match */
+static gint64
+found(struct db *db, const char *match)
+{
+	GError *e = NULL;
+	gint64 n = db->ops->archive_count(db, 1, match, -1, &e);
+
+	g_assert_no_error(e);
+	return n;
+}
+
+/* Messages indexed inside a transaction (PostgreSQL indexes them in
+ * batches, before a search and at the commit) are found after it, and
+ * a savepoint rolled back takes only its own messages, also when a
+ * search indexed the others inside it; a rollback leaves none. */
+static void
+test_index_in_transaction(gconstpointer data)
+{
+	struct db *db = fresh((struct engine *)data, NULL);
+	const struct db_ops *o;
+	GError *e = NULL;
+
+	if (db == NULL)
+		return;
+	o = db->ops;
+	exec_ok(db,
+	    "INSERT INTO lists (id, local, domain, created) VALUES"
+	    " (1, 'a', 'example.org', 0)");
+	g_assert_true(o->begin(db, &e));
+	add_message(db, 1, "first apple");
+	g_assert_true(o->savepoint(db, &e));
+	add_message(db, 2, "second apple");
+	g_assert_cmpint(found(db, "\"apple\""), ==, 2);
+	g_assert_false(o->release(db, false, &e));
+	g_assert_cmpint(found(db, "\"apple\""), ==, 1);
+	g_assert_true(o->commit(db, &e));
+	g_assert_no_error(e);
+	g_assert_cmpint(found(db, "\"first apple\""), ==, 1);
+	g_assert_cmpint(found(db, "\"second\""), ==, 0);
+	/* More than one batch, and one message changed twice. */
+	g_assert_true(o->begin(db, &e));
+	for (gint64 id = 10; id < 610; id++)
+		add_message(db, id, id % 2 ? "odd pear" : "even pear");
+	run(db,
+	    st_of(db, "UPDATE messages SET body_text = 'plum' WHERE id = 11",
+		""));
+	g_assert_true(o->archive_index(db, 11, &e));
+	g_assert_true(o->commit(db, &e));
+	g_assert_no_error(e);
+	g_assert_cmpint(found(db, "\"pear\""), ==, 599);
+	g_assert_cmpint(found(db, "\"odd pear\""), ==, 299);
+	g_assert_cmpint(found(db, "plum"), ==, 1);
+	g_assert_true(o->begin(db, &e));
+	add_message(db, 700, "lost pear");
+	o->rollback(db);
+	g_assert_cmpint(found(db, "\"pear\""), ==, 599);
+	db->ops->close(db);
+}
+
+/* PostgreSQL's step 16 regroups the search rows of an archive indexed
+ * before it (one row per occurrence) into one row per term and message;
+ * searches find the same messages after it. */
+static void
+test_pg_terms_16(void)
+{
+	static const char *const want[] = {
+	    "library 5 {1,536870914}",
+	    "see 1 {536870912}",
+	    "the 5 {0,536870913}",
+	};
+	struct db *pg = fresh_at(&engines[1], NULL, 15);
+	g_autoptr(GPtrArray) got = NULL;
+	GError *e = NULL;
+
+	if (pg == NULL)
+		return;
+	exec_ok(pg,
+	    "INSERT INTO lists (id, local, domain, created) VALUES"
+	    " (1, 'a', 'example.org', 0);"
+	    "INSERT INTO messages (id, list_id, message_id, subject,"
+	    " body_text, raw, received) VALUES (1, 1, '<1@x>',"
+	    " 'The library', 'see the library', 'x', 0);"
+	    "INSERT INTO message_terms (list_id, message, col, pos, term)"
+	    " VALUES (1, 1, 0, 0, 'the'), (1, 1, 0, 1, 'library'),"
+	    " (1, 1, 2, 0, 'see'), (1, 1, 2, 1, 'the'),"
+	    " (1, 1, 2, 2, 'library')");
+	g_assert_true(pg->ops->migrate(pg, 999, &e));
+	g_assert_no_error(e);
+	got = rows(pg,
+	    st_of(pg,
+		"SELECT term, w::text, pos::text FROM message_terms"
+		" ORDER BY term",
+		""));
+	g_assert_cmpuint(got->len, ==, G_N_ELEMENTS(want));
+	for (guint i = 0; i < got->len; i++)
+		g_assert_cmpstr(got->pdata[i], ==, want[i]);
+	g_free(search_ids(pg, "\"see the library\"", DB_SEARCH_NEWEST, 0));
+	g_assert_cmpint(
+	    pg->ops->archive_count(pg, 1, "\"see the library\"", -1, &e), ==,
+	    1);
+	g_assert_cmpint(
+	    pg->ops->archive_count(pg, 1, "subject : \"see\"", -1, &e), ==, 0);
+	g_assert_no_error(e);
+	/* A deleted message takes its rows along. */
+	exec_ok(pg, "DELETE FROM messages");
+	g_assert_cmpint(
+	    one_int(pg, st_of(pg, "SELECT count(*) FROM message_terms", "")),
+	    ==, 0);
 	pg->ops->close(pg);
 }
 
@@ -1184,8 +1333,10 @@ main(int argc, char **argv)
 	add("claim-skips-locked", test_pg_claim_skips, true);
 	add("reconnect", test_pg_reconnect, true);
 	add("backoff", test_pg_backoff, true);
+	add("index-in-transaction", test_index_in_transaction, false);
 	g_test_add_func("/db/schema-drift", test_schema_drift);
 	g_test_add_func("/db/archive-search-same", test_archive_search_same);
+	g_test_add_func("/db/pg/terms-16", test_pg_terms_16);
 	rc = g_test_run();
 	/* The SQLite files: the folder holds only what fresh() made. */
 	{
