@@ -888,6 +888,97 @@ run_stmt(struct db_stmt *st, GError **err)
 	return st != NULL && pg_step(st, &row, err);
 }
 
+/* array_text - append s (len bytes) to a text array literal, quoted */
+static void
+array_text(GString *a, const char *s, size_t len)
+{
+	g_string_append_c(a, '"');
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			g_string_append_c(a, '\\');
+		g_string_append_c(a, s[i]);
+	}
+	g_string_append_c(a, '"');
+}
+
+/* array_bytea - append len bytes at p to a bytea array literal: hex
+ * input ("\\x..." in the literal, as the array's quoting takes one
+ * backslash) */
+static void
+array_bytea(GString *a, const void *p, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = p;
+
+	g_string_append(a, "\"\\\\x");
+	for (size_t i = 0; i < len; i++) {
+		g_string_append_c(a, hex[b[i] >> 4]);
+		g_string_append_c(a, hex[b[i] & 15]);
+	}
+	g_string_append_c(a, '"');
+}
+
+/* Deliveries per INSERT in pg_deliveries_add(), and the size of its
+ * literals it starts no new row beyond: a 100,000-member list is ten
+ * round trips of at most a few MB each. */
+#define DB_PG_BULK_ROWS 10000
+#define DB_PG_BULK_BYTES (8 << 20)
+
+/* pg_deliveries_add - the rows as arrays, unnested by the server: one
+ * statement per DB_PG_BULK_ROWS rows instead of a round trip each */
+static bool
+pg_deliveries_add(struct db *d, gint64 outbound_id,
+    const struct db_delivery *rows, size_t n, bool with_parts, GError **err)
+{
+	GString *rcpt = g_string_new(NULL), *member = g_string_new(NULL),
+		*part = g_string_new(NULL);
+	size_t i = 0, first;
+	bool ok = true;
+
+	while (ok && i < n) {
+		g_string_assign(rcpt, "{");
+		g_string_assign(member, "{");
+		g_string_assign(part, "{");
+		for (first = i; i < n && i - first < DB_PG_BULK_ROWS &&
+		     rcpt->len + part->len < DB_PG_BULK_BYTES;
+		     i++) {
+			if (i > first) {
+				g_string_append_c(rcpt, ',');
+				g_string_append_c(member, ',');
+				g_string_append_c(part, ',');
+			}
+			array_text(rcpt, rows[i].rcpt, strlen(rows[i].rcpt));
+			g_string_append_printf(
+			    member, "%" G_GINT64_FORMAT, rows[i].member_id);
+			if (with_parts)
+				array_bytea(
+				    part, rows[i].part, rows[i].part_len);
+		}
+		g_string_append_c(rcpt, '}');
+		g_string_append_c(member, '}');
+		g_string_append_c(part, '}');
+		ok = run_stmt(with_parts
+			? stmt_of(d, err,
+			      "INSERT INTO deliveries (outbound_id, rcpt,"
+			      " member_id, part) SELECT ?, r, m, p FROM"
+			      " unnest(?::text[], ?::bigint[], ?::bytea[])"
+			      " AS u(r, m, p) ON CONFLICT DO NOTHING",
+			      "ittt", outbound_id, rcpt->str, member->str,
+			      part->str)
+			: stmt_of(d, err,
+			      "INSERT INTO deliveries (outbound_id, rcpt,"
+			      " member_id) SELECT ?, r, m FROM"
+			      " unnest(?::text[], ?::bigint[]) AS u(r, m)"
+			      " ON CONFLICT DO NOTHING",
+			      "itt", outbound_id, rcpt->str, member->str),
+		    err);
+	}
+	g_string_free(rcpt, TRUE);
+	g_string_free(member, TRUE);
+	g_string_free(part, TRUE);
+	return ok;
+}
+
 /* The terms of one message as PostgreSQL array literals. */
 struct term_rows {
 	GString *cols, *poss, *terms;
@@ -1192,6 +1283,7 @@ static const struct db_ops db_pg_ops = {
     .migrate = pg_migrate,
     .data_version = pg_data_version,
     .delivery_claim = pg_delivery_claim,
+    .deliveries_add = pg_deliveries_add,
     .archive_index = pg_archive_index,
     .archive_search = pg_archive_search,
     .archive_count = pg_archive_count,
