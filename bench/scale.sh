@@ -128,6 +128,24 @@ pg_tune()
 			-l "$dir/server.log" -w -t 60 restart >/dev/null
 }
 
+# pg_cpu - CPU ticks the cluster has used so far: the postmaster, its
+#	children alive and those it has reaped
+pg_cpu()
+{
+	local dir=${PG_URI#*host=} pm p
+	dir=${dir%%&*}
+	pm=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null) || {
+		echo 0
+		return
+	}
+	{
+		awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
+		for p in $(pgrep -P "$pm"); do
+			awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null
+		done
+	} | awk '{ s += $1 } END { print s + 0 }'
+}
+
 # pg_setup - a private cluster for the run, stopped at exit after
 #	everything else
 pg_setup()
@@ -214,7 +232,7 @@ bench_setup()
 #	(sqlite) or a fresh database in the cluster (pg)
 run_commit()
 {
-	local db out
+	local db out pcpu
 	if [ "$1" = pg ]; then
 		psql "$PG_URI" -q -c "CREATE DATABASE moim_commit" >/dev/null ||
 			return 1
@@ -222,6 +240,7 @@ run_commit()
 	else
 		db=$E2E_DIR/db/commit.db
 	fi
+	pcpu=$(pg_cpu)
 	out=$("$top_builddir/bench/commit" "$db" "$BENCH_COMMIT_MEMBERS" 3) || {
 		diag "commit $1: bench/commit failed" >&2
 		echo 0
@@ -229,6 +248,14 @@ run_commit()
 	}
 	diag "commit $1: $BENCH_COMMIT_MEMBERS deliveries:" \
 		"$(echo "$out" | grep -v median | tr '\n' ' ')" >&2
+	if [ "$1" = pg ]; then
+		# The server's CPU: its backend's share counts once the
+		# postmaster has reaped it, just after bench/commit ends.
+		sleep 1
+		diag "$(printf 'commit pg: the server used %.2f s of CPU per commit' \
+			"$(echo "($(pg_cpu) - $pcpu) / $(getconf CLK_TCK) / 3" |
+				bc -l)")" >&2
+	fi
 	echo "$out" | sed -n 's/^commit median_ms=//p'
 }
 
@@ -244,10 +271,11 @@ lmtp_post()
 #	LMTP; print the rate from the 250 to the sink's last copy
 run_post()
 {
-	local name=$1 dom=$2 n=$BENCH_MEMBERS off t0 t1 cpu hz
+	local name=$1 dom=$2 n=$BENCH_MEMBERS off t0 t1 cpu pcpu hz
 	local f=$E2E_DIR/msg/$name.eml
 	post_file poster@example.net "$name@$E2E_LIST_DOMAIN" >"$f"
 	cpu=$(listd_cpu)
+	pcpu=$(pg_cpu)
 	off=$(log_size)
 	if ! lmtp_post "$E2E_LMTP_PORT" "$name@$E2E_LIST_DOMAIN" "$f"; then
 		diag "$name: the post was not accepted" >&2
@@ -256,10 +284,19 @@ run_post()
 	t0=$EPOCHREALTIME
 	t1=$(wait_sent "$dom" "$off" "$n" "$name" 2>"$E2E_DIR/$name.t")
 	cpu=$(($(listd_cpu) - cpu))
+	pcpu=$(($(pg_cpu) - pcpu))
 	moim_breakdown "$name" "$n" "$t0" "$E2E_DIR/$name.t" >&2
 	hz=$(getconf CLK_TCK)
-	diag "$(printf '%s: the first moim-listd used %.2f s of CPU' \
-		"$name" "$(echo "$cpu / $hz" | bc -l)")" >&2
+	diag "$(printf '%s: the first moim-listd used %.2f s of CPU (%.0f us/copy)' \
+		"$name" "$(echo "$cpu / $hz" | bc -l)" \
+		"$(echo "$cpu * 1000000 / $hz / $n" | bc -l)")" >&2
+	case $BENCH_DB in
+	postgres*)
+		diag "$(printf '%s: PostgreSQL used %.2f s of CPU (%.0f us/copy)' \
+			"$name" "$(echo "$pcpu / $hz" | bc -l)" \
+			"$(echo "$pcpu * 1000000 / $hz / $n" | bc -l)")" >&2
+		;;
+	esac
 	phase_end "$name" "$dom" "$off" "$n" "$t0" "$t1"
 }
 
