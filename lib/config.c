@@ -101,6 +101,11 @@ static const struct config_key keys[] = {
 	 "seconds a deferred copy is retried before it counts as failed", 3600,
 	 2592000},
 	CT_INT, F(retry_max_age), 0, NULL},
+    {{"listd", "worker_lease", "30",
+	 "seconds a moim-listd's claims stay its own after it was last heard "
+	 "from",
+	 3, 3600},
+	CT_INT, F(worker_lease), 0, NULL},
     {{"listd", "bounce_threshold", "5",
 	 "permanent failures that disable a member", 1, 100},
 	CT_INT, F(bounce_threshold), 0, NULL},

@@ -98,6 +98,7 @@ struct moim_config {
 	int connections; /* parallel SMTP sessions to the relay */
 	char *hostname; /* name in LMTP greeting and SMTP EHLO */
 	int retry_max_age; /* seconds a deferred copy is retried */
+	int worker_lease; /* seconds a worker's claims outlive its silence */
 	int bounce_threshold; /* permanent failures that disable a member */
 	char *dns_server; /* "IPV4:PORT", "[IPV6]:PORT" or "" (resolv.conf) */
 	int dns_timeout; /* milliseconds for one DMARC lookup */

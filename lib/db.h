@@ -131,9 +131,10 @@
  *			error.
  *
  *	Extra operations (SQL that differs by engine):
- *	delivery_claim(db, now, limit, err)
+ *	delivery_claim(db, owner, now, limit, err)
  *			Mark up to limit deliveries with state 0 and
- *			next_try <= now as state 1 (sending), in
+ *			next_try <= now as state 1 (sending) with owner
+ *			(a workers row's id, or NULL for 0), in
  *			(outbound_id, id) order, and return the statement
  *			whose rows are the claimed ones: id, outbound_id,
  *			rcpt, member_id, tries, part. Another worker never
@@ -150,6 +151,11 @@
  *			inserts row by row through one statement, PostgreSQL
  *			sends thousands of rows per statement (arrays
  *			through unnest) rather than a round trip per row.
+ *	inbound_claim(db, owner, now, limit, err)
+ *			Give up to limit inbound jobs with state 0, no
+ *			owner and next_try <= now the owner owner, oldest
+ *			first; no two workers claim the same job (as for
+ *			delivery_claim).
  *	archive_index(db, message_id, err)
  *			Bring the search index up to date for the messages
  *			row message_id after it was inserted or its subject,
@@ -253,7 +259,9 @@ struct db_ops {
 
 	/* Extra operations: SQL that differs by engine. */
 	struct db_stmt *(*delivery_claim)(
-	    struct db *db, gint64 now, int limit, GError **err);
+	    struct db *db, gint64 owner, gint64 now, int limit, GError **err);
+	bool (*inbound_claim)(
+	    struct db *db, gint64 owner, gint64 now, int limit, GError **err);
 	bool (*deliveries_add)(struct db *db, gint64 outbound_id,
 	    const struct db_delivery *rows, size_t n, bool with_parts,
 	    GError **err);

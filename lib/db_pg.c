@@ -868,15 +868,34 @@ pg_data_version(struct db *d, GError **err)
 /* pg_delivery_claim - the due deliveries no other worker holds, locked
  * and skipped by the others while this transaction claims them */
 static struct db_stmt *
-pg_delivery_claim(struct db *d, gint64 now, int limit, GError **err)
+pg_delivery_claim(
+    struct db *d, gint64 owner, gint64 now, int limit, GError **err)
 {
 	return stmt_of(d, err,
-	    "WITH c AS (UPDATE deliveries SET state = 1 WHERE id IN"
+	    "WITH c AS (UPDATE deliveries SET state = 1, owner = nullif(?, 0)"
+	    " WHERE id IN"
 	    " (SELECT id FROM deliveries WHERE state = 0 AND next_try <= ?"
 	    " ORDER BY outbound_id, id LIMIT ? FOR UPDATE SKIP LOCKED)"
 	    " RETURNING id, outbound_id, rcpt, member_id, tries, part)"
 	    " SELECT * FROM c ORDER BY outbound_id, id",
-	    "ii", now, (gint64)limit);
+	    "iii", owner, now, (gint64)limit);
+}
+
+/* pg_inbound_claim - the oldest due jobs no worker owns; rows another
+ * worker is claiming at the same moment are skipped, not waited for */
+static bool
+pg_inbound_claim(
+    struct db *d, gint64 owner, gint64 now, int limit, GError **err)
+{
+	struct db_stmt *st = stmt_of(d, err,
+	    "UPDATE inbound SET owner = nullif(?, 0) WHERE id IN"
+	    " (SELECT id FROM inbound WHERE state = 0 AND next_try <= ?"
+	    " AND owner IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
+	    " AND owner IS NULL",
+	    "iii", owner, now, (gint64)limit);
+	bool row = false;
+
+	return st != NULL && pg_step(st, &row, err);
 }
 
 /* run_stmt - step a statement without rows to its end */
@@ -1284,6 +1303,7 @@ static const struct db_ops db_pg_ops = {
     .data_version = pg_data_version,
     .delivery_claim = pg_delivery_claim,
     .deliveries_add = pg_deliveries_add,
+    .inbound_claim = pg_inbound_claim,
     .archive_index = pg_archive_index,
     .archive_search = pg_archive_search,
     .archive_count = pg_archive_count,

@@ -289,6 +289,14 @@ static const char *const steps[] = {
     "  address TEXT NOT NULL,"
     "  headcount BIGINT NOT NULL,"
     "  PRIMARY KEY (event_id, session, address))",
+    /* 14 -> 15: workers and the owners of claims (see db_sqlite.c). */
+    "CREATE TABLE workers (" ID ","
+    "  host TEXT NOT NULL,"
+    "  pid BIGINT NOT NULL,"
+    "  started BIGINT NOT NULL,"
+    "  lease_until BIGINT NOT NULL);"
+    "ALTER TABLE inbound ADD COLUMN owner BIGINT;"
+    "ALTER TABLE deliveries ADD COLUMN owner BIGINT",
 };
 
 /* db_pg_schema_last - the newest version these steps make */

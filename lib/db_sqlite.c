@@ -382,6 +382,18 @@ static const char *const migrations[] = {
     "  address TEXT NOT NULL,"
     "  headcount INTEGER NOT NULL,"
     "  PRIMARY KEY (event_id, session, address));",
+    /* 14 -> 15: several moim-listd workers on one database. Each worker
+     * has a row whose lease it renews; an inbound job or a delivery it
+     * claimed names it as owner, and when its lease runs out another
+     * worker gives what it claimed back to the queue (store_worker_reap). */
+    "CREATE TABLE workers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  host TEXT NOT NULL,"
+    "  pid INTEGER NOT NULL,"
+    "  started INTEGER NOT NULL,"
+    "  lease_until INTEGER NOT NULL);"
+    "ALTER TABLE inbound ADD COLUMN owner INTEGER;"
+    "ALTER TABLE deliveries ADD COLUMN owner INTEGER;",
 };
 
 struct sq_conn {
@@ -696,15 +708,32 @@ sq_data_version(struct db *d, GError **err)
 /* sq_delivery_claim - one UPDATE ... RETURNING: SQLite has one writer,
  * so no other worker can claim the rows meanwhile */
 static struct db_stmt *
-sq_delivery_claim(struct db *d, gint64 now, int limit, GError **err)
+sq_delivery_claim(
+    struct db *d, gint64 owner, gint64 now, int limit, GError **err)
 {
 	return sq_stmt_of(d, err,
-	    "UPDATE deliveries SET state = 1 WHERE id IN (SELECT id FROM"
+	    "UPDATE deliveries SET state = 1, owner = nullif(?, 0)"
+	    " WHERE id IN (SELECT id FROM"
 	    " deliveries INDEXED BY deliveries_claim"
 	    " WHERE state = 0 AND next_try <= ?"
 	    " ORDER BY outbound_id, id LIMIT ?)"
 	    " RETURNING id, outbound_id, rcpt, member_id, tries, part",
-	    "ii", now, (gint64)limit);
+	    "iii", owner, now, (gint64)limit);
+}
+
+/* sq_inbound_claim - one UPDATE, atomic under SQLite's one writer */
+static bool
+sq_inbound_claim(
+    struct db *d, gint64 owner, gint64 now, int limit, GError **err)
+{
+	struct db_stmt *st = sq_stmt_of(d, err,
+	    "UPDATE inbound SET owner = nullif(?, 0) WHERE id IN (SELECT id"
+	    " FROM inbound WHERE state = 0 AND next_try <= ?"
+	    " AND owner IS NULL ORDER BY id LIMIT ?)",
+	    "iii", owner, now, (gint64)limit);
+	bool row;
+
+	return st != NULL && sq_step(st, &row, err);
 }
 
 /* sq_deliveries_add - one prepared INSERT stepped per row: with one
@@ -1007,6 +1036,7 @@ const struct db_ops db_sqlite_ops = {
     .data_version = sq_data_version,
     .delivery_claim = sq_delivery_claim,
     .deliveries_add = sq_deliveries_add,
+    .inbound_claim = sq_inbound_claim,
     .archive_index = sq_archive_index,
     .archive_search = sq_archive_search,
     .archive_count = sq_archive_count,

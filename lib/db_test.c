@@ -432,7 +432,7 @@ test_claim(gconstpointer data)
 	o = db->ops;
 	ob = mk_copies(db, 3, 100);
 	for (n = 0; n < 4; n++) {
-		st = o->delivery_claim(db, 10, 1, &e);
+		st = o->delivery_claim(db, 0, 10, 1, &e);
 		g_assert_no_error(e);
 		g_assert_true(o->step(st, &row, &e));
 		if (!row)
@@ -553,13 +553,13 @@ test_pg_claim_skips(gconstpointer data)
 	g_assert_no_error(e);
 	(void)mk_copies(a, 2, 0);
 	g_assert_true(o->savepoint(a, &e));
-	st = o->delivery_claim(a, 10, 1, &e);
+	st = o->delivery_claim(a, 0, 10, 1, &e);
 	g_assert_true(o->step(st, &row, &e));
 	g_assert_true(row);
 	first = o->col_int64(st, 0);
 	o->reset(st);
 	/* a has not committed: b neither waits nor takes a's row. */
-	st = o->delivery_claim(b, 10, 5, &e);
+	st = o->delivery_claim(b, 0, 10, 5, &e);
 	g_assert_true(o->step(st, &row, &e));
 	g_assert_true(row);
 	g_assert_cmpint(o->col_int64(st, 0), >, first);

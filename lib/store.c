@@ -1004,39 +1004,68 @@ store_inbound_add(struct store *s, const char *mail_from,
 	return sq_end(s, ok, err);
 }
 
+/* inbound_from_row - a job: id, msg_id, mail_from, rcpt, tries,
+ * received */
+static gpointer
+inbound_from_row(struct db_stmt *st)
+{
+	struct store_inbound *j = g_new0(struct store_inbound, 1);
+
+	j->id = sq_col_int(st, 0);
+	j->msg_id = sq_col_int(st, 1);
+	j->mail_from = sq_text(st, 2);
+	j->rcpt = sq_text(st, 3);
+	j->tries = (int)sq_col_int(st, 4);
+	j->received = sq_col_int(st, 5);
+	return j;
+}
+
 /* store_inbound_due - jobs waiting to be processed, oldest first */
 GPtrArray *
 store_inbound_due(struct store *s, gint64 now, int limit, GError **err)
 {
-	struct db_stmt *st = sq_stmt(s, err,
-	    "SELECT i.id, i.msg_id, m.mail_from, i.rcpt, i.tries, m.received"
-	    " FROM inbound i JOIN inbound_msgs m ON m.id = i.msg_id"
-	    " WHERE i.state = 0 AND i.next_try <= ? ORDER BY i.id LIMIT ?",
-	    "ii", now, (gint64)limit);
+	return sq_collect(s,
+	    sq_stmt(s, err,
+		"SELECT i.id, i.msg_id, m.mail_from, i.rcpt, i.tries, m.received"
+		" FROM inbound i JOIN inbound_msgs m ON m.id = i.msg_id"
+		" WHERE i.state = 0 AND i.next_try <= ? ORDER BY i.id LIMIT ?",
+		"ii", now, (gint64)limit),
+	    inbound_from_row, (GDestroyNotify)store_inbound_free, err);
+}
+
+/* store_inbound_claim - claim due jobs for owner, then those it holds */
+GPtrArray *
+store_inbound_claim(struct store *s, gint64 owner, gint64 now, int claim,
+    int limit, GError **err)
+{
 	GPtrArray *a;
-	bool row;
 
-	if (st == NULL)
+	if (claim > 0 && !s->ops->inbound_claim(s->db, owner, now, claim, err))
 		return NULL;
-	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_inbound_free);
-	for (;;) {
-		struct store_inbound *j;
+	a = sq_collect(s,
+	    sq_stmt(s, err,
+		"SELECT i.id, i.msg_id, m.mail_from, i.rcpt, i.tries, m.received"
+		" FROM inbound i JOIN inbound_msgs m ON m.id = i.msg_id"
+		" WHERE i.state = 0 AND i.owner = ? AND i.next_try <= ?"
+		" ORDER BY i.id LIMIT ?",
+		"iii", owner, now, (gint64)limit),
+	    inbound_from_row, (GDestroyNotify)store_inbound_free, err);
+	for (guint i = 0; a != NULL && i < a->len; i++)
+		((struct store_inbound *)a->pdata[i])->owner = owner;
+	return a;
+}
 
-		if (!sq_row(s, st, &row, err)) {
-			g_ptr_array_unref(a);
-			return NULL;
-		}
-		if (!row)
-			return a;
-		j = g_new0(struct store_inbound, 1);
-		j->id = sq_col_int(st, 0);
-		j->msg_id = sq_col_int(st, 1);
-		j->mail_from = sq_text(st, 2);
-		j->rcpt = sq_text(st, 3);
-		j->tries = (int)sq_col_int(st, 4);
-		j->received = sq_col_int(st, 5);
-		g_ptr_array_add(a, j);
-	}
+/* store_inbound_owned - whether owner still holds the undone job */
+bool
+store_inbound_owned(
+    struct store *s, gint64 job_id, gint64 owner, bool *owned_out, GError **err)
+{
+	return sq_exists(s,
+	    sq_stmt(s, err,
+		"SELECT count(*) FROM inbound"
+		" WHERE id = ? AND state = 0 AND owner = ?",
+		"ii", job_id, owner),
+	    owned_out, err);
 }
 
 /* store_inbound_raw - the bytes of a stored message */
@@ -1093,8 +1122,8 @@ store_inbound_retry(struct store *s, gint64 job_id, gint64 next_try,
 {
 	return sq_done(s,
 	    sq_stmt(s, err,
-		"UPDATE inbound SET tries = tries + 1, next_try = ?, result = ?"
-		" WHERE id = ?",
+		"UPDATE inbound SET tries = tries + 1, next_try = ?, result = ?,"
+		" owner = NULL WHERE id = ?",
 		"iti", next_try, error, job_id),
 	    err);
 }
@@ -1245,9 +1274,11 @@ store_outbound_free(struct store_outbound *o)
 /* store_delivery_claim - mark up to limit due deliveries SENDING and return
  * them, grouped by copy */
 GPtrArray *
-store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
+store_delivery_claim(
+    struct store *s, gint64 owner, gint64 now, int limit, GError **err)
 {
-	struct db_stmt *st = s->ops->delivery_claim(s->db, now, limit, err);
+	struct db_stmt *st =
+	    s->ops->delivery_claim(s->db, owner, now, limit, err);
 	GPtrArray *a;
 	bool row;
 
@@ -1276,16 +1307,6 @@ store_delivery_claim(struct store *s, gint64 now, int limit, GError **err)
 	return a;
 }
 
-/* store_delivery_reset_claims - after a crash, claimed rows are due again */
-bool
-store_delivery_reset_claims(struct store *s, GError **err)
-{
-	return sq_done(s,
-	    sq_stmt(
-		s, err, "UPDATE deliveries SET state = 0 WHERE state = 1", ""),
-	    err);
-}
-
 /* store_delivery_done - record the final state of n deliveries at once */
 bool
 store_delivery_done(struct store *s, const gint64 *ids, size_t n,
@@ -1307,16 +1328,18 @@ store_delivery_done(struct store *s, const gint64 *ids, size_t n,
 }
 
 /* store_delivery_defer - a temporary failure: due again at next_try; only
- * a delivery still being sent goes back (one already recorded stays) */
+ * a delivery still being sent under owner's claim goes back (one already
+ * recorded stays, and so does one another worker took over) */
 bool
-store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
-    const char *text, GError **err)
+store_delivery_defer(struct store *s, gint64 id, gint64 owner, gint64 next_try,
+    int code, const char *text, GError **err)
 {
 	return sq_done(s,
 	    sq_stmt(s, err,
-		"UPDATE deliveries SET state = 0, next_try = ?, code = ?,"
-		" text = ?, tries = tries + 1 WHERE id = ? AND state = 1",
-		"iiti", next_try, (gint64)code, text, id),
+		"UPDATE deliveries SET state = 0, owner = NULL, next_try = ?,"
+		" code = ?, text = ?, tries = tries + 1"
+		" WHERE id = ? AND state = 1 AND coalesce(owner, 0) = ?",
+		"iitii", next_try, (gint64)code, text, id, owner),
 	    err);
 }
 

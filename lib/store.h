@@ -61,7 +61,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -223,12 +223,21 @@ struct store_inbound {
 	char *rcpt;
 	int tries;
 	gint64 received;
+	gint64 owner; /* the worker that claimed it (store_inbound_claim) */
 };
 bool store_inbound_add(struct store *s, const char *mail_from,
     const char *const *rcpts, size_t nrcpt, const char *raw, size_t len,
     gint64 now, gint64 *msg_id_out, GError **err);
 GPtrArray *store_inbound_due(
     struct store *s, gint64 now, int limit, GError **err);
+/* Gives up to claim due jobs no worker owns to owner (a worker's id),
+ * then returns up to limit due jobs owner holds, oldest first. */
+GPtrArray *store_inbound_claim(struct store *s, gint64 owner, gint64 now,
+    int claim, int limit, GError **err);
+/* Whether the job is still to do and owner holds it: in the transaction
+ * that does it, so that two workers never both do it. */
+bool store_inbound_owned(struct store *s, gint64 job_id, gint64 owner,
+    bool *owned_out, GError **err);
 bool store_inbound_raw(
     struct store *s, gint64 msg_id, GBytes **raw_out, GError **err);
 bool store_inbound_done(
@@ -292,16 +301,17 @@ struct store_delivery {
 	int tries;
 	GBytes *part; /* INVITE: the member's own part; else NULL */
 };
-/* Claims up to limit due deliveries (marks them SENDING), ordered by
- * outbound copy so a caller can batch recipients of one copy. */
+/* Claims up to limit due deliveries for owner (a worker's id; marks
+ * them SENDING), ordered by outbound copy so a caller can batch
+ * recipients of one copy. A claim goes back to PENDING when its owner's
+ * lease runs out (store_worker_reap). */
 GPtrArray *store_delivery_claim(
-    struct store *s, gint64 now, int limit, GError **err);
-/* After a crash, SENDING rows go back to PENDING. */
-bool store_delivery_reset_claims(struct store *s, GError **err);
+    struct store *s, gint64 owner, gint64 now, int limit, GError **err);
 bool store_delivery_done(struct store *s, const gint64 *ids, size_t n,
     enum store_dstate state, int code, const char *text, GError **err);
-bool store_delivery_defer(struct store *s, gint64 id, gint64 next_try, int code,
-    const char *text, GError **err);
+/* Due again at next_try, if owner still holds the claim. */
+bool store_delivery_defer(struct store *s, gint64 id, gint64 owner,
+    gint64 next_try, int code, const char *text, GError **err);
 /* A bounce of a batched copy, bound to the delivery it reports. */
 bool store_delivery_bounced(struct store *s, gint64 outbound_id,
     const char *rcpt, gint64 since, const char *text, gint64 *member_id_out,
@@ -310,6 +320,32 @@ gint64 store_delivery_count(
     struct store *s, enum store_dstate state, GError **err);
 gint64 store_delivery_next_due(struct store *s, GError **err);
 void store_delivery_free(struct store_delivery *d);
+
+/* Workers (lib/store_workers.c): the moim-listd processes sharing the
+ * database, each with a lease it renews; see there. */
+struct store_worker {
+	gint64 id;
+	char *host; /* the host, and what tells its processes apart */
+	gint64 pid;
+	gint64 started;
+	gint64 lease_until;
+};
+bool store_worker_add(struct store *s, const char *host, gint64 pid, gint64 now,
+    gint64 lease_until, gint64 *id_out, GError **err);
+/* *renewed_out false: the lease had run out by now (or the row is
+ * gone); the worker's claims are no longer its own. */
+bool store_worker_renew(struct store *s, gint64 id, gint64 now,
+    gint64 lease_until, bool *renewed_out, GError **err);
+GPtrArray *store_worker_list(struct store *s, GError **err);
+/* Ends the lease now: a clean exit, or a process known to be dead. */
+bool store_worker_end(struct store *s, gint64 id, GError **err);
+/* Gives the claims of workers not alive at now back to the queue and
+ * removes those workers; *freed_out counts the claims. */
+bool store_worker_reap(
+    struct store *s, gint64 now, gint64 *freed_out, GError **err);
+/* The lowest id alive at now (0: none): the worker that runs timers. */
+gint64 store_worker_first(struct store *s, gint64 now, GError **err);
+void store_worker_free(struct store_worker *w);
 
 /* Moderation queue. */
 struct store_held {

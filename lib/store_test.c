@@ -336,7 +336,7 @@ test_delivery_bounced(struct fixture *fx, gconstpointer data)
 	    "<m@x>", "raw", 3, r, 2, 10, &batch, &e));
 	g_assert_true(store_outbound_add(fx->s, 0, STORE_OUT_POST, NULL,
 	    "<n@x>", "raw", 3, r, 1, 10, &post, &e));
-	a = store_delivery_claim(fx->s, 10, 10, &e);
+	a = store_delivery_claim(fx->s, 0, 10, 10, &e);
 	g_assert_cmpint(a->len, ==, 3);
 	for (guint i = 0; i < a->len; i++) {
 		struct store_delivery *d = a->pdata[i];
@@ -344,7 +344,7 @@ test_delivery_bounced(struct fixture *fx, gconstpointer data)
 		ids[0] = d->id;
 		if (d->outbound_id == batch && d->member_id == 8)
 			g_assert_true(store_delivery_defer(
-			    fx->s, d->id, 60, 451, "later", &e));
+			    fx->s, d->id, 0, 60, 451, "later", &e));
 		else
 			g_assert_true(store_delivery_done(
 			    fx->s, ids, 1, STORE_D_SENT, 250, "ok", &e));
@@ -371,7 +371,7 @@ test_deliveries(struct fixture *fx, gconstpointer data)
 	GError *e = NULL;
 	struct store_outbound *o;
 	struct store_delivery *d;
-	gint64 oid, ids[2];
+	gint64 oid, ids[2], freed = 0;
 	GPtrArray *a;
 
 	g_assert_true(store_outbound_add(fx->s, 0, STORE_OUT_NOTICE,
@@ -384,13 +384,13 @@ test_deliveries(struct fixture *fx, gconstpointer data)
 	g_assert_cmpint(g_bytes_get_size(o->raw), ==, 3);
 	store_outbound_free(o);
 
-	a = store_delivery_claim(fx->s, 5, 2, &e);
+	a = store_delivery_claim(fx->s, 0, 5, 2, &e);
 	g_assert_cmpint(a->len, ==, 2);
 	g_assert_cmpint(
 	    store_delivery_count(fx->s, STORE_D_SENDING, &e), ==, 2);
 	/* A claimed row is not claimed twice. */
 	{
-		GPtrArray *b = store_delivery_claim(fx->s, 5, 10, &e);
+		GPtrArray *b = store_delivery_claim(fx->s, 0, 5, 10, &e);
 
 		g_assert_cmpint(b->len, ==, 1);
 		g_ptr_array_unref(b);
@@ -400,18 +400,114 @@ test_deliveries(struct fixture *fx, gconstpointer data)
 	g_assert_true(
 	    store_delivery_done(fx->s, ids, 1, STORE_D_SENT, 250, "ok", &e));
 	d = a->pdata[1];
-	g_assert_true(store_delivery_defer(fx->s, d->id, 60, 451, "later", &e));
+	g_assert_true(
+	    store_delivery_defer(fx->s, d->id, 0, 60, 451, "later", &e));
 	g_ptr_array_unref(a);
 	g_assert_cmpint(store_delivery_next_due(fx->s, &e), ==, 60);
-	/* Crash: the unrecorded claim is due again; the sent one is not. */
-	g_assert_true(store_delivery_reset_claims(fx->s, &e));
+	/* Crash: the unrecorded claim (of no live worker) is due again; the
+	 * sent one is not. */
+	g_assert_true(store_worker_reap(fx->s, 5, &freed, &e));
+	g_assert_cmpint(freed, ==, 1);
 	g_assert_cmpint(
 	    store_delivery_count(fx->s, STORE_D_PENDING, &e), ==, 2);
 	g_assert_cmpint(store_delivery_count(fx->s, STORE_D_SENT, &e), ==, 1);
-	a = store_delivery_claim(fx->s, 59, 10, &e);
+	a = store_delivery_claim(fx->s, 0, 59, 10, &e);
 	g_assert_cmpint(a->len, ==, 1);
 	g_ptr_array_unref(a);
 	g_assert_no_error(e);
+}
+
+/* claims_of - how many inbound jobs owner holds (claiming none) */
+static gint64
+claims_of(struct store *s, gint64 owner, gint64 now)
+{
+	GError *e = NULL;
+	GPtrArray *j = store_inbound_claim(s, owner, now, 0, 100, &e);
+	gint64 n;
+
+	g_assert_no_error(e);
+	n = j->len;
+	g_ptr_array_unref(j);
+	return n;
+}
+
+/* test_workers - two workers' claims: none taken twice, a dead worker's
+ * given back once its lease ran out, a live worker's never */
+static void
+test_workers(struct fixture *fx, gconstpointer data)
+{
+	const char *rcpts[] = {"a@lists.example.org", "b@lists.example.org",
+	    "c@lists.example.org"};
+	struct store_rcpt r[] = {{"a@example.net", 1}, {"b@example.net", 2},
+	    {"c@example.net", 3}, {"d@example.net", 4}};
+	GError *e = NULL;
+	gint64 a, b, mid, oid, freed = -1;
+	GPtrArray *da, *db, *ja, *jb;
+	bool yes;
+
+	(void)data;
+	g_assert_true(store_worker_add(fx->s, "h1", 11, 10, 100, &a, &e));
+	g_assert_true(store_worker_add(fx->s, "h2", 12, 10, 200, &b, &e));
+	g_assert_cmpint(store_worker_first(fx->s, 10, &e), ==, a);
+	g_assert_true(store_inbound_add(
+	    fx->s, "s@example.net", rcpts, 3, "x", 1, 10, &mid, &e));
+	g_assert_true(store_outbound_add(fx->s, 0, STORE_OUT_NOTICE,
+	    "x@example.org", "<m@x>", "raw", 3, r, 4, 10, &oid, &e));
+
+	/* Each claim takes what no one holds. */
+	da = store_delivery_claim(fx->s, a, 10, 2, &e);
+	db = store_delivery_claim(fx->s, b, 10, 10, &e);
+	g_assert_cmpint(da->len, ==, 2);
+	g_assert_cmpint(db->len, ==, 2);
+	ja = store_inbound_claim(fx->s, a, 10, 2, 10, &e);
+	jb = store_inbound_claim(fx->s, b, 10, 2, 10, &e);
+	g_assert_cmpint(ja->len, ==, 2);
+	g_assert_cmpint(jb->len, ==, 1);
+	g_assert_cmpint(((struct store_inbound *)ja->pdata[0])->owner, ==, a);
+	/* A worker's later passes return what it holds, no more. */
+	g_assert_cmpint(claims_of(fx->s, a, 10), ==, 2);
+	g_assert_true(store_inbound_owned(
+	    fx->s, ((struct store_inbound *)ja->pdata[0])->id, a, &yes, &e));
+	g_assert_true(yes);
+	g_assert_true(store_inbound_owned(
+	    fx->s, ((struct store_inbound *)ja->pdata[0])->id, b, &yes, &e));
+	g_assert_false(yes);
+
+	/* A renewal holds while the lease runs, not after. */
+	g_assert_true(store_worker_renew(fx->s, a, 50, 150, &yes, &e));
+	g_assert_true(yes);
+	g_assert_true(store_worker_reap(fx->s, 150, &freed, &e));
+	g_assert_cmpint(freed, ==, 0);
+	g_assert_true(store_worker_renew(fx->s, a, 151, 250, &yes, &e));
+	g_assert_false(yes);
+
+	/* a is dead at 151: its claims go back, b's stay. */
+	g_assert_true(store_worker_reap(fx->s, 151, &freed, &e));
+	g_assert_cmpint(freed, ==, 4);
+	g_assert_cmpint(store_worker_first(fx->s, 151, &e), ==, b);
+	g_assert_cmpint(
+	    store_delivery_count(fx->s, STORE_D_SENDING, &e), ==, 2);
+	g_assert_cmpint(
+	    store_delivery_count(fx->s, STORE_D_PENDING, &e), ==, 2);
+	g_assert_cmpint(claims_of(fx->s, b, 151), ==, 1);
+	/* a's deferral of a claim it lost changes nothing. */
+	g_assert_true(store_delivery_defer(fx->s,
+	    ((struct store_delivery *)db->pdata[0])->id, a, 300, 451, "x", &e));
+	g_assert_cmpint(
+	    store_delivery_count(fx->s, STORE_D_SENDING, &e), ==, 2);
+
+	/* b ends: everything is due again, and no worker is left. */
+	g_assert_true(store_worker_end(fx->s, b, &e));
+	g_assert_true(store_worker_reap(fx->s, 152, &freed, &e));
+	g_assert_cmpint(freed, ==, 3);
+	g_assert_cmpint(
+	    store_delivery_count(fx->s, STORE_D_PENDING, &e), ==, 4);
+	g_assert_cmpint(store_worker_first(fx->s, 152, &e), ==, 0);
+	g_assert_no_error(e);
+	g_ptr_array_unref(da);
+	g_ptr_array_unref(db);
+	g_ptr_array_unref(ja);
+	g_ptr_array_unref(jb);
 }
 
 static void
@@ -984,6 +1080,7 @@ main(int argc, char **argv)
 	FX("/store/pending", test_pending_single_use);
 	FX("/store/inbound", test_inbound);
 	FX("/store/deliveries", test_deliveries);
+	FX("/store/workers", test_workers);
 	FX("/store/delivery_bounced", test_delivery_bounced);
 	FX("/store/held", test_held_once);
 	FX("/store/digest", test_digest);

@@ -48,6 +48,7 @@
 #include "sign.h"
 #include "smtpc.h"
 #include "store.h"
+#include "worker.h"
 
 /* A claim covers one full batch, so batched copies go 100 at a time. */
 #define FANOUT_CLAIM 100
@@ -65,6 +66,7 @@ struct sender {
 	struct imipcopy *ic; /* out read, when it is an invitation */
 	GError *ic_err; /* why out could not be read as one */
 	GString *copy; /* one member's invitation, put together */
+	gint64 owner; /* the worker id the deliveries in hand were claimed as */
 	int n;
 };
 
@@ -359,8 +361,8 @@ record(struct sender *sn, const struct store_delivery *dv, int code,
 	    dv->tries > listd_cfg(sn->d)->retry_max_age / 3600)
 		return store_delivery_done(
 		    sn->s, &dv->id, 1, STORE_D_FAILED, code, text, err);
-	return store_delivery_defer(
-	    sn->s, dv->id, now + backoff(dv->tries), code, text, err);
+	return store_delivery_defer(sn->s, dv->id, sn->owner,
+	    now + backoff(dv->tries), code, text, err);
 }
 
 /* rcpt_code - the code that decides a recipient's fate in a result */
@@ -506,6 +508,33 @@ send_batch(
 	return ok;
 }
 
+/* claims_held - whether the deliveries in hand may still be sent: waits
+ * while this worker's lease is in doubt (the database out of reach);
+ * false when another worker may take them over (worker.h) or we stop */
+static bool
+claims_held(struct sender *sn)
+{
+	guint64 gen = 0;
+	bool was_in_doubt = false;
+
+	for (;;) {
+		enum worker_hold h = worker_holds(sn->d, sn->owner);
+
+		if (h == WORKER_HOLDS)
+			return true;
+		if (h == WORKER_LOST || listd_stopping(sn->d)) {
+			log_warn("fanout: claims of worker %" G_GINT64_FORMAT
+				 " left to the other workers",
+			    sn->owner);
+			return false;
+		}
+		if (!was_in_doubt)
+			log_warn("fanout: lease in doubt; sending waits");
+		was_in_doubt = true;
+		(void)listd_wait(sn->d, &gen, 1000);
+	}
+}
+
 /* sender_run - send what was claimed; false when the relay failed */
 static bool
 sender_run(struct sender *sn, GPtrArray *dvs, GError **err)
@@ -514,7 +543,7 @@ sender_run(struct sender *sn, GPtrArray *dvs, GError **err)
 	guint i = 0, j, tried = 0;
 	bool ok = true;
 
-	while (ok && i < dvs->len) {
+	while (ok && i < dvs->len && claims_held(sn)) {
 		struct store_delivery *dv = dvs->pdata[i];
 
 		tried = i;
@@ -541,7 +570,7 @@ sender_run(struct sender *sn, GPtrArray *dvs, GError **err)
 	for (i = tried; !ok && i < dvs->len; i++) {
 		struct store_delivery *dv = dvs->pdata[i];
 
-		(void)store_delivery_defer(sn->s, dv->id,
+		(void)store_delivery_defer(sn->s, dv->id, sn->owner,
 		    g_get_real_time() / G_USEC_PER_SEC + 5, 0, "relay failed",
 		    NULL);
 	}
@@ -565,8 +594,14 @@ fanout_thread(gpointer data)
 	sn.copy = g_string_new(NULL);
 	(void)marks_get(sn.d);
 	while (!listd_stopping(sn.d)) {
-		GPtrArray *dvs = store_delivery_claim(
-		    sn.s, g_get_real_time() / G_USEC_PER_SEC, FANOUT_CLAIM, &e);
+		GPtrArray *dvs = NULL;
+
+		/* No claims while the lease is in doubt (worker.h). */
+		sn.owner = worker_id(sn.d);
+		if (sn.owner != 0)
+			dvs = store_delivery_claim(sn.s, sn.owner,
+			    g_get_real_time() / G_USEC_PER_SEC, FANOUT_CLAIM,
+			    &e);
 
 		if (dvs != NULL && dvs->len > 0 && !sender_run(&sn, dvs, &e)) {
 			log_warn("fanout: relay %s:%d: %s", sn.d->relay_host,

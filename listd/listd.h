@@ -71,6 +71,10 @@ struct listd {
 
 	GMutex lock;
 	GCond cond;
+	/* This process as a worker (worker.c), under lock. */
+	gint64 worker_id; /* its workers row */
+	gint64 worker_valid; /* monotonic time its lease is sure until */
+	bool is_timer_worker; /* the worker that runs the timers */
 	struct fanout_marks *marks; /* fanout.c's senders' shared commits */
 	int marks_refs; /* senders using marks, under lock */
 	guint64 gen; /* bumped by listd_kick() */

@@ -46,6 +46,7 @@
 #include "process.h"
 #include "sign.h"
 #include "store.h"
+#include "worker.h"
 
 /* on_reload - SIGHUP: put the configuration file in force again */
 static gboolean
@@ -186,9 +187,10 @@ post_drop_init(struct listd *d, GError **err)
 		    err, "[moim] secret_file", c->secret_file, PRIVS_READ);
 		return false;
 	}
-	/* Create or migrate the schema, and take back claims a crash left. */
+	/* Create or migrate the schema, register as a worker and take back
+	 * the claims a crash of this host's worker left (worker.h). */
 	s = store_open(c->database, STORE_RW, err);
-	if (s == NULL || !store_delivery_reset_claims(s, err)) {
+	if (s == NULL || !worker_start(d, s, err)) {
 		store_close(s);
 		(void)privs_blame(
 		    err, "[moim] database", c->database, PRIVS_WRITE);
@@ -236,7 +238,7 @@ main(int argc, char **argv)
 	const char *conf = config_default_path();
 	bool fg = false, verbose = false;
 	GThread **senders;
-	GThread *proc;
+	GThread *proc, *beat;
 	GError *e = NULL;
 	int c, i, n;
 
@@ -267,6 +269,7 @@ main(int argc, char **argv)
 		log_error("fatal: %s", e->message);
 		g_error_free(e);
 		ingress_stop(&d);
+		worker_stop(&d);
 		release(&d);
 		return 1;
 	}
@@ -275,6 +278,7 @@ main(int argc, char **argv)
 	g_unix_signal_add(SIGHUP, on_reload, &d);
 	watch_database(&d);
 	n = d.cfg->connections;
+	beat = g_thread_new("worker", worker_thread, &d);
 	proc = g_thread_new("process", process_thread, &d);
 	senders = g_new0(GThread *, n);
 	for (i = 0; i < n; i++)
@@ -288,6 +292,8 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		g_thread_join(senders[i]);
 	g_free(senders);
+	g_thread_join(beat);
+	worker_stop(&d);
 	release(&d);
 	log_info("stopped");
 	return 0;

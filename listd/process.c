@@ -14,11 +14,19 @@
  * A post whose DNS answers (DMARC, ARC keys; prefetch.c) are not cached
  * yet waits, at most twice [listd] dns_timeout, while later jobs go on.
  * Between passes the thread runs the timers and sleeps until the next
- * is due, a kick comes (listd_kick()) or PROCESS_MAX_SLEEP passed.
+ * is due, a kick comes (listd_kick()) or PROCESS_MAX_SLEEP passed
+ * (PROCESS_SHARED_SLEEP on PostgreSQL).
+ *
+ * Several workers (worker.h): the jobs are claimed, PROCESS_BATCH at a
+ * time, as this worker's; a job's transaction first checks that it is
+ * still this worker's and not done, so that each job is done once even
+ * when a lease ran out meanwhile. Only the worker that runs the timers
+ * (the lowest id alive) runs them, so each fires once.
  */
 #include <string.h>
 
 #include "bounce.h"
+#include "db.h"
 #include "digest.h"
 #include "err.h"
 #include "event.h"
@@ -37,6 +45,7 @@
 #include "request.h"
 #include "rsvp.h"
 #include "webact.h"
+#include "worker.h"
 
 #define PROCESS_BATCH 16
 /* Jobs that may wait for DNS answers at once; more run at once, and
@@ -46,6 +55,19 @@
  * another program on a database whose file is not watched) is seen
  * within this. */
 #define PROCESS_MAX_SLEEP 60
+/* The same on PostgreSQL, which no file watch covers and which other
+ * workers share: what they queue for the timers (a digest's posts, a
+ * held post) is seen within this. */
+#define PROCESS_SHARED_SLEEP 5
+
+/* max_sleep - the longest sleep of the loop, seconds */
+static gint64
+max_sleep(struct listd *d)
+{
+	return db_spec_is_postgresql(listd_cfg(d)->database)
+	    ? PROCESS_SHARED_SLEEP
+	    : PROCESS_MAX_SLEEP;
+}
 
 /* job_dispatch - the handler for the recipient's kind */
 static bool
@@ -65,6 +87,27 @@ job_dispatch(struct job *j, GError **err)
 	}
 }
 
+/* job_begin - start the job's transaction; *is_mine_out false (and no
+ * transaction left open) when the job is no longer this worker's to do:
+ * another worker did it, or took it over after this one's lease ran
+ * out. Transactions take turns, so two workers never both do a job. */
+static bool
+job_begin(struct job *j, bool *is_mine_out, GError **err)
+{
+	if (!store_begin(j->s, err))
+		return false;
+	if (!store_inbound_owned(
+		j->s, j->in->id, j->in->owner, is_mine_out, err)) {
+		store_rollback(j->s);
+		return false;
+	}
+	if (!*is_mine_out) {
+		store_rollback(j->s);
+		j->result = "taken-over";
+	}
+	return true;
+}
+
 /* job_run - resolve and handle one job inside a transaction */
 static bool
 job_run(struct job *j, GError **err)
@@ -73,7 +116,7 @@ job_run(struct job *j, GError **err)
 	GError *perr = NULL;
 	gsize len;
 	const char *raw;
-	bool ok;
+	bool ok, is_mine;
 
 	if (!store_inbound_raw(j->s, j->in->msg_id, &j->raw, err))
 		return false;
@@ -100,8 +143,10 @@ job_run(struct job *j, GError **err)
 		    j->in->msg_id, perr->message);
 	g_clear_error(&perr);
 	job_facts(j, j->in->mail_from);
-	if (!store_begin(j->s, err))
+	if (!job_begin(j, &is_mine, err))
 		return false;
+	if (!is_mine)
+		return true;
 	ok = job_dispatch(j, err) &&
 	    store_inbound_done(j->s, j->in->id, j->result, err) &&
 	    store_commit(j->s, err);
@@ -125,12 +170,14 @@ is_permanent(const GError *e)
 static bool
 job_give_up(struct job *j, const GError *why, GError **err)
 {
-	bool ok;
+	bool ok, is_mine;
 
 	log_error("process: id=%" G_GINT64_FORMAT " rcpt=%s: %s: giving up",
 	    j->in->msg_id, j->in->rcpt, why->message);
-	if (!store_begin(j->s, err))
+	if (!job_begin(j, &is_mine, err))
 		return false;
+	if (!is_mine)
+		return true;
 	j->result = "failed";
 	/* The reason is ours: the error's text may quote the input. */
 	ok = (j->t.kind != RCPT_POST || j->t.list == NULL ||
@@ -185,10 +232,12 @@ tell_abandoned(struct job *j, const GError *why, GError **err)
 static bool
 job_abandon_once(struct job *j, const GError *why, bool is_told, GError **err)
 {
-	bool ok;
+	bool ok, is_mine;
 
-	if (!store_begin(j->s, err))
+	if (!job_begin(j, &is_mine, err))
 		return false;
+	if (!is_mine)
+		return true;
 	j->result = "failed";
 	ok = (!is_told || j->t.list == NULL || tell_abandoned(j, why, err)) &&
 	    store_inbound_done(j->s, j->in->id, j->result, err) &&
@@ -271,6 +320,8 @@ struct loop {
 	gint64 timers_last; /* monotonic microseconds of their last run */
 	gint64 version; /* store_data_version() before that run */
 	const struct moim_config *cfg; /* in force at that run */
+	bool is_timer_worker; /* whether that run ran them (worker.h) */
+	gint64 owner; /* the worker id the waiting jobs were claimed as */
 	guint64 wakeups; /* for the debug log */
 };
 
@@ -333,11 +384,21 @@ run_due(struct listd *d, struct store *s, struct loop *lp, gint64 now,
     bool *is_full_out)
 {
 	GError *e = NULL;
-	guint limit = PROCESS_BATCH + g_hash_table_size(lp->waiting);
-	GPtrArray *due = store_inbound_due(s, now, (int)limit, &e);
+	gint64 owner = worker_id(d);
+	guint limit;
+	GPtrArray *due;
 	int ran = 0;
 
 	*is_full_out = false;
+	/* No claims while the lease is in doubt (worker.h). */
+	if (owner == 0)
+		return -1;
+	/* Registered again: what waited was given back to the queue. */
+	if (owner != lp->owner)
+		g_hash_table_remove_all(lp->waiting);
+	lp->owner = owner;
+	limit = PROCESS_BATCH + g_hash_table_size(lp->waiting);
+	due = store_inbound_claim(s, owner, now, PROCESS_BATCH, (int)limit, &e);
 	if (due == NULL) {
 		log_error("process: %s", e->message);
 		g_clear_error(&e);
@@ -366,6 +427,13 @@ timers_run(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	 * seen at the next wake-up. */
 	lp->version = store_data_version(s, NULL);
 	lp->cfg = listd_cfg(d);
+	lp->is_timer_worker = worker_runs_timers(d);
+	if (!lp->is_timer_worker) {
+		/* Another worker runs them; a kick comes if that changes. */
+		lp->timers_last = g_get_monotonic_time();
+		lp->timers_next = now + max_sleep(d);
+		return;
+	}
 	(void)store_pending_expire(s, now, NULL);
 	/* first: a person waits on a page for these */
 	webact_timer(d, s, now);
@@ -378,8 +446,8 @@ timers_run(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	if (next < 0)
 		next = now + 1;
 	lp->timers_next = MIN(next, d->digest_next == 0 ? now : d->digest_next);
-	lp->timers_next = MIN(lp->timers_next,
-	    event_next_due(d, s, now, now + PROCESS_MAX_SLEEP));
+	lp->timers_next =
+	    MIN(lp->timers_next, event_next_due(d, s, now, now + max_sleep(d)));
 }
 
 /* timers_wanted - whether the timers are to run now: jobs ran (they may
@@ -397,7 +465,8 @@ timers_wanted(
 	if (mono < lp->timers_last + G_USEC_PER_SEC)
 		return false;
 	return now >= lp->timers_next ||
-	    mono >= lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC ||
+	    worker_runs_timers(d) != lp->is_timer_worker ||
+	    mono >= lp->timers_last + max_sleep(d) * G_USEC_PER_SEC ||
 	    listd_cfg(d) != lp->cfg ||
 	    store_data_version(s, NULL) != lp->version;
 }
@@ -408,11 +477,11 @@ static gint64
 wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 {
 	gint64 mono = g_get_monotonic_time();
-	gint64 at = lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC;
+	gint64 at = lp->timers_last + max_sleep(d) * G_USEC_PER_SEC;
 	GHashTableIter it;
 	gpointer w;
 
-	if (lp->timers_next - now < PROCESS_MAX_SLEEP)
+	if (lp->timers_next - now < max_sleep(d))
 		at = MIN(at, mono + (lp->timers_next - now) * G_USEC_PER_SEC);
 	/* A change seen within a second of the last run waits for that
 	 * second to end (timers_wanted()). */
