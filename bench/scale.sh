@@ -354,14 +354,16 @@ main()
 			-c "$CONF_PG2" && e2e_wait_port "$BENCH_LMTP2_PORT" 10 ||
 			bail_out "two moim-listd workers did not start"
 		p2=$(run_post scale2 pg2.bench.test)
-		diag "pg2: the post was processed by the first worker" \
-			"$(grep -c 'rcpt=scale2@.*result=distributed' \
-				"$E2E_DIR/log/listd.log") time(s), by the" \
-			"second $(grep -c 'rcpt=scale2@.*result=distributed' \
-				"$E2E_DIR/log/listd2.log") time(s); the second" \
-			"used $(awk -v hz="$(getconf CLK_TCK)" \
-				'{ printf "%.2f", ($14 + $15) / hz }' \
-				"/proc/$(e2e_daemon_pid listd2)/stat") s of CPU"
+		local w1 w2 c2
+		w1=$(grep -c 'rcpt=scale2@.*result=distributed' \
+			"$E2E_DIR/log/listd.log")
+		w2=$(grep -c 'rcpt=scale2@.*result=distributed' \
+			"$E2E_DIR/log/listd2.log")
+		c2=$(awk -v hz="$(getconf CLK_TCK)" \
+			'{ printf "%.2f", ($14 + $15) / hz }' \
+			"/proc/$(e2e_daemon_pid listd2)/stat")
+		diag "pg2: the post was processed $w1 time(s) by the first" \
+			"worker, $w2 by the second; the second used $c2 s of CPU"
 		e2e_daemon_stop listd2
 		listd_stop
 	fi
