@@ -100,12 +100,23 @@ BENCH_DB=
 # ------------------------------------------------------------ stores
 
 # db_unsent - deliveries of the current store ($BENCH_DB) moim-listd has
-#	not yet handed to the relay; wait_sent (bench/lib.sh) asks
+#	not yet handed to the relay; wait_sent (bench/lib.sh) asks every
+#	0.05 s. PostgreSQL starts a server process per psql: asked at most
+#	once a second (the answer kept in a file: callers run it in a
+#	subshell), so the poll takes little from the phase.
 db_unsent()
 {
 	local q="SELECT count(*) FROM deliveries WHERE state < 2"
+	local f=$E2E_DIR/unsent now=${EPOCHREALTIME%.*} at=0 v=unknown
 	case $BENCH_DB in
-	postgres*) psql "$BENCH_DB" -Atqc "$q" 2>/dev/null || echo unknown ;;
+	postgres*)
+		[ -r "$f" ] && read -r at v <"$f"
+		if [ "$at" != "$now" ]; then
+			v=$(psql "$BENCH_DB" -Atqc "$q" 2>/dev/null) || v=unknown
+			echo "$now $v" >"$f"
+		fi
+		echo "$v"
+		;;
 	*)
 		sqlite3 -readonly -cmd '.timeout 2000' "$BENCH_DB" "$q" \
 			2>/dev/null || echo unknown
@@ -128,18 +139,22 @@ pg_tune()
 			-l "$dir/server.log" -w -t 60 restart >/dev/null
 }
 
-# pg_cpu - CPU ticks the cluster has used so far: the postmaster, its
-#	children alive and those it has reaped
+# pg_cpu [reaped] - CPU ticks the cluster has used so far: the
+#	postmaster and its children alive (moim-listd's connections, the
+#	background writers), with "reaped" also the children that ended
+#	(bench/commit's connection; but also db_unsent's psql, one per
+#	poll, which a fan-out phase must not count)
 pg_cpu()
 {
-	local dir=${PG_URI#*host=} pm p
+	local dir=${PG_URI#*host=} pm p f='$14 + $15'
 	dir=${dir%%&*}
+	[ "${1:-}" = reaped ] && f='$14 + $15 + $16 + $17'
 	pm=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null) || {
 		echo 0
 		return
 	}
 	{
-		awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
+		awk "{ print $f }" "/proc/$pm/stat"
 		for p in $(pgrep -P "$pm"); do
 			awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null
 		done
@@ -240,7 +255,7 @@ run_commit()
 	else
 		db=$E2E_DIR/db/commit.db
 	fi
-	pcpu=$(pg_cpu)
+	pcpu=$(pg_cpu reaped)
 	out=$("$top_builddir/bench/commit" "$db" "$BENCH_COMMIT_MEMBERS" 3) || {
 		diag "commit $1: bench/commit failed" >&2
 		echo 0
@@ -253,7 +268,7 @@ run_commit()
 		# postmaster has reaped it, just after bench/commit ends.
 		sleep 1
 		diag "$(printf 'commit pg: the server used %.2f s of CPU per commit' \
-			"$(echo "($(pg_cpu) - $pcpu) / $(getconf CLK_TCK) / 3" |
+			"$(echo "($(pg_cpu reaped) - $pcpu) / $(getconf CLK_TCK) / 3" |
 				bc -l)")" >&2
 	fi
 	echo "$out" | sed -n 's/^commit median_ms=//p'
