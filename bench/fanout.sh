@@ -79,14 +79,7 @@
 	bench_runs '^(ceiling|mlmmj|mlmmj_xverp|opendkim_signed)_rps$' "$0" "$@"
 set -u
 
-BENCH_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
-: "${top_srcdir:=$BENCH_SRCDIR}"
-: "${top_builddir:=_build}"
-case $top_builddir in
-/*) ;;
-*) top_builddir=$top_srcdir/$top_builddir ;;
-esac
-export top_srcdir top_builddir
+bench_top "$0"
 
 BENCH_MEMBERS=${BENCH_MEMBERS:-10000}
 BENCH_MLMMJ_MEMBERS=${BENCH_MLMMJ_MEMBERS:-300}
@@ -112,77 +105,6 @@ bench_deps || exit 77
 
 # ------------------------------------------------------------ counting
 
-# sent_lines - the status=sent lines to DOMAIN after byte OFFSET
-sent_lines()
-{
-	tail -c "+$(($2 + 1))" "$E2E_PF_LOG" 2>/dev/null |
-		grep -F "@$1>, relay=127.0.0.1[127.0.0.1]:$E2E_SINK_PORT," |
-		grep -F 'status=sent'
-}
-
-# sent_count - how many recipients at DOMAIN the sink accepted after OFFSET
-sent_count()
-{
-	sent_lines "$1" "$2" | wc -l
-}
-
-# log_size - the maillog's size in bytes: where a phase starts reading
-log_size()
-{
-	stat -c %s "$E2E_PF_LOG" 2>/dev/null || echo 0
-}
-
-# sent_follow - copy the status=sent lines to DOMAIN after OFFSET to FILE
-#	as they are logged, in the background; $_bench_follow is the pid to
-#	kill when done. One tail(1) follows the log instead of a grep of it
-#	per poll, which would take CPU from Postfix on a small machine.
-sent_follow()
-{
-	local d="@$1>, relay=127.0.0.1[127.0.0.1]:$E2E_SINK_PORT,"
-	# Line-buffered all the way: mawk would wait for a full input block.
-	# The subshell execs tail, so $! is tail's pid; nothing keeps the
-	# caller's stdout open.
-	(exec tail -c "+$(($2 + 1))" -F "$E2E_PF_LOG" > >(
-		grep --line-buffered -F "$d" |
-			grep --line-buffered -F 'status=sent' >"$3")) \
-		>/dev/null 2>&1 &
-	_bench_follow=$!
-}
-
-# wait_sent - wait for N recipients at DOMAIN after OFFSET; print the time
-#	the count was first seen complete (polled every 0.05 s: the
-#	maillog's time stamps have whole seconds only), nothing on timeout.
-#	A moim phase ($4 = list name) also notes when moim-listd committed
-#	the post's copies (T_QUEUED) and when it had recorded the last copy
-#	as handed to the relay (T_HANDED), on stderr.
-wait_sent()
-{
-	local dom=$1 n=$3 name=${4:-} t tq="" th="" f rc=1
-	f=$(mktemp "$E2E_DIR/sent.XXXXXX")
-	sent_follow "$dom" "$2" "$f"
-	for _ in $(seq 1 $((BENCH_TIMEOUT * 20))); do
-		t=$EPOCHREALTIME
-		if [ -n "$name" ] && [ -z "$tq" ] &&
-			grep -aqE "rcpt=$name@.*result=(distributed|event announced)" \
-				"$E2E_DIR/log/listd.log"; then
-			tq=$t
-			echo "T_QUEUED=$tq" >&2
-		fi
-		if [ -n "$tq" ] && [ -z "$th" ] && [ "$(db_unsent)" = 0 ]; then
-			th=$t
-			echo "T_HANDED=$th" >&2
-		fi
-		if [ "$(wc -l <"$f")" -ge "$n" ]; then
-			echo "$t"
-			rc=0
-			break
-		fi
-		sleep 0.05
-	done
-	kill "$_bench_follow" 2>/dev/null
-	return $rc
-}
-
 # db_unsent - deliveries moim-listd has not yet handed to the relay
 db_unsent()
 {
@@ -202,55 +124,7 @@ db_bytes()
 		echo 0
 }
 
-# phase_end - report one phase, print its rate; $1=name $2=domain
-#	$3=maillog offset $4=recipients $5=start time $6=end time or ""
-phase_end()
-{
-	local name=$1 dom=$2 off=$3 n=$4 t0=$5 t1=$6 got uniq secs rps fmt
-	pf_wait_queue_empty 120 >&2 || diag "$name: queue not empty" >&2
-	got=$(sent_count "$dom" "$off")
-	uniq=$(sent_lines "$dom" "$off" | sed 's/.* to=<\([^>]*\)>.*/\1/' |
-		sort -u | wc -l)
-	if [ -z "$t1" ]; then
-		diag "$name: FAILED: $got of $n recipients" \
-			"in ${BENCH_TIMEOUT}s" >&2
-		: >"$E2E_DIR/failed"
-		echo 0
-		return 0
-	fi
-	secs=$(echo "$t1 - $t0" | bc -l)
-	rps=$(printf '%.0f' "$(echo "$n / $secs" | bc -l)")
-	fmt='%-9s %6d rcpts %7.2f s %5d rcpt/s (%d sent, %d distinct)'
-	# shellcheck disable=SC2059 # the format is ours
-	diag "$(printf "$fmt" "$name" "$n" "$secs" "$rps" "$got" "$uniq")" >&2
-	[ "$got" = "$uniq" ] ||
-		diag "$name: $((got - uniq)) duplicate copies" >&2
-	[ "$uniq" -ge "$n" ] || : >"$E2E_DIR/failed"
-	echo "$rps"
-}
-
 # ------------------------------------------------------------- set-up
-
-# members_file - write N addresses mNNNNNN@DOMAIN to FILE
-members_file()
-{
-	seq -f "m%06g@$2" 1 "$1" >"$3"
-}
-
-# post_file - a ~5 KB plain-text post FROM to TO with mlmmj's pipe headers
-post_file()
-{
-	local line
-	line=$(printf 'The quick brown fox jumps over the lazy dog %.0s' 1 2)
-	printf 'Return-Path: <%s>\nX-Original-To: %s\nDelivered-To: %s\n' \
-		"$1" "$2" "$2"
-	printf 'From: Bench <%s>\nTo: <%s>\nSubject: fan-out benchmark\n' \
-		"$1" "$2"
-	printf 'Date: %s\nMessage-ID: <%s.%s@bench.test>\n' "$(date -R)" \
-		"$(date +%s%N)" "$RANDOM"
-	printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n'
-	for _ in $(seq 1 58); do printf '%s\n' "${line% }"; done
-}
 
 # event_file - an owner's ~1 KB event announcement FROM to TO, for a day
 #	30 days ahead (no reminder falls inside the benchmark); run_moim
@@ -267,18 +141,6 @@ event_file()
 		"$(TZ=Asia/Seoul date -d '+30 days' +%Y-%m-%d)"
 	printf '장소: 한국항공우주연구원 4층 시청각실\n정원: 80명\n\n'
 	printf '연구원, 학생, 스타트업 모두 환영합니다.\n'
-}
-
-# moim_list - create list NAME on the list domain with N members at DOM
-#	(poster@example.net owns it)
-moim_list()
-{
-	local name=$1 n=$2 dom=$3 f=$E2E_DIR/$1.members
-	members_file "$n" "$dom" "$f"
-	chmod 644 "$f"
-	moimctl list create "$name@$E2E_LIST_DOMAIN" --name "$name" \
-		--policy open --owner poster@example.net >/dev/null || return 1
-	moimctl member import "$name" "$f" >"$E2E_DIR/log/import-$name.out" 2>&1
 }
 
 # mlmmj_list - an mlmmj list directory NAME with N members at DOM
@@ -343,49 +205,6 @@ run_mlmmj()
 	phase_end "$name" "$dom" "$off" "$n" "$t0" "$t1"
 }
 
-# run_ceiling - smtp-source's single-recipient messages; print the rate
-run_ceiling()
-{
-	local n=$1 dom=ceiling.bench.test off t0 t1
-	off=$(log_size)
-	t0=$EPOCHREALTIME
-	smtp-source -d -N -s 4 -m "$n" -r 1 -l 5120 -f poster@example.net \
-		-t "sink@$dom" "127.0.0.1:$E2E_RELAY_PORT" \
-		>>"$E2E_DIR/log/smtp-source.log" 2>&1 ||
-		diag "ceiling: smtp-source failed" >&2
-	t1=$(wait_sent "$dom" "$off" "$n")
-	phase_end ceiling "$dom" "$off" "$n" "$t0" "$t1"
-}
-
-# listd_cpu - user and system CPU ticks moim-listd has used so far
-listd_cpu()
-{
-	awk '{ print $14 + $15 }' "/proc/$(e2e_daemon_pid listd)/stat" \
-		2>/dev/null || echo 0
-}
-
-# moim_breakdown - how long listd took to queue, and to hand over, a post
-moim_breakdown()
-{
-	local name=$1 n=$2 t0=$3 T_QUEUED="" T_HANDED=""
-	eval "$(grep '^T_[A-Z]*=' "$4")"
-	[ -n "$T_QUEUED" ] || return 0
-	printf '%.2f\n' "$(echo "$T_QUEUED - $t0" | bc -l)" \
-		>"$E2E_DIR/$name.queued"
-	if [ -z "$T_HANDED" ]; then
-		# The sink saw the last copy before listd recorded it.
-		diag "$(printf '%s: copies queued in the database after %.2f s' \
-			"$name" "$(echo "$T_QUEUED - $t0" | bc -l)")"
-		return 0
-	fi
-	local fmt='%s: copies queued in the database after %.2f s; all %d'
-	fmt="$fmt handed to the relay after %.2f s (%.0f rcpt/s after queueing)"
-	# shellcheck disable=SC2059 # the format is ours
-	diag "$(printf "$fmt" "$name" "$(echo "$T_QUEUED - $t0" | bc -l)" \
-		"$n" "$(echo "$T_HANDED - $t0" | bc -l)" \
-		"$(echo "$n / ($T_HANDED - $T_QUEUED)" | bc -l)")"
-}
-
 # perf_start - perf record moim-listd into BENCH_PERF/NAME.data, if asked
 perf_start()
 {
@@ -403,13 +222,6 @@ perf_stop()
 	kill -INT "$_bench_perf" 2>/dev/null
 	wait "$_bench_perf" 2>/dev/null
 	_bench_perf=
-}
-
-# ratio - A / B with two decimals, 0 when B is 0
-ratio()
-{
-	[ "$2" = 0 ] && { echo 0; return; }
-	printf '%.2f' "$(echo "$1 / $2" | bc -l)"
 }
 
 # odk_setup - a DKIM key for both signers, OpenDKIM signing with it on

@@ -66,20 +66,7 @@ CF
 # phase MILTER - restart Postfix with MILTER ("" = none), print msgs/s
 phase()
 {
-	local t0 t1 opt=()
-	pf_running && pf_stop
-	[ -n "$1" ] && opt=(--milter "$1")
-	pf_start "${opt[@]}" -o default_transport=discard \
-		-o "transport_maps=" -o "virtual_mailbox_domains=" \
-		>/dev/null || bail_out "postfix did not start"
-	# warm up: one session, 20 messages
-	smtp-source -s 1 -m 20 -f alice@example.net -t "bench@$D" \
-		"127.0.0.1:$E2E_SMTP_PORT"
-	t0=$(date +%s.%N)
-	smtp-source -s "$S" -m "$N" -f alice@example.net -t "bench@$D" \
-		"127.0.0.1:$E2E_SMTP_PORT" || diag "smtp-source failed"
-	t1=$(date +%s.%N)
-	awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d\n", n / (b - a) }'
+	milter_mps "$1" "$N" "$S" alice@example.net "bench@$D"
 }
 
 e2e_daemon_start null "$E2E_DIR/nullmilter" "unix:$RUN/null.sock"

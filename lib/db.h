@@ -140,6 +140,17 @@
  *			rcpt, member_id, tries, part. Another worker never
  *			claims the same rows (PostgreSQL: FOR UPDATE SKIP
  *			LOCKED).
+ *	deliveries_add(db, outbound_id, rows, n, with_parts, err)
+ *			Insert one deliveries row per rows[i] (rcpt,
+ *			member_id, and with with_parts the part: part_len
+ *			bytes at part, NULL for none of them is an empty
+ *			value) for outbound_id, in order, skipping a rcpt
+ *			the outbound already has (ON CONFLICT DO NOTHING);
+ *			the other columns take their defaults. The
+ *			outbound's copies for a whole list at once: SQLite
+ *			inserts row by row through one statement, PostgreSQL
+ *			sends thousands of rows per statement (arrays
+ *			through unnest) rather than a round trip per row.
  *	inbound_claim(db, owner, now, limit, err)
  *			Give up to limit inbound jobs with state 0, no
  *			owner and next_try <= now the owner owner, oldest
@@ -206,6 +217,14 @@ enum db_access { DB_RO, DB_RW, DB_RW_SYNC };
 
 enum db_search_order { DB_SEARCH_RANKED, DB_SEARCH_NEWEST };
 
+/* One row of deliveries_add(). */
+struct db_delivery {
+	const char *rcpt;
+	gint64 member_id;
+	const void *part;
+	size_t part_len;
+};
+
 /* Matches ranked by relevance when a search asks for the best few. */
 #define DB_SEARCH_RANK_WINDOW 2000
 
@@ -243,6 +262,9 @@ struct db_ops {
 	    struct db *db, gint64 owner, gint64 now, int limit, GError **err);
 	bool (*inbound_claim)(
 	    struct db *db, gint64 owner, gint64 now, int limit, GError **err);
+	bool (*deliveries_add)(struct db *db, gint64 outbound_id,
+	    const struct db_delivery *rows, size_t n, bool with_parts,
+	    GError **err);
 	bool (*archive_index)(struct db *db, gint64 message_id, GError **err);
 	GArray *(*archive_search)(struct db *db, gint64 list_id,
 	    const char *match, enum db_search_order order, int limit,

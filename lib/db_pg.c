@@ -918,6 +918,109 @@ run_stmt(struct db_stmt *st, GError **err)
 	return st != NULL && pg_step(st, &row, err);
 }
 
+/* array_item - s as an element of a PostgreSQL array literal (NULL:
+ * SQL NULL) */
+static void
+array_item(GString *out, const char *s)
+{
+	if (out->len > 1)
+		g_string_append_c(out, ',');
+	if (s == NULL) {
+		g_string_append(out, "NULL");
+		return;
+	}
+	g_string_append_c(out, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *s);
+	}
+	g_string_append_c(out, '"');
+}
+
+/* array_int - n as an element of a PostgreSQL array literal */
+static void
+array_int(GString *out, gint64 n)
+{
+	g_string_append_printf(
+	    out, "%s%" G_GINT64_FORMAT, out->len > 1 ? "," : "", n);
+}
+
+/* array_bytea - append len bytes at p to a bytea array literal: hex
+ * input ("\\x..." in the literal, as the array's quoting takes one
+ * backslash) */
+static void
+array_bytea(GString *a, const void *p, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b = p;
+
+	g_string_append(a, "\"\\\\x");
+	for (size_t i = 0; i < len; i++) {
+		g_string_append_c(a, hex[b[i] >> 4]);
+		g_string_append_c(a, hex[b[i] & 15]);
+	}
+	g_string_append_c(a, '"');
+}
+
+/* Deliveries per INSERT in pg_deliveries_add(), and the size of its
+ * literals it starts no new row beyond: a 100,000-member list is ten
+ * round trips of at most a few MB each. */
+#define DB_PG_BULK_ROWS 10000
+#define DB_PG_BULK_BYTES (8 << 20)
+
+/* pg_deliveries_add - the rows as arrays, unnested by the server: one
+ * statement per DB_PG_BULK_ROWS rows instead of a round trip each */
+static bool
+pg_deliveries_add(struct db *d, gint64 outbound_id,
+    const struct db_delivery *rows, size_t n, bool with_parts, GError **err)
+{
+	GString *rcpt = g_string_new(NULL), *member = g_string_new(NULL),
+		*part = g_string_new(NULL);
+	size_t i = 0, first;
+	bool ok = true;
+
+	while (ok && i < n) {
+		g_string_assign(rcpt, "{");
+		g_string_assign(member, "{");
+		g_string_assign(part, "{");
+		for (first = i; i < n && i - first < DB_PG_BULK_ROWS &&
+		     rcpt->len + part->len < DB_PG_BULK_BYTES;
+		     i++) {
+			array_item(rcpt, rows[i].rcpt);
+			array_int(member, rows[i].member_id);
+			if (with_parts) {
+				if (i > first)
+					g_string_append_c(part, ',');
+				array_bytea(
+				    part, rows[i].part, rows[i].part_len);
+			}
+		}
+		g_string_append_c(rcpt, '}');
+		g_string_append_c(member, '}');
+		g_string_append_c(part, '}');
+		ok = run_stmt(with_parts
+			? stmt_of(d, err,
+			      "INSERT INTO deliveries (outbound_id, rcpt,"
+			      " member_id, part) SELECT ?, r, m, p FROM"
+			      " unnest(?::text[], ?::bigint[], ?::bytea[])"
+			      " AS u(r, m, p) ON CONFLICT DO NOTHING",
+			      "ittt", outbound_id, rcpt->str, member->str,
+			      part->str)
+			: stmt_of(d, err,
+			      "INSERT INTO deliveries (outbound_id, rcpt,"
+			      " member_id) SELECT ?, r, m FROM"
+			      " unnest(?::text[], ?::bigint[]) AS u(r, m)"
+			      " ON CONFLICT DO NOTHING",
+			      "itt", outbound_id, rcpt->str, member->str),
+		    err);
+	}
+	g_string_free(rcpt, TRUE);
+	g_string_free(member, TRUE);
+	g_string_free(part, TRUE);
+	return ok;
+}
+
 /* A column's place in an encoded position (column << 28 | position, as
  * message_terms.pos holds them, see db_pg_schema.c); positions past
  * DB_PG_POS_MAX are not indexed (a column of the archive holds at most
@@ -1007,34 +1110,6 @@ by_term(gconstpointer a, gconstpointer b)
 	if (c != 0)
 		return c;
 	return x->message < y->message ? -1 : x->message > y->message;
-}
-
-/* array_item - s as an element of a PostgreSQL array literal (NULL:
- * SQL NULL) */
-static void
-array_item(GString *out, const char *s)
-{
-	if (out->len > 1)
-		g_string_append_c(out, ',');
-	if (s == NULL) {
-		g_string_append(out, "NULL");
-		return;
-	}
-	g_string_append_c(out, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			g_string_append_c(out, '\\');
-		g_string_append_c(out, *s);
-	}
-	g_string_append_c(out, '"');
-}
-
-/* array_int - n as an element of a PostgreSQL array literal */
-static void
-array_int(GString *out, gint64 n)
-{
-	g_string_append_printf(
-	    out, "%s%" G_GINT64_FORMAT, out->len > 1 ? "," : "", n);
 }
 
 /* The rows of some messages as array literals: message_terms' lists,
@@ -1401,6 +1476,7 @@ static const struct db_ops db_pg_ops = {
     .migrate = pg_migrate,
     .data_version = pg_data_version,
     .delivery_claim = pg_delivery_claim,
+    .deliveries_add = pg_deliveries_add,
     .inbound_claim = pg_inbound_claim,
     .archive_index = pg_archive_index,
     .archive_search = pg_archive_search,

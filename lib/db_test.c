@@ -454,6 +454,90 @@ test_claim(gconstpointer data)
 	db->ops->close(db);
 }
 
+/* deliveries_add: rows kept in order with their member and part, a
+ * repeated rcpt skipped (also across the driver's batches), text and
+ * bytes that array literals would have to quote arriving unchanged. */
+static void
+test_deliveries_add(gconstpointer data)
+{
+	static const char *const odd[] = {"a\"b@example.net",
+	    "back\\slash@example.net", "{brace}@example.net",
+	    "co,mma@example.net", "NULL", "sp ace@example.net", "\"\"",
+	    "한글@example.net"};
+	static const char part0[] = {'\0', '\xff', '\\', '"', '{', ',', 'x'};
+	struct engine *en = (struct engine *)data;
+	struct db *db = fresh(en, NULL);
+	enum { N = 25001, DUP = 10005 };
+	struct db_delivery *rows;
+	char **rcpt;
+	GError *e = NULL;
+	gint64 ob[2];
+	struct db_stmt *st;
+	bool row;
+	int i, n;
+
+	if (db == NULL)
+		return;
+	rows = g_new0(struct db_delivery, N);
+	rcpt = g_new0(char *, N);
+	for (i = 0; i < N; i++) {
+		rcpt[i] = i < (int)G_N_ELEMENTS(odd)
+		    ? g_strdup(odd[i])
+		    : g_strdup_printf("m%06d@example.net", i);
+		rows[i] = (struct db_delivery){.rcpt = rcpt[i],
+		    .member_id = i + 1,
+		    .part = i == 0 ? part0 : (i % 3 ? rcpt[i] : NULL),
+		    .part_len =
+			i == 0 ? sizeof(part0) : (i % 3 ? strlen(rcpt[i]) : 0)};
+	}
+	/* A repeat in another batch than the first: skipped, the first
+	 * row kept. */
+	rows[DUP].rcpt = rcpt[1];
+	for (n = 0; n < 2; n++) {
+		ob[n] = one_int(db,
+		    st_of(db,
+			"INSERT INTO outbound (kind, raw, created)"
+			" VALUES (0, ?, 1) RETURNING id",
+			"b", "x", (size_t)1));
+		g_assert_true(db->ops->savepoint(db, &e));
+		g_assert_true(db->ops->deliveries_add(
+		    db, ob[n], rows, n == 0 ? N : 3, n == 0, &e));
+		g_assert_no_error(e);
+		g_assert_true(db->ops->release(db, true, &e));
+	}
+	st = st_of(db,
+	    "SELECT rcpt, member_id, part, part IS NULL FROM deliveries"
+	    " WHERE outbound_id = ? ORDER BY id",
+	    "i", ob[0]);
+	for (i = 0; db->ops->step(st, &row, &e) && row; i++) {
+		size_t len;
+		const void *p = db->ops->col_blob(st, 2, &len);
+
+		if (i == DUP)
+			i++;
+		g_assert_cmpint(i, <, N);
+		g_assert_cmpstr(db->ops->col_text(st, 0), ==, rcpt[i]);
+		g_assert_cmpint(db->ops->col_int64(st, 1), ==, i + 1);
+		/* With parts, a NULL part is an empty one. */
+		g_assert_cmpint(db->ops->col_int64(st, 3), ==, 0);
+		g_assert_cmpmem(p, len, rows[i].part, rows[i].part_len);
+	}
+	g_assert_no_error(e);
+	g_assert_cmpint(i, ==, N);
+	/* Without parts, the column stays NULL. */
+	g_assert_cmpint(one_int(db,
+			    st_of(db,
+				"SELECT count(*) FROM deliveries WHERE"
+				" outbound_id = ? AND part IS NULL",
+				"i", ob[1])),
+	    ==, 3);
+	for (i = 0; i < N; i++)
+		g_free(rcpt[i]);
+	g_free(rcpt);
+	g_free(rows);
+	db->ops->close(db);
+}
+
 /* ---------------------------------------------------- PostgreSQL only */
 
 /* Another worker's claim skips the rows a transaction holds. */
@@ -1330,6 +1414,7 @@ main(int argc, char **argv)
 	add("savepoints", test_savepoints, false);
 	add("two-connections", test_two_connections, false);
 	add("claim", test_claim, false);
+	add("deliveries-add", test_deliveries_add, false);
 	add("claim-skips-locked", test_pg_claim_skips, true);
 	add("reconnect", test_pg_reconnect, true);
 	add("backoff", test_pg_backoff, true);

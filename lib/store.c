@@ -1168,15 +1168,16 @@ store_inbound_free(struct store_inbound *j)
 /* ------------------------------------------------------------- outbound */
 
 /* outbound_add - a copy to send and one delivery per recipient, each
- * with its part when parts is set */
+ * with its part when parts is set; the deliveries go to the driver in
+ * one call (PostgreSQL: thousands per statement) */
 static bool
 outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
     const char *envelope_from, const char *message_id, const char *raw,
     size_t len, const struct store_rcpt *rcpts, GBytes *const *parts,
     size_t nrcpt, gint64 now, gint64 *id_out, GError **err)
 {
+	struct db_delivery *rows;
 	gint64 id;
-	size_t i;
 	bool ok;
 
 	if (!sq_begin(s, err))
@@ -1190,22 +1191,17 @@ outbound_add(struct store *s, gint64 list_id, enum store_out_kind kind,
 		len, now),
 	    0, err);
 	ok = id > 0;
-	for (i = 0; ok && i < nrcpt; i++)
-		ok = sq_done(s,
-		    parts == NULL
-			? sq_stmt(s, err,
-			      "INSERT INTO deliveries (outbound_id, rcpt,"
-			      " member_id) VALUES (?, ?, ?)"
-			      " ON CONFLICT DO NOTHING",
-			      "iti", id, rcpts[i].address, rcpts[i].member_id)
-			: sq_stmt(s, err,
-			      "INSERT INTO deliveries (outbound_id, rcpt,"
-			      " member_id, part) VALUES (?, ?, ?, ?)"
-			      " ON CONFLICT DO NOTHING",
-			      "itib", id, rcpts[i].address, rcpts[i].member_id,
-			      g_bytes_get_data(parts[i], NULL),
-			      g_bytes_get_size(parts[i])),
-		    err);
+	rows = g_new(struct db_delivery, nrcpt);
+	for (size_t i = 0; ok && i < nrcpt; i++) {
+		rows[i] = (struct db_delivery){
+		    .rcpt = rcpts[i].address, .member_id = rcpts[i].member_id};
+		if (parts != NULL)
+			rows[i].part =
+			    g_bytes_get_data(parts[i], &rows[i].part_len);
+	}
+	ok = ok &&
+	    s->ops->deliveries_add(s->db, id, rows, nrcpt, parts != NULL, err);
+	g_free(rows);
 	if (ok && id_out != NULL)
 		*id_out = id;
 	return sq_end(s, ok, err);
