@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -51,30 +52,49 @@ io_wait(struct smtpc *c, short events, GError **err)
 	return true;
 }
 
-/* write_all - write every byte, waiting as needed; failure breaks c */
+/* write_iov - write every byte of n buffers, in as few sends as the
+ * socket takes, waiting as needed; failure breaks c */
 static bool
-write_all(struct smtpc *c, const char *buf, size_t len, GError **err)
+write_iov(struct smtpc *c, struct iovec *iov, size_t n, GError **err)
 {
-	while (len > 0) {
-		ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+	while (n > 0) {
+		struct msghdr m = {.msg_iov = iov, .msg_iovlen = n};
+		ssize_t k = sendmsg(c->fd, &m, MSG_NOSIGNAL);
 
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+		if (k < 0 && (errno == EAGAIN || errno == EINTR)) {
 			if (!io_wait(c, POLLOUT, err))
 				goto fail;
 			continue;
 		}
-		if (n < 0) {
+		if (k < 0) {
 			moim_fail(err, MOIM_ERR_TEMP, "write to relay: %s",
 			    g_strerror(errno));
 			goto fail;
 		}
-		buf += n;
-		len -= (size_t)n;
+		/* Step over what went out: whole buffers, then a part. */
+		while (n > 0 && (size_t)k >= iov->iov_len) {
+			k -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + k;
+			iov->iov_len -= (size_t)k;
+		}
 	}
 	return true;
 fail:
 	c->is_broken = true;
 	return false;
+}
+
+/* write_all - write every byte of one buffer; failure breaks c */
+static bool
+write_all(struct smtpc *c, const char *buf, size_t len, GError **err)
+{
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+
+	return write_iov(c, &iov, 1, err);
 }
 
 /* read_more - append what the socket has to c->in */
@@ -356,15 +376,21 @@ smtpc_is_broken(const struct smtpc *c)
 	return c->is_broken;
 }
 
-/* body_build - the message with CRLF line ends, dot-stuffed, ending in
- * ".\r\n"; notes whether it has 8-bit bytes */
-static GString *
-body_build(const char *msg, size_t len, bool *is_8bit_out)
+/* A message as it goes on the wire after 354 (smtpc_body_new). */
+struct smtpc_body {
+	GString *data; /* CRLF line ends, dot-stuffed, ending in ".\r\n" */
+	size_t len; /* the message's length as given */
+	bool is_8bit;
+};
+
+/* encode - append msg to b with CRLF line ends, dot-stuffed, as lines that
+ * begin where b ends; notes 8-bit bytes in *is_8bit_out; whether msg ended
+ * at the beginning of a line */
+static bool
+encode(GString *b, const char *msg, size_t len, bool *is_8bit_out)
 {
-	GString *b = g_string_sized_new(len + len / 32 + 8);
 	bool at_bol = true;
 
-	*is_8bit_out = false;
 	for (size_t i = 0; i < len; i++) {
 		char ch = msg[i];
 
@@ -380,10 +406,31 @@ body_build(const char *msg, size_t len, bool *is_8bit_out)
 		if ((unsigned char)ch >= 0x80)
 			*is_8bit_out = true;
 	}
-	if (!at_bol)
-		g_string_append_len(b, "\r\n", 2);
-	g_string_append_len(b, ".\r\n", 3);
+	return at_bol;
+}
+
+/* smtpc_body_new - msg encoded for the wire, once for many transactions */
+struct smtpc_body *
+smtpc_body_new(const char *msg, size_t len)
+{
+	struct smtpc_body *b = g_new0(struct smtpc_body, 1);
+
+	b->data = g_string_sized_new(len + len / 32 + 8);
+	b->len = len;
+	if (!encode(b->data, msg, len, &b->is_8bit))
+		g_string_append_len(b->data, "\r\n", 2);
+	g_string_append_len(b->data, ".\r\n", 3);
 	return b;
+}
+
+/* smtpc_body_free - free an encoded message; NULL is fine */
+void
+smtpc_body_free(struct smtpc_body *b)
+{
+	if (b == NULL)
+		return;
+	g_string_free(b->data, TRUE);
+	g_free(b);
 }
 
 /* send_check - refuse what must not reach the wire, before any write */
@@ -413,7 +460,9 @@ struct txn {
 	const char *const *rcpts;
 	size_t nrcpt;
 	GString *mail; /* "MAIL FROM:<...> ...\r\n" */
-	GString *body; /* ready to write, ending in ".\r\n" */
+	GString *head; /* the copy's own lines, encoded; may be empty */
+	const struct smtpc_body *body; /* the rest, ending in ".\r\n" */
+	const struct smtpc_hook *hook; /* run once the first write is out */
 	struct smtpc_result *res;
 	struct reply r;
 	bool is_done; /* the transaction ended with a final dot */
@@ -472,15 +521,32 @@ has_accepted_rcpt(const struct txn *t)
 static bool
 send_message(struct txn *t, GError **err)
 {
+	struct iovec iov[2] = {
+	    {.iov_base = t->head->str, .iov_len = t->head->len},
+	    {.iov_base = t->body->data->str, .iov_len = t->body->data->len},
+	};
+
 	t->is_done = true;
 	if (!has_accepted_rcpt(t)) {
 		if (!write_all(t->c, ".\r\n", 3, err))
 			return false;
 		return read_reply(t->c, &t->r, false, err);
 	}
-	if (!write_all(t->c, t->body->str, t->body->len, err))
+	/* The copy's own lines and the shared rest go out in one send. */
+	if (!write_iov(t->c, iov, 2, err))
 		return false;
 	return take_reply(t, &t->res->data_code, &t->res->data_text, err);
+}
+
+/* run_hook - the caller's work while the relay reads the commands; when it
+ * fails the transaction must not reach its end: the connection breaks */
+static bool
+run_hook(struct txn *t, GError **err)
+{
+	if (t->hook == NULL || t->hook->fn(t->hook->arg, err))
+		return true;
+	t->c->is_broken = true;
+	return false;
 }
 
 /* send_pipelined - MAIL, RCPTs and DATA in one write (RFC 2920) */
@@ -495,7 +561,7 @@ send_pipelined(struct txn *t, GError **err)
 			g_string_append_printf(
 			    cmds, "RCPT TO:<%s>\r\n", t->rcpts[i]);
 	g_string_append(cmds, "DATA\r\n");
-	if (!write_all(t->c, cmds->str, cmds->len, err))
+	if (!write_all(t->c, cmds->str, cmds->len, err) || !run_hook(t, err))
 		return false;
 	if (!take_reply(t, &res->mail_code, &res->mail_text, err))
 		return false;
@@ -517,6 +583,7 @@ send_stepwise(struct txn *t, GError **err)
 	struct smtpc_result *res = t->res;
 
 	if (!write_all(t->c, t->mail->str, t->mail->len, err) ||
+	    !run_hook(t, err) ||
 	    !take_reply(t, &res->mail_code, &res->mail_text, err))
 		return false;
 	if (res->mail_code / 100 != 2)
@@ -558,17 +625,28 @@ mail_command(const struct smtpc *c, const char *from, bool xverp, size_t size,
 	return m;
 }
 
-/* smtpc_send - run one mail transaction; replies go to res */
+/* smtpc_send_body - run one mail transaction: head, then body */
 bool
-smtpc_send(struct smtpc *c, const char *mail_from, bool xverp,
-    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
+smtpc_send_body(struct smtpc *c, const char *mail_from, bool xverp,
+    const char *const *rcpts, size_t nrcpt, const char *head, size_t head_len,
+    const struct smtpc_body *body, const struct smtpc_hook *hook,
     struct smtpc_result *res, GError **err)
 {
-	struct txn t = {.c = c, .rcpts = rcpts, .nrcpt = nrcpt, .res = res};
-	bool is_8bit, ok;
+	struct txn t = {.c = c,
+	    .rcpts = rcpts,
+	    .nrcpt = nrcpt,
+	    .res = res,
+	    .body = body,
+	    .hook = hook};
+	bool is_8bit = body->is_8bit, ok;
 
 	memset(res, 0, sizeof(*res));
-	if (!send_check(c, mail_from, xverp, rcpts, nrcpt, len, err))
+	if (head_len > 0 && head[head_len - 1] != '\n')
+		return moim_fail(err, MOIM_ERR_INPUT,
+		    "message head does not end with a line end");
+	if (!send_check(c, mail_from, xverp, rcpts, nrcpt,
+		head_len > MOIM_MAX_MESSAGE ? head_len : head_len + body->len,
+		err))
 		return false;
 	res->rcpt = g_new0(struct smtpc_rcpt_result, nrcpt);
 	res->nrcpt = nrcpt;
@@ -578,8 +656,11 @@ smtpc_send(struct smtpc *c, const char *mail_from, bool xverp,
 		g_free(t.is_refused);
 		return true;
 	}
-	t.body = body_build(msg, len, &is_8bit);
-	t.mail = mail_command(c, mail_from, xverp, t.body->len - 3, is_8bit);
+	/* The head ends a line, so the body's lines begin where it ends. */
+	t.head = g_string_sized_new(head_len + head_len / 32 + 1);
+	(void)encode(t.head, head, head_len, &is_8bit);
+	t.mail = mail_command(
+	    c, mail_from, xverp, t.head->len + body->data->len - 3, is_8bit);
 	t.r.text = g_string_new(NULL);
 	ok = c->has_pipelining ? send_pipelined(&t, err)
 			       : send_stepwise(&t, err);
@@ -591,10 +672,30 @@ smtpc_send(struct smtpc *c, const char *mail_from, bool xverp,
 		c->is_broken = true;
 		smtpc_result_clear(res);
 	}
-	g_string_free(t.body, TRUE);
+	g_string_free(t.head, TRUE);
 	g_string_free(t.mail, TRUE);
 	g_string_free(t.r.text, TRUE);
 	g_free(t.is_refused);
+	return ok;
+}
+
+/* smtpc_send - run one mail transaction; replies go to res */
+bool
+smtpc_send(struct smtpc *c, const char *mail_from, bool xverp,
+    const char *const *rcpts, size_t nrcpt, const char *msg, size_t len,
+    struct smtpc_result *res, GError **err)
+{
+	struct smtpc_body *b;
+	bool ok;
+
+	/* What would be refused is refused before it is encoded. */
+	memset(res, 0, sizeof(*res));
+	if (!send_check(c, mail_from, xverp, rcpts, nrcpt, len, err))
+		return false;
+	b = smtpc_body_new(msg, len);
+	ok = smtpc_send_body(
+	    c, mail_from, xverp, rcpts, nrcpt, NULL, 0, b, NULL, res, err);
+	smtpc_body_free(b);
 	return ok;
 }
 

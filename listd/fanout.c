@@ -3,9 +3,10 @@
  *
  * [listd] connections threads each keep one SMTP session to the relay.
  * A thread claims a handful of due deliveries, sends them, and records
- * each result at once: an acceptance is committed before the next copy
- * goes out, so a crash resends at most the copy in flight on each
- * connection. The acceptances are committed together (group commit):
+ * each result: an acceptance is committed while the relay reads the next
+ * copy's commands (smtpc's hook) and before that copy's message goes
+ * out, or when the claim is done, so a crash resends at most one copy
+ * per connection. The acceptances are committed together (group commit):
  * a sender hands its mark to the others and waits for its commit; the
  * first waiting sender writes every mark handed in so far in one
  * transaction, so one commit serves up to one copy per connection and
@@ -13,9 +14,11 @@
  * 4xx replies are retried with back-off; 5xx are final and recorded for
  * bounce handling.
  *
- * A post is personalised per member as it goes: the VERP return path
- * L-bounces+TOKEN@D and a List-Unsubscribe header naming
- * L-unsubscribe+TOKEN@D, both tokens naming the member; with [web]
+ * The bytes every copy of an outbound shares are encoded for the wire
+ * (CRLF, dot-stuffed) once per sender (smtpc_body_new); a copy adds only
+ * its own head lines. A post is personalised per member as it goes: the
+ * VERP return path L-bounces+TOKEN@D and a List-Unsubscribe header
+ * naming L-unsubscribe+TOKEN@D, both tokens naming the member; with [web]
  * base_url the member's one-click URL (RFC 8058) comes first in it and
  * List-Unsubscribe-Post goes with it (links.c). Batched copies
  * go to up to 100 recipients at once with XVERP, from L-bounces+TAG@D:
@@ -62,11 +65,16 @@ struct sender {
 	struct store_outbound *out; /* the copy being sent, cached */
 	struct store_list *list; /* its list, cached */
 	char bh[DKIM_BH_SIZE]; /* body hash of out, with a DKIM key */
-	GString *batch; /* out as a batch sends it, signed; or NULL */
+	struct smtpc_body *enc; /* out encoded for the wire; not invitations */
+	GString
+	    *batch; /* what a batch sends before enc (signatures); or NULL */
 	struct imipcopy *ic; /* out read, when it is an invitation */
 	GError *ic_err; /* why out could not be read as one */
 	GString *copy; /* one member's invitation, put together */
 	gint64 owner; /* the worker id the deliveries in hand were claimed as */
+	gint64 pend_id; /* an accepted copy not yet recorded, or 0 */
+	int pend_code;
+	char *pend_text;
 	int n;
 };
 
@@ -190,6 +198,42 @@ mark_sent(struct sender *sn, const struct store_delivery *dv, int code,
 	    "another sender could not record the accepted copies");
 }
 
+/* pending_flush - record the accepted copy held back, if any. When that
+ * fails, the copy is due again in a few seconds (it was sent; a crash
+ * would have resent it too). */
+static bool
+pending_flush(struct sender *sn, GError **err)
+{
+	struct store_delivery dv = {.id = sn->pend_id};
+	g_autofree char *text = g_steal_pointer(&sn->pend_text);
+	GError *e = NULL;
+
+	if (sn->pend_id == 0)
+		return true;
+	sn->pend_id = 0;
+	if (mark_sent(sn, &dv, sn->pend_code, text, &e))
+		return true;
+	(void)store_delivery_defer(sn->s, dv.id, sn->owner,
+	    g_get_real_time() / G_USEC_PER_SEC + 5, 0, "not recorded", NULL);
+	g_propagate_error(err, e);
+	return false;
+}
+
+/* pending_hook - smtpc's hook: the previous copy is recorded while the
+ * relay reads the next one's commands, and before that copy's message
+ * goes out, so a crash still resends at most one copy per connection */
+static bool
+pending_hook(void *arg, GError **err)
+{
+	GError *e = NULL;
+
+	if (pending_flush(arg, &e))
+		return true;
+	moim_fail(err, MOIM_ERR_TEMP, "recording a sent copy: %s", e->message);
+	g_error_free(e);
+	return false;
+}
+
 /* backoff - seconds until the next try of a deferred copy */
 static gint64
 backoff(int tries)
@@ -217,6 +261,7 @@ sender_load(struct sender *sn, gint64 outbound_id, GError **err)
 		g_string_free(sn->batch, true);
 		sn->batch = NULL;
 	}
+	g_clear_pointer(&sn->enc, smtpc_body_free);
 	g_clear_pointer(&sn->ic, imipcopy_free);
 	g_clear_error(&sn->ic_err);
 	/* An invitation's copies differ: each is hashed as it is made. A
@@ -229,22 +274,36 @@ sender_load(struct sender *sn, gint64 outbound_id, GError **err)
 		sn->ic = imipcopy_open(raw, len, &sn->ic_err);
 		return true;
 	}
-	/* Every copy of out has its body: hash it once. */
-	if (sn->d->dkim_key != NULL) {
-		gsize len;
-		const char *raw = g_bytes_get_data(sn->out->raw, &len);
+	/* Every copy of out has its bytes after its own head: encode them for
+	 * the wire once, and hash the body once. */
+	gsize len;
+	const char *raw = g_bytes_get_data(sn->out->raw, &len);
 
+	sn->enc = smtpc_body_new(raw, len);
+	if (sn->d->dkim_key != NULL)
 		sign_body_hash(raw, len, sn->bh);
-	}
 	return true;
 }
 
-/* sign - DKIM-sign a copy of the cached list's mail, if there is a key */
+/* sign - DKIM-sign a copy of the cached list's mail, if there is a key:
+ * the copy is head followed by the len bytes of raw; the signatures go on
+ * top of head */
 static void
-sign(struct sender *sn, GString *msg)
+sign(struct sender *sn, GString *head, const char *raw, gsize len)
 {
-	if (sn->list != NULL)
-		(void)sign_copy(sn->d, sn->list->domain, sn->bh, msg);
+	g_autoptr(GString) msg = NULL;
+
+	if (sn->list == NULL || sn->d->dkim_key == NULL)
+		return;
+	msg = g_string_sized_new(head->len + len + 1024);
+	g_string_append_len(msg, head->str, (gssize)head->len);
+	g_string_append_len(msg, raw, (gssize)len);
+	if (!sign_copy(sn->d, sn->list->domain, sn->bh, msg))
+		return;
+	/* sign_copy() put the signatures on top: the new head ends where
+	 * raw begins. */
+	g_string_truncate(head, 0);
+	g_string_append_len(head, msg->str, (gssize)(msg->len - len));
 }
 
 /* sender_connect - an SMTP session to the relay, reusing a good one */
@@ -286,10 +345,10 @@ copy_bytes(struct sender *sn, const struct store_delivery *dv,
 	return true;
 }
 
-/* personal_copy - the envelope sender and bytes of one member's copy */
+/* personal_copy - the envelope sender of one member's copy, and in head
+ * the lines that go before the copy's bytes (List-Unsubscribe) */
 static char *
-personal_copy(struct sender *sn, const struct store_delivery *dv,
-    const char *raw, gsize len, GString *msg)
+personal_copy(struct sender *sn, const struct store_delivery *dv, GString *head)
 {
 	const struct store_list *l = sn->list;
 	gint64 exp =
@@ -305,9 +364,8 @@ personal_copy(struct sender *sn, const struct store_delivery *dv,
 	    listd_cfg(sn->d)->base_url, l->address, dv->member_id, dv->rcpt,
 	    mailto, g_get_real_time() / G_USEC_PER_SEC);
 
-	g_string_truncate(msg, 0);
-	g_string_append(msg, unsub);
-	g_string_append_len(msg, raw, (gssize)len);
+	g_string_truncate(head, 0);
+	g_string_append(head, unsub);
 	return g_strdup_printf("%s-bounces+%s@%s", l->local, btok, l->domain);
 }
 
@@ -405,7 +463,9 @@ copy_refused(struct sender *sn, struct store_delivery *const *dvs, guint n,
 	return ok;
 }
 
-/* send_one - one transaction to one recipient */
+/* send_one - one transaction to one recipient: the member's own head
+ * (msg), then the copy's bytes, encoded once per outbound (an
+ * invitation's per member) */
 static bool
 send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
     GError **err)
@@ -413,6 +473,9 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 	struct smtpc_result r = {0};
 	g_autofree char *from = NULL;
 	const char *rcpts[] = {dv->rcpt}, *text, *raw = NULL;
+	const struct smtpc_hook hook = {pending_hook, sn};
+	struct smtpc_body *own = NULL;
+	const struct smtpc_body *body = sn->enc;
 	GError *e = NULL;
 	gsize len = 0;
 	int code;
@@ -421,6 +484,8 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 	if (!copy_bytes(sn, dv, &raw, &len, &e))
 		return copy_refused(
 		    sn, (struct store_delivery *const *)&dv, 1, e, err);
+	if (body == NULL)
+		body = own = smtpc_body_new(raw, len);
 	/* An invitation is one member's copy; it gets that member's VERP
 	 * and List-Unsubscribe as a post does. */
 	if (sn->list != NULL &&
@@ -428,7 +493,7 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 		((sn->out->kind == STORE_OUT_EVENT ||
 		     sn->out->kind == STORE_OUT_INVITE) &&
 		    dv->member_id > 0))) {
-		from = personal_copy(sn, dv, raw, len, msg);
+		from = personal_copy(sn, dv, msg);
 	} else {
 		from = sn->out->envelope_from != NULL
 		    ? g_strdup(sn->out->envelope_from)
@@ -436,17 +501,27 @@ send_one(struct sender *sn, const struct store_delivery *dv, GString *msg,
 					     sn->list->local, sn->list->domain)
 				       : g_strdup("");
 		g_string_truncate(msg, 0);
-		g_string_append_len(msg, raw, (gssize)len);
 	}
-	sign(sn, msg);
-	if (!sender_connect(sn, err))
+	sign(sn, msg, raw, len);
+	if (!sender_connect(sn, err)) {
+		smtpc_body_free(own);
 		return false;
-	if (!smtpc_send(
-		sn->c, from, false, rcpts, 1, msg->str, msg->len, &r, &e))
+	}
+	ok = smtpc_send_body(sn->c, from, false, rcpts, 1, msg->str, msg->len,
+	    body, &hook, &r, &e);
+	smtpc_body_free(own);
+	if (!ok)
 		return copy_refused(
 		    sn, (struct store_delivery *const *)&dv, 1, e, err);
 	code = rcpt_code(&r, 0, &text);
-	ok = record(sn, dv, code, text, err);
+	/* An accepted copy is recorded while the next one's commands go
+	 * out (pending_hook), or when the claim is done. */
+	if (code >= 200 && code < 300) {
+		sn->pend_id = dv->id;
+		sn->pend_code = code;
+		sn->pend_text = g_strdup(text);
+	} else
+		ok = record(sn, dv, code, text, err);
 	smtpc_result_clear(&r);
 	return ok;
 }
@@ -463,6 +538,7 @@ send_batch(
 	g_autofree char *from = g_strdup_printf(
 	    "%s-bounces+%s@%s", sn->list->local, tag, sn->list->domain);
 	const char *text = NULL;
+	const struct smtpc_hook hook = {pending_hook, sn};
 	GArray *sent = g_array_new(FALSE, FALSE, sizeof(gint64));
 	GError *e = NULL;
 	guint i;
@@ -476,12 +552,13 @@ send_batch(
 		gsize len;
 		const char *raw = g_bytes_get_data(sn->out->raw, &len);
 
-		sn->batch = g_string_new_len(raw, (gssize)len);
-		sign(sn, sn->batch);
+		sn->batch = g_string_new(NULL);
+		sign(sn, sn->batch, raw, len);
 	}
 	if (ok &&
-	    !smtpc_send(sn->c, from, smtpc_has_xverp(sn->c), rcpts,
-		to_i - from_i, sn->batch->str, sn->batch->len, &r, &e)) {
+	    !smtpc_send_body(sn->c, from, smtpc_has_xverp(sn->c), rcpts,
+		to_i - from_i, sn->batch->str, sn->batch->len, sn->enc, &hook,
+		&r, &e)) {
 		ok = copy_refused(sn,
 		    (struct store_delivery *const *)dvs->pdata + from_i,
 		    to_i - from_i, e, err);
@@ -563,6 +640,9 @@ sender_run(struct sender *sn, GPtrArray *dvs, GError **err)
 		sn->n++;
 	}
 	g_string_free(msg, TRUE);
+	/* The last accepted copy is recorded before the claim ends. */
+	if (!pending_flush(sn, ok ? err : NULL))
+		ok = false;
 	/* Whatever was claimed and not recorded goes back for later: from the
 	 * transaction that failed on (a relay that closed the connection left
 	 * its copy "sending" until a restart); store_delivery_defer() leaves
@@ -623,6 +703,7 @@ fanout_thread(gpointer data)
 	g_clear_pointer(&sn.list, store_list_free);
 	if (sn.batch != NULL)
 		g_string_free(sn.batch, true);
+	g_clear_pointer(&sn.enc, smtpc_body_free);
 	g_clear_pointer(&sn.ic, imipcopy_free);
 	g_clear_error(&sn.ic_err);
 	g_string_free(sn.copy, true);
