@@ -253,11 +253,11 @@ moimctl migrate --to "$pg2" >/dev/null 2>"$E2E_DIR/other.err"
 t_like "$(cat "$E2E_DIR/other.err")" "not empty .1 tables, none of them moim's." \
 	"a database with another application's table is refused"
 
-# --- on a terminal: progress
+# --- on a terminal: progress (no rate when the copy took under a second)
 pg "CREATE DATABASE third" || bail_out "third db"
 on_tty "$E2E_DIR/mig.tty" migrate --to "${PG_URI/\/moim\?//third?}"
 t_like "$(grep -a 'migrate: copying' "$E2E_DIR/mig.tty" | tail -1)" \
-	"copying: [0-9]* rows, [0-9]*/s, in [0-9]*:[0-9][0-9]" \
+	"copying: [0-9]* rows, ([0-9]*/s, )?in [0-9]*:[0-9][0-9]" \
 	"migrate: progress of the copy on a terminal"
 t_like "$(cat "$E2E_DIR/mig.tty")" "search index: $N messages" \
 	"migrate: progress of the search index on a terminal"
