@@ -6,7 +6,10 @@
 # end-to-end tests against a private Postfix on loopback, style checks,
 # every fuzz target time-boxed) and in _build-san/ with ASan and UBSan
 # (the same tests but the fuzzers, which are sanitizer builds already,
-# and the crash and outage tests, which restart the daemons).
+# and the crash and outage tests, which restart the daemons). The
+# end-to-end tests run on SQLite in _build/ and on PostgreSQL in
+# _build-san/ (a private cluster per test, tests/pg.sh), so both store
+# engines meet the whole suite in one run.
 # Ends with the line "N passed, N failed" over both runs.
 #	--quick		only the first run
 set -u
@@ -65,15 +68,20 @@ run_suite()
 	total_fail=$((total_fail + fail))
 }
 
+MOIM_E2E_ENGINE=sqlite
+export MOIM_E2E_ENGINE
 run_suite _build "" "${FUZZ_SECONDS:-10}"
 # The sanitizer pass skips the two longest end-to-end tests, which kill
 # and restart the daemons and the database rather than feed them new
 # input (tests/e2e/outage_test.sh, crash_test.sh), and move_test.sh,
 # whose parsing and calendar code the unit tests cover under the
-# sanitizers (evview, sessions, imip): they run in _build.
+# sanitizers (evview, sessions, imip): they run in _build. The others
+# run on PostgreSQL here (install_test and root_start_test are about
+# SQLite files and stay on SQLite).
 if [ "$quick" != yes ]; then
 	MOIM_E2E_SKIP=${MOIM_E2E_SKIP-outage crash move}
-	export MOIM_E2E_SKIP
+	MOIM_E2E_ENGINE=${MOIM_E2E_SAN_ENGINE:-postgresql}
+	export MOIM_E2E_SKIP MOIM_E2E_ENGINE
 	run_suite _build-san --enable-sanitizers 0
 fi
 echo "$total_pass passed, $total_fail failed"

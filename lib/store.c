@@ -739,11 +739,12 @@ store_member_bounce(struct store *s, gint64 member_id, bool policy, gint64 now,
 	bool row;
 
 	/* exp2 is not in every SQLite: decay by halving whole periods
-	 * (between 0 and 62 of them). */
+	 * (between 0 and 62 of them). PostgreSQL shifts a BIGINT by an
+	 * INTEGER only. */
 #define HALVINGS                                                               \
-	" (CAST(1 AS BIGINT) << CASE WHEN (? - bounce_updated) / ? <= 0"       \
+	" (CAST(1 AS BIGINT) << CAST(CASE WHEN (? - bounce_updated) / ? <= 0"  \
 	" THEN 0 WHEN (? - bounce_updated) / ? >= 62 THEN 62"                  \
-	" ELSE (? - bounce_updated) / ? END) + 1,"
+	" ELSE (? - bounce_updated) / ? END AS INTEGER)) + 1,"
 	st = policy
 	    ? sq_stmt(s, err,
 		  "UPDATE members SET policy_score = policy_score /" HALVINGS

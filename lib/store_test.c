@@ -236,6 +236,45 @@ test_members(struct fixture *fx, gconstpointer data)
 	g_assert_no_error(e);
 }
 
+/* test_member_bounce - a failure decays the score by whole half-lives
+ * (SQL both engines run: PostgreSQL shifts a BIGINT by an INTEGER only) */
+static void
+test_member_bounce(struct fixture *fx, gconstpointer data)
+{
+	static const struct {
+		bool policy;
+		gint64 now;
+		double want;
+	} cases[] = {
+	    {false, 1000, 1.0}, /* first failure */
+	    {false, 1000, 2.0}, /* same second: no decay */
+	    {false, 1150, 2.0}, /* one half-life (150 s / 100) */
+	    {false, 1350, 1.5}, /* two: 2 / 4 + 1 */
+	    {false, 1350 + 100 * 90, 1.0}, /* at most 62 halvings */
+	    {true, 20000, 1.0}, /* the policy score is its own */
+	    {true, 20000, 2.0},
+	};
+	GError *e = NULL;
+	gint64 id = mklist(fx->s, "ai-friends");
+	struct store_member *m = NULL;
+	bool added;
+	double score;
+	size_t i;
+
+	(void)data;
+	g_assert_true(store_member_add(fx->s, id, "gone@example.net", NULL,
+	    STORE_ROLE_MEMBER, STORE_MODE_REGULAR, 1, &added, &e));
+	g_assert_true(store_member_get(fx->s, id, "gone@example.net", &m, &e));
+	g_assert_nonnull(m);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_assert_true(store_member_bounce(fx->s, m->id, cases[i].policy,
+		    cases[i].now, 100, &score, &e));
+		g_assert_no_error(e);
+		g_assert_cmpfloat_with_epsilon(score, cases[i].want, 1e-9);
+	}
+	store_member_free(m);
+}
+
 static void
 test_pending_single_use(struct fixture *fx, gconstpointer data)
 {
@@ -1082,6 +1121,7 @@ main(int argc, char **argv)
 	FX("/store/deliveries", test_deliveries);
 	FX("/store/workers", test_workers);
 	FX("/store/delivery_bounced", test_delivery_bounced);
+	FX("/store/member-bounce", test_member_bounce);
 	FX("/store/held", test_held_once);
 	FX("/store/digest", test_digest);
 	FX("/store/event_organizer", test_event_organizer);

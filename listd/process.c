@@ -15,7 +15,9 @@
  * yet waits, at most twice [listd] dns_timeout, while later jobs go on.
  * Between passes the thread runs the timers and sleeps until the next
  * is due, a kick comes (listd_kick()) or PROCESS_MAX_SLEEP passed
- * (PROCESS_SHARED_SLEEP on PostgreSQL).
+ * (PROCESS_SHARED_SLEEP on PostgreSQL); on PostgreSQL, whose writes by
+ * others no file watch sees, it also reads the change counter every
+ * second.
  *
  * Several workers (worker.h): the jobs are claimed, PROCESS_BATCH at a
  * time, as this worker's; a job's transaction first checks that it is
@@ -323,6 +325,7 @@ struct loop {
 	bool is_timer_worker; /* whether that run ran them (worker.h) */
 	gint64 owner; /* the worker id the waiting jobs were claimed as */
 	guint64 wakeups; /* for the debug log */
+	bool is_polled; /* no WAL watch kicks us: look every second */
 };
 
 /* waiting_free - free a waiting entry */
@@ -488,6 +491,11 @@ wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	if (listd_cfg(d) != lp->cfg ||
 	    store_data_version(s, NULL) != lp->version)
 		at = MIN(at, lp->timers_last + G_USEC_PER_SEC);
+	/* PostgreSQL has no WAL file whose changes kick us (main.c):
+	 * read its change counter every second instead, so that what
+	 * moimctl or another worker wrote is seen as soon as on SQLite. */
+	if (lp->is_polled)
+		at = MIN(at, mono + G_USEC_PER_SEC);
 	g_hash_table_iter_init(&it, lp->waiting);
 	while (g_hash_table_iter_next(&it, NULL, &w))
 		at = MIN(at, ((struct waiting *)w)->since + wait_limit(d));
@@ -512,6 +520,7 @@ process_thread(gpointer data)
 	}
 	lp.waiting = g_hash_table_new_full(
 	    g_int64_hash, g_int64_equal, g_free, waiting_free);
+	lp.is_polled = db_spec_is_postgresql(listd_cfg(d)->database);
 	while (!listd_stopping(d)) {
 		gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 		bool is_full;

@@ -22,7 +22,6 @@ moimctl list create "$LA" --name "기술포럼" --owner $ORG >/dev/null ||
 moimctl member add $L a@example.net b@example.net >/dev/null ||
 	bail_out "member add"
 listd_start || bail_out "moim-listd did not start"
-DB=$E2E_DIR/db/moim.db
 
 wait_subject()
 {
@@ -32,8 +31,8 @@ wait_subject()
 # delivery_states RCPT - the states of RCPT's deliveries, comma-separated
 delivery_states()
 {
-	sqlite3 -readonly "$DB" "SELECT group_concat(state) FROM deliveries
-		WHERE rcpt = '${1//\'/\'\'}'"
+	e2e_sql "SELECT state FROM deliveries
+		WHERE rcpt = '${1//\'/\'\'}' ORDER BY id" | paste -sd,
 }
 
 post_as_owner_text $ORG "$LA" "포럼 안내" "행사: 공개기술포럼
@@ -59,10 +58,10 @@ t_ok "b's answer is confirmed" e2e_poll 30 \
 t_ok "moim-listd settles (nothing left pending or sending)" moim_settle 60
 t_is "$(delivery_states "$BAD")" 3 \
 	"the confirmation to $BAD is recorded as failed, once"
-t_like "$(sqlite3 -readonly "$DB" "SELECT code || ' ' || text FROM deliveries
+t_like "$(e2e_sql "SELECT code || ' ' || text FROM deliveries
 	WHERE rcpt = '${BAD//\'/\'\'}'")" "^553 5\\.1\\.3 " \
 	"with a permanent status"
-t_is "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM deliveries
+t_is "$(e2e_sql "SELECT count(*) FROM deliveries
 	WHERE state IN (0, 1)")" 0 "no delivery is left pending or sending"
 
 # The session goes on: a post still reaches every member.

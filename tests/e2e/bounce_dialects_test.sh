@@ -22,10 +22,9 @@ moimctl list create "$L@$D" --owner owner@example.net >/dev/null &&
 	moimctl member add $L gone@example.net slow@example.net \
 		>/dev/null || bail_out "list create"
 listd_start || bail_out "moim-listd did not start"
-DB=$E2E_DIR/db/moim.db
 
 enabled() { moimctl member ls $L --json | jq -r ".[] | select(.address==\"$1\") | .enabled"; }
-counted() { sqlite3 -readonly "$DB" "SELECT count(*) FROM bounces WHERE address = '$1' AND kind != 'temporary'"; }
+counted() { e2e_sql "SELECT count(*) FROM bounces WHERE address = '$1' AND kind != 'temporary'"; }
 
 send_mail_text owner@example.net "$L@$D" "hello" "x" || bail_out "send"
 for m in gone@example.net slow@example.net; do
@@ -61,7 +60,7 @@ for f in qmail-queue-too-long.eml yahoo-queue-too-long.eml \
 	t_ok "$f to gone's VERP address is taken" bounce_to "$VG" "$f"
 done
 moim_settle 60
-t_is "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM bounces WHERE address = 'gone@example.net' AND kind = 'permanent'")" 5 \
+t_is "$(e2e_sql "SELECT count(*) FROM bounces WHERE address = 'gone@example.net' AND kind = 'permanent'")" 5 \
 	"five final failures in five dialects are counted"
 t_is "$(enabled gone@example.net)" false "gone@example.net is disabled"
 t_is "$(enabled slow@example.net)" true "slow@example.net is still enabled"

@@ -25,10 +25,9 @@ for l in p b; do
 done
 moimctl member add b dead@example.net >/dev/null || bail_out "member add"
 listd_start || bail_out "moim-listd did not start"
-DB=$E2E_DIR/db/moim.db
 
 enabled() { moimctl member ls "$1" --json | jq -r ".[] | select(.address==\"$2\") | .enabled"; }
-bounces() { sqlite3 -readonly "$DB" "SELECT count(*) FROM bounces WHERE address = '$1'"; }
+bounces() { e2e_sql "SELECT count(*) FROM bounces WHERE address = '$1'"; }
 
 # forged_dsn TO - a well-formed RFC 3464 report, 5.1.1 for the victim
 forged_dsn()
@@ -113,7 +112,7 @@ for i in 1 2 3 4 5; do
 		"[ \"\$(maildir_grep victim@example.net Subject 'batched $i')\" -ge 1 ]"
 	moim_settle 60
 done
-t_is "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM bounces WHERE address = 'dead@example.net' AND kind = 'permanent'")" 5 \
+t_is "$(e2e_sql "SELECT count(*) FROM bounces WHERE address = 'dead@example.net' AND kind = 'permanent'")" 5 \
 	"Postfix's DSNs for dead@example.net through XVERP count (five posts, then disabled)"
 t_is "$(enabled b dead@example.net)" false "dead@example.net is disabled"
 t_is "$(enabled b victim@example.net)" true "the victim stays enabled"

@@ -34,11 +34,11 @@ for i in 1 2 3 4 5; do
 	t_ok "post $i reaches alice" e2e_poll 30 "[ \"\$(maildir_grep alice@example.net Subject 'post $i')\" -ge 1 ]"
 	moim_settle 60
 done
-n=$(sqlite3 -readonly "$E2E_DIR/db/moim.db" "SELECT count(*) FROM bounces WHERE address = 'dead@example.net' AND kind = 'permanent'")
+n=$(e2e_sql "SELECT count(*) FROM bounces WHERE address = 'dead@example.net' AND kind = 'permanent'")
 t_is "$n" 5 "five DSNs for dead@example.net were read as permanent"
 t_is "$(enabled dead@example.net)" false "dead@example.net is disabled"
 t_is "$(enabled gone@nowhere.invalid)" false "gone@nowhere.invalid (no such domain) is disabled"
-n=$(sqlite3 -readonly "$E2E_DIR/db/moim.db" "SELECT count(*) FROM bounces WHERE address = 'spamtrap@example.com' AND kind = 'policy'")
+n=$(e2e_sql "SELECT count(*) FROM bounces WHERE address = 'spamtrap@example.com' AND kind = 'policy'")
 t_is "$n" 5 "five policy refusals for spamtrap@example.com"
 t_is "$(enabled spamtrap@example.com)" true "policy refusals do not disable a member"
 t_is "$(enabled alice@example.net)" true "alice stays enabled"
@@ -58,6 +58,6 @@ t_ok "the owner is told about the policy refusals" e2e_poll 10 "[ \"\$(maildir_g
 send_mail_text alice@example.net "$LA" "post 6" "body 6"
 t_ok "post 6 reaches alice" e2e_poll 30 "[ \"\$(maildir_grep alice@example.net Subject 'post 6')\" -ge 1 ]"
 moim_settle 60
-n=$(sqlite3 -readonly "$E2E_DIR/db/moim.db" "SELECT count(*) FROM bounces WHERE address = 'dead@example.net'")
+n=$(e2e_sql "SELECT count(*) FROM bounces WHERE address = 'dead@example.net'")
 t_is "$n" 5 "no copy of post 6 went to the disabled member"
 t_done

@@ -20,8 +20,7 @@ moimctl member import $L "$E2E_DIR/members.txt" >/dev/null || bail_out "import"
 t_is "$(moimctl member ls $L --json | jq length)" $N "$N members imported"
 listd_start || bail_out "moim-listd did not start"
 
-DB=$E2E_DIR/db/moim.db
-sent() { sqlite3 -readonly "$DB" "SELECT count(*) FROM deliveries WHERE state = 2" 2>/dev/null || echo 0; }
+sent() { e2e_sql "SELECT count(*) FROM deliveries WHERE state = 2" 2>/dev/null || echo 0; }
 
 send_mail_text someone@example.com "$LA" "crash test" "one post, $N members"
 t_ok "fan-out starts" e2e_poll 60 '[ "$(sent)" -ge 200 ]'

@@ -70,7 +70,7 @@ t_ok "regular members get each post" e2e_poll 30 '[ "$(maildir_count bob@example
 moim_settle 30
 t_is "$(maildir_count dave@example.com)" 0 "a digest member gets no single post"
 t_is "$(maildir_count erin@example.net)" 2 "erin only has the command's two answers"
-t_is "$(sqlite3 -readonly "$E2E_DIR/db/moim.db" 'SELECT count(*) FROM digest_queue')" 4 \
+t_is "$(e2e_sql 'SELECT count(*) FROM digest_queue')" 4 \
 	"four posts wait for the digest"
 
 # Now the digest time comes: a few seconds ahead, in the list's zone.
@@ -120,7 +120,7 @@ t_like "$(echo "$structure" | grep '^TOC')" \
 	"1\. 트랜스포머 논문 읽기.* 2\. Re: 트랜스포머 논문 읽기.* 3\. Next meeting: Friday" \
 	"the table of contents lists every post"
 t_is "$(maildir_grep alice@example.net Subject '다이제스트')" 0 "regular members get no digest"
-t_is "$(sqlite3 -readonly "$E2E_DIR/db/moim.db" 'SELECT count(*) FROM digest_queue')" 0 \
+t_is "$(e2e_sql 'SELECT count(*) FROM digest_queue')" 0 \
 	"the queue is empty after the issue"
 
 # Exactly once: a restart and a day without posts send nothing more.

@@ -27,17 +27,12 @@ moimctl list create "dl@$D" --name "딥러닝 모임" --owner $ORG >/dev/null ||
 moimctl member add ai alice@example.net carol@example.com >/dev/null
 moimctl member add dl bob@example.net carol@example.com >/dev/null
 listd_start || bail_out "moim-listd did not start"
-DB=$E2E_DIR/db/moim.db
-sql() { sqlite3 -readonly "$DB" "$1"; }
+sql() { e2e_sql "$1"; }
 
 # invitations ADDR - how many REQUEST invitations ADDR has received
 invitations()
 {
-	local f n=0
-	for f in $(maildir_files "$1"); do
-		ics_of "$f" REQUEST | grep -q '^METHOD:REQUEST' && n=$((n + 1))
-	done
-	echo "$n"
+	maildir_ics_count "$1" REQUEST
 }
 
 # --- 1. one announcement to both lists: one co-hosted event

@@ -137,7 +137,7 @@ account()
 {
 	python3 "$HOSTILE" account --results "$E2E_DIR/$1.tsv" \
 		--maildir "$E2E_MAILDIR_BASE" --members "$2" \
-		--db "$E2E_DIR/db/moim.db" --list-id "<$1.$D>" \
+		--db "$E2E_DB" --list-id "<$1.$D>" \
 		--markers "$H/index.tsv" --maillog "$E2E_PF_LOG" \
 		--listd-log "$E2E_DIR/log/listd.log" >"$E2E_DIR/$1.out"
 }
@@ -192,7 +192,7 @@ else
 fi
 # a second message with an archived Message-ID is distributed but not
 # archived again: the archive holds exactly one message per Message-ID
-t_is "$(sqlite3 "$E2E_DIR/db/moim.db" "SELECT count(*) - count(DISTINCT message_id) FROM messages")" \
+t_is "$(e2e_sql "SELECT count(*) - count(DISTINCT message_id) FROM messages")" \
 	0 "the archive holds each Message-ID once"
 
 # 3. nothing accepted went missing: accepted = distributed + held + dropped

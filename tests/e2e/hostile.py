@@ -7,7 +7,7 @@
 #	hostile.py send --port P --to RCPT --sender FMT --results TSV
 #	    [--root DIR] [--pids PID,...] [--fixup] FILE...
 #	hostile.py account --results TSV --maildir BASE --members A,B,...
-#	    --db DB --list-id ID,... --maillog LOG --listd-log LOG
+#	    --db DB|URI --list-id ID,... --maillog LOG --listd-log LOG
 #	    [--markers DIR/index.tsv]
 # DESCRIPTION
 #	gen writes one NAME.eml per hostile input into DIR (bytes exactly as
@@ -63,6 +63,7 @@ import os
 import re
 import smtplib
 import sqlite3
+import subprocess
 import sys
 
 CRLF = b"\r\n"
@@ -400,11 +401,61 @@ def read(path):
         return f.read()
 
 
-def db_rows(db, table, cols, qid):
-    """Rows of table whose raw bytes hold Postfix's queue id."""
-    needle = ("id " + qid).encode()
-    return db.execute("SELECT %s FROM %s WHERE instr(raw, ?) > 0" %
-                      (cols, table), (needle,)).fetchall()
+class SqliteDB:
+    """The store's SQLite file, read-only."""
+
+    def __init__(self, path):
+        self.db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+
+    def raw_rows(self, table, col, needle):
+        return [r[0] for r in self.db.execute(
+            "SELECT %s FROM %s WHERE instr(raw, ?) > 0" % (col, table),
+            (needle,)).fetchall()]
+
+    def count_message_id(self, mid):
+        return self.db.execute("SELECT count(*) FROM messages WHERE"
+                               " message_id = ?", (mid,)).fetchone()[0]
+
+
+class PgDB:
+    """The store on PostgreSQL, read through psql (no Python driver is
+    assumed); values go in as hex literals, bytes come back in base64."""
+
+    def __init__(self, uri):
+        self.uri = uri
+
+    def query(self, sql):
+        out = subprocess.run(["psql", "-X", "-q", "-At", "-v",
+                              "ON_ERROR_STOP=1", "-d", self.uri, "-c", sql],
+                             check=True, stdout=subprocess.PIPE).stdout
+        return out.decode().splitlines()
+
+    def raw_rows(self, table, col, needle):
+        # raw is bytea; a text column is taken as its UTF-8 bytes
+        val = col if col == "raw" else "convert_to(%s, 'UTF8')" % col
+        rows = self.query("SELECT translate(encode(%s, 'base64'), E'\\n',"
+                          " '') FROM %s WHERE position('\\x%s'::bytea IN"
+                          " raw) > 0 ORDER BY id" % (val, table,
+                                                     needle.hex()))
+        rows = [base64.b64decode(r) for r in rows]
+        return rows if col == "raw" else [r.decode() for r in rows]
+
+    def count_message_id(self, mid):
+        return int(self.query("SELECT count(*) FROM messages WHERE"
+                              " message_id = convert_from('\\x%s'::bytea,"
+                              " 'UTF8')" % mid.encode().hex())[0])
+
+
+def db_open(spec):
+    if spec.startswith(("postgres://", "postgresql://")):
+        return PgDB(spec)
+    return SqliteDB(spec)
+
+
+def db_rows(db, table, col, qid):
+    """Values of col of the rows of table whose raw bytes hold Postfix's
+    queue id."""
+    return db.raw_rows(table, col, ("id " + qid).encode())
 
 
 class Logs:
@@ -449,7 +500,7 @@ def account_one(r, o, members, copies, db, markers, logs):
         return "tempfail", "%s %d %s" % (stage, code, text)
     needle = ("id " + qid).encode()
     archived = db_rows(db, "messages", "raw", qid)
-    received = archived[0][0] if len(archived) == 1 else None
+    received = archived[0] if len(archived) == 1 else None
     got, bad = [], []
     for m in members:
         mine = [c for c in copies[m] if needle in c[0]]
@@ -460,8 +511,7 @@ def account_one(r, o, members, copies, db, markers, logs):
                 bad.append("%s (%s)" % (m, why))
     held = db_rows(db, "held", "reason", qid)
     mid = logs.message_id.get(qid, "")
-    same_id = db.execute("SELECT count(*) FROM messages WHERE message_id"
-                         " = ?", (mid.strip("<>"),)).fetchone()[0]
+    same_id = db.count_message_id(mid.strip("<>"))
     notes = len(maildir_files(o["maildir"], frm))
     results = logs.results_of(qid)
     detail = "copies=%s archived=%d held=%d notices=%d results=%s" % (
@@ -478,7 +528,7 @@ def account_one(r, o, members, copies, db, markers, logs):
             same_id == 1 and "distributed" in results:
         return "distributed:id-archived-before", detail
     if none and len(held) == 1 and notes == 1:
-        return "held", "%s; %s" % (held[0][0], detail)
+        return "held", "%s; %s" % (held[0], detail)
     # Automatic mail waits for a moderator; its sender is not answered.
     if none and len(held) == 1 and notes == 0:
         return "held:sender-not-told", "%s; %s" % (held[0][0], detail)
@@ -559,7 +609,7 @@ def cmd_account(args):
             hdr = top_headers(raw)
             if any(x in hdr for x in list_ids):
                 copies[m].append((hdr, raw))
-    db = sqlite3.connect("file:%s?mode=ro" % o["db"], uri=True)
+    db = db_open(o["db"])
     with open(o["results"]) as f:
         for line in f:
             r = line.rstrip("\n").split("\t")

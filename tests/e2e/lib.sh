@@ -99,6 +99,7 @@ _t_n=0
 _t_failed=0
 _t_planned=""
 _e2e_daemons=""
+_e2e_exit_hooks=""
 _e2e_swaks_n=0
 
 # ---------------------------------------------------------------- TAP
@@ -353,12 +354,25 @@ _e2e_cleanup()
 		e2e_daemon_stop "$name" >/dev/null 2>&1
 	done
 	pf_stop >/dev/null 2>&1
+	# Last: what the daemons used (a private database server) goes
+	# after them.
+	for name in $_e2e_exit_hooks; do
+		"$name" >/dev/null 2>&1
+	done
 	if [ -n "${_e2e_keep:-}" ] || [ -n "${E2E_KEEP:-}" ]; then
 		diag "kept $E2E_DIR"
 	else
 		rm -rf "$E2E_DIR"
 	fi
 	return "$status"
+}
+
+# e2e_at_exit FUNC - run FUNC (no arguments) at exit, after the daemons
+#	and Postfix are stopped and before $E2E_DIR is removed; $_e2e_keep
+#	is set then when the evidence is kept
+e2e_at_exit()
+{
+	_e2e_exit_hooks="$_e2e_exit_hooks $1"
 }
 
 # e2e_dump - print the tail of the maillog and of each daemon log

@@ -32,7 +32,7 @@ listd_start || bail_out "moim-listd did not start"
 send_mail_text alice@example.net "$LA" "long name post" "hello"
 t_ok "the post reaches bob" e2e_poll 30 "[ \"\$(maildir_grep bob@example.net Subject 'long name post')\" -ge 1 ]"
 moim_settle 60
-n=$(sqlite3 -readonly "$E2E_DIR/db/moim.db" "SELECT count(*) FROM bounces WHERE address = 'dead@example.net' AND kind = 'permanent'")
+n=$(e2e_sql "SELECT count(*) FROM bounces WHERE address = 'dead@example.net' AND kind = 'permanent'")
 t_is "$n" 1 "the DSN to $L-bounces+TOKEN was accepted and counted"
 t_ok "the DSN went through LMTP to $L-bounces+TOKEN" \
 	grep -Eq "to=<$L-bounces\+[a-z2-7]+@.*status=sent" "$E2E_PF_LOG"
@@ -53,7 +53,7 @@ t_ok "bob is unsubscribed" e2e_poll 30 \
 	"! moimctl member ls $L --json | jq -e '.[] | select(.address==\"bob@example.net\")' >/dev/null"
 
 # A list made before the limit, with a longer name, is warned about.
-sqlite3 -cmd ".timeout 10000" "$E2E_DIR/db/moim.db" "INSERT INTO lists (local, domain, created) VALUES ('abcdefghijklmnopqrstuvwxyz0', '$E2E_LIST_DOMAIN', 0)" ||
+e2e_sql --write "INSERT INTO lists (local, domain, created) VALUES ('abcdefghijklmnopqrstuvwxyz0', '$E2E_LIST_DOMAIN', 0)" ||
 	bail_out "could not add a list with a longer name"
 out=$(moimctl check 2>&1)
 t_like "$out" "WARN list abcdefghijklmnopqrstuvwxyz0@$E2E_LIST_DOMAIN: name longer than 19" \

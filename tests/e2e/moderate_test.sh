@@ -89,11 +89,10 @@ t_not "hold_days=0 is refused" moimctl list set $L hold_days=0
 n=$(maildir_count mod@example.net)
 send_mail_text alice@example.net "$LA" "네 번째 글" "아무도 결정하지 않는 글"
 t_ok "fourth request" maildir_wait mod@example.net $((n + 1)) 30
-DB=$E2E_DIR/db/moim.db
-t_is "$(sqlite3 "$DB" "SELECT expires - created FROM held WHERE state = 'held'")" \
+t_is "$(e2e_sql "SELECT expires - created FROM held WHERE state = 'held'")" \
 	$((3 * 86400)) "the held post expires 3 days after it came"
-sqlite3 -cmd ".timeout 10000" "$DB" "UPDATE held SET expires = strftime('%s','now') - 1 WHERE state = 'held'" ||
-	bail_out "sqlite3"
+e2e_sql --write "UPDATE held SET expires = $(($(date +%s) - 1)) WHERE state = 'held'" ||
+	bail_out "e2e_sql"
 t_ok "its author is told it expired" e2e_poll 30 \
 	'[ "$(maildir_grep alice@example.net Subject "검토 기한이 지났습니다")" = 1 ]'
 t_is "$(moimctl mod ls $L --json | jq length)" 0 "it left the moderation queue"

@@ -6,11 +6,8 @@
 #	e2e_init NAME; moim_setup; pf_start; listd_start
 #	moimctl list create ai-friends@lists.example.org --name "AI 프렌즈"
 # DESCRIPTION
-#	moim_setup writes $E2E_DIR/etc/moim.conf: the database in
-#	$E2E_DIR/db (owned by the moim user the programs drop to when run as
-#	root), or $MOIM_E2E_DATABASE when set (a PostgreSQL URI, e.g. from
-#	tests/pg.sh; tests that read the database with sqlite3 need the
-#	file), the source tree's templates, LMTP on $E2E_LMTP_PORT and the
+#	moim_setup writes $E2E_DIR/etc/moim.conf: the database (see
+#	ENGINES), the source tree's templates, LMTP on $E2E_LMTP_PORT and the
 #	relay on $E2E_RELAY_PORT. moimctl runs the built moimctl with it;
 #	listd_start / listd_stop / listd_kill9 run moim-listd as daemon
 #	"listd". Extra "[section] key = value" lines can be passed to
@@ -26,7 +23,27 @@
 #	as moim-listd's [listd] dns_server, so DMARC lookups never leave the
 #	machine: every name is NXDOMAIN unless a test adds it with
 #	dns_add NAME 'TXT "v=DMARC1; p=reject"'.
+# ENGINES
+#	MOIM_E2E_ENGINE=sqlite (the default): the database is the file
+#	$E2E_DIR/db/moim.db (its folder owned by the moim user the programs
+#	drop to when run as root). MOIM_E2E_ENGINE=postgresql: moim_setup
+#	starts a private cluster with tests/pg.sh (skips the test when none
+#	can be made here) and stops it at exit, after the daemons; when the
+#	test failed its database is dumped to $E2E_DIR/db/pg-dump.sql first.
+#	MOIM_E2E_DATABASE, when set, names the database instead (a path or a
+#	PostgreSQL URI; nothing is started or stopped).
+#
+#	e2e_sql [--write] SQL runs SQL on the test's database, through
+#	sqlite3 or psql, and prints the rows the same way on both: one line
+#	per row, columns joined by "|", NULL as nothing. Without --write the
+#	SQLite file is opened read-only. Write SQL both engines accept: no
+#	strftime/datetime (compute times in the shell), no group_concat.
 
+MOIM_E2E_ENGINE=${MOIM_E2E_ENGINE:-sqlite}
+case ${MOIM_E2E_DATABASE:-} in
+postgres://* | postgresql://*) MOIM_E2E_ENGINE=postgresql ;;
+esac
+E2E_DB=
 MOIM_CONF=
 MOIMCTL=${top_builddir}/ctl/moimctl
 MOIM_LISTD=${top_builddir}/listd/moim-listd
@@ -49,9 +66,10 @@ moim_setup()
 		e2e_wait_port "$E2E_DNS_PORT" 10 || bail_out "dnsd did not start"
 	chmod 755 "$E2E_DIR"
 	chown moim:moim "$E2E_DIR/db" 2>/dev/null
+	_moim_db_setup
 	{
 		printf '[moim]\n'
-		printf 'database = %s\n' "${MOIM_E2E_DATABASE:-$E2E_DIR/db/moim.db}"
+		printf 'database = %s\n' "$E2E_DB"
 		printf 'domains = %s\n' "$E2E_LIST_DOMAIN"
 		printf 'secret_file = %s/etc/secret\n' "$E2E_DIR"
 		printf 'templates = %s/templates\n' "$top_srcdir"
@@ -71,6 +89,72 @@ moim_setup()
 			cut -d= -f1)" "${kv#*=}" >>"$MOIM_CONF"
 	done
 	export MOIM_CONF
+}
+
+# _moim_db_setup - set E2E_DB by engine; start a private cluster for
+#	postgresql unless MOIM_E2E_DATABASE names the database
+_moim_db_setup()
+{
+	local rc
+	# a second moim_setup keeps the database of the first
+	[ -z "$E2E_DB" ] || return 0
+	if [ -n "${MOIM_E2E_DATABASE:-}" ]; then
+		E2E_DB=$MOIM_E2E_DATABASE
+		return 0
+	fi
+	case $MOIM_E2E_ENGINE in
+	sqlite)
+		E2E_DB=$E2E_DIR/db/moim.db
+		;;
+	postgresql)
+		command -v psql >/dev/null ||
+			skip_all "MOIM_E2E_ENGINE=postgresql without psql"
+		rc=0
+		E2E_DB=$(sh "$top_srcdir/tests/pg.sh" start \
+			2>"$E2E_DIR/log/pg-start.log") || rc=$?
+		case $rc in
+		0) e2e_at_exit _moim_pg_stop ;;
+		77) skip_all "$(tail -1 "$E2E_DIR/log/pg-start.log")" ;;
+		*) bail_out "no PostgreSQL cluster: $(tail -3 \
+			"$E2E_DIR/log/pg-start.log" | tr '\n' ' ')" ;;
+		esac
+		diag "database $E2E_DB"
+		;;
+	*) bail_out "MOIM_E2E_ENGINE=$MOIM_E2E_ENGINE: sqlite or postgresql" ;;
+	esac
+	export E2E_DB
+}
+
+# _moim_pg_stop - exit hook: dump the database when the test failed, then
+#	stop the cluster and remove it
+_moim_pg_stop()
+{
+	if [ -n "${_e2e_keep:-}" ] || [ -n "${E2E_KEEP:-}" ]; then
+		pg_dump -d "$E2E_DB" >"$E2E_DIR/db/pg-dump.sql" 2>&1
+	fi
+	sh "$top_srcdir/tests/pg.sh" stop "$E2E_DB"
+}
+
+# e2e_sql [--write] SQL - see ENGINES
+e2e_sql()
+{
+	local w=
+	if [ "$1" = --write ]; then
+		w=1
+		shift
+	fi
+	case $MOIM_E2E_ENGINE in
+	postgresql)
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$E2E_DB" -c "$1"
+		;;
+	*)
+		if [ -n "$w" ]; then
+			sqlite3 -cmd ".timeout 10000" "$E2E_DB" "$1"
+		else
+			sqlite3 -readonly "$E2E_DB" "$1"
+		fi
+		;;
+	esac
 }
 
 # milter_start - start moim-milter (daemon "milter") with $MOIM_CONF and
@@ -158,15 +242,80 @@ listd_kill9()
 }
 
 # header_of FILE NAME - the first NAME: header of a stored message,
-# unfolded and with RFC 2047 words decoded (through python3's email).
+# unfolded and with RFC 2047 words decoded (through python3's email)
 header_of()
 {
-	python3 - "$1" "$2" <<'PY'
-import sys, email, email.policy
-with open(sys.argv[1], 'rb') as f:
-    m = email.message_from_binary_file(f, policy=email.policy.default)
-v = m.get(sys.argv[2])
-print('' if v is None else str(v))
+	_mail_facts "$2" "$1"
+}
+
+# _mail_facts WHAT FILE... - one line per FILE: its first WHAT: header,
+#	decoded (python3's email) and on one line; or, for WHAT :ics:METHOD,
+#	1 when its first text/calendar part of METHOD has a METHOD:METHOD
+#	line, else 0. A message in a Maildir never changes once delivered,
+#	so what was read of it is kept in $E2E_DIR/facts and a poll over a
+#	Maildir starts python3 only when new mail came: one python3 for all
+#	the new messages (a start of python3 costs seconds on a loaded
+#	machine).
+_mail_facts()
+{
+	local what=$1 f k v miss=
+	shift
+	mkdir -p "$E2E_DIR/facts"
+	for f; do
+		case $f in
+		"$E2E_MAILDIR_BASE"/*)
+			k=${f#"$E2E_MAILDIR_BASE"/}
+			[ -f "$E2E_DIR/facts/${k//\//%}.$what" ] || miss=1
+			;;
+		*) miss=1 ;;
+		esac
+	done
+	if [ -z "$miss" ]; then
+		for f; do
+			k=${f#"$E2E_MAILDIR_BASE"/}
+			v=
+			IFS= read -r v <"$E2E_DIR/facts/${k//\//%}.$what"
+			printf '%s\n' "$v"
+		done
+		return 0
+	fi
+	python3 - "$E2E_DIR/facts" "$E2E_MAILDIR_BASE/" "$what" "$@" <<'PY'
+import os, sys, email, email.policy
+cache, base, what = sys.argv[1:4]
+
+def fact(path):
+    with open(path, 'rb') as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    if what.startswith(':ics:'):
+        method = what[5:]
+        for p in m.walk():
+            if p.get_content_type() != 'text/calendar':
+                continue
+            if p.get_param('method', '').upper() != method:
+                continue
+            t = p.get_payload(decode=True).decode('utf-8', 'replace')
+            t = t.replace('\r\n ', '').replace('\r\n', '\n')
+            return '1' if any(l.startswith('METHOD:' + method)
+                              for l in t.split('\n')) else '0'
+        return '0'
+    v = m.get(what)
+    return ('' if v is None else str(v)).replace('\n', ' ')
+
+for path in sys.argv[4:]:
+    c = None
+    if path.startswith(base):
+        c = os.path.join(cache, path[len(base):].replace('/', '%') +
+                         '.' + what)
+    if c and os.path.exists(c):
+        with open(c, encoding='utf-8') as f:
+            v = f.read()
+    else:
+        v = fact(path)
+        if c:
+            with open(c + '.new', 'w', encoding='utf-8') as f:
+                f.write(v)
+            os.rename(c + '.new', c)
+    print(v)
 PY
 }
 
@@ -199,11 +348,16 @@ reply_confirm()
 # Subject matches
 newest_with()
 {
-	local x f=
-	for x in $(maildir_files "$1"); do
-		header_of "$x" Subject | grep -Eq -- "$2" && f=$x
-	done
-	echo "$f"
+	local files n
+	files=$(maildir_files "$1")
+	# shellcheck disable=SC2086
+	[ -n "$files" ] && n=$(_mail_facts Subject $files |
+		grep -nE -- "$2" | tail -1 | cut -d: -f1)
+	if [ -n "${n:-}" ]; then
+		sed -n "${n}p" <<<"$files"
+	else
+		echo
+	fi
 }
 
 # ics_of FILE [METHOD] - the unfolded iCalendar text of the first
@@ -225,15 +379,30 @@ for p in m.walk():
 PY
 }
 
+# _maildir_facts ADDR WHAT - _mail_facts WHAT of each message of ADDR,
+#	oldest first
+_maildir_facts()
+{
+	local files
+	files=$(maildir_files "$1")
+	# shellcheck disable=SC2086
+	[ -z "$files" ] || _mail_facts "$2" $files
+}
+
 # maildir_grep ADDR HEADER REGEX - count messages of ADDR whose HEADER
 # matches REGEX (extended)
 maildir_grep()
 {
-	local f n=0
-	for f in $(maildir_files "$1"); do
-		header_of "$f" "$2" | grep -Eq -- "$3" && n=$((n + 1))
-	done
-	echo "$n"
+	_maildir_facts "$1" "$2" | grep -Ec -- "$3"
+	return 0
+}
+
+# maildir_ics_count ADDR METHOD - count messages of ADDR that carry a
+# calendar of METHOD (REQUEST, CANCEL, ...)
+maildir_ics_count()
+{
+	_maildir_facts "$1" ":ics:$2" | grep -c '^1$'
+	return 0
 }
 
 # wait_subject ADDR REGEX [N] - wait until ADDR has N (default 1)
@@ -255,7 +424,7 @@ session_status()
 #	session (0: the series), or nothing
 session_row()
 {
-	sqlite3 -readonly "$E2E_DIR/db/moim.db" "SELECT answer FROM rsvps
+	e2e_sql "SELECT answer FROM rsvps
 		WHERE event_id = $1 AND session = $3 AND address = '$2'"
 }
 
@@ -265,7 +434,7 @@ session_row()
 moim_idle()
 {
 	local n
-	n=$(sqlite3 -readonly "$E2E_DIR/db/moim.db" \
+	n=$(e2e_sql \
 		"SELECT (SELECT count(*) FROM inbound WHERE state = 0) +
 		 (SELECT count(*) FROM web_acts WHERE done = 0) +
 		 (SELECT count(*) FROM deliveries WHERE state IN (0, 1))" \

@@ -25,7 +25,6 @@ D=$E2E_LIST_DOMAIN
 LA=$L@$D
 ORG=org@example.net
 MEMBERS="a@example.net b@example.net c@example.net"
-DB=$E2E_DIR/db/moim.db
 moimctl list create "$LA" --name "논문 읽기" --owner $ORG >/dev/null ||
 	bail_out "list create"
 moimctl list set $L archive=public >/dev/null || bail_out "list set"
@@ -54,7 +53,7 @@ row() { session_row "$EV" "$@"; }
 # moved SESSION - the stored start|end|state of a session
 moved()
 {
-	sqlite3 -readonly "$DB" "SELECT starts || '|' || ends || '|' || state
+	e2e_sql "SELECT starts || '|' || ends || '|' || state
 		FROM event_sessions WHERE event_id = $EV AND session = $1"
 }
 
@@ -79,7 +78,7 @@ for m in $MEMBERS; do
 done
 EV=$(moimctl event ls $L | cut -f1)
 RSVP=$L-rsvp+$EV@$D
-t_is "$(sqlite3 -readonly "$DB" "SELECT tzid FROM events WHERE id = $EV")" \
+t_is "$(e2e_sql "SELECT tzid FROM events WHERE id = $EV")" \
 	Asia/Seoul "the event's zone is Seoul"
 S2=$(seoul $SECOND 19:30)
 S3=$(seoul $THIRD 19:30)

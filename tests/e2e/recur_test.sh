@@ -23,7 +23,6 @@ moimctl list create "$LA" --name "논문 읽기" --owner $ORG >/dev/null ||
 	bail_out "list create"
 moimctl member add $L $MEMBERS >/dev/null || bail_out "member add"
 listd_start || bail_out "moim-listd did not start"
-DB=$E2E_DIR/db/moim.db
 
 # The first Wednesday at least two days ahead in Seoul, the one two
 # weeks later (skipped) and the one a week after the first.
@@ -110,9 +109,12 @@ t_is "$(grep -cv ' Wed 19:30 KST$' <<<"$got")" 0 \
 t_is "$(head -1 <<<"$got" | cut -d' ' -f1)" "$FIRST" "python3-icalendar: the first session"
 t_ok "python3-icalendar: the skipped date is not a session" \
 	eval "! grep -q '^$SKIP' <<<\"\$got\""
-t_like "$(sqlite3 -readonly "$DB" "select rrule from events where id=$EV")" \
+t_like "$(e2e_sql "select rrule from events where id=$EV")" \
 	"^FREQ=WEEKLY;BYDAY=WE;UNTIL=" "the rule is stored"
-t_is "$(sqlite3 -readonly "$DB" "select datetime(session,'unixepoch','+9 hours'), state from event_sessions where event_id=$EV")" \
+t_is "$(e2e_sql "select session, state from event_sessions where event_id=$EV" |
+	while IFS='|' read -r t st; do
+		echo "$(TZ=Asia/Seoul date -d "@$t" '+%Y-%m-%d %H:%M:%S')|$st"
+	done)" \
 	"$SKIP 19:30:00|skipped" "the skipped session is stored by its original start"
 
 # --- 3. a repost with the same title changes the series
@@ -131,7 +133,7 @@ t_like "$ics" "^EXDATE;TZID=Asia/Seoul:$(compact $SKIP2)T193000" "the new skippe
 old_ex=$(compact $SKIP)T193000
 t_not "the old skipped date is gone" eval 'grep -q "$old_ex" <<<"$ics"'
 t_is "$(sessions "$ics" | wc -l)" 4 "python3-icalendar: four sessions"
-t_is "$(sqlite3 -readonly "$DB" "select count(*) from event_sessions where event_id=$EV and state='skipped'")" \
+t_is "$(e2e_sql "select count(*) from event_sessions where event_id=$EV and state='skipped'")" \
 	1 "one skipped session stored"
 
 # --- 4. a calendar app's series sent to the list is adopted whole: the
@@ -169,7 +171,7 @@ t_like "$ics" "^EXDATE;TZID=Asia/Seoul:$(compact $SKIP)T100000" "and its EXDATE"
 t_like "$ics" "^RECURRENCE-ID;TZID=Asia/Seoul:$(compact $SKIP2)T100000" \
 	"the moved session, named by its original start in Seoul"
 t_like "$ics" "^DTSTART;TZID=Asia/Seoul:$(compact $SKIP2)T140000" "at its new time"
-EV2=$(sqlite3 -readonly "$DB" "select id from events where source_uid='kaggle-series@google.com'")
-t_is "$(sqlite3 -readonly "$DB" "select state from event_sessions where event_id=$EV2 order by session")" \
+EV2=$(e2e_sql "select id from events where source_uid='kaggle-series@google.com'")
+t_is "$(e2e_sql "select state from event_sessions where event_id=$EV2 order by session")" \
 	"$(printf 'moved\nskipped')" "the moved and the skipped session are stored"
 t_done

@@ -36,11 +36,10 @@ for m in $MEMBERS; do
 	t_ok "$m gets the post" maildir_wait "$m" 1 90
 done
 t_is "$(cat "$E2E_DIR/dropped")" 2 "the proxy dropped two sessions"
-DB=$E2E_DIR/db/moim.db
-t_is "$(sqlite3 -readonly "$DB" \
+t_is "$(e2e_sql \
 	"SELECT count(*) FROM deliveries WHERE state = 1")" 0 \
 	"no delivery is left sending"
-t_is "$(sqlite3 -readonly "$DB" \
+t_is "$(e2e_sql \
 	"SELECT count(*) FROM deliveries WHERE state = 2")" 3 \
 	"three deliveries recorded as sent"
 pf_wait_queue_empty 60

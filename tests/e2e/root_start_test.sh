@@ -27,6 +27,8 @@
 . "$(dirname "$0")/moim.sh"
 
 MOIM_MILTER=${top_builddir}/milter/moim-milter
+# This test is about a database file's owner and modes: SQLite's only.
+MOIM_E2E_ENGINE=sqlite MOIM_E2E_DATABASE=
 e2e_init root_start
 e2e_require ctl/moimctl listd/moim-listd milter/moim-milter
 getent passwd moim >/dev/null || skip_all "no moim user (tools/deps.sh)"

@@ -15,8 +15,7 @@
 e2e_init rsvp_guard
 moim_setup
 pf_start || bail_out "postfix did not start"
-DB=$E2E_DIR/db/moim.db
-sql() { sqlite3 -readonly "$DB" "$1"; }
+sql() { e2e_sql "$1"; }
 D=$E2E_LIST_DOMAIN L=guard
 LA=$L@$D ORG=org@example.net X=mallory@example.com
 

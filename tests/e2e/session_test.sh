@@ -25,7 +25,6 @@ L=study
 D=$E2E_LIST_DOMAIN
 LA=$L@$D
 ORG=org@example.net
-DB=$E2E_DIR/db/moim.db
 moimctl list create "$LA" --name "논문 읽기" --owner $ORG >/dev/null ||
 	bail_out "list create"
 moimctl member add $L a@example.net b@example.net c@example.net d@example.net \
@@ -46,10 +45,10 @@ post_as_owner_text $ORG "$LA" "논문 읽기 모임" "행사: 논문 읽기
 정원: 1명" || bail_out "send"
 t_ok "a gets the announcement" wait_subject a@example.net "논문 읽기 모임"
 EV=$(moimctl event ls $L | cut -f1)
-sqlite3 -cmd ".timeout 10000" "$DB" "UPDATE events SET
+e2e_sql --write "UPDATE events SET
 	rrule = 'FREQ=DAILY;COUNT=8' WHERE id = $EV" || bail_out "rrule"
-S0=$(sqlite3 -readonly "$DB" "SELECT starts FROM events WHERE id = $EV")
-UID_=$(sqlite3 -readonly "$DB" "SELECT uid FROM events WHERE id = $EV")
+S0=$(e2e_sql "SELECT starts FROM events WHERE id = $EV")
+UID_=$(e2e_sql "SELECT uid FROM events WHERE id = $EV")
 RSVP=$L-rsvp+$EV@$D
 S=()
 DAY=()
@@ -143,9 +142,9 @@ post_as_owner_text $ORG "$LA" "주간 스터디" "행사: 주간 스터디
 정원: 3명" || bail_out "send"
 t_ok "d gets the weekly announcement" wait_subject d@example.net "주간 스터디"
 EV2=$(moimctl event ls $L | awk -F'\t' '$NF == "주간 스터디" { print $1 }')
-sqlite3 -cmd ".timeout 10000" "$DB" "UPDATE events SET
+e2e_sql --write "UPDATE events SET
 	rrule = 'FREQ=WEEKLY;COUNT=4' WHERE id = $EV2" || bail_out "rrule"
-W0=$(sqlite3 -readonly "$DB" "SELECT starts FROM events WHERE id = $EV2")
+W0=$(e2e_sql "SELECT starts FROM events WHERE id = $EV2")
 WEEK=()
 for k in 0 1 2 3; do
 	WEEK[k]=$(TZ=Asia/Seoul date -d "@$((W0 + k * 7 * 86400))" +%Y-%m-%d)
@@ -168,7 +167,7 @@ for m in a b c; do
 		"$m keeps the seat in every session after the capacity went down"
 done
 t_is "$(every_week d@example.net)" "accepted/waitlist" "a fourth yes waits in every session"
-t_is "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM session_seats
+t_is "$(e2e_sql "SELECT count(*) FROM session_seats
 	WHERE event_id = $EV2")" 12 "three series seats in each of four sessions are kept"
 send_mail_text a@example.net "$L-request@$D" "rsvp" "rsvp $EV2@${WEEK[1]} no" ||
 	bail_out "send"

@@ -19,7 +19,6 @@ sed -i "s|^templates = .*|templates = $E2E_DIR/templates|" "$MOIM_CONF"
 pf_start || bail_out "postfix did not start"
 L=review
 LA=$L@$E2E_LIST_DOMAIN
-DB=$E2E_DIR/db/moim.db
 MAX_TRIES=$(sed -n 's/^#define MOIM_MAX_JOB_TRIES \([0-9]*\).*/\1/p' \
 	"$top_srcdir/lib/limits.h")
 moimctl list create "$LA" --name "검토" --policy moderated \
@@ -47,7 +46,7 @@ t_like "$(header_of "$f" Subject)" "공백 있는 아이디" "the request names 
 t_not "the request has no In-Reply-To it cannot write" \
 	grep -qi '^In-Reply-To:' "$f"
 t_is "$(moimctl mod ls $L --json | jq length)" 1 "the post is held"
-t_is "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM inbound WHERE state = 0")" \
+t_is "$(e2e_sql "SELECT count(*) FROM inbound WHERE state = 0")" \
 	0 "no job is left to retry"
 
 # 2. a request with such an id is answered
@@ -62,18 +61,18 @@ rm -f "$E2E_DIR"/templates/*/mod-request.txt
 send_mail_text alice@example.net "$LA" "실패하는 글" "본문" ||
 	bail_out "send"
 t_ok "the job fails and waits for a retry" e2e_poll 30 \
-	'[ "$(sqlite3 -readonly "$DB" "SELECT max(tries) FROM inbound WHERE state = 0")" -ge 1 ]'
+	'[ "$(e2e_sql "SELECT max(tries) FROM inbound WHERE state = 0")" -ge 1 ]'
 n=$(maildir_count owner@example.net)
 # The test moves the job to its last try instead of waiting 18 hours.
-sqlite3 -cmd ".timeout 10000" "$DB" "UPDATE inbound SET tries = $((MAX_TRIES - 1)), next_try = 0 WHERE state = 0" ||
-	bail_out "sqlite3"
+e2e_sql --write "UPDATE inbound SET tries = $((MAX_TRIES - 1)), next_try = 0 WHERE state = 0" ||
+	bail_out "e2e_sql"
 t_ok "the owner is told after the last try" \
 	maildir_wait owner@example.net $((n + 1)) 30
 f=$(maildir_last owner@example.net)
 t_like "$(header_of "$f" Subject)" "처리하지 못했습니다" "the owner's notice"
 t_like "$(body_of "$f")" "${MAX_TRIES}번" "it says how many tries"
 t_ok "the message is attached" grep -qi '^Content-Type: message/rfc822' "$f"
-t_is "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM inbound WHERE state = 0")" \
+t_is "$(e2e_sql "SELECT count(*) FROM inbound WHERE state = 0")" \
 	0 "the job is not retried any more"
 t_ok "moim-listd logs that it gave up" \
 	grep -q "giving up after $MAX_TRIES tries" "$E2E_DIR/log/listd.log"

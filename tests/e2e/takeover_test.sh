@@ -27,8 +27,7 @@ MAL=mallory@example.com
 		moimctl member add cc carol@example.net >/dev/null
 } || bail_out "moimctl could not make the lists"
 listd_start || bail_out "moim-listd did not start"
-DB=$E2E_DIR/db/moim.db
-sql() { sqlite3 -readonly "$DB" "$1"; }
+sql() { e2e_sql "$1"; }
 
 # block TITLE WHEN - an event block and a line of text
 block()
@@ -54,7 +53,7 @@ MID=$(sql "SELECT message_id FROM events WHERE id = $EV")
 # list in To (ai), whichever copy came first, and the other co-hosts;
 # mallory moderates the co-host.
 HOME=$(sql "SELECT l.local FROM event_lists x JOIN lists l ON l.id = x.list_id
-	WHERE x.event_id = $EV ORDER BY x.rowid LIMIT 1")
+	WHERE x.event_id = $EV ORDER BY x.seq LIMIT 1")
 t_is "$HOME" ai "the home list is the first list in To"
 case $HOME in
 ai) CO=dl ;;
@@ -126,8 +125,8 @@ t_ok "bob is invited to ML day" e2e_poll 30 \
 	'[ "$(maildir_grep bob@example.net Subject "ML day")" -ge 1 ]'
 moim_settle 30
 EV2=$(sql "SELECT id FROM events WHERE title = 'ML day'")
-t_is "$(sql "SELECT group_concat(l.local) FROM (SELECT list_id FROM event_lists
-	WHERE event_id = $EV2 ORDER BY rowid) x JOIN lists l ON l.id = x.list_id")" \
+t_is "$(sql "SELECT l.local FROM event_lists x JOIN lists l ON l.id = x.list_id
+	WHERE x.event_id = $EV2 ORDER BY x.seq" | paste -sd,)" \
 	"dl,ai" "dl, the list in To, is the home; ai co-hosts"
 for who in alice@example.net bob@example.net; do
 	f=$(grep -l "ML day" $(maildir_files $who) | head -1)

@@ -71,7 +71,7 @@ send_mail_text mina@example.net "$REQ" "끄기 구인" ""
 t_ok "mina is asked to confirm" maildir_wait mina@example.net 1 30
 t_like "$(header_of "$(maildir_last mina@example.net)" Subject)" "끄기 구인" \
 	"the request names the command"
-t_is "$(sqlite3 -readonly "$E2E_DIR/db/moim.db" 'SELECT count(*) FROM member_topics')" 0 \
+t_is "$(e2e_sql 'SELECT count(*) FROM member_topics')" 0 \
 	"nothing changes before she confirms"
 t_ok "mina confirms by replying" reply_confirm mina@example.net
 t_ok "her confirmation is answered" maildir_wait mina@example.net 2 30

@@ -31,7 +31,6 @@ LA=$L@$D
 ORG=org@example.net
 WLT=$top_builddir/tests/weblinktool
 SECRET=$E2E_DIR/etc/secret
-DB=$E2E_DIR/db/moim.db
 moimctl list create "$LA" --name "Web Club" --owner $ORG >/dev/null ||
 	bail_out "list create"
 moimctl list create "other@$D" --name "Other" --owner $ORG >/dev/null ||
@@ -43,10 +42,7 @@ listd_start || bail_out "moim-listd did not start"
 web_start || bail_out "moim-web did not start"
 BASE=$WEB_URL
 
-sql()
-{
-	sqlite3 -cmd '.timeout 5000' "$DB" "$@"
-}
+sql() { e2e_sql "$1"; }
 
 # member_id LIST ADDR - the member's row id
 member_id()

@@ -25,7 +25,6 @@ LA=ai@$D
 CORPUS=${MOIM_CORPUS:-$top_srcdir/../shared/corpus}
 [ -d "$CORPUS/mime" ] || CORPUS=/work/shared/corpus
 WEBCHECK=$top_srcdir/tests/e2e/webcheck.py
-DB=$E2E_DIR/db/moim.db
 
 moimctl list create "$LA" --name "AI 프렌즈" --owner owner@example.net \
 	>/dev/null || bail_out "list create"
@@ -68,7 +67,7 @@ print(urllib.parse.quote(sys.argv[1], safe="@"))' "$1"
 # archived N - true when the ai list's archive holds N messages
 archived()
 {
-	[ "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM messages m JOIN
+	[ "$(e2e_sql "SELECT count(*) FROM messages m JOIN
 		lists l ON l.id = m.list_id WHERE l.local = 'ai'")" = "$1" ]
 }
 
@@ -157,7 +156,7 @@ t_not "a search without hits lists nothing" grep -q "m/post.1" "$B"
 t_is "$(get "/$LA/search?q=x&page=0")" 400 "page 0 is refused"
 
 # --- 4. The month page.
-d=$(sqlite3 -readonly "$DB" "SELECT date FROM messages
+d=$(e2e_sql "SELECT date FROM messages
 	WHERE message_id = 'post.1@example.net'")
 M=$(TZ=Asia/Seoul date -d "@$d" +%Y-%m)
 t_is "$(get "/$LA/$M/")" 200 "the month page answers"
@@ -265,7 +264,7 @@ for i in range(55):
 PY
 moimctl archive import hostile "$HD" >/dev/null 2>&1
 moimctl archive import hostile "$HG" >/dev/null 2>&1
-NH=$(sqlite3 -readonly "$DB" "SELECT count(*) FROM messages m JOIN lists l
+NH=$(e2e_sql "SELECT count(*) FROM messages m JOIN lists l
 	ON l.id = m.list_id WHERE l.local = 'hostile'")
 if [ -d "$CORPUS/mime" ]; then
 	t_ok "the hostile archive holds over 200 messages ($NH)" \
@@ -282,7 +281,7 @@ PATHS=$E2E_DIR/paths
 	for q in script alert onerror javascript 모임 '"><b' '<script>'; do
 		echo "/hostile@$D/search?q=$(enc "$q")"
 	done
-	sqlite3 -readonly "$DB" "SELECT m.message_id FROM messages m JOIN
+	e2e_sql "SELECT m.message_id FROM messages m JOIN
 		lists l ON l.id = m.list_id WHERE l.local = 'hostile'" |
 		python3 -c 'import sys, urllib.parse
 for l in sys.stdin:
@@ -307,7 +306,7 @@ t_is "$(get "/hostile@$D/2020-05/?page=2")" 200 "the second page answers"
 t_is "$(grep -o 'm/page[0-9]*@' "$B" | wc -l)" 5 "the second page shows 5"
 t_like "$(<"$B")" 'rel="prev"' "the second page links the first"
 t_not "the second page links no third" grep -q 'rel="next"' "$B"
-T1=$(sqlite3 -readonly "$DB" "SELECT message_id FROM messages
+T1=$(e2e_sql "SELECT message_id FROM messages
 	WHERE subject LIKE '\"><img%' LIMIT 1")
 t_is "$(get "/hostile@$D/m/$(enc "$T1")/")" 200 \
 	"the page of a message with HTML in its subject answers"

@@ -32,7 +32,6 @@ moimctl member add forum a@example.net b@example.net c@example.net \
 moimctl member add dl d@example.com >/dev/null || bail_out "member add"
 listd_start || bail_out "moim-listd did not start"
 web_start || bail_out "moim-web did not start"
-DB=$E2E_DIR/db/moim.db
 BASE=http://127.0.0.1:$WEB_PORT
 
 # fetch PATH - GET PATH into $E2E_DIR/page (headers into page.h); prints
@@ -67,7 +66,7 @@ rsvp_status()
 # answers - how many answers the store holds
 answers()
 {
-	sqlite3 -readonly "$DB" "SELECT count(*) FROM rsvps"
+	e2e_sql "SELECT count(*) FROM rsvps"
 }
 
 # --- 1. an announcement to two lists is one event with its page

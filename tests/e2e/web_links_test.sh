@@ -87,7 +87,7 @@ newest_with()
 # member_id LIST ADDR - the member row's id
 member_id()
 {
-	sqlite3 -readonly "$E2E_DIR/db/moim.db" "SELECT m.id FROM members m
+	e2e_sql "SELECT m.id FROM members m
 		JOIN lists l ON l.id = m.list_id
 		WHERE l.local = '$1' AND m.address = '$2'"
 }
