@@ -71,15 +71,16 @@ run_suite()
 MOIM_E2E_ENGINE=sqlite
 export MOIM_E2E_ENGINE
 run_suite _build "" "${FUZZ_SECONDS:-10}"
-# The sanitizer pass skips the two longest end-to-end tests, which kill
-# and restart the daemons and the database rather than feed them new
-# input (tests/e2e/outage_test.sh, crash_test.sh), and move_test.sh,
+# The sanitizer pass skips the end-to-end tests that kill and restart
+# the daemons and the database rather than feed them new input
+# (tests/e2e/outage_test.sh, crash_test.sh, pg_outage_test.sh,
+# tests/pg_workers_test.sh), and move_test.sh,
 # whose parsing and calendar code the unit tests cover under the
 # sanitizers (evview, sessions, imip): they run in _build. The others
 # run on PostgreSQL here (install_test and root_start_test are about
 # SQLite files and stay on SQLite).
 if [ "$quick" != yes ]; then
-	MOIM_E2E_SKIP=${MOIM_E2E_SKIP-outage crash move}
+	MOIM_E2E_SKIP=${MOIM_E2E_SKIP-outage crash move pg_outage workers}
 	MOIM_E2E_ENGINE=${MOIM_E2E_SAN_ENGINE:-postgresql}
 	export MOIM_E2E_SKIP MOIM_E2E_ENGINE
 	run_suite _build-san --enable-sanitizers 0
