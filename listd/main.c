@@ -187,6 +187,10 @@ post_drop_init(struct listd *d, GError **err)
 		    err, "[moim] secret_file", c->secret_file, PRIVS_READ);
 		return false;
 	}
+	/* The signing keys: one that cannot be loaded stops the start,
+	 * before this process registers as a worker. */
+	if (!sign_init(d, err))
+		return false;
 	/* Create or migrate the schema, register as a worker and take back
 	 * the claims a crash of this host's worker left (worker.h). */
 	s = store_open(c->database, STORE_RW, err);
@@ -197,9 +201,6 @@ post_drop_init(struct listd *d, GError **err)
 		return false;
 	}
 	store_close(s);
-	/* The signing keys: one that cannot be loaded stops the start. */
-	if (!sign_init(d, err))
-		return false;
 	if (access(c->templates, R_OK | X_OK) != 0 && errno == EACCES) {
 		moim_fail(err, MOIM_ERR_CONFIG, "templates %s: %s",
 		    c->templates, g_strerror(EACCES));
