@@ -33,6 +33,8 @@
 . "$(dirname "$0")/e2e/moim.sh"
 
 N_ARCHIVE=${PG_MIGRATE_MESSAGES:-500}
+# The source is SQLite whatever engine the other e2e tests run on.
+MOIM_E2E_ENGINE=sqlite MOIM_E2E_DATABASE=
 
 e2e_init pg_migrate
 command -v jq >/dev/null || skip_all "jq not installed (tools/deps.sh)"
