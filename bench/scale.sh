@@ -54,10 +54,12 @@
 #	and the ceiling's spread (bench/lib.sh).
 # INPUT AND LIMITS
 #	Needs root and about 3 GB of disk in $TMPDIR; 100,000 members take
-#	about 2 minutes to set up, and each fan-out phase takes
-#	BENCH_MEMBERS / rate seconds (5 minutes at 350 copies/s). On a
-#	2-core machine two workers share the cores Postfix and PostgreSQL
-#	use too: pg2 shows that a second worker costs no rate, not scaling.
+#	a few seconds per list to import (1,000 per transaction, on
+#	PostgreSQL one statement each: store_members_add()), and each
+#	fan-out phase takes BENCH_MEMBERS / rate seconds (5 minutes at
+#	350 copies/s). On a 2-core machine two workers share the cores
+#	Postfix and PostgreSQL use too: pg2 shows that a second worker
+#	costs no rate, not scaling.
 # ERRORS
 #	Exits 1 when a phase does not complete (its rate is then 0; the
 #	work directory is kept), 77 when packages are missing; prints
@@ -172,7 +174,7 @@ pg_setup()
 }
 
 # pg_measure - the cluster's settings for the measurements (after the
-#	lists are made: their import commits once per member)
+#	lists are made: their import need not wait for fsync)
 pg_measure()
 {
 	if [ "${BENCH_PG_TEST_SETTINGS:-0}" != 1 ]; then

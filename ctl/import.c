@@ -10,15 +10,19 @@
 #include "err.h"
 #include "limits.h"
 
-/* Rows per transaction: one fsync per batch, not per member. */
+/* Rows per transaction: one fsync per batch, not per member, and one
+ * store_members_add() (on PostgreSQL one statement) per batch. */
 #define IMPORT_BATCH 1000
 
 struct import {
 	struct ctl *c;
 	gint64 list_id;
 	guint imported, already, bad;
-	guint in_batch;
 	guint committed; /* imported rows already committed */
+	/* The batch's members, added and committed together. */
+	struct store_member_new batch[IMPORT_BATCH];
+	char *texts[IMPORT_BATCH][2]; /* address, display name */
+	guint in_batch;
 };
 
 /* An mlmmj list directory: subscriber files by delivery mode. */
@@ -39,17 +43,43 @@ import_bad(struct import *im, const char *file, guint lineno, const char *why)
 	im->bad++;
 }
 
-/* import_batch - count one row; commit and begin anew every batch */
+/* import_flush - add the batch's members and commit them; a new
+ * transaction is open after */
 static bool
-import_batch(struct import *im, GError **err)
+import_flush(struct import *im, GError **err)
 {
-	if (++im->in_batch < IMPORT_BATCH)
-		return true;
+	bool added[IMPORT_BATCH];
+	guint n = im->in_batch;
+	bool ok = store_members_add(
+	    im->c->store, im->list_id, im->batch, n, ctl_now(), added, err);
+
+	for (guint i = 0; i < n; i++) {
+		if (ok)
+			added[i] ? im->imported++ : im->already++;
+		g_free(im->texts[i][0]);
+		g_free(im->texts[i][1]);
+	}
 	im->in_batch = 0;
-	if (!store_commit(im->c->store, err))
+	if (!ok || !store_commit(im->c->store, err))
 		return false;
 	im->committed = im->imported;
 	return store_begin(im->c->store, err);
+}
+
+/* import_member - put a into the batch; add the batch when it is full */
+static bool
+import_member(
+    struct import *im, const struct addr *a, enum store_mode mode, GError **err)
+{
+	guint i = im->in_batch++;
+
+	im->texts[i][0] = g_strdup(addr_canonical(a));
+	im->texts[i][1] = g_strdup(addr_display_name(a));
+	im->batch[i] = (struct store_member_new){.address = im->texts[i][0],
+	    .display_name = im->texts[i][1],
+	    .role = STORE_ROLE_MEMBER,
+	    .mode = mode};
+	return im->in_batch < IMPORT_BATCH || import_flush(im, err);
 }
 
 /* to_utf8 - line as UTF-8: as is, or from CP949 (old Korean exports) */
@@ -68,7 +98,7 @@ import_line(struct import *im, const char *file, guint lineno, char *line,
 {
 	g_autofree char *text = NULL;
 	struct addr *a = NULL;
-	bool added = false, ok;
+	bool ok;
 
 	g_strstrip(line);
 	if (*line == '\0' || *line == '#')
@@ -85,13 +115,9 @@ import_line(struct import *im, const char *file, guint lineno, char *line,
 		import_bad(im, file, lineno, why);
 		return true;
 	}
-	ok = store_member_add(im->c->store, im->list_id, addr_canonical(a),
-	    addr_display_name(a), STORE_ROLE_MEMBER, mode, ctl_now(), &added,
-	    err);
+	ok = import_member(im, a, mode, err);
 	addr_free(a);
-	if (ok)
-		added ? im->imported++ : im->already++;
-	return ok && import_batch(im, err);
+	return ok;
 }
 
 /* skip_rest - drop the rest of an over-long line */
@@ -231,26 +257,31 @@ import_any(struct import *im, const char *src, GError **err)
 int
 ctl_member_import(struct ctl *c, struct ctl_args *a)
 {
-	struct import im = {c, 0, 0, 0, 0, 0, 0};
+	g_autofree struct import *im = g_new0(struct import, 1);
 	struct store_list *l = NULL;
 	GError *e = NULL;
 	bool ok;
 
 	if (!ctl_list_find(c, ctl_arg(a, 0), &l, &e))
 		return ctl_fail_list(c, ctl_arg(a, 0), e);
-	im.list_id = l->id;
+	im->c = c;
+	im->list_id = l->id;
 	store_list_free(l);
-	ok = store_begin(c->store, &e) && import_any(&im, ctl_arg(a, 1), &e) &&
-	    store_commit(c->store, &e);
+	ok = store_begin(c->store, &e) && import_any(im, ctl_arg(a, 1), &e) &&
+	    import_flush(im, &e) && store_commit(c->store, &e);
 	if (!ok) {
 		/* Batches already committed stay: say how far it got. */
 		store_rollback(c->store);
+		for (guint i = 0; i < im->in_batch; i++) {
+			g_free(im->texts[i][0]);
+			g_free(im->texts[i][1]);
+		}
 		ctl_err("%s: %s (%u members were added before it)", c->verb,
-		    e->message, im.committed);
+		    e->message, im->committed);
 		g_error_free(e);
 		return CTL_USER;
 	}
-	printf("imported %u, already members %u, bad %u\n", im.imported,
-	    im.already, im.bad);
-	return im.bad > 0 ? CTL_USER : CTL_OK;
+	printf("imported %u, already members %u, bad %u\n", im->imported,
+	    im->already, im->bad);
+	return im->bad > 0 ? CTL_USER : CTL_OK;
 }

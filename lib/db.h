@@ -151,6 +151,16 @@
  *			inserts row by row through one statement, PostgreSQL
  *			sends thousands of rows per statement (arrays
  *			through unnest) rather than a round trip per row.
+ *	members_add(db, list_id, rows, n, added_out, err)
+ *			Insert one members row per rows[i] (address,
+ *			display_name, role, mode, created) for list_id,
+ *			skipping an address the list already has (ON CONFLICT
+ *			DO NOTHING; the same address twice in rows is added
+ *			once, at its first place); added_out[i] says whether
+ *			rows[i] was added. The other columns take their
+ *			defaults. For an import: SQLite steps one statement
+ *			per row, PostgreSQL sends thousands of rows per
+ *			statement (arrays through unnest, as deliveries_add).
  *	inbound_claim(db, owner, now, limit, err)
  *			Give up to limit inbound jobs with state 0, no
  *			owner and next_try <= now the owner owner, oldest
@@ -225,6 +235,13 @@ struct db_delivery {
 	size_t part_len;
 };
 
+/* One row of members_add(). */
+struct db_member {
+	const char *address;
+	const char *display_name; /* NULL for none */
+	gint64 role, mode, created;
+};
+
 /* Matches ranked by relevance when a search asks for the best few. */
 #define DB_SEARCH_RANK_WINDOW 2000
 
@@ -264,6 +281,9 @@ struct db_ops {
 	    struct db *db, gint64 owner, gint64 now, int limit, GError **err);
 	bool (*deliveries_add)(struct db *db, gint64 outbound_id,
 	    const struct db_delivery *rows, size_t n, bool with_parts,
+	    GError **err);
+	bool (*members_add)(struct db *db, gint64 list_id,
+	    const struct db_member *rows, size_t n, bool *added_out,
 	    GError **err);
 	bool (*archive_index)(struct db *db, gint64 message_id, GError **err);
 	GArray *(*archive_search)(struct db *db, gint64 list_id,

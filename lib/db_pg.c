@@ -1021,6 +1021,62 @@ pg_deliveries_add(struct db *d, gint64 outbound_id,
 	return ok;
 }
 
+/* members_chunk - rows[0..n) in one statement; the addresses it added
+ * come back (RETURNING), so the first rows[i] of each is the added one */
+static bool
+members_chunk(struct db *d, gint64 list_id, const struct db_member *rows,
+    size_t n, bool *added_out, GError **err)
+{
+	enum { ADDR, NAME, ROLE, MODE, CREATED, NCOLS };
+	GString *col[NCOLS];
+	g_autoptr(GHashTable) added =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	struct db_stmt *st;
+	bool ok, row = true;
+
+	for (int c = 0; c < NCOLS; c++)
+		col[c] = g_string_new("{");
+	for (size_t i = 0; i < n; i++) {
+		array_item(col[ADDR], rows[i].address);
+		array_item(col[NAME], rows[i].display_name);
+		array_int(col[ROLE], rows[i].role);
+		array_int(col[MODE], rows[i].mode);
+		array_int(col[CREATED], rows[i].created);
+	}
+	for (int c = 0; c < NCOLS; c++)
+		g_string_append_c(col[c], '}');
+	st = stmt_of(d, err,
+	    "INSERT INTO members (list_id, address, display_name, role,"
+	    " mode, created) SELECT ?, a, n, r, m, c FROM unnest(?::text[],"
+	    " ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])"
+	    " AS u(a, n, r, m, c) ON CONFLICT (list_id, address) DO NOTHING"
+	    " RETURNING address",
+	    "ittttt", list_id, col[ADDR]->str, col[NAME]->str, col[ROLE]->str,
+	    col[MODE]->str, col[CREATED]->str);
+	ok = st != NULL;
+	while (ok && row && (ok = pg_step(st, &row, err)) && row)
+		g_hash_table_add(added, g_strdup(pg_col_text(st, 0)));
+	for (size_t i = 0; ok && i < n; i++)
+		added_out[i] = g_hash_table_remove(added, rows[i].address);
+	for (int c = 0; c < NCOLS; c++)
+		g_string_free(col[c], TRUE);
+	return ok;
+}
+
+/* pg_members_add - the rows as arrays, unnested by the server: one
+ * statement per DB_PG_BULK_ROWS rows instead of a round trip each */
+static bool
+pg_members_add(struct db *d, gint64 list_id, const struct db_member *rows,
+    size_t n, bool *added_out, GError **err)
+{
+	for (size_t i = 0; i < n; i += DB_PG_BULK_ROWS)
+		if (!members_chunk(d, list_id, rows + i,
+			MIN(n - i, (size_t)DB_PG_BULK_ROWS), added_out + i,
+			err))
+			return false;
+	return true;
+}
+
 /* A column's place in an encoded position (column << 28 | position, as
  * message_terms.pos holds them, see db_pg_schema.c); positions past
  * DB_PG_POS_MAX are not indexed (a column of the archive holds at most
@@ -1477,6 +1533,7 @@ static const struct db_ops db_pg_ops = {
     .data_version = pg_data_version,
     .delivery_claim = pg_delivery_claim,
     .deliveries_add = pg_deliveries_add,
+    .members_add = pg_members_add,
     .inbound_claim = pg_inbound_claim,
     .archive_index = pg_archive_index,
     .archive_search = pg_archive_search,

@@ -768,6 +768,29 @@ sq_deliveries_add(struct db *d, gint64 outbound_id,
 	return true;
 }
 
+/* sq_members_add - one prepared INSERT stepped per row, as
+ * sq_deliveries_add */
+static bool
+sq_members_add(struct db *d, gint64 list_id, const struct db_member *rows,
+    size_t n, bool *added_out, GError **err)
+{
+	struct db_stmt *st;
+	bool row;
+
+	for (size_t i = 0; i < n; i++) {
+		st = sq_stmt_of(d, err,
+		    "INSERT INTO members (list_id, address, display_name,"
+		    " role, mode, created) VALUES (?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT (list_id, address) DO NOTHING",
+		    "ittiii", list_id, rows[i].address, rows[i].display_name,
+		    rows[i].role, rows[i].mode, rows[i].created);
+		if (st == NULL || !sq_step(st, &row, err))
+			return false;
+		added_out[i] = sq_changes(d) > 0;
+	}
+	return true;
+}
+
 /* sq_archive_index - the FTS5 index follows the messages table by
  * triggers (migration 2) */
 static bool
@@ -1080,6 +1103,7 @@ const struct db_ops db_sqlite_ops = {
     .data_version = sq_data_version,
     .delivery_claim = sq_delivery_claim,
     .deliveries_add = sq_deliveries_add,
+    .members_add = sq_members_add,
     .inbound_claim = sq_inbound_claim,
     .archive_index = sq_archive_index,
     .archive_search = sq_archive_search,

@@ -1370,6 +1370,100 @@ stop_pg_at_exit(void)
 	(void)close(fds[0]); /* fds[1] stays open until we exit */
 }
 
+/* members_add: every row's flag says whether it was added; an address
+ * the list has, or one repeated later in rows (also in another of the
+ * driver's batches), is not added again and keeps its first name; names
+ * and addresses that array literals would have to quote, and a NULL
+ * name, arrive unchanged; another list's member is no conflict. */
+static void
+test_members_add(gconstpointer data)
+{
+	static const char *const odd[][2] = {{"a\"b@example.net", "\"Q\""},
+	    {"back\\slash@example.net", "b\\s"}, {"{b}@example.net", "{,}"},
+	    {"null@example.net", "NULL"}, {"had@example.net", "new name"},
+	    {"kim@example.net", "김 민수"}, {"none@example.net", NULL}};
+	struct engine *en = (struct engine *)data;
+	struct db *db = fresh(en, NULL);
+	enum { N = 25001, DUP = 10005, HAD = 4 };
+	struct db_member *rows;
+	char **addr;
+	bool *added;
+	GError *e = NULL;
+	gint64 list, other;
+	struct db_stmt *st;
+	bool row;
+	int i;
+
+	if (db == NULL)
+		return;
+	list = one_int(db,
+	    st_of(db,
+		"INSERT INTO lists (local, domain, created) VALUES (?, ?, 1)"
+		" RETURNING id",
+		"tt", "big", "example.org"));
+	other = one_int(db,
+	    st_of(db,
+		"INSERT INTO lists (local, domain, created) VALUES (?, ?, 1)"
+		" RETURNING id",
+		"tt", "other", "example.org"));
+	run(db,
+	    st_of(db,
+		"INSERT INTO members (list_id, address, display_name,"
+		" created) VALUES (?, ?, 'old', 1), (?, ?, 'o', 1)",
+		"itit", list, odd[HAD][0], other, "m000100@example.net"));
+	rows = g_new0(struct db_member, N);
+	addr = g_new0(char *, N);
+	added = g_new0(bool, N);
+	for (i = 0; i < N; i++) {
+		bool is_odd = i < (int)G_N_ELEMENTS(odd);
+
+		addr[i] = is_odd ? g_strdup(odd[i][0])
+				 : g_strdup_printf("m%06d@example.net", i);
+		rows[i] = (struct db_member){.address = addr[i],
+		    .display_name = is_odd ? odd[i][1] : addr[i],
+		    .role = i % 3,
+		    .mode = (i + 1) % 3,
+		    .created = 1000 + i};
+	}
+	rows[DUP].address = addr[1];
+	g_assert_true(db->ops->savepoint(db, &e));
+	g_assert_true(db->ops->members_add(db, list, rows, N, added, &e));
+	g_assert_no_error(e);
+	g_assert_true(db->ops->release(db, true, &e));
+	for (i = 0; i < N; i++)
+		g_assert_cmpint(added[i], ==, i != HAD && i != DUP);
+	st = st_of(db,
+	    "SELECT address, display_name, role, mode, created FROM members"
+	    " WHERE list_id = ? AND address <> ? ORDER BY created",
+	    "it", list, odd[HAD][0]);
+	for (i = 0; db->ops->step(st, &row, &e) && row; i++) {
+		if (i == HAD || i == DUP)
+			i++;
+		g_assert_cmpint(i, <, N);
+		g_assert_cmpstr(db->ops->col_text(st, 0), ==, addr[i]);
+		g_assert_cmpstr(
+		    db->ops->col_text(st, 1), ==, rows[i].display_name);
+		g_assert_cmpint(db->ops->col_int64(st, 2), ==, i % 3);
+		g_assert_cmpint(db->ops->col_int64(st, 3), ==, (i + 1) % 3);
+		g_assert_cmpint(db->ops->col_int64(st, 4), ==, 1000 + i);
+	}
+	g_assert_no_error(e);
+	g_assert_cmpint(i, ==, N);
+	st = st_of(db,
+	    "SELECT display_name FROM members WHERE list_id = ? AND"
+	    " address = ?",
+	    "it", list, odd[HAD][0]);
+	g_assert_true(db->ops->step(st, &row, &e) && row);
+	g_assert_cmpstr(db->ops->col_text(st, 0), ==, "old");
+	db->ops->reset(st);
+	for (i = 0; i < N; i++)
+		g_free(addr[i]);
+	g_free(addr);
+	g_free(added);
+	g_free(rows);
+	db->ops->close(db);
+}
+
 static void
 add(const char *name, GTestDataFunc fn, bool pg_only)
 {
@@ -1419,6 +1513,7 @@ main(int argc, char **argv)
 	add("reconnect", test_pg_reconnect, true);
 	add("backoff", test_pg_backoff, true);
 	add("index-in-transaction", test_index_in_transaction, false);
+	add("members-add", test_members_add, false);
 	g_test_add_func("/db/schema-drift", test_schema_drift);
 	g_test_add_func("/db/archive-search-same", test_archive_search_same);
 	g_test_add_func("/db/pg/terms-16", test_pg_terms_16);

@@ -551,6 +551,35 @@ store_member_add(struct store *s, gint64 list_id, const char *address,
 	return true;
 }
 
+/* store_members_add - store_member_add() for each of m, in bulk */
+bool
+store_members_add(struct store *s, gint64 list_id,
+    const struct store_member_new *m, size_t n, gint64 now, bool *added_out,
+    GError **err)
+{
+	struct db_member *rows = g_new(struct db_member, n);
+	char **names = g_new0(char *, n);
+	bool ok;
+
+	for (size_t i = 0; i < n; i++) {
+		names[i] = store_text_line(m[i].display_name);
+		rows[i] = (struct db_member){.address = m[i].address,
+		    .display_name = names[i],
+		    .role = (gint64)m[i].role,
+		    .mode = (gint64)m[i].mode,
+		    .created = now};
+	}
+	ok = sq_begin(s, err) &&
+	    sq_end(s,
+		s->ops->members_add(s->db, list_id, rows, n, added_out, err),
+		err);
+	for (size_t i = 0; i < n; i++)
+		g_free(names[i]);
+	g_free(names);
+	g_free(rows);
+	return ok;
+}
+
 #define MEMBER_COLS                                                            \
 	"SELECT id, list_id, address, display_name, role, mode, enabled,"      \
 	" bounce_score, created FROM members "

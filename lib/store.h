@@ -127,6 +127,19 @@ struct store_member {
 bool store_member_add(struct store *s, gint64 list_id, const char *address,
     const char *display_name, enum store_role role, enum store_mode mode,
     gint64 now, bool *added_out, GError **err);
+/* One member of store_members_add(): what store_member_add() takes. */
+struct store_member_new {
+	const char *address; /* canonical */
+	const char *display_name; /* or NULL */
+	enum store_role role;
+	enum store_mode mode;
+};
+/* Many members at once (an import): as store_member_add() for each of
+ * m[0..n) in order, added_out[i] for m[i], in far fewer round trips
+ * (PostgreSQL: one statement per thousands). All or none. */
+bool store_members_add(struct store *s, gint64 list_id,
+    const struct store_member_new *m, size_t n, gint64 now, bool *added_out,
+    GError **err);
 bool store_member_get(struct store *s, gint64 list_id, const char *address,
     struct store_member **m_out, GError **err);
 bool store_member_get_id(
