@@ -333,48 +333,45 @@ archive_doc_free(struct archive_doc *d)
 
 /* -------------------------------------------------------------- storing */
 
-/* thread_by_refs - the thread of the nearest archived ancestor, or 0 */
+/* thread_by_refs - the thread of the nearest archived ancestor, or 0;
+ * the parent's (the last reference's) is known from the lookup */
 static bool
 thread_by_refs(struct store *s, gint64 list_id, const struct archive_doc *d,
-    gint64 *tid_out, GError **err)
+    const struct store_archive_facts *f, gint64 *tid_out, GError **err)
 {
-	*tid_out = 0;
-	for (guint i = d->refs->len; i > 0 && *tid_out == 0; i--)
+	*tid_out = f->parent_tid;
+	for (guint i = d->refs->len; i > 1 && *tid_out == 0; i--)
 		if (!store_archive_thread_of(s, list_id,
-			g_ptr_array_index(d->refs, i - 1), tid_out, err))
+			g_ptr_array_index(d->refs, i - 2), tid_out, err))
 			return false;
 	return true;
 }
 
 /* adopt_citing - join the threads of replies that arrived before d */
 static bool
-adopt_citing(struct store *s, gint64 list_id, const struct archive_doc *d,
-    gint64 *tid, GError **err)
+adopt_citing(struct store *s, const struct store_archive_facts *f, gint64 *tid,
+    GError **err)
 {
-	GArray *t =
-	    store_archive_threads_citing(s, list_id, d->message_id, err);
-	bool ok = t != NULL;
+	bool ok = true;
 
-	for (guint i = 0; ok && i < t->len; i++) {
-		gint64 other = g_array_index(t, gint64, i);
+	for (guint i = 0; ok && i < f->citing->len; i++) {
+		gint64 other = g_array_index(f->citing, gint64, i);
 
 		if (*tid == 0)
 			*tid = other;
 		else
 			ok = store_archive_thread_merge(s, other, *tid, err);
 	}
-	if (t != NULL)
-		g_array_unref(t);
 	return ok;
 }
 
 /* choose_thread - the thread d belongs to, made if needed */
 static bool
 choose_thread(struct store *s, gint64 list_id, const struct archive_doc *d,
-    gint64 *tid, GError **err)
+    const struct store_archive_facts *f, gint64 *tid, GError **err)
 {
-	if (!thread_by_refs(s, list_id, d, tid, err) ||
-	    !adopt_citing(s, list_id, d, tid, err))
+	if (!thread_by_refs(s, list_id, d, f, tid, err) ||
+	    !adopt_citing(s, f, tid, err))
 		return false;
 	if (*tid == 0 && d->is_reply && *d->base_subject != '\0' &&
 	    !store_archive_thread_by_subject(
@@ -392,7 +389,9 @@ archive_add(struct store *s, gint64 list_id, GMimeMessage *m, const char *raw,
     size_t len, gint64 now, bool *added_out, GError **err)
 {
 	struct archive_doc *d = NULL;
-	bool has = false, ok;
+	struct store_archive_facts f = {false, 0, NULL};
+	const char *parent;
+	bool ok;
 	gint64 tid = 0;
 
 	if (added_out != NULL)
@@ -401,15 +400,14 @@ archive_add(struct store *s, gint64 list_id, GMimeMessage *m, const char *raw,
 		d = archive_doc_new(m, raw, len);
 	else if (!archive_doc_parse(raw, len, &d, err))
 		return false;
-	ok = store_archive_has(s, list_id, d->message_id, &has, err);
-	if (ok && !has && choose_thread(s, list_id, d, &tid, err)) {
+	parent =
+	    d->refs->len ? g_ptr_array_index(d->refs, d->refs->len - 1) : NULL;
+	ok = store_archive_lookup(s, list_id, d->message_id, parent, &f, err);
+	if (ok && !f.is_archived &&
+	    choose_thread(s, list_id, d, &f, &tid, err)) {
 		struct store_archived2 a = {
-		    .a = {list_id, d->message_id,
-			d->refs->len
-			    ? g_ptr_array_index(d->refs, d->refs->len - 1)
-			    : NULL,
-			d->subject, d->from_addr, d->from_name, d->date,
-			d->text, raw, len},
+		    .a = {list_id, d->message_id, parent, d->subject,
+			d->from_addr, d->from_name, d->date, d->text, raw, len},
 		    .thread_id = tid,
 		    .refs = (const char *const *)d->refs->pdata,
 		    .nrefs = d->refs->len,
@@ -417,9 +415,11 @@ archive_add(struct store *s, gint64 list_id, GMimeMessage *m, const char *raw,
 		};
 
 		ok = store_archive_add2(s, &a, now, added_out, err);
-	} else if (ok && !has) {
+	} else if (ok && !f.is_archived) {
 		ok = false;
 	}
+	if (f.citing != NULL)
+		g_array_unref(f.citing);
 	archive_doc_free(d);
 	return ok;
 }

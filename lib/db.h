@@ -161,6 +161,16 @@
  *			defaults. For an import: SQLite steps one statement
  *			per row, PostgreSQL sends thousands of rows per
  *			statement (arrays through unnest, as deliveries_add).
+ *	archive_add(db, m, id_out, err)
+ *			Insert the messages row m (ON CONFLICT (list_id,
+ *			message_id) DO NOTHING) and, when it was added, one
+ *			message_refs row per m->refs[i] and a count of one
+ *			more message of m->date in thread m->thread_id (when
+ *			> 0); all or nothing. *id_out is the new row's id, 0
+ *			when the Message-ID was archived already. Does not
+ *			index (archive_index() does). SQLite: three
+ *			statements in a savepoint; PostgreSQL: one statement
+ *			(data-modifying WITH), one round trip per message.
  *	inbound_claim(db, owner, now, limit, err)
  *			Give up to limit inbound jobs with state 0, no
  *			owner and next_try <= now the owner owner, oldest
@@ -242,6 +252,22 @@ struct db_member {
 	gint64 role, mode, created;
 };
 
+/* The row of archive_add(). */
+struct db_archived {
+	gint64 list_id;
+	const char *message_id, *parent_id, *subject, *from_addr, *from_name;
+	gint64 date;
+	const char *body_text;
+	const char *raw;
+	size_t len;
+	gint64 received;
+	gint64 thread_id; /* 0: none */
+	const char *refs_joined; /* space-separated, or NULL */
+	const char *const *refs; /* oldest first */
+	size_t nrefs;
+	const char *attachments; /* or NULL */
+};
+
 /* Matches ranked by relevance when a search asks for the best few. */
 #define DB_SEARCH_RANK_WINDOW 2000
 
@@ -285,6 +311,8 @@ struct db_ops {
 	bool (*members_add)(struct db *db, gint64 list_id,
 	    const struct db_member *rows, size_t n, bool *added_out,
 	    GError **err);
+	bool (*archive_add)(struct db *db, const struct db_archived *m,
+	    gint64 *id_out, GError **err);
 	bool (*archive_index)(struct db *db, gint64 message_id, GError **err);
 	GArray *(*archive_search)(struct db *db, gint64 list_id,
 	    const char *match, enum db_search_order order, int limit,

@@ -791,6 +791,52 @@ sq_members_add(struct db *d, gint64 list_id, const struct db_member *rows,
 	return true;
 }
 
+/* sq_archive_add - the message, its references and its thread's count
+ * in a savepoint (local statements: nothing to gain by joining them) */
+static bool
+sq_archive_add(
+    struct db *d, const struct db_archived *m, gint64 *id_out, GError **err)
+{
+	struct db_stmt *st;
+	bool ok, row = false;
+
+	*id_out = 0;
+	if (!sq_savepoint(d, err))
+		return false;
+	st = sq_stmt_of(d, err,
+	    "INSERT INTO messages (list_id, message_id, parent_id, subject,"
+	    " from_addr, from_name, date, body_text, raw, received,"
+	    " thread_id, refs, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, nullif(?, 0), ?, ?) ON CONFLICT (list_id, message_id)"
+	    " DO NOTHING RETURNING id",
+	    "itttttitbiitt", m->list_id, m->message_id, m->parent_id,
+	    m->subject, m->from_addr, m->from_name, m->date, m->body_text,
+	    m->raw, m->len, m->received, m->thread_id, m->refs_joined,
+	    m->attachments);
+	ok = st != NULL && sq_step(st, &row, err);
+	if (ok && row)
+		*id_out = sq_col_int64(st, 0);
+	sq_reset(st);
+	for (size_t i = 0; ok && *id_out > 0 && i < m->nrefs; i++)
+		ok = (st = sq_stmt_of(d, err,
+			  "INSERT INTO message_refs (list_id, ref_id, message)"
+			  " VALUES (?, ?, ?)",
+			  "iti", m->list_id, m->refs[i], *id_out)) != NULL &&
+		    sq_step(st, &row, err);
+	if (ok && *id_out > 0 && m->thread_id > 0)
+		ok = (st = sq_stmt_of(d, err,
+			  "UPDATE threads SET count = count + 1,"
+			  " first_date = CASE WHEN first_date IS NULL"
+			  " OR first_date > ? THEN ? ELSE first_date END,"
+			  " last_date = CASE WHEN last_date IS NULL"
+			  " OR last_date < ? THEN ? ELSE last_date END"
+			  " WHERE id = ?",
+			  "iiiii", m->date, m->date, m->date, m->date,
+			  m->thread_id)) != NULL &&
+		    sq_step(st, &row, err);
+	return sq_release(d, ok, err);
+}
+
 /* sq_archive_index - the FTS5 index follows the messages table by
  * triggers (migration 2) */
 static bool
@@ -1104,6 +1150,7 @@ const struct db_ops db_sqlite_ops = {
     .delivery_claim = sq_delivery_claim,
     .deliveries_add = sq_deliveries_add,
     .members_add = sq_members_add,
+    .archive_add = sq_archive_add,
     .inbound_claim = sq_inbound_claim,
     .archive_index = sq_archive_index,
     .archive_search = sq_archive_search,

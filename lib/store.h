@@ -420,9 +420,18 @@ bool store_archive_add2(struct store *s, const struct store_archived2 *a,
 /* *tid_out = 0 when the message is not archived. */
 bool store_archive_thread_of(struct store *s, gint64 list_id,
     const char *message_id, gint64 *tid_out, GError **err);
-/* Threads of archived messages that list message_id as a reference. */
-GArray *store_archive_threads_citing(
-    struct store *s, gint64 list_id, const char *message_id, GError **err);
+/* What archiving message_id (a reply to parent_id, or NULL) must know:
+ * whether it is archived, parent_id's thread (0: not archived or no
+ * thread), the threads of archived messages that list message_id as a
+ * reference (ascending; the caller unrefs citing). */
+struct store_archive_facts {
+	bool is_archived;
+	gint64 parent_tid;
+	GArray *citing; /* of gint64 */
+};
+bool store_archive_lookup(struct store *s, gint64 list_id,
+    const char *message_id, const char *parent_id,
+    struct store_archive_facts *f, GError **err);
 bool store_archive_thread_by_subject(struct store *s, gint64 list_id,
     const char *base_subject, gint64 *tid_out, GError **err);
 bool store_archive_thread_new(struct store *s, gint64 list_id,

@@ -69,37 +69,6 @@ store_archive_has(struct store *s, gint64 list_id, const char *message_id,
 	return true;
 }
 
-/* add_refs - record the references of message row id */
-static bool
-add_refs(struct store *s, gint64 list_id, gint64 id,
-    const struct store_archived2 *a, GError **err)
-{
-	for (size_t i = 0; i < a->nrefs; i++)
-		if (!sq_done(s,
-			sq_stmt(s, err,
-			    "INSERT INTO message_refs (list_id, ref_id, message)"
-			    " VALUES (?, ?, ?)",
-			    "iti", list_id, a->refs[i], id),
-			err))
-			return false;
-	return true;
-}
-
-/* thread_touch - count a new message of date in thread tid */
-static bool
-thread_touch(struct store *s, gint64 tid, gint64 date, GError **err)
-{
-	return sq_done(s,
-	    sq_stmt(s, err,
-		"UPDATE threads SET count = count + 1,"
-		" first_date = CASE WHEN first_date IS NULL"
-		" OR first_date > ? THEN ? ELSE first_date END,"
-		" last_date = CASE WHEN last_date IS NULL"
-		" OR last_date < ? THEN ? ELSE last_date END WHERE id = ?",
-		"iiiii", date, date, date, date, tid),
-	    err);
-}
-
 /* join_refs - the references as one space-separated string, or NULL */
 static char *
 join_refs(const char *const *refs, size_t n)
@@ -114,42 +83,43 @@ join_refs(const char *const *refs, size_t n)
 	return g_string_free(out, FALSE);
 }
 
-/* store_archive_add2 - keep a post with its thread and references */
+/* store_archive_add2 - keep a post with its thread and references: the
+ * driver's archive_add() is atomic, so inside a caller's transaction no
+ * savepoint (on PostgreSQL two round trips) is needed around it */
 bool
 store_archive_add2(struct store *s, const struct store_archived2 *a, gint64 now,
     bool *added_out, GError **err)
 {
 	g_autofree char *refs = join_refs(a->refs, a->nrefs);
 	const struct store_archived *b = &a->a;
-	bool added, ok;
-	gint64 id;
+	const struct db_archived m = {.list_id = b->list_id,
+	    .message_id = b->message_id,
+	    .parent_id = b->parent_id,
+	    .subject = b->subject,
+	    .from_addr = b->from_addr,
+	    .from_name = b->from_name,
+	    .date = b->date,
+	    .body_text = b->body_text,
+	    .raw = b->raw,
+	    .len = b->len,
+	    .received = now,
+	    .thread_id = MAX(a->thread_id, 0),
+	    .refs_joined = refs,
+	    .refs = a->refs,
+	    .nrefs = a->nrefs,
+	    .attachments = a->attachments};
+	bool own = !s->ops->in_transaction(s->db), ok;
+	gint64 id = 0;
 
-	if (!sq_begin(s, err))
+	/* Alone, the message and its index rows are one transaction. */
+	if (own && !sq_begin(s, err))
 		return false;
-	/* No row comes back when the Message-ID is archived already. */
-	id = sq_int(s,
-	    sq_stmt(s, err,
-		"INSERT INTO messages (list_id, message_id, parent_id,"
-		" subject, from_addr, from_name, date, body_text, raw,"
-		" received, thread_id, refs, attachments)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?)"
-		" ON CONFLICT (list_id, message_id) DO NOTHING RETURNING id",
-		"itttttitbiitt", b->list_id, b->message_id, b->parent_id,
-		b->subject, b->from_addr, b->from_name, b->date, b->body_text,
-		b->raw, b->len, now, a->thread_id > 0 ? a->thread_id : 0, refs,
-		a->attachments),
-	    0, err);
-	ok = id >= 0;
-	added = id > 0;
-	if (added)
-		ok = s->ops->archive_index(s->db, id, err) &&
-		    add_refs(s, b->list_id, id, a, err) &&
-		    (a->thread_id <= 0 ||
-			thread_touch(s, a->thread_id, b->date, err));
-	if (!sq_end(s, ok, err))
+	ok = s->ops->archive_add(s->db, &m, &id, err) &&
+	    (id == 0 || s->ops->archive_index(s->db, id, err));
+	if (own ? !sq_end(s, ok, err) : !ok)
 		return false;
 	if (added_out != NULL)
-		*added_out = added;
+		*added_out = id > 0;
 	return true;
 }
 
@@ -171,31 +141,45 @@ store_archive_thread_of(struct store *s, gint64 list_id, const char *message_id,
 	return true;
 }
 
-/* store_archive_threads_citing - threads of messages citing message_id */
-GArray *
-store_archive_threads_citing(
-    struct store *s, gint64 list_id, const char *message_id, GError **err)
+/* store_archive_lookup - what threading a new message needs, in one
+ * query (on PostgreSQL one round trip, not three): whether message_id
+ * is archived, the thread of parent_id, the threads citing message_id */
+bool
+store_archive_lookup(struct store *s, gint64 list_id, const char *message_id,
+    const char *parent_id, struct store_archive_facts *f, GError **err)
 {
 	struct db_stmt *st = sq_stmt(s, err,
-	    "SELECT DISTINCT m.thread_id FROM message_refs r"
+	    "SELECT 0, m.thread_id FROM message_refs r"
 	    " JOIN messages m ON m.id = r.message"
-	    " WHERE r.list_id = ? AND r.ref_id = ? AND m.thread_id > 0",
-	    "it", list_id, message_id);
-	GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
+	    " WHERE r.list_id = ? AND r.ref_id = ? AND m.thread_id > 0"
+	    " UNION SELECT 1, 0 FROM messages"
+	    " WHERE list_id = ? AND message_id = ?"
+	    " UNION SELECT 2, coalesce(thread_id, 0) FROM messages"
+	    " WHERE list_id = ? AND message_id = ? ORDER BY 1, 2",
+	    "ititit", list_id, message_id, list_id, message_id, list_id,
+	    parent_id);
 	bool row = true;
 
+	f->is_archived = false;
+	f->parent_tid = 0;
+	f->citing = g_array_new(FALSE, FALSE, sizeof(gint64));
 	while (row) {
 		if (!sq_row(s, st, &row, err)) {
-			g_array_unref(out);
-			return NULL;
+			g_clear_pointer(&f->citing, g_array_unref);
+			return false;
 		}
-		if (row) {
-			gint64 t = sq_col_int(st, 0);
+		if (!row)
+			break;
+		gint64 kind = sq_col_int(st, 0), t = sq_col_int(st, 1);
 
-			g_array_append_val(out, t);
-		}
+		if (kind == 0)
+			g_array_append_val(f->citing, t);
+		else if (kind == 1)
+			f->is_archived = true;
+		else
+			f->parent_tid = t;
 	}
-	return out;
+	return true;
 }
 
 /* store_archive_thread_by_subject - newest thread with this base subject */
