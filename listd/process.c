@@ -14,10 +14,14 @@
  * A post whose DNS answers (DMARC, ARC keys; prefetch.c) are not cached
  * yet waits, at most twice [listd] dns_timeout, while later jobs go on.
  * Between passes the thread runs the timers and sleeps until the next
- * is due, a kick comes (listd_kick()) or PROCESS_MAX_SLEEP passed
- * (PROCESS_SHARED_SLEEP on PostgreSQL); on PostgreSQL, whose writes by
- * others no file watch sees, it also reads the change counter every
- * second.
+ * is due, a kick comes (listd_kick()), another connection commits a
+ * change (SQLite: main.c's WAL file watch kicks; PostgreSQL: a
+ * notification on the thread's connection, store_change_fd()), or
+ * PROCESS_MAX_SLEEP passed. The thread's own commits wake nothing, so
+ * an idle moim-listd stays asleep on either engine. Only when no such
+ * descriptor can be had (PostgreSQL out of reach) does it read the
+ * change counter every second instead. The database is opened when it
+ * answers (listd_store_open()): a start while it is down waits for it.
  *
  * Several workers (worker.h): the jobs are claimed, PROCESS_BATCH at a
  * time, as this worker's; a job's transaction first checks that it is
@@ -54,22 +58,9 @@
  * look up what they need themselves. */
 #define PROCESS_MAX_WAITING 64
 /* Seconds the loop sleeps at most: what no wake-up reaches (a change by
- * another program on a database whose file is not watched) is seen
- * within this. */
+ * another program on a database whose file is not watched, a table that
+ * notifies no one) is seen within this. */
 #define PROCESS_MAX_SLEEP 60
-/* The same on PostgreSQL, which no file watch covers and which other
- * workers share: what they queue for the timers (a digest's posts, a
- * held post) is seen within this. */
-#define PROCESS_SHARED_SLEEP 5
-
-/* max_sleep - the longest sleep of the loop, seconds */
-static gint64
-max_sleep(struct listd *d)
-{
-	return db_spec_is_postgresql(listd_cfg(d)->database)
-	    ? PROCESS_SHARED_SLEEP
-	    : PROCESS_MAX_SLEEP;
-}
 
 /* job_dispatch - the handler for the recipient's kind */
 static bool
@@ -325,7 +316,8 @@ struct loop {
 	bool is_timer_worker; /* whether that run ran them (worker.h) */
 	gint64 owner; /* the worker id the waiting jobs were claimed as */
 	guint64 wakeups; /* for the debug log */
-	bool is_polled; /* no WAL watch kicks us: look every second */
+	bool is_polled; /* no wake-up for others' commits: look every second */
+	int change_fd; /* readable on others' commits (PostgreSQL), or -1 */
 };
 
 /* waiting_free - free a waiting entry */
@@ -434,7 +426,7 @@ timers_run(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	if (!lp->is_timer_worker) {
 		/* Another worker runs them; a kick comes if that changes. */
 		lp->timers_last = g_get_monotonic_time();
-		lp->timers_next = now + max_sleep(d);
+		lp->timers_next = now + PROCESS_MAX_SLEEP;
 		return;
 	}
 	(void)store_pending_expire(s, now, NULL);
@@ -449,8 +441,8 @@ timers_run(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	if (next < 0)
 		next = now + 1;
 	lp->timers_next = MIN(next, d->digest_next == 0 ? now : d->digest_next);
-	lp->timers_next =
-	    MIN(lp->timers_next, event_next_due(d, s, now, now + max_sleep(d)));
+	lp->timers_next = MIN(lp->timers_next,
+	    event_next_due(d, s, now, now + PROCESS_MAX_SLEEP));
 }
 
 /* timers_wanted - whether the timers are to run now: jobs ran (they may
@@ -469,7 +461,7 @@ timers_wanted(
 		return false;
 	return now >= lp->timers_next ||
 	    worker_runs_timers(d) != lp->is_timer_worker ||
-	    mono >= lp->timers_last + max_sleep(d) * G_USEC_PER_SEC ||
+	    mono >= lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC ||
 	    listd_cfg(d) != lp->cfg ||
 	    store_data_version(s, NULL) != lp->version;
 }
@@ -480,20 +472,19 @@ static gint64
 wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 {
 	gint64 mono = g_get_monotonic_time();
-	gint64 at = lp->timers_last + max_sleep(d) * G_USEC_PER_SEC;
+	gint64 at = lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC;
 	GHashTableIter it;
 	gpointer w;
 
-	if (lp->timers_next - now < max_sleep(d))
+	if (lp->timers_next - now < PROCESS_MAX_SLEEP)
 		at = MIN(at, mono + (lp->timers_next - now) * G_USEC_PER_SEC);
 	/* A change seen within a second of the last run waits for that
 	 * second to end (timers_wanted()). */
 	if (listd_cfg(d) != lp->cfg ||
 	    store_data_version(s, NULL) != lp->version)
 		at = MIN(at, lp->timers_last + G_USEC_PER_SEC);
-	/* PostgreSQL has no WAL file whose changes kick us (main.c):
-	 * read its change counter every second instead, so that what
-	 * moimctl or another worker wrote is seen as soon as on SQLite. */
+	/* PostgreSQL without its notifications (out of reach): read its
+	 * change counter every second instead. */
 	if (lp->is_polled)
 		at = MIN(at, mono + G_USEC_PER_SEC);
 	g_hash_table_iter_init(&it, lp->waiting);
@@ -502,38 +493,56 @@ wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	return MAX(at, lp->timers_last + G_USEC_PER_SEC);
 }
 
+/* watch_changes - the descriptor that tells of others' commits (asked
+ * each pass: a reconnect changes it); without one on PostgreSQL, poll */
+static void
+watch_changes(struct listd *d, struct store *s, struct loop *lp)
+{
+	bool was_polled = lp->is_polled;
+	GError *e = NULL;
+
+	if (!store_change_fd(s, &lp->change_fd, &e))
+		g_clear_error(&e);
+	lp->is_polled =
+	    lp->change_fd < 0 && db_spec_is_postgresql(listd_cfg(d)->database);
+	if (lp->is_polled != was_polled)
+		log_debug("process: %s",
+		    lp->is_polled ? "no change notifications: polling"
+				  : "change notifications");
+}
+
 /* process_thread - take inbound jobs until stopped; between them run
  * the timers, and sleep until the next is due or work comes in */
 gpointer
 process_thread(gpointer data)
 {
 	struct listd *d = data;
-	GError *e = NULL;
-	struct store *s = store_open(listd_cfg(d)->database, STORE_RW, &e);
+	/* Tried until the database answers (a start while it is down). */
+	struct store *s = listd_store_open(d, "process");
 	struct loop lp = {0};
 	guint64 gen = 0;
 
-	if (s == NULL) {
-		log_error("process: %s", e->message);
-		g_clear_error(&e);
+	if (s == NULL)
 		return NULL;
-	}
 	lp.waiting = g_hash_table_new_full(
 	    g_int64_hash, g_int64_equal, g_free, waiting_free);
-	lp.is_polled = db_spec_is_postgresql(listd_cfg(d)->database);
+	lp.change_fd = -1;
 	while (!listd_stopping(d)) {
 		gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 		bool is_full;
-		int ran = run_due(d, s, &lp, now, &is_full);
+		int ran;
 
+		watch_changes(d, s, &lp);
+		ran = run_due(d, s, &lp, now, &is_full);
 		if (is_full)
 			continue;
 		if (timers_wanted(d, s, &lp, now, ran))
 			timers_run(d, s, &lp, now);
 		/* a queue that cannot be read is tried again in a second */
-		(void)listd_wait_until(d, &gen,
+		(void)listd_wait_fd_until(d, &gen,
 		    ran < 0 ? g_get_monotonic_time() + G_USEC_PER_SEC
-			    : wake_at(d, s, &lp, now));
+			    : wake_at(d, s, &lp, now),
+		    ran < 0 ? -1 : lp.change_fd);
 		log_debug("process: wake-up %" G_GUINT64_FORMAT, ++lp.wakeups);
 	}
 	g_hash_table_destroy(lp.waiting);
