@@ -62,6 +62,53 @@
  * notifies no one) is seen within this. */
 #define PROCESS_MAX_SLEEP 60
 
+/* A job's message and recipient as may_run() read them, for job_run()
+ * to take rather than read and resolve them again: one job's at a
+ * time, dropped when another job is read or this one runs. */
+struct job_read {
+	gint64 id; /* the inbound job's id; 0: nothing kept */
+	GBytes *raw; /* NULL: the message is gone */
+	bool has_rcpt; /* the recipient parsed (and t resolved) */
+	struct rcpt_target t;
+};
+
+/* read_clear - drop what r keeps */
+static void
+read_clear(struct job_read *r)
+{
+	g_clear_pointer(&r->raw, g_bytes_unref);
+	rcpt_target_clear(&r->t);
+	*r = (struct job_read){0};
+}
+
+/* read_job - in's message, and its recipient resolved, into r; false
+ * (r empty) when the database failed */
+static bool
+read_job(struct store *s, const struct store_inbound *in, struct job_read *r,
+    GError **err)
+{
+	struct addr *rcpt = NULL;
+	bool ok = true;
+
+	read_clear(r);
+	if (!store_inbound_raw(s, in->msg_id, &r->raw, err))
+		return false;
+	if (r->raw != NULL &&
+	    addr_parse_path(in->rcpt, strlen(in->rcpt), &rcpt, NULL) &&
+	    rcpt != NULL) {
+		r->has_rcpt = true;
+		ok = rcpt_resolve(
+		    s, addr_local(rcpt), addr_domain(rcpt), &r->t, err);
+	}
+	addr_free(rcpt);
+	if (!ok) {
+		read_clear(r);
+		return false;
+	}
+	r->id = in->id;
+	return true;
+}
+
 /* job_dispatch - the handler for the recipient's kind */
 static bool
 job_dispatch(struct job *j, GError **err)
@@ -101,30 +148,26 @@ job_begin(struct job *j, bool *is_mine_out, GError **err)
 	return true;
 }
 
-/* job_run - resolve and handle one job inside a transaction */
+/* job_run - resolve and handle one job inside a transaction; r holds
+ * the job's message and recipient when may_run() read them */
 static bool
-job_run(struct job *j, GError **err)
+job_run(struct job *j, struct job_read *r, GError **err)
 {
-	struct addr *rcpt = NULL;
 	GError *perr = NULL;
 	gsize len;
 	const char *raw;
-	bool ok, is_mine;
+	bool ok, is_mine, has_rcpt;
 
-	if (!store_inbound_raw(j->s, j->in->msg_id, &j->raw, err))
+	if (r->id != j->in->id && !read_job(j->s, j->in, r, err))
 		return false;
-	if (j->raw == NULL ||
-	    !addr_parse_path(j->in->rcpt, strlen(j->in->rcpt), &rcpt, NULL) ||
-	    rcpt == NULL) {
+	j->raw = g_steal_pointer(&r->raw);
+	j->t = r->t;
+	has_rcpt = r->has_rcpt;
+	*r = (struct job_read){0};
+	if (j->raw == NULL || !has_rcpt) {
 		j->result = "nothing to do";
-		addr_free(rcpt);
 		return store_inbound_done(j->s, j->in->id, j->result, err);
 	}
-	ok =
-	    rcpt_resolve(j->s, addr_local(rcpt), addr_domain(rcpt), &j->t, err);
-	addr_free(rcpt);
-	if (!ok)
-		return false;
 	if (j->t.list == NULL) {
 		j->result = "list gone";
 		return store_inbound_done(j->s, j->in->id, j->result, err);
@@ -267,13 +310,14 @@ job_abandon(struct job *j, const GError *why)
 
 /* process_one - run a job; on failure retry it later or give up */
 static void
-process_one(struct listd *d, struct store *s, const struct store_inbound *in)
+process_one(struct listd *d, struct store *s, const struct store_inbound *in,
+    struct job_read *r)
 {
 	struct job j = {.d = d, .s = s, .in = in, .result = "done"};
 	GError *e = NULL;
 
 	j.now = g_get_real_time() / G_USEC_PER_SEC;
-	if (job_run(&j, &e)) {
+	if (job_run(&j, r, &e)) {
 		g_autofree char *qid = j.raw == NULL
 		    ? g_strdup("-")
 		    : rawhdr_queue_id(g_bytes_get_data(j.raw, NULL),
@@ -316,6 +360,7 @@ struct loop {
 	bool is_timer_worker; /* whether that run ran them (worker.h) */
 	gint64 owner; /* the worker id the waiting jobs were claimed as */
 	guint64 wakeups; /* for the debug log */
+	struct job_read read; /* the last job may_run() read */
 	bool is_polled; /* no wake-up for others' commits: look every second */
 	int change_fd; /* readable on others' commits (PostgreSQL), or -1 */
 };
@@ -339,6 +384,23 @@ wait_limit(struct listd *d)
 	return 2 * (gint64)listd_cfg(d)->dns_timeout * G_TIME_SPAN_MILLISECOND;
 }
 
+/* job_names - prefetch_names() for job in, whose message and recipient
+ * are read into r for job_run(); none when it is no post or cannot be
+ * read (the job then runs and says why) */
+static GPtrArray *
+job_names(struct listd *d, struct store *s, const struct store_inbound *in,
+    struct job_read *r)
+{
+	GPtrArray *names = NULL;
+
+	if (read_job(s, in, r, NULL) && r->raw != NULL &&
+	    in->mail_from[0] != '\0' && r->t.list != NULL &&
+	    r->t.kind == RCPT_POST)
+		names = prefetch_names(d, r->t.list, in->mail_from,
+		    g_bytes_get_data(r->raw, NULL), g_bytes_get_size(r->raw));
+	return names != NULL ? names : g_ptr_array_new_with_free_func(g_free);
+}
+
 /* may_run - whether job in may run now: its DNS answers are cached or
  * it waited long enough; else it waits in lp->waiting, and the rest of
  * the queue goes on */
@@ -358,7 +420,7 @@ may_run(struct listd *d, struct store *s, struct loop *lp,
 	}
 	if (g_hash_table_size(lp->waiting) >= PROCESS_MAX_WAITING)
 		return true;
-	names = prefetch_job_names(d, s, in);
+	names = job_names(d, s, in, &lp->read);
 	if (prefetch_ready(d, names)) {
 		g_ptr_array_unref(names);
 		return true;
@@ -404,7 +466,7 @@ run_due(struct listd *d, struct store *s, struct loop *lp, gint64 now,
 	for (guint i = 0; i < due->len; i++) {
 		if (!may_run(d, s, lp, due->pdata[i], g_get_monotonic_time()))
 			continue;
-		process_one(d, s, due->pdata[i]);
+		process_one(d, s, due->pdata[i], &lp->read);
 		ran++;
 	}
 	*is_full_out = due->len >= limit;
@@ -546,6 +608,7 @@ process_thread(gpointer data)
 		log_debug("process: wake-up %" G_GUINT64_FORMAT, ++lp.wakeups);
 	}
 	g_hash_table_destroy(lp.waiting);
+	read_clear(&lp.read);
 	store_close(s);
 	return NULL;
 }
