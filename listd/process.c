@@ -535,6 +535,10 @@ wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 {
 	gint64 mono = g_get_monotonic_time();
 	gint64 at = lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC;
+	/* Always read: on PostgreSQL this also takes in what the change
+	 * descriptor had to say, so that it is not readable (and the wait
+	 * does not return at once) for what was already heard. */
+	gint64 version = store_data_version(s, NULL);
 	GHashTableIter it;
 	gpointer w;
 
@@ -542,8 +546,7 @@ wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 		at = MIN(at, mono + (lp->timers_next - now) * G_USEC_PER_SEC);
 	/* A change seen within a second of the last run waits for that
 	 * second to end (timers_wanted()). */
-	if (listd_cfg(d) != lp->cfg ||
-	    store_data_version(s, NULL) != lp->version)
+	if (listd_cfg(d) != lp->cfg || version != lp->version)
 		at = MIN(at, lp->timers_last + G_USEC_PER_SEC);
 	/* PostgreSQL without its notifications (out of reach): read its
 	 * change counter every second instead. */
