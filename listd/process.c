@@ -425,6 +425,8 @@ may_run(struct listd *d, struct store *s, struct loop *lp,
 		g_ptr_array_unref(names);
 		return true;
 	}
+	/* What it read may be stale when it runs: read again then. */
+	read_clear(&lp->read);
 	w = g_new0(struct waiting, 1);
 	w->since = mono;
 	w->names = names;
