@@ -128,7 +128,25 @@
  *			A number that changes whenever another connection
  *			commits a change (SQLite PRAGMA data_version), so a
  *			reader can tell whether its cache still holds; -1 on
- *			error.
+ *			error. The connection's own commits leave it alone
+ *			(on PostgreSQL once change_fd() was called; before,
+ *			they may move it too).
+ *	change_fd(db, fd_out, err)
+ *			A descriptor that becomes readable when another
+ *			connection may have committed a change, so that a
+ *			daemon can sleep in poll() until then instead of
+ *			polling; after it is readable, data_version() reads
+ *			what came (and tells whether anything did). PostgreSQL:
+ *			LISTEN on the change channel (moved by the writers of
+ *			what readers cache or the timers act on, not by the
+ *			queues or the archive), the connection's socket; from
+ *			then on data_version() counts the other connections'
+ *			notifications (and a reconnect), and the caller must
+ *			call data_version() now and then (each wake-up) so
+ *			that they do not pile up. *fd_out -1 and true: the
+ *			engine has no such descriptor (SQLite: watch the WAL
+ *			file). false (*fd_out -1): the connection is down.
+ *			Ask again after each wake-up: a reconnect changes it.
  *
  *	Extra operations (SQL that differs by engine):
  *	delivery_claim(db, owner, now, limit, err)
@@ -299,6 +317,7 @@ struct db_ops {
 	int (*schema_version)(struct db *db);
 	bool (*migrate)(struct db *db, int version, GError **err);
 	gint64 (*data_version)(struct db *db, GError **err);
+	bool (*change_fd)(struct db *db, int *fd_out, GError **err);
 
 	/* Extra operations: SQL that differs by engine. */
 	struct db_stmt *(*delivery_claim)(

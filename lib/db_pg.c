@@ -58,6 +58,15 @@
  *	SQLite's data_version it also moves for the connection's own commits
  *	(a cache then refills once more than it needs to).
  *
+ *	change_fd. The writers also NOTIFY moim_changes (schema step 17: the
+ *	counter's tables and those the timers read). After change_fd() the
+ *	connection LISTENs and data_version() is instead the number of
+ *	notifications heard from other backends (libpq's be_pid is the
+ *	sender; the connection's own are left out, as SQLite leaves out its
+ *	own commits), plus one per reconnect (which LISTENs again: what was
+ *	sent meanwhile is lost). A notification arrives after the writer's
+ *	commit, asynchronously: a wake-up, not a read-your-writes counter.
+ *
  *	Archive search. archive_index() writes a message's db_tokenize()
  *	terms into message_terms (term, positions, weight; deletions follow
  *	by a trigger on messages), and archive_search()/archive_count() run the
@@ -134,6 +143,10 @@ struct pg_conn {
 	 * (gint64) and how many of them are indexed (pg_archive_index()). */
 	GArray *to_index;
 	guint indexed;
+	/* change_fd() was called: the connection LISTENs, and heard counts
+	 * the other connections' notifications (data_version). */
+	bool is_listening;
+	gint64 heard;
 };
 
 static const struct db_ops db_pg_ops;
@@ -228,6 +241,13 @@ reconnect(struct pg_conn *c, GError **err)
 	}
 	c->backoff_ms = 0;
 	c->retry_at = 0;
+	/* What was notified while the connection was down is lost:
+	 * count the reconnect as a change. */
+	if (c->is_listening) {
+		c->heard++;
+		if (!pg_exec(&c->base, "LISTEN moim_changes", err))
+			return false;
+	}
 	return true;
 }
 
@@ -860,18 +880,63 @@ pg_migrate(struct db *d, int version, GError **err)
 	return true;
 }
 
-/* pg_data_version - the change counter (see DESCRIPTION) */
+/* heard - read what the server sent and count the notifications of
+ * other connections (a connection hears its own too: not those) */
+static bool
+heard(struct pg_conn *c, GError **err)
+{
+	int self = PQbackendPID(c->pg);
+	bool was_idle = is_idle(c);
+	PGnotify *n;
+
+	if (!PQconsumeInput(c->pg)) {
+		(void)note_lost(c, was_idle);
+		return pg_fail(c, NULL, err, "notifications");
+	}
+	while ((n = PQnotifies(c->pg)) != NULL) {
+		if (n->be_pid != self)
+			c->heard++;
+		PQfreemem(n);
+	}
+	return true;
+}
+
+/* pg_data_version - the change counter (see DESCRIPTION); once the
+ * connection listens, the other connections' notifications heard */
 static gint64
 pg_data_version(struct db *d, GError **err)
 {
-	struct db_stmt *st = stmt_of(d, err, "SELECT n FROM moim_changes", "");
+	struct pg_conn *c = CONN(d);
+	struct db_stmt *st;
 	bool row;
 	gint64 v = -1;
 
+	if (c->is_listening)
+		return ready(c, err) && heard(c, err) ? c->heard : -1;
+	st = stmt_of(d, err, "SELECT n FROM moim_changes", "");
 	if (st != NULL && pg_step(st, &row, err))
 		v = row ? pg_col_int64(st, 0) : 0;
 	pg_reset(st);
 	return v;
+}
+
+/* pg_change_fd - listen, and the socket the notifications come on */
+static bool
+pg_change_fd(struct db *d, int *fd_out, GError **err)
+{
+	struct pg_conn *c = CONN(d);
+
+	*fd_out = -1;
+	if (!ready(c, err))
+		return false;
+	if (!c->is_listening) {
+		if (!pg_exec(d, "LISTEN moim_changes", err))
+			return false;
+		c->is_listening = true;
+	}
+	*fd_out = PQsocket(c->pg);
+	return *fd_out >= 0 ||
+	    moim_fail(err, MOIM_ERR_TEMP, "database: no connection");
 }
 
 /* ------------------------------------------------------------- extras */
@@ -1575,6 +1640,7 @@ static const struct db_ops db_pg_ops = {
     .schema_version = pg_schema_version,
     .migrate = pg_migrate,
     .data_version = pg_data_version,
+    .change_fd = pg_change_fd,
     .delivery_claim = pg_delivery_claim,
     .deliveries_add = pg_deliveries_add,
     .members_add = pg_members_add,

@@ -22,7 +22,8 @@
  *
  * moim_changes is the data_version counter (see db_pg.c): statement
  * triggers on the tables whose readers cache bump it in the writing
- * transaction.
+ * transaction. Since step 17 they, and triggers on the tables the
+ * timers read, also NOTIFY moim_changes (db.h change_fd).
  *
  * Never edit a step that has shipped; add the next one.
  */
@@ -36,6 +37,11 @@
 #define CHANGES_TRIGGER(t)                                                     \
 	"CREATE TRIGGER " t "_changes AFTER INSERT OR UPDATE OR DELETE"        \
 	" ON " t " FOR EACH STATEMENT EXECUTE FUNCTION moim_changed();"
+
+/* The tables whose changes only notify (step 17). */
+#define NOTIFY_TRIGGER(t)                                                      \
+	"CREATE TRIGGER " t "_notify AFTER INSERT OR UPDATE OR DELETE"         \
+	" ON " t " FOR EACH STATEMENT EXECUTE FUNCTION moim_notify();"
 
 /* 0 -> 11 */
 static const char schema_11[] =
@@ -356,6 +362,24 @@ static const char *const steps[] = {
     "CREATE TRIGGER messages_terms_gone AFTER DELETE ON messages"
     " REFERENCING OLD TABLE AS gone FOR EACH STATEMENT"
     " EXECUTE FUNCTION moim_message_terms_gone()",
+    /* 16 -> 17: the writers notify the channel moim_changes at commit
+     * (one notification per transaction: equal ones fold), so a reader
+     * that listens (moim-listd) wakes on other connections' changes
+     * instead of polling: the tables that move the change counter, and
+     * those only the timers read (held posts, confirmations, events,
+     * answers, web actions). Not the queues, the archive or workers:
+     * their writers wake their readers themselves, and a fan-out would
+     * otherwise send one notification per copy. */
+    "CREATE OR REPLACE FUNCTION moim_changed() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$BEGIN UPDATE moim_changes SET n = n + 1;"
+    " PERFORM pg_notify('moim_changes', ''); RETURN NULL; END$$;"
+    "CREATE FUNCTION moim_notify() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN PERFORM pg_notify('moim_changes', ''); RETURN NULL; END$$;" NOTIFY_TRIGGER(
+	"pending") NOTIFY_TRIGGER("held") NOTIFY_TRIGGER("events")
+	NOTIFY_TRIGGER("event_lists") NOTIFY_TRIGGER("event_sessions")
+	    NOTIFY_TRIGGER("invitations") NOTIFY_TRIGGER("reminders")
+		NOTIFY_TRIGGER("rsvps") NOTIFY_TRIGGER("session_seats")
+		    NOTIFY_TRIGGER("web_acts"),
 };
 
 /* db_pg_schema_last - the newest version these steps make */

@@ -398,6 +398,9 @@ static const char *const migrations[] = {
     /* 15 -> 16: PostgreSQL's search index changes shape (message_terms,
      * lib/db_pg_schema.c); SQLite's FTS5 index stays as it is. */
     "SELECT 1;",
+    /* 16 -> 17: PostgreSQL's writers notify listeners of their changes
+     * (lib/db_pg_schema.c); SQLite has the WAL file to watch. */
+    "SELECT 1;",
 };
 
 struct sq_conn {
@@ -705,6 +708,16 @@ static gint64
 sq_data_version(struct db *d, GError **err)
 {
 	return sq_one_int(sq_stmt_of(d, err, "PRAGMA data_version", ""), err);
+}
+
+/* sq_change_fd - none: moim-listd watches the WAL file (listd/main.c) */
+static bool
+sq_change_fd(struct db *d, int *fd_out, GError **err)
+{
+	(void)d;
+	(void)err;
+	*fd_out = -1;
+	return true;
 }
 
 /* ---------------------------------------------------- extra operations */
@@ -1147,6 +1160,7 @@ const struct db_ops db_sqlite_ops = {
     .schema_version = sq_schema_version,
     .migrate = sq_migrate,
     .data_version = sq_data_version,
+    .change_fd = sq_change_fd,
     .delivery_claim = sq_delivery_claim,
     .deliveries_add = sq_deliveries_add,
     .members_add = sq_members_add,

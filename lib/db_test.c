@@ -10,6 +10,7 @@
  */
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1296,6 +1297,96 @@ test_pg_schema_steps(void)
 	g_assert_cmpint(n, ==, db_pg_schema_last() - 10);
 }
 
+/* heard - a's data_version() once it reaches want, waiting for its
+ * change descriptor at most 10 s (what it is then, when it does not) */
+static gint64
+heard(struct db *a, gint64 want)
+{
+	GError *e = NULL;
+	gint64 v = -1;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		struct pollfd p = {.events = POLLIN};
+
+		v = a->ops->data_version(a, &e);
+		g_clear_error(&e);
+		if (v >= want)
+			break;
+		g_assert_true(a->ops->change_fd(a, &p.fd, &e));
+		g_assert_no_error(e);
+		(void)poll(&p, 1, 100);
+	}
+	return v;
+}
+
+/* change_fd(): PostgreSQL's descriptor wakes on other connections'
+ * commits to the tables that notify (the counter's and the timers'),
+ * not on the connection's own nor on the queues; a reconnect counts as
+ * a change and listens again. SQLite has none (the WAL file is
+ * watched) and its data_version leaves out the own commits too. */
+static void
+test_change_fd(gconstpointer data)
+{
+	struct engine *en = (struct engine *)data;
+	char *spec = NULL;
+	struct db *a = fresh(en, &spec), *b, *k;
+	const struct db_ops *o;
+	GError *e = NULL;
+	gint64 v0;
+	int fd = 0;
+
+	if (a == NULL)
+		return;
+	o = a->ops;
+	exec_ok(a, table_t);
+	b = o->open(spec, DB_RW, &e);
+	g_assert_no_error(e);
+	g_assert_true(o->change_fd(a, &fd, &e));
+	g_assert_no_error(e);
+	v0 = o->data_version(a, &e);
+	g_assert_no_error(e);
+	/* Its own write first, then another connection's: heard once. */
+	exec_ok(a, "DELETE FROM pending");
+	if (fd < 0) {
+		/* SQLite: the number moves, by how much is its own. */
+		g_assert_true(o == &db_sqlite_ops);
+		g_assert_cmpint(o->data_version(a, &e), ==, v0);
+		exec_ok(b,
+		    "INSERT INTO lists (local, domain, created)"
+		    " VALUES ('x', 'example.org', 1)");
+		g_assert_cmpint(o->data_version(a, &e), !=, v0);
+		o->close(b);
+		goto out;
+	}
+	exec_ok(b, "DELETE FROM members");
+	g_assert_cmpint(heard(a, v0 + 1), ==, v0 + 1);
+	/* A table only the timers read; then a queue's write, which does
+	 * not notify, before the next that does. */
+	exec_ok(b, "DELETE FROM held");
+	g_assert_cmpint(heard(a, v0 + 2), ==, v0 + 2);
+	insert_t(b, 1);
+	exec_ok(b, "DELETE FROM deliveries");
+	exec_ok(b, "DELETE FROM web_acts");
+	g_assert_cmpint(heard(a, v0 + 3), ==, v0 + 3);
+	o->close(b);
+	/* A lost connection: the reconnect is a change, and it listens
+	 * again. */
+	k = o->open(spec, DB_RW, &e);
+	g_assert_no_error(e);
+	kill_backends(k);
+	b = o->open(spec, DB_RW, &e);
+	g_assert_no_error(e);
+	g_assert_cmpint(heard(a, v0 + 4), ==, v0 + 4);
+	exec_ok(b, "DELETE FROM rsvps");
+	g_assert_cmpint(heard(a, v0 + 5), ==, v0 + 5);
+	o->close(b);
+	o->close(k);
+out:
+	o->close(a);
+	g_free(spec);
+}
+
 /* -------------------------------------------------------------- setup */
 
 /* start_pg - the database for the PostgreSQL cases, or why there is none */
@@ -1514,6 +1605,7 @@ main(int argc, char **argv)
 	add("backoff", test_pg_backoff, true);
 	add("index-in-transaction", test_index_in_transaction, false);
 	add("members-add", test_members_add, false);
+	add("change-fd", test_change_fd, false);
 	g_test_add_func("/db/schema-drift", test_schema_drift);
 	g_test_add_func("/db/archive-search-same", test_archive_search_same);
 	g_test_add_func("/db/pg/terms-16", test_pg_terms_16);

@@ -261,6 +261,14 @@ store_data_version(struct store *s, GError **err)
 	return s->ops->data_version(s->db, err);
 }
 
+/* store_change_fd - a descriptor to poll for other connections' commits
+ * (lib/db.h change_fd) */
+bool
+store_change_fd(struct store *s, int *fd_out, GError **err)
+{
+	return s->ops->change_fd(s->db, fd_out, err);
+}
+
 /* store_begin - start a write transaction (takes the write lock now) */
 bool
 store_begin(struct store *s, GError **err)

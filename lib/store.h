@@ -61,7 +61,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 16
+#define STORE_SCHEMA_VERSION 17
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
@@ -83,6 +83,9 @@ int store_schema_version(struct store *s);
 /* Changes whenever another connection committed since the last call on
  * this one (PRAGMA data_version); -1 on error. */
 gint64 store_data_version(struct store *s, GError **err);
+/* A descriptor readable when another connection may have committed (see
+ * lib/db.h change_fd); *fd_out -1: none (SQLite); false: unreachable. */
+bool store_change_fd(struct store *s, int *fd_out, GError **err);
 bool store_begin(struct store *s, GError **err);
 bool store_read_begin(struct store *s, GError **err);
 bool store_commit(struct store *s, GError **err);

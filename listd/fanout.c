@@ -665,12 +665,10 @@ fanout_thread(gpointer data)
 	GError *e = NULL;
 	guint64 gen = 0;
 
-	sn.s = store_open(listd_cfg(sn.d)->database, STORE_RW, &e);
-	if (sn.s == NULL) {
-		log_error("fanout: %s", e->message);
-		g_clear_error(&e);
+	/* Tried until the database answers (a start while it is down). */
+	sn.s = listd_store_open(sn.d, "fanout");
+	if (sn.s == NULL)
 		return NULL;
-	}
 	sn.copy = g_string_new(NULL);
 	(void)marks_get(sn.d);
 	while (!listd_stopping(sn.d)) {

@@ -5,7 +5,10 @@
  *	struct moim_config *listd_cfg(struct listd *d);
  *	void listd_kick(struct listd *d);
  *	bool listd_wait(struct listd *d, guint64 *seen_gen, int max_ms);
+ *	bool listd_wait_fd_until(struct listd *d, guint64 *seen_gen,
+ *	    gint64 until, int fd);
  *	bool listd_stopping(struct listd *d);
+ *	struct store *listd_store_open(struct listd *d, const char *who);
  * DESCRIPTION
  *	moim-listd takes list mail from Postfix over LMTP (ingress), keeps it
  *	in the database before answering 250, works through it in one
@@ -21,8 +24,19 @@
  *	processor sleeps until its next timer is due (a delivery retry of
  *	an inbound job, a digest, a reminder, an expiry), a kick (LMTP
  *	ingress, a DNS answer asked ahead, a reload, a write to the
- *	database's WAL file by another connection: moimctl, moim-web) or
- *	at most a minute. listd_wait_until() waits until a monotonic time.
+ *	database's WAL file by another connection: moimctl, moim-web; on
+ *	PostgreSQL, a notification on its connection) or at most a minute.
+ *	listd_wait_until() waits until a monotonic time;
+ *	listd_wait_fd_until() also until fd is readable (then true), for
+ *	one thread only (the processor): it polls the kick descriptor that
+ *	main() makes (has_kick_fd) along with fd.
+ *
+ *	listd_store_open() is a thread's own read-write database connection:
+ *	while the database cannot be opened (PostgreSQL down when moim-listd
+ *	starts) it tries again with a back-off from LISTD_OPEN_MIN_MS
+ *	doubling to LISTD_OPEN_MAX_MS, logging one line (prefixed who) when
+ *	that starts and one when it ends; NULL only when moim-listd stops
+ *	meanwhile. LMTP answers 451 in that time (ingress.c).
  *
  *	listd_cfg() is the configuration in force. SIGHUP loads the file
  *	again and puts the new one in force for the next use, unless it is
@@ -45,6 +59,8 @@
 #include "dkim.h"
 #include "dmarc.h"
 #include "token.h"
+
+struct store;
 
 struct listd {
 	struct moim_config *cfg; /* read with listd_cfg() */
@@ -78,6 +94,8 @@ struct listd {
 	struct fanout_marks *marks; /* fanout.c's senders' shared commits */
 	int marks_refs; /* senders using marks, under lock */
 	guint64 gen; /* bumped by listd_kick() */
+	int kick_fd; /* eventfd written by listd_kick(), if has_kick_fd */
+	bool has_kick_fd;
 	bool stopping; /* SIGTERM: finish what is in hand and exit */
 };
 
@@ -85,6 +103,9 @@ struct moim_config *listd_cfg(struct listd *d);
 void listd_kick(struct listd *d);
 bool listd_wait(struct listd *d, guint64 *seen_gen, int max_ms);
 bool listd_wait_until(struct listd *d, guint64 *seen_gen, gint64 until);
+bool listd_wait_fd_until(
+    struct listd *d, guint64 *seen_gen, gint64 until, int fd);
 bool listd_stopping(struct listd *d);
+struct store *listd_store_open(struct listd *d, const char *who);
 
 #endif

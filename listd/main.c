@@ -31,6 +31,7 @@
 #include <glib-unix.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -118,6 +119,18 @@ watch_database(struct listd *d)
 	g_signal_connect(d->db_watch, "changed", G_CALLBACK(on_db_change), d);
 }
 
+/* make_kick_fd - the descriptor listd_kick() writes, so that the
+ * processor can wait for kicks and its database's notifications in one
+ * poll(); without it (it cannot be made) the processor polls instead */
+static void
+make_kick_fd(struct listd *d)
+{
+	d->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->kick_fd < 0)
+		log_warn("eventfd: %s", g_strerror(errno));
+	d->has_kick_fd = d->kick_fd >= 0;
+}
+
 /* on_dns_answer - a DNS answer asked ahead came in: a job may wait for
  * it (lib/dns's threads call this) */
 static void
@@ -134,8 +147,8 @@ on_signal(gpointer data)
 	log_info("stopping");
 	g_mutex_lock(&d->lock);
 	d->stopping = true;
-	g_cond_broadcast(&d->cond);
 	g_mutex_unlock(&d->lock);
+	listd_kick(d);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -173,6 +186,15 @@ pre_drop_init(struct listd *d, GError **err)
 	return give_new_secret(d->cfg, err) && ingress_start(d, err);
 }
 
+/* is_unreachable - whether a failed open is a PostgreSQL server out of
+ * reach (temporary), not a setting to fix */
+static bool
+is_unreachable(const struct moim_config *c, const GError *e)
+{
+	return db_spec_is_postgresql(c->database) &&
+	    g_error_matches(e, MOIM_ERROR, MOIM_ERR_TEMP);
+}
+
 /* post_drop_init - open the files as the user we run as; a file that
  * user cannot reach stops the start, naming the user and the path */
 static bool
@@ -192,9 +214,15 @@ post_drop_init(struct listd *d, GError **err)
 	if (!sign_init(d, err))
 		return false;
 	/* Create or migrate the schema, register as a worker and take back
-	 * the claims a crash of this host's worker left (worker.h). */
+	 * the claims a crash of this host's worker left (worker.h). A
+	 * PostgreSQL server out of reach is waited for instead: the threads
+	 * open the database when it answers (the worker thread registers
+	 * then) and LMTP answers 451 meanwhile. */
 	s = store_open(c->database, STORE_RW, err);
-	if (s == NULL || !worker_start(d, s, err)) {
+	if (s == NULL && is_unreachable(c, *err)) {
+		log_warn("database: %s; waiting for it", (*err)->message);
+		g_clear_error(err);
+	} else if (s == NULL || !worker_start(d, s, err)) {
 		store_close(s);
 		(void)privs_blame(
 		    err, "[moim] database", c->database, PRIVS_WRITE);
@@ -216,6 +244,8 @@ static void
 release(struct listd *d)
 {
 	g_clear_object(&d->db_watch);
+	if (d->has_kick_fd)
+		(void)close(d->kick_fd);
 	g_ptr_array_unref(d->retired);
 	dmarc_free(d->dmarc);
 	sign_free(d);
@@ -259,6 +289,7 @@ main(int argc, char **argv)
 	mime_init();
 	g_mutex_init(&d.lock);
 	g_cond_init(&d.cond);
+	make_kick_fd(&d);
 	d.cfg = config_load(conf, &e);
 	d.cfg_path = g_strdup(conf);
 	d.retired =

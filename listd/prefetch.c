@@ -57,33 +57,6 @@ prefetch_names(struct listd *d, const struct store_list *l, const char *from,
 	return names;
 }
 
-/* prefetch_job_names - prefetch_names() for an inbound job */
-GPtrArray *
-prefetch_job_names(
-    struct listd *d, struct store *s, const struct store_inbound *in)
-{
-	struct rcpt_target t = {0};
-	struct addr *rcpt = NULL;
-	GBytes *raw = NULL;
-	GPtrArray *names = NULL;
-
-	if (in->mail_from[0] == '\0' ||
-	    !store_inbound_raw(s, in->msg_id, &raw, NULL) || raw == NULL ||
-	    !addr_parse_path(in->rcpt, strlen(in->rcpt), &rcpt, NULL) ||
-	    rcpt == NULL ||
-	    !rcpt_resolve(s, addr_local(rcpt), addr_domain(rcpt), &t, NULL))
-		goto out;
-	if (t.list != NULL && t.kind == RCPT_POST)
-		names = prefetch_names(d, t.list, in->mail_from,
-		    g_bytes_get_data(raw, NULL), g_bytes_get_size(raw));
-out:
-	rcpt_target_clear(&t);
-	addr_free(rcpt);
-	if (raw != NULL)
-		g_bytes_unref(raw);
-	return names != NULL ? names : g_ptr_array_new_with_free_func(g_free);
-}
-
 /* prefetch_ready - whether every name's answer is cached; the others
  * are asked */
 bool

@@ -4,8 +4,6 @@
  * SYNOPSIS
  *	GPtrArray *prefetch_names(struct listd *d, const struct store_list *l,
  *	    const char *from, const char *raw, size_t len);
- *	GPtrArray *prefetch_job_names(struct listd *d, struct store *s,
- *	    const struct store_inbound *in);
  *	bool prefetch_ready(struct listd *d, const GPtrArray *names);
  * DESCRIPTION
  *	Posting looks up the author domain's DMARC policy (dmarc = auto,
@@ -24,11 +22,6 @@
  *	stands for a list with dmarc = auto and without arc_trust (at LMTP
  *	time, before the processor resolves the recipient). None for the null
  *sender (a bounce is no post).
- *
- *	prefetch_job_names() is prefetch_names() for an inbound job: its
- *	message, and its recipient's list when that is a post address
- *	(none otherwise, or when the job cannot be read: the job then runs
- *	and says why).
  *
  *	prefetch_ready() is true when every name's answer is cached; the
  *	names that are not are asked by lib/dns's threads (dns_ready()),
@@ -51,8 +44,6 @@
 
 GPtrArray *prefetch_names(struct listd *d, const struct store_list *l,
     const char *from, const char *raw, size_t len);
-GPtrArray *prefetch_job_names(
-    struct listd *d, struct store *s, const struct store_inbound *in);
 bool prefetch_ready(struct listd *d, const GPtrArray *names);
 
 #endif

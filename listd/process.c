@@ -14,10 +14,14 @@
  * A post whose DNS answers (DMARC, ARC keys; prefetch.c) are not cached
  * yet waits, at most twice [listd] dns_timeout, while later jobs go on.
  * Between passes the thread runs the timers and sleeps until the next
- * is due, a kick comes (listd_kick()) or PROCESS_MAX_SLEEP passed
- * (PROCESS_SHARED_SLEEP on PostgreSQL); on PostgreSQL, whose writes by
- * others no file watch sees, it also reads the change counter every
- * second.
+ * is due, a kick comes (listd_kick()), another connection commits a
+ * change (SQLite: main.c's WAL file watch kicks; PostgreSQL: a
+ * notification on the thread's connection, store_change_fd()), or
+ * PROCESS_MAX_SLEEP passed. The thread's own commits wake nothing, so
+ * an idle moim-listd stays asleep on either engine. Only when no such
+ * descriptor can be had (PostgreSQL out of reach) does it read the
+ * change counter every second instead. The database is opened when it
+ * answers (listd_store_open()): a start while it is down waits for it.
  *
  * Several workers (worker.h): the jobs are claimed, PROCESS_BATCH at a
  * time, as this worker's; a job's transaction first checks that it is
@@ -54,21 +58,55 @@
  * look up what they need themselves. */
 #define PROCESS_MAX_WAITING 64
 /* Seconds the loop sleeps at most: what no wake-up reaches (a change by
- * another program on a database whose file is not watched) is seen
- * within this. */
+ * another program on a database whose file is not watched, a table that
+ * notifies no one) is seen within this. */
 #define PROCESS_MAX_SLEEP 60
-/* The same on PostgreSQL, which no file watch covers and which other
- * workers share: what they queue for the timers (a digest's posts, a
- * held post) is seen within this. */
-#define PROCESS_SHARED_SLEEP 5
 
-/* max_sleep - the longest sleep of the loop, seconds */
-static gint64
-max_sleep(struct listd *d)
+/* A job's message and recipient as may_run() read them, for job_run()
+ * to take rather than read and resolve them again: one job's at a
+ * time, dropped when another job is read or this one runs. */
+struct job_read {
+	gint64 id; /* the inbound job's id; 0: nothing kept */
+	GBytes *raw; /* NULL: the message is gone */
+	bool has_rcpt; /* the recipient parsed (and t resolved) */
+	struct rcpt_target t;
+};
+
+/* read_clear - drop what r keeps */
+static void
+read_clear(struct job_read *r)
 {
-	return db_spec_is_postgresql(listd_cfg(d)->database)
-	    ? PROCESS_SHARED_SLEEP
-	    : PROCESS_MAX_SLEEP;
+	g_clear_pointer(&r->raw, g_bytes_unref);
+	rcpt_target_clear(&r->t);
+	*r = (struct job_read){0};
+}
+
+/* read_job - in's message, and its recipient resolved, into r; false
+ * (r empty) when the database failed */
+static bool
+read_job(struct store *s, const struct store_inbound *in, struct job_read *r,
+    GError **err)
+{
+	struct addr *rcpt = NULL;
+	bool ok = true;
+
+	read_clear(r);
+	if (!store_inbound_raw(s, in->msg_id, &r->raw, err))
+		return false;
+	if (r->raw != NULL &&
+	    addr_parse_path(in->rcpt, strlen(in->rcpt), &rcpt, NULL) &&
+	    rcpt != NULL) {
+		r->has_rcpt = true;
+		ok = rcpt_resolve(
+		    s, addr_local(rcpt), addr_domain(rcpt), &r->t, err);
+	}
+	addr_free(rcpt);
+	if (!ok) {
+		read_clear(r);
+		return false;
+	}
+	r->id = in->id;
+	return true;
 }
 
 /* job_dispatch - the handler for the recipient's kind */
@@ -110,30 +148,26 @@ job_begin(struct job *j, bool *is_mine_out, GError **err)
 	return true;
 }
 
-/* job_run - resolve and handle one job inside a transaction */
+/* job_run - resolve and handle one job inside a transaction; r holds
+ * the job's message and recipient when may_run() read them */
 static bool
-job_run(struct job *j, GError **err)
+job_run(struct job *j, struct job_read *r, GError **err)
 {
-	struct addr *rcpt = NULL;
 	GError *perr = NULL;
 	gsize len;
 	const char *raw;
-	bool ok, is_mine;
+	bool ok, is_mine, has_rcpt;
 
-	if (!store_inbound_raw(j->s, j->in->msg_id, &j->raw, err))
+	if (r->id != j->in->id && !read_job(j->s, j->in, r, err))
 		return false;
-	if (j->raw == NULL ||
-	    !addr_parse_path(j->in->rcpt, strlen(j->in->rcpt), &rcpt, NULL) ||
-	    rcpt == NULL) {
+	j->raw = g_steal_pointer(&r->raw);
+	j->t = r->t;
+	has_rcpt = r->has_rcpt;
+	*r = (struct job_read){0};
+	if (j->raw == NULL || !has_rcpt) {
 		j->result = "nothing to do";
-		addr_free(rcpt);
 		return store_inbound_done(j->s, j->in->id, j->result, err);
 	}
-	ok =
-	    rcpt_resolve(j->s, addr_local(rcpt), addr_domain(rcpt), &j->t, err);
-	addr_free(rcpt);
-	if (!ok)
-		return false;
 	if (j->t.list == NULL) {
 		j->result = "list gone";
 		return store_inbound_done(j->s, j->in->id, j->result, err);
@@ -276,13 +310,14 @@ job_abandon(struct job *j, const GError *why)
 
 /* process_one - run a job; on failure retry it later or give up */
 static void
-process_one(struct listd *d, struct store *s, const struct store_inbound *in)
+process_one(struct listd *d, struct store *s, const struct store_inbound *in,
+    struct job_read *r)
 {
 	struct job j = {.d = d, .s = s, .in = in, .result = "done"};
 	GError *e = NULL;
 
 	j.now = g_get_real_time() / G_USEC_PER_SEC;
-	if (job_run(&j, &e)) {
+	if (job_run(&j, r, &e)) {
 		g_autofree char *qid = j.raw == NULL
 		    ? g_strdup("-")
 		    : rawhdr_queue_id(g_bytes_get_data(j.raw, NULL),
@@ -325,7 +360,9 @@ struct loop {
 	bool is_timer_worker; /* whether that run ran them (worker.h) */
 	gint64 owner; /* the worker id the waiting jobs were claimed as */
 	guint64 wakeups; /* for the debug log */
-	bool is_polled; /* no WAL watch kicks us: look every second */
+	struct job_read read; /* the last job may_run() read */
+	bool is_polled; /* no wake-up for others' commits: look every second */
+	int change_fd; /* readable on others' commits (PostgreSQL), or -1 */
 };
 
 /* waiting_free - free a waiting entry */
@@ -347,6 +384,23 @@ wait_limit(struct listd *d)
 	return 2 * (gint64)listd_cfg(d)->dns_timeout * G_TIME_SPAN_MILLISECOND;
 }
 
+/* job_names - prefetch_names() for job in, whose message and recipient
+ * are read into r for job_run(); none when it is no post or cannot be
+ * read (the job then runs and says why) */
+static GPtrArray *
+job_names(struct listd *d, struct store *s, const struct store_inbound *in,
+    struct job_read *r)
+{
+	GPtrArray *names = NULL;
+
+	if (read_job(s, in, r, NULL) && r->raw != NULL &&
+	    in->mail_from[0] != '\0' && r->t.list != NULL &&
+	    r->t.kind == RCPT_POST)
+		names = prefetch_names(d, r->t.list, in->mail_from,
+		    g_bytes_get_data(r->raw, NULL), g_bytes_get_size(r->raw));
+	return names != NULL ? names : g_ptr_array_new_with_free_func(g_free);
+}
+
 /* may_run - whether job in may run now: its DNS answers are cached or
  * it waited long enough; else it waits in lp->waiting, and the rest of
  * the queue goes on */
@@ -366,11 +420,13 @@ may_run(struct listd *d, struct store *s, struct loop *lp,
 	}
 	if (g_hash_table_size(lp->waiting) >= PROCESS_MAX_WAITING)
 		return true;
-	names = prefetch_job_names(d, s, in);
+	names = job_names(d, s, in, &lp->read);
 	if (prefetch_ready(d, names)) {
 		g_ptr_array_unref(names);
 		return true;
 	}
+	/* What it read may be stale when it runs: read again then. */
+	read_clear(&lp->read);
 	w = g_new0(struct waiting, 1);
 	w->since = mono;
 	w->names = names;
@@ -412,7 +468,7 @@ run_due(struct listd *d, struct store *s, struct loop *lp, gint64 now,
 	for (guint i = 0; i < due->len; i++) {
 		if (!may_run(d, s, lp, due->pdata[i], g_get_monotonic_time()))
 			continue;
-		process_one(d, s, due->pdata[i]);
+		process_one(d, s, due->pdata[i], &lp->read);
 		ran++;
 	}
 	*is_full_out = due->len >= limit;
@@ -434,7 +490,7 @@ timers_run(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	if (!lp->is_timer_worker) {
 		/* Another worker runs them; a kick comes if that changes. */
 		lp->timers_last = g_get_monotonic_time();
-		lp->timers_next = now + max_sleep(d);
+		lp->timers_next = now + PROCESS_MAX_SLEEP;
 		return;
 	}
 	(void)store_pending_expire(s, now, NULL);
@@ -449,8 +505,8 @@ timers_run(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	if (next < 0)
 		next = now + 1;
 	lp->timers_next = MIN(next, d->digest_next == 0 ? now : d->digest_next);
-	lp->timers_next =
-	    MIN(lp->timers_next, event_next_due(d, s, now, now + max_sleep(d)));
+	lp->timers_next = MIN(lp->timers_next,
+	    event_next_due(d, s, now, now + PROCESS_MAX_SLEEP));
 }
 
 /* timers_wanted - whether the timers are to run now: jobs ran (they may
@@ -469,7 +525,7 @@ timers_wanted(
 		return false;
 	return now >= lp->timers_next ||
 	    worker_runs_timers(d) != lp->is_timer_worker ||
-	    mono >= lp->timers_last + max_sleep(d) * G_USEC_PER_SEC ||
+	    mono >= lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC ||
 	    listd_cfg(d) != lp->cfg ||
 	    store_data_version(s, NULL) != lp->version;
 }
@@ -480,20 +536,22 @@ static gint64
 wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 {
 	gint64 mono = g_get_monotonic_time();
-	gint64 at = lp->timers_last + max_sleep(d) * G_USEC_PER_SEC;
+	gint64 at = lp->timers_last + PROCESS_MAX_SLEEP * G_USEC_PER_SEC;
+	/* Always read: on PostgreSQL this also takes in what the change
+	 * descriptor had to say, so that it is not readable (and the wait
+	 * does not return at once) for what was already heard. */
+	gint64 version = store_data_version(s, NULL);
 	GHashTableIter it;
 	gpointer w;
 
-	if (lp->timers_next - now < max_sleep(d))
+	if (lp->timers_next - now < PROCESS_MAX_SLEEP)
 		at = MIN(at, mono + (lp->timers_next - now) * G_USEC_PER_SEC);
 	/* A change seen within a second of the last run waits for that
 	 * second to end (timers_wanted()). */
-	if (listd_cfg(d) != lp->cfg ||
-	    store_data_version(s, NULL) != lp->version)
+	if (listd_cfg(d) != lp->cfg || version != lp->version)
 		at = MIN(at, lp->timers_last + G_USEC_PER_SEC);
-	/* PostgreSQL has no WAL file whose changes kick us (main.c):
-	 * read its change counter every second instead, so that what
-	 * moimctl or another worker wrote is seen as soon as on SQLite. */
+	/* PostgreSQL without its notifications (out of reach): read its
+	 * change counter every second instead. */
 	if (lp->is_polled)
 		at = MIN(at, mono + G_USEC_PER_SEC);
 	g_hash_table_iter_init(&it, lp->waiting);
@@ -502,41 +560,60 @@ wake_at(struct listd *d, struct store *s, struct loop *lp, gint64 now)
 	return MAX(at, lp->timers_last + G_USEC_PER_SEC);
 }
 
+/* watch_changes - the descriptor that tells of others' commits (asked
+ * each pass: a reconnect changes it); without one on PostgreSQL, poll */
+static void
+watch_changes(struct listd *d, struct store *s, struct loop *lp)
+{
+	bool was_polled = lp->is_polled;
+	GError *e = NULL;
+
+	if (!store_change_fd(s, &lp->change_fd, &e))
+		g_clear_error(&e);
+	lp->is_polled =
+	    lp->change_fd < 0 && db_spec_is_postgresql(listd_cfg(d)->database);
+	if (lp->is_polled != was_polled)
+		log_debug("process: %s",
+		    lp->is_polled ? "no change notifications: polling"
+				  : "change notifications");
+}
+
 /* process_thread - take inbound jobs until stopped; between them run
  * the timers, and sleep until the next is due or work comes in */
 gpointer
 process_thread(gpointer data)
 {
 	struct listd *d = data;
-	GError *e = NULL;
-	struct store *s = store_open(listd_cfg(d)->database, STORE_RW, &e);
+	/* Tried until the database answers (a start while it is down). */
+	struct store *s = listd_store_open(d, "process");
 	struct loop lp = {0};
 	guint64 gen = 0;
 
-	if (s == NULL) {
-		log_error("process: %s", e->message);
-		g_clear_error(&e);
+	if (s == NULL)
 		return NULL;
-	}
 	lp.waiting = g_hash_table_new_full(
 	    g_int64_hash, g_int64_equal, g_free, waiting_free);
-	lp.is_polled = db_spec_is_postgresql(listd_cfg(d)->database);
+	lp.change_fd = -1;
 	while (!listd_stopping(d)) {
 		gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 		bool is_full;
-		int ran = run_due(d, s, &lp, now, &is_full);
+		int ran;
 
+		watch_changes(d, s, &lp);
+		ran = run_due(d, s, &lp, now, &is_full);
 		if (is_full)
 			continue;
 		if (timers_wanted(d, s, &lp, now, ran))
 			timers_run(d, s, &lp, now);
 		/* a queue that cannot be read is tried again in a second */
-		(void)listd_wait_until(d, &gen,
+		(void)listd_wait_fd_until(d, &gen,
 		    ran < 0 ? g_get_monotonic_time() + G_USEC_PER_SEC
-			    : wake_at(d, s, &lp, now));
+			    : wake_at(d, s, &lp, now),
+		    ran < 0 ? -1 : lp.change_fd);
 		log_debug("process: wake-up %" G_GUINT64_FORMAT, ++lp.wakeups);
 	}
 	g_hash_table_destroy(lp.waiting);
+	read_clear(&lp.read);
 	store_close(s);
 	return NULL;
 }

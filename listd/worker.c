@@ -185,25 +185,39 @@ renew(struct listd *d, struct store *s, GError **err)
 	return true;
 }
 
+/* is_registered - whether this process has a workers row (start-up
+ * skips registering while the database is out of reach) */
+static bool
+is_registered(struct listd *d)
+{
+	bool is;
+
+	g_mutex_lock(&d->lock);
+	is = d->worker_id != 0;
+	g_mutex_unlock(&d->lock);
+	return is;
+}
+
 /* worker_thread - renew the lease every third of it until stopped */
 gpointer
 worker_thread(gpointer data)
 {
 	struct listd *d = data;
 	GError *e = NULL;
-	struct store *s = store_open(listd_cfg(d)->database, STORE_RW, &e);
+	/* Tried until the database answers (a start while it is down). */
+	struct store *s = listd_store_open(d, "worker");
 	guint64 gen = 0;
 	bool was_ok = true;
 
-	if (s == NULL) {
-		log_error("worker: %s", e->message);
-		g_clear_error(&e);
+	if (s == NULL)
 		return NULL;
-	}
 	while (!listd_stopping(d)) {
 		gint64 at = g_get_monotonic_time() +
 		    MAX(lease_s(d) * G_USEC_PER_SEC / 3, G_USEC_PER_SEC);
-		bool ok = renew(d, s, &e);
+		/* Not registered yet: the database was down at start. */
+		bool was_registered = is_registered(d);
+		bool ok =
+		    was_registered ? renew(d, s, &e) : worker_start(d, s, &e);
 
 		/* One line when the beat fails, one when it is back. */
 		if (!ok && was_ok)
@@ -211,6 +225,9 @@ worker_thread(gpointer data)
 		else if (ok && !was_ok)
 			log_info("worker: lease renewed again");
 		was_ok = ok;
+		/* Registered at last: the others may claim now. */
+		if (ok && !was_registered)
+			listd_kick(d);
 		g_clear_error(&e);
 		if (!ok)
 			at = MIN(at, g_get_monotonic_time() + G_USEC_PER_SEC);

@@ -21,12 +21,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/moim.sh"
 # The pages wait 3 s for moim-listd to carry an act out and show its
-# outcome. On PostgreSQL moim-listd learns of a new act by reading the
-# change counter once a second (no file watch), and on a loaded machine
-# the outcome came after the page gave up ("결과는 곧 메일로"): this test
-# stays on SQLite until moim-listd is woken by PostgreSQL's
-# notifications.
-MOIM_E2E_ENGINE=sqlite MOIM_E2E_DATABASE=
+# outcome: moim-listd is woken by the act's commit (SQLite: its WAL file
+# watch; PostgreSQL: a notification), so this runs on either engine.
 
 e2e_init web_act
 e2e_require web/moim-web tests/weblinktool
