@@ -61,7 +61,7 @@ moim_setup()
 	WEB_HEADERS=$E2E_DIR/web.headers
 	export WEB_PORT WEB_URL
 	echo "# dnsd.py zone: NAME TXT \"string\"" >"$E2E_DIR/etc/dns.zone"
-	e2e_daemon_start dnsd python3 "$top_srcdir/tests/e2e/dnsd.py" \
+	e2e_daemon_start dnsd "$E2E_PYTHON" "$top_srcdir/tests/e2e/dnsd.py" \
 		"$E2E_DNS_PORT" "$E2E_DIR/etc/dns.zone" &&
 		e2e_wait_port "$E2E_DNS_PORT" 10 || bail_out "dnsd did not start"
 	chmod 755 "$E2E_DIR"
@@ -387,6 +387,13 @@ _maildir_facts()
 	files=$(maildir_files "$1")
 	# shellcheck disable=SC2086
 	[ -z "$files" ] || _mail_facts "$2" $files
+}
+
+# maildir_headers ADDR HEADER - HEADER of each message of ADDR (decoded,
+# one line each), oldest first, from one python3 for all of them
+maildir_headers()
+{
+	_maildir_facts "$1" "$2"
 }
 
 # maildir_grep ADDR HEADER REGEX - count messages of ADDR whose HEADER
