@@ -6,7 +6,7 @@
 # end-to-end tests against a private Postfix on loopback, style checks,
 # every fuzz target time-boxed) and in _build-san/ with ASan and UBSan
 # (the same tests but the fuzzers, which are sanitizer builds already,
-# and the crash and outage tests, which restart the daemons). The
+# and the two PostgreSQL-only tests, which make their own clusters). The
 # end-to-end tests run on SQLite in _build/ and on PostgreSQL in
 # _build-san/ (a private cluster per test, tests/pg.sh), so both store
 # engines meet the whole suite in one run.
@@ -71,16 +71,15 @@ run_suite()
 MOIM_E2E_ENGINE=sqlite
 export MOIM_E2E_ENGINE
 run_suite _build "" "${FUZZ_SECONDS:-10}"
-# The sanitizer pass skips the end-to-end tests that kill and restart
-# the daemons and the database rather than feed them new input
-# (tests/e2e/outage_test.sh, crash_test.sh, pg_outage_test.sh,
-# tests/pg_workers_test.sh), and move_test.sh,
-# whose parsing and calendar code the unit tests cover under the
-# sanitizers (evview, sessions, imip): they run in _build. The others
-# run on PostgreSQL here (install_test and root_start_test are about
-# SQLite files and stay on SQLite).
+# The sanitizer pass runs the end-to-end suite on PostgreSQL, the
+# crash (kill -9 mid fan-out), outage (moim-listd down) and move tests
+# included. It skips the two tests that are about PostgreSQL whatever
+# the pass (tests/e2e/pg_outage_test.sh stops and starts its cluster,
+# tests/pg_workers_test.sh runs two Postfix instances and two workers):
+# they run in _build. install_test and root_start_test are about SQLite
+# files and stay on SQLite.
 if [ "$quick" != yes ]; then
-	MOIM_E2E_SKIP=${MOIM_E2E_SKIP-outage crash move pg_outage workers}
+	MOIM_E2E_SKIP=${MOIM_E2E_SKIP-pg_outage workers}
 	MOIM_E2E_ENGINE=${MOIM_E2E_SAN_ENGINE:-postgresql}
 	export MOIM_E2E_SKIP MOIM_E2E_ENGINE
 	run_suite _build-san --enable-sanitizers 0

@@ -32,6 +32,13 @@
 #	keeps the folder; resume starts the server again on it, at the same
 #	socket, so the URI holds again (outage tests).
 #
+#	start copies the cluster from a template made once per machine and
+#	server version ($TMPDIR or /tmp/moim-pg-template.N: initdb, the
+#	database moim, a clean shutdown; about 40 MB, kept for the next
+#	run): initdb and createdb on every start cost four times the CPU
+#	of a copy, and the PostgreSQL pass of the tests starts a cluster
+#	for each test. PG_TEMPLATE=no runs initdb every time.
+#
 #	start exits 77 with one line on stderr saying why when no cluster
 #	can be made here (PostgreSQL's server binaries missing, root without
 #	a postgres user), so callers can skip; any other failure exits 1
@@ -39,6 +46,7 @@
 # ENVIRONMENT
 #	PG_BINDIR	where initdb and pg_ctl are (default: the newest
 #			/usr/lib/postgresql/N/bin, else pg_config --bindir)
+#	PG_TEMPLATE	no: no template, initdb for every cluster
 set -eu
 
 PG_MARK=moim-test-cluster
@@ -94,6 +102,42 @@ dir_of() {
 	echo "$d"
 }
 
+# pg_template - print the folder of this machine's template cluster for
+#	the server in $bindir (initdb done, database moim made, shut down
+#	cleanly), making it first if there is none. Made under a temporary
+#	name and renamed into place, so a start running beside this one
+#	never copies half a template; the start that loses the race drops
+#	its own. Uses $base and $bindir of pg_start.
+pg_template() {
+	key=$(printf '%s %s %s\n' "$bindir" "$("$bindir/postgres" --version)" \
+		"$(id -u)" | cksum | cut -d' ' -f1)
+	tpl=$base/moim-pg-template.$key
+	if [ -f "$tpl/ready" ]; then
+		echo "$tpl"
+		return 0
+	fi
+	t=$(mktemp -d "$base/moim-pg-template.XXXXXX") || return 1
+	chmod 755 "$t"
+	[ "$(id -u)" = 0 ] && chown postgres "$t"
+	if as_owner "$bindir/initdb" -D "$t/data" -U postgres -A trust \
+		-E UTF8 --locale=C.UTF-8 -N >"$t/initdb.log" 2>&1 &&
+		as_owner "$bindir/pg_ctl" -D "$t/data" -l "$t/server.log" \
+			-o "-c listen_addresses='' -c unix_socket_directories=$t" \
+			-w -t 60 start >/dev/null 2>&1; then
+		as_owner "$bindir/createdb" -h "$t" -U postgres moim \
+			>"$t/createdb.log" 2>&1 && : >"$t/made"
+		as_owner "$bindir/pg_ctl" -D "$t/data" -m fast -w -t 60 stop \
+			>/dev/null 2>&1 && [ -f "$t/made" ] && : >"$t/ready"
+	fi
+	if [ -f "$t/ready" ] && rm -f "$t/data/postmaster.opts" &&
+		mv -T "$t" "$tpl" 2>/dev/null; then
+		echo "$tpl"
+		return 0
+	fi
+	rm -rf "$t"
+	[ -f "$tpl/ready" ] && echo "$tpl"
+}
+
 pg_start() {
 	bindir=$(pg_bindir)
 	[ -n "$bindir" ] && [ -x "$bindir/initdb" ] ||
@@ -120,11 +164,21 @@ pg_start() {
 	if [ "$(id -u)" = 0 ]; then
 		chown postgres "$dir"
 	fi
-	if ! as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust \
-		-E UTF8 --locale=C.UTF-8 -N >"$dir/initdb.log" 2>&1; then
-		cat "$dir/initdb.log" >&2
-		rm -rf "$dir"
-		die "initdb failed"
+	# A copy of the template (with the database moim) where there is
+	# one; else initdb here and createdb once the server runs.
+	need_db=yes
+	if [ "${PG_TEMPLATE:-yes}" != no ] && tpl=$(pg_template) &&
+		cp -a "$tpl/data" "$dir/data" 2>"$dir/initdb.log"; then
+		need_db=no
+	else
+		rm -rf "$dir/data"
+		if ! as_owner "$bindir/initdb" -D "$dir/data" -U postgres \
+			-A trust -E UTF8 --locale=C.UTF-8 -N \
+			>"$dir/initdb.log" 2>&1; then
+			cat "$dir/initdb.log" >&2
+			rm -rf "$dir"
+			die "initdb failed"
+		fi
 	fi
 	cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = ''
@@ -143,8 +197,9 @@ EOF
 		rm -rf "$dir"
 		die "the server did not start"
 	fi
-	if ! as_owner "$bindir/createdb" -h "$dir" -U postgres moim \
-		>"$dir/createdb.log" 2>&1; then
+	if [ $need_db = yes ] &&
+		! as_owner "$bindir/createdb" -h "$dir" -U postgres moim \
+			>"$dir/createdb.log" 2>&1; then
 		cat "$dir/createdb.log" >&2
 		pg_stop "$dir"
 		die "createdb failed"

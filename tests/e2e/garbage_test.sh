@@ -116,7 +116,7 @@ for name in $EXPECT_GM; do
 done
 send --to "gm@$D" --sender 'm-{n}@example.net' --root "$H" \
 	--results "$E2E_DIR/gm.tsv" "${gm_files[@]}"
-(cd "$CORPUS" && xargs python3 "$HOSTILE" send --port "$E2E_SMTP_PORT" \
+(cd "$CORPUS" && xargs "$E2E_PYTHON" "$HOSTILE" send --port "$E2E_SMTP_PORT" \
 	--pids "$PIDS" --to "g@$D" --sender 'c-{n}@example.net' --fixup \
 	--results "$E2E_DIR/g.tsv" <"$E2E_DIR/corpus.lst") ||
 	bail_out "hostile.py send failed"

@@ -61,7 +61,7 @@ moim_setup()
 	WEB_HEADERS=$E2E_DIR/web.headers
 	export WEB_PORT WEB_URL
 	echo "# dnsd.py zone: NAME TXT \"string\"" >"$E2E_DIR/etc/dns.zone"
-	e2e_daemon_start dnsd python3 "$top_srcdir/tests/e2e/dnsd.py" \
+	e2e_daemon_start dnsd "$E2E_PYTHON" "$top_srcdir/tests/e2e/dnsd.py" \
 		"$E2E_DNS_PORT" "$E2E_DIR/etc/dns.zone" &&
 		e2e_wait_port "$E2E_DNS_PORT" 10 || bail_out "dnsd did not start"
 	chmod 755 "$E2E_DIR"
@@ -251,11 +251,15 @@ header_of()
 # _mail_facts WHAT FILE... - one line per FILE: its first WHAT: header,
 #	decoded (python3's email) and on one line; or, for WHAT :ics:METHOD,
 #	1 when its first text/calendar part of METHOD has a METHOD:METHOD
-#	line, else 0. A message in a Maildir never changes once delivered,
+#	line, else 0; for WHAT :body, the decoded text of the first
+#	text/plain part (all its lines). A message in a Maildir never
+#	changes once delivered,
 #	so what was read of it is kept in $E2E_DIR/facts and a poll over a
 #	Maildir starts python3 only when new mail came: one python3 for all
 #	the new messages (a start of python3 costs seconds on a loaded
-#	machine).
+#	machine). A message read for one question is read for the common
+#	others too (Subject, Reply-To, From, Message-ID, List-Id, the
+#	REQUEST and CANCEL calendars, the body), which the tests ask next.
 _mail_facts()
 {
 	local what=$1 f k v miss=
@@ -273,6 +277,10 @@ _mail_facts()
 	if [ -z "$miss" ]; then
 		for f; do
 			k=${f#"$E2E_MAILDIR_BASE"/}
+			if [ "$what" = :body ]; then
+				cat "$E2E_DIR/facts/${k//\//%}.$what"
+				continue
+			fi
 			v=
 			IFS= read -r v <"$E2E_DIR/facts/${k//\//%}.$what"
 			printf '%s\n' "$v"
@@ -283,9 +291,15 @@ _mail_facts()
 import os, sys, email, email.policy
 cache, base, what = sys.argv[1:4]
 
-def fact(path):
-    with open(path, 'rb') as f:
-        m = email.message_from_binary_file(f, policy=email.policy.default)
+# Read with any question: the tests ask these of the same messages
+# soon after, and a message is parsed once for all of them.
+ALSO = ('Subject', 'Reply-To', 'From', 'Message-ID', 'List-Id',
+        ':ics:REQUEST', ':ics:CANCEL', ':body')
+
+def fact(m, what):
+    if what == ':body':
+        p = m.get_body(preferencelist=('plain',))
+        return (p.get_content() if p is not None else '') + '\n'
     if what.startswith(':ics:'):
         method = what[5:]
         for p in m.walk():
@@ -301,34 +315,39 @@ def fact(path):
     v = m.get(what)
     return ('' if v is None else str(v)).replace('\n', ' ')
 
+def keep(c, v):
+    with open(c + '.new', 'w', encoding='utf-8') as f:
+        f.write(v)
+    os.rename(c + '.new', c)
+
 for path in sys.argv[4:]:
     c = None
     if path.startswith(base):
-        c = os.path.join(cache, path[len(base):].replace('/', '%') +
-                         '.' + what)
-    if c and os.path.exists(c):
-        with open(c, encoding='utf-8') as f:
+        c = os.path.join(cache, path[len(base):].replace('/', '%') + '.')
+    if c and os.path.exists(c + what):
+        with open(c + what, encoding='utf-8') as f:
             v = f.read()
     else:
-        v = fact(path)
+        with open(path, 'rb') as f:
+            m = email.message_from_binary_file(f,
+                                               policy=email.policy.default)
+        v = fact(m, what)
         if c:
-            with open(c + '.new', 'w', encoding='utf-8') as f:
-                f.write(v)
-            os.rename(c + '.new', c)
-    print(v)
+            keep(c + what, v)
+            for w in ALSO:
+                if w != what and not os.path.exists(c + w):
+                    try:
+                        keep(c + w, fact(m, w))
+                    except Exception:
+                        pass
+    print(v, end='' if what == ':body' else '\n')
 PY
 }
 
 # body_of FILE - the decoded text of the first text/plain part
 body_of()
 {
-	python3 - "$1" <<'PY'
-import sys, email, email.policy
-with open(sys.argv[1], 'rb') as f:
-    m = email.message_from_binary_file(f, policy=email.policy.default)
-p = m.get_body(preferencelist=('plain',))
-print(p.get_content() if p is not None else '')
-PY
+	_mail_facts :body "$1"
 }
 
 # reply_confirm ADDR - answer ADDR's newest confirmation request (a mail
@@ -387,6 +406,13 @@ _maildir_facts()
 	files=$(maildir_files "$1")
 	# shellcheck disable=SC2086
 	[ -z "$files" ] || _mail_facts "$2" $files
+}
+
+# maildir_headers ADDR HEADER - HEADER of each message of ADDR (decoded,
+# one line each), oldest first, from one python3 for all of them
+maildir_headers()
+{
+	_maildir_facts "$1" "$2"
 }
 
 # maildir_grep ADDR HEADER REGEX - count messages of ADDR whose HEADER

@@ -16,10 +16,8 @@ moimctl member add $L $MEMBERS >/dev/null || bail_out "member add"
 moimctl list set $L footer=off >/dev/null
 
 # listd is not running: Postfix must accept and keep the posts.
-for i in $(seq 1 50); do
-	send_mail_text m1@example.net "$LA" "outage post $i" "post number $i" ||
-		fail "post $i was not accepted by Postfix"
-done
+t_is "$(send_posts 50 "outage post" "$LA" m1@example.net)" 50 \
+	"Postfix accepts the 50 posts while listd is down"
 t_ok "Postfix holds the 50 posts while listd is down" e2e_poll 30 '[ "$(pf_queue_count)" -ge 50 ]'
 t_is "$(maildir_count m2@example.net)" 0 "nothing delivered while listd is down"
 
@@ -31,7 +29,7 @@ done
 pf_wait_queue_empty 60
 for m in $MEMBERS; do
 	n=$(maildir_count "$m")
-	u=$(for f in $(maildir_files "$m"); do header_of "$f" Message-ID; done | sort -u | wc -l)
+	u=$(maildir_headers "$m" Message-ID | sort -u | wc -l)
 	t_is "$n/$u" "50/50" "$m has 50 copies of 50 distinct posts"
 done
 t_done

@@ -75,27 +75,9 @@ moimctl list set $L footer=off rate_limit=0 >/dev/null || bail_out "list set"
 # accepted
 edge_send()
 {
-	python3 - "$EDGE_PORT" "$LA" "$@" <<'PY'
-import smtplib, sys, time
-from email.message import EmailMessage
-port, to, n, prefix = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-senders = sys.argv[5:]
-ok = 0
-with smtplib.SMTP('127.0.0.1', port, timeout=60) as s:
-    for i in range(1, n + 1):
-        m = EmailMessage()
-        m['From'] = senders[i % len(senders)]
-        m['To'] = to
-        m['Subject'] = '%s %d' % (prefix, i)
-        m['Message-ID'] = '<%s.%d.%d@e2e.test>' % (prefix, i, time.time_ns())
-        m.set_content('post %d of %s\n' % (i, prefix))
-        try:
-            s.send_message(m)
-            ok += 1
-        except smtplib.SMTPException as e:
-            print('refused: %r' % (e,), file=sys.stderr)
-print(ok)
-PY
+	local n=$1 prefix=$2
+	shift 2
+	send_posts --port "$EDGE_PORT" "$n" "$prefix" "$LA" "$@"
 }
 
 # rcpt_code smtp|lmtp PORT FROM - the reply to RCPT TO the list, by the

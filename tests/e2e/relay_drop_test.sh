@@ -14,7 +14,7 @@ e2e_init relaydrop
 moim_setup "listd.connections=1"
 pf_start || bail_out "postfix did not start"
 e2e_pick_port PROXY_PORT || bail_out "no free port for the proxy"
-e2e_daemon_start dropproxy python3 "$top_srcdir/tests/e2e/dropproxy.py" \
+e2e_daemon_start dropproxy "$E2E_PYTHON" "$top_srcdir/tests/e2e/dropproxy.py" \
 	"$PROXY_PORT" "$E2E_RELAY_PORT" 2 "$E2E_DIR/dropped" &&
 	e2e_wait_port "$PROXY_PORT" 10 || bail_out "dropproxy did not start"
 # moim-listd sends through the proxy, one session at a time.
