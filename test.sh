@@ -73,13 +73,14 @@ export MOIM_E2E_ENGINE
 run_suite _build "" "${FUZZ_SECONDS:-10}"
 # The sanitizer pass runs the end-to-end suite on PostgreSQL, the
 # crash (kill -9 mid fan-out), outage (moim-listd down) and move tests
-# included. It skips the two tests that are about PostgreSQL whatever
+# included. It skips the three tests that are about PostgreSQL whatever
 # the pass (tests/e2e/pg_outage_test.sh stops and starts its cluster,
+# tests/e2e/pg_start_test.sh starts moim-listd before it,
 # tests/pg_workers_test.sh runs two Postfix instances and two workers):
 # they run in _build. install_test and root_start_test are about SQLite
 # files and stay on SQLite.
 if [ "$quick" != yes ]; then
-	MOIM_E2E_SKIP=${MOIM_E2E_SKIP-pg_outage workers}
+	MOIM_E2E_SKIP=${MOIM_E2E_SKIP-pg_outage pg_start workers}
 	MOIM_E2E_ENGINE=${MOIM_E2E_SAN_ENGINE:-postgresql}
 	export MOIM_E2E_SKIP MOIM_E2E_ENGINE
 	run_suite _build-san --enable-sanitizers 0
