@@ -77,6 +77,11 @@ struct ctl_args {
 	GHashTable *opts; /* option name -> value ("" for a flag) */
 };
 
+/* What a verb does with the store: nothing (false in a table row),
+ * read and write (true), or only read (a search: opened read-only, so
+ * SQLite sets up no journal and leaves the WAL as it found it). */
+enum ctl_store_use { CTL_STORE_NONE, CTL_STORE_RW, CTL_STORE_READ };
+
 /* One verb: a row of a program's table. */
 struct ctl_verb {
 	const char *noun;
@@ -84,7 +89,7 @@ struct ctl_verb {
 	int (*run)(struct ctl *c, struct ctl_args *a);
 	guint min, max; /* positional arguments */
 	const char *opts; /* "name= flag ...": '=' takes a value */
-	bool needs_store;
+	enum ctl_store_use needs_store; /* true: CTL_STORE_RW */
 	const char *usage;
 };
 
@@ -92,7 +97,7 @@ struct ctl_verb {
 #define CTL_VERB_ARCHIVE_SEARCH                                                \
 	{                                                                      \
 		"archive", "search", ctl_archive_search, 2, 2,                 \
-		    "json limit=", true,                                       \
+		    "json limit=", CTL_STORE_READ,                             \
 		    "archive search L QUERY [--json] [--limit N]"              \
 	}
 

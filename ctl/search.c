@@ -101,14 +101,22 @@ ctl_archive_search(struct ctl *c, struct ctl_args *a)
 	}
 	if (lim != NULL)
 		limit = (int)total; /* 0: every match */
-	if (!ctl_list_find(c, ctl_arg(a, 0), &l, &e))
+	/* One snapshot for the list, the hits and their total (and SQLite
+	 * takes its read lock once, not once a statement). */
+	if (!store_read_begin(c->store, &e))
+		return ctl_fail(c, e);
+	if (!ctl_list_find(c, ctl_arg(a, 0), &l, &e)) {
+		store_rollback(c->store);
 		return ctl_fail_list(c, ctl_arg(a, 0), e);
+	}
 	t0 = g_get_monotonic_time();
 	hits =
 	    archive_search(c->store, l->id, ctl_arg(a, 1), limit, &total, &e);
 	store_list_free(l);
-	if (hits == NULL)
+	if (hits == NULL || !store_commit(c->store, &e)) {
+		store_rollback(c->store);
 		return ctl_fail(c, e);
+	}
 	print_hits(ctl_arg(a, 1), hits, total,
 	    (g_get_monotonic_time() - t0) / 1000.0, ctl_opt(a, "json") != NULL);
 	return CTL_OK;

@@ -291,7 +291,13 @@ ctl_setup(struct ctl *c, const struct ctl_verb *v, bool *pass_out)
 	/* Files we create must belong to the user the daemons run as. */
 	if (c->cfg != NULL && v->needs_store &&
 	    privs_drop(c->cfg->user, c->cfg->group, &e)) {
-		c->store = store_open(c->cfg->database, STORE_RW, &e);
+		c->store = v->needs_store == CTL_STORE_READ
+		    ? store_open(c->cfg->database, STORE_RO, NULL)
+		    : NULL;
+		/* A verb that only reads still gets what a writer would:
+		 * a database created or migrated, or the writer's error. */
+		if (c->store == NULL)
+			c->store = store_open(c->cfg->database, STORE_RW, &e);
 		if (c->store == NULL)
 			(void)privs_blame(&e, "[moim] database",
 			    c->cfg->database, PRIVS_WRITE);

@@ -215,6 +215,10 @@
  *	archive_count(db, list_id, match, cap, err)
  *			The number of the list's messages matching match,
  *			counting at most cap (< 0: all); -1 on error.
+ *	archive_search_counted(db, list_id, match, limit, total_out, err)
+ *			Optional: archive_search()'s DB_SEARCH_RANKED ids
+ *			and, in *total_out, archive_count()'s uncapped
+ *			number, from one walk over the matches.
  *
  * OWNERSHIP
  *	open() returns a connection the caller closes. Statements and the
@@ -338,6 +342,9 @@ struct db_ops {
 	    int offset, GError **err);
 	gint64 (*archive_count)(struct db *db, gint64 list_id,
 	    const char *match, gint64 cap, GError **err);
+	/* Optional (NULL: archive_search() then archive_count()). */
+	GArray *(*archive_search_counted)(struct db *db, gint64 list_id,
+	    const char *match, int limit, gint64 *total_out, GError **err);
 };
 
 extern const struct db_ops db_sqlite_ops;

@@ -11,6 +11,7 @@
  * THREADS
  *	One connection per thread (SQLITE_OPEN_NOMUTEX).
  */
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -922,44 +923,163 @@ list_match(struct db *d, gint64 list_id, const char *match, int *filters_out,
 	    list_id, is_not ? "" : "AND ", match);
 }
 
-/* sq_archive_search - matching ids, best or newest first */
+/* One ranked match: moim_rank()'s score (lower is better) and its id. */
+struct scored {
+	double score;
+	gint64 id;
+};
+
+/* scored_cmp - best first: lower score, then the newer (higher) id, as
+ * "ORDER BY score, id DESC" orders them */
+static gint
+scored_cmp(gconstpointer pa, gconstpointer pb)
+{
+	const struct scored *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score < b->score ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+/* keep_best - add x to best, which holds at most keep matches (keep <= 0:
+ * every one), best first, so that it holds the best of those added */
+static void
+keep_best(GArray *best, int keep, const struct scored *x)
+{
+	guint i = best->len;
+
+	if (keep <= 0) {
+		g_array_append_val(best, *x);
+		return;
+	}
+	if (i == (guint)keep &&
+	    scored_cmp(x, &g_array_index(best, struct scored, i - 1)) >= 0)
+		return;
+	while (i > 0 &&
+	    scored_cmp(x, &g_array_index(best, struct scored, i - 1)) < 0)
+		i--;
+	g_array_insert_val(best, i, *x);
+	if (best->len > (guint)keep)
+		g_array_set_size(best, (guint)keep);
+}
+
+/* ranked_window - the best keep (<= 0: all) of the newest window matches
+ * of m (all when window < 0), best first; in *n_out how many there were
+ * and in *oldest_out the lowest id among them. Ranking costs a few
+ * microseconds a match: a word in every third post of a big archive
+ * would cost tens of milliseconds, so a search for the best few ranks
+ * the newest DB_SEARCH_RANK_WINDOW matches only (FTS5 reads them newest
+ * first and stops there). moim_rank() is bm25 with the weights subject
+ * 4, from_name 2, body 1, attachments 1, list tag 0 (db_sqlite_rank.h);
+ * each row's length comes from its docsize record joined here, a step
+ * of this statement, rather than from a statement FTS5 would run for
+ * each row. */
+static GArray *
+ranked_window(struct db *d, const char *m, int filters, gint64 window, int keep,
+    gint64 *n_out, gint64 *oldest_out, GError **err)
+{
+	struct db_stmt *st = sq_stmt_of(d, err,
+	    "SELECT f.rowid, moim_rank(messages_fts, ?, z.sz)"
+	    " FROM messages_fts f LEFT JOIN messages_fts_docsize z"
+	    " ON z.id = f.rowid WHERE messages_fts MATCH ?"
+	    " ORDER BY f.rowid DESC LIMIT ?",
+	    "iti", (gint64)filters, m, window);
+	GArray *best;
+	bool row = true;
+
+	if (st == NULL)
+		return NULL;
+	best = g_array_new(FALSE, FALSE, sizeof(struct scored));
+	for (*n_out = 0; row; ++*n_out) {
+		struct scored x;
+
+		if (!sq_step(st, &row, err)) {
+			g_array_unref(best);
+			return NULL;
+		}
+		if (!row)
+			break;
+		x.id = sq_col_int64(st, 0);
+		/* SQLite makes a NaN score NULL, which sorts first. */
+		x.score =
+		    sq_col_is_null(st, 1) ? -INFINITY : sq_col_double(st, 1);
+		*oldest_out = x.id;
+		keep_best(best, keep, &x);
+	}
+	if (keep <= 0)
+		g_array_sort(best, scored_cmp);
+	return best;
+}
+
+/* ranked_ids - the best limit matches (limit <= 0: all, every one
+ * ranked) of the newest DB_SEARCH_RANK_WINDOW, and in *total_out (may be
+ * NULL) the number of all matches: those past the window are counted
+ * from where the window ends, so each match is read once, not once to
+ * rank and again to count */
+static GArray *
+ranked_ids(struct db *d, gint64 list_id, const char *match, int limit,
+    gint64 *total_out, GError **err)
+{
+	int filters = 0;
+	g_autofree char *m = list_match(d, list_id, match, &filters, err);
+	gint64 window = limit > 0 ? DB_SEARCH_RANK_WINDOW : -1, n = 0;
+	gint64 oldest = 0;
+	g_autoptr(GArray) best = NULL;
+	GArray *ids;
+
+	if (m == NULL)
+		return NULL;
+	best = ranked_window(d, m, filters, window, limit, &n, &oldest, err);
+	if (best == NULL)
+		return NULL;
+	if (total_out != NULL)
+		*total_out = n;
+	if (total_out != NULL && window > 0 && n == window) {
+		gint64 rest =
+		    sq_one_int(sq_stmt_of(d, err,
+				   "SELECT count(*) FROM messages_fts"
+				   " WHERE messages_fts MATCH ? AND rowid < ?",
+				   "ti", m, oldest),
+			err);
+
+		if (rest < 0)
+			return NULL;
+		*total_out += rest;
+	}
+	ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), best->len);
+	for (guint i = 0; i < best->len; i++)
+		g_array_append_val(
+		    ids, g_array_index(best, struct scored, i).id);
+	return ids;
+}
+
+/* sq_archive_search - matching ids, best (ranked_ids()) or newest first */
 static GArray *
 sq_archive_search(struct db *d, gint64 list_id, const char *match,
     enum db_search_order order, int limit, int offset, GError **err)
 {
-	int filters = 0;
-	g_autofree char *m = list_match(d, list_id, match, &filters, err);
+	g_autofree char *m = NULL;
 
+	if (order == DB_SEARCH_RANKED)
+		return ranked_ids(d, list_id, match, limit, NULL, err);
+	m = list_match(d, list_id, match, NULL, err);
 	if (m == NULL)
 		return NULL;
-	if (order == DB_SEARCH_NEWEST)
-		return ids_of(sq_stmt_of(d, err,
-				  "SELECT rowid FROM messages_fts WHERE"
-				  " messages_fts MATCH ?"
-				  " ORDER BY rowid DESC LIMIT ? OFFSET ?",
-				  "tii", m, (gint64)(limit > 0 ? limit : -1),
-				  (gint64)offset),
-		    err);
-	/* Ranking costs a few microseconds a match: a word in every third
-	 * post of a big archive would cost tens of milliseconds, so only the
-	 * newest DB_SEARCH_RANK_WINDOW matches are ranked (FTS5 reads them
-	 * newest first and stops there). moim_rank() is bm25 with the
-	 * weights subject 4, from_name 2, body 1, attachments 1, list tag 0
-	 * (db_sqlite_rank.h); each row's length comes from its docsize
-	 * record joined here, a step of this statement, rather than from a
-	 * statement FTS5 would run for each row. */
 	return ids_of(
 	    sq_stmt_of(d, err,
-		"SELECT id FROM (SELECT f.rowid AS id,"
-		" moim_rank(messages_fts, ?, z.sz) AS score"
-		" FROM messages_fts f LEFT JOIN messages_fts_docsize z"
-		" ON z.id = f.rowid WHERE messages_fts MATCH ?"
-		" ORDER BY f.rowid DESC LIMIT ?)"
-		" ORDER BY score, id DESC LIMIT ?",
-		"itii", (gint64)filters, m,
-		(gint64)(limit > 0 ? DB_SEARCH_RANK_WINDOW : -1),
-		(gint64)(limit > 0 ? limit : -1)),
+		"SELECT rowid FROM messages_fts WHERE"
+		" messages_fts MATCH ?"
+		" ORDER BY rowid DESC LIMIT ? OFFSET ?",
+		"tii", m, (gint64)(limit > 0 ? limit : -1), (gint64)offset),
 	    err);
+}
+
+/* sq_archive_search_counted - ranked_ids() with the total */
+static GArray *
+sq_archive_search_counted(struct db *d, gint64 list_id, const char *match,
+    int limit, gint64 *total_out, GError **err)
+{
+	return ranked_ids(d, list_id, match, limit, total_out, err);
 }
 
 /* sq_archive_count - how many messages of the list match */
@@ -1169,4 +1289,5 @@ const struct db_ops db_sqlite_ops = {
     .archive_index = sq_archive_index,
     .archive_search = sq_archive_search,
     .archive_count = sq_archive_count,
+    .archive_search_counted = sq_archive_search_counted,
 };

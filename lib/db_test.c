@@ -1036,6 +1036,132 @@ fill_corpus(struct db *db)
 	}
 }
 
+/* window_ids - the best limit of the newest window matches of m by
+ * moim_rank(), as one SQL statement orders them: what
+ * archive_search_counted() must find */
+static char *
+window_ids(struct db *db, const char *m, int filters, gint64 window, int limit)
+{
+	struct db_stmt *st = st_of(db,
+	    "SELECT id FROM (SELECT f.rowid AS id,"
+	    " moim_rank(messages_fts, ?, z.sz) AS score"
+	    " FROM messages_fts f LEFT JOIN messages_fts_docsize z"
+	    " ON z.id = f.rowid WHERE messages_fts MATCH ?"
+	    " ORDER BY f.rowid DESC LIMIT ?) ORDER BY score, id DESC LIMIT ?",
+	    "itii", (gint64)filters, m, window, (gint64)limit);
+	GString *out = g_string_new(NULL);
+	GError *e = NULL;
+	bool row = true;
+
+	for (;;) {
+		g_assert_true(db->ops->step(st, &row, &e));
+		g_assert_no_error(e);
+		if (!row)
+			break;
+		g_string_append_printf(out, "%s%" G_GINT64_FORMAT,
+		    out->len ? " " : "", db->ops->col_int64(st, 0));
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* counted_ids - archive_search_counted()'s ids as text; *total_out */
+static char *
+counted_ids(
+    struct db *db, gint64 list_id, const char *m, int limit, gint64 *total_out)
+{
+	GError *e = NULL;
+	GArray *ids = db->ops->archive_search_counted(
+	    db, list_id, m, limit, total_out, &e);
+	GString *out = g_string_new(NULL);
+
+	g_assert_no_error(e);
+	g_assert_nonnull(ids);
+	for (guint i = 0; i < ids->len; i++)
+		g_string_append_printf(out, "%s%" G_GINT64_FORMAT, i ? " " : "",
+		    g_array_index(ids, gint64, i));
+	g_array_unref(ids);
+	return g_string_free(out, FALSE);
+}
+
+/* SQLite ranks and counts a search in one walk: with more matches than
+ * DB_SEARCH_RANK_WINDOW, the best of the newest window in SQL's order
+ * (score, then newest; ties included), and every match counted once;
+ * with fewer, all of them; one list's archive and two lists'. */
+static void
+test_sqlite_search_window(void)
+{
+	struct db *db = fresh(&engines[0], NULL);
+	const gint64 n = DB_SEARCH_RANK_WINDOW + 700;
+	static const struct {
+		const char *match;
+		gint64 want; /* matches in list 1 */
+	} cases[] = {
+	    {"\"word\"", DB_SEARCH_RANK_WINDOW + 700},
+	    {"\"odd\"", (DB_SEARCH_RANK_WINDOW + 700) / 2},
+	    {"\"seven\"", (DB_SEARCH_RANK_WINDOW + 700) / 7},
+	    {"\"word\" NOT \"odd\"", (DB_SEARCH_RANK_WINDOW + 700) / 2},
+	};
+
+	exec_ok(db,
+	    "INSERT INTO lists (id, local, domain, created) VALUES"
+	    " (1, 'a', 'example.org', 0), (2, 'b', 'example.org', 0)");
+	exec_ok(db, "BEGIN");
+	for (gint64 i = 1; i <= n; i++) {
+		g_autofree char *mid =
+		    g_strdup_printf("<%" G_GINT64_FORMAT "@example.org>", i);
+		/* Scores from 1 to 4 "word"s in bodies of 1 to 6 more
+		 * words: many rows tie, in and out of the window. */
+		g_autofree char *body = g_strdup_printf("%s%s%s%s %.*s",
+		    "word ", i % 4 > 0 ? "word " : "", i % 4 > 1 ? "word " : "",
+		    i % 2 ? "odd" : "even", (int)(i % 6) * 2, "x x x x x x ");
+		const char *subject = i % 7 == 0 ? "seven" : "subject";
+
+		run(db,
+		    st_of(db,
+			"INSERT INTO messages (id, list_id, message_id,"
+			" subject, from_name, body_text, attachments, raw,"
+			" received) VALUES (?, 1, ?, ?, 'n', ?, '', ?, 0)",
+			"itttb", i, mid, subject, body, "x", (size_t)1));
+	}
+	exec_ok(db, "COMMIT");
+	for (int round = 0; round < 2; round++) {
+		/* Round 2: a second list, so the match gets its list tag. */
+		const char *tag = round ? "list_tag : \"l1\" AND " : "";
+
+		for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+			g_autofree char *m =
+			    g_strconcat(tag, cases[i].match, NULL);
+			g_autofree char *best =
+			    window_ids(db, m, round, DB_SEARCH_RANK_WINDOW, 20);
+			g_autofree char *all = window_ids(db, m, round, -1, -1);
+			g_autofree char *got = NULL, *got_all = NULL;
+			gint64 total = -1, total_all = -1;
+			GError *e = NULL;
+
+			got = counted_ids(db, 1, cases[i].match, 20, &total);
+			got_all =
+			    counted_ids(db, 1, cases[i].match, 0, &total_all);
+			g_assert_cmpstr(got, ==, best);
+			g_assert_cmpstr(got_all, ==, all);
+			g_assert_cmpint(total, ==, cases[i].want);
+			g_assert_cmpint(total_all, ==, cases[i].want);
+			g_assert_cmpint(db->ops->archive_count(
+					    db, 1, cases[i].match, -1, &e),
+			    ==, cases[i].want);
+			g_assert_no_error(e);
+		}
+		if (round == 0)
+			run(db,
+			    st_of(db,
+				"INSERT INTO messages (id, list_id, message_id,"
+				" subject, from_name, body_text, attachments, raw,"
+				" received) VALUES (?, 2, '<b@example.org>', 's', 'n',"
+				" 'word odd seven', '', ?, 0)",
+				"ib", n + 1, "x", (size_t)1));
+	}
+	db->ops->close(db);
+}
+
 /* Both engines find the same messages for the same queries, newest
  * first in the same order; a changed and a deleted message follow. */
 static void
@@ -1608,6 +1734,7 @@ main(int argc, char **argv)
 	add("change-fd", test_change_fd, false);
 	g_test_add_func("/db/schema-drift", test_schema_drift);
 	g_test_add_func("/db/archive-search-same", test_archive_search_same);
+	g_test_add_func("/db/sqlite/search-window", test_sqlite_search_window);
 	g_test_add_func("/db/pg/terms-16", test_pg_terms_16);
 	rc = g_test_run();
 	/* The SQLite files: the folder holds only what fresh() made. */

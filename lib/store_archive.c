@@ -390,9 +390,15 @@ GPtrArray *
 store_archive_search(struct store *s, gint64 list_id, const char *match,
     int limit, gint64 *total_out, GError **err)
 {
-	GArray *ids = s->ops->archive_search(
-	    s->db, list_id, match, DB_SEARCH_RANKED, limit, 0, err);
+	GArray *ids;
 
+	if (total_out != NULL && s->ops->archive_search_counted != NULL) {
+		ids = s->ops->archive_search_counted(
+		    s->db, list_id, match, limit, total_out, err);
+		return entries_counted(s, list_id, ids, match, -1, NULL, err);
+	}
+	ids = s->ops->archive_search(
+	    s->db, list_id, match, DB_SEARCH_RANKED, limit, 0, err);
 	return entries_counted(s, list_id, ids, match, -1, total_out, err);
 }
 
