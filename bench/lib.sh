@@ -122,12 +122,12 @@ bench_median()
 # counting the copies the sink accepted from the maillog, the report of
 # a phase, the post, the ceiling.
 #	sent_lines DOMAIN OFFSET, sent_count DOMAIN OFFSET, log_size
-#	sent_follow DOMAIN OFFSET FILE
+#	follow OUT N SUM P1 P2 TAIL-ARGS..., follow_stop PIDFILE
 #	wait_sent DOMAIN OFFSET N [LIST]  (with LIST also T_QUEUED and
-#		T_HANDED on stderr; the caller defines db_unsent, the
-#		deliveries not yet handed to the relay; every moim-listd
-#		log, log/listd*.log, is read)
+#		T_HANDED on stderr; every moim-listd log, log/listd*.log,
+#		is read)
 #	phase_end NAME DOMAIN OFFSET N T0 T1  (prints the rate)
+#	smtp_inject PORT FROM TO FILE  (a post in, with no program to start)
 #	members_file N DOMAIN FILE, moim_list NAME N DOMAIN (with
 #	tests/e2e/moim.sh), post_file FROM TO, run_ceiling N,
 #	listd_cpu, moim_breakdown NAME N T0 TFILE, ratio A B
@@ -153,55 +153,94 @@ log_size()
 	stat -c %s "$E2E_PF_LOG" 2>/dev/null || echo 0
 }
 
-# sent_follow - copy the status=sent lines to DOMAIN after OFFSET to FILE
-#	as they are logged, in the background; $_bench_follow is the pid to
-#	kill when done. One tail(1) follows the log instead of a grep of it
-#	per poll, which would take CPU from Postfix on a small machine.
-sent_follow()
+# follow - in the background, follow FILE... from byte START (tail's
+#	-c +START; "-n +1" style words pass through as given in $2) and
+#	once the lines holding the fixed strings P1 and P2 (P2 may be
+#	empty) add up to N, write $EPOCHREALTIME to OUT: each such line
+#	counts 1, or with SUM=1 the number after its "nrcpt=" (Postfix's
+#	qmgr line of a message). $_bench_tail gets the file holding
+#	tail's pid, for follow_stop. Nothing polls: tail(1) waits on
+#	inotify, grep filters in C, and mawk reads line by line
+#	(-W interactive: it would wait for a full input block otherwise),
+#	so a follower costs the same few milliseconds in every phase.
+#	Usage: follow OUT N SUM P1 P2 TAIL-ARGS...
+follow()
 {
-	local d="@$1>, relay=127.0.0.1[127.0.0.1]:$E2E_SINK_PORT,"
-	# Line-buffered all the way: mawk would wait for a full input block.
-	# The subshell execs tail, so $! is tail's pid; nothing keeps the
-	# caller's stdout open.
-	(exec tail -c "+$(($2 + 1))" -F "$E2E_PF_LOG" > >(
-		grep --line-buffered -F "$d" |
-			grep --line-buffered -F 'status=sent' >"$3")) \
-		>/dev/null 2>&1 &
-	_bench_follow=$!
+	local out=$1 n=$2 sum=$3 p1=$4 p2=$5 pidf
+	shift 5
+	pidf=$(mktemp "$E2E_DIR/tail.XXXXXX")
+	# The last element writes the time as soon as mawk has seen N:
+	# it does not wait for tail and grep, which end when tail is killed.
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	(bash -c 'echo $$ >"$1"; shift; exec tail -F "$@" 2>/dev/null' _ \
+		"$pidf" "$@" |
+		grep --line-buffered -F -- "$p1" |
+		grep --line-buffered -F -- "$p2" |
+		{
+			mawk -W interactive -v n="$n" -v sum="$sum" '
+			{
+				if (!sum) c++
+				else if (match($0, /nrcpt=[0-9]+/))
+					c += substr($0, RSTART + 6, RLENGTH - 6)
+				if (c >= n) exit 0
+			}
+			END { if (c < n) exit 1 }' &&
+				echo "$EPOCHREALTIME" >"$out"
+		}) >/dev/null 2>&1 &
+	_bench_tail=$pidf
+}
+
+# follow_stop PIDFILE - end a follower (its tail; the rest sees the end)
+follow_stop()
+{
+	local pid
+	read -r pid 2>/dev/null <"$1" && kill "$pid" 2>/dev/null
+	rm -f "$1"
 }
 
 # wait_sent - wait for N recipients at DOMAIN after OFFSET; print the time
-#	the count was first seen complete (polled every 0.05 s: the
-#	maillog's time stamps have whole seconds only), nothing on timeout.
-#	A moim phase ($4 = list name) also notes when moim-listd committed
-#	the post's copies (T_QUEUED) and when it had recorded the last copy
-#	as handed to the relay (T_HANDED), on stderr.
+#	the sink's last "status=sent" line was logged (seen as it is
+#	written: tail -F; the maillog's own time stamps have whole seconds
+#	only), nothing on timeout. With LIST ($4, a moim list) the time
+#	moim-listd logged the post's result (T_QUEUED: the copies are
+#	committed) and the time Postfix's qmgr had taken in every copy
+#	moim-listd relayed (T_HANDED: the "from=<LIST-bounces" lines'
+#	nrcpt add up to N) go to stderr too. Every phase is measured the
+#	same way and nothing polls the database or the logs: the followers
+#	wake on each new log line only.
 wait_sent()
 {
-	local dom=$1 n=$3 name=${4:-} t tq="" th="" f rc=1
-	f=$(mktemp "$E2E_DIR/sent.XXXXXX")
-	sent_follow "$dom" "$2" "$f"
-	for _ in $(seq 1 $((BENCH_TIMEOUT * 20))); do
-		t=$EPOCHREALTIME
-		if [ -n "$name" ] && [ -z "$tq" ] &&
-			grep -aqE "rcpt=$name@.*result=(distributed|event announced)" \
-				"$E2E_DIR"/log/listd*.log; then
-			tq=$t
-			echo "T_QUEUED=$tq" >&2
-		fi
-		if [ -n "$tq" ] && [ -z "$th" ] && [ "$(db_unsent)" = 0 ]; then
-			th=$t
-			echo "T_HANDED=$th" >&2
-		fi
-		if [ "$(wc -l <"$f")" -ge "$n" ]; then
-			echo "$t"
-			rc=0
-			break
-		fi
-		sleep 0.05
-	done
-	kill "$_bench_follow" 2>/dev/null
-	return $rc
+	local dom=$1 off=$2 n=$3 name=${4:-} t="" fq fh tq th pq="" ph=""
+	local sent="@$dom>, relay=127.0.0.1[127.0.0.1]:$E2E_SINK_PORT,"
+	local ft fd
+	# The main follower writes its time into a FIFO that this shell
+	# reads with a timeout: the one wait of the phase, with no poll.
+	ft=$(mktemp -u "$E2E_DIR/sent.XXXXXX") && mkfifo "$ft" || return 1
+	exec {fd}<>"$ft"
+	if [ -n "$name" ]; then
+		fq=$(mktemp "$E2E_DIR/queued.XXXXXX")
+		fh=$(mktemp "$E2E_DIR/handed.XXXXXX")
+		follow "$fq" 1 0 "rcpt=$name@" " result=" -n +1 \
+			"$E2E_DIR"/log/listd*.log
+		pq=$_bench_tail
+		follow "$fh" "$n" 1 "from=<$name-bounces" "nrcpt=" \
+			-c "+$((off + 1))" "$E2E_PF_LOG"
+		ph=$_bench_tail
+	fi
+	follow "$ft" "$n" 0 "$sent" "status=sent" -c "+$((off + 1))" \
+		"$E2E_PF_LOG"
+	read -r -t "$BENCH_TIMEOUT" -u "$fd" t || t=""
+	follow_stop "$_bench_tail"
+	exec {fd}<&-
+	rm -f "$ft"
+	if [ -n "$name" ]; then
+		read -r tq 2>/dev/null <"$fq" && echo "T_QUEUED=$tq" >&2
+		read -r th 2>/dev/null <"$fh" && echo "T_HANDED=$th" >&2
+		follow_stop "$pq"
+		follow_stop "$ph"
+	fi
+	[ -n "$t" ] || return 1
+	echo "$t"
 }
 
 # phase_end - report one phase, print its rate; $1=name $2=domain
@@ -235,6 +274,44 @@ phase_end()
 members_file()
 {
 	seq -f "m%06g@$2" 1 "$1" >"$3"
+}
+
+# smtp_reply FD CODE - read one SMTP reply from FD; whether it is CODE
+smtp_reply()
+{
+	local line
+	while IFS= read -r -t 60 -u "$1" line; do
+		case $line in
+		"$2-"*) ;;
+		"$2 "*) return 0 ;;
+		*) return 1 ;;
+		esac
+	done
+	return 1
+}
+
+# smtp_inject PORT FROM TO FILE - send FILE from FROM to TO to 127.0.0.1
+#	PORT over SMTP, from this shell (bash's /dev/tcp): a phase's clock
+#	runs while the post goes in, and swaks, a Perl program, takes 0.3
+#	to 0.7 s of it just to start where smtp-source and mlmmj-receive
+#	(C) take milliseconds. Whether the post was accepted.
+smtp_inject()
+{
+	local fd ok=1
+	exec {fd}<>"/dev/tcp/127.0.0.1/$1" || return 1
+	smtp_reply "$fd" 220 &&
+		printf 'EHLO client.e2e.test\r\n' >&"$fd" &&
+		smtp_reply "$fd" 250 &&
+		printf 'MAIL FROM:<%s>\r\n' "$2" >&"$fd" &&
+		smtp_reply "$fd" 250 &&
+		printf 'RCPT TO:<%s>\r\n' "$3" >&"$fd" &&
+		smtp_reply "$fd" 250 &&
+		printf 'DATA\r\n' >&"$fd" && smtp_reply "$fd" 354 &&
+		sed -e 's/^\./../' -e 's/$/\r/' "$4" >&"$fd" &&
+		printf '.\r\n' >&"$fd" && smtp_reply "$fd" 250 && ok=0
+	{ printf 'QUIT\r\n' >&"$fd"; } 2>/dev/null
+	exec {fd}>&-
+	return $ok
 }
 
 # post_file - a ~5 KB plain-text post FROM to TO with mlmmj's pipe headers

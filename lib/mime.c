@@ -17,6 +17,8 @@
 
 /* A notice's text lines longer than this need quoted-printable. */
 #define MIME_NOTICE_LINE 76
+/* A line may have 998 octets before its CRLF (RFC 5322 2.1.1, 2045 2.8). */
+#define MIME_LINE_MAX 998
 
 static bool is_7bit(const char *buf, size_t len);
 
@@ -709,6 +711,21 @@ address_raw(const char *name, const char *value)
 	return g_string_free(out, FALSE);
 }
 
+/* fits_a_line - whether every word of value fits on a header line of
+ * its own (998 octets, RFC 5322 2.1.1), the first after "name: " */
+static bool
+fits_a_line(const char *name, const char *value)
+{
+	size_t col = strlen(name) + 2;
+
+	for (const char *p = value; *p != '\0'; p++) {
+		col = *p == ' ' ? 1 : col + 1;
+		if (col > MIME_LINE_MAX)
+			return false;
+	}
+	return true;
+}
+
 /* set_field - replace or add a header; non-ASCII text is written in
  * words every reader decodes, GMime 3.2.13 included, not in GMime's
  * (its B words trip its own decoder: lib/hdrtext) */
@@ -726,6 +743,11 @@ set_field(GMimeObject *o, const char *name, const char *value)
 						    : address_raw(name, value);
 	else if (!is_7bit(value, strlen(value)))
 		raw = hdrtext_encode(name, value);
+	else if (fits_a_line(name, value))
+		/* ASCII as given, folded at its spaces: GMime writes a word
+		 * too long for one line (a URL in Archived-At) as encoded
+		 * words, which no reader takes for a URL (RFC 2047 5). */
+		raw = folded(name, value);
 	h = first_header(o, name);
 	if (raw != NULL && h != NULL)
 		g_mime_header_set_raw_value(h, raw);
@@ -1087,6 +1109,23 @@ is_7bit(const char *buf, size_t len)
 	return true;
 }
 
+/* is_8bit_text - whether buf may go as 8bit (RFC 2045 2.8): no NUL, no
+ * CR (lines end in LF here), no line over 998 bytes */
+static bool
+is_8bit_text(const char *buf, size_t len)
+{
+	size_t col = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '\0' || buf[i] == '\r')
+			return false;
+		col = buf[i] == '\n' ? 0 : col + 1;
+		if (col > MIME_LINE_MAX)
+			return false;
+	}
+	return true;
+}
+
 /* set_content - make bytes (not transfer-encoded) the content of part */
 static void
 set_content(GMimePart *part, const char *bytes, size_t len)
@@ -1157,10 +1196,16 @@ set_part_text(GMimePart *part, const char *text, const char *charset)
 		g_mime_object_set_content_type_parameter(
 		    GMIME_OBJECT(part), "charset", "utf-8");
 	}
+	/* Text that was 7-bit and is not now goes as it is when it can
+	 * (the relay is told BODY=8BITMIME, and Postfix converts for a
+	 * next hop without it), as mlmmj's footer does; quoted-printable
+	 * only for what 8bit cannot carry. */
 	if (!is_7bit(bytes, n) &&
 	    (enc == GMIME_CONTENT_ENCODING_DEFAULT ||
 		enc == GMIME_CONTENT_ENCODING_7BIT))
-		enc = GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+		enc = is_8bit_text(bytes, n)
+		    ? GMIME_CONTENT_ENCODING_8BIT
+		    : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
 	set_content(part, bytes, n);
 	g_mime_part_set_content_encoding(part, enc);
 	g_free(bytes);

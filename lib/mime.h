@@ -62,12 +62,16 @@
  *	mime_set_subject() and mime_set_header() replace (or add) a header,
  *	RFC 2047 encoded as UTF-8 when non-ASCII by lib/hdrtext (display
  *	names only in From, To, Cc, Bcc, Reply-To and Sender), in words
- *	GMime 3.2.13 also decodes whole.
+ *	GMime 3.2.13 also decodes whole. An ASCII value is written as given,
+ *	folded at its spaces (a URL stays a URL), unless a word of it would
+ *	not fit a 998-octet line.
  *	mime_remove_header() removes every occurrence.
  *
  *	mime_add_footer() appends footer_utf8 to a lone text/plain body in
  *	the part's own charset (or UTF-8 when the footer does not fit in
- *	it), keeping the kind of transfer encoding and format=flowed valid.
+ *	it), keeping the kind of transfer encoding and format=flowed valid;
+ *	7-bit text the footer makes 8-bit is sent as 8bit (the relay gets
+ *	BODY=8BITMIME), quoted-printable only with a line over 998 octets.
  *	Any other body (multipart, HTML, signed, encrypted, an attachment,
  *	undecodable text) is wrapped, byte for byte unchanged, in a new
  *	multipart/mixed with an inline text/plain; charset=UTF-8 footer.

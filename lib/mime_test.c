@@ -297,6 +297,36 @@ test_subject_prefix(void)
 	}
 }
 
+/* test_set_ascii_url - an ASCII value too long for one line is written
+ * as given (a URL stays a URL), one over 998 octets as encoded words */
+static void
+test_set_ascii_url(void)
+{
+	const char *url =
+	    "<http://lists.example.org/archive/ai-study@lists.example.org/m/"
+	    "1796593292156635727.28480@bench.test/>";
+	g_autofree char *huge = g_strnfill(1000, 'u');
+	GMimeMessage *m = parse_ok("From: a@example.org\nSubject: s\n\nb\n");
+	GError *err = NULL;
+	g_autofree char *text = NULL, *line = NULL, *h = NULL, *h2 = NULL;
+	GMimeMessage *m2;
+
+	g_assert_true(
+	    mime_set_header(GMIME_OBJECT(m), "Archived-At", url, &err));
+	g_assert_true(mime_set_header(GMIME_OBJECT(m), "X-Huge", huge, &err));
+	g_assert_no_error(err);
+	m2 = reparse(m, &text);
+	line = g_strdup_printf("\nArchived-At: %s\n", url);
+	g_assert_nonnull(strstr(text, line));
+	g_assert_null(strstr(text, huge));
+	h = mime_header_text(GMIME_OBJECT(m2), "Archived-At");
+	g_assert_cmpstr(h, ==, url);
+	h2 = mime_header_text(GMIME_OBJECT(m2), "X-Huge");
+	g_assert_cmpstr(h2, ==, huge);
+	g_object_unref(m2);
+	g_object_unref(m);
+}
+
 /* test_set_headers - set, encode, refuse CR/LF, remove all */
 static void
 test_set_headers(void)
@@ -373,27 +403,52 @@ test_footer_7bit(void)
 	g_object_unref(m);
 }
 
-/* test_footer_7bit_korean - a Korean footer makes 7-bit text UTF-8 QP */
+struct footer_8bit_case {
+	const char *body; /* a 7-bit text/plain body without MIME headers */
+	GMimeContentEncoding enc; /* expected once the footer is in */
+};
+
+/* test_footer_7bit_korean - a Korean footer makes 7-bit text UTF-8 in
+ * 8bit, as it came (quoted-printable only for a line 8bit cannot carry) */
 static void
 test_footer_7bit_korean(void)
 {
-	GMimeMessage *m = parse_ok("From: a@example.org\nSubject: s\n\nHi\n");
-	GError *err = NULL;
-	g_autofree char *text = NULL;
-	g_autofree char *body = NULL;
-	GMimeMessage *m2;
-	GMimeObject *b;
+	g_autofree char *long_line = g_strnfill(999, 'x');
+	const struct footer_8bit_case cases[] = {
+	    {"Hi\n", GMIME_CONTENT_ENCODING_8BIT},
+	    {"a line of 87 characters: The quick brown fox jumps over the "
+	     "lazy dog, the quick fox\n",
+		GMIME_CONTENT_ENCODING_8BIT},
+	    {long_line, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE},
+	};
 
-	g_assert_true(mime_add_footer(m, "탈퇴: 구독취소", &err));
-	m2 = reparse(m, &text);
-	b = g_mime_message_get_mime_part(m2);
-	g_assert_cmpstr(body_param(b, "charset"), ==, "utf-8");
-	g_assert_cmpint(g_mime_part_get_content_encoding(GMIME_PART(b)), ==,
-	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	body = mime_body_text(m2, 1000);
-	g_assert_cmpstr(body, ==, "Hi\n\n탈퇴: 구독취소\n");
-	g_object_unref(m2);
-	g_object_unref(m);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *in = g_strdup_printf(
+		    "From: a@example.org\nSubject: s\n\n%s", cases[i].body);
+		GMimeMessage *m = parse_ok(in);
+		GError *err = NULL;
+		g_autofree char *text = NULL, *body = NULL, *want = NULL;
+		g_autofree char *kept = NULL;
+		GMimeMessage *m2;
+		GMimeObject *b;
+
+		g_assert_true(mime_add_footer(m, "탈퇴: 구독취소", &err));
+		m2 = reparse(m, &text);
+		b = g_mime_message_get_mime_part(m2);
+		g_assert_cmpstr(body_param(b, "charset"), ==, "utf-8");
+		g_assert_cmpint(g_mime_part_get_content_encoding(GMIME_PART(b)),
+		    ==, cases[i].enc);
+		want = g_strdup_printf("%s%s\n탈퇴: 구독취소\n", cases[i].body,
+		    g_str_has_suffix(cases[i].body, "\n") ? "" : "\n");
+		/* 8bit: the text's own bytes, the footer's as UTF-8. */
+		kept = g_strconcat("\n\n", want, NULL);
+		g_assert_true((strstr(text, kept) != NULL) ==
+		    (cases[i].enc == GMIME_CONTENT_ENCODING_8BIT));
+		body = mime_body_text(m2, 4000);
+		g_assert_cmpstr(body, ==, want);
+		g_object_unref(m2);
+		g_object_unref(m);
+	}
 }
 
 /* euckr_message - a base64 EUC-KR text/plain message of text */
@@ -1298,6 +1353,7 @@ main(int argc, char **argv)
 	g_test_add_func("/mime/encoded-word-ko", test_encoded_word_ko);
 	g_test_add_func("/mime/subject-prefix", test_subject_prefix);
 	g_test_add_func("/mime/set-headers", test_set_headers);
+	g_test_add_func("/mime/set-ascii-url", test_set_ascii_url);
 	g_test_add_func("/mime/footer/7bit", test_footer_7bit);
 	g_test_add_func("/mime/footer/7bit-korean", test_footer_7bit_korean);
 	g_test_add_func("/mime/footer/euc-kr-base64", test_footer_euckr);
