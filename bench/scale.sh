@@ -101,31 +101,6 @@ BENCH_DB=
 
 # ------------------------------------------------------------ stores
 
-# db_unsent - deliveries of the current store ($BENCH_DB) moim-listd has
-#	not yet handed to the relay; wait_sent (bench/lib.sh) asks every
-#	0.05 s. PostgreSQL starts a server process per psql: asked at most
-#	once a second (the answer kept in a file: callers run it in a
-#	subshell), so the poll takes little from the phase.
-db_unsent()
-{
-	local q="SELECT count(*) FROM deliveries WHERE state < 2"
-	local f=$E2E_DIR/unsent now=${EPOCHREALTIME%.*} at=0 v=unknown
-	case $BENCH_DB in
-	postgres*)
-		[ -r "$f" ] && read -r at v <"$f"
-		if [ "$at" != "$now" ]; then
-			v=$(psql "$BENCH_DB" -Atqc "$q" 2>/dev/null) || v=unknown
-			echo "$now $v" >"$f"
-		fi
-		echo "$v"
-		;;
-	*)
-		sqlite3 -readonly -cmd '.timeout 2000' "$BENCH_DB" "$q" \
-			2>/dev/null || echo unknown
-		;;
-	esac
-}
-
 # pg_tune - the cluster as a site runs it: durable commits, PostgreSQL's
 #	default shared_buffers (pg.sh's test cluster has neither)
 pg_tune()
@@ -144,8 +119,7 @@ pg_tune()
 # pg_cpu [reaped] - CPU ticks the cluster has used so far: the
 #	postmaster and its children alive (moim-listd's connections, the
 #	background writers), with "reaped" also the children that ended
-#	(bench/commit's connection; but also db_unsent's psql, one per
-#	poll, which a fan-out phase must not count)
+#	(bench/commit's connection)
 pg_cpu()
 {
 	local dir=${PG_URI#*host=} pm p f='$14 + $15'
