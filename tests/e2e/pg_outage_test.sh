@@ -28,27 +28,14 @@ OUTAGE=${PG_OUTAGE_SECONDS:-30}
 e2e_init pg_outage
 e2e_require milter/moim-milter listd/moim-listd ctl/moimctl
 command -v python3 >/dev/null || skip_all "python3 not installed"
-PG_URI=$(sh "$top_srcdir/tests/pg.sh" start 2>"$E2E_DIR/log/pg-start.err")
-case $? in
-0) ;;
-77) skip_all "no PostgreSQL test cluster: $(cat "$E2E_DIR/log/pg-start.err")" ;;
-*) bail_out "tests/pg.sh start failed: $(tail -3 "$E2E_DIR/log/pg-start.err")" ;;
-esac
 
-# pg_outage_exit - EXIT trap: the e2e clean-up, then the cluster
-pg_outage_exit()
-{
-	local status=$?
-	(exit "$status")
-	_e2e_cleanup
-	status=$?
-	sh "$top_srcdir/tests/pg.sh" stop "$PG_URI" >/dev/null 2>&1
-	exit "$status"
-}
-trap pg_outage_exit EXIT
-
-MOIM_E2E_DATABASE=$PG_URI moim_setup "milter.socket=unix:$E2E_MILTER_SOCKET" \
+# a private cluster whatever the pass (tests/e2e/moim.sh, ENGINES),
+# stopped at exit after the daemons
+MOIM_E2E_ENGINE=postgresql
+MOIM_E2E_DATABASE=
+moim_setup "milter.socket=unix:$E2E_MILTER_SOCKET" \
 	"milter.cache_ms=60000"
+PG_URI=$E2E_DB
 e2e_pick_port EDGE_PORT || bail_out "no free port for the edge smtpd"
 cat >"$E2E_DIR/edge.master.cf" <<CF
 127.0.0.1:$EDGE_PORT inet n - n - - smtpd

@@ -12,26 +12,13 @@
 e2e_init pg_start
 e2e_require listd/moim-listd ctl/moimctl
 command -v python3 >/dev/null || skip_all "python3 not installed"
-PG_URI=$(sh "$top_srcdir/tests/pg.sh" start 2>"$E2E_DIR/log/pg-start.err")
-case $? in
-0) ;;
-77) skip_all "no PostgreSQL test cluster: $(cat "$E2E_DIR/log/pg-start.err")" ;;
-*) bail_out "tests/pg.sh start failed: $(tail -3 "$E2E_DIR/log/pg-start.err")" ;;
-esac
 
-# pg_start_exit - EXIT trap: the e2e clean-up, then the cluster
-pg_start_exit()
-{
-	local status=$?
-	(exit "$status")
-	_e2e_cleanup
-	status=$?
-	sh "$top_srcdir/tests/pg.sh" stop "$PG_URI" >/dev/null 2>&1
-	exit "$status"
-}
-trap pg_start_exit EXIT
-
-MOIM_E2E_DATABASE=$PG_URI moim_setup
+# a private cluster whatever the pass (tests/e2e/moim.sh, ENGINES),
+# stopped at exit after the daemons
+MOIM_E2E_ENGINE=postgresql
+MOIM_E2E_DATABASE=
+moim_setup
+PG_URI=$E2E_DB
 pf_start || bail_out "postfix did not start"
 L=club
 LA=$L@$E2E_LIST_DOMAIN
