@@ -5,11 +5,14 @@
 # lease has run out, every member has the post, and no one has it twice
 # beyond the copy the dead worker may have had in flight on each of its
 # relay connections. Timers fire once across the workers, and the
-# survivor takes them over too.
+# survivor takes them over too. Each MX's moim-milter reads the same
+# database: both refuse a stranger's post to a members-only list, and
+# both take a member moimctl adds within [milter] cache_ms.
 #
 # Two Postfix instances on loopback (lib.sh's, and a second one whose
-# variables with_pf2 swaps in), each relaying for its own moim-listd; one
-# private PostgreSQL cluster (tests/pg.sh). Both instances deliver into
+# variables with_pf2 swaps in), each with its own moim-milter and
+# relaying for its own moim-listd; one private PostgreSQL cluster
+# (tests/pg.sh). Both instances deliver into
 # one Maildir tree, where the copies are counted per member.
 #
 # WORKERS_MEMBERS sets the list's size (default 2000; the issue's 10,000
@@ -24,7 +27,7 @@ N=${WORKERS_MEMBERS:-2000}
 CONN=4
 LEASE=6
 e2e_init workers
-e2e_require listd/moim-listd ctl/moimctl
+e2e_require milter/moim-milter listd/moim-listd ctl/moimctl
 
 PG_URI=
 PF2_DIR=$E2E_DIR/pf2
@@ -89,13 +92,19 @@ for v in PF2_SMTP PF2_RELAY PF2_LMTP; do
 done
 
 export MOIM_E2E_DATABASE=$PG_URI
-moim_setup "listd.connections=$CONN" "listd.worker_lease=$LEASE"
+moim_setup "listd.connections=$CONN" "listd.worker_lease=$LEASE" \
+	"milter.socket=unix:$E2E_MILTER_SOCKET"
 CONF1=$MOIM_CONF
 CONF2=$E2E_DIR/etc/moim2.conf
+MILTER2_SOCKET=${E2E_MILTER_SOCKET%/*}/milter2.sock
 sed -e "s/^lmtp = .*/lmtp = 127.0.0.1:$PF2_LMTP/" \
-	-e "s/^relay = .*/relay = 127.0.0.1:$PF2_RELAY/" "$CONF1" >"$CONF2"
-pf_start || bail_out "postfix 1 did not start"
-with_pf2 pf_start || bail_out "postfix 2 did not start"
+	-e "s/^relay = .*/relay = 127.0.0.1:$PF2_RELAY/" \
+	-e "s#^socket = unix:.*#socket = unix:$MILTER2_SOCKET#" \
+	"$CONF1" >"$CONF2"
+pf_start --milter "unix:$E2E_MILTER_SOCKET" ||
+	bail_out "postfix 1 did not start"
+with_pf2 pf_start --milter "unix:$MILTER2_SOCKET" ||
+	bail_out "postfix 2 did not start"
 
 L=big
 LA=$L@$E2E_LIST_DOMAIN
@@ -117,6 +126,19 @@ for i in 1 2 3; do
 	moimctl member add $D "dg$i@example.net" --mode digest >/dev/null ||
 		bail_out "member add"
 done
+
+# The members-only list the milters guard.
+C=closed
+CA=$C@$E2E_LIST_DOMAIN
+moimctl list create "$CA" --name "Closed" >/dev/null &&
+	moimctl member add $C insider@example.net >/dev/null ||
+	bail_out "list create $CA"
+e2e_daemon_start milter1 "$top_builddir/milter/moim-milter" -f -c "$CONF1" &&
+	e2e_wait_socket "$E2E_MILTER_SOCKET" 10 ||
+	bail_out "moim-milter 1 did not start"
+e2e_daemon_start milter2 "$top_builddir/milter/moim-milter" -f -c "$CONF2" &&
+	e2e_wait_socket "$MILTER2_SOCKET" 10 ||
+	bail_out "moim-milter 2 did not start"
 
 listd_up()
 {
@@ -158,6 +180,21 @@ digest_round()
 	moimctl list set $D digest_time="$(TZ=Asia/Seoul date -d '+2 sec' +%H:%M:%S)" \
 		>/dev/null
 }
+
+# Both MX refuse a stranger's post at SMTP time, from the one database;
+# a member moimctl adds is taken by both within cache_ms (1 s).
+mail_text stranger@example.com "$CA" "closed" "hi" >"$E2E_DIR/msg/closed.eml"
+t_ok "MX 1's milter refuses a stranger's post to a members-only list" \
+	send_mail_expect 550 stranger@example.com "$CA" "$E2E_DIR/msg/closed.eml"
+t_ok "MX 2's milter refuses it too" \
+	send_mail_expect 550 --port "$PF2_SMTP" stranger@example.com "$CA" \
+	"$E2E_DIR/msg/closed.eml"
+moimctl member add $C stranger@example.com >/dev/null ||
+	bail_out "member add stranger"
+t_ok "MX 1 takes the new member's post" e2e_poll 10 \
+	'send_mail_expect 250 stranger@example.com "$CA" "$E2E_DIR/msg/closed.eml"'
+t_ok "MX 2 takes it too" e2e_poll 10 \
+	'send_mail_expect 250 --port "$PF2_SMTP" stranger@example.com "$CA" "$E2E_DIR/msg/closed.eml"'
 
 t_ok "two posts queued for the digest" digest_round 1
 t_ok "each digest member gets the first digest" e2e_poll 60 'digests_are 1'
