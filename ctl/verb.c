@@ -292,7 +292,7 @@ ctl_setup(struct ctl *c, const struct ctl_verb *v, bool *pass_out)
 	if (c->cfg != NULL && v->needs_store &&
 	    privs_drop(c->cfg->user, c->cfg->group, &e)) {
 		c->store = v->needs_store == CTL_STORE_READ
-		    ? store_open(c->cfg->database, STORE_RO, NULL)
+		    ? store_open(c->cfg->database, STORE_RO_BRIEF, NULL)
 		    : NULL;
 		/* A verb that only reads still gets what a writer would:
 		 * a database created or migrated, or the writer's error. */

@@ -53,7 +53,12 @@
  * OPERATIONS
  *	name		"sqlite" or "postgresql", for logs and tests.
  *	open(spec, access, err)
- *			Connect. DB_RO: read only (the milter); DB_RW and
+ *			Connect. DB_RO: read only (the milter); DB_RO_BRIEF:
+ *			read only, for a process that reads a few hundred
+ *			pages and exits (moimctl's search): SQLite keeps a
+ *			small page cache, reusing its buffers, since fresh
+ *			memory costs a process more than reading a page
+ *			again from the OS's cache; DB_RW and
  *			DB_RW_SYNC: read-write, creating a SQLite file, and
  *			DB_RW_SYNC makes each commit durable on its own
  *			(SQLite synchronous=FULL). Session set-up (SQLite:
@@ -255,7 +260,14 @@ struct db_stmt {
 	const struct db_ops *ops;
 };
 
-enum db_access { DB_RO, DB_RW, DB_RW_SYNC };
+enum db_access { DB_RO, DB_RO_BRIEF, DB_RW, DB_RW_SYNC };
+
+/* db_reads_only - whether a connection of access a only reads */
+static inline bool
+db_reads_only(enum db_access a)
+{
+	return a == DB_RO || a == DB_RO_BRIEF;
+}
 
 enum db_search_order { DB_SEARCH_RANKED, DB_SEARCH_NEWEST };
 

@@ -201,9 +201,9 @@ session_setup(struct pg_conn *c, GError **err)
 	if (PQsetClientEncoding(c->pg, "UTF8") != 0)
 		return pg_fail(c, NULL, err, "client_encoding");
 	return pg_exec(&c->base,
-	    c->acc == DB_RO ? "SET lock_timeout = '10s';"
-			      " SET default_transaction_read_only = on"
-			    : "SET lock_timeout = '10s'",
+	    db_reads_only(c->acc) ? "SET lock_timeout = '10s';"
+				    " SET default_transaction_read_only = on"
+				  : "SET lock_timeout = '10s'",
 	    err);
 }
 
@@ -1608,7 +1608,8 @@ pg_open(const char *spec, enum db_access acc, GError **err)
 		pg_fail(c, NULL, err, "connect");
 		goto fail;
 	}
-	if (!session_setup(c, err) || (acc != DB_RO && !check_writable(c, err)))
+	if (!session_setup(c, err) ||
+	    (!db_reads_only(acc) && !check_writable(c, err)))
 		goto fail;
 	return &c->base;
 fail:

@@ -1090,7 +1090,9 @@ counted_ids(
 static void
 test_sqlite_search_window(void)
 {
-	struct db *db = fresh(&engines[0], NULL);
+	g_autofree char *spec = NULL;
+	struct db *db = fresh(&engines[0], &spec), *brief;
+	GError *err = NULL;
 	const gint64 n = DB_SEARCH_RANK_WINDOW + 700;
 	static const struct {
 		const char *match;
@@ -1159,6 +1161,26 @@ test_sqlite_search_window(void)
 				" 'word odd seven', '', ?, 0)",
 				"ib", n + 1, "x", (size_t)1));
 	}
+	/* A brief reader (moimctl's search) has 16 page buffers, finds
+	 * what the writer finds and cannot write. */
+	brief = db->ops->open(spec, DB_RO_BRIEF, &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(
+	    one_int(brief, st_of(brief, "PRAGMA cache_size", "")), ==, 16);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		gint64 t_w = -1, t_b = -1;
+		g_autofree char *w =
+		    counted_ids(db, 1, cases[i].match, 20, &t_w);
+		g_autofree char *b =
+		    counted_ids(brief, 1, cases[i].match, 20, &t_b);
+
+		g_assert_cmpstr(b, ==, w);
+		g_assert_cmpint(t_b, ==, t_w);
+	}
+	g_assert_false(brief->ops->exec(brief, "DELETE FROM messages", &err));
+	g_assert_nonnull(err);
+	g_clear_error(&err);
+	brief->ops->close(brief);
 	db->ops->close(db);
 }
 

@@ -208,13 +208,14 @@ store_open(const char *spec, enum store_access acc, GError **err)
 	s = g_new0(struct store, 1);
 	s->ops = ops;
 	s->db = ops->open(spec,
-	    acc == STORE_RO	       ? DB_RO
-		: acc == STORE_RW_SYNC ? DB_RW_SYNC
-				       : DB_RW,
+	    acc == STORE_RO		? DB_RO
+		: acc == STORE_RO_BRIEF ? DB_RO_BRIEF
+		: acc == STORE_RW_SYNC	? DB_RW_SYNC
+					: DB_RW,
 	    err);
 	if (s->db == NULL)
 		goto fail;
-	if (acc != STORE_RO) {
+	if (acc != STORE_RO && acc != STORE_RO_BRIEF) {
 		if (!store_migrate_to(s, STORE_SCHEMA_VERSION, err))
 			goto fail;
 		return s;

@@ -66,6 +66,7 @@
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
 	STORE_RO, /* read-only (the milter) */
+	STORE_RO_BRIEF, /* read-only, read a little and exit (a search) */
 	STORE_RW_SYNC, /* writer that fsyncs every commit (LMTP ingress) */
 };
 
