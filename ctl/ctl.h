@@ -77,9 +77,9 @@ struct ctl_args {
 	GHashTable *opts; /* option name -> value ("" for a flag) */
 };
 
-/* What a verb does with the store: nothing (false in a table row),
- * read and write (true), or only read (a search: opened read-only, so
- * SQLite sets up no journal and leaves the WAL as it found it). */
+/* What a verb does with the store: nothing, read and write, or only
+ * read (a search: opened as a brief reader, so SQLite sets up no journal,
+ * leaves the WAL as it found it and keeps a small page cache). */
 enum ctl_store_use { CTL_STORE_NONE, CTL_STORE_RW, CTL_STORE_READ };
 
 /* One verb: a row of a program's table. */
@@ -89,7 +89,7 @@ struct ctl_verb {
 	int (*run)(struct ctl *c, struct ctl_args *a);
 	guint min, max; /* positional arguments */
 	const char *opts; /* "name= flag ...": '=' takes a value */
-	enum ctl_store_use needs_store; /* true: CTL_STORE_RW */
+	enum ctl_store_use needs_store;
 	const char *usage;
 };
 

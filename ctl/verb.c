@@ -283,13 +283,13 @@ ctl_setup(struct ctl *c, const struct ctl_verb *v, bool *pass_out)
 
 	*pass_out = false;
 	c->cfg = config_load(c->config_path, &e);
-	if (c->cfg != NULL && v->needs_store && c->prog->pass_on != NULL &&
-	    db_engine(c->cfg->database) == NULL) {
+	if (c->cfg != NULL && v->needs_store != CTL_STORE_NONE &&
+	    c->prog->pass_on != NULL && db_engine(c->cfg->database) == NULL) {
 		*pass_out = true;
 		return false;
 	}
 	/* Files we create must belong to the user the daemons run as. */
-	if (c->cfg != NULL && v->needs_store &&
+	if (c->cfg != NULL && v->needs_store != CTL_STORE_NONE &&
 	    privs_drop(c->cfg->user, c->cfg->group, &e)) {
 		c->store = v->needs_store == CTL_STORE_READ
 		    ? store_open(c->cfg->database, STORE_RO_BRIEF, NULL)

@@ -1425,6 +1425,28 @@ test_pg_error_class(void)
 	g_assert_cmpstr(db_pg_constraint_kind("23000"), ==, "CONSTRAINT");
 }
 
+/* A server that does not answer: a temporary error on one line (libpq's
+ * own text spans two: "... Connection refused\n\tIs the server
+ * running ..."), naming the host. */
+static void
+test_pg_refused_one_line(void)
+{
+	GError *e = NULL;
+
+	if (db_pg_driver == NULL) {
+		g_test_skip("built without PostgreSQL");
+		return;
+	}
+	g_assert_null(db_pg_driver->open(
+	    "postgresql://moim@127.0.0.1:1/moim?connect_timeout=5", DB_RW, &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_TEMP);
+	g_assert_nonnull(strstr(e->message, "127.0.0.1"));
+	g_assert_nonnull(strstr(e->message, "refused"));
+	g_assert_null(strchr(e->message, '\n'));
+	g_assert_null(strchr(e->message, '\t'));
+	g_error_free(e);
+}
+
 /* The steps chain from 0 to the last version, each going up. */
 static void
 test_pg_schema_steps(void)
@@ -1739,6 +1761,7 @@ main(int argc, char **argv)
 
 	g_test_add_func("/db/pg/rewrite", test_pg_rewrite);
 	g_test_add_func("/db/pg/error-class", test_pg_error_class);
+	g_test_add_func("/db/pg/refused-one-line", test_pg_refused_one_line);
 	g_test_add_func("/db/pg/schema-steps", test_pg_schema_steps);
 	add("roundtrip", test_roundtrip, false);
 	add("placeholders", test_placeholders, false);
