@@ -59,7 +59,8 @@
  *	(a cache then refills once more than it needs to).
  *
  *	change_fd. The writers also NOTIFY moim_changes (schema step 17: the
- *	counter's tables and those the timers read). After change_fd() the
+ *	counter's tables and those the timers read; step 18: new inbound
+ *	jobs). After change_fd() the
  *	connection LISTENs and data_version() is instead the number of
  *	notifications heard from other backends (libpq's be_pid is the
  *	sender; the connection's own are left out, as SQLite leaves out its

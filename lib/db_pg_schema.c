@@ -23,7 +23,8 @@
  * moim_changes is the data_version counter (see db_pg.c): statement
  * triggers on the tables whose readers cache bump it in the writing
  * transaction. Since step 17 they, and triggers on the tables the
- * timers read, also NOTIFY moim_changes (db.h change_fd).
+ * timers read, also NOTIFY moim_changes (db.h change_fd); since step 18
+ * so does a new inbound job.
  *
  * Never edit a step that has shipped; add the next one.
  */
@@ -380,6 +381,12 @@ static const char *const steps[] = {
 	    NOTIFY_TRIGGER("invitations") NOTIFY_TRIGGER("reminders")
 		NOTIFY_TRIGGER("rsvps") NOTIFY_TRIGGER("session_seats")
 		    NOTIFY_TRIGGER("web_acts"),
+    /* 17 -> 18: a new inbound job notifies too, so an idle processor of
+     * another moim-listd (another host) takes it at once when the one
+     * whose LMTP took it in is busy, not at its next wake-up (up to a
+     * minute). Inserts only: a claim or a finished job wakes no one. */
+    "CREATE TRIGGER inbound_notify AFTER INSERT ON inbound"
+    " FOR EACH STATEMENT EXECUTE FUNCTION moim_notify()",
 };
 
 /* db_pg_schema_last - the newest version these steps make */

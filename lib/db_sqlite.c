@@ -402,6 +402,9 @@ static const char *const migrations[] = {
     /* 16 -> 17: PostgreSQL's writers notify listeners of their changes
      * (lib/db_pg_schema.c); SQLite has the WAL file to watch. */
     "SELECT 1;",
+    /* 17 -> 18: PostgreSQL notifies new inbound jobs too; SQLite: as
+     * 17. */
+    "SELECT 1;",
 };
 
 struct sq_conn {

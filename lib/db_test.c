@@ -1491,8 +1491,9 @@ heard(struct db *a, gint64 want)
 }
 
 /* change_fd(): PostgreSQL's descriptor wakes on other connections'
- * commits to the tables that notify (the counter's and the timers'),
- * not on the connection's own nor on the queues; a reconnect counts as
+ * commits to the tables that notify (the counter's and the timers') and
+ * on new inbound jobs, not on the connection's own nor on the queues'
+ * other changes; a reconnect counts as
  * a change and listens again. SQLite has none (the WAL file is
  * watched) and its data_version leaves out the own commits too. */
 static void
@@ -1539,6 +1540,15 @@ test_change_fd(gconstpointer data)
 	exec_ok(b, "DELETE FROM deliveries");
 	exec_ok(b, "DELETE FROM web_acts");
 	g_assert_cmpint(heard(a, v0 + 3), ==, v0 + 3);
+	/* A new inbound job (step 18) notifies; taking it does not. */
+	exec_ok(b,
+	    "INSERT INTO inbound_msgs (id, received, mail_from, raw)"
+	    " VALUES (1, 0, '', 'x')");
+	exec_ok(b, "INSERT INTO inbound (msg_id, rcpt) VALUES (1, 'a@b')");
+	g_assert_cmpint(heard(a, v0 + 4), ==, v0 + 4);
+	exec_ok(b, "UPDATE inbound SET owner = 7");
+	exec_ok(b, "DELETE FROM web_acts");
+	g_assert_cmpint(heard(a, v0 + 5), ==, v0 + 5);
 	o->close(b);
 	/* A lost connection: the reconnect is a change, and it listens
 	 * again. */
@@ -1547,9 +1557,9 @@ test_change_fd(gconstpointer data)
 	kill_backends(k);
 	b = o->open(spec, DB_RW, &e);
 	g_assert_no_error(e);
-	g_assert_cmpint(heard(a, v0 + 4), ==, v0 + 4);
+	g_assert_cmpint(heard(a, v0 + 6), ==, v0 + 6);
 	exec_ok(b, "DELETE FROM rsvps");
-	g_assert_cmpint(heard(a, v0 + 5), ==, v0 + 5);
+	g_assert_cmpint(heard(a, v0 + 7), ==, v0 + 7);
 	o->close(b);
 	o->close(k);
 out:

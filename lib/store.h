@@ -61,7 +61,7 @@
 
 #include "listset.h"
 
-#define STORE_SCHEMA_VERSION 17
+#define STORE_SCHEMA_VERSION 18
 
 enum store_access {
 	STORE_RW, /* create and migrate if needed; writer */
