@@ -17,16 +17,38 @@
 /* head, text..calendar, calendar..calendar, tail, ref_text */
 #define IMIPCOPY_FIXED 5
 #define IMIPCOPY_MAX_FIELDS (IMIPCOPY_FIXED + IMIP_MAX_COMPONENTS + 2)
+/* The pieces g_mime_stream_write_to_stream() (its buffer) hands a part's
+ * content to the filter that picks the part's encoding in. */
+#define IMIPCOPY_BLOCK 4096
 
 struct field {
 	const char *p;
 	size_t len;
 };
 
+/* A member's text part, by the head GMime writes for it: the charset
+ * g_mime_text_part_set_text() names and the encoding the part gets. */
+enum text_kind {
+	TEXT_ASCII, /* us-ascii, no Content-Transfer-Encoding */
+	TEXT_ASCII_QP, /* us-ascii, quoted-printable */
+	TEXT_UTF8_QP, /* utf-8, quoted-printable */
+	TEXT_UTF8_BASE64, /* utf-8, base64 */
+	TEXT_OTHER /* what only GMime writes (iso-8859-1: converted) */
+};
+
+/* One text of each kind, to learn its head from GMime. */
+static const char *const samples[TEXT_OTHER] = {
+    "a\n",
+    "From a\n",
+    "\xe2\x82\xac abcdefghijklmnopqrstuvwxyz\n",
+    "\xed\x95\x9c\n",
+};
+
 struct imipcopy {
 	char *buf; /* owns what the fields point into */
 	struct field f[IMIPCOPY_MAX_FIELDS];
 	size_t n;
+	char *head[TEXT_OTHER]; /* NULL: texts of that kind take GMime's way */
 };
 
 /* put_field - append one field to s */
@@ -62,17 +84,191 @@ read_fields(const char *buf, size_t len, struct field *f, size_t max)
 	return (ssize_t)n;
 }
 
-/* base64 - ics as GMime writes a base64 part's content */
+/* encode - p as GMime writes a part's content in encoding e (base64 or
+ * quoted-printable), appended to out */
 static void
-base64(GString *out, const char *ics, size_t len)
+encode(GString *out, GMimeContentEncoding e, const char *p, size_t len)
 {
 	GMimeEncoding enc;
 	size_t at = out->len, n;
 
-	g_mime_encoding_init_encode(&enc, GMIME_CONTENT_ENCODING_BASE64);
+	g_mime_encoding_init_encode(&enc, e);
 	g_string_set_size(out, at + g_mime_encoding_outlen(&enc, len));
-	n = g_mime_encoding_flush(&enc, ics, len, out->str + at);
+	n = g_mime_encoding_flush(&enc, p, len, out->str + at);
 	g_string_set_size(out, at + n);
+}
+
+/* base64 - ics as GMime writes a base64 part's content */
+static void
+base64(GString *out, const char *ics, size_t len)
+{
+	encode(out, GMIME_CONTENT_ENCODING_BASE64, ics, len);
+}
+
+/* gmime_text - the text part as GMime makes and mime_to_bytes() writes
+ * it, appended to out: the way every text can take */
+static bool
+gmime_text(GString *out, const char *text, GError **err)
+{
+	GMimeObject *t = imip_text_part_new(text, err);
+	GBytes *b;
+	gsize len;
+	const char *p;
+
+	if (t == NULL)
+		return false;
+	b = mime_to_bytes(t);
+	g_object_unref(t);
+	p = g_bytes_get_data(b, &len);
+	g_string_append_len(out, p, (gssize)len);
+	g_bytes_unref(b);
+	return true;
+}
+
+/* best_encoding - what g_mime_part_get_best_content_encoding() picks for
+ * text under the 7-bit constraint: GMime's own filter, fed the pieces
+ * the part's content reaches it in (its From-line and line-length counts
+ * depend on where they are cut) */
+static GMimeContentEncoding
+best_encoding(const char *text, size_t len)
+{
+	GMimeFilter *f = g_mime_filter_best_new(GMIME_FILTER_BEST_ENCODING);
+	GMimeContentEncoding e;
+	char *o;
+	size_t olen, opre;
+
+	/* The filter only reads its input: the casts drop no promise. */
+	for (size_t at = 0; at < len; at += IMIPCOPY_BLOCK)
+		g_mime_filter_filter(f, (char *)text + at,
+		    MIN(len - at, IMIPCOPY_BLOCK), 0, &o, &olen, &opre);
+	g_mime_filter_complete(f, (char *)text + len, 0, 0, &o, &olen, &opre);
+	e = g_mime_filter_best_encoding(
+	    GMIME_FILTER_BEST(f), GMIME_ENCODING_CONSTRAINT_7BIT);
+	g_object_unref(f);
+	return e;
+}
+
+/* text_kind - the kind of head imip_text_part_new() gives text: the
+ * charset level g_mime_text_part_set_text() names it by (0 us-ascii, 1
+ * iso-8859-1, more utf-8) and its best encoding */
+static enum text_kind
+text_kind(const char *text, size_t len)
+{
+	GMimeCharset cs;
+	GMimeContentEncoding e;
+
+	g_mime_charset_init(&cs);
+	g_mime_charset_step(&cs, text, len);
+	/* iso-8859-1 text is converted before it is encoded. */
+	if (cs.level == 1)
+		return TEXT_OTHER;
+	e = best_encoding(text, len);
+	if (e == GMIME_CONTENT_ENCODING_DEFAULT && cs.level == 0)
+		return TEXT_ASCII;
+	if (e == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+		return cs.level == 0 ? TEXT_ASCII_QP : TEXT_UTF8_QP;
+	if (e == GMIME_CONTENT_ENCODING_BASE64 && cs.level > 1)
+		return TEXT_UTF8_BASE64;
+	return TEXT_OTHER;
+}
+
+/* dos2unix - out from at as GMime's dos2unix filter leaves it: CR LF
+ * becomes LF, a CR that ends the stream goes */
+static void
+dos2unix(GString *out, size_t at)
+{
+	GMimeFilter *f = g_mime_filter_dos2unix_new(FALSE);
+	char *o;
+	size_t olen, opre;
+
+	g_mime_filter_complete(
+	    f, out->str + at, out->len - at, 0, &o, &olen, &opre);
+	g_string_truncate(out, at);
+	g_string_append_len(out, o, (gssize)olen);
+	g_object_unref(f);
+}
+
+/* text_body - what follows the head of a text part of kind k (not
+ * TEXT_OTHER), appended to out: the text encoded, then through the
+ * part's newline filter and mime_to_bytes()'s, both dos2unix */
+static void
+text_body(GString *out, enum text_kind k, const char *text, size_t len)
+{
+	size_t at = out->len;
+
+	if (k == TEXT_ASCII)
+		g_string_append_len(out, text, (gssize)len);
+	else
+		encode(out,
+		    k == TEXT_UTF8_BASE64
+			? GMIME_CONTENT_ENCODING_BASE64
+			: GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE,
+		    text, len);
+	/* Without a CR both filters pass the bytes unchanged. */
+	if (memchr(out->str + at, '\r', out->len - at) != NULL) {
+		dos2unix(out, at);
+		dos2unix(out, at);
+	}
+}
+
+/* learn_heads - the head GMime writes for each kind of text part, from
+ * its sample; a kind whose sample GMime does not write as that head and
+ * text_body() keeps no head, and its texts take GMime's way */
+static void
+learn_heads(struct imipcopy *c)
+{
+	GString *want = g_string_new(NULL), *body = g_string_new(NULL);
+
+	for (size_t k = 0; k < TEXT_OTHER; k++) {
+		size_t len = strlen(samples[k]), h;
+
+		g_string_truncate(want, 0);
+		g_string_truncate(body, 0);
+		if ((size_t)text_kind(samples[k], len) != k ||
+		    !gmime_text(want, samples[k], NULL))
+			continue;
+		text_body(body, k, samples[k], len);
+		if (want->len < body->len + 2)
+			continue;
+		h = want->len - body->len;
+		if (memcmp(want->str + h, body->str, body->len) == 0 &&
+		    memcmp(want->str + h - 2, "\n\n", 2) == 0)
+			c->head[k] = g_strndup(want->str, h);
+	}
+	g_string_free(want, true);
+	g_string_free(body, true);
+}
+
+/* imipcopy_heads_known - how many kinds of text part c writes without
+ * a GMime part (all four unless GMime wrote a sample otherwise) */
+size_t
+imipcopy_heads_known(const struct imipcopy *c)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < TEXT_OTHER; k++)
+		n += c->head[k] != NULL;
+	return n;
+}
+
+/* imipcopy_put_text - a member's text part as GMime writes it, appended
+ * to out, made without GMime's part where c knows its head */
+bool
+imipcopy_put_text(
+    const struct imipcopy *c, const char *text_utf8, GString *out, GError **err)
+{
+	size_t len = strlen(text_utf8);
+	enum text_kind k;
+
+	/* GMime's way refuses what is not UTF-8, in its words. */
+	if (!g_utf8_validate(text_utf8, (gssize)len, NULL))
+		return gmime_text(out, text_utf8, err);
+	k = text_kind(text_utf8, len);
+	if (k == TEXT_OTHER || c->head[k] == NULL)
+		return gmime_text(out, text_utf8, err);
+	g_string_append(out, c->head[k]);
+	text_body(out, k, text_utf8, len);
+	return true;
 }
 
 /* cut - find needle in h from *at; the bytes from *at to it become
@@ -97,27 +293,24 @@ cut(const char *h, size_t len, size_t *at, const char *needle, size_t nlen,
 static bool
 cut_message(GBytes *raw, struct field f[4], GError **err)
 {
-	GMimeObject *t = imip_text_part_new(IMIPCOPY_TEXT, err);
-	GBytes *leaf;
-	GString *cal;
-	gsize len, tlen;
-	const char *h = g_bytes_get_data(raw, &len), *tp;
+	GString *leaf = g_string_new(NULL), *cal;
+	gsize len;
+	const char *h = g_bytes_get_data(raw, &len);
 	size_t at = 0;
 	bool ok;
 
-	if (t == NULL)
+	if (!gmime_text(leaf, IMIPCOPY_TEXT, err)) {
+		g_string_free(leaf, true);
 		return false;
-	leaf = mime_to_bytes(t);
-	g_object_unref(t);
-	tp = g_bytes_get_data(leaf, &tlen);
+	}
 	cal = g_string_new(NULL);
 	base64(cal, IMIPCOPY_ICS, strlen(IMIPCOPY_ICS));
-	ok = cut(h, len, &at, tp, tlen, &f[0]) &&
+	ok = cut(h, len, &at, leaf->str, leaf->len, &f[0]) &&
 	    cut(h, len, &at, cal->str, cal->len, &f[1]) &&
 	    cut(h, len, &at, cal->str, cal->len, &f[2]);
 	f[3].p = h + at;
 	f[3].len = len - at;
-	g_bytes_unref(leaf);
+	g_string_free(leaf, true);
 	g_string_free(cal, true);
 	if (!ok)
 		return moim_fail(err, MOIM_ERR_INTERNAL,
@@ -203,6 +396,7 @@ imipcopy_open(const char *buf, size_t len, GError **err)
 		       NULL;
 	}
 	c->n = (size_t)n;
+	learn_heads(c);
 	return c;
 }
 
@@ -296,25 +490,6 @@ member_text(const struct imipcopy *c, const struct field m[4], GError **err)
 	return g_string_free(t, false);
 }
 
-/* put_text - the member's text part as mime_to_bytes() writes it */
-static bool
-put_text(GString *out, const char *text, GError **err)
-{
-	GMimeObject *t = imip_text_part_new(text, err);
-	GBytes *b;
-	gsize len;
-	const char *p;
-
-	if (t == NULL)
-		return false;
-	b = mime_to_bytes(t);
-	g_object_unref(t);
-	p = g_bytes_get_data(b, &len);
-	g_string_append_len(out, p, (gssize)len);
-	g_bytes_unref(b);
-	return true;
-}
-
 /* imipcopy_expand - one member's invitation, into out */
 bool
 imipcopy_expand(const struct imipcopy *c, const char *part, size_t len,
@@ -336,7 +511,7 @@ imipcopy_expand(const struct imipcopy *c, const char *part, size_t len,
 		g_string_append_len(ics, c->f[i].p, (gssize)c->f[i].len);
 	}
 	g_string_append_len(out, c->f[0].p, (gssize)c->f[0].len);
-	if (!put_text(out, text, err)) {
+	if (!imipcopy_put_text(c, text, out, err)) {
 		g_string_free(ics, true);
 		return false;
 	}
@@ -354,6 +529,8 @@ imipcopy_free(struct imipcopy *c)
 {
 	if (c == NULL)
 		return;
+	for (size_t k = 0; k < TEXT_OTHER; k++)
+		g_free(c->head[k]);
 	g_free(c->buf);
 	g_free(c);
 }

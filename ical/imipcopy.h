@@ -13,6 +13,9 @@
  *	    const char *text_utf8, GError **err);
  *	bool imipcopy_expand(const struct imipcopy *c, const char *part,
  *	    size_t len, GString *out, GError **err);
+ *	bool imipcopy_put_text(const struct imipcopy *c,
+ *	    const char *text_utf8, GString *out, GError **err);
+ *	size_t imipcopy_heads_known(const struct imipcopy *c);
  *	void imipcopy_free(struct imipcopy *c);
  * DESCRIPTION
  *	A member's invitation is msg (its header as given) with the body
@@ -36,6 +39,21 @@
  *	together, into out (replacing what it held): the bytes
  *	mime_to_bytes() would give for the member's own message, but for
  *	the boundaries' names, which are the shared part's.
+ *
+ *	imipcopy_put_text() appends to out the bytes mime_to_bytes()
+ *	writes for imip_text_part_new(text_utf8), as imipcopy_expand()
+ *	puts them in the message (public for its test). It makes them
+ *	without a GMime part: the charset and encoding are the ones GMime
+ *	would pick (g_mime_charset_step(), GMime's best-encoding filter),
+ *	the head is the one GMime wrote for a sample text of that charset
+ *	and encoding when c was opened, and the body comes from GMime's
+ *	encoders and dos2unix filter. Texts GMime converts (those it names
+ *	iso-8859-1), text that is not UTF-8, and every text when a sample
+ *	did not come out the same, go through the GMime part.
+ *	imipcopy_heads_known() says for how many of the four kinds of text
+ *	part (us-ascii as it is or quoted-printable, utf-8 quoted-printable
+ *	or base64) c knows the head (for its test: 4 means none of them
+ *	fell back).
  *
  *	Format: both parts are sequences of fields, each "LEN:" (decimal)
  *	and LEN bytes. The shared part starts "imipcopy1\n" and has the
@@ -80,6 +98,9 @@ GBytes *imipcopy_member_new(const struct imipcopy *c, const char *attendee_addr,
     const char *attendee_name, const char *text_utf8, GError **err);
 bool imipcopy_expand(const struct imipcopy *c, const char *part, size_t len,
     GString *out, GError **err);
+bool imipcopy_put_text(const struct imipcopy *c, const char *text_utf8,
+    GString *out, GError **err);
+size_t imipcopy_heads_known(const struct imipcopy *c);
 void imipcopy_free(struct imipcopy *c);
 
 #endif

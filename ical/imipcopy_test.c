@@ -205,6 +205,12 @@ test_same_bytes(void)
 	    "행사: 제1회 공개기술포럼\n일시: 2026-12-16 14:00-17:00\n"
 	    "연구원, 학생, 스타트업 모두 환영합니다.",
 	    "Forum on Wednesday. Everyone is welcome.",
+	    /* CRLF (base64), a From line (quoted-printable), a few
+	     * non-ASCII bytes and trailing white space (quoted-printable) */
+	    "행사: 제1회 공개기술포럼\r\n일시: 2026-12-16\r\n",
+	    "Agenda\nFrom 14:00 talks, then questions.\n.\n",
+	    "Talks at 14:00 \t\nTickets cost 5 \xe2\x82\xac at the door;"
+	    " please bring your badge and a pen.  ",
 	};
 
 	for (int series = 0; series < 2; series++) {
@@ -220,6 +226,7 @@ test_same_bytes(void)
 			c = imipcopy_open(g_bytes_get_data(sh, NULL),
 			    g_bytes_get_size(sh), NULL);
 			g_assert_nonnull(c);
+			g_assert_cmpuint(imipcopy_heads_known(c), ==, 4);
 			for (size_t i = 0; i < G_N_ELEMENTS(members); i++)
 				check_member(&ev, c, posts[p], &members[i]);
 			imipcopy_free(c);
@@ -274,6 +281,233 @@ test_refused(void)
 	g_string_free(out, true);
 }
 
+/* repeat - n copies of s */
+static char *
+repeat(const char *s, size_t n)
+{
+	GString *t = g_string_new(NULL);
+
+	for (size_t i = 0; i < n; i++)
+		g_string_append(t, s);
+	return g_string_free(t, false);
+}
+
+/* own - s, freed with k */
+static char *
+own(GPtrArray *k, char *s)
+{
+	g_ptr_array_add(k, s);
+	return s;
+}
+
+/* check_text - imipcopy_put_text() writes text as GMime writes
+ * imip_text_part_new(text); GMime's bytes */
+static char *
+check_text(const struct imipcopy *c, const char *name, const char *text)
+{
+	GMimeObject *t = imip_text_part_new(text, NULL);
+	GBytes *want;
+	GString *got = g_string_new(NULL);
+	const char *w;
+	gsize wlen;
+	char *copy;
+
+	g_assert_nonnull(t);
+	want = mime_to_bytes(t);
+	g_object_unref(t);
+	w = g_bytes_get_data(want, &wlen);
+	g_assert_true(imipcopy_put_text(c, text, got, NULL));
+	if (got->len != wlen || memcmp(got->str, w, wlen) != 0)
+		g_error("%s: fast bytes differ from GMime's", name);
+	copy = g_strndup(w, wlen);
+	g_string_free(got, true);
+	g_bytes_unref(want);
+	return copy;
+}
+
+/* check_head - the head of the text part part names charset and
+ * encoding cte ("" for no Content-Transfer-Encoding) */
+static void
+check_head(
+    const char *name, const char *part, const char *charset, const char *cte)
+{
+	const char *end = strstr(part, "\n\n");
+	g_autofree char *head =
+	    g_strndup(part, end != NULL ? (gsize)(end - part) + 1 : 0);
+	g_autofree char *ct = g_strdup_printf("; charset=%s\n", charset);
+	g_autofree char *te =
+	    g_strdup_printf("Content-Transfer-Encoding: %s\n", cte);
+	bool has_cte = strstr(head, "Content-Transfer-Encoding:") != NULL;
+
+	if (strstr(head, ct) == NULL || has_cte != (cte[0] != '\0') ||
+	    (has_cte && strstr(head, te) == NULL))
+		g_error("%s: GMime wrote another charset or encoding:\n%s",
+		    name, head);
+}
+
+/* open_any - a shared part to write text parts with */
+static struct imipcopy *
+open_any(void)
+{
+	static const char good[] = "imipcopy1\n1:a1:b1:c1:d3:ref1:p1:q";
+	struct imipcopy *c = imipcopy_open(good, sizeof good - 1, NULL);
+
+	g_assert_nonnull(c);
+	/* Else the texts would all take GMime's way and prove nothing. */
+	g_assert_cmpuint(imipcopy_heads_known(c), ==, 4);
+	return c;
+}
+
+/* test_text_part - texts of each charset and encoding GMime picks, and
+ * the lines, ends and bytes its encoders and filters treat apart */
+static void
+test_text_part(void)
+{
+	g_autofree char *l998 = repeat("a", 998);
+	g_autofree char *l999 = repeat("a", 999);
+	g_autofree char *l100 = repeat("b", 100);
+	g_autofree char *ascii = repeat("Forum on Wednesday. ", 20);
+	g_autofree char *ko =
+	    repeat("연구원, 학생, 스타트업 모두 환영합니다.\n", 300);
+	g_autofree char *pre4092 = repeat("abc\n", 1023);
+	g_autofree char *ascii83 = repeat("a", 83);
+	g_autofree char *ascii84 = repeat("a", 84);
+	GPtrArray *k = g_ptr_array_new_with_free_func(g_free);
+	struct {
+		const char *name, *text, *charset, *cte;
+	} cases[] = {
+	    {"ascii", "Forum on Wednesday.\nAll welcome.\n", "us-ascii", ""},
+	    {"empty", "", "us-ascii", ""},
+	    {"no newline at the end", "no newline", "us-ascii", ""},
+	    {"line of 100", own(k, g_strconcat(l100, "\n", NULL)), "us-ascii",
+		""},
+	    {"line of 998", own(k, g_strconcat(l998, "\nx", NULL)), "us-ascii",
+		""},
+	    {"line of 999", own(k, g_strconcat(l999, "\nx\n", NULL)),
+		"us-ascii", "quoted-printable"},
+	    {"last line of 999", l999, "us-ascii", "quoted-printable"},
+	    {"From line", "Hi\nFrom the organisers\n", "us-ascii",
+		"quoted-printable"},
+	    {"From first", "From me", "us-ascii", "quoted-printable"},
+	    {"From mid-line", "Hi From me\n", "us-ascii", ""},
+	    {"dots", ".\na\n.\n..b\n.", "us-ascii", ""},
+	    {"trailing white space", "a  \nb\t\nc ", "us-ascii", ""},
+	    {"CRLF", "line one\r\nline two\r\n", "us-ascii", ""},
+	    {"lone CRs", "a\r\r\nb\rc\r\r\r\nd\r", "us-ascii", ""},
+	    {"few non-ASCII", own(k, g_strconcat(ascii, "5 €\n", NULL)),
+		"utf-8", "quoted-printable"},
+	    {"few non-ASCII, no newline",
+		own(k, g_strconcat("€ ", ascii, NULL)), "utf-8",
+		"quoted-printable"},
+	    {"few non-ASCII, long line",
+		own(k, g_strconcat(ascii, ascii, "€ \n", NULL)), "utf-8",
+		"quoted-printable"},
+	    {"few non-ASCII, CRs and spaces",
+		own(k,
+		    g_strconcat(
+			"€ price  \r\nnext\r\r\nx\ry\r", ascii, "\r", NULL)),
+		"utf-8", "quoted-printable"},
+	    {"few non-ASCII, From and dot",
+		own(k, g_strconcat(ascii, "\nFrom x\n.\n€", NULL)), "utf-8",
+		"quoted-printable"},
+	    {"Korean", "행사: 제1회 공개기술포럼\n일시: 2026-12-16\n", "utf-8",
+		"base64"},
+	    {"Korean, no newline", "환영합니다", "utf-8", "base64"},
+	    {"Korean, CRLF", "행사\r\n일시\r\n", "utf-8", "base64"},
+	    {"Korean, long", ko, "utf-8", "base64"},
+	    /* 17 of 100 octets not ASCII is base64, 16 quoted-printable. */
+	    {"17%", own(k, g_strconcat(ascii83, "한국어입니", "ж", NULL)),
+		"utf-8", "base64"},
+	    {"16%", own(k, g_strconcat(ascii84, "한국어", "жж", NULL)), "utf-8",
+		"quoted-printable"},
+	    /* GMime reads the content in pieces of 4096 octets and misses a
+	     * From line that a piece cuts or starts. */
+	    {"From cut at 4096", own(k, g_strconcat(pre4092, "From x\n", NULL)),
+		"us-ascii", ""},
+	    {"From at 4096",
+		own(k, g_strconcat(pre4092, "abc\nFrom x\n", NULL)), "us-ascii",
+		""},
+	    {"From after 4096",
+		own(k, g_strconcat(pre4092, "abc\nabc\nFrom x\n", NULL)),
+		"us-ascii", "quoted-printable"},
+	    /* GMime converts these to iso-8859-1 (its own way only). */
+	    {"Latin-1", "café\n", "iso-8859-1", "base64"},
+	    {"Latin-1, few", own(k, g_strconcat(ascii, "café\n", NULL)),
+		"iso-8859-1", "quoted-printable"},
+	};
+	struct imipcopy *c = open_any();
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *part =
+		    check_text(c, cases[i].name, cases[i].text);
+
+		check_head(cases[i].name, part, cases[i].charset, cases[i].cte);
+	}
+	imipcopy_free(c);
+	g_ptr_array_free(k, true);
+}
+
+/* test_text_random - random texts of the pieces GMime treats apart:
+ * ASCII only, ASCII and Latin-1, or ASCII and other UTF-8 in a random
+ * mix, to get every charset and encoding */
+static void
+test_text_random(void)
+{
+	static const char *const pieces[] = {"a", "word ", " ", "\t", "\n",
+	    "\r\n", "\r", "From ", ".", "=", "\n.\n", " \n", "é", "한국", "€",
+	    "ж"};
+	enum { N_ASCII = 12 };
+	GRand *r = g_rand_new_with_seed(20261207);
+	struct imipcopy *c = open_any();
+
+	for (int n = 0; n < 400; n++) {
+		GString *t = g_string_new(NULL);
+		int len = g_rand_int_range(r, 0, 12000);
+		int ascii = g_rand_int_range(r, 80, 100);
+		g_autofree char *name = g_strdup_printf("random %d", n);
+
+		while ((int)t->len < len) {
+			int p = g_rand_int_range(r, 0, N_ASCII);
+
+			if (n % 4 == 1 && g_rand_int_range(r, 0, 100) >= ascii)
+				p = N_ASCII;
+			else if (n % 4 > 1 &&
+			    g_rand_int_range(r, 0, 100) >= ascii)
+				p = g_rand_int_range(
+				    r, N_ASCII, G_N_ELEMENTS(pieces));
+			/* Some ASCII texts need neither quoted-printable's
+			 * From lines nor its lines over 998 octets. */
+			if (n % 8 == 0 && p == 7)
+				p = 0;
+			if (n % 8 != 0 && g_rand_int_range(r, 0, 300) == 0)
+				for (int k = g_rand_int_range(r, 70, 1100);
+				     k > 0; k--)
+					g_string_append_c(t, 'x');
+			g_string_append(t, pieces[p]);
+		}
+		g_free(check_text(c, name, t->str));
+		g_string_free(t, true);
+	}
+	imipcopy_free(c);
+	g_rand_free(r);
+}
+
+/* test_text_refused - text that is not UTF-8 is refused as GMime's way
+ * refuses it */
+static void
+test_text_refused(void)
+{
+	struct imipcopy *c = open_any();
+	GString *out = g_string_new(NULL);
+	GError *e = NULL;
+
+	g_assert_false(imipcopy_put_text(c, "caf\xe9\n", out, &e));
+	g_assert_error(e, MOIM_ERROR, MOIM_ERR_INPUT);
+	g_error_free(e);
+	imipcopy_free(c);
+	g_string_free(out, true);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -281,5 +515,8 @@ main(int argc, char **argv)
 	imip_init();
 	g_test_add_func("/imipcopy/same_bytes", test_same_bytes);
 	g_test_add_func("/imipcopy/refused", test_refused);
+	g_test_add_func("/imipcopy/text_part", test_text_part);
+	g_test_add_func("/imipcopy/text_random", test_text_random);
+	g_test_add_func("/imipcopy/text_refused", test_text_refused);
 	return g_test_run();
 }
