@@ -94,6 +94,11 @@ struct fanout_marks {
 	GCond cond;
 	GPtrArray *pending; /* struct mark *, borrowed */
 	bool is_committing; /* a sender is writing a batch */
+	/* The marks' own connection, used by the committing sender only:
+	 * its pages stay cached from one batch to the next, where a
+	 * sender's own connection finds them changed by the others and
+	 * reads them again. Opened by the first batch. */
+	struct store *s;
 };
 
 /* marks_get - the senders' shared marks, made by the first sender */
@@ -126,16 +131,26 @@ marks_put(struct listd *d)
 	if (g == NULL)
 		return;
 	g_ptr_array_unref(g->pending);
+	store_close(g->s);
 	g_cond_clear(&g->cond);
 	g_mutex_clear(&g->lock);
 	g_free(g);
 }
 
-/* marks_write - record a batch of accepted copies in one transaction */
+/* marks_write - record a batch of accepted copies in one transaction on
+ * the marks' connection (g->s, opened here the first time); the caller is
+ * the committing sender */
 static bool
-marks_write(struct store *s, GPtrArray *batch, GError **err)
+marks_write(
+    struct listd *d, struct fanout_marks *g, GPtrArray *batch, GError **err)
 {
-	bool ok = store_begin(s, err);
+	struct store *s;
+	bool ok;
+
+	if (g->s == NULL)
+		g->s = store_open(listd_cfg(d)->database, STORE_RW, err);
+	s = g->s;
+	ok = s != NULL && store_begin(s, err);
 
 	for (guint i = 0; ok && i < batch->len; i++) {
 		const struct mark *m = batch->pdata[i];
@@ -145,7 +160,8 @@ marks_write(struct store *s, GPtrArray *batch, GError **err)
 	}
 	if (ok)
 		return store_commit(s, err);
-	store_rollback(s);
+	if (s != NULL)
+		store_rollback(s);
 	return false;
 }
 
@@ -173,7 +189,7 @@ mark_sent(struct sender *sn, const struct store_delivery *dv, int code,
 		g->pending = g_ptr_array_new();
 		g->is_committing = true;
 		g_mutex_unlock(&g->lock);
-		ok = marks_write(sn->s, batch, &e);
+		ok = marks_write(sn->d, g, batch, &e);
 		g_mutex_lock(&g->lock);
 		for (guint i = 0; i < batch->len; i++) {
 			struct mark *m = batch->pdata[i];
