@@ -40,14 +40,17 @@
 #	are reported. For moim phases the time until moim-listd has
 #	committed the copies (its log's result line) and until Postfix's
 #	queue manager had taken in the last copy moim-listd relayed (the
-#	maillog's from=<LIST-bounces... lines) is reported too. The last
-#	line is
+#	maillog's from=<LIST-bounces... lines) is reported too, and for
+#	mlmmj phases the latter (from=<LIST+bounces-...): the part of a
+#	phase the list server itself sets the pace of, the rest being
+#	Postfix's deliveries. The last line is
 #	  bench fanout: moim_personal_rps=N moim_batched_rps=N mlmmj_rps=N
 #	  mlmmj_xverp_rps=N ceiling_rps=N moim_invite_rps=N
 #	  ratio_personal_ceiling=X ratio_batched_xverp=X
 #	  ratio_invite_personal=X moim_signed_rps=N opendkim_signed_rps=N
 #	  ratio_signed_opendkim=X ratio_signed_unsigned=X
 #	  moim_invite_queued_s=X moim_invite_db_bytes=N
+#	  moim_batched_handed_s=X mlmmj_xverp_handed_s=X
 #	(one line); other lines start with "# ".
 #
 #	Environment: top_builddir (default _build, relative to the source
@@ -200,8 +203,22 @@ run_mlmmj()
 	/usr/bin/mlmmj-receive -F -L "$dir" <"$E2E_DIR/msg/$name.eml" \
 		>>"$E2E_DIR/log/mlmmj.log" 2>&1 ||
 		diag "$name: mlmmj-receive failed" >&2
-	t1=$(wait_sent "$dom" "$off" "$n")
+	t1=$(wait_sent "$dom" "$off" "$n" "" "$name+bounces-" \
+		2>"$E2E_DIR/$name.t")
+	handed "$name" "$n" "$t0" "$E2E_DIR/$name.t" >&2
 	phase_end "$name" "$dom" "$off" "$n" "$t0" "$t1"
+}
+
+# handed - when Postfix had every recipient mlmmj-send relayed for NAME
+handed()
+{
+	local name=$1 n=$2 t0=$3 T_HANDED=""
+	eval "$(grep '^T_HANDED=' "$4")"
+	[ -n "$T_HANDED" ] || return 0
+	printf '%.2f\n' "$(echo "$T_HANDED - $t0" | bc -l)" \
+		>"$E2E_DIR/$name.handed"
+	diag "$(printf '%s: all %d handed to the relay after %.2f s' \
+		"$name" "$n" "$(cat "$E2E_DIR/$name.handed")")"
 }
 
 # perf_start - perf record moim-listd into BENCH_PERF/NAME.data, if asked
@@ -378,7 +395,9 @@ main()
 		"ratio_signed_opendkim=$(ratio "$s" "$o")" \
 		"ratio_signed_unsigned=$(ratio "$s" "$p")" \
 		"moim_invite_queued_s=$(phase_file invite.queued)" \
-		"moim_invite_db_bytes=$(phase_file invite.dbgrowth)"
+		"moim_invite_db_bytes=$(phase_file invite.dbgrowth)" \
+		"moim_batched_handed_s=$(phase_file batched.handed)" \
+		"mlmmj_xverp_handed_s=$(phase_file xverp.handed)"
 	[ "$_t_failed" = 0 ] && exit 0
 	exit 1
 }

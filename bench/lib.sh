@@ -205,12 +205,15 @@ follow_stop()
 #	moim-listd logged the post's result (T_QUEUED: the copies are
 #	committed) and the time Postfix's qmgr had taken in every copy
 #	moim-listd relayed (T_HANDED: the "from=<LIST-bounces" lines'
-#	nrcpt add up to N) go to stderr too. Every phase is measured the
-#	same way and nothing polls the database or the logs: the followers
-#	wake on each new log line only.
+#	nrcpt add up to N) go to stderr too; FROM ($5, an envelope sender's
+#	start, e.g. mlmmj's "LIST+bounces-") gives T_HANDED alone, for
+#	those lines. Every phase is measured the same way and nothing polls
+#	the database or the logs: the followers wake on each new log line
+#	only.
 wait_sent()
 {
-	local dom=$1 off=$2 n=$3 name=${4:-} t="" fq fh tq th pq="" ph=""
+	local dom=$1 off=$2 n=$3 name=${4:-} from=${5:-} t="" fq fh tq th
+	local pq="" ph=""
 	local sent="@$dom>, relay=127.0.0.1[127.0.0.1]:$E2E_SINK_PORT,"
 	local ft fd
 	# The main follower writes its time into a FIFO that this shell
@@ -219,11 +222,14 @@ wait_sent()
 	exec {fd}<>"$ft"
 	if [ -n "$name" ]; then
 		fq=$(mktemp "$E2E_DIR/queued.XXXXXX")
-		fh=$(mktemp "$E2E_DIR/handed.XXXXXX")
 		follow "$fq" 1 0 "rcpt=$name@" " result=" -n +1 \
 			"$E2E_DIR"/log/listd*.log
 		pq=$_bench_tail
-		follow "$fh" "$n" 1 "from=<$name-bounces" "nrcpt=" \
+		[ -n "$from" ] || from=$name-bounces
+	fi
+	if [ -n "$from" ]; then
+		fh=$(mktemp "$E2E_DIR/handed.XXXXXX")
+		follow "$fh" "$n" 1 "from=<$from" "nrcpt=" \
 			-c "+$((off + 1))" "$E2E_PF_LOG"
 		ph=$_bench_tail
 	fi
@@ -235,8 +241,10 @@ wait_sent()
 	rm -f "$ft"
 	if [ -n "$name" ]; then
 		read -r tq 2>/dev/null <"$fq" && echo "T_QUEUED=$tq" >&2
-		read -r th 2>/dev/null <"$fh" && echo "T_HANDED=$th" >&2
 		follow_stop "$pq"
+	fi
+	if [ -n "$from" ]; then
+		read -r th 2>/dev/null <"$fh" && echo "T_HANDED=$th" >&2
 		follow_stop "$ph"
 	fi
 	[ -n "$t" ] || return 1
@@ -364,6 +372,8 @@ moim_breakdown()
 			"$name" "$(echo "$T_QUEUED - $t0" | bc -l)")"
 		return 0
 	fi
+	printf '%.2f\n' "$(echo "$T_HANDED - $t0" | bc -l)" \
+		>"$E2E_DIR/$name.handed"
 	local fmt='%s: copies queued in the database after %.2f s; all %d'
 	fmt="$fmt handed to the relay after %.2f s (%.0f rcpt/s after queueing)"
 	# shellcheck disable=SC2059 # the format is ours
