@@ -266,23 +266,42 @@ _e2e_port_free()
 # e2e_pick_port - set variable VAR to a free loopback port not yet handed out
 _e2e_port_top=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
 [ "${_e2e_port_top:-0}" -gt 21000 ] 2>/dev/null || _e2e_port_top=32768
+# Ports handed out to the tests running now, one directory each: mkdir
+# is atomic, so two tests started side by side (make -j, the demo beside
+# the suite) never take the same port between the check and the bind.
+# Released at exit; a reservation left by a killed run lapses after two
+# hours.
+_e2e_port_dir=${TMPDIR:-/tmp}/moim-e2e-ports
 
 e2e_pick_port()
 {
 	local p i
+	mkdir -p "$_e2e_port_dir" 2>/dev/null
+	find "$_e2e_port_dir" -mindepth 1 -maxdepth 1 -mmin +120 \
+		-exec rmdir {} + 2>/dev/null
 	for i in $(seq 1 200); do
 		# Below the kernel's ephemeral range (32768 and up by default,
 		# see ip_local_port_range), where outgoing connections of this
 		# very test could take the port between the check and the bind.
 		p=$((20000 + (RANDOM * 32768 + RANDOM) % (_e2e_port_top - 20000)))
 		case " $_e2e_ports " in *" $p "*) continue ;; esac
-		if _e2e_port_free "$p"; then
+		if _e2e_port_free "$p" && mkdir "$_e2e_port_dir/$p" 2>/dev/null
+		then
 			_e2e_ports="$_e2e_ports $p"
 			printf -v "$1" '%s' "$p"
 			return 0
 		fi
 	done
 	return 1
+}
+
+# _e2e_ports_release - give back the ports this test reserved
+_e2e_ports_release()
+{
+	local p
+	for p in $_e2e_ports; do
+		rmdir "$_e2e_port_dir/$p" 2>/dev/null
+	done
 }
 
 # _e2e_can_run - print why this machine cannot run e2e tests, if it can't
@@ -359,7 +378,7 @@ _e2e_cleanup()
 	trap - EXIT INT TERM HUP
 	# A reader that went away must not stop the clean-up half way.
 	trap '' PIPE
-	[ -n "${E2E_DIR:-}" ] || return "$status"
+	[ -n "${E2E_DIR:-}" ] || { _e2e_ports_release; return "$status"; }
 	# Keep the evidence of a failure; a ^C only cleans up.
 	case $status in
 	0) [ "$_t_failed" = 0 ] || _e2e_keep=1 ;;
@@ -379,6 +398,7 @@ _e2e_cleanup()
 	for name in $_e2e_exit_hooks; do
 		"$name" >/dev/null 2>&1
 	done
+	_e2e_ports_release
 	if [ -n "${_e2e_keep:-}" ] || [ -n "${E2E_KEEP:-}" ]; then
 		diag "kept $E2E_DIR"
 	else
