@@ -161,28 +161,6 @@ static void index_end(struct pg_conn *c);
 
 /* ------------------------------------------------------------- errors */
 
-/* one_line - libpq's message on one line: each line break and the
- * indentation after it (libpq's "\n\tIs the server running ...") as one
- * space, the last one dropped */
-static char *
-one_line(const char *msg)
-{
-	GString *s = g_string_new(NULL);
-
-	for (const char *p = msg; *p != '\0'; p++) {
-		if (*p != '\n' && *p != '\r') {
-			g_string_append_c(s, *p);
-			continue;
-		}
-		while (
-		    p[1] == '\n' || p[1] == '\r' || p[1] == '\t' || p[1] == ' ')
-			p++;
-		if (p[1] != '\0')
-			g_string_append_c(s, ' ');
-	}
-	return g_string_free(s, false);
-}
-
 /* pg_fail - set *err from res (or the connection when res is NULL) */
 static bool
 pg_fail(struct pg_conn *c, const PGresult *res, GError **err, const char *what)
@@ -196,7 +174,8 @@ pg_fail(struct pg_conn *c, const PGresult *res, GError **err, const char *what)
 
 	if (msg == NULL)
 		msg = c->pg ? PQerrorMessage(c->pg) : "no connection";
-	text = one_line(msg);
+	/* libpq's texts span lines ("...refused\n\tIs the server ..."). */
+	text = g_strchomp(moim_text_line(msg));
 	if (state != NULL && strncmp(state, "23", 2) == 0)
 		return moim_fail(err, MOIM_ERR_INPUT,
 		    "database: %s: %s constraint failed: %s", what,

@@ -275,7 +275,7 @@ static const char *const migrations[] = {
     "ALTER TABLE pending ADD COLUMN command TEXT;",
     /* 6 -> 7: the owner's view of a member finds its last bounce. */
     "CREATE INDEX bounces_member ON bounces (member_id, id);",
-    /* 7 -> 8: one-line texts (store_text_line) stored before it existed
+    /* 7 -> 8: one-line texts (moim_text_line) stored before it existed
      * lose their line breaks, so their events' answers can be confirmed
      * again. */
     "UPDATE events SET"

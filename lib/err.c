@@ -2,6 +2,7 @@
  * err - the MOIM_ERROR domain and helpers for failing with a GError
  */
 #include <stdarg.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -36,4 +37,38 @@ moim_is_temp(const GError *e)
 	if (e->domain != MOIM_ERROR)
 		return true;
 	return e->code == MOIM_ERR_TEMP || e->code == MOIM_ERR_INTERNAL;
+}
+
+/* moim_text_line - s with each run of control characters as one space */
+char *
+moim_text_line(const char *s)
+{
+	GString *out;
+	const guchar *p;
+	bool in_run = false;
+
+	if (s == NULL)
+		return NULL;
+	out = g_string_sized_new(strlen(s));
+	for (p = (const guchar *)s; *p != '\0';) {
+		size_t n = 0;
+
+		if (*p < 0x20 || *p == 0x7f)
+			n = 1;
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			n = 2; /* C1 */
+		else if (p[0] == 0xe2 && p[1] == 0x80 &&
+		    (p[2] == 0xa8 || p[2] == 0xa9))
+			n = 3; /* line and paragraph separators */
+		if (n == 0) {
+			g_string_append_c(out, (char)*p++);
+			in_run = false;
+			continue;
+		}
+		if (!in_run)
+			g_string_append_c(out, ' ');
+		in_run = true;
+		p += n;
+	}
+	return g_string_free(out, FALSE);
 }

@@ -6,6 +6,7 @@
  *	enum moim_err { MOIM_ERR_TEMP, MOIM_ERR_INPUT, ... };
  *	bool moim_fail(GError **err, enum moim_err code, const char *fmt, ...);
  *	bool moim_is_temp(const GError *e);
+ *	char *moim_text_line(const char *s);
  * DESCRIPTION
  *	Every module of moim reports failure through one GError domain whose
  *	code is the class of the failure, because the class is what a caller
@@ -17,6 +18,9 @@
  *	validator can read "return moim_fail(err, MOIM_ERR_INPUT, ...)".
  *	moim_is_temp() tells whether a retry may help: TEMP, INTERNAL and
  *	foreign domains count as temporary, so nothing unjudged is refused.
+ *	moim_text_line() puts a text on one line, for stored one-line texts
+ *	and for a library's error text that becomes a GError message (a log
+ *	line, an SMTP reply).
  * THREADS
  *	No shared state.
  */
@@ -41,5 +45,11 @@ GQuark moim_error_quark(void);
 bool moim_fail(GError **err, enum moim_err code, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 bool moim_is_temp(const GError *e);
+/* A new copy of s (NULL for NULL) on one line: each run of control
+ * characters (CR, LF, TAB, other C0 and C1 controls, DEL, U+2028,
+ * U+2029) becomes one space. For texts shown on one line: the names the
+ * store keeps (store.h) and a library's error text (libpq's spans
+ * lines). */
+char *moim_text_line(const char *s);
 
 #endif

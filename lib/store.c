@@ -13,40 +13,6 @@
 #include "store.h"
 #include "store_int.h"
 
-/* store_text_line - s with each run of control characters as one space */
-char *
-store_text_line(const char *s)
-{
-	GString *out;
-	const guchar *p;
-	bool in_run = false;
-
-	if (s == NULL)
-		return NULL;
-	out = g_string_sized_new(strlen(s));
-	for (p = (const guchar *)s; *p != '\0';) {
-		size_t n = 0;
-
-		if (*p < 0x20 || *p == 0x7f)
-			n = 1;
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			n = 2; /* C1 */
-		else if (p[0] == 0xe2 && p[1] == 0x80 &&
-		    (p[2] == 0xa8 || p[2] == 0xa9))
-			n = 3; /* line and paragraph separators */
-		if (n == 0) {
-			g_string_append_c(out, (char)*p++);
-			in_run = false;
-			continue;
-		}
-		if (!in_run)
-			g_string_append_c(out, ' ');
-		in_run = true;
-		p += n;
-	}
-	return g_string_free(out, FALSE);
-}
-
 /* sq_stmt - the driver's cached statement for sql, reset and bound from
  * fmt; sql must be a string literal: its address is the cache key */
 struct db_stmt *
@@ -546,7 +512,7 @@ store_member_add(struct store *s, gint64 list_id, const char *address,
     const char *display_name, enum store_role role, enum store_mode mode,
     gint64 now, bool *added_out, GError **err)
 {
-	g_autofree char *name = store_text_line(display_name);
+	g_autofree char *name = moim_text_line(display_name);
 	struct db_stmt *st = sq_stmt(s, err,
 	    "INSERT INTO members (list_id, address, display_name, role, mode,"
 	    " created) VALUES (?, ?, ?, ?, ?, ?)"
@@ -571,7 +537,7 @@ store_members_add(struct store *s, gint64 list_id,
 	bool ok;
 
 	for (size_t i = 0; i < n; i++) {
-		names[i] = store_text_line(m[i].display_name);
+		names[i] = moim_text_line(m[i].display_name);
 		rows[i] = (struct db_member){.address = m[i].address,
 		    .display_name = names[i],
 		    .role = (gint64)m[i].role,
@@ -915,7 +881,7 @@ store_pending_add(struct store *s, gint64 list_id, enum store_pending_kind kind,
     const char *address, const char *display_name, gint64 now, gint64 expires,
     gint64 *id_out, GError **err)
 {
-	g_autofree char *name = store_text_line(display_name);
+	g_autofree char *name = moim_text_line(display_name);
 
 	*id_out = sq_int(s,
 	    sq_stmt(s, err,

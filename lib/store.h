@@ -10,7 +10,6 @@
  *	bool store_commit(struct store *s, GError **err);
  *	void store_rollback(struct store *s);
  *	(and one function per operation below)
- *	char *store_text_line(const char *s);
  * DESCRIPTION
  *	The store is the only module that speaks SQL, and its interface
  *	carries no engine's types. It reaches the engine through a driver
@@ -31,9 +30,9 @@
  *
  *	Texts that are shown on one line (an event's title, place and
  *	organizer's name, a member's, attendee's or pending sender's name)
- *	are stored through store_text_line(): each run of control characters
- *	in them (CR, LF, TAB, other C0 and C1 controls, DEL, U+2028, U+2029)
- *	becomes one space, so that a title from an iCalendar SUMMARY with an
+ *	are stored through moim_text_line() (err.h): each run of control
+ *characters in them (CR, LF, TAB, other C0 and C1 controls, DEL, U+2028,
+ *U+2029) becomes one space, so that a title from an iCalendar SUMMARY with an
  *	escaped newline can still go into a Subject. Descriptions keep their
  *	lines.
  * OWNERSHIP
@@ -74,9 +73,6 @@ enum store_role { STORE_ROLE_MEMBER, STORE_ROLE_MODERATOR, STORE_ROLE_OWNER };
 enum store_mode { STORE_MODE_REGULAR, STORE_MODE_DIGEST, STORE_MODE_NOMAIL };
 
 struct store;
-
-/* A new copy of s (NULL for NULL) on one line; see DESCRIPTION. */
-char *store_text_line(const char *s);
 
 struct store *store_open(const char *path, enum store_access acc, GError **err);
 void store_close(struct store *s);

@@ -78,9 +78,9 @@ bool
 store_event_add(struct store *s, const struct store_event *ev, gint64 now,
     gint64 *id_out, GError **err)
 {
-	g_autofree char *title = store_text_line(ev->title);
-	g_autofree char *location = store_text_line(ev->location);
-	g_autofree char *org_name = store_text_line(ev->organizer_name);
+	g_autofree char *title = moim_text_line(ev->title);
+	g_autofree char *location = moim_text_line(ev->location);
+	g_autofree char *org_name = moim_text_line(ev->organizer_name);
 	gint64 id;
 	bool ok;
 
@@ -116,8 +116,8 @@ store_event_add(struct store *s, const struct store_event *ev, gint64 now,
 bool
 store_event_update(struct store *s, const struct store_event *ev, GError **err)
 {
-	g_autofree char *title = store_text_line(ev->title);
-	g_autofree char *location = store_text_line(ev->location);
+	g_autofree char *title = moim_text_line(ev->title);
+	g_autofree char *location = moim_text_line(ev->location);
 
 	return sq_done(s,
 	    sq_stmt(s, err,
@@ -446,7 +446,7 @@ store_rsvp_get(struct store *s, gint64 event_id, const char *address,
 bool
 store_rsvp_put(struct store *s, const struct store_rsvp *r, GError **err)
 {
-	g_autofree char *name = store_text_line(r->display_name);
+	g_autofree char *name = moim_text_line(r->display_name);
 
 	return sq_done(s,
 	    sq_stmt(s, err,

@@ -17,6 +17,7 @@
  * store's: the store keeps what the rule cannot say.
  */
 
+#include "err.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -44,7 +45,7 @@ session_from_row(struct db_stmt *st)
 bool
 store_session_put(struct store *s, const struct store_session *ss, GError **err)
 {
-	g_autofree char *location = store_text_line(ss->location);
+	g_autofree char *location = moim_text_line(ss->location);
 
 	return sq_done(s,
 	    sq_stmt(s, err,

@@ -868,11 +868,11 @@ test_text_line(void)
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *got = store_text_line(cases[i].in);
+		g_autofree char *got = moim_text_line(cases[i].in);
 
 		g_assert_cmpstr(got, ==, cases[i].want);
 	}
-	g_assert_null(store_text_line(NULL));
+	g_assert_null(moim_text_line(NULL));
 }
 
 /* An event's title, place and organizer's name, and an attendee's name,
